@@ -1,0 +1,2 @@
+// The app's entry point (package.json "main"): importing a module registers its functions.
+import "./health";
