@@ -1,0 +1,71 @@
+import type { OrchestrationContext, Task } from "durable-functions";
+import { ActivityNames, EventNames } from "../names";
+import type { ApprovalDecision, ApprovalOutcome, UpgradeStep } from "../common/contracts";
+import { postToTeams } from "../common/teams";
+
+export interface ApprovalInput {
+  operationId: string;
+  clusterId: string;
+  environment: string;
+  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
+  scope: "step" | "upgrade";
+  step: UpgradeStep;
+  plan: UpgradeStep[];
+  timeoutMinutes: number;
+  onTimeout: "reject" | "escalate";
+}
+
+export interface ApprovalRequestCreated {
+  approveUrl: string;
+  rejectUrl: string;
+  deadline: string;
+}
+
+/**
+ * Asks a person in Teams and races their decision against the deadline. The card only carries
+ * links (a webhook card cannot post back); the decision arrives as an external event raised by
+ * `POST /api/approvals/{token}`, which also records it once. On timeout the policy either rejects,
+ * or escalates once to the second channel with a fresh deadline and then rejects.
+ */
+export function* approvalOrchestrator(context: OrchestrationContext): Generator<Task, ApprovalOutcome, unknown> {
+  const input = context.df.getInput<ApprovalInput>();
+  const decisionEvent = context.df.waitForExternalEvent(EventNames.approvalDecision);
+  let escalated = false;
+
+  for (let round = 0; ; round++) {
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + input.timeoutMinutes * 60_000);
+    const request = (yield context.df.callActivity(ActivityNames.createApprovalRequest, {
+      operationId: input.operationId,
+      clusterId: input.clusterId,
+      approvalInstanceId: context.df.instanceId,
+      step: input.step,
+      scope: input.scope,
+      round,
+      deadline: deadline.toISOString()
+    })) as ApprovalRequestCreated;
+
+    // A Teams outage must not turn into an unapproved upgrade: keep trying until the deadline.
+    yield* postToTeams(
+      context,
+      {
+        kind: round === 0 ? "approvalRequest" : "approvalEscalation",
+        channel: round === 0 ? "default" : "escalation",
+        payload: { ...input, approveUrl: request.approveUrl, rejectUrl: request.rejectUrl, deadline: request.deadline }
+      },
+      deadline
+    );
+
+    const deadlineTimer = context.df.createTimer(deadline);
+    const winner = (yield context.df.Task.any([decisionEvent, deadlineTimer])) as Task;
+    if (winner === decisionEvent) {
+      deadlineTimer.cancel();
+      const decision = decisionEvent.result as ApprovalDecision;
+      return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
+    }
+    if (input.onTimeout === "escalate" && !escalated) {
+      escalated = true;
+      continue;
+    }
+    return { outcome: "expired", escalated, deadline: deadline.toISOString() };
+  }
+}

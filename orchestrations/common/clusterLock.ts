@@ -1,0 +1,40 @@
+import type { OrchestrationContext, Task } from "durable-functions";
+import { ActivityNames } from "../names";
+import type { LockAttempt } from "./contracts";
+import { timerAfter } from "./time";
+
+export interface LockRequest {
+  clusterId: string;
+  operationId: string;
+  instanceId: string;
+}
+
+/** How often a queued operation asks again. The holder releases in a `finally`, so the wait is bounded by its work. */
+export const LOCK_RETRY_INTERVAL_MS = 60_000;
+
+/**
+ * One platform operation per cluster: AKS rejects concurrent operations (409 OperationNotAllowed),
+ * so the platform serialises its own work. The lock lives on the cluster's Cosmos record (ETag
+ * guarded); a queued operation keeps its place in line and asks again on a durable timer.
+ * `onQueued` runs once, when the operation first finds itself queued.
+ */
+export function* acquireClusterLock(
+  context: OrchestrationContext,
+  request: LockRequest,
+  onQueued: (attempt: LockAttempt) => Generator<Task, void, unknown>
+): Generator<Task, void, unknown> {
+  let reportedQueued = false;
+  for (;;) {
+    const attempt = (yield context.df.callActivity(ActivityNames.tryAcquireClusterLock, request)) as LockAttempt;
+    if (attempt.acquired) return;
+    if (!reportedQueued) {
+      reportedQueued = true;
+      yield* onQueued(attempt);
+    }
+    yield timerAfter(context, LOCK_RETRY_INTERVAL_MS);
+  }
+}
+
+export function releaseClusterLock(context: OrchestrationContext, request: LockRequest): Task {
+  return context.df.callActivity(ActivityNames.releaseClusterLock, request);
+}

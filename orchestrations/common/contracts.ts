@@ -1,0 +1,61 @@
+/**
+ * The data that crosses the durable boundary between orchestrators and activities. JSON-safe:
+ * timestamps are ISO strings, documents are referred to by id.
+ */
+export type OperationStatus =
+  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+
+export interface UpgradeStep {
+  index: number;
+  kind: "controlPlane" | "nodePool";
+  pool?: string;
+  from: string;
+  to: string;
+}
+
+export interface ArmErrorInfo {
+  code: string;
+  message: string;
+}
+
+export interface LockAttempt {
+  acquired: boolean;
+  /** 1-based position in the cluster's queue when not acquired. */
+  position?: number;
+  holder?: string;
+}
+
+export type StartStepResult =
+  | { outcome: "started" | "inProgress" | "alreadyDone"; armOperationId?: string }
+  | { outcome: "conflict"; error: ArmErrorInfo };
+
+export type StepState =
+  | { state: "InProgress" }
+  | { state: "Succeeded" }
+  | { state: "Failed"; error: ArmErrorInfo };
+
+export interface HealthSample {
+  at: string;
+  pool?: string;
+  nodesReady: number;
+  nodesTotal: number;
+  podsReadyRatio: number;
+}
+
+export interface ApprovalDecision {
+  decision: "approve" | "reject";
+  approver: string;
+  comment?: string;
+  at: string;
+}
+
+export type ApprovalOutcome =
+  | { outcome: "approved" | "rejected"; decision: ApprovalDecision }
+  | { outcome: "expired"; escalated: boolean; deadline: string };
+
+export interface TeamsDelivery {
+  delivered: boolean;
+  /** When not delivered: how long Teams asked us to wait (Retry-After) or the backoff to use. */
+  retryAfterMs?: number;
+  error?: string;
+}

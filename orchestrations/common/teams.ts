@@ -1,0 +1,30 @@
+import type { OrchestrationContext, Task } from "durable-functions";
+import { ActivityNames } from "../names";
+import type { TeamsDelivery } from "./contracts";
+import { backoffMs, timerAfter } from "./time";
+
+export interface TeamsMessageRequest {
+  /** Which card to build (the activity builds it from this data). */
+  kind: "approvalRequest" | "upgradeFailed" | "upgradeSummary" | "supportEnding" | "approvalEscalation";
+  /** `default` is TEAMS_WEBHOOK_URL; `escalation` the policy's escalation webhook. */
+  channel: "default" | "escalation";
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Posts a message to Teams, retrying a throttled or failing webhook with durable timers (honouring
+ * Retry-After) until it is delivered or `giveUpAt` passes. Returns whether it was delivered.
+ */
+export function* postToTeams(
+  context: OrchestrationContext,
+  message: TeamsMessageRequest,
+  giveUpAt: Date
+): Generator<Task, boolean, unknown> {
+  for (let attempt = 0; ; attempt++) {
+    const result = (yield context.df.callActivity(ActivityNames.postTeamsMessage, message)) as TeamsDelivery;
+    if (result.delivered) return true;
+    const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
+    if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;
+    yield timerAfter(context, wait);
+  }
+}

@@ -1,0 +1,55 @@
+import type { HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
+
+export interface KubernetesUpgradeInput {
+  operationId: string;
+  clusterId: string;
+  /** Absent: the newest version the cluster's policy allows. */
+  targetVersion?: string;
+  /** Set when an operator resumes a failed upgrade: steps already Succeeded are not repeated. */
+  resume?: boolean;
+}
+
+export interface HealthGateThresholds {
+  /** Fraction of nodes that must be Ready after the step (1 = all). */
+  minNodesReadyRatio: number;
+  /** Pods-ready ratio may drop by at most this much against the pre-step baseline. */
+  maxPodsReadyDrop: number;
+}
+
+export interface PreparedUpgrade {
+  resourceId: string;
+  environment: string;
+  target: string;
+  steps: UpgradeStep[];
+  /** Index of the first step not yet Succeeded (0 for a new upgrade). */
+  firstStepIndex: number;
+  approval: { mode: "none" | "oncePerUpgrade" | "everyStep"; timeoutMinutes: number; onTimeout: "reject" | "escalate" };
+  healthGate: HealthGateThresholds;
+}
+
+/** What the orchestrator asks `updateOperation` to write; the activity merges it into the Cosmos record. */
+export interface OperationUpdate {
+  clusterId: string;
+  operationId: string;
+  at: string;
+  status?: OperationStatus;
+  plan?: { target: string; steps: UpgradeStep[] };
+  step?: {
+    index: number;
+    status: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped";
+    startedAt?: string;
+    endedAt?: string;
+    armOperationId?: string;
+    polls?: number;
+    healthBefore?: HealthSample;
+    healthAfter?: HealthSample;
+    error?: { code: string; message: string };
+  };
+  outcome?: { result: OperationStatus; message: string; failedStep?: number; error?: { code: string; message: string } };
+  queuePosition?: number;
+}
+
+export interface KubernetesUpgradeResult {
+  status: OperationStatus;
+  message: string;
+}
