@@ -1,0 +1,64 @@
+import { ConsumptionManagementClient } from "@azure/arm-consumption";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { EventGridManagementClient } from "@azure/arm-eventgrid";
+import { MonitorClient } from "@azure/arm-monitor";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import type { AppConfig } from "../config";
+import { createCredential } from "./credential";
+import { trustPolicies } from "./local-trust";
+
+export type ArmSettings = Pick<AppConfig, "mode" | "subscriptionId" | "armEndpoint" | "localCaPath" | "managedIdentityClientId">;
+
+/** The ARM clients the platform uses. Each is built on first use and then reused. */
+export interface ArmClients {
+  readonly containerService: ContainerServiceClient;
+  readonly monitor: MonitorClient;
+  readonly consumption: ConsumptionManagementClient;
+  readonly eventGrid: EventGridManagementClient;
+  readonly resources: ResourceManagementClient;
+  readonly network: NetworkManagementClient;
+}
+
+/** The token audience for an ARM endpoint: `${ARM_ENDPOINT}/.default` (sovereign clouds and the simulator alike). */
+export function armScope(armEndpoint: string): string {
+  return `${armEndpoint.replace(/\/+$/, "")}/.default`;
+}
+
+const cache = new WeakMap<ArmSettings, ArmClients>();
+
+/**
+ * The one place ARM clients are built. Two generations of generated clients are installed:
+ * container service, monitor and resources are TypeSpec clients on @azure-rest/core-client
+ * (`endpoint`, `credentials.scopes`); consumption, event grid and network are AutoRest clients on
+ * @azure/core-client, whose URL templates use `$host` and whose token scope is `credentialScopes`.
+ * Both take `additionalPolicies`, which is how local mode trusts the local CA for these clients only.
+ */
+export function createArmClients(settings: ArmSettings): ArmClients {
+  const cached = cache.get(settings);
+  if (cached) return cached;
+
+  const credential = createCredential(settings);
+  const endpoint = settings.armEndpoint.replace(/\/+$/, "");
+  const scope = armScope(endpoint);
+  const additionalPolicies = trustPolicies(settings);
+  const typeSpecOptions = { endpoint, credentials: { scopes: [scope] }, additionalPolicies };
+  const autoRestOptions = { endpoint, $host: endpoint, credentialScopes: [scope], additionalPolicies };
+  const { subscriptionId } = settings;
+
+  const made: Partial<{ -readonly [K in keyof ArmClients]: ArmClients[K] }> = {};
+  const lazy = <K extends keyof ArmClients>(key: K, build: () => ArmClients[K]) => ({
+    enumerable: true,
+    get: (): ArmClients[K] => (made[key] ??= build())
+  });
+  const clients = Object.defineProperties({} as ArmClients, {
+    containerService: lazy("containerService", () => new ContainerServiceClient(credential, subscriptionId, typeSpecOptions)),
+    monitor: lazy("monitor", () => new MonitorClient(credential, subscriptionId, typeSpecOptions)),
+    resources: lazy("resources", () => new ResourceManagementClient(credential, subscriptionId, typeSpecOptions)),
+    consumption: lazy("consumption", () => new ConsumptionManagementClient(credential, subscriptionId, autoRestOptions)),
+    eventGrid: lazy("eventGrid", () => new EventGridManagementClient(credential, subscriptionId, autoRestOptions)),
+    network: lazy("network", () => new NetworkManagementClient(credential, subscriptionId, autoRestOptions))
+  });
+  cache.set(settings, clients);
+  return clients;
+}

@@ -1,0 +1,10 @@
+export { createArmClients, armScope } from "./arm-clients";
+export type { ArmClients, ArmSettings } from "./arm-clients";
+export { createCredential, LocalTokenCredential } from "./credential";
+export type { CredentialSettings } from "./credential";
+export { createCosmosClient } from "./cosmos-client";
+export type { CosmosClientSettings } from "./cosmos-client";
+export { createLogsQueryClient } from "./logs-client";
+export type { LogsSettings } from "./logs-client";
+export { trustedAgent, trustPolicies, LocalTrustError } from "./local-trust";
+export type { TrustSettings } from "./local-trust";

@@ -1,0 +1,133 @@
+/**
+ * App settings: the platform's only way in for configuration. The same names are used in Azure
+ * (App Service app settings, secrets as Key Vault references) and locally (written by `npm start`).
+ *
+ * Contract settings (DESIGN.md, "App settings"):
+ *   AZURE_SUBSCRIPTION_ID   required  GUID of the subscription the platform manages.
+ *   ARM_ENDPOINT            optional  https URL of Azure Resource Manager; default https://management.azure.com.
+ *                                     Token scope is `${ARM_ENDPOINT}/.default`. Locally: the Azure simulator.
+ *   COSMOS_ENDPOINT         required  https URL of the Cosmos DB account. Locally: the embedded Cosmos.
+ *   COSMOS_DATABASE         optional  Cosmos database id; default `aksops`.
+ *   TEAMS_WEBHOOK_URL       required  Teams incoming/Workflows webhook for approval cards and alerts
+ *                                     (https in Azure; locally the simulator's /_sim/teams/<channel>).
+ *   APPROVAL_SIGNING_KEY    required  HMAC key for approval tokens, at least 32 characters (RFC 2104:
+ *                                     no shorter than the SHA-256 output). Secret: a Key Vault reference in Azure.
+ *   PUBLIC_BASE_URL         required  http(s) base of links in Teams cards, e.g. https://<app>.azurewebsites.net.
+ *
+ * Platform settings added here:
+ *   AKSOPS_MODE             optional  `azure` (default) or `local`. Decides how credentials and TLS trust
+ *                                     are built (shared/azure); nothing else branches on it.
+ *   COSMOS_KEY              local: required; azure: optional. Base64 account key. In Azure, leave it unset
+ *                                     to use managed identity (Cosmos data-plane RBAC).
+ *   AKSOPS_LOCAL_CA_PATH    local: required; azure: not allowed. PEM file of the local CA
+ *                                     (`<data-dir>/certs/local-ca.pem`) trusted by the ARM, Monitor and Cosmos
+ *                                     clients only; never a process-wide trust change.
+ *   AZURE_CLIENT_ID         optional  GUID of a user-assigned managed identity (the name @azure/identity
+ *                                     itself reads); unset = the system-assigned identity.
+ *   MONITOR_LOGS_ENDPOINT   optional  https URL of the Log Analytics query API; default https://api.loganalytics.io.
+ */
+import { ConfigError } from "./config-error";
+import { SettingReader } from "./setting-reader";
+
+export type RuntimeMode = "local" | "azure";
+
+export interface CosmosSettings {
+  readonly endpoint: string;
+  readonly database: string;
+  /** Set: key auth (always locally). Unset: managed identity. */
+  readonly key?: string;
+}
+
+export interface AppConfig {
+  readonly mode: RuntimeMode;
+  readonly subscriptionId: string;
+  /** Without a trailing slash. */
+  readonly armEndpoint: string;
+  readonly cosmos: CosmosSettings;
+  readonly teamsWebhookUrl: string;
+  readonly approvalSigningKey: string;
+  /** Without a trailing slash. */
+  readonly publicBaseUrl: string;
+  readonly monitorLogsEndpoint: string;
+  /** Local mode only: the CA the SDK clients trust. */
+  readonly localCaPath?: string;
+  /** Azure mode: a user-assigned managed identity; unset means system-assigned. */
+  readonly managedIdentityClientId?: string;
+}
+
+export const SettingNames = {
+  subscriptionId: "AZURE_SUBSCRIPTION_ID",
+  armEndpoint: "ARM_ENDPOINT",
+  cosmosEndpoint: "COSMOS_ENDPOINT",
+  cosmosDatabase: "COSMOS_DATABASE",
+  teamsWebhookUrl: "TEAMS_WEBHOOK_URL",
+  approvalSigningKey: "APPROVAL_SIGNING_KEY",
+  publicBaseUrl: "PUBLIC_BASE_URL",
+  mode: "AKSOPS_MODE",
+  cosmosKey: "COSMOS_KEY",
+  localCaPath: "AKSOPS_LOCAL_CA_PATH",
+  managedIdentityClientId: "AZURE_CLIENT_ID",
+  monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT"
+} as const;
+
+export const SettingDefaults = {
+  armEndpoint: "https://management.azure.com",
+  cosmosDatabase: "aksops",
+  monitorLogsEndpoint: "https://api.loganalytics.io"
+} as const;
+
+/** HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 section 3). */
+const MIN_SIGNING_KEY_LENGTH = 32;
+
+/**
+ * Reads and validates every setting at once. Throws a `ConfigError` that names each missing or
+ * malformed setting; returns a frozen config otherwise. Call it once at start (functions/) and
+ * pass the result down: nothing below functions/ reads `process.env`.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const s = new SettingReader(env);
+  const N = SettingNames;
+  const mode = s.oneOf<RuntimeMode>(N.mode, ["local", "azure"], "azure");
+  const local = mode === "local";
+
+  const subscriptionId = s.guid(N.subscriptionId);
+  const armEndpoint = s.url(N.armEndpoint, { required: true, fallback: SettingDefaults.armEndpoint, httpsOnly: true });
+  const cosmosEndpoint = s.url(N.cosmosEndpoint, { required: true, httpsOnly: true });
+  const database = s.cosmosName(N.cosmosDatabase, SettingDefaults.cosmosDatabase);
+  const cosmosKey = s.base64Key(N.cosmosKey, { required: local, minBytes: 32 });
+  // Teams only accepts https; the local sink lives on the simulator, which may be addressed either way.
+  const teamsWebhookUrl = s.url(N.teamsWebhookUrl, { required: true, httpsOnly: !local });
+  const approvalSigningKey = s.secret(N.approvalSigningKey, { required: true, minLength: MIN_SIGNING_KEY_LENGTH });
+  const publicBaseUrl = s.url(N.publicBaseUrl, { required: true });
+  const monitorLogsEndpoint = s.url(N.monitorLogsEndpoint, {
+    required: true,
+    fallback: SettingDefaults.monitorLogsEndpoint,
+    httpsOnly: true
+  });
+
+  let localCaPath: string | undefined;
+  if (local) {
+    localCaPath = s.existingFile(N.localCaPath, { required: true });
+  } else if (s.raw(N.localCaPath) !== undefined) {
+    // Trusting an extra CA in Azure would let anyone holding its key impersonate ARM or Cosmos.
+    s.fail(N.localCaPath, `is only allowed when ${N.mode}=local`);
+  }
+  const managedIdentityClientId = s.raw(N.managedIdentityClientId) === undefined ? undefined : s.guid(N.managedIdentityClientId);
+
+  if (s.problems.length > 0) throw new ConfigError(s.problems);
+
+  // Every required value was checked above; an undefined here would have produced a problem.
+  const config: AppConfig = {
+    mode,
+    subscriptionId: subscriptionId!,
+    armEndpoint: armEndpoint!,
+    cosmos: { endpoint: cosmosEndpoint!, database, ...(cosmosKey ? { key: cosmosKey } : {}) },
+    teamsWebhookUrl: teamsWebhookUrl!,
+    approvalSigningKey: approvalSigningKey!,
+    publicBaseUrl: publicBaseUrl!,
+    monitorLogsEndpoint: monitorLogsEndpoint!,
+    ...(localCaPath ? { localCaPath } : {}),
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {})
+  };
+  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos) });
+}
