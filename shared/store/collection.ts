@@ -1,0 +1,118 @@
+import type { Container, ItemDefinition, SqlParameter } from "@azure/cosmos";
+import { ConcurrencyError, DuplicateError, NotFoundError, cosmosStatus } from "./errors";
+import type { Stored } from "./types";
+
+/** Properties Cosmos adds to every document; stripped so callers see only their own fields. */
+const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments", "_lsn"] as const;
+
+export const DEFAULT_MUTATE_ATTEMPTS = 10;
+
+/** What a mutation returns: the new document, or `undefined` to leave the stored one as it is. */
+export type Mutation<T> = (current: T) => T | undefined;
+
+function strip<T>(resource: ItemDefinition): T {
+  const copy: Record<string, unknown> = { ...resource };
+  for (const key of SYSTEM_PROPERTIES) delete copy[key];
+  return copy as T;
+}
+
+function storedOf<T>(resource: ItemDefinition | undefined, etag: string | undefined, what: string): Stored<T> {
+  if (!resource || !etag) throw new Error(`Cosmos answered ${what} without a document or an ETag`);
+  return { doc: strip<T>(resource), etag };
+}
+
+/**
+ * Typed access to one container: the few operations the repositories need, with Cosmos's status
+ * codes turned into the store's errors (409 → DuplicateError, 404 → undefined or NotFoundError,
+ * 412 → re-read and retry inside `mutate`).
+ */
+export class Collection<T extends { id: string }> {
+  constructor(
+    readonly container: Container,
+    private readonly partitionKeyOf: (doc: T) => string
+  ) {}
+
+  get name(): string {
+    return this.container.id;
+  }
+
+  async read(id: string, partitionKey: string): Promise<Stored<T> | undefined> {
+    // @azure/cosmos 4 resolves a 404 read with `resource: undefined` rather than throwing.
+    const response = await this.container.item(id, partitionKey).read<ItemDefinition>();
+    if (response.statusCode === 404 || !response.resource) return undefined;
+    return storedOf<T>(response.resource, response.etag, `a read of ${id}`);
+  }
+
+  async create(doc: T): Promise<Stored<T>> {
+    try {
+      const response = await this.container.items.create<ItemDefinition>(doc);
+      return storedOf<T>(response.resource, response.etag, `a create of ${doc.id}`);
+    } catch (err) {
+      if (cosmosStatus(err) === 409) throw new DuplicateError(this.name, doc.id, this.partitionKeyOf(doc), err);
+      throw err;
+    }
+  }
+
+  /** Replaces when `etag` still matches (else throws the Cosmos 412); upserts without one. */
+  async write(doc: T, etag?: string): Promise<Stored<T>> {
+    if (etag === undefined) {
+      const response = await this.container.items.upsert<ItemDefinition>(doc as ItemDefinition);
+      return storedOf<T>(response.resource, response.etag, `an upsert of ${doc.id}`);
+    }
+    const response = await this.container
+      .item(doc.id, this.partitionKeyOf(doc))
+      .replace<ItemDefinition>(doc as ItemDefinition, { accessCondition: { type: "IfMatch", condition: etag } });
+    return storedOf<T>(response.resource, response.etag, `a replace of ${doc.id}`);
+  }
+
+  /**
+   * Read, change, write back with `If-Match`; on 412 (someone else wrote in between) read again
+   * and re-apply `mutation` to the fresh document, up to `maxAttempts` times. Each lost race
+   * means another writer won, so retrying at once cannot livelock. `mutation` must be pure: it
+   * may run more than once.
+   */
+  async mutate(id: string, partitionKey: string, mutation: Mutation<T>, maxAttempts = DEFAULT_MUTATE_ATTEMPTS): Promise<Stored<T>> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const current = await this.read(id, partitionKey);
+      if (!current) throw new NotFoundError(this.name, id, partitionKey);
+      const next = mutation(structuredClone(current.doc));
+      if (next === undefined) return current;
+      if (next.id !== id || this.partitionKeyOf(next) !== partitionKey) {
+        throw new Error(`${this.name}: a mutation may not change the id or partition key of "${id}"`);
+      }
+      try {
+        return await this.write(next, current.etag);
+      } catch (err) {
+        const status = cosmosStatus(err);
+        if (status === 412) continue;
+        if (status === 404) throw new NotFoundError(this.name, id, partitionKey);
+        throw err;
+      }
+    }
+    throw new ConcurrencyError(this.name, id, partitionKey, maxAttempts);
+  }
+
+  async remove(id: string, partitionKey: string): Promise<boolean> {
+    try {
+      await this.container.item(id, partitionKey).delete();
+      return true;
+    } catch (err) {
+      if (cosmosStatus(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Runs a query and returns every page. With `partitionKey` Cosmos reads one partition; without,
+   * the query fans out. Filters on the partition key must also be in the SQL: the embedded
+   * server ignores the partition-key header on queries, Cosmos does not, and both then agree.
+   */
+  async query(sql: string, parameters: SqlParameter[] = [], partitionKey?: string): Promise<T[]> {
+    const iterator = this.container.items.query<ItemDefinition>(
+      { query: sql, parameters },
+      partitionKey === undefined ? {} : { partitionKey }
+    );
+    const { resources } = await iterator.fetchAll();
+    return resources.map((r) => strip<T>(r));
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The documents the platform keeps in Cosmos (database `aksops`, DESIGN.md "Cosmos containers").
+ * They are plain JSON: every timestamp is an ISO-8601 string, so a record can cross the durable
+ * boundary unchanged. Cosmos system properties (`_etag`, `_ts`, ...) are not part of these types;
+ * repositories return them beside the document as `Stored<T>`.
+ */
+
+/** ISO-8601 UTC timestamp, e.g. `2026-01-05T00:00:00.000Z`. */
+export type IsoTimestamp = string;
+
+export type Environment = "dev" | "staging" | "prod";
+
+/** A document with the ETag Cosmos gave it, for optimistic concurrency (`ifMatch`). */
+export interface Stored<T> {
+  readonly doc: T;
+  readonly etag: string;
+}
+
+// ---------------------------------------------------------------- clusters (pk /id)
+
+export type ApprovalMode = "none" | "oncePerUpgrade" | "everyStep";
+
+/** How the platform treats one cluster; environment defaults merged with per-cluster overrides. */
+export interface ClusterPolicy {
+  approval: {
+    mode: ApprovalMode;
+    /** How long an approval card waits for a decision. */
+    timeoutMinutes: number;
+    onTimeout: "reject" | "escalate";
+    /** Second Teams channel used once when `onTimeout` is `escalate`. */
+    escalationWebhookUrl?: string;
+  };
+  /** Which announced version to move to (mirrors AKS's auto-upgrade channels of the same names). */
+  targetChannel: "stable" | "supported" | "patch";
+  allowPreview: boolean;
+  /** Tightens AKS's pool skew (never loosens it). */
+  maxMinorSkew?: number;
+  healthGate: { minNodesReadyRatio: number; maxPodsReadyDrop: number };
+}
+
+/** The desired configuration, as adopted or provisioned (the baseline profile plus overrides). */
+export interface ClusterSpec {
+  location: string;
+  kubernetesVersion: string;
+  pools: { name: string; mode: "System" | "User"; count: number; vmSize?: string; maxSurge?: string }[];
+  upgradeChannel?: string;
+  nodeOSUpgradeChannel?: string;
+  /** Anything else the baseline profile pins, as ARM property paths to values. */
+  settings?: Record<string, unknown>;
+}
+
+export interface ObservedPool {
+  name: string;
+  /** `System` or `User` as ARM reports it. */
+  mode: string;
+  orchestratorVersion: string;
+  nodeImageVersion?: string;
+  count: number;
+  provisioningState?: string;
+  powerState?: string;
+}
+
+/** What ARM last said about the cluster. */
+export interface ObservedClusterState {
+  at: IsoTimestamp;
+  kubernetesVersion: string;
+  provisioningState?: string;
+  powerState?: string;
+  pools: ObservedPool[];
+}
+
+export interface ClusterLockEntry {
+  operationId: string;
+  instanceId: string;
+  since: IsoTimestamp;
+}
+
+/** One platform operation per cluster: the holder works, the queue waits in arrival order. */
+export interface ClusterLock {
+  holder?: ClusterLockEntry;
+  queue: ClusterLockEntry[];
+}
+
+export interface ClusterRecord {
+  /** The cluster's name: unique in the registry (a second adopt of the same name is a 409). */
+  id: string;
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  environment: Environment;
+  policy: ClusterPolicy;
+  spec: ClusterSpec;
+  observed?: ObservedClusterState;
+  /** The Event Grid system topic whose events concern this cluster (matched on delivery). */
+  eventTopic?: string;
+  lock?: ClusterLock;
+  createdAt: IsoTimestamp;
+  updatedAt: IsoTimestamp;
+}
+
+// ---------------------------------------------------------------- operations (pk /clusterId)
+
+export type OperationKind =
+  | "kubernetesUpgrade"
+  | "nodeImageRollout"
+  | "adoption"
+  | "provisioning"
+  | "governance"
+  | "autoUpgradeDisable";
+
+export type OperationStatus =
+  | "Pending"
+  | "Queued"
+  | "Running"
+  | "AwaitingApproval"
+  | "Succeeded"
+  | "Failed"
+  | "Rejected"
+  | "Expired"
+  | "Cancelled";
+
+/** Statuses after which an operation never changes again (except by an explicit resume). */
+export const terminalOperationStatuses: readonly OperationStatus[] = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
+
+export interface OperationTrigger {
+  type: "event" | "http" | "timer";
+  /** Who asked: the caller's principal for `http`, the function name for `timer`. */
+  by?: string;
+  /** The Event Grid event id for `event`. */
+  eventId?: string;
+}
+
+export type StepStatus = "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped";
+
+export interface ArmErrorRecord {
+  code: string;
+  message: string;
+}
+
+export interface HealthSampleRecord {
+  at: IsoTimestamp;
+  pool?: string;
+  nodesReady: number;
+  nodesTotal: number;
+  podsReadyRatio: number;
+}
+
+export interface OperationStep {
+  index: number;
+  /** Readable, e.g. `control plane 1.31.5 → 1.32.3` or `pool user`. */
+  name: string;
+  kind: "controlPlane" | "nodePool" | "nodeImage" | "configuration";
+  pool?: string;
+  from: string;
+  to: string;
+  status: StepStatus;
+  startedAt?: IsoTimestamp;
+  endedAt?: IsoTimestamp;
+  armOperationId?: string;
+  /** ARM polls spent on the step (the cost the README states). */
+  polls?: number;
+  healthBefore?: HealthSampleRecord;
+  healthAfter?: HealthSampleRecord;
+  error?: ArmErrorRecord;
+}
+
+export interface ApprovalRecord {
+  /** The step index approved, or -1 for the whole plan (`oncePerUpgrade`). */
+  step: number;
+  decision: "approve" | "reject" | "expired" | "escalated";
+  approver: string;
+  comment?: string;
+  at: IsoTimestamp;
+  /** A decision that arrived late or twice: recorded, changed nothing. */
+  ignored?: boolean;
+}
+
+export interface OperationPlan {
+  target: string;
+  steps: { index: number; kind: OperationStep["kind"]; pool?: string; from: string; to: string }[];
+}
+
+export interface OperationOutcome {
+  result: OperationStatus;
+  message: string;
+  failedStep?: number;
+  error?: ArmErrorRecord;
+}
+
+export interface OperationRecord {
+  id: string;
+  clusterId: string;
+  kind: OperationKind;
+  trigger: OperationTrigger;
+  status: OperationStatus;
+  /** The durable orchestration instance that runs the operation. */
+  instanceId?: string;
+  targetVersion?: string;
+  plan?: OperationPlan;
+  steps: OperationStep[];
+  approvals: ApprovalRecord[];
+  outcome?: OperationOutcome;
+  /** Position behind the cluster's current holder while `Queued` (1 = next). */
+  queuePosition?: number;
+  timings: { createdAt: IsoTimestamp; startedAt?: IsoTimestamp; endedAt?: IsoTimestamp; updatedAt: IsoTimestamp };
+}
+
+// ---------------------------------------------------------------- events (pk /id)
+
+export interface EventRecord {
+  /** The Event Grid event id: the deduplication key. */
+  id: string;
+  type: string;
+  subject: string;
+  topic: string;
+  eventTime?: IsoTimestamp;
+  receivedAt: IsoTimestamp;
+  /** What the platform did with it: `started`, `duplicate`, `ignored`, `invalid`, ... */
+  disposition?: string;
+  clusterId?: string;
+  operationId?: string;
+  data?: unknown;
+  /** Seconds until Cosmos deletes the record; falls back to the container's default TTL. */
+  ttl?: number;
+}
+
+// ---------------------------------------------------------------- findings (pk /clusterId)
+
+export interface FindingRecord {
+  /** Stable per (cluster, rule), so a re-evaluation overwrites instead of piling up. */
+  id: string;
+  clusterId: string;
+  /** `conformance` (baseline rule) or `drift` (governance found ARM ≠ spec). */
+  category: "conformance" | "drift";
+  rule: string;
+  status: "pass" | "fail";
+  severity: "low" | "medium" | "high";
+  evidence: string;
+  observedAt: IsoTimestamp;
+  resolvedAt?: IsoTimestamp;
+}
