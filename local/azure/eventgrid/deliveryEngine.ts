@@ -60,9 +60,12 @@ export interface DeliveryEngineOptions {
   faults: DeliveryFaults;
   /** Factor applied to Event Grid's retry delays and TTL (the simulator's time compression). */
   timeScale: () => number;
-  webhook?: WebhookClientOptions;
+  /** Trust and timeout for webhook POSTs, read per attempt. */
+  webhook?: () => WebhookClientOptions;
   /** Oldest records are forgotten beyond this many. */
   maxRecords?: number;
+  /** Counts a delivery as work in flight for the simulator's idle probe. */
+  track?: <T>(p: Promise<T>) => Promise<T>;
 }
 
 export class DeliveryEngine {
@@ -144,8 +147,9 @@ export class DeliveryEngine {
   }
 
   private track(work: Promise<void>): void {
-    const p = work.finally(() => this.inFlight.delete(p));
+    const p = work.catch(() => undefined).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
+    void this.options.track?.(p);
   }
 
   private async attempt(record: DeliveryRecord, target: DeliveryTarget, faultTargets: string[]): Promise<void> {
@@ -161,7 +165,7 @@ export class DeliveryEngine {
       answer = { status: injected.status, body: "" };
     } else {
       try {
-        answer = await postJson(target.endpointUrl, record.events, this.headers(record, target, attemptNo), this.options.webhook);
+        answer = await postJson(target.endpointUrl, record.events, this.headers(record, target, attemptNo), this.options.webhook?.());
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
       }

@@ -1,7 +1,85 @@
 /**
- * Simulator module "eventgrid" (sim-services). Stub until the kernel lands; the kernel's
- * startAzureSimulator calls registerEventGrid(kernel) once at start.
+ * Simulator module "eventgrid" (sim-services): `Microsoft.EventGrid` system topics and webhook
+ * event subscriptions, and the delivery of every event the kernel publishes to the subscriptions
+ * whose topic source and filter match (Event Grid schema arrays, at least once, retried on Event
+ * Grid's schedule on the shared clock, then dead-lettered). Control API: `GET /_sim/events`.
  */
-export function registerEventGrid(kernel: unknown): void {
-  void kernel;
+import type { EventGridEvent, FaultKind, SimKernel } from "../kernel";
+import { DeliveryEngine, type DeliveryFaults } from "./deliveryEngine";
+import { deliveryTarget, registerEventSubscriptions, subscriptionFilter, subscriptionsOf } from "./eventSubscriptions";
+import { matchesFilter } from "./filter";
+import { registerSystemTopics, topicsForSource } from "./systemTopics";
+import type { WebhookClientOptions } from "./webhookClient";
+
+export { subscribeDemoClusters } from "./demoSubscriptions";
+export type { DeliveryRecord, DeliveryAttempt } from "./deliveryEngine";
+
+/** What other modules (and `npm start`) can reach through `kernel.service<EventGridService>("eventgrid")`. */
+export interface EventGridService {
+  engine: DeliveryEngine;
+  /** Trust for https webhook endpoints (e.g. the local CA when the host serves https). */
+  setWebhookOptions(options: WebhookClientOptions): void;
+}
+
+export const EVENTGRID_SERVICE = "eventgrid";
+
+export function registerEventGrid(kernel: SimKernel): void {
+  let webhookOptions: WebhookClientOptions = {};
+  const engine = new DeliveryEngine({
+    clock: kernel.clock,
+    faults: deliveryFaults(kernel),
+    // Retry delays and TTLs shrink with the simulator's time compression, like operation durations.
+    timeScale: () => kernel.config.durationScale,
+    webhook: () => webhookOptions,
+    track: (p) => kernel.track(p)
+  });
+  registerSystemTopics(kernel, (topic) => {
+    for (const sub of subscriptionsOf(kernel, topic)) engine.forgetSubscription(sub.id);
+  });
+  registerEventSubscriptions(kernel, { webhook: () => webhookOptions, onDelete: (id) => engine.forgetSubscription(id) });
+
+  kernel.setEventSink({ deliver: (source, events) => deliver(kernel, engine, source, events) });
+  kernel.provide<EventGridService>(EVENTGRID_SERVICE, { engine, setWebhookOptions: (o) => { webhookOptions = o; } });
+
+  kernel.router.control("GET", "/_sim/events", (req) => ({
+    status: 200,
+    body: { value: engine.list({ subscription: req.query.get("subscription") ?? undefined, status: req.query.get("status") ?? undefined }) }
+  }));
+  // The validationUrl of the handshake event: the asynchronous (manual) validation is not simulated.
+  kernel.router.control("GET", "/_sim/eventgrid/validate", () => ({
+    status: 400,
+    body: { error: { code: "NotSupported", message: "The simulator validates webhooks synchronously: answer the SubscriptionValidationEvent with {\"validationResponse\": <validationCode>}." } }
+  }));
+}
+
+/** Fans one publish call out to every matching subscription of every system topic of the source. */
+function deliver(kernel: SimKernel, engine: DeliveryEngine, source: string, events: EventGridEvent[]): void {
+  for (const topic of topicsForSource(kernel, source)) {
+    for (const sub of subscriptionsOf(kernel, topic.id)) {
+      if (sub.properties?.["provisioningState"] !== "Succeeded") continue;
+      const filter = subscriptionFilter(sub);
+      const matching = events.filter((e) => matchesFilter(filter, e));
+      const target = deliveryTarget(sub);
+      engine.dispatch(target, matching, [sub.id, topic.id, source, target.endpointUrl]);
+    }
+  }
+}
+
+/** Faults aimed at a subscription, its topic, the source resource (e.g. a cluster) or the endpoint URL. */
+function deliveryFaults(kernel: SimKernel): DeliveryFaults {
+  const take = (kind: FaultKind, targets: string[]) => {
+    for (const t of targets) {
+      const fault = kernel.faults.take(kind, t);
+      if (fault) return fault;
+    }
+    return undefined;
+  };
+  return {
+    duplicate: (targets) => take("eventDuplicate", targets) !== undefined,
+    reorder: (targets) => take("eventReorder", targets) !== undefined,
+    webhookFailure: (targets) => {
+      const fault = take("webhookFailure", targets);
+      return fault ? { status: Number(fault["status"] ?? 503) } : undefined;
+    }
+  };
 }

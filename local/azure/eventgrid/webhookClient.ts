@@ -13,7 +13,7 @@ export interface WebhookAnswer {
 
 export class WebhookConnectionError extends Error {
   override readonly name = "WebhookConnectionError";
-  constructor(readonly endpointUrl: string, readonly cause: unknown) {
+  constructor(readonly endpointUrl: string, override readonly cause: unknown) {
     super(`Webhook POST to ${endpointUrl} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
