@@ -1,0 +1,1 @@
+export { registerFaultControl, registerStatsControl } from "./faults";

@@ -1,0 +1,118 @@
+/**
+ * The Azure simulator: `startAzureSimulator(options)` serves the ARM protocol over HTTPS for the
+ * real SDK clients (see `kernel/index.ts` for the module contract).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureLocalCertificate } from "../certs";
+import type { Clock } from "../clock";
+import { registerFaultControl, registerStatsControl } from "./control";
+import { SimKernel, listen, registerOperationRoutes, type ThrottleLimits } from "./kernel";
+import { registerResources } from "./resources";
+
+export interface AzureSimulatorOptions {
+  clock: Clock;
+  dataDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Multiplies operation durations (1 = AKS-like; `npm start` uses e.g. 0.02). */
+  durationScale?: number;
+  /** `demo` seeds the demo fleet on a first start (no saved state); `none` (default) starts empty. */
+  seed?: "demo" | "none";
+  /** Lowered ARM throttling limits (tests). */
+  throttling?: Partial<ThrottleLimits>;
+  subscriptionId?: string;
+  location?: string;
+  pageSize?: number;
+  /** Load `<dataDir>/azure-sim.json` at start and save it on stop and periodically (default true). */
+  persist?: boolean;
+  /** Real-clock period of the periodic save (default 30 s). */
+  saveIntervalMs?: number;
+  /** `Retry-After` seconds advised on operation status responses (default 0: omitted). */
+  lroRetryAfterSeconds?: number;
+  /** Runs after the demo fleet is seeded (e.g. Event Grid topics and subscriptions for the clusters). */
+  afterDemoSeed?: (kernel: SimKernel, clusterIds: string[]) => void | Promise<void>;
+}
+
+export interface AzureSimulator {
+  baseUrl: string;
+  caPath: string;
+  kernel: SimKernel;
+  /** Saves state (when persisting) and closes the server. */
+  stop(): Promise<void>;
+  /** Resolves when no request and no event delivery is in flight. */
+  waitForIdle(): Promise<void>;
+  /** Writes `<dataDir>/azure-sim.json` now. */
+  save(): void;
+}
+
+export const STATE_FILE = "azure-sim.json";
+
+export async function startAzureSimulator(options: AzureSimulatorOptions): Promise<AzureSimulator> {
+  const kernel = new SimKernel({
+    clock: options.clock,
+    subscriptionId: options.subscriptionId,
+    location: options.location,
+    durationScale: options.durationScale,
+    pageSize: options.pageSize,
+    throttling: options.throttling
+  });
+  kernel.lro.retryAfterSeconds = options.lroRetryAfterSeconds ?? 0;
+  registerModules(kernel);
+
+  const persist = options.persist ?? true;
+  mkdirSync(options.dataDir, { recursive: true });
+  const statePath = join(options.dataDir, STATE_FILE);
+  let loaded = false;
+  if (persist && existsSync(statePath)) {
+    kernel.loadState(JSON.parse(readFileSync(statePath, "utf8")) as Record<string, unknown>);
+    loaded = true;
+  }
+
+  const tls = await ensureLocalCertificate(options.dataDir);
+  const server = await listen(kernel, tls, options.port ?? 0, options.host ?? "127.0.0.1");
+  const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
+
+  if (!loaded && options.seed === "demo") {
+    await seedDemo(kernel, options);
+  }
+
+  const save = (): void => {
+    if (!persist) return;
+    const tmp = `${statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(kernel.saveState()));
+    renameSync(tmp, statePath);
+  };
+  // Periodic saves run on wall time: a virtual clock must not gain a timer that never goes away.
+  const interval = persist && options.clock.kind === "real" ? setInterval(save, options.saveIntervalMs ?? 30_000) : undefined;
+  interval?.unref();
+
+  return {
+    baseUrl: server.baseUrl,
+    caPath: tls.caPath,
+    kernel,
+    save,
+    waitForIdle: () => kernel.work.idle(),
+    stop: async () => {
+      if (interval) clearInterval(interval);
+      unregisterProbe();
+      await kernel.work.idle();
+      save();
+      kernel.lro.stop();
+      await server.close();
+    }
+  };
+}
+
+/** Every module, in the order their state must load (resources first). */
+function registerModules(kernel: SimKernel): void {
+  registerOperationRoutes(kernel);
+  registerResources(kernel);
+  registerFaultControl(kernel);
+  registerStatsControl(kernel);
+}
+
+async function seedDemo(_kernel: SimKernel, _options: AzureSimulatorOptions): Promise<void> {
+  // Filled in by the demo module.
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { ArmError, ensureError } from "./errors";
+import type { SimKernel } from "./kernel";
+import { REMAINING_HEADER } from "./throttle";
+import type { SimRequest, SimResponse } from "./types";
+
+/** Reads, routes and answers one request: the ARM protocol checks happen here, once, for every module. */
+export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimResponse> {
+  const { match, otherMethods } = kernel.router.match(req.method, req.path);
+  const isControl = req.path.toLowerCase().startsWith("/_sim/") || req.path.toLowerCase() === "/_sim";
+  if (!match && isControl) {
+    return { status: otherMethods.length ? 405 : 404, body: { error: { code: "NotFound", message: `No control route ${req.method} ${req.path}` } } };
+  }
+  const arm = match?.route.arm;
+  if (match && !arm) {
+    return runHandler(() => match.route.handler(req, match.params));
+  }
+  const operation = arm?.operation ?? "Unknown";
+  const respond = (res: SimResponse): SimResponse => {
+    kernel.stats.record({ operation, method: req.method, path: req.path, status: res.status, subscriptionId: req.subscriptionId });
+    return res;
+  };
+  // ARM authenticates before anything else: a request without a bearer token never reaches a provider.
+  const auth = header(req, "authorization");
+  if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
+    return respond(errorResponse(new ArmError(401, "AuthenticationFailed",
+      "Authentication failed. The 'Authorization' header is missing."), { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' }));
+  }
+  if (!req.query.get("api-version")) {
+    return respond(errorResponse(new ArmError(400, "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.")));
+  }
+  if (!match) {
+    if (otherMethods.length) {
+      return respond(errorResponse(new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`)));
+    }
+    return respond(errorResponse(new ArmError(404, "NotFound", `The simulator serves no route for ${req.method} ${req.path}.`)));
+  }
+  const kind = match.route.arm?.kind ?? "read";
+  const subscription = req.subscriptionId ?? kernel.config.subscriptionId;
+  const forced = kernel.faults.take("throttle", subscription);
+  const decision = forced
+    ? { allowed: false as const, remaining: 0 as const, retryAfterSeconds: Number(forced.retryAfterSeconds ?? 1) }
+    : kernel.throttler.take(subscription, kind);
+  const rateHeader = { [REMAINING_HEADER[kind]]: String(decision.remaining) };
+  if (!decision.allowed) {
+    // ARM's throttling response: 429 with Retry-After in seconds and the exhausted bucket's header.
+    return respond(errorResponse(new ArmError(429, "TooManyRequests",
+      `The request is being throttled as the limit has been reached for operation type - ${kind === "read" ? "Read" : kind === "write" ? "Write" : "Delete"}_ObservationWindow. For more information, refer to - https://aka.ms/armthrottling`),
+    { ...rateHeader, "Retry-After": String(decision.retryAfterSeconds) }));
+  }
+  const res = await runHandler(() => match.route.handler(req, match.params));
+  res.headers = { ...rateHeader, ...(res.headers ?? {}) };
+  return respond(res);
+}
+
+async function runHandler(fn: () => SimResponse | Promise<SimResponse>): Promise<SimResponse> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ArmError) return errorResponse(err, err.headers);
+    const e = ensureError(err);
+    return errorResponse(new ArmError(500, "InternalServerError", e.message));
+  }
+}
+
+function errorResponse(err: ArmError, headers: Record<string, string> = {}): SimResponse {
+  return { status: err.status, headers: { "x-ms-failure-cause": "gateway", ...headers }, body: err.toBody() };
+}
+
+function header(req: SimRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Converts a Node request into a SimRequest (path decoded, body parsed when it is JSON). */
+export async function toSimRequest(req: IncomingMessage, baseUrl: string): Promise<SimRequest> {
+  const url = new URL(req.url ?? "/", baseUrl);
+  const rawBody = await readBody(req);
+  let body: unknown;
+  if (rawBody.length > 0) {
+    try {
+      body = JSON.parse(rawBody.toString("utf8"));
+    } catch {
+      body = undefined;
+    }
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    path = url.pathname;
+  }
+  const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+  return { method: (req.method ?? "GET").toUpperCase(), path, query: url.searchParams, headers: req.headers, body, rawBody, subscriptionId, baseUrl };
+}
+
+function send(res: ServerResponse, sim: SimResponse, requestId: string): void {
+  const headers: Record<string, string> = { "x-ms-request-id": requestId, "x-ms-correlation-request-id": requestId, ...(sim.headers ?? {}) };
+  let payload: Buffer | undefined;
+  if (sim.body !== undefined && sim.status !== 204) {
+    if (Buffer.isBuffer(sim.body)) payload = sim.body;
+    else if (typeof sim.body === "string") {
+      payload = Buffer.from(sim.body, "utf8");
+      headers["Content-Type"] ??= "text/plain; charset=utf-8";
+    } else {
+      payload = Buffer.from(JSON.stringify(sim.body), "utf8");
+      headers["Content-Type"] ??= "application/json; charset=utf-8";
+    }
+  }
+  headers["Content-Length"] = String(payload?.length ?? 0);
+  res.writeHead(sim.status, headers);
+  res.end(payload);
+}
+
+export interface RunningServer {
+  server: Server;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Serves the kernel over HTTPS on 127.0.0.1 (port 0 picks a free one). */
+export async function listen(kernel: SimKernel, tls: { key: string; cert: string }, port = 0, host = "127.0.0.1"): Promise<RunningServer> {
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    const end = kernel.work.begin();
+    const requestId = randomUUID();
+    toSimRequest(req, kernel.baseUrl)
+      .then((sim) => dispatch(kernel, sim))
+      .then((sim) => send(res, sim, requestId))
+      .catch((err: unknown) => {
+        const e = ensureError(err);
+        if (!res.headersSent) send(res, { status: 500, body: { error: { code: "InternalServerError", message: e.message } } }, requestId);
+      })
+      .finally(end);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => { server.off("error", reject); resolve(); });
+  });
+  const address = server.address() as AddressInfo;
+  const baseUrl = `https://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  kernel.setBaseUrl(baseUrl);
+  return {
+    server,
+    baseUrl,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    })
+  };
+}

@@ -1,0 +1,138 @@
+import type { Clock } from "../../clock";
+
+/** An ARM resource as stored and returned (the envelope every resource type shares). */
+export interface ArmResource {
+  id: string;
+  name: string;
+  type: string;
+  location?: string;
+  tags?: Record<string, string>;
+  properties?: Record<string, unknown>;
+  systemData?: SystemData;
+  [extra: string]: unknown;
+}
+
+export interface SystemData {
+  createdBy: string;
+  createdByType: "User" | "Application" | "ManagedIdentity" | "Key";
+  createdAt: string;
+  lastModifiedBy: string;
+  lastModifiedByType: "User" | "Application" | "ManagedIdentity" | "Key";
+  lastModifiedAt: string;
+}
+
+/** ARM compares ids case-insensitively; the store keys by the lower-cased id and keeps the original. */
+export function idKey(id: string): string {
+  return id.replace(/\/+$/, "").toLowerCase();
+}
+
+/**
+ * The resource type of an id: `Microsoft.ContainerService/managedClusters/agentPools` for
+ * `.../providers/Microsoft.ContainerService/managedClusters/c1/agentPools/p1`.
+ */
+export function resourceTypeOf(id: string): string {
+  const parts = id.split("/").filter(Boolean);
+  const p = parts.map((s) => s.toLowerCase()).lastIndexOf("providers");
+  if (p < 0) {
+    if (parts.length === 4 && parts[2]?.toLowerCase() === "resourcegroups") return "Microsoft.Resources/resourceGroups";
+    if (parts.length === 2) return "Microsoft.Resources/subscriptions";
+    return "";
+  }
+  const ns = parts[p + 1] ?? "";
+  const types: string[] = [];
+  for (let i = p + 2; i < parts.length; i += 2) types.push(parts[i] ?? "");
+  return [ns, ...types].join("/");
+}
+
+/** The last segment of an id. */
+export function nameOf(id: string): string {
+  const parts = id.split("/").filter(Boolean);
+  return parts[parts.length - 1] ?? "";
+}
+
+export interface ListFilter {
+  /** Only ids under this prefix (case-insensitive; a whole-segment prefix). */
+  prefix?: string;
+  /** Only this resource type (case-insensitive). */
+  type?: string;
+}
+
+/** In-memory ARM resources, keyed case-insensitively, JSON-serialisable for persistence. */
+export class ResourceStore {
+  private readonly items = new Map<string, ArmResource>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get<T extends ArmResource = ArmResource>(id: string): T | undefined {
+    return this.items.get(idKey(id)) as T | undefined;
+  }
+
+  has(id: string): boolean {
+    return this.items.has(idKey(id));
+  }
+
+  /** Stores the resource under `id` (keeping the id's original case from the first write). */
+  put<T extends ArmResource>(id: string, resource: T): T {
+    const existing = this.items.get(idKey(id));
+    const stored = { ...resource, id: existing?.id ?? resource.id ?? id } as T;
+    this.items.set(idKey(id), stored);
+    return stored;
+  }
+
+  delete(id: string): boolean {
+    return this.items.delete(idKey(id));
+  }
+
+  /** Deletes the resource and everything under it (a resource group takes its resources with it). */
+  deleteTree(id: string): number {
+    const key = idKey(id);
+    let n = 0;
+    for (const k of [...this.items.keys()]) {
+      if (k === key || k.startsWith(key + "/")) {
+        this.items.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Resources in insertion order, filtered. */
+  list<T extends ArmResource = ArmResource>(filter: ListFilter = {}): T[] {
+    const prefix = filter.prefix ? idKey(filter.prefix) + "/" : undefined;
+    const type = filter.type?.toLowerCase();
+    const out: T[] = [];
+    for (const [k, v] of this.items) {
+      if (prefix && !k.startsWith(prefix)) continue;
+      if (type && resourceTypeOf(v.id).toLowerCase() !== type) continue;
+      out.push(v as T);
+    }
+    return out;
+  }
+
+  /**
+   * Builds the envelope for a created or updated resource: id/name/type from the id, systemData
+   * created once and modified on every write.
+   */
+  envelope(id: string, fields: Omit<Partial<ArmResource>, "id" | "name" | "type" | "systemData">, actor = "simulator@aksops.local"): ArmResource {
+    const existing = this.get(id);
+    const now = new Date(this.clock.now()).toISOString();
+    const systemData: SystemData = {
+      createdBy: existing?.systemData?.createdBy ?? actor,
+      createdByType: existing?.systemData?.createdByType ?? "User",
+      createdAt: existing?.systemData?.createdAt ?? now,
+      lastModifiedBy: actor,
+      lastModifiedByType: "User",
+      lastModifiedAt: now
+    };
+    return { ...fields, id: existing?.id ?? id, name: nameOf(id), type: resourceTypeOf(id), systemData };
+  }
+
+  snapshot(): ArmResource[] {
+    return [...this.items.values()];
+  }
+
+  restore(resources: ArmResource[]): void {
+    this.items.clear();
+    for (const r of resources) this.items.set(idKey(r.id), r);
+  }
+}
