@@ -24,6 +24,8 @@ export interface EventGridService {
 export const EVENTGRID_SERVICE = "eventgrid";
 
 export function registerEventGrid(kernel: SimKernel): void {
+  // Registering twice would add a second delivery engine behind the first one's routes.
+  if (kernel.service(EVENTGRID_SERVICE)) return;
   let webhookOptions: WebhookClientOptions = {};
   const engine = new DeliveryEngine({
     clock: kernel.clock,
