@@ -1,0 +1,5 @@
+export { startEmbeddedCosmos, DEFAULT_COSMOS_PORT } from "./embedded-cosmos";
+export type { EmbeddedCosmos, EmbeddedCosmosOptions } from "./embedded-cosmos";
+export { COSMOS_EMULATOR_KEY } from "./emulator-key";
+export { isExpired, SNAPSHOT_FORMAT } from "./snapshot";
+export type { CosmosSnapshot } from "./snapshot";
