@@ -1,0 +1,106 @@
+/**
+ * The actions an orchestrator episode returns (`OrchestratorState.actions`). With replay schema V2+
+ * the SDK returns `[[...actions]]`: one list holding every action scheduled since the execution
+ * started, in the order the code yielded them, with `Task.all`/`Task.any` kept as compound actions
+ * (`WhenAll`/`WhenAny` with `compoundActions`). The extension's out-of-proc shim walks that list in
+ * order; we flatten it depth-first, which is also the order in which the SDK's
+ * `TaskOrchestrationExecutor.trackOpenTask` hands out sequence numbers (event ids).
+ */
+export enum ActionType {
+  CallActivity = 0,
+  CallActivityWithRetry = 1,
+  CallSubOrchestrator = 2,
+  CallSubOrchestratorWithRetry = 3,
+  ContinueAsNew = 4,
+  CreateTimer = 5,
+  WaitForExternalEvent = 6,
+  CallEntity = 7,
+  CallHttp = 8,
+  SignalEntity = 9,
+  WhenAny = 11,
+  WhenAll = 12,
+  LockEntities = 13,
+  ReleaseEntities = 14,
+}
+
+export interface WireRetryOptions {
+  firstRetryIntervalInMilliseconds: number;
+  maxNumberOfAttempts: number;
+  backoffCoefficient?: number;
+  maxRetryIntervalInMilliseconds?: number;
+  retryTimeoutInMilliseconds?: number;
+}
+
+/** One action as serialized by the SDK (field names from `lib/src/actions/*`). */
+export interface WireAction {
+  actionType: ActionType;
+  functionName?: string;
+  input?: unknown;
+  retryOptions?: WireRetryOptions;
+  instanceId?: string;
+  fireAt?: string;
+  isCanceled?: boolean;
+  externalEventName?: string;
+  compoundActions?: WireAction[];
+  operation?: string;
+}
+
+export function flattenActions(actions: unknown): WireAction[] {
+  const out: WireAction[] = [];
+  const visit = (a: WireAction): void => {
+    if (a.actionType === ActionType.WhenAll || a.actionType === ActionType.WhenAny) {
+      for (const c of a.compoundActions ?? []) visit(c);
+    } else {
+      out.push(a);
+    }
+  };
+  if (!Array.isArray(actions)) return out;
+  for (const group of actions) {
+    // V1 grouped actions per yield; V2+ has a single group. Both flatten the same way.
+    if (Array.isArray(group)) for (const a of group as WireAction[]) visit(a);
+    else if (group && typeof group === "object") visit(group as WireAction);
+  }
+  return out;
+}
+
+/** The identity DTFx compares on replay: the action's kind and its target name. */
+export function actionKey(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
+  return `${ActionType[a.actionType] ?? a.actionType}:${actionName(a)}`;
+}
+
+export function actionName(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
+  switch (a.actionType) {
+    case ActionType.WaitForExternalEvent:
+      return a.externalEventName ?? "";
+    case ActionType.CreateTimer:
+    case ActionType.ContinueAsNew:
+      return "";
+    default:
+      return a.functionName ?? "";
+  }
+}
+
+export function describeAction(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
+  const type = ActionType[a.actionType] ?? `action type ${a.actionType}`;
+  const name = actionName(a);
+  return name ? `${type} '${name}'` : type;
+}
+
+/** True for actions that take a sequence number when the SDK tracks them (WaitForExternalEvent is keyed by name). */
+export function consumesEventId(type: ActionType): boolean {
+  return type === ActionType.CallActivity || type === ActionType.CallActivityWithRetry
+    || type === ActionType.CallSubOrchestrator || type === ActionType.CallSubOrchestratorWithRetry
+    || type === ActionType.CreateTimer;
+}
+
+/**
+ * JSON text of an action's input. Activity and continue-as-new inputs went through the SDK's
+ * `Utils.processInput`, which JSON-encodes strings (so a string input already is JSON text);
+ * sub-orchestration inputs are raw values.
+ */
+export function serializedInput(a: WireAction): string {
+  const preEncoded = a.actionType === ActionType.CallActivity || a.actionType === ActionType.CallActivityWithRetry
+    || a.actionType === ActionType.ContinueAsNew;
+  if (preEncoded && typeof a.input === "string") return a.input;
+  return a.input === undefined ? "null" : JSON.stringify(a.input);
+}

@@ -1,0 +1,301 @@
+/**
+ * The local durable task engine: owns the SQLite store, the in-memory view of queued work, the
+ * orchestration episodes (at most one per instance at a time, each draining every message queued
+ * for it, as DTFx does) and a bounded pool of activity executions. All time comes from the host's
+ * clock, so with a VirtualClock durable timers fire when the test advances time.
+ */
+import { randomUUID } from "node:crypto";
+import type { CancelTimer } from "../../clock";
+import type { ExtensionContext } from "../extension";
+import type { ChaosOptions } from "./chaos";
+import { runEpisode } from "./episode";
+import { EventType, historyEvent, type HistoryEvent } from "./history";
+import { invokeActivity, invokeOrchestrator } from "./invoker";
+import { isTerminal, type ActivityMessage, type EventMessage, type InstanceRecord, type Message, type NewMessage } from "./model";
+import { eventMessage } from "./scheduling";
+import { DurableStore, type Checkpoint } from "./store";
+
+export interface EngineOptions {
+  activityConcurrency: number;
+  chaos: ChaosOptions;
+  /** Instances whose history stays in memory between episodes. */
+  cacheSize: number;
+}
+
+interface Loaded { record: InstanceRecord; history: HistoryEvent[] }
+
+export class DurableEngine {
+  readonly store: DurableStore;
+  private readonly cache = new Map<string, Loaded>();
+  private readonly inbox = new Map<string, EventMessage[]>();
+  private readonly timers = new Map<number, { msg: EventMessage; cancel: CancelTimer }>();
+  private readonly timerByTask = new Map<string, number>();
+  private readonly activityQueue: ActivityMessage[] = [];
+  private readonly queuedActivities = new Set<number>();
+  private readonly lostCompletions = new Set<number>();
+  private activeActivities = 0;
+  private readonly episodeRunning = new Set<string>();
+  private readonly episodeRequested = new Set<string>();
+  private idleWaiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(private readonly ctx: ExtensionContext, private readonly options: EngineOptions) {
+    this.store = new DurableStore(ctx.dataDir);
+  }
+
+  /** Recovery: every message not yet consumed is work that was not checkpointed; queue it again. */
+  recover(): void {
+    for (const msg of this.store.allMessages()) this.dispatch(msg);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+    this.store.close();
+  }
+
+  isIdle(): boolean {
+    return this.episodeRunning.size === 0 && this.activeActivities === 0 && this.activityQueue.length === 0;
+  }
+
+  waitForIdle(): Promise<void> {
+    if (this.isIdle() || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Pending durable timers (all instances, or one). */
+  pendingTimers(instanceId?: string): { instanceId: string; timerId: number; fireAt: string }[] {
+    return [...this.timers.values()]
+      .filter((t) => instanceId === undefined || t.msg.instanceId === instanceId)
+      .map((t) => ({ instanceId: t.msg.instanceId, timerId: t.msg.event.TimerId ?? -1, fireAt: t.msg.event.FireAt ?? "" }));
+  }
+
+  getRecord(instanceId: string): InstanceRecord | undefined {
+    return this.cache.get(instanceId)?.record ?? this.store.getInstance(instanceId);
+  }
+
+  getHistory(instanceId: string): HistoryEvent[] {
+    return this.load(instanceId)?.history ?? [];
+  }
+
+  functionExists(name: string, triggerType: string): boolean {
+    return this.ctx.functions().get(name)?.trigger.type === triggerType;
+  }
+
+  now(): number {
+    return this.ctx.clock.now();
+  }
+
+  /** Commits a checkpoint prepared by a management operation and dispatches the messages it adds. */
+  commitAndDispatch(c: Checkpoint, resetInstances: string[] = []): void {
+    for (const id of resetInstances) this.forget(id);
+    const ids = this.store.commit(c);
+    (c.addMessages ?? []).forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 } as Message));
+  }
+
+  /** Drops an instance from memory (purge, restart over a terminal instance). */
+  forget(instanceId: string): void {
+    this.cache.delete(instanceId);
+    this.inbox.delete(instanceId);
+    for (const [id, t] of this.timers) if (t.msg.instanceId === instanceId) { t.cancel(); this.timers.delete(id); }
+    for (const [key, id] of this.timerByTask) if (!this.timers.has(id)) this.timerByTask.delete(key);
+  }
+
+  purge(instanceId: string): boolean {
+    const rec = this.getRecord(instanceId);
+    if (!rec || !isTerminal(rec.status)) return false;
+    this.forget(instanceId);
+    this.store.purge(instanceId);
+    return true;
+  }
+
+  private dispatch(msg: Message): void {
+    if (this.stopped) return;
+    if (msg.kind === "activity") {
+      if (this.queuedActivities.has(msg.id)) return;
+      this.queuedActivities.add(msg.id);
+      this.activityQueue.push(msg);
+      this.pumpActivities();
+      return;
+    }
+    if (msg.visibleAt > this.ctx.clock.now()) {
+      const cancel = this.ctx.clock.setTimer(msg.visibleAt, () => {
+        if (!this.timers.delete(msg.id)) return;
+        this.timerByTask.delete(timerKey(msg));
+        this.deliver(msg);
+      });
+      this.timers.set(msg.id, { msg, cancel });
+      if (msg.event.EventType === EventType.TimerFired) this.timerByTask.set(timerKey(msg), msg.id);
+      return;
+    }
+    this.deliver(msg);
+  }
+
+  private deliver(msg: EventMessage): void {
+    const list = this.inbox.get(msg.instanceId);
+    if (list) list.push(msg); else this.inbox.set(msg.instanceId, [msg]);
+    this.requestEpisode(msg.instanceId);
+  }
+
+  private requestEpisode(instanceId: string): void {
+    if (this.episodeRunning.has(instanceId)) { this.episodeRequested.add(instanceId); return; }
+    void this.episodeLoop(instanceId);
+  }
+
+  private async episodeLoop(instanceId: string): Promise<void> {
+    this.episodeRunning.add(instanceId);
+    try {
+      for (;;) {
+        this.episodeRequested.delete(instanceId);
+        const progressed = await this.episode(instanceId);
+        if (this.stopped) break;
+        if (!this.episodeRequested.has(instanceId) && !(progressed && (this.inbox.get(instanceId)?.length ?? 0) > 0)) break;
+      }
+    } catch (err) {
+      this.ctx.log("error", `Durable episode of instance '${instanceId}' crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`, { instanceId });
+    } finally {
+      this.episodeRunning.delete(instanceId);
+      this.checkIdle();
+    }
+  }
+
+  private load(instanceId: string): Loaded | undefined {
+    const hit = this.cache.get(instanceId);
+    if (hit) {
+      this.cache.delete(instanceId);
+      this.cache.set(instanceId, hit);
+      return hit;
+    }
+    const record = this.store.getInstance(instanceId);
+    if (!record) return undefined;
+    const loaded = { record, history: this.store.loadHistory(instanceId) };
+    this.cache.set(instanceId, loaded);
+    while (this.cache.size > this.options.cacheSize) {
+      const oldest = [...this.cache.keys()].find((k) => !this.episodeRunning.has(k));
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+    return loaded;
+  }
+
+  /** Runs one episode; returns false when nothing could be processed. */
+  private async episode(instanceId: string): Promise<boolean> {
+    const pending = this.inbox.get(instanceId) ?? [];
+    if (pending.length === 0) return false;
+    const loaded = this.load(instanceId);
+    if (!loaded || isTerminal(loaded.record.status)) {
+      // Messages for a purged or finished instance are stale (DTFx discards them too).
+      this.store.commit({ deleteMessages: pending.map((m) => m.id) });
+      this.inbox.delete(instanceId);
+      return false;
+    }
+    const snapshot = [...pending];
+    const now = this.ctx.clock.now();
+    const result = await runEpisode({
+      now,
+      invokeOrchestrator: (rec, payload) => invokeOrchestrator(this.ctx, rec.name, rec.instanceId, payload),
+      lookupInstance: (id) => this.getRecord(id),
+      newExecutionId: () => randomUUID().replace(/-/g, ""),
+    }, loaded.record, loaded.history, snapshot);
+    if (this.stopped || this.cache.get(instanceId) !== loaded) return false;
+    if (!result.changed && result.consumed.length === 0) return false;
+
+    const consumed = new Set(result.consumed);
+    const rec = result.record;
+    const dropTimers: number[] = [];
+    for (const timerId of result.work.cancelTimerIds) {
+      const msgId = this.timerByTask.get(`${instanceId}|${rec.executionId}|${timerId}`);
+      if (msgId !== undefined) dropTimers.push(msgId);
+    }
+    const dropInbox: number[] = [];
+    if (result.terminal || result.continuedAsNew) {
+      for (const [id, t] of this.timers) if (t.msg.instanceId === instanceId) dropTimers.push(id);
+      for (const m of this.inbox.get(instanceId) ?? []) {
+        if (consumed.has(m.id)) continue;
+        if (result.terminal || m.executionId !== null) dropInbox.push(m.id);
+      }
+    }
+    const resetChildren = result.work.children.filter((c) => this.getRecord(c.instanceId) !== undefined).map((c) => c.instanceId);
+    const checkpoint: Checkpoint = {
+      resetHistory: [...(result.resetHistory ? [instanceId] : []), ...resetChildren],
+      upsertInstances: [rec, ...result.work.children],
+      appendHistory: [{ instanceId, executionId: rec.executionId, events: result.events, firstSeq: result.resetHistory ? 0 : loaded.history.length }],
+      deleteMessages: [...result.consumed, ...dropTimers, ...dropInbox],
+      addMessages: result.work.messages,
+    };
+    for (const child of resetChildren) this.forget(child);
+    const ids = this.store.commit(checkpoint);
+
+    loaded.record = rec;
+    if (result.resetHistory) loaded.history = [];
+    for (const e of result.events) { e.IsPlayed = true; loaded.history.push(e); }
+    const gone = new Set([...result.consumed, ...dropInbox]);
+    const left = (this.inbox.get(instanceId) ?? []).filter((m) => !gone.has(m.id));
+    if (left.length > 0) this.inbox.set(instanceId, left); else this.inbox.delete(instanceId);
+    for (const id of dropTimers) {
+      const t = this.timers.get(id);
+      if (!t) continue;
+      t.cancel();
+      this.timers.delete(id);
+      this.timerByTask.delete(timerKey(t.msg));
+    }
+    result.work.messages.forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 } as Message));
+    if (result.terminal) this.ctx.log("information", `Orchestration '${rec.name}' (${instanceId}) ${rec.status}.`, { instanceId, functionName: rec.name });
+    return true;
+  }
+
+  private pumpActivities(): void {
+    while (!this.stopped && this.activeActivities < this.options.activityConcurrency && this.activityQueue.length > 0) {
+      const msg = this.activityQueue.shift();
+      if (!msg) break;
+      this.activeActivities++;
+      void this.runActivity(msg).finally(() => {
+        this.activeActivities--;
+        this.pumpActivities();
+        this.checkIdle();
+      });
+    }
+  }
+
+  private async runActivity(msg: ActivityMessage): Promise<void> {
+    const logContext = { instanceId: msg.instanceId, functionName: msg.name };
+    const rec = this.getRecord(msg.instanceId);
+    if (!rec || isTerminal(rec.status) || rec.executionId !== msg.executionId) {
+      this.queuedActivities.delete(msg.id);
+      if (!this.stopped) this.store.commit({ deleteMessages: [msg.id] });
+      return;
+    }
+    let outcome = await invokeActivity(this.ctx, msg.name, msg.input, logContext);
+    if (this.options.chaos.rerunActivityAfterSuccess && "result" in outcome && !this.stopped) {
+      this.ctx.log("warning", `Chaos: delivering activity '${msg.name}' (task ${msg.taskId}) once more after it succeeded.`, logContext);
+      outcome = await invokeActivity(this.ctx, msg.name, msg.input, logContext);
+    }
+    if (this.stopped) return;
+    if (this.options.chaos.crashBeforeActivityCheckpoint && !this.lostCompletions.has(msg.id)) {
+      this.lostCompletions.add(msg.id);
+      this.ctx.log("warning", `Chaos: losing the completion of activity '${msg.name}' (task ${msg.taskId}) before its checkpoint; it runs again.`, logContext);
+      this.activityQueue.push(msg);
+      return;
+    }
+    const now = this.ctx.clock.now();
+    const event = "result" in outcome
+      ? historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: msg.taskId, Result: outcome.result })
+      : historyEvent(EventType.TaskFailed, now, { TaskScheduledId: msg.taskId, Reason: outcome.reason, Details: outcome.details });
+    const completion: NewMessage = eventMessage(msg.instanceId, msg.executionId, now, event);
+    const [id] = this.store.commit({ deleteMessages: [msg.id], addMessages: [completion] });
+    this.queuedActivities.delete(msg.id);
+    this.dispatch({ ...completion, id: id ?? -1 } as Message);
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function timerKey(msg: EventMessage): string {
+  return `${msg.instanceId}|${msg.executionId ?? ""}|${msg.event.TimerId ?? -1}`;
+}

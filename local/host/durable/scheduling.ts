@@ -1,0 +1,193 @@
+/**
+ * Turns what an orchestrator scheduled into history events and queued messages, as the
+ * extension's out-of-proc shim and DurableTask.Core do: new actions get the next sequence numbers;
+ * retries (DTFx `RetryInterceptor`: failure → retry timer → new attempt) and timers longer than
+ * `maximumShortTimerDuration` (the extension splits them into `longRunningTimerIntervalDuration`
+ * segments) get follow-up ids exactly when the SDK hands them out, i.e. while it processes the
+ * failure or timer event that causes them.
+ */
+import { ActionType, actionName, serializedInput, type WireAction } from "./actions";
+import { EventType, historyEvent, type HistoryEvent } from "./history";
+import { isTerminal, type EventMessage, type InstanceRecord, type NewMessage, type RecordedAction } from "./model";
+import { nextRetry } from "./retry";
+import { InstanceAlreadyExistsError } from "./errors";
+
+/** The values the extension passes in every orchestration trigger payload (TimeSpan format "d.hh:mm:ss"). */
+export const MAXIMUM_SHORT_TIMER_MS = 6 * 24 * 3600_000;
+export const LONG_TIMER_INTERVAL_MS = 3 * 24 * 3600_000;
+
+/** Everything one episode changes besides the instance record itself. */
+export interface EpisodeWork {
+  events: HistoryEvent[];
+  messages: NewMessage[];
+  /** Timer event ids of this execution whose pending TimerFired must be withdrawn. */
+  cancelTimerIds: number[];
+  /** Sub-orchestration instances created (or re-created over a terminal one). */
+  children: InstanceRecord[];
+}
+
+export interface SchedulingEnv {
+  now: number;
+  record: InstanceRecord;
+  work: EpisodeWork;
+  lookupInstance(instanceId: string): InstanceRecord | undefined;
+  newExecutionId(): string;
+}
+
+export function isFollowUpEvent(env: SchedulingEnv, event: HistoryEvent, taskId: number): boolean {
+  const task = env.record.state.tasks[taskId];
+  if (!task) return false;
+  const action = env.record.state.actions[task.action];
+  if (!action) return false;
+  if (task.role === "retryTimer" || task.role === "timerSegment") return event.EventType === EventType.TimerFired;
+  const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+  return failed && action.retry !== undefined;
+}
+
+/** Processes the one follow-up-causing event of an episode, before the SDK sees it. */
+export function applyFollowUp(env: SchedulingEnv, event: HistoryEvent, taskId: number): void {
+  const { state } = env.record;
+  const task = state.tasks[taskId];
+  const action = task ? state.actions[task.action] : undefined;
+  if (!task || !action) return;
+  if (task.role === "timerSegment") {
+    // LongTimerTask.trySetValue: while the final time is still ahead, another segment.
+    const final = action.finalFireAt ?? env.now;
+    if (final > env.now) addTimer(env, task.action, nextSegmentAt(env.now, final), "timerSegment");
+    return;
+  }
+  const retry = action.retry;
+  if (!retry) return;
+  if (task.role === "attempt") {
+    action.failures = (action.failures ?? 0) + 1;
+    action.lastFailure = { reason: event.Reason ?? "", details: event.Details ?? "" };
+    const decision = nextRetry(retry, action.failures, action.firstAttemptAt ?? env.now, env.now);
+    if (decision.exhausted === "timeout") action.retryExpired = true;
+    // The SDK's RetryableTask always waits for a timer after a failure (even the last one, then fails
+    // the task); DTFx would stop without one once the retry timeout ran out, leaving the SDK waiting
+    // forever. We fire that timer at once instead, so exhaustion surfaces as a task failure.
+    addTimer(env, task.action, env.now + (decision.delayMs ?? 0), "retryTimer");
+    return;
+  }
+  // The retry timer fired: the SDK starts the next attempt unless attempts are used up.
+  if ((action.failures ?? 0) >= retry.maxNumberOfAttempts) return;
+  const attemptId = allocate(env, task.action, "attempt");
+  if (action.retryExpired) {
+    const failure = historyEvent(action.type === ActionType.CallActivityWithRetry ? EventType.TaskFailed : EventType.SubOrchestrationInstanceFailed, env.now, {
+      TaskScheduledId: attemptId,
+      Reason: `Retry timeout of ${retry.retryTimeoutInMilliseconds ?? 0} ms exhausted after ${action.failures ?? 0} attempt(s) of '${action.name}'. `
+        + `Last failure: ${action.lastFailure?.reason ?? "unknown"}`,
+      Details: action.lastFailure?.details ?? "",
+    });
+    env.work.messages.push(eventMessage(env.record.instanceId, env.record.executionId, env.now, failure));
+    return;
+  }
+  startAttempt(env, action, attemptId);
+}
+
+/** Schedules a new action (one the history has not seen yet). */
+export function scheduleNewAction(env: SchedulingEnv, wire: WireAction): void {
+  const { state } = env.record;
+  const index = state.actions.length;
+  const action: RecordedAction = { type: wire.actionType, name: actionName(wire), ids: [] };
+  state.actions.push(action);
+  switch (wire.actionType) {
+    case ActionType.CallActivity:
+    case ActionType.CallActivityWithRetry:
+    case ActionType.CallSubOrchestrator:
+    case ActionType.CallSubOrchestratorWithRetry: {
+      action.input = serializedInput(wire);
+      if (wire.instanceId) action.subInstanceId = wire.instanceId;
+      if (wire.retryOptions) {
+        action.retry = wire.retryOptions;
+        action.failures = 0;
+        action.firstAttemptAt = env.now;
+      }
+      startAttempt(env, action, allocate(env, index, "attempt"));
+      return;
+    }
+    case ActionType.CreateTimer: {
+      const fireAt = Date.parse(wire.fireAt ?? "");
+      const at = Number.isNaN(fireAt) ? env.now : fireAt;
+      if (wire.isCanceled) {
+        // Cancelled before it was ever scheduled: the SDK still gave it an id; nothing to fire.
+        action.canceled = true;
+        allocate(env, index, "timerSegment");
+        return;
+      }
+      if (at - env.now > MAXIMUM_SHORT_TIMER_MS) {
+        action.finalFireAt = at;
+        addTimer(env, index, nextSegmentAt(env.now, at), "timerSegment");
+      } else {
+        addTimer(env, index, at, "timerSegment");
+      }
+      return;
+    }
+    default:
+      // WaitForExternalEvent (keyed by name, no id) and ContinueAsNew (handled at completion).
+      return;
+  }
+}
+
+function nextSegmentAt(now: number, final: number): number {
+  return final - now > MAXIMUM_SHORT_TIMER_MS ? now + LONG_TIMER_INTERVAL_MS : final;
+}
+
+function allocate(env: SchedulingEnv, actionIndex: number, role: "attempt" | "retryTimer" | "timerSegment"): number {
+  const { state } = env.record;
+  const id = state.nextEventId++;
+  state.tasks[id] = { action: actionIndex, role };
+  state.actions[actionIndex]?.ids.push(id);
+  return id;
+}
+
+function addTimer(env: SchedulingEnv, actionIndex: number, fireAt: number, role: "retryTimer" | "timerSegment"): void {
+  const id = allocate(env, actionIndex, role);
+  const fireIso = new Date(fireAt).toISOString();
+  env.work.events.push(historyEvent(EventType.TimerCreated, env.now, { EventId: id, FireAt: fireIso }));
+  const fired = historyEvent(EventType.TimerFired, fireAt, { TimerId: id, FireAt: fireIso });
+  env.work.messages.push(eventMessage(env.record.instanceId, env.record.executionId, fireAt, fired));
+}
+
+function startAttempt(env: SchedulingEnv, action: RecordedAction, id: number): void {
+  const rec = env.record;
+  const input = action.input ?? "null";
+  if (action.type === ActionType.CallActivity || action.type === ActionType.CallActivityWithRetry) {
+    env.work.events.push(historyEvent(EventType.TaskScheduled, env.now, { EventId: id, Name: action.name, Input: input }));
+    env.work.messages.push({ kind: "activity", instanceId: rec.instanceId, executionId: rec.executionId, visibleAt: env.now, taskId: id, name: action.name, input });
+    return;
+  }
+  const childId = action.subInstanceId ?? `${rec.instanceId}:${id}`;
+  env.work.events.push(historyEvent(EventType.SubOrchestrationInstanceCreated, env.now, { EventId: id, Name: action.name, InstanceId: childId, Input: input }));
+  const existing = env.work.children.find((c) => c.instanceId === childId) ?? env.lookupInstance(childId);
+  if (existing && !isTerminal(existing.status)) {
+    const failure = historyEvent(EventType.SubOrchestrationInstanceFailed, env.now, {
+      TaskScheduledId: id, Reason: new InstanceAlreadyExistsError(childId, existing.status).message, Details: "",
+    });
+    env.work.messages.push(eventMessage(rec.instanceId, rec.executionId, env.now, failure));
+    return;
+  }
+  const child = newInstanceRecord(env, childId, action.name, input, { instanceId: rec.instanceId, executionId: rec.executionId, taskId: id });
+  env.work.children = env.work.children.filter((c) => c.instanceId !== childId).concat(child);
+  env.work.messages.push(startMessage(child, env.now));
+}
+
+export function newInstanceRecord(env: Pick<SchedulingEnv, "now" | "newExecutionId">, instanceId: string, name: string, input: string | null,
+  parent?: { instanceId: string; executionId: string; taskId: number }): InstanceRecord {
+  return {
+    instanceId, name, executionId: env.newExecutionId(), status: "Pending", input, output: null, customStatus: null,
+    createdAt: env.now, updatedAt: env.now, parentInstanceId: parent?.instanceId ?? null, parentExecutionId: parent?.executionId ?? null,
+    parentTaskId: parent?.taskId ?? null, state: { actions: [], nextEventId: 0, tasks: {} },
+  };
+}
+
+export function startMessage(rec: InstanceRecord, now: number): Omit<EventMessage, "id"> {
+  const started = historyEvent(EventType.ExecutionStarted, now, {
+    Name: rec.name, Input: rec.input, ...(rec.parentInstanceId ? { ParentInstanceId: rec.parentInstanceId } : {}),
+  });
+  return eventMessage(rec.instanceId, rec.executionId, now, started);
+}
+
+export function eventMessage(instanceId: string, executionId: string | null, visibleAt: number, event: HistoryEvent): Omit<EventMessage, "id"> {
+  return { kind: "event", instanceId, executionId, visibleAt, event };
+}

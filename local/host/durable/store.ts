@@ -1,0 +1,176 @@
+/**
+ * SQLite persistence of the durable engine (`<dataDir>/durable.sqlite`, WAL). Everything one
+ * orchestration episode or one activity checkpoint changes is written in a single transaction, so
+ * a process killed at any point restarts from a consistent state: work whose result was not
+ * committed is still in `messages` and runs again.
+ */
+import Database from "better-sqlite3";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { HistoryEvent } from "./history";
+import type { ExecutionState, InstanceRecord, Message, NewMessage, RuntimeStatus } from "./model";
+
+interface InstanceRow {
+  instance_id: string; name: string; execution_id: string; status: string; input: string | null; output: string | null;
+  custom_status: string | null; created_at: number; updated_at: number; parent_instance_id: string | null;
+  parent_execution_id: string | null; parent_task_id: number | null; state: string;
+}
+
+interface MessageRow { id: number; instance_id: string; kind: string; execution_id: string | null; visible_at: number; body: string }
+
+export interface InstanceQuery {
+  statuses?: RuntimeStatus[];
+  createdFrom?: number;
+  createdTo?: number;
+  /** Exclusive lower bound on (created_at, instance_id) for paging. */
+  after?: { createdAt: number; instanceId: string };
+  limit?: number;
+  instanceIdPrefix?: string;
+}
+
+/** Changes of one checkpoint, applied atomically by `commit`. */
+export interface Checkpoint {
+  upsertInstances?: InstanceRecord[];
+  appendHistory?: { instanceId: string; executionId: string; events: HistoryEvent[]; firstSeq: number }[];
+  /** Replace an instance's history (continue-as-new, restart of a terminal instance). */
+  resetHistory?: string[];
+  deleteMessages?: number[];
+  /** Delete every event message of an instance (it completed), optionally only those of other executions. */
+  dropEventMessagesOf?: string[];
+  addMessages?: NewMessage[];
+}
+
+export class DurableStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, "durable.sqlite"));
+    this.db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode keeps every committed transaction across a process crash (only an OS crash can lose the tail).
+    this.db.pragma("synchronous = NORMAL");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS instances (
+        instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status TEXT NOT NULL,
+        input TEXT, output TEXT, custom_status TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        parent_instance_id TEXT, parent_execution_id TEXT, parent_task_id INTEGER, state TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS instances_by_created ON instances(created_at, instance_id);
+      CREATE TABLE IF NOT EXISTS history (
+        instance_id TEXT NOT NULL, seq INTEGER NOT NULL, execution_id TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq));
+      CREATE TABLE IF NOT EXISTS messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, kind TEXT NOT NULL,
+        execution_id TEXT, visible_at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS messages_by_instance ON messages(instance_id);
+    `);
+    this.stmts = {
+      upsertInstance: this.db.prepare(`INSERT INTO instances VALUES (@instance_id, @name, @execution_id, @status, @input, @output,
+        @custom_status, @created_at, @updated_at, @parent_instance_id, @parent_execution_id, @parent_task_id, @state)
+        ON CONFLICT(instance_id) DO UPDATE SET name=excluded.name, execution_id=excluded.execution_id, status=excluded.status,
+        input=excluded.input, output=excluded.output, custom_status=excluded.custom_status, created_at=excluded.created_at,
+        updated_at=excluded.updated_at, parent_instance_id=excluded.parent_instance_id,
+        parent_execution_id=excluded.parent_execution_id, parent_task_id=excluded.parent_task_id, state=excluded.state`),
+      getInstance: this.db.prepare("SELECT * FROM instances WHERE instance_id = ?"),
+      history: this.db.prepare("SELECT body FROM history WHERE instance_id = ? ORDER BY seq"),
+      appendHistory: this.db.prepare("INSERT INTO history VALUES (?, ?, ?, ?)"),
+      resetHistory: this.db.prepare("DELETE FROM history WHERE instance_id = ?"),
+      deleteMessage: this.db.prepare("DELETE FROM messages WHERE id = ?"),
+      dropEventMessages: this.db.prepare("DELETE FROM messages WHERE instance_id = ? AND kind = 'event'"),
+      addMessage: this.db.prepare("INSERT INTO messages (instance_id, kind, execution_id, visible_at, body) VALUES (?, ?, ?, ?, ?)"),
+      allMessages: this.db.prepare("SELECT * FROM messages ORDER BY id"),
+      messagesOf: this.db.prepare("SELECT id FROM messages WHERE instance_id = ?"),
+      deleteInstance: this.db.prepare("DELETE FROM instances WHERE instance_id = ?"),
+      deleteMessagesOf: this.db.prepare("DELETE FROM messages WHERE instance_id = ?"),
+    };
+  }
+
+  getInstance(instanceId: string): InstanceRecord | undefined {
+    const row = this.stmts.getInstance.get(instanceId) as InstanceRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  loadHistory(instanceId: string): HistoryEvent[] {
+    return (this.stmts.history.all(instanceId) as { body: string }[]).map((r) => ({ ...(JSON.parse(r.body) as HistoryEvent), IsPlayed: true }));
+  }
+
+  queryInstances(q: InstanceQuery): InstanceRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.statuses && q.statuses.length > 0) {
+      where.push(`status IN (${q.statuses.map(() => "?").join(",")})`);
+      params.push(...q.statuses);
+    }
+    if (q.createdFrom !== undefined) { where.push("created_at >= ?"); params.push(q.createdFrom); }
+    if (q.createdTo !== undefined) { where.push("created_at <= ?"); params.push(q.createdTo); }
+    if (q.instanceIdPrefix) { where.push("substr(instance_id, 1, ?) = ?"); params.push(q.instanceIdPrefix.length, q.instanceIdPrefix); }
+    if (q.after) {
+      where.push("(created_at > ? OR (created_at = ? AND instance_id > ?))");
+      params.push(q.after.createdAt, q.after.createdAt, q.after.instanceId);
+    }
+    const sql = `SELECT * FROM instances ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, instance_id`
+      + (q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : "");
+    return (this.db.prepare(sql).all(...params) as InstanceRow[]).map(fromRow);
+  }
+
+  allMessages(): Message[] {
+    return (this.stmts.allMessages.all() as MessageRow[]).map(messageFromRow);
+  }
+
+  /** Applies one checkpoint atomically and returns the ids given to the added messages, in order. */
+  commit(c: Checkpoint): number[] {
+    return this.db.transaction((): number[] => {
+      for (const id of c.resetHistory ?? []) this.stmts.resetHistory.run(id);
+      for (const rec of c.upsertInstances ?? []) this.stmts.upsertInstance.run(toRow(rec));
+      for (const h of c.appendHistory ?? []) {
+        h.events.forEach((e, i) => this.stmts.appendHistory.run(h.instanceId, h.firstSeq + i, h.executionId, JSON.stringify(e)));
+      }
+      for (const id of c.deleteMessages ?? []) this.stmts.deleteMessage.run(id);
+      for (const id of c.dropEventMessagesOf ?? []) this.stmts.dropEventMessages.run(id);
+      return (c.addMessages ?? []).map((m) => {
+        const body = m.kind === "event" ? JSON.stringify(m.event) : JSON.stringify({ taskId: m.taskId, name: m.name, input: m.input });
+        return Number(this.stmts.addMessage.run(m.instanceId, m.kind, m.executionId, m.visibleAt, body).lastInsertRowid);
+      });
+    })();
+  }
+
+  /** Deletes an instance, its history and its queued messages; returns the ids of the deleted messages. */
+  purge(instanceId: string): number[] {
+    return this.db.transaction((): number[] => {
+      const ids = (this.stmts.messagesOf.all(instanceId) as { id: number }[]).map((r) => r.id);
+      this.stmts.deleteMessagesOf.run(instanceId);
+      this.stmts.resetHistory.run(instanceId);
+      this.stmts.deleteInstance.run(instanceId);
+      return ids;
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toRow(r: InstanceRecord): InstanceRow {
+  return {
+    instance_id: r.instanceId, name: r.name, execution_id: r.executionId, status: r.status, input: r.input, output: r.output,
+    custom_status: r.customStatus, created_at: r.createdAt, updated_at: r.updatedAt, parent_instance_id: r.parentInstanceId,
+    parent_execution_id: r.parentExecutionId, parent_task_id: r.parentTaskId, state: JSON.stringify(r.state),
+  };
+}
+
+function fromRow(r: InstanceRow): InstanceRecord {
+  return {
+    instanceId: r.instance_id, name: r.name, executionId: r.execution_id, status: r.status as RuntimeStatus, input: r.input,
+    output: r.output, customStatus: r.custom_status, createdAt: r.created_at, updatedAt: r.updated_at,
+    parentInstanceId: r.parent_instance_id, parentExecutionId: r.parent_execution_id, parentTaskId: r.parent_task_id,
+    state: JSON.parse(r.state) as ExecutionState,
+  };
+}
+
+function messageFromRow(r: MessageRow): Message {
+  if (r.kind === "event") {
+    return { id: r.id, kind: "event", instanceId: r.instance_id, executionId: r.execution_id, visibleAt: r.visible_at, event: JSON.parse(r.body) as HistoryEvent };
+  }
+  const b = JSON.parse(r.body) as { taskId: number; name: string; input: string };
+  return { id: r.id, kind: "activity", instanceId: r.instance_id, executionId: r.execution_id ?? "", visibleAt: r.visible_at, ...b };
+}
