@@ -1,0 +1,129 @@
+/**
+ * `POST /runtime/webhooks/eventgrid?functionName=<name>`, as the Event Grid extension for Azure
+ * Functions serves it (azure-sdk-for-net, Microsoft.Azure.WebJobs.Extensions.EventGrid:
+ * EventGridExtensionConfigProvider.cs and TriggerBinding/HttpRequestProcessor.cs):
+ *  - unknown or missing functionName → 404 "cannot find function: '<name>'";
+ *  - `aeg-event-type: SubscriptionValidation` → 200 `{"validationResponse": <code>}` taken from the
+ *    first event's `data.validationCode` (Event Grid schema array) or from the CloudEvent's `data`
+ *    (which Event Grid may double-encode as a JSON string);
+ *  - `aeg-event-type: Notification` → one invocation per event (single dispatch), all in parallel;
+ *    202 when every invocation succeeded, else 500 with the first failure's message, so that Event
+ *    Grid redelivers the whole batch;
+ *  - `aeg-event-type: Unsubscribe` → 202; anything else → 400.
+ * CloudEvents abuse protection (CloudEvents HTTP webhook spec §4): `OPTIONS` with
+ * `WebHook-Request-Origin` → 200 with `WebHook-Allowed-Origin` echoing it.
+ * Locally a delivery without `aeg-event-type` whose content type is CloudEvents is treated as a
+ * notification, so plain CloudEvents senders work too.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { InvocationInput, InvocationResult, RegisteredFunction } from "../extension";
+import { readBody } from "../http/rpc-http";
+
+export const SUBSCRIPTION_VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent";
+
+export interface EventGridDeps {
+  functions: ReadonlyMap<string, RegisteredFunction>;
+  invoke(functionName: string, input: InvocationInput, reason: string): Promise<InvocationResult>;
+  now(): number;
+}
+
+export async function handleEventGridWebhook(req: IncomingMessage, res: ServerResponse, url: URL, deps: EventGridDeps): Promise<void> {
+  const functionName = url.searchParams.get("functionName") ?? "";
+  const fn = deps.functions.get(functionName);
+  if (!fn || fn.trigger.type.toLowerCase() !== "eventgridtrigger") {
+    send(res, 404, `cannot find function: '${functionName}'`);
+    return;
+  }
+  if (req.method === "OPTIONS") {
+    const origin = header(req, "webhook-request-origin");
+    if (!origin) {
+      send(res, 400, "Missing WebHook-Request-Origin header");
+      return;
+    }
+    res.writeHead(200, { "WebHook-Allowed-Origin": origin, "WebHook-Allowed-Rate": "*" }).end();
+    return;
+  }
+
+  const body = (await readBody(req)).toString("utf8");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    send(res, 400, "The request content should be parseable into a JSON object or array.");
+    return;
+  }
+  if (!isObject(payload) && !Array.isArray(payload)) {
+    send(res, 400, `The request content should be parseable into a JSON object or array, but was ${typeof payload}.`);
+    return;
+  }
+
+  const contentType = (header(req, "content-type") ?? "").toLowerCase();
+  const eventType = (header(req, "aeg-event-type") ?? (contentType.startsWith("application/cloudevents") ? "Notification" : "")).toLowerCase();
+  if (eventType === "subscriptionvalidation") {
+    const code = validationCode(payload);
+    if (code === undefined) {
+      send(res, 400, "The subscription validation event has no data.validationCode.");
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ validationResponse: code }));
+    return;
+  }
+  if (eventType === "unsubscribe") {
+    res.writeHead(202).end();
+    return;
+  }
+  if (eventType !== "notification") {
+    res.writeHead(400).end();
+    return;
+  }
+
+  const events: unknown[] = Array.isArray(payload) ? payload : [payload];
+  const reason = `EventGrid trigger fired at ${new Date(deps.now()).toISOString()}`;
+  const outcomes = await Promise.allSettled(events.map((event) => deps.invoke(fn.name, eventInput(fn, event), reason)));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failure) {
+    send(res, 500, failureMessage(failure.reason));
+    return;
+  }
+  res.writeHead(202).end();
+}
+
+function eventInput(fn: RegisteredFunction, event: unknown): InvocationInput {
+  const triggerMetadata: InvocationInput["triggerMetadata"] = {};
+  if (isObject(event) && "data" in event) triggerMetadata.data = { json: JSON.stringify(event.data ?? null) };
+  return { inputData: [{ name: fn.triggerName, data: { json: JSON.stringify(event) } }], triggerMetadata };
+}
+
+function validationCode(payload: unknown): string | undefined {
+  const first: unknown = Array.isArray(payload) ? payload[0] : payload;
+  if (!isObject(first)) return undefined;
+  let data: unknown = first.data;
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return undefined;
+    }
+  }
+  return isObject(data) && typeof data.validationCode === "string" ? data.validationCode : undefined;
+}
+
+function failureMessage(reason: unknown): string {
+  // The extension answers with the function's exception message.
+  const cause = isObject(reason) && "cause" in reason ? reason.cause : reason;
+  if (isObject(cause) && typeof cause.message === "string") return cause.message;
+  return String(cause);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(text);
+}
