@@ -187,10 +187,11 @@ describe("validation", () => {
   });
 
   it("requires exactly one recurrence", () => {
-    expect(maintenanceWindowIssues({ schedule: { daily: { intervalDays: 1 }, weekly: { intervalWeeks: 1, dayOfWeek: "Monday" } }, durationHours: 4, startTime: "00:00" }))
-      .toEqual([{ field: "maintenanceWindow.schedule", message: expect.stringContaining("found daily, weekly") }]);
+    const both = maintenanceWindowIssues({ schedule: { daily: { intervalDays: 1 }, weekly: { intervalWeeks: 1, dayOfWeek: "Monday" } }, durationHours: 4, startTime: "00:00" });
+    expect(both.map((i) => i.field)).toEqual(["maintenanceWindow.schedule"]);
+    expect(both[0]?.message).toContain("found daily, weekly");
     expect(maintenanceWindowIssues({ schedule: {}, durationHours: 4, startTime: "00:00" })[0]?.message).toContain("found none");
-    expect(maintenanceWindowIssues("weekly", "policy.window")).toEqual([{ field: "policy.window", message: expect.any(String) }]);
+    expect(maintenanceWindowIssues("weekly", "policy.window").map((i) => i.field)).toEqual(["policy.window"]);
   });
 
   it("relativeMonthly needs a valid weekIndex, absoluteMonthly a dayOfMonth in 1–31", () => {
