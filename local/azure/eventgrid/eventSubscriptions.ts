@@ -67,7 +67,7 @@ export function deliveryTarget(sub: ArmResource): DeliveryTarget {
   return {
     subscriptionId: sub.id,
     subscriptionName: sub.name,
-    endpointUrl: String(sub[FULL_URL] ?? ""),
+    endpointUrl: typeof sub[FULL_URL] === "string" ? sub[FULL_URL] : "",
     retryPolicy: props["retryPolicy"] as RetryPolicy,
     maxEventsPerBatch: destination.properties?.maxEventsPerBatch ?? 1,
     hasDeadLetterDestination: props["deadLetterDestination"] !== undefined && props["deadLetterDestination"] !== null
@@ -86,7 +86,7 @@ function requireSubscription(kernel: SimKernel, id: string): ArmResource {
 
 function publicView(sub: ArmResource): ArmResource {
   const { [FULL_URL]: _hidden, systemData: _s, ...rest } = sub;
-  return rest as ArmResource;
+  return rest;
 }
 
 interface SubscriptionBody {
@@ -119,7 +119,7 @@ async function putSubscription(kernel: SimKernel, req: SimRequest, p: Record<str
   }
   const schema = props.eventDeliverySchema ?? "EventGridSchema";
   if (schema !== "EventGridSchema") {
-    throw new ArmError(400, "InvalidRequest", `eventDeliverySchema '${String(schema)}' is not simulated; use EventGridSchema.`);
+    throw new ArmError(400, "InvalidRequest", `eventDeliverySchema ${JSON.stringify(schema)} is not simulated; use EventGridSchema.`);
   }
   const problems = validateFilter(props.filter);
   const retryPolicy = normaliseRetryPolicy(props.retryPolicy as Partial<RetryPolicy> | undefined);
@@ -137,7 +137,7 @@ async function putSubscription(kernel: SimKernel, req: SimRequest, p: Record<str
 
   const id = `${topic}/eventSubscriptions/${name}`;
   const existing = kernel.store.get(id);
-  if (!existing || String(existing[FULL_URL]).toLowerCase() !== endpointUrl.toLowerCase()) {
+  if (!existing || existing[FULL_URL] !== endpointUrl) {
     try {
       await runValidationHandshake({ endpointUrl, topic, validationUrlBase: `${kernel.baseUrl}/_sim/eventgrid/validate`, now: new Date(kernel.clock.now()) }, hooks.webhook());
     } catch (err) {
@@ -153,7 +153,7 @@ async function putSubscription(kernel: SimKernel, req: SimRequest, p: Record<str
         topic,
         provisioningState: "Succeeded",
         destination: { endpointType: "WebHook", properties: { ...destinationProps, endpointBaseUrl, maxEventsPerBatch: batch ?? 1, preferredBatchSizeInKilobytes: destination.properties?.preferredBatchSizeInKilobytes ?? 64 } },
-        filter: { isSubjectCaseSensitive: false, ...((props.filter ?? {}) as object) },
+        filter: { isSubjectCaseSensitive: false, ...((props.filter ?? {})) },
         labels: props.labels ?? null,
         eventDeliverySchema: "EventGridSchema",
         retryPolicy,

@@ -68,7 +68,7 @@ function readValidationResponse(body: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === "object" && "validationResponse" in parsed) {
-      const v = (parsed as { validationResponse: unknown }).validationResponse;
+      const v = (parsed).validationResponse;
       return typeof v === "string" ? v : undefined;
     }
   } catch {

@@ -31,7 +31,7 @@ export function topicId(subscriptionId: string, resourceGroupName: string, name:
 export function topicsForSource(kernel: SimKernel, sourceId: string): ArmResource[] {
   const source = sourceId.toLowerCase().replace(/\/+$/, "");
   return kernel.store.list({ type: SYSTEM_TOPIC_TYPE })
-    .filter((t) => String(t.properties?.["source"] ?? "").toLowerCase().replace(/\/+$/, "") === source);
+    .filter((t) => asString(t.properties?.["source"]).toLowerCase().replace(/\/+$/, "") === source);
 }
 
 export function registerSystemTopics(kernel: SimKernel, onDelete: (topicId: string) => void): void {
@@ -76,7 +76,7 @@ function putTopic(kernel: SimKernel, req: SimRequest, id: string): { status: num
   const sourceExists = resourceTypeOf(source) === "Microsoft.Resources/subscriptions" || kernel.store.has(source);
   if (!sourceExists) throw new ArmError(400, "InvalidRequest", `The source resource '${source}' does not exist.`);
   const existing = kernel.store.get(id);
-  if (existing && String(existing.properties?.["source"]).toLowerCase() !== source.toLowerCase()) {
+  if (existing && asString(existing.properties?.["source"]).toLowerCase() !== source.toLowerCase()) {
     throw new ArmError(400, "InvalidRequest", "Property 'source' cannot be changed on an existing system topic.");
   }
   // Event Grid allows one system topic per source.
@@ -85,14 +85,18 @@ function putTopic(kernel: SimKernel, req: SimRequest, id: string): { status: num
   const location = typeof body.location === "string" ? body.location : kernel.config.location;
   const resource = kernel.store.put(id, kernel.store.envelope(id, {
     location,
-    tags: (body.tags ?? undefined) as Record<string, string> | undefined,
+    tags: (body.tags ?? undefined),
     ...(body.identity ? { identity: body.identity } : {}),
     properties: {
       source,
       topicType: expected,
-      metricResourceId: String(existing?.properties?.["metricResourceId"] ?? randomUUID()),
+      metricResourceId: asString(existing?.properties?.["metricResourceId"]) || randomUUID(),
       provisioningState: "Succeeded"
     }
   }));
   return { status: existing ? 200 : 201, body: resource };
+}
+
+function asString(v: unknown): string {
+  return typeof v === "string" ? v : "";
 }
