@@ -1,0 +1,209 @@
+import type { HealthGateThresholds } from "./healthGate";
+import { type FieldIssue, type MaintenanceWindowSpec, maintenanceWindowIssues } from "./maintenanceSchedule";
+import type { TargetChannel } from "./versionEvents";
+
+export type Environment = "dev" | "staging" | "prod";
+export const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
+
+/** `oncePerUpgrade` asks before the first step of an upgrade; `everyStep` before each step. */
+export type ApprovalMode = "none" | "oncePerUpgrade" | "everyStep";
+export type ApprovalTimeoutAction = "reject" | "escalate";
+
+export interface NodeImagePolicy {
+  /** Rollout ring (0 first). Default from the environment: dev 0, staging 1, prod 2. */
+  ring?: number;
+  /**
+   * The window used when the cluster has no `aksManagedNodeOSUpgradeSchedule` maintenance
+   * configuration of its own (same shape as AKS's, so the same window maths applies).
+   */
+  window: MaintenanceWindowSpec;
+}
+
+export interface ClusterPolicy {
+  approval: ApprovalMode;
+  /** How long a card waits for a decision before `onApprovalTimeout` applies. */
+  approvalTimeoutMinutes: number;
+  /** `reject` (default) ends the operation as Expired; `escalate` posts once to `escalationChannel`, waits again, then rejects. */
+  onApprovalTimeout: ApprovalTimeoutAction;
+  /** Teams webhook URL of the second channel; required when escalating. */
+  escalationChannel?: string;
+  targetChannel: TargetChannel;
+  allowPreview: boolean;
+  nodeImage: NodeImagePolicy;
+  healthGate: HealthGateThresholds;
+}
+
+/** What a caller may override: any subset, nested objects partially (a window is replaced whole). */
+export interface PolicyOverrides {
+  approval?: ApprovalMode;
+  approvalTimeoutMinutes?: number;
+  onApprovalTimeout?: ApprovalTimeoutAction;
+  escalationChannel?: string;
+  targetChannel?: TargetChannel;
+  allowPreview?: boolean;
+  nodeImage?: Partial<NodeImagePolicy>;
+  healthGate?: Partial<HealthGateThresholds>;
+}
+
+export class PolicyValidationError extends Error {
+  readonly permanent = true as const;
+  constructor(readonly issues: FieldIssue[]) {
+    super(`Invalid policy: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`);
+    this.name = "PolicyValidationError";
+  }
+}
+
+const RING: Record<Environment, number> = { dev: 0, staging: 1, prod: 2 };
+
+/** Node-image fallback windows: dev, staging and prod on consecutive nights so a weekly rollout soaks between rings. */
+const FALLBACK_WINDOW_DAY: Record<Environment, string> = { dev: "Tuesday", staging: "Wednesday", prod: "Thursday" };
+
+/**
+ * Defaults by environment (issue 4): dev upgrades without asking, staging asks once per upgrade,
+ * prod before every step. Health gates tighten towards prod; timeouts lengthen (prod waits a day
+ * for a decision, then rejects).
+ */
+export function defaultPolicy(environment: Environment): ClusterPolicy {
+  const byEnv = {
+    dev: { approval: "none", approvalTimeoutMinutes: 60, healthGate: { minNodesReadyRatio: 0.9, minPodsReadyRatio: 0.8, maxPodsReadyDrop: 0.1, maxFailedPodsIncrease: 5, maxPendingPodsIncrease: 10 } },
+    staging: { approval: "oncePerUpgrade", approvalTimeoutMinutes: 240, healthGate: { minNodesReadyRatio: 1, minPodsReadyRatio: 0.9, maxPodsReadyDrop: 0.05, maxFailedPodsIncrease: 2, maxPendingPodsIncrease: 5 } },
+    prod: { approval: "everyStep", approvalTimeoutMinutes: 1440, healthGate: { minNodesReadyRatio: 1, minPodsReadyRatio: 0.95, maxPodsReadyDrop: 0.02, maxFailedPodsIncrease: 0, maxPendingPodsIncrease: 3 } }
+  } as const satisfies Record<Environment, Pick<ClusterPolicy, "approval" | "approvalTimeoutMinutes" | "healthGate">>;
+  const env = byEnv[environment];
+  return {
+    approval: env.approval,
+    approvalTimeoutMinutes: env.approvalTimeoutMinutes,
+    onApprovalTimeout: "reject",
+    targetChannel: "supported",
+    allowPreview: false,
+    nodeImage: {
+      ring: RING[environment],
+      window: {
+        schedule: { weekly: { intervalWeeks: 1, dayOfWeek: FALLBACK_WINDOW_DAY[environment] } },
+        durationHours: environment === "prod" ? 6 : 4, startTime: "01:00", utcOffset: "+00:00"
+      }
+    },
+    healthGate: { ...env.healthGate }
+  };
+}
+
+export function ringOf(policy: ClusterPolicy, environment: Environment): number {
+  return policy.nodeImage.ring ?? RING[environment];
+}
+
+/** Overrides on top of defaults; nested objects merge field by field, a window replaces the default whole. */
+export function mergePolicy(defaults: ClusterPolicy, overrides: PolicyOverrides | undefined): ClusterPolicy {
+  if (!overrides) return structuredClone(defaults);
+  const merged: ClusterPolicy = {
+    ...structuredClone(defaults),
+    ...definedOnly({
+      approval: overrides.approval, approvalTimeoutMinutes: overrides.approvalTimeoutMinutes, onApprovalTimeout: overrides.onApprovalTimeout,
+      escalationChannel: overrides.escalationChannel, targetChannel: overrides.targetChannel, allowPreview: overrides.allowPreview
+    }),
+    nodeImage: { ...structuredClone(defaults.nodeImage), ...definedOnly({ ring: overrides.nodeImage?.ring, window: overrides.nodeImage?.window && structuredClone(overrides.nodeImage.window) }) },
+    healthGate: { ...defaults.healthGate, ...definedOnly(overrides.healthGate ?? {}) }
+  };
+  return merged;
+}
+
+/** Defaults for the environment, the overrides on top, validated. Throws `PolicyValidationError` listing every problem. */
+export function resolvePolicy(environment: Environment, overrides?: unknown): ClusterPolicy {
+  const overrideIssues = overrides === undefined ? [] : validatePolicy(overrides, { partial: true });
+  if (overrideIssues.length > 0) throw new PolicyValidationError(overrideIssues);
+  const policy = mergePolicy(defaultPolicy(environment), overrides as PolicyOverrides | undefined);
+  const issues = validatePolicy(policy);
+  if (issues.length > 0) throw new PolicyValidationError(issues);
+  return policy;
+}
+
+const TOP_LEVEL = ["approval", "approvalTimeoutMinutes", "onApprovalTimeout", "escalationChannel", "targetChannel", "allowPreview", "nodeImage", "healthGate"];
+const HEALTH_FIELDS: (keyof HealthGateThresholds)[] = ["minNodesReadyRatio", "minPodsReadyRatio", "maxPodsReadyDrop", "maxFailedPodsIncrease", "maxPendingPodsIncrease"];
+
+/**
+ * Every invalid field of a policy (or, with `partial`, of overrides), each named by its path
+ * under `prefix`: what the HTTP API answers with a 400. Unknown fields are reported too, so a
+ * typo is not silently ignored.
+ */
+export function validatePolicy(input: unknown, options: { partial?: boolean; prefix?: string } = {}): FieldIssue[] {
+  const prefix = options.prefix ?? "policy";
+  const partial = options.partial ?? false;
+  const issues: FieldIssue[] = [];
+  const add = (field: string, message: string): void => {
+    issues.push({ field: `${prefix}.${field}`, message });
+  };
+  if (!isRecord(input)) return [{ field: prefix, message: "must be an object" }];
+  const has = (key: string): boolean => input[key] !== undefined;
+  const required = (key: string): boolean => {
+    if (has(key)) return true;
+    if (!partial) add(key, "is required");
+    return false;
+  };
+
+  for (const key of Object.keys(input)) if (!TOP_LEVEL.includes(key)) add(key, "is not a policy field");
+  if (required("approval")) oneOf(input.approval, ["none", "oncePerUpgrade", "everyStep"], "approval", add);
+  if (required("approvalTimeoutMinutes") && !isInt(input.approvalTimeoutMinutes, 1, 7 * 24 * 60)) add("approvalTimeoutMinutes", "must be a whole number of minutes from 1 to 10080 (7 days)");
+  if (required("onApprovalTimeout")) oneOf(input.onApprovalTimeout, ["reject", "escalate"], "onApprovalTimeout", add);
+  if (has("escalationChannel") && !isWebhookUrl(input.escalationChannel)) add("escalationChannel", "must be an https:// webhook URL");
+  if (!partial && input.onApprovalTimeout === "escalate" && !has("escalationChannel")) add("escalationChannel", "is required when onApprovalTimeout is escalate");
+  if (required("targetChannel")) oneOf(input.targetChannel, ["stable", "supported", "patch"], "targetChannel", add);
+  if (required("allowPreview") && typeof input.allowPreview !== "boolean") add("allowPreview", "must be true or false");
+
+  if (required("nodeImage")) {
+    const nodeImage = input.nodeImage;
+    if (!isRecord(nodeImage)) add("nodeImage", "must be an object");
+    else {
+      for (const key of Object.keys(nodeImage)) if (key !== "ring" && key !== "window") add(`nodeImage.${key}`, "is not a nodeImage field");
+      if (nodeImage.ring !== undefined && !isInt(nodeImage.ring, 0, 9)) add("nodeImage.ring", "must be a whole number from 0 to 9");
+      if (nodeImage.window !== undefined) issues.push(...maintenanceWindowIssues(nodeImage.window, `${prefix}.nodeImage.window`));
+      else if (!partial) add("nodeImage.window", "is required");
+    }
+  }
+
+  if (required("healthGate")) {
+    const gate = input.healthGate;
+    if (!isRecord(gate)) add("healthGate", "must be an object");
+    else {
+      for (const key of Object.keys(gate)) if (!(HEALTH_FIELDS as string[]).includes(key)) add(`healthGate.${key}`, "is not a health-gate field");
+      for (const key of HEALTH_FIELDS) {
+        const value = gate[key];
+        if (value === undefined) {
+          if (!partial) add(`healthGate.${key}`, "is required");
+        } else if (key.endsWith("Increase") ? !isInt(value, 0, 100_000) : !isRatio(value)) {
+          add(`healthGate.${key}`, key.endsWith("Increase") ? "must be a whole number ≥ 0" : "must be a ratio from 0 to 1");
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+function oneOf(value: unknown, allowed: string[], field: string, add: (field: string, message: string) => void): void {
+  if (typeof value !== "string" || !allowed.includes(value)) add(field, `must be one of ${allowed.join(", ")}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isInt(value: unknown, min: number, max: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function isRatio(value: unknown): boolean {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 1;
+}
+
+/** Teams webhooks are https; `http://127.0.0.1`/`localhost` is accepted for local sinks. */
+function isWebhookUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
