@@ -50,8 +50,8 @@ export class ClusterRepository {
     return this.docs.mutate(
       id,
       id,
-      (current) => {
-        const next = mutation(current);
+      async (current) => {
+        const next = await mutation(current);
         return next && { ...next, updatedAt: isoNow(this.clock) };
       },
       maxAttempts

@@ -7,8 +7,12 @@ const SYSTEM_PROPERTIES = ["_rid", "_self", "_etag", "_ts", "_attachments", "_ls
 
 export const DEFAULT_MUTATE_ATTEMPTS = 10;
 
-/** What a mutation returns: the new document, or `undefined` to leave the stored one as it is. */
-export type Mutation<T> = (current: T) => T | undefined;
+/**
+ * What a mutation returns: the new document, or `undefined` to leave the stored one as it is.
+ * It may run more than once (after a lost ETag race), so it must have no side effects; it may be
+ * async, to read something else first, but the longer it takes the likelier it loses the race.
+ */
+export type Mutation<T> = (current: T) => T | undefined | Promise<T | undefined>;
 
 function strip<T>(resource: ItemDefinition): T {
   const copy: Record<string, unknown> = { ...resource };
@@ -68,14 +72,13 @@ export class Collection<T extends { id: string }> {
   /**
    * Read, change, write back with `If-Match`; on 412 (someone else wrote in between) read again
    * and re-apply `mutation` to the fresh document, up to `maxAttempts` times. Each lost race
-   * means another writer won, so retrying at once cannot livelock. `mutation` must be pure: it
-   * may run more than once.
+   * means another writer won, so retrying at once cannot livelock.
    */
   async mutate(id: string, partitionKey: string, mutation: Mutation<T>, maxAttempts = DEFAULT_MUTATE_ATTEMPTS): Promise<Stored<T>> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const current = await this.read(id, partitionKey);
       if (!current) throw new NotFoundError(this.name, id, partitionKey);
-      const next = mutation(structuredClone(current.doc));
+      const next = await mutation(structuredClone(current.doc));
       if (next === undefined) return current;
       if (next.id !== id || this.partitionKeyOf(next) !== partitionKey) {
         throw new Error(`${this.name}: a mutation may not change the id or partition key of "${id}"`);

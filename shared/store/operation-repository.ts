@@ -62,8 +62,8 @@ export class OperationRepository {
     return this.docs.mutate(
       id,
       clusterId,
-      (current) => {
-        const next = mutation(current);
+      async (current) => {
+        const next = await mutation(current);
         return next && { ...next, timings: { ...next.timings, updatedAt: isoNow(this.clock) } };
       },
       maxAttempts
