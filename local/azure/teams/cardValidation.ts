@@ -171,7 +171,7 @@ function validateAction(action: unknown, path: string, errors: string[]): void {
 }
 
 function validateMessageCard(card: Record<string, unknown>): string[] {
-  const has = (k: string): boolean => typeof card[k] === "string" && (card[k] as string).trim() !== "";
+  const has = (k: string): boolean => typeof card[k] === "string" && (card[k]).trim() !== "";
   // The incoming webhook's own message for this case.
   return has("summary") || has("text") ? [] : ["Summary or Text is required."];
 }
