@@ -107,7 +107,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   batch.sort((a, b) => Number(b.event.EventType === EventType.ExecutionStarted) - Number(a.event.EventType === EventType.ExecutionStarted));
   const newEvents = batch.map((m) => ({ ...m.event, IsPlayed: false }));
   const followUp = batch.find((m) => { const id = completedTaskId(m.event); return id !== undefined && isFollowUpEvent(sched, m.event, id); });
-  if (followUp) applyFollowUp(sched, followUp.event, completedTaskId(followUp.event) ?? -1);
+  if (followUp) newEvents.push(...applyFollowUp(sched, followUp.event, completedTaskId(followUp.event) ?? -1));
   if (record.status === "Pending") record.status = "Running";
 
   const payloadHistory = [...history, started, ...newEvents];

@@ -38,6 +38,15 @@ export class UnsupportedActionError extends DurableEngineError {
   }
 }
 
+/** Errors may come from another realm (the app is loaded by Node, tests run in jest's VM): duck-type them. */
+export function isErrorLike(err: unknown): err is { message: string; stack?: string; cause?: unknown } {
+  return typeof err === "object" && err !== null && typeof (err as { message?: unknown }).message === "string";
+}
+
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return isErrorLike(err) ? err.message : String(err);
+}
+
+export function errorStack(err: unknown): string {
+  return isErrorLike(err) && typeof err.stack === "string" ? err.stack : "";
 }

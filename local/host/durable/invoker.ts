@@ -5,7 +5,7 @@
  */
 import type { ExtensionContext, RpcTypedData } from "../extension";
 import type { OrchestratorOutcome, OrchestratorStateWire } from "./episode";
-import { errorMessage } from "./errors";
+import { errorMessage, errorStack, isErrorLike } from "./errors";
 
 /** Marker the SDK puts between the error message and the orchestrator state (`OrchestrationFailureError`). */
 const OUT_OF_PROC_DATA_LABEL = "\n\n$OutOfProcData$:";
@@ -41,17 +41,18 @@ export async function invokeOrchestrator(ctx: ExtensionContext, name: string, in
     return { state };
   } catch (err) {
     // The SDK reports a thrown orchestrator as "<flag>\n\n$OutOfProcData$:<state JSON>" with the user's message in state.error.
-    const message = errorMessage(err);
+    const original = userError(err);
+    const message = errorMessage(original);
     const at = message.indexOf(OUT_OF_PROC_DATA_LABEL);
     if (at >= 0) {
       try {
         const state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA_LABEL.length)) as OrchestratorStateWire;
-        return { error: state.error ?? message.slice(0, at), details: err instanceof Error ? err.stack ?? "" : "", state };
+        return { error: state.error ?? message.slice(0, at), details: "", state };
       } catch {
         // fall through to the raw message
       }
     }
-    return { error: message, details: err instanceof Error ? err.stack ?? "" : "" };
+    return { error: message, details: errorStack(original) };
   }
 }
 
@@ -68,10 +69,15 @@ export async function invokeActivity(ctx: ExtensionContext, name: string, input:
     return { result: value === undefined ? "null" : JSON.stringify(value) };
   } catch (err) {
     // The extension's TaskActivityShim wording; the SDK shows the orchestrator `${Reason} \n ${Details}`.
-    const message = errorMessage(err);
+    const original = userError(err);
     return {
-      reason: `Activity function '${name}' failed: ${message}`,
-      details: JSON.stringify({ message, stack: err instanceof Error ? err.stack ?? "" : "" }),
+      reason: `Activity function '${name}' failed: ${errorMessage(original)}`,
+      details: errorStack(original),
     };
   }
+}
+
+/** The function's own error: the host wraps it (FunctionInvocationError with `cause`), the worker would send its message. */
+function userError(err: unknown): unknown {
+  return isErrorLike(err) && err.cause !== undefined ? err.cause : err;
 }

@@ -44,33 +44,53 @@ export function isFollowUpEvent(env: SchedulingEnv, event: HistoryEvent, taskId:
   return failed && action.retry !== undefined;
 }
 
-/** Processes the one follow-up-causing event of an episode, before the SDK sees it. */
-export function applyFollowUp(env: SchedulingEnv, event: HistoryEvent, taskId: number): void {
+/**
+ * Processes the one follow-up-causing event of an episode, before the SDK sees it. Returns events
+ * to append to the same episode right after it: once retries are exhausted, the SDK's remaining
+ * retry timers and attempts are resolved at once, in the order the SDK allocates their ids.
+ */
+export function applyFollowUp(env: SchedulingEnv, event: HistoryEvent, taskId: number): HistoryEvent[] {
+  const immediate: HistoryEvent[] = [];
+  let next = followUpOnce(env, event, taskId);
+  while (next) {
+    immediate.push(next.event);
+    next = followUpOnce(env, next.event, next.taskId);
+  }
+  return immediate;
+}
+
+function followUpOnce(env: SchedulingEnv, event: HistoryEvent, taskId: number): { event: HistoryEvent; taskId: number } | undefined {
   const { state } = env.record;
   const task = state.tasks[taskId];
   const action = task ? state.actions[task.action] : undefined;
-  if (!task || !action) return;
+  if (!task || !action) return undefined;
   if (task.role === "timerSegment") {
     // LongTimerTask.trySetValue: while the final time is still ahead, another segment.
     const final = action.finalFireAt ?? env.now;
     if (final > env.now) addTimer(env, task.action, nextSegmentAt(env.now, final), "timerSegment");
-    return;
+    return undefined;
   }
   const retry = action.retry;
-  if (!retry) return;
+  if (!retry) return undefined;
   if (task.role === "attempt") {
     action.failures = (action.failures ?? 0) + 1;
     action.lastFailure = { reason: event.Reason ?? "", details: event.Details ?? "" };
     const decision = nextRetry(retry, action.failures, action.firstAttemptAt ?? env.now, env.now);
+    if (decision.delayMs !== undefined) {
+      addTimer(env, task.action, env.now + decision.delayMs, "retryTimer");
+      return undefined;
+    }
     if (decision.exhausted === "timeout") action.retryExpired = true;
-    // The SDK's RetryableTask always waits for a timer after a failure (even the last one, then fails
-    // the task); DTFx would stop without one once the retry timeout ran out, leaving the SDK waiting
-    // forever. We fire that timer at once instead, so exhaustion surfaces as a task failure.
-    addTimer(env, task.action, env.now + (decision.delayMs ?? 0), "retryTimer");
-    return;
+    // The SDK's RetryableTask waits for a retry timer even after the last failure (then fails the
+    // task); DTFx creates none once the retry timeout ran out, which leaves the SDK waiting forever.
+    // The timer fires at once instead, so exhaustion surfaces as a task failure.
+    const timerId = allocate(env, task.action, "retryTimer");
+    const fireIso = new Date(env.now).toISOString();
+    env.work.events.push(historyEvent(EventType.TimerCreated, env.now, { EventId: timerId, FireAt: fireIso }));
+    return { event: historyEvent(EventType.TimerFired, env.now, { TimerId: timerId, FireAt: fireIso }), taskId: timerId };
   }
   // The retry timer fired: the SDK starts the next attempt unless attempts are used up.
-  if ((action.failures ?? 0) >= retry.maxNumberOfAttempts) return;
+  if ((action.failures ?? 0) >= retry.maxNumberOfAttempts) return undefined;
   const attemptId = allocate(env, task.action, "attempt");
   if (action.retryExpired) {
     const failure = historyEvent(action.type === ActionType.CallActivityWithRetry ? EventType.TaskFailed : EventType.SubOrchestrationInstanceFailed, env.now, {
@@ -79,10 +99,10 @@ export function applyFollowUp(env: SchedulingEnv, event: HistoryEvent, taskId: n
         + `Last failure: ${action.lastFailure?.reason ?? "unknown"}`,
       Details: action.lastFailure?.details ?? "",
     });
-    env.work.messages.push(eventMessage(env.record.instanceId, env.record.executionId, env.now, failure));
-    return;
+    return { event: failure, taskId: attemptId };
   }
   startAttempt(env, action, attemptId);
+  return undefined;
 }
 
 /** Schedules a new action (one the history has not seen yet). */

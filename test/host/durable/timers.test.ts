@@ -1,0 +1,55 @@
+/** Durable timers on the virtual clock: Task.any races with cancellation, and timers longer than 6 days. */
+import { raiseEvent, settle, startDurableHost, startInstance, statusOf, type DurableHarness } from "./support";
+
+let h: DurableHarness;
+beforeEach(async () => { h = await startDurableHost(); });
+afterEach(async () => { await h.stop(); });
+
+const HOUR = 3600_000;
+
+test("approval: the decision wins the race and the losing deadline timer is cancelled", async () => {
+  const id = await startInstance(h, "approval", null, "approval-decided");
+  await settle(h);
+  expect(h.durable.pendingTimers(id)).toHaveLength(1);
+  expect(h.durable.pendingTimers(id)[0]?.fireAt).toBe("2026-03-03T08:00:00.000Z");
+
+  await h.clock.advance(2 * HOUR);
+  expect(await raiseEvent(h, id, "decision", { approved: true, by: "oncall" })).toBe(202);
+  await settle(h);
+
+  const status = await statusOf(h, id);
+  expect(status.runtimeStatus).toBe("Completed");
+  expect(status.output).toEqual({ outcome: "decided", decision: { approved: true, by: "oncall" }, at: "2026-03-02T10:00:00.000Z" });
+  expect(h.durable.pendingTimers(id)).toEqual([]);
+  expect(h.clock.pendingTimers()).toBe(0);
+});
+
+test("approval: the deadline wins when no decision arrives, and a late decision is refused with 410", async () => {
+  const id = await startInstance(h, "approval", null, "approval-timeout");
+  await settle(h);
+  await h.clock.advance(23 * HOUR);
+  expect((await statusOf(h, id)).runtimeStatus).toBe("Running");
+
+  await h.clock.advance(1 * HOUR);
+  const status = await statusOf(h, id);
+  expect(status.runtimeStatus).toBe("Completed");
+  expect(status.output).toEqual({ outcome: "timedOut", at: "2026-03-03T08:00:00.000Z" });
+  expect(await raiseEvent(h, id, "decision", { approved: true })).toBe(410);
+});
+
+test("a 30-day timer is split into segments and completes on the virtual clock in well under a second", async () => {
+  const started = Date.now();
+  const id = await startInstance(h, "longTimer", 30, "thirty-days");
+  await settle(h);
+  // The SDK splits timers above maximumShortTimerDuration (6 days) into 3-day segments.
+  expect(h.durable.pendingTimers(id).map((t) => t.fireAt)).toEqual(["2026-03-05T08:00:00.000Z"]);
+
+  await h.clock.advance(29 * 24 * HOUR);
+  expect((await statusOf(h, id)).runtimeStatus).toBe("Running");
+  await h.clock.advance(24 * HOUR);
+
+  const status = await statusOf(h, id);
+  expect(status.runtimeStatus).toBe("Completed");
+  expect(status.output).toBe("2026-04-01T08:00:00.000Z");
+  expect(Date.now() - started).toBeLessThan(1000);
+});
