@@ -14,7 +14,7 @@ import type { HttpRoute } from "./http/http-routes";
 import type { HostKeys } from "./http/keys";
 import { consoleLogger, type HostLogger } from "./logger";
 
-export type { HostExtension, InvocationInput, InvocationResult, RegisteredFunction, RpcTypedData } from "./extension";
+export type { ExtensionContext, HostExtension, InvocationInput, InvocationResult, RegisteredBinding, RegisteredFunction, RpcTypedData } from "./extension";
 export { decodeTypedData, encodeTypedData } from "./typed-data";
 export { consoleLogger, MemoryLogger, type HostLogger, type LogEntry, type LogLevel } from "./logger";
 export { loadApp, AppLoadError, type LoadedApp } from "./app-loader";

@@ -63,9 +63,9 @@ export class TimerTriggers {
 
       if (stored && now > toTime(stored.next)) {
         // ScheduleMonitor.CheckPastDueAsync: the recorded Next is in the past.
-        this.arm(state, now, () => this.fire(state, { isPastDue: true, reason: `Timer '${fn.name}' is past due` }));
+        this.arm(state, now, () => this.fire(state, { isPastDue: true, runOnStartup: false, reason: `Timer '${fn.name}' is past due` }));
       } else if (fn.trigger.runOnStartup === true) {
-        this.arm(state, now, () => this.fire(state, { isPastDue: false, reason: `Timer '${fn.name}' run on startup` }));
+        this.arm(state, now, () => this.fire(state, { isPastDue: false, runOnStartup: true, reason: `Timer '${fn.name}' run on startup` }));
       } else {
         if (monitored && !stored) this.store.write(fn.name, state.status);
         this.armNext(state);
@@ -81,7 +81,7 @@ export class TimerTriggers {
   private armNext(state: TimerState): void {
     const now = this.deps.clock.now();
     const next = Math.max(toTime(state.status.next), now);
-    this.arm(state, next, () => this.fire(state, { isPastDue: false, reason: `Timer fired at ${iso(this.deps.clock.now())}` }));
+    this.arm(state, next, () => this.fire(state, { isPastDue: false, runOnStartup: false, reason: `Timer fired at ${iso(this.deps.clock.now())}` }));
   }
 
   private arm(state: TimerState, at: number, callback: () => void): void {
@@ -89,7 +89,7 @@ export class TimerTriggers {
     state.cancel = this.deps.clock.setTimer(at, callback);
   }
 
-  private fire(state: TimerState, how: { isPastDue: boolean; reason: string }): void {
+  private fire(state: TimerState, how: { isPastDue: boolean; runOnStartup: boolean; reason: string }): void {
     if (this.stopped) return;
     const invocationTime = this.deps.clock.now();
     const timerInfo = {
@@ -107,7 +107,7 @@ export class TimerTriggers {
       if (this.stopped) return;
       // TimerListener: a run that fired before its scheduled time counts as the scheduled time.
       const scheduled = toTime(state.status.next);
-      const adjusted = !how.isPastDue && scheduled > invocationTime ? scheduled : invocationTime;
+      const adjusted = !how.isPastDue && !how.runOnStartup && scheduled > invocationTime ? scheduled : invocationTime;
       state.status = { last: iso(adjusted), next: iso(state.schedule.nextAfter(adjusted)), lastUpdated: iso(adjusted) };
       if (state.monitored) this.store.write(state.fn.name, state.status);
       this.armNext(state);
