@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig } from "../../../shared/config";
+
+const SIGNING_KEY = "k".repeat(32);
+const EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+function azureEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001",
+    COSMOS_ENDPOINT: "https://aksops.documents.azure.com:443/",
+    TEAMS_WEBHOOK_URL: "https://contoso.webhook.office.com/webhookb2/abc",
+    APPROVAL_SIGNING_KEY: SIGNING_KEY,
+    PUBLIC_BASE_URL: "https://aksops.azurewebsites.net/",
+    ...overrides
+  };
+}
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("loadConfig accepted the settings");
+}
+
+describe("loadConfig", () => {
+  let dir: string;
+  let caPath: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "aksops-config-"));
+    caPath = join(dir, "local-ca.pem");
+    writeFileSync(caPath, "-----BEGIN CERTIFICATE-----\n");
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads Azure settings with the documented defaults, trailing slashes trimmed", () => {
+    const config = loadConfig(azureEnv());
+    expect(config).toEqual({
+      mode: "azure",
+      subscriptionId: "00000000-0000-0000-0000-000000000001",
+      armEndpoint: "https://management.azure.com",
+      cosmos: { endpoint: "https://aksops.documents.azure.com:443", database: "aksops" },
+      teamsWebhookUrl: "https://contoso.webhook.office.com/webhookb2/abc",
+      approvalSigningKey: SIGNING_KEY,
+      publicBaseUrl: "https://aksops.azurewebsites.net",
+      monitorLogsEndpoint: "https://api.loganalytics.io"
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads local settings: key, CA path, simulator endpoints", () => {
+    const config = loadConfig({
+      AKSOPS_MODE: "local",
+      AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001",
+      ARM_ENDPOINT: "https://127.0.0.1:8443",
+      COSMOS_ENDPOINT: "https://127.0.0.1:8081/",
+      COSMOS_DATABASE: "aksops-test",
+      COSMOS_KEY: EMULATOR_KEY,
+      AKSOPS_LOCAL_CA_PATH: caPath,
+      TEAMS_WEBHOOK_URL: "https://127.0.0.1:8443/_sim/teams/ops",
+      APPROVAL_SIGNING_KEY: SIGNING_KEY,
+      PUBLIC_BASE_URL: "http://localhost:7071"
+    });
+    expect(config).toMatchObject({
+      mode: "local",
+      armEndpoint: "https://127.0.0.1:8443",
+      cosmos: { endpoint: "https://127.0.0.1:8081", database: "aksops-test", key: EMULATOR_KEY },
+      localCaPath: caPath,
+      publicBaseUrl: "http://localhost:7071"
+    });
+  });
+
+  it("names every missing required setting at once", () => {
+    const err = configError({});
+    expect(err.settings).toEqual(["AZURE_SUBSCRIPTION_ID", "COSMOS_ENDPOINT", "TEAMS_WEBHOOK_URL", "APPROVAL_SIGNING_KEY", "PUBLIC_BASE_URL"]);
+    expect(err.message).toContain("AZURE_SUBSCRIPTION_ID: is required but not set");
+    expect(err.name).toBe("ConfigError");
+  });
+
+  it("treats blank values as missing (App Service turns unset into empty)", () => {
+    expect(configError(azureEnv({ COSMOS_ENDPOINT: "  " })).settings).toEqual(["COSMOS_ENDPOINT"]);
+  });
+
+  it("names every malformed setting with what is wrong, and never echoes a secret", () => {
+    const err = configError(
+      azureEnv({
+        AZURE_SUBSCRIPTION_ID: "not-a-guid",
+        ARM_ENDPOINT: "http://management.azure.com",
+        COSMOS_ENDPOINT: "aksops.documents.azure.com",
+        TEAMS_WEBHOOK_URL: "http://contoso.webhook.office.com/x",
+        APPROVAL_SIGNING_KEY: "short-secret-value",
+        PUBLIC_BASE_URL: "ftp://example.com",
+        COSMOS_KEY: "not base64!",
+        AZURE_CLIENT_ID: "nope",
+        AKSOPS_MODE: "cloud",
+        MONITOR_LOGS_ENDPOINT: "https://api.loganalytics.io/?x=1"
+      })
+    );
+    expect(new Set(err.settings)).toEqual(
+      new Set([
+        "AKSOPS_MODE",
+        "AZURE_SUBSCRIPTION_ID",
+        "ARM_ENDPOINT",
+        "COSMOS_ENDPOINT",
+        "COSMOS_KEY",
+        "TEAMS_WEBHOOK_URL",
+        "APPROVAL_SIGNING_KEY",
+        "PUBLIC_BASE_URL",
+        "MONITOR_LOGS_ENDPOINT",
+        "AZURE_CLIENT_ID"
+      ])
+    );
+    const problem = (name: string) => err.problems.find((p) => p.setting === name)?.problem;
+    expect(problem("AZURE_SUBSCRIPTION_ID")).toMatch(/GUID/);
+    expect(problem("ARM_ENDPOINT")).toMatch(/https/);
+    expect(problem("COSMOS_ENDPOINT")).toMatch(/absolute URL/);
+    expect(problem("APPROVAL_SIGNING_KEY")).toMatch(/at least 32 characters/);
+    expect(problem("AKSOPS_MODE")).toMatch(/local, azure/);
+    expect(err.message).not.toContain("short-secret-value");
+  });
+
+  it("local mode requires the Cosmos key and an existing CA file", () => {
+    const err = configError(azureEnv({ AKSOPS_MODE: "local", AKSOPS_LOCAL_CA_PATH: join(dir, "missing.pem") }));
+    expect(err.settings).toEqual(["COSMOS_KEY", "AKSOPS_LOCAL_CA_PATH"]);
+    expect(err.problems[1]?.problem).toMatch(/existing file/);
+  });
+
+  it("refuses a local CA in Azure mode, and a Cosmos key that decodes too short", () => {
+    const err = configError(azureEnv({ AKSOPS_LOCAL_CA_PATH: caPath, COSMOS_KEY: "c2hvcnQ=" }));
+    expect(err.settings).toEqual(["COSMOS_KEY", "AKSOPS_LOCAL_CA_PATH"]);
+    expect(err.problems[1]?.problem).toMatch(/only allowed when AKSOPS_MODE=local/);
+  });
+
+  it("accepts a user-assigned identity's client id and rejects a bad database name", () => {
+    expect(loadConfig(azureEnv({ AZURE_CLIENT_ID: "11111111-2222-3333-4444-555555555555" })).managedIdentityClientId).toBe(
+      "11111111-2222-3333-4444-555555555555"
+    );
+    expect(configError(azureEnv({ COSMOS_DATABASE: "a/b" })).settings).toEqual(["COSMOS_DATABASE"]);
+  });
+
+  it("reads process.env by default", () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.AKSOPS_LOCAL_CA_PATH;
+      Object.assign(process.env, azureEnv({ AKSOPS_MODE: "azure", COSMOS_DATABASE: "from-process-env" }));
+      expect(loadConfig().cosmos.database).toBe("from-process-env");
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
