@@ -1,7 +1,23 @@
 /**
- * Simulator module "monitor" (sim-services). Stub until the kernel lands; the kernel's
- * startAzureSimulator calls registerMonitor(kernel) once at start.
+ * Simulator module "monitor" (sim-services): `Microsoft.Insights` diagnostic settings on any
+ * resource, diagnostic categories of managed clusters, and AKS platform metrics derived from the
+ * simulated fleet (nodes leave Ready while their pool rolls; the `unhealthyPool` fault keeps them
+ * NotReady).
  */
-export function registerMonitor(kernel: unknown): void {
-  void kernel;
+import type { SimKernel } from "../kernel";
+import { registerDiagnosticSettings } from "./diagnosticSettings";
+import { fleetHistory } from "./fleetHistory";
+import { registerMetrics } from "./metricsRoutes";
+
+export { fleetHistory, readFleet, type FleetHistory } from "./fleetHistory";
+export type { ClusterState, PoolState, FleetView } from "./fleetState";
+export { MAX_SETTINGS_PER_RESOURCE } from "./diagnosticSettings";
+
+const SERVICE = "monitor";
+
+export function registerMonitor(kernel: SimKernel): void {
+  if (kernel.service(SERVICE)) return;
+  kernel.provide(SERVICE, true);
+  registerDiagnosticSettings(kernel);
+  registerMetrics(kernel, fleetHistory(kernel));
 }

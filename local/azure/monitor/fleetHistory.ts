@@ -1,0 +1,81 @@
+import type { ArmResource, SimKernel } from "../kernel";
+import type { ClusterState, PoolState } from "./fleetState";
+import { ClusterStateHistory } from "./stateHistory";
+
+/**
+ * Reads the AKS fleet from the kernel: clusters and pools from the resource store, node health
+ * (rolling batch, surge, unhealthy-pool fault) from the AKS runtime that sim-core provides as
+ * `kernel.service("aks")` (`health(clusterId, pool)`). Without it every node counts as Ready.
+ */
+
+/** What the AKS module exposes about a pool's nodes (sim-core's `AksRuntime.health`). */
+interface AksHealthReader {
+  health(clusterId: string, pool: string): { nodes: number; ready: number; notReady: number; surgeNodes: number; rolling: boolean } | undefined;
+}
+
+const CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
+const POOL_TYPE = "Microsoft.ContainerService/managedClusters/agentPools";
+
+export function readFleet(kernel: SimKernel): ClusterState[] {
+  const aks = kernel.service<AksHealthReader>("aks");
+  return kernel.store.list({ type: CLUSTER_TYPE }).map((cluster) => clusterState(kernel, cluster, aks));
+}
+
+function clusterState(kernel: SimKernel, cluster: ArmResource, aks: AksHealthReader | undefined): ClusterState {
+  const props = cluster.properties ?? {};
+  const stopped = (props["powerState"] as { code?: string } | undefined)?.code === "Stopped";
+  const pools = kernel.store.list({ prefix: cluster.id, type: POOL_TYPE }).map((pool): PoolState => {
+    const p = pool.properties ?? {};
+    const count = typeof p["count"] === "number" ? p["count"] : 0;
+    const health = aks?.health(cluster.id, pool.name);
+    return {
+      name: pool.name,
+      mode: p["mode"] === "System" ? "System" : "User",
+      vmSize: typeof p["vmSize"] === "string" ? p["vmSize"] : "Standard_D2s_v5",
+      count: (p["powerState"] as { code?: string } | undefined)?.code === "Stopped" ? 0 : count,
+      surgeNodes: health?.surgeNodes ?? 0,
+      notReadyNodes: health?.notReady ?? 0,
+      rolling: health?.rolling ?? false
+    };
+  });
+  const sku = cluster["sku"] as { tier?: string } | undefined;
+  return {
+    id: cluster.id,
+    location: cluster.location ?? kernel.config.location,
+    powerState: stopped ? "Stopped" : "Running",
+    ...(cluster.systemData?.createdAt ? { createdAt: cluster.systemData.createdAt } : {}),
+    ...(sku?.tier ? { tier: sku.tier } : {}),
+    pools
+  };
+}
+
+/** The fleet's state history, shared by Monitor (metrics) and Budgets (spend). */
+export interface FleetHistory {
+  history: ClusterStateHistory;
+  /** Samples the fleet now. */
+  observe(): void;
+}
+
+const SERVICE = "fleetHistory";
+
+/**
+ * The kernel's one fleet history, created on first use. It samples the fleet whenever the clock
+ * settles (it registers as an idle probe, which the clock calls after every timer it fires: AKS
+ * batch boundaries are timers, so each NotReady change is seen at its own time on a virtual
+ * clock), and whenever a metrics or budget query asks.
+ */
+export function fleetHistory(kernel: SimKernel): FleetHistory {
+  const existing = kernel.service<FleetHistory>(SERVICE);
+  if (existing) return existing;
+  const history = new ClusterStateHistory();
+  const service: FleetHistory = {
+    history,
+    observe: () => history.observe(kernel.clock.now(), readFleet(kernel))
+  };
+  kernel.provide(SERVICE, service);
+  kernel.clock.registerIdleProbe(() => {
+    service.observe();
+    return Promise.resolve();
+  });
+  return service;
+}
