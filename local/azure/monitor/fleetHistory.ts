@@ -4,13 +4,13 @@ import { ClusterStateHistory } from "./stateHistory";
 
 /**
  * Reads the AKS fleet from the kernel: clusters and pools from the resource store, node health
- * (rolling batch, surge, unhealthy-pool fault) from the AKS runtime that sim-core provides as
- * `kernel.service("aks")` (`health(clusterId, pool)`). Without it every node counts as Ready.
+ * (rolling batch, surge, unhealthy-pool fault) from the AKS module's `kernel.service("aks")`
+ * (`getPoolHealth(clusterId, pool)`, sim-core's AksFleet). Without it every node counts as Ready.
  */
 
-/** What the AKS module exposes about a pool's nodes (sim-core's `AksRuntime.health`). */
+/** What the AKS module exposes about a pool's nodes (the part of sim-core's `AksFleet` read here). */
 interface AksHealthReader {
-  health(clusterId: string, pool: string): { nodes: number; ready: number; notReady: number; surgeNodes: number; rolling: boolean } | undefined;
+  getPoolHealth(clusterId: string, pool: string): { nodes: number; ready: number; notReady: number; surgeNodes: number; rolling: boolean } | undefined;
 }
 
 const CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
@@ -27,7 +27,7 @@ function clusterState(kernel: SimKernel, cluster: ArmResource, aks: AksHealthRea
   const pools = kernel.store.list({ prefix: cluster.id, type: POOL_TYPE }).map((pool): PoolState => {
     const p = pool.properties ?? {};
     const count = typeof p["count"] === "number" ? p["count"] : 0;
-    const health = aks?.health(cluster.id, pool.name);
+    const health = aks?.getPoolHealth(cluster.id, pool.name);
     return {
       name: pool.name,
       mode: p["mode"] === "System" ? "System" : "User",
