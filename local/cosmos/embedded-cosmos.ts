@@ -101,7 +101,8 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions): Promi
 
   /** Snapshots run one at a time; a write during a snapshot marks it dirty for the next one. */
   const save = (): Promise<void> => {
-    saving = saving.then(async () => {
+    // A failed snapshot must not block the next one: chain on the previous outcome, not its success.
+    saving = saving.catch(() => undefined).then(async () => {
       dirty = false;
       const snapshot = await dumpAccount(client, restored, new Date(clock.now()).toISOString());
       await writeSnapshot(snapshotPath, snapshot);
