@@ -1,0 +1,199 @@
+import {
+  type CardElement, type OpenUrlAction, type TeamsMessage, banner, bounded, durationBetween, facts, heading, localTime, teamsMessage, text
+} from "./adaptiveCard";
+
+export * from "./adaptiveCard";
+export { nodeImageRingSummaryCard, type NodeImageRingSummary, type RingClusterResult } from "./rolloutCards";
+
+export interface PlanStepView {
+  index: number;
+  kind: "controlPlane" | "nodePool" | "nodeImage";
+  pool?: string;
+  from: string;
+  to: string;
+  status?: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped" | "Rejected" | "Expired";
+}
+
+export interface ApprovalRequest {
+  cluster: string;
+  environment: string;
+  operationId: string;
+  /** The step being approved; for `oncePerUpgrade` the first step, and the card says it covers the whole plan. */
+  step: PlanStepView;
+  plan: PlanStepView[];
+  scope: "step" | "upgrade";
+  /** When the request expires (ISO). */
+  deadline: string;
+  /** `PUBLIC_BASE_URL`: links go to `${publicBaseUrl}/api/approvals/{token}?decision=…`. */
+  publicBaseUrl: string;
+  token: string;
+  /** Set on the second card sent to the escalation channel after the first deadline passed. */
+  escalatedFrom?: { deadline: string };
+}
+
+export function stepLabel(step: Pick<PlanStepView, "kind" | "pool">): string {
+  if (step.kind === "controlPlane") return "control plane";
+  return step.kind === "nodeImage" ? `node image, pool ${step.pool ?? "?"}` : `pool ${step.pool ?? "?"}`;
+}
+
+/**
+ * The Approve / Reject links. They open the platform's confirmation page (`GET`, which changes
+ * nothing, because link scanners and previews fetch URLs); the decision is the page's `POST`.
+ */
+export function approvalLinks(publicBaseUrl: string, token: string): { approve: string; reject: string } {
+  const base = `${publicBaseUrl.replace(/\/+$/, "")}/api/approvals/${encodeURIComponent(token)}`;
+  return { approve: `${base}?decision=approve`, reject: `${base}?decision=reject` };
+}
+
+function planFacts(plan: PlanStepView[], current?: number): CardElement {
+  const { shown, omitted } = bounded(plan, 40);
+  const entries: [string, string][] = shown.map((s) => [
+    `${s.index + 1}. ${stepLabel(s)}`,
+    `${s.from} → ${s.to}${s.index === current ? " ◀ this step" : ""}${s.status && s.index !== current ? ` (${s.status})` : ""}`
+  ]);
+  if (omitted > 0) entries.push(["…", `${omitted} more steps`]);
+  return facts(entries);
+}
+
+export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
+  const links = approvalLinks(request.publicBaseUrl, request.token);
+  const what = request.scope === "upgrade"
+    ? `Approve the whole upgrade of **${request.cluster}** (${request.plan.length} steps)`
+    : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${request.cluster}**: ${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`;
+  const body: CardElement[] = [];
+  if (request.escalatedFrom) {
+    body.push(banner("warning", [text(`Escalated: nobody decided before ${localTime(request.escalatedFrom.deadline)}.`, { weight: "bolder" })]));
+  }
+  body.push(
+    heading(`Approval needed: ${request.cluster} (${request.environment})`),
+    text(what),
+    facts([
+      ["Cluster", request.cluster],
+      ["Environment", request.environment],
+      ["Step", `${request.step.index + 1}. ${stepLabel(request.step)}`],
+      ["Change", `${request.step.from} → ${request.step.to}`],
+      ["Operation", request.operationId],
+      ["Deadline", request.deadline]
+    ]),
+    text("Plan", { weight: "bolder", spacing: "medium" }),
+    planFacts(request.plan, request.scope === "step" ? request.step.index : undefined),
+    text(`Decide before ${localTime(request.deadline)}. Without a decision the request expires and nothing changes.`, { isSubtle: true, size: "small" })
+  );
+  const actions: OpenUrlAction[] = [
+    { type: "Action.OpenUrl", title: "Approve", url: links.approve, style: "positive" },
+    { type: "Action.OpenUrl", title: "Reject", url: links.reject, style: "destructive" }
+  ];
+  return teamsMessage(body, actions);
+}
+
+export interface UpgradeFailure {
+  cluster: string;
+  environment: string;
+  operationId: string;
+  step: PlanStepView;
+  error: { code: string; message: string };
+  at: string;
+  /** e.g. `${PUBLIC_BASE_URL}/api/operations/{id}`. */
+  operationUrl?: string;
+}
+
+export function upgradeFailureCard(failure: UpgradeFailure): TeamsMessage {
+  const body: CardElement[] = [
+    banner("attention", [heading(`Upgrade failed: ${failure.cluster} (${failure.environment})`, "attention")]),
+    text(`Step ${failure.step.index + 1}, ${stepLabel(failure.step)} ${failure.step.from} → ${failure.step.to}, failed. No further steps will run.`),
+    facts([
+      ["Error code", failure.error.code],
+      ["Error", truncate(failure.error.message, 1000)],
+      ["At", failure.at],
+      ["Operation", failure.operationId]
+    ]),
+    text("Once the cause is fixed, `POST /api/clusters/{id}/upgrades` resumes from the failed step.", { isSubtle: true, size: "small" })
+  ];
+  return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
+}
+
+export type OperationOutcome = "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+
+export interface SummaryStep extends PlanStepView {
+  startedAt?: string;
+  endedAt?: string;
+  approvedBy?: string;
+  note?: string;
+}
+
+export interface OperationSummary {
+  cluster: string;
+  environment: string;
+  operationId: string;
+  kind: "kubernetes" | "nodeImage";
+  outcome: OperationOutcome;
+  target?: string;
+  startedAt: string;
+  endedAt: string;
+  steps: SummaryStep[];
+  message?: string;
+  operationUrl?: string;
+}
+
+const OUTCOME_STYLE = { Succeeded: "good", Failed: "attention", Rejected: "warning", Expired: "warning", Cancelled: "warning" } as const;
+
+export function operationSummaryCard(summary: OperationSummary): TeamsMessage {
+  const what = summary.kind === "kubernetes" ? `Kubernetes upgrade${summary.target ? ` to ${summary.target}` : ""}` : "Node image upgrade";
+  const { shown, omitted } = bounded(summary.steps, 40);
+  const rows: [string, string][] = shown.map((s) => [
+    `${s.index + 1}. ${stepLabel(s)}`,
+    [`${s.from} → ${s.to}`, s.status ?? "Pending", durationBetween(s.startedAt, s.endedAt), s.approvedBy ? `approved by ${s.approvedBy}` : "", s.note ?? ""]
+      .filter((p) => p && p !== "—").join(" · ")
+  ]);
+  if (omitted > 0) rows.push(["…", `${omitted} more steps`]);
+  const counts = countBy(summary.steps.map((s) => s.status ?? "Pending"));
+  const body: CardElement[] = [
+    banner(OUTCOME_STYLE[summary.outcome], [heading(`${what} ${summary.outcome.toLowerCase()}: ${summary.cluster} (${summary.environment})`)]),
+    facts([
+      ["Outcome", summary.outcome],
+      ["Steps", Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ") || "none"],
+      ["Started", summary.startedAt],
+      ["Ended", summary.endedAt],
+      ["Duration", durationBetween(summary.startedAt, summary.endedAt)],
+      ["Operation", summary.operationId]
+    ])
+  ];
+  if (summary.message) body.push(text(truncate(summary.message, 1000)));
+  if (rows.length > 0) body.push(text("Steps", { weight: "bolder", spacing: "medium" }), facts(rows));
+  return teamsMessage(body, summary.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: summary.operationUrl }] : undefined);
+}
+
+export interface SupportEndingAlert {
+  cluster: string;
+  environment: string;
+  kubernetesVersion: string;
+  /** `ClusterSupportEnded` rather than `ClusterSupportEnding`. */
+  ended: boolean;
+  eventTime: string;
+  /** The upgrade the platform proposes (it starts under the cluster's approval policy). */
+  proposal?: { target: string; steps: number; operationUrl?: string };
+}
+
+export function supportEndingCard(alert: SupportEndingAlert): TeamsMessage {
+  const headline = alert.ended
+    ? `Kubernetes ${alert.kubernetesVersion} is out of support on ${alert.cluster}`
+    : `Support for Kubernetes ${alert.kubernetesVersion} is ending on ${alert.cluster}`;
+  const body: CardElement[] = [
+    banner(alert.ended ? "attention" : "warning", [heading(headline)]),
+    facts([["Cluster", alert.cluster], ["Environment", alert.environment], ["Version", alert.kubernetesVersion], ["Reported", alert.eventTime]]),
+    text(alert.proposal
+      ? `Proposed: upgrade to ${alert.proposal.target} in ${alert.proposal.steps} steps, following the cluster's approval policy.`
+      : "No upgrade could be proposed automatically; check the cluster's policy and the versions AKS offers.")
+  ];
+  return teamsMessage(body, alert.proposal?.operationUrl ? [{ type: "Action.OpenUrl", title: "Open proposed upgrade", url: alert.proposal.operationUrl }] : undefined);
+}
+
+function truncate(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
