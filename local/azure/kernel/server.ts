@@ -84,7 +84,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Converts a Node request into a SimRequest (path decoded, body parsed when it is JSON). */
 export async function toSimRequest(req: IncomingMessage, baseUrl: string): Promise<SimRequest> {
-  const url = new URL(req.url ?? "/", baseUrl);
+  // Clients built on URL templates like `/{+resourceUri}/providers/...` (@azure/arm-monitor 8) send
+  // `//subscriptions/...` for a resource id; ARM accepts it. `new URL` would read `//subscriptions`
+  // as a host, so leading slashes are collapsed first.
+  const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), baseUrl);
   const rawBody = await readBody(req);
   let body: unknown;
   if (rawBody.length > 0) {
