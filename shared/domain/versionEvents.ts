@@ -73,3 +73,14 @@ export function chooseTargetVersion(input: {
   }
   return { kind: "upgrade", target: best.version.trim().replace(/^v/, ""), source: best.source };
 }
+
+/**
+ * The deterministic instance id of the upgrade a cluster makes to a version (DESIGN.md: a
+ * duplicate or reordered event must not start a second one). Durable instance ids may not
+ * contain `/`, `\`, `#` or `?`; cluster names and versions never do, but they are checked.
+ */
+export function kubernetesUpgradeInstanceId(clusterId: string, targetVersion: string): string {
+  const id = `k8s-upgrade:${clusterId}:${targetVersion}`;
+  if (/[/\\#?\s]/.test(id) || clusterId === "") throw new TypeError(`Cannot build an instance id from cluster ${JSON.stringify(clusterId)} and version ${JSON.stringify(targetVersion)}`);
+  return id;
+}

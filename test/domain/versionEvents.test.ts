@@ -1,5 +1,5 @@
 import type { ContainerServiceNewKubernetesVersionAvailableEventData } from "@azure/eventgrid";
-import { chooseTargetVersion } from "../../shared/domain/versions";
+import { chooseTargetVersion, kubernetesUpgradeInstanceId } from "../../shared/domain/versions";
 import { standardCatalog } from "./fixtures/catalog";
 
 const data: ContainerServiceNewKubernetesVersionAvailableEventData = {
@@ -54,5 +54,13 @@ describe("chooseTargetVersion", () => {
     const noPreview = { ...data, latestPreviewKubernetesVersion: "" };
     expect(chooseTargetVersion({ data: noPreview, policy: { targetChannel: "supported", allowPreview: true }, currentControlPlane: "1.30.3" }))
       .toMatchObject({ kind: "upgrade", target: "1.32.3" });
+  });
+});
+
+describe("kubernetesUpgradeInstanceId", () => {
+  it("is deterministic per cluster and version", () => {
+    expect(kubernetesUpgradeInstanceId("aks-prod", "1.32.3")).toBe("k8s-upgrade:aks-prod:1.32.3");
+    expect(() => kubernetesUpgradeInstanceId("a/b", "1.32.3")).toThrow(TypeError);
+    expect(() => kubernetesUpgradeInstanceId("", "1.32.3")).toThrow(TypeError);
   });
 });
