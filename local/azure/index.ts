@@ -6,9 +6,16 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { ensureLocalCertificate } from "../certs";
 import type { Clock } from "../clock";
-import { registerFaultControl, registerStatsControl } from "./control";
+import { registerAks } from "./aks";
+import { registerBudgets } from "./budgets";
+import { registerCatalog, type ReleaseCatalog } from "./catalog";
+import { registerFaultControl, registerReleaseControl, registerStatsControl } from "./control";
+import { seedDemoFleet } from "./demo";
+import { registerEventGrid } from "./eventgrid";
 import { SimKernel, listen, registerOperationRoutes, type ThrottleLimits } from "./kernel";
+import { registerMonitor } from "./monitor";
 import { registerResources } from "./resources";
+import { registerTeams } from "./teams";
 
 export interface AzureSimulatorOptions {
   clock: Clock;
@@ -59,7 +66,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     throttling: options.throttling
   });
   kernel.lro.retryAfterSeconds = options.lroRetryAfterSeconds ?? 0;
-  registerModules(kernel);
+  const catalog = registerModules(kernel);
 
   const persist = options.persist ?? true;
   mkdirSync(options.dataDir, { recursive: true });
@@ -75,7 +82,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
 
   if (!loaded && options.seed === "demo") {
-    await seedDemo(kernel, options);
+    await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed });
   }
 
   const save = (): void => {
@@ -105,14 +112,19 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   };
 }
 
-/** Every module, in the order their state must load (resources first). */
-function registerModules(kernel: SimKernel): void {
+/** Every module, in the order their state must load (resources first, then the catalog and AKS). */
+function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerOperationRoutes(kernel);
   registerResources(kernel);
+  const catalog = registerCatalog(kernel);
+  registerAks(kernel, catalog);
+  registerReleaseControl(kernel, catalog);
   registerFaultControl(kernel);
   registerStatsControl(kernel);
-}
-
-async function seedDemo(_kernel: SimKernel, _options: AzureSimulatorOptions): Promise<void> {
-  // Filled in by the demo module.
+  // sim-services' modules build on the kernel and on AKS's `kernel.service("aks")`.
+  registerEventGrid(kernel);
+  registerMonitor(kernel);
+  registerBudgets(kernel);
+  registerTeams(kernel);
+  return catalog;
 }

@@ -1,1 +1,2 @@
 export { registerFaultControl, registerStatsControl } from "./faults";
+export { newVersionData, registerReleaseControl } from "./releases";

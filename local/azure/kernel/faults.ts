@@ -108,3 +108,9 @@ function matches(faultTarget: string | undefined, target: string | undefined): b
   const t = target.toLowerCase();
   return t === f || t.startsWith(f + "/");
 }
+
+/** A fault parameter as a string (numbers are stringified; anything else is ignored). */
+export function stringParam(fault: Fault, key: string): string | undefined {
+  const v = fault[key];
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
+}

@@ -32,7 +32,7 @@
  */
 export { ArmError, ensureError } from "./errors";
 export { EventBus, type EventSink, type PublishedEvent } from "./events";
-export { FAULT_KINDS, FaultRegistry, UnknownFaultKindError, type Fault, type FaultKind, type FaultSpec } from "./faults";
+export { FAULT_KINDS, FaultRegistry, UnknownFaultKindError, stringParam, type Fault, type FaultKind, type FaultSpec } from "./faults";
 export { IdleTracker } from "./idle";
 export { DEMO_SUBSCRIPTION_ID, SimKernel, type PersistentState, type SimConfig, type SimKernelOptions } from "./kernel";
 export { LroManager, UnknownOperationError, type LroBeginOptions, type LroCompletion, type LroOperation, type LroOutcome, type LroStatus } from "./lro";

@@ -1,0 +1,78 @@
+import type { ReleaseCatalog } from "../catalog";
+import type { SimKernel } from "../kernel";
+import { registerAgentPools } from "./agent-pools";
+import { poolsOf, type AksContext } from "./context";
+import { registerMaintenanceConfigurations } from "./maintenance";
+import { registerManagedClusters } from "./managed-clusters";
+import type { ClusterResource } from "./model";
+import { AksRuntime, type PoolHealth } from "./runtime";
+import { registerUpgradeProfiles } from "./upgrade-profiles";
+
+export { aksErrors } from "./errors";
+export { clusterId, poolId, maintenanceConfigId } from "./ids";
+export type { ClusterResource, PoolResource, PoolProperties } from "./model";
+export type { PoolHealth } from "./runtime";
+export { MAINTENANCE_CONFIG_NAMES } from "./maintenance";
+
+/** One pool as other simulator modules (Monitor metrics, Budgets spend) see it. */
+export interface AksPoolView {
+  name: string;
+  mode: string;
+  vmSize: string;
+  count: number;
+  health: PoolHealth;
+}
+
+export interface AksClusterView {
+  id: string;
+  location: string;
+  powerState: "Running" | "Stopped";
+  createdAt?: string;
+  tier?: string;
+  kubernetesVersion: string;
+  pools: AksPoolView[];
+}
+
+/**
+ * What AKS exposes to other modules, as `kernel.service<AksFleet>("aks")`:
+ * `getPoolHealth(clusterId, pool)` → `{ nodes, ready, notReady, surgeNodes, rolling }`, and the
+ * fleet's clusters with their pools and health.
+ */
+export interface AksFleet {
+  getPoolHealth(clusterId: string, pool: string): PoolHealth | undefined;
+  clusters(): AksClusterView[];
+  cluster(clusterId: string): AksClusterView | undefined;
+}
+
+export const AKS_SERVICE = "aks";
+
+export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFleet {
+  const runtime = new AksRuntime(kernel);
+  const ctx: AksContext = { kernel, catalog, runtime };
+  registerManagedClusters(ctx);
+  registerAgentPools(ctx);
+  registerUpgradeProfiles(ctx);
+  registerMaintenanceConfigurations(ctx);
+  const view = (c: ClusterResource): AksClusterView => ({
+    id: c.id,
+    location: c.location,
+    powerState: c.properties.powerState.code,
+    createdAt: c.systemData?.createdAt,
+    tier: (c.sku as { tier?: string } | undefined)?.tier,
+    kubernetesVersion: c.properties.currentKubernetesVersion,
+    pools: poolsOf(ctx, c.id).map((p) => ({
+      name: p.name, mode: p.properties.mode, vmSize: p.properties.vmSize, count: p.properties.count,
+      health: runtime.health(c.id, p.name) ?? { nodes: 0, ready: 0, notReady: 0, surgeNodes: 0, rolling: false }
+    }))
+  });
+  const fleet: AksFleet = {
+    getPoolHealth: (clusterId, pool) => runtime.health(clusterId, pool),
+    clusters: () => kernel.store.list<ClusterResource>({ type: "Microsoft.ContainerService/managedClusters" }).map(view),
+    cluster: (clusterId) => {
+      const c = kernel.store.get<ClusterResource>(clusterId);
+      return c ? view(c) : undefined;
+    }
+  };
+  kernel.provide(AKS_SERVICE, fleet);
+  return fleet;
+}

@@ -1,0 +1,163 @@
+import { ArmError, type SimRequest, type SimResponse } from "../kernel";
+import { publishWrite, requireResourceGroup } from "../resources";
+import { compareVersions } from "../catalog";
+import { apiVersionOf, clusterBody, latestImageFor, poolsOf, type AksContext } from "./context";
+import { aksErrors } from "./errors";
+import { CLUSTER_TEMPLATE, clusterIdFrom, poolId } from "./ids";
+import { clusterPropertiesFrom, poolPropertiesFrom, POOL_TYPE, type ClusterResource, type PoolProperties, type PoolResource } from "./model";
+import { DURATIONS } from "./operation-types";
+import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
+import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable } from "./rules";
+
+type Profile = Record<string, unknown> & { name?: string };
+
+function profilesOf(props: Record<string, unknown>): Profile[] {
+  return Array.isArray(props.agentPoolProfiles) ? (props.agentPoolProfiles as Profile[]).filter((p) => typeof p === "object" && p !== null) : [];
+}
+
+/** `PUT managedClusters/{name}`: create (201) or update (200), both long-running. */
+export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<string, string>): SimResponse {
+  const { kernel, catalog } = ctx;
+  const id = clusterIdFrom(p);
+  requireResourceGroup(kernel, p.subscriptionId ?? "", p.resourceGroupName ?? "");
+  const body = (req.body ?? {}) as { location?: string; properties?: Record<string, unknown>; [k: string]: unknown };
+  if (typeof body.location !== "string" || !body.location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+  const requested = body.properties ?? {};
+  const existing = kernel.store.get<ClusterResource>(id);
+  ctx.runtime.assertIdle(id);
+  const { properties: _p, id: _i, name: _n, type: _t, systemData: _s, ...envelopeFields } = body;
+  const requestedVersion = typeof requested.kubernetesVersion === "string" && requested.kubernetesVersion ? requested.kubernetesVersion : undefined;
+  const now = kernel.clock.now();
+  const profiles = profilesOf(requested);
+
+  if (!existing) {
+    const version = resolveAvailable(catalog.kubernetes, requestedVersion ?? catalog.kubernetes.defaultVersion() ?? "");
+    if (!catalog.kubernetes.isAvailable(version)) throw aksErrors.versionNotSupported(version);
+    if (profiles.length === 0) throw aksErrors.invalidParameter("agentPoolProfiles", "At least one agent pool profile is required.");
+    const pools = profiles.map((profile) => {
+      const name = String(profile.name ?? "");
+      if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw aksErrors.invalidParameter("agentPoolProfile.name", `Agent pool name '${name}' must start with a lowercase letter and contain at most 12 lowercase letters and digits.`);
+      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, profile) });
+      props.orchestratorVersion = resolveAvailable(catalog.kubernetes, props.orchestratorVersion);
+      props.currentOrchestratorVersion = props.orchestratorVersion;
+      checkPoolVersion(props.orchestratorVersion, version);
+      return { name, props };
+    });
+    const cluster: ClusterResource = {
+      ...kernel.store.envelope(id, { ...envelopeFields, location: body.location }),
+      location: body.location,
+      properties: clusterPropertiesFrom(id, body.location, requested, undefined, version)
+    };
+    kernel.store.put(id, cluster);
+    for (const pool of pools) kernel.store.put(poolId(id, pool.name), poolResource(ctx, id, pool.name, pool.props));
+    const phases = pools.map((pool) => simplePhase(kernel, pool.name, "create", now, DURATIONS.clusterCreate, pool.props));
+    const { headers } = ctx.runtime.begin({ clusterId: id, kind: "create", durationMs: endOf(phases, now) - now, phases }, apiVersionOf(req));
+    publishWrite(kernel, id, id, req);
+    return { status: 201, headers, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
+  }
+
+  const current = existing.properties.currentKubernetesVersion;
+  const target = requestedVersion ? resolveAvailable(catalog.kubernetes, requestedVersion) : existing.properties.kubernetesVersion;
+  const upgrading = compareVersions(target, current) !== 0;
+  if (upgrading) {
+    if (existing.properties.powerState.code === "Stopped") throw aksErrors.clusterStopped(existing.name);
+    checkControlPlaneUpgrade(catalog.kubernetes, current, target);
+  }
+  // Pools named in the request take its values; a pool without an explicit orchestratorVersion
+  // follows the control plane (as `az aks upgrade` does); pools not named are left as they are.
+  const phases: PlannedPhase[] = [];
+  let cursor = now + (upgrading ? kernel.scaled(DURATIONS.controlPlaneUpgrade) : 0);
+  const updates: { id: string; props: PoolProperties; created: boolean }[] = [];
+  for (const pool of poolsOf(ctx, id)) {
+    const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
+    const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion ? resolveAvailable(catalog.kubernetes, profile.orchestratorVersion) : undefined;
+    const poolTarget = explicit ?? (upgrading ? target : pool.properties.orchestratorVersion);
+    checkPoolUpgrade(pool.properties.currentOrchestratorVersion, poolTarget, target);
+    const { orchestratorVersion: _o, ...profileFields } = profile ?? {};
+    const props = poolPropertiesFrom(profileFields, pool.properties, { orchestratorVersion: pool.properties.orchestratorVersion, nodeImageVersion: pool.properties.nodeImageVersion });
+    if (compareVersions(poolTarget, pool.properties.currentOrchestratorVersion) !== 0) {
+      const phase = rollingPhase(kernel, id, pool.name, "upgrade", cursor, props, { orchestratorVersion: poolTarget, nodeImageVersion: latestImageFor(ctx, props) });
+      phases.push(phase);
+      cursor = endOf([phase], cursor);
+    } else if (props.count !== pool.properties.count) {
+      phases.push(simplePhase(kernel, pool.name, "update", cursor, DURATIONS.poolUpdate, props));
+    }
+    updates.push({ id: pool.id, props, created: false });
+  }
+  for (const profile of profiles) {
+    const name = String(profile.name ?? "");
+    if (updates.some((u) => u.id.toLowerCase() === poolId(id, name).toLowerCase())) continue;
+    const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, profile) });
+    checkPoolVersion(props.orchestratorVersion, target);
+    phases.push(simplePhase(kernel, name, "create", cursor, DURATIONS.poolCreate, props));
+    updates.push({ id: poolId(id, name), props, created: true });
+  }
+  const fields = clusterPropertiesFrom(id, existing.location, requested, existing.properties, target);
+  kernel.store.put(id, { ...existing, ...kernel.store.envelope(id, { ...envelopeFields, location: existing.location }), properties: fields });
+  for (const u of updates) kernel.store.put(u.id, u.created ? poolResource(ctx, id, nameOfPool(u.id), u.props) : { ...kernel.store.get<PoolResource>(u.id)!, properties: u.props });
+  const durationMs = Math.max(endOf(phases, cursor), now + kernel.scaled(DURATIONS.clusterUpdate)) - now;
+  const { headers } = ctx.runtime.begin({
+    clusterId: id, kind: upgrading ? "upgrade" : "update", durationMs, phases,
+    controlPlane: upgrading ? { targetVersion: target, durationMs: kernel.scaled(DURATIONS.controlPlaneUpgrade) } : undefined
+  }, apiVersionOf(req));
+  publishWrite(kernel, id, id, req);
+  return { status: 200, headers, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
+}
+
+function nameOfPool(id: string): string {
+  return id.split("/").pop() ?? "";
+}
+
+export function poolResource(ctx: AksContext, clusterId: string, name: string, props: PoolProperties): PoolResource {
+  const id = poolId(clusterId, name);
+  return { ...ctx.kernel.store.envelope(id, {}), type: POOL_TYPE, properties: props };
+}
+
+export function registerManagedClusters(ctx: AksContext): void {
+  const { kernel } = ctx;
+  const router = kernel.router;
+  router.arm("PUT", CLUSTER_TEMPLATE, (req, p) => putManagedCluster(ctx, req, p), { operation: "ManagedClusters_CreateOrUpdate", kind: "write" });
+
+  router.arm("GET", CLUSTER_TEMPLATE, (_req, p) => {
+    const cluster = kernel.store.get<ClusterResource>(clusterIdFrom(p));
+    if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
+    return { status: 200, body: clusterBody(ctx, cluster) };
+  }, { operation: "ManagedClusters_Get", kind: "read" });
+
+  router.arm("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerService/managedClusters", (req, p) => {
+    requireResourceGroup(kernel, p.subscriptionId ?? "", p.resourceGroupName ?? "");
+    const clusters = kernel.store.list<ClusterResource>({ prefix: `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}`, type: "Microsoft.ContainerService/managedClusters" });
+    return kernel.page(req, clusters.map((c) => clusterBody(ctx, c)));
+  }, { operation: "ManagedClusters_ListByResourceGroup", kind: "read" });
+
+  router.arm("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerService/managedClusters", (req, p) => {
+    const clusters = kernel.store.list<ClusterResource>({ prefix: `/subscriptions/${p.subscriptionId}`, type: "Microsoft.ContainerService/managedClusters" });
+    return kernel.page(req, clusters.map((c) => clusterBody(ctx, c)));
+  }, { operation: "ManagedClusters_List", kind: "read" });
+
+  router.arm("DELETE", CLUSTER_TEMPLATE, (req, p) => {
+    const id = clusterIdFrom(p);
+    const cluster = kernel.store.get<ClusterResource>(id);
+    if (!cluster) return { status: 204 };
+    // A delete supersedes whatever runs on the cluster (AKS cancels the running operation).
+    ctx.runtime.abandon(id);
+    const { headers } = ctx.runtime.begin({ clusterId: id, kind: "delete", durationMs: kernel.scaled(DURATIONS.clusterDelete), phases: [] }, apiVersionOf(req));
+    return { status: 202, headers };
+  }, { operation: "ManagedClusters_Delete", kind: "delete" });
+
+  for (const action of ["start", "stop"] as const) {
+    router.arm("POST", `${CLUSTER_TEMPLATE}/${action}`, (req, p) => {
+      const id = clusterIdFrom(p);
+      const cluster = kernel.store.get<ClusterResource>(id);
+      if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
+      ctx.runtime.assertIdle(id);
+      const now = kernel.clock.now();
+      const base = action === "start" ? DURATIONS.start : DURATIONS.stop;
+      const phases = poolsOf(ctx, id).map((pool) => simplePhase(kernel, pool.name, action, now, base, pool.properties));
+      const { headers } = ctx.runtime.begin({
+        clusterId: id, kind: action, durationMs: kernel.scaled(base), phases, powerState: action === "start" ? "Running" : "Stopped"
+      }, apiVersionOf(req));
+      return { status: 202, headers };
+    }, { operation: action === "start" ? "ManagedClusters_Start" : "ManagedClusters_Stop", kind: "write" });
+  }
+}

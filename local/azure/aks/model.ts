@@ -1,0 +1,150 @@
+import { createHash } from "node:crypto";
+import type { ArmResource } from "../kernel";
+import { clusterNameOf, resourceGroupOf } from "./ids";
+
+/** An agent pool's properties as AKS returns them (request fields kept as sent, plus computed ones). */
+export interface PoolProperties {
+  count: number;
+  vmSize: string;
+  osType: string;
+  osSKU?: string;
+  /** `System` or `User`. */
+  mode: string;
+  type: string;
+  orchestratorVersion: string;
+  currentOrchestratorVersion: string;
+  nodeImageVersion: string;
+  provisioningState: string;
+  powerState: { code: "Running" | "Stopped" };
+  maxPods: number;
+  upgradeSettings?: { maxSurge?: string; maxUnavailable?: string; drainTimeoutInMinutes?: number; nodeSoakDurationInMinutes?: number };
+  [field: string]: unknown;
+}
+
+export interface PoolResource extends ArmResource {
+  properties: PoolProperties;
+}
+
+export interface ClusterProperties {
+  kubernetesVersion: string;
+  currentKubernetesVersion: string;
+  provisioningState: string;
+  powerState: { code: "Running" | "Stopped" };
+  dnsPrefix?: string;
+  fqdn?: string;
+  nodeResourceGroup?: string;
+  [field: string]: unknown;
+}
+
+export interface ClusterResource extends ArmResource {
+  location: string;
+  properties: ClusterProperties;
+}
+
+export const CLUSTER_TYPE = "Microsoft.ContainerService/ManagedClusters";
+export const POOL_TYPE = "Microsoft.ContainerService/managedClusters/agentPools";
+
+/** Fields AKS never echoes back (secrets) and fields the simulator computes. */
+const WRITE_ONLY_CLUSTER: string[] = ["agentPoolProfiles"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Strips secrets the way AKS does in responses (windowsProfile.adminPassword, servicePrincipalProfile.secret). */
+export function redactClusterProperties(props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...props };
+  if (isRecord(out.windowsProfile)) {
+    const { adminPassword: _p, ...rest } = out.windowsProfile;
+    out.windowsProfile = rest;
+  }
+  if (isRecord(out.servicePrincipalProfile)) {
+    const { secret: _s, ...rest } = out.servicePrincipalProfile;
+    out.servicePrincipalProfile = rest;
+  }
+  return out;
+}
+
+/** The stored cluster properties for a create or update: the request as sent plus what AKS computes. */
+export function clusterPropertiesFrom(
+  id: string,
+  location: string,
+  requested: Record<string, unknown>,
+  existing: ClusterProperties | undefined,
+  kubernetesVersion: string
+): ClusterProperties {
+  const props: Record<string, unknown> = { ...(existing ?? {}), ...requested };
+  for (const k of WRITE_ONLY_CLUSTER) delete props[k];
+  const name = clusterNameOf(id);
+  const rg = resourceGroupOf(id);
+  const dnsPrefix = typeof props.dnsPrefix === "string" && props.dnsPrefix ? props.dnsPrefix : `${name}-dns`;
+  const hash = createHash("sha256").update(id.toLowerCase()).digest("hex").slice(0, 8);
+  const network = isRecord(props.networkProfile) ? props.networkProfile : {};
+  const computed: Partial<ClusterProperties> & Record<string, unknown> = {
+    dnsPrefix,
+    fqdn: `${dnsPrefix}-${hash}.hcp.${location}.azmk8s.io`,
+    azurePortalFQDN: `${dnsPrefix}-${hash}.portal.hcp.${location}.azmk8s.io`,
+    nodeResourceGroup: typeof props.nodeResourceGroup === "string" ? props.nodeResourceGroup : `MC_${rg}_${name}_${location}`,
+    maxAgentPools: 100,
+    enableRBAC: props.enableRBAC ?? true,
+    supportPlan: props.supportPlan ?? "KubernetesOfficial",
+    networkProfile: {
+      networkPlugin: "azure",
+      loadBalancerSku: "standard",
+      outboundType: "loadBalancer",
+      serviceCidr: "10.0.0.0/16",
+      dnsServiceIP: "10.0.0.10",
+      ipFamilies: ["IPv4"],
+      ...network
+    },
+    kubernetesVersion,
+    currentKubernetesVersion: existing?.currentKubernetesVersion ?? kubernetesVersion
+  };
+  const oidc = isRecord(props.oidcIssuerProfile) ? props.oidcIssuerProfile : undefined;
+  if (oidc?.enabled === true) {
+    computed.oidcIssuerProfile = { ...oidc, issuerURL: `https://${location}.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${hash}/` };
+  }
+  return {
+    ...(props as Partial<ClusterProperties>),
+    ...computed,
+    provisioningState: existing?.provisioningState ?? "Creating",
+    powerState: existing?.powerState ?? { code: "Running" }
+  } as ClusterProperties;
+}
+
+/** A pool's stored properties from a request (cluster profile entry or agent pool PUT). */
+export function poolPropertiesFrom(
+  requested: Record<string, unknown>,
+  existing: PoolProperties | undefined,
+  defaults: { orchestratorVersion: string; nodeImageVersion: string }
+): PoolProperties {
+  const { name: _n, ...fields } = requested;
+  const merged: Record<string, unknown> = { ...(existing ?? {}), ...fields };
+  const orchestratorVersion = typeof merged.orchestratorVersion === "string" && merged.orchestratorVersion ? merged.orchestratorVersion : defaults.orchestratorVersion;
+  return {
+    ...merged,
+    count: typeof merged.count === "number" ? merged.count : 1,
+    vmSize: typeof merged.vmSize === "string" ? merged.vmSize : "Standard_D2s_v5",
+    osType: typeof merged.osType === "string" ? merged.osType : "Linux",
+    osSKU: typeof merged.osSKU === "string" ? merged.osSKU : "Ubuntu",
+    mode: typeof merged.mode === "string" ? merged.mode : "User",
+    type: typeof merged.type === "string" ? merged.type : "VirtualMachineScaleSets",
+    maxPods: typeof merged.maxPods === "number" ? merged.maxPods : 110,
+    orchestratorVersion,
+    currentOrchestratorVersion: existing?.currentOrchestratorVersion ?? orchestratorVersion,
+    nodeImageVersion: existing?.nodeImageVersion ?? defaults.nodeImageVersion,
+    provisioningState: existing?.provisioningState ?? "Creating",
+    powerState: existing?.powerState ?? { code: "Running" }
+  };
+}
+
+/**
+ * Nodes surged per batch: `maxSurge` as a count or a percentage of the pool (rounded up), default
+ * 10% (the SDK's `AgentPoolUpgradeSettings.maxSurge` documentation); at least one.
+ */
+export function surgeOf(props: Pick<PoolProperties, "count" | "upgradeSettings">): number {
+  const raw = props.upgradeSettings?.maxSurge ?? "10%";
+  const pct = /^(\d+(?:\.\d+)?)%$/.exec(raw.trim());
+  const n = pct ? Math.ceil((props.count * Number(pct[1])) / 100) : Number.parseInt(raw, 10);
+  return Math.max(1, Math.min(Number.isFinite(n) ? n : 1, Math.max(1, props.count)));
+}

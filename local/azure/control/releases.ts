@@ -1,0 +1,92 @@
+import { isVersion, minorOf, normalizeOsSku, UnknownOsSkuError, type ReleaseCatalog } from "../catalog";
+import type { ArmResource, SimKernel } from "../kernel";
+
+interface ClusterLike extends ArmResource { properties: { currentKubernetesVersion: string } }
+
+function clusters(kernel: SimKernel): ClusterLike[] {
+  return kernel.store.list<ClusterLike>({ type: "Microsoft.ContainerService/managedClusters" });
+}
+
+function badRequest(code: string, message: string): { status: number; body: unknown } {
+  return { status: 400, body: { error: { code, message } } };
+}
+
+/**
+ * `NewKubernetesVersionAvailable` data, as in the AKS event schema example
+ * (https://learn.microsoft.com/azure/event-grid/event-schema-aks): the newest GA patch, the newest
+ * patch of the stable (default) minor, the newest patch of the lowest supported minor, the newest preview.
+ */
+export function newVersionData(catalog: ReleaseCatalog): Record<string, string> {
+  const k = catalog.kubernetes;
+  const supported = k.supportedMinors();
+  const lowest = supported[0];
+  return {
+    latestSupportedKubernetesVersion: k.latestStable() ?? "",
+    latestStableKubernetesVersion: k.defaultVersion() ?? "",
+    lowestMinorKubernetesVersion: lowest ? k.latestPatch(lowest, false) ?? "" : "",
+    latestPreviewKubernetesVersion: k.latestPreview() ?? ""
+  };
+}
+
+/**
+ * `POST /_sim/kubernetes-releases {version, preview?}`: makes a version available, emits
+ * NewKubernetesVersionAvailable to every cluster, and when a new GA minor pushes the oldest minor
+ * out of the N-2 window, ClusterSupportEnded to clusters on it and ClusterSupportEnding to
+ * clusters on the minor that is now the oldest supported. `GET` lists the catalog.
+ * `POST /_sim/node-images {osSku?}` publishes the next weekly node image (no event, as in AKS).
+ */
+export function registerReleaseControl(kernel: SimKernel, catalog: ReleaseCatalog): void {
+  kernel.router.control("GET", "/_sim/kubernetes-releases", () => ({
+    status: 200,
+    body: { releases: catalog.kubernetes.all(), supportedMinors: catalog.kubernetes.supportedMinors(), versions: catalog.kubernetes.versionsList() }
+  }));
+
+  kernel.router.control("POST", "/_sim/kubernetes-releases", (req) => {
+    const body = (req.body ?? {}) as { version?: unknown; preview?: unknown };
+    if (!isVersion(body.version)) return badRequest("InvalidVersion", "Body must be {\"version\": \"1.xx.y\", \"preview\"?: boolean}");
+    const version = /^\d+\.\d+$/.test(body.version.trim()) ? `${body.version.trim()}.0` : body.version.trim().replace(/^v/, "");
+    const isNew = !catalog.kubernetes.has(version);
+    const change = catalog.kubernetes.add({ version, preview: body.preview === true, availableAt: kernel.clock.now() });
+    const events = { newVersionAvailable: 0, supportEnding: 0, supportEnded: 0 };
+    if (isNew) {
+      const data = newVersionData(catalog);
+      for (const c of clusters(kernel)) {
+        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.NewKubernetesVersionAvailable", subject: c.name, data, dataVersion: "1" }]);
+        events.newVersionAvailable++;
+      }
+    }
+    for (const c of clusters(kernel)) {
+      const minor = minorOf(c.properties.currentKubernetesVersion);
+      if (change.ended.includes(minor) || (change.ended.length > 0 && olderThanEnded(minor, change.ended))) {
+        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnded", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
+        events.supportEnded++;
+      } else if (change.ending && minor === change.ending) {
+        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnding", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
+        events.supportEnding++;
+      }
+    }
+    return { status: isNew ? 201 : 200, body: { release: catalog.kubernetes.find(version), supportedMinors: catalog.kubernetes.supportedMinors(), ...change, events } };
+  });
+
+  kernel.router.control("GET", "/_sim/node-images", () => ({ status: 200, body: { images: catalog.nodeImages.history() } }));
+
+  kernel.router.control("POST", "/_sim/node-images", (req) => {
+    const body = (req.body ?? {}) as { osSku?: unknown };
+    try {
+      const sku = typeof body.osSku === "string" ? normalizeOsSku(body.osSku) : undefined;
+      return { status: 201, body: { images: catalog.nodeImages.publish(kernel.clock.now(), sku) } };
+    } catch (err) {
+      if (err instanceof UnknownOsSkuError) return badRequest("InvalidOsSku", err.message);
+      throw err;
+    }
+  });
+}
+
+/** Clusters already older than the minors that just ended are out of support too. */
+function olderThanEnded(minor: string, ended: string[]): boolean {
+  const [maj, min] = minor.split(".").map(Number);
+  return ended.some((e) => {
+    const [emaj, emin] = e.split(".").map(Number);
+    return (maj ?? 0) < (emaj ?? 0) || ((maj ?? 0) === (emaj ?? 0) && (min ?? 0) < (emin ?? 0));
+  });
+}

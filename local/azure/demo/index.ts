@@ -1,0 +1,127 @@
+import type { ReleaseCatalog } from "../catalog";
+import { dispatch, type SimKernel, type SimRequest, type SimResponse } from "../kernel";
+import { clusterId } from "../aks";
+
+/** The api-version the demo seed speaks (the one @azure/arm-containerservice 25.5.0 sends). */
+const AKS_API = "2026-06-01";
+const RESOURCES_API = "2021-04-01";
+
+export const DEMO_ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type DemoEnvironment = (typeof DEMO_ENVIRONMENTS)[number];
+
+/** Node OS maintenance windows on different days, so a fleet-wide rollout is staggered. */
+const WINDOW_DAY: Record<DemoEnvironment, string> = { dev: "Monday", staging: "Tuesday", prod: "Thursday" };
+
+export class DemoSeedError extends Error {
+  override readonly name = "DemoSeedError";
+  constructor(readonly path: string, readonly status: number, readonly detail: unknown) {
+    super(`Demo seed: ${path} answered ${status}: ${JSON.stringify(detail)}`);
+  }
+}
+
+export interface DemoSeedOptions {
+  /** Runs after the clusters exist (sim-services: Event Grid topics and subscriptions for them). */
+  afterDemoSeed?: (kernel: SimKernel, clusterIds: string[]) => void | Promise<void>;
+}
+
+/** One minor behind the newest GA minor in the catalog, at its latest patch. */
+export function demoKubernetesVersion(catalog: ReleaseCatalog): string {
+  const ga = catalog.kubernetes.gaMinors();
+  const minor = ga[ga.length - 2] ?? ga[ga.length - 1];
+  const version = minor ? catalog.kubernetes.latestPatch(minor, false) : undefined;
+  if (!version) throw new DemoSeedError("catalog", 500, "the catalog has no generally available version");
+  return version;
+}
+
+/** A cluster shaped like the AKS baseline (mspnp/aks-baseline): system pool tainted, zones, Azure CNI + policy, Entra ID + Azure RBAC. */
+export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kubernetesVersion: string): Record<string, unknown> {
+  const sub = kernel.config.subscriptionId;
+  const rg = `rg-aks-${env}`;
+  const workspace = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`;
+  const subnet = (name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks-${env}/subnets/${name}`;
+  const pool = (name: string, count: number, mode: "System" | "User") => ({
+    name, count, mode,
+    vmSize: "Standard_D4ds_v5", osType: "Linux", osSKU: "Ubuntu", osDiskType: "Ephemeral", osDiskSizeGB: 80,
+    type: "VirtualMachineScaleSets", availabilityZones: ["1", "2", "3"], maxPods: 30,
+    orchestratorVersion: kubernetesVersion, vnetSubnetID: subnet("snet-clusternodes"),
+    upgradeSettings: { maxSurge: "33%" },
+    ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"], onlyCriticalAddonsEnabled: true } : {})
+  });
+  return {
+    location: kernel.config.location,
+    tags: { environment: env, workload: "aksops-demo" },
+    identity: { type: "SystemAssigned" },
+    sku: { name: "Base", tier: env === "prod" ? "Standard" : "Free" },
+    properties: {
+      kubernetesVersion,
+      dnsPrefix: `aks-${env}`,
+      agentPoolProfiles: [pool("system", 3, "System"), pool("user", 2, "User")],
+      networkProfile: {
+        networkPlugin: "azure", networkPolicy: "azure", loadBalancerSku: "standard", outboundType: "userDefinedRouting",
+        serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10"
+      },
+      aadProfile: { managed: true, enableAzureRBAC: true, tenantID: "00000000-0000-0000-0000-000000000000" },
+      enableRBAC: true,
+      disableLocalAccounts: true,
+      oidcIssuerProfile: { enabled: true },
+      securityProfile: {
+        workloadIdentity: { enabled: true },
+        defender: { logAnalyticsWorkspaceResourceId: workspace, securityMonitoring: { enabled: true } }
+      },
+      addonProfiles: {
+        azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+        azurepolicy: { enabled: true, config: { version: "v2" } },
+        omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace } }
+      },
+      autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "NodeImage" }
+    }
+  };
+}
+
+export function nodeOsMaintenanceWindow(env: DemoEnvironment, startDate: string): Record<string, unknown> {
+  return {
+    properties: {
+      maintenanceWindow: {
+        schedule: { weekly: { intervalWeeks: 1, dayOfWeek: WINDOW_DAY[env] } },
+        durationHours: 4, utcOffset: "+00:00", startDate, startTime: "02:00"
+      }
+    }
+  };
+}
+
+async function call(kernel: SimKernel, method: string, path: string, apiVersion: string, body?: unknown): Promise<SimResponse> {
+  const raw = Buffer.from(body === undefined ? "" : JSON.stringify(body));
+  const req: SimRequest = {
+    method, path, query: new URLSearchParams({ "api-version": apiVersion }),
+    headers: { authorization: "Bearer demo-seed", "content-type": "application/json" },
+    body, rawBody: raw, subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(path)?.[1], baseUrl: kernel.baseUrl
+  };
+  const res = await kernel.track(dispatch(kernel, req));
+  if (res.status >= 300) throw new DemoSeedError(path, res.status, res.body);
+  return res;
+}
+
+/**
+ * Seeds the demo fleet through the simulator's own ARM routes (so it is exactly what a client
+ * would have created), then completes the creations at once so the fleet is ready at start.
+ * Deterministic: same names, versions and settings every time.
+ */
+export async function seedDemoFleet(kernel: SimKernel, catalog: ReleaseCatalog, options: DemoSeedOptions = {}): Promise<string[]> {
+  const sub = kernel.config.subscriptionId;
+  const version = demoKubernetesVersion(catalog);
+  const startDate = new Date(kernel.clock.now()).toISOString().slice(0, 10);
+  const ids: string[] = [];
+  for (const env of DEMO_ENVIRONMENTS) {
+    const rg = `/subscriptions/${sub}/resourceGroups/rg-aks-${env}`;
+    await call(kernel, "PUT", rg, RESOURCES_API, { location: kernel.config.location, tags: { environment: env } });
+    await call(kernel, "PUT", `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`, "2023-09-01",
+      { location: kernel.config.location, properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 } });
+    const id = clusterId(sub, `rg-aks-${env}`, `aks-${env}`);
+    await call(kernel, "PUT", id, AKS_API, baselineCluster(kernel, env, version));
+    for (const op of kernel.lro.active(id)) kernel.lro.completeNow(op.name);
+    await call(kernel, "PUT", `${id}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`, AKS_API, nodeOsMaintenanceWindow(env, startDate));
+    ids.push(id);
+  }
+  await options.afterDemoSeed?.(kernel, ids);
+  return ids;
+}
