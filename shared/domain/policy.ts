@@ -1,5 +1,5 @@
 import type { HealthGateThresholds } from "./healthGate";
-import { type FieldIssue, type MaintenanceWindowSpec, maintenanceWindowIssues } from "./maintenanceSchedule";
+import { type FieldIssue, type MaintenanceWindowSpec, maintenanceWindowIssues, maintenanceWindowOf } from "./maintenanceSchedule";
 import type { TargetChannel } from "./versionEvents";
 
 export type Environment = "dev" | "staging" | "prod";
@@ -55,8 +55,12 @@ export class PolicyValidationError extends Error {
 
 const RING: Record<Environment, number> = { dev: 0, staging: 1, prod: 2 };
 
-/** Node-image fallback windows: dev, staging and prod on consecutive nights so a weekly rollout soaks between rings. */
-const FALLBACK_WINDOW_DAY: Record<Environment, string> = { dev: "Tuesday", staging: "Wednesday", prod: "Thursday" };
+/**
+ * Node-image fallback windows, two days apart (Monday, Wednesday, Friday at 01:00 UTC) so that one
+ * weekly rollout can soak up to about 40 hours between rings and still reach the next ring's window
+ * in the same week. A rollout triggered after Monday 01:00 UTC reaches dev the following week.
+ */
+const FALLBACK_WINDOW_DAY: Record<Environment, string> = { dev: "Monday", staging: "Wednesday", prod: "Friday" };
 
 /**
  * Defaults by environment (issue 4): dev upgrades without asking, staging asks once per upgrade,
@@ -85,6 +89,30 @@ export function defaultPolicy(environment: Environment): ClusterPolicy {
     },
     healthGate: { ...env.healthGate }
   };
+}
+
+/** The name AKS gives the maintenance configuration that governs node OS / node image upgrades. */
+export const NODE_OS_MAINTENANCE_CONFIGURATION = "aksManagedNodeOSUpgradeSchedule";
+
+/**
+ * The window node-image upgrades of a cluster must respect: its own
+ * `aksManagedNodeOSUpgradeSchedule` when it has one with a valid `maintenanceWindow`, else the
+ * policy's fallback. `configurations` is what `maintenanceConfigurations.listByManagedCluster`
+ * returns (SDK or wire shape).
+ */
+export function effectiveNodeImageWindow(
+  configurations: readonly { name?: string; maintenanceWindow?: MaintenanceWindowSpec; properties?: { maintenanceWindow?: MaintenanceWindowSpec } }[] | undefined,
+  policy: ClusterPolicy
+): { source: "cluster" | "policy"; window: MaintenanceWindowSpec; ignored?: FieldIssue[] } {
+  const own = (configurations ?? []).find((c) => c.name?.toLowerCase() === NODE_OS_MAINTENANCE_CONFIGURATION.toLowerCase());
+  const window = maintenanceWindowOf(own);
+  if (window) {
+    const issues = maintenanceWindowIssues(window);
+    if (issues.length === 0) return { source: "cluster", window };
+    // AKS validates on write, so this means a shape we do not understand: say so and use the policy.
+    return { source: "policy", window: policy.nodeImage.window, ignored: issues };
+  }
+  return { source: "policy", window: policy.nodeImage.window };
 }
 
 export function ringOf(policy: ClusterPolicy, environment: Environment): number {

@@ -1,6 +1,6 @@
 import { nextWindow } from "../../shared/domain/maintenanceWindow";
 import {
-  ENVIRONMENTS, PolicyValidationError, defaultPolicy, mergePolicy, resolvePolicy, ringOf, validatePolicy
+  ENVIRONMENTS, PolicyValidationError, defaultPolicy, effectiveNodeImageWindow, mergePolicy, resolvePolicy, ringOf, validatePolicy
 } from "../../shared/domain/policy";
 
 describe("defaultPolicy", () => {
@@ -114,5 +114,26 @@ describe("resolvePolicy", () => {
     expect((caught as PolicyValidationError).issues.map((i) => i.field)).toEqual(["policy.approval"]);
     // Valid overrides whose combination is invalid are caught after the merge.
     expect(() => resolvePolicy("prod", { onApprovalTimeout: "escalate" })).toThrow(/escalationChannel is required/);
+  });
+});
+
+describe("effectiveNodeImageWindow", () => {
+  const policy = defaultPolicy("staging");
+  const own = { schedule: { daily: { intervalDays: 1 } }, durationHours: 6, startTime: "23:00", utcOffset: "+01:00" };
+
+  it("prefers the cluster's aksManagedNodeOSUpgradeSchedule (SDK or wire shape)", () => {
+    expect(effectiveNodeImageWindow([{ name: "default" }, { name: "aksManagedNodeOSUpgradeSchedule", maintenanceWindow: own }], policy)).toEqual({ source: "cluster", window: own });
+    expect(effectiveNodeImageWindow([{ name: "aksManagedNodeOSUpgradeSchedule", properties: { maintenanceWindow: own } }], policy).source).toBe("cluster");
+  });
+
+  it("falls back to the policy when the cluster has none, or only other configurations", () => {
+    expect(effectiveNodeImageWindow(undefined, policy)).toEqual({ source: "policy", window: policy.nodeImage.window });
+    expect(effectiveNodeImageWindow([{ name: "aksManagedAutoUpgradeSchedule", maintenanceWindow: own }], policy).source).toBe("policy");
+  });
+
+  it("falls back, and says why, when the cluster's window cannot be understood", () => {
+    const result = effectiveNodeImageWindow([{ name: "aksManagedNodeOSUpgradeSchedule", maintenanceWindow: { ...own, durationHours: 1 } }], policy);
+    expect(result.source).toBe("policy");
+    expect(result.ignored?.map((i) => i.field)).toEqual(["maintenanceWindow.durationHours"]);
   });
 });
