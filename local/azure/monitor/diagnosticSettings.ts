@@ -113,7 +113,8 @@ function putSetting(kernel: SimKernel, req: SimRequest, resourceUri: string, nam
       metrics: metrics.map((m) => ({ timeGrain: null, ...m, retentionPolicy: m.retentionPolicy ?? { enabled: false, days: 0 } }))
     }
   });
-  return { status: existing ? 200 : 201, body: stored };
+  // The API answers 200 for a create as for an update (the SDK accepts nothing else).
+  return { status: 200, body: stored };
 }
 
 function validateCategories(resourceType: string, logs: LogSetting[], metrics: MetricSetting[]): void {

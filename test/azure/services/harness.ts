@@ -9,6 +9,9 @@ import { registerBudgets } from "../../../local/azure/budgets";
 import { registerEventGrid } from "../../../local/azure/eventgrid";
 import { registerMonitor } from "../../../local/azure/monitor";
 import { registerTeams } from "../../../local/azure/teams";
+import { registerAks } from "../../../local/azure/aks";
+import { registerCatalog, type ReleaseCatalog } from "../../../local/azure/catalog";
+import type { ManagedCluster } from "@azure/arm-containerservice";
 import { createArmClients, type ArmClients } from "../../../shared/azure";
 
 /** A simulator on a virtual clock with the real SDK clients pointed at it, trusting its CA only. */
@@ -25,6 +28,7 @@ export async function startHarness(options: { start?: string; durationScale?: nu
   const dataDir = mkdtempSync(join(tmpdir(), "aksops-sim-services-"));
   const sim = await startAzureSimulator({ clock, dataDir, persist: false, seed: "none", durationScale: options.durationScale ?? 1 });
   // No-ops once startAzureSimulator registers these modules itself (each guards against a second registration).
+  if (!sim.kernel.service("aks")) registerAks(sim.kernel, sim.kernel.service<ReleaseCatalog>("catalog") ?? registerCatalog(sim.kernel));
   registerEventGrid(sim.kernel);
   registerTeams(sim.kernel);
   registerMonitor(sim.kernel);
@@ -125,4 +129,19 @@ export async function simRequest(h: SimHarness, method: string, path: string, bo
     req.on("error", reject);
     req.end(payload);
   });
+}
+
+/** A baseline-shaped cluster (pool `system` 3 nodes, `user` 2 nodes, Standard_D4ds_v5) created on the virtual clock. */
+export async function createCluster(h: SimHarness, rg: string, name: string, pools = [{ name: "system", count: 3, mode: "System" }, { name: "user", count: 2, mode: "User" }]): Promise<ManagedCluster> {
+  const versions = await h.clients.containerService.managedClusters.listKubernetesVersions("westeurope");
+  const ga = (versions.values ?? []).filter((v) => !v.isPreview).map((v) => v.version ?? "").sort();
+  const spec: ManagedCluster = {
+    location: "westeurope",
+    kubernetesVersion: ga[ga.length - 1],
+    dnsPrefix: name,
+    agentPoolProfiles: pools.map((p) => ({ name: p.name, count: p.count, mode: p.mode, vmSize: "Standard_D4ds_v5", osType: "Linux" }))
+  };
+  const poller = await h.clients.containerService.managedClusters.beginCreateOrUpdate(rg, name, spec, { updateIntervalInMs: 0 });
+  await h.clock.advance(60 * 60_000);
+  return poller.pollUntilDone();
 }
