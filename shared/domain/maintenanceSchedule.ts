@@ -36,9 +36,10 @@ export interface FieldIssue {
 }
 
 /**
- * Bounds from the AKS API definition of these types (managedClusters maintenanceConfigurations,
- * 2023-05-01 onwards): intervalDays 1–7, intervalWeeks 1–4, intervalMonths 1–6, dayOfMonth 1–31,
- * durationHours 4–24, utcOffset `±HH:mm`, startTime `HH:mm`.
+ * Bounds from the ARM type definitions of `managedClusters/maintenanceConfigurations` (as published
+ * in the Bicep type reference: intervalDays 1–7, intervalMonths 1–6, dayOfMonth 1–31) and the SDK's
+ * field docs (durationHours 4–24, utcOffset `±HH:mm`, startTime `HH:mm`). intervalWeeks 1–4 is from
+ * the same reference, not re-checked here.
  */
 const LIMITS = { intervalDays: [1, 7], intervalWeeks: [1, 4], intervalMonths: [1, 6], dayOfMonth: [1, 31], durationHours: [4, 24] } as const;
 
