@@ -4,7 +4,6 @@
  */
 import type http from "node:http";
 import fs from "node:fs";
-import path from "node:path";
 import type { Clock } from "../clock";
 import type { ExtensionContext, HostExtension, InvocationInput, InvocationResult, RegisteredFunction } from "./extension";
 import { loadApp, type LoadedApp } from "./app-loader";
@@ -210,10 +209,5 @@ export class LocalHost {
 
   private log(level: LogLevel, message: string): void {
     this.options.logger({ level, category: "Host", message });
-  }
-
-  /** Where the data dir lives relative to the app, for printing. */
-  describeDataDir(): string {
-    return path.relative(process.cwd(), this.options.dataDir) || ".";
   }
 }

@@ -48,8 +48,6 @@ export interface LocalHostHandle {
   stop(): Promise<void>;
 }
 
-export type LocalHostType = LocalHost;
-
 export async function startHost(options: StartHostOptions): Promise<LocalHostHandle> {
   const host = new LocalHost({
     appDir: path.resolve(options.appDir),
