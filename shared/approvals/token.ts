@@ -69,6 +69,9 @@ export function verifyApprovalToken(token: unknown, key: string | Buffer, nowIso
   const given = Buffer.from(signature, "base64url");
   // Length first: timingSafeEqual needs equal lengths, and a wrong length reveals nothing about the key.
   if (given.length !== SIGNATURE_BYTES || !timingSafeEqual(given, expected)) return { ok: false, reason: "tampered" };
+  // The last of 43 base64url characters carries 2 unused bits; accept only the canonical spelling so
+  // one signature has exactly one token string.
+  if (given.toString("base64url") !== signature) return { ok: false, reason: "tampered" };
 
   const claims = decodeClaims(payload);
   if (!claims) return { ok: false, reason: "malformed" };

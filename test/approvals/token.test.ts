@@ -41,10 +41,21 @@ describe("approval tokens", () => {
 
   it("detects a flipped signature character, a truncated signature and another key", () => {
     const token = signApprovalToken(claims, key);
-    const last = token.at(-1) === "A" ? "B" : "A";
-    expect(verifyApprovalToken(token.slice(0, -1) + last, key, before)).toEqual({ ok: false, reason: "tampered" });
+    const at = token.indexOf(".") + 10;
+    const flipped = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
+    expect(verifyApprovalToken(flipped, key, before)).toEqual({ ok: false, reason: "tampered" });
     expect(verifyApprovalToken(token.slice(0, -4), key, before)).toEqual({ ok: false, reason: "tampered" });
     expect(verifyApprovalToken(token, randomBytes(32), before)).toEqual({ ok: false, reason: "tampered" });
+  });
+
+  it("accepts only the canonical spelling of the signature's last character", () => {
+    const token = signApprovalToken(claims, key);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(token.at(-1)!);
+    // Same high 4 bits, different unused low 2 bits: decodes to the same 32 bytes.
+    const variants = [0, 1, 2, 3].map((low) => alphabet[(last & ~3) | low]!).filter((c) => c !== token.at(-1));
+    expect(variants).toHaveLength(3);
+    for (const c of variants) expect(verifyApprovalToken(token.slice(0, -1) + c, key, before)).toEqual({ ok: false, reason: "tampered" });
   });
 
   it("reports tampering before expiry, so an expired forgery is still a forgery", () => {
