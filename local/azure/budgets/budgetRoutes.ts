@@ -90,7 +90,7 @@ function putBudget(kernel: SimKernel, fleet: FleetHistory, req: SimRequest, scop
 
 function validate(props: BudgetProperties): string[] {
   const problems: string[] = [];
-  if (props.category !== undefined && props.category !== "Cost") problems.push(`Category '${String(props.category)}' is not supported; budgets track Cost.`);
+  if (props.category !== undefined && props.category !== "Cost") problems.push(`Category ${JSON.stringify(props.category)} is not supported; budgets track Cost.`);
   if (typeof props.amount !== "number" || !(props.amount > 0)) problems.push("Amount must be a number greater than 0.");
   if (!isTimeGrain(props.timeGrain)) problems.push("TimeGrain must be one of Monthly, Quarterly, Annually, BillingMonth, BillingQuarter, BillingAnnual.");
   const start = typeof props.timePeriod?.startDate === "string" ? Date.parse(props.timePeriod.startDate) : NaN;
