@@ -1,7 +1,13 @@
 /** Function names in one place: orchestrators schedule by these, functions/ registers by these. */
 export const OrchestratorNames = {
   kubernetesUpgrade: "kubernetesUpgrade",
-  approval: "approval"
+  approval: "approval",
+  adoption: "adoption",
+  nodeImageRollout: "nodeImageRollout",
+  nodeImageRing: "nodeImageRing",
+  nodeImageClusterPage: "nodeImageClusterPage",
+  nodeImageUpgrade: "nodeImageUpgrade",
+  nodeImageCatchUp: "nodeImageCatchUp"
 } as const;
 
 export const ActivityNames = {
@@ -13,7 +19,20 @@ export const ActivityNames = {
   captureClusterHealth: "captureClusterHealth",
   updateOperation: "updateOperation",
   createApprovalRequest: "createApprovalRequest",
-  postTeamsMessage: "postTeamsMessage"
+  postTeamsMessage: "postTeamsMessage",
+  startAutoUpgradeDisable: "startAutoUpgradeDisable",
+  checkAutoUpgradeDisable: "checkAutoUpgradeDisable",
+  ensureEventSubscription: "ensureEventSubscription",
+  planNodeImageRollout: "planNodeImageRollout",
+  listNodeImageRingPage: "listNodeImageRingPage",
+  listNodeImageCatchUpPage: "listNodeImageCatchUpPage",
+  prepareNodeImageUpgrade: "prepareNodeImageUpgrade",
+  readNodeImageState: "readNodeImageState",
+  startNodeImageUpgrade: "startNodeImageUpgrade",
+  checkNodeImageUpgrade: "checkNodeImageUpgrade",
+  recordNodeImageOperation: "recordNodeImageOperation",
+  recordNodeImageRollout: "recordNodeImageRollout",
+  postNodeImageSummary: "postNodeImageSummary"
 } as const;
 
 export const EventNames = {
@@ -24,6 +43,15 @@ export const EventNames = {
 /** Deterministic instance ids: a duplicate trigger must not start a second instance. */
 export const InstanceIds = {
   kubernetesUpgrade: (clusterId: string, targetVersion: string): string => `k8s-upgrade:${clusterId}:${targetVersion}`,
+  adoption: (clusterId: string): string => `adopt:${clusterId}`,
   approval: (parentInstanceId: string, stepIndex: number, attempt = 0): string =>
-    `${parentInstanceId}:approval:${stepIndex}${attempt > 0 ? `:${attempt}` : ""}`
+    `${parentInstanceId}:approval:${stepIndex}${attempt > 0 ? `:${attempt}` : ""}`,
+  /** One rollout per ISO week (`2026-W47`): a second trigger in the same week finds it and starts nothing. */
+  nodeImageRollout: (isoWeek: string): string => `node-image-rollout:${isoWeek}`,
+  nodeImageRing: (rolloutInstanceId: string, ring: number): string => `${rolloutInstanceId}:ring:${ring}`,
+  nodeImageClusterPage: (parentInstanceId: string, page: number): string => `${parentInstanceId}:page:${page}`,
+  /** Per rollout and cluster, so a replayed page never starts a cluster twice. */
+  nodeImageUpgrade: (rolloutId: string, clusterId: string): string => `node-image:${rolloutId}:${clusterId}`,
+  /** One daily catch-up sweep per UTC date (`2026-11-24`). */
+  nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`
 } as const;

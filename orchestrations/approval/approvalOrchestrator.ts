@@ -16,6 +16,8 @@ export interface ApprovalInput {
 }
 
 export interface ApprovalRequestCreated {
+  /** The signed token the links carry (the card builder makes the links from it). */
+  token: string;
   approveUrl: string;
   rejectUrl: string;
   deadline: string;
@@ -50,7 +52,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       {
         kind: round === 0 ? "approvalRequest" : "approvalEscalation",
         channel: round === 0 ? "default" : "escalation",
-        payload: { ...input, approveUrl: request.approveUrl, rejectUrl: request.rejectUrl, deadline: request.deadline }
+        payload: { ...input, token: request.token, approveUrl: request.approveUrl, rejectUrl: request.rejectUrl, deadline: request.deadline, round }
       },
       deadline
     );

@@ -31,6 +31,14 @@ export const defaultArmStepOptions: ArmStepOptions = {
   stepTimeoutMs: 6 * 3600_000
 };
 
+/** Which activities start and check the operation: an upgrade step by default, or another ARM change (adoption). */
+export interface ArmStepActivities {
+  start: string;
+  check: string;
+}
+
+export const upgradeStepActivities: ArmStepActivities = { start: ActivityNames.startUpgradeStep, check: ActivityNames.checkUpgradeStep };
+
 export type ArmStepResult = (StepState & { state: "Succeeded" | "Failed" }) & { armOperationId?: string; polls: number };
 
 /**
@@ -38,14 +46,15 @@ export type ArmStepResult = (StepState & { state: "Succeeded" | "Failed" }) & { 
  * activity never waits for the long-running operation (activities stay short); the orchestration
  * does the waiting, so a host restart in the middle loses nothing.
  */
-export function* runArmStep(
+export function* runArmStep<R extends { step: { index: number } } = ArmStepRequest>(
   context: OrchestrationContext,
-  request: ArmStepRequest,
-  options: ArmStepOptions = defaultArmStepOptions
+  request: R,
+  options: ArmStepOptions = defaultArmStepOptions,
+  activities: ArmStepActivities = upgradeStepActivities
 ): Generator<Task, ArmStepResult, unknown> {
   let started: StartStepResult;
   for (let conflicts = 0; ; conflicts++) {
-    started = (yield context.df.callActivity(ActivityNames.startUpgradeStep, request)) as StartStepResult;
+    started = (yield context.df.callActivity(activities.start, request)) as StartStepResult;
     if (started.outcome !== "conflict") break;
     if (conflicts >= options.maxConflictRetries) {
       return { state: "Failed", error: started.error, polls: 0 };
@@ -59,7 +68,8 @@ export function* runArmStep(
   let interval = options.pollFirstIntervalMs;
   for (let polls = 1; ; polls++) {
     yield timerAfter(context, interval);
-    const state = (yield context.df.callActivity(ActivityNames.checkUpgradeStep, request)) as StepState;
+    // The ARM operation id lets the check read the async operation's error when the step fails.
+    const state = (yield context.df.callActivity(activities.check, { ...request, armOperationId })) as StepState;
     if (state.state !== "InProgress") return { ...state, armOperationId, polls };
     if (context.df.currentUtcDateTime.getTime() >= deadline) {
       return {

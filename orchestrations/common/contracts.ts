@@ -1,3 +1,5 @@
+import type { ClusterHealthSample } from "../../shared/domain/healthGate";
+
 /**
  * The data that crosses the durable boundary between orchestrators and activities. JSON-safe:
  * timestamps are ISO strings, documents are referred to by id.
@@ -34,13 +36,8 @@ export type StepState =
   | { state: "Succeeded" }
   | { state: "Failed"; error: ArmErrorInfo };
 
-export interface HealthSample {
-  at: string;
-  pool?: string;
-  nodesReady: number;
-  nodesTotal: number;
-  podsReadyRatio: number;
-}
+/** What `captureClusterHealth` returns: the domain health gate's sample (per-pool nodes, pods). */
+export type HealthSample = ClusterHealthSample;
 
 export interface ApprovalDecision {
   decision: "approve" | "reject";

@@ -1,3 +1,4 @@
+import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
 
 export interface KubernetesUpgradeInput {
@@ -9,12 +10,8 @@ export interface KubernetesUpgradeInput {
   resume?: boolean;
 }
 
-export interface HealthGateThresholds {
-  /** Fraction of nodes that must be Ready after the step (1 = all). */
-  minNodesReadyRatio: number;
-  /** Pods-ready ratio may drop by at most this much against the pre-step baseline. */
-  maxPodsReadyDrop: number;
-}
+/** The cluster policy's health gate (shared/domain/healthGate.ts): one definition. */
+export type { HealthGateThresholds } from "../../shared/domain/healthGate";
 
 export interface PreparedUpgrade {
   resourceId: string;

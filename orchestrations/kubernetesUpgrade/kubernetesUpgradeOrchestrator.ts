@@ -7,7 +7,7 @@ import { postToTeams } from "../common/teams";
 import { nowIso } from "../common/time";
 import type { ApprovalInput } from "../approval/approvalOrchestrator";
 import type { KubernetesUpgradeInput, KubernetesUpgradeResult, OperationUpdate, PreparedUpgrade } from "./contracts";
-import { evaluateHealthGate } from "./healthGate";
+import { evaluateHealthGate } from "../../shared/domain/healthGate";
 
 /** Teams summaries and alerts are best effort after the fact: an hour of retries, then the record speaks alone. */
 const NOTIFY_WINDOW_MS = 3600_000;
@@ -39,7 +39,15 @@ function* upgrade(
   input: KubernetesUpgradeInput,
   update: (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at">) => Task
 ): Generator<Task, KubernetesUpgradeResult, unknown> {
-  const prepared = (yield context.df.callActivity(ActivityNames.prepareKubernetesUpgrade, input)) as PreparedUpgrade;
+  let prepared: PreparedUpgrade;
+  try {
+    prepared = (yield context.df.callActivity(ActivityNames.prepareKubernetesUpgrade, input)) as PreparedUpgrade;
+  } catch (err) {
+    // No plan (an unsupported target, a downgrade, an unreadable cluster): recorded, nothing changed in ARM.
+    const message = `Could not plan the upgrade: ${err instanceof Error ? err.message : String(err)}`;
+    yield update({ status: "Failed", outcome: { result: "Failed", message, error: { code: "PlanFailed", message } } });
+    return { status: "Failed", message };
+  }
   yield update({ status: "Running", plan: { target: prepared.target, steps: prepared.steps } });
 
   const finish = function* (status: OperationStatus, message: string, failure?: { step: UpgradeStep; error: { code: string; message: string } }): Generator<Task, KubernetesUpgradeResult, unknown> {
@@ -98,7 +106,10 @@ function* upgrade(
       return yield* finish("Failed", `Step ${step.index} (${describe(step)}) failed: ${result.error.code}: ${result.error.message}`, { step, error: result.error });
     }
     const healthAfter = (yield context.df.callActivity(ActivityNames.captureClusterHealth, target)) as HealthSample;
-    const verdict = evaluateHealthGate(healthBefore, healthAfter, prepared.healthGate);
+    const verdict = evaluateHealthGate({
+      before: healthBefore, after: healthAfter, thresholds: prepared.healthGate,
+      ...(step.kind === "nodePool" && step.pool ? { pools: [step.pool] } : {})
+    });
     if (!verdict.pass) {
       const error = { code: "HealthGateFailed", message: verdict.reason };
       yield update({ step: { index: step.index, status: "Failed", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, healthBefore, healthAfter, error } });

@@ -1,3 +1,6 @@
+import type { ClusterPolicy } from "../domain/policy";
+import type { ClusterHealthSample } from "../domain/healthGate";
+
 /**
  * The documents the platform keeps in Cosmos (database `aksops`, DESIGN.md "Cosmos containers").
  * They are plain JSON: every timestamp is an ISO-8601 string, so a record can cross the durable
@@ -18,25 +21,11 @@ export interface Stored<T> {
 
 // ---------------------------------------------------------------- clusters (pk /id)
 
-export type ApprovalMode = "none" | "oncePerUpgrade" | "everyStep";
-
-/** How the platform treats one cluster; environment defaults merged with per-cluster overrides. */
-export interface ClusterPolicy {
-  approval: {
-    mode: ApprovalMode;
-    /** How long an approval card waits for a decision. */
-    timeoutMinutes: number;
-    onTimeout: "reject" | "escalate";
-    /** Second Teams channel used once when `onTimeout` is `escalate`. */
-    escalationWebhookUrl?: string;
-  };
-  /** Which announced version to move to (mirrors AKS's auto-upgrade channels of the same names). */
-  targetChannel: "stable" | "supported" | "patch";
-  allowPreview: boolean;
-  /** Tightens AKS's pool skew (never loosens it). */
-  maxMinorSkew?: number;
-  healthGate: { minNodesReadyRatio: number; maxPodsReadyDrop: number };
-}
+/**
+ * How the platform treats one cluster: the domain's policy (environment defaults merged with
+ * per-cluster overrides), stored as is. One definition, in shared/domain/policy.ts.
+ */
+export type { ClusterPolicy, ApprovalMode } from "../domain/policy";
 
 /** The desired configuration, as adopted or provisioned (the baseline profile plus overrides). */
 export interface ClusterSpec {
@@ -137,12 +126,15 @@ export interface ArmErrorRecord {
   message: string;
 }
 
-export interface HealthSampleRecord {
+/** A health-gate sample as the domain's health gate reads it (per-pool nodes, pods). */
+export type HealthSampleRecord = ClusterHealthSample;
+
+/** An Event Grid event about the step's pool (NodePoolRolling*), attached by the event handler. */
+export interface StepEventRecord {
+  eventId: string;
+  type: string;
   at: IsoTimestamp;
-  pool?: string;
-  nodesReady: number;
-  nodesTotal: number;
-  podsReadyRatio: number;
+  data?: unknown;
 }
 
 export interface OperationStep {
@@ -162,6 +154,8 @@ export interface OperationStep {
   healthBefore?: HealthSampleRecord;
   healthAfter?: HealthSampleRecord;
   error?: ArmErrorRecord;
+  /** NodePoolRolling* events received while the step ran. */
+  events?: StepEventRecord[];
 }
 
 export interface ApprovalRecord {
@@ -173,6 +167,21 @@ export interface ApprovalRecord {
   at: IsoTimestamp;
   /** A decision that arrived late or twice: recorded, changed nothing. */
   ignored?: boolean;
+}
+
+/** One approval card sent (a step, or the whole plan), and what became of it. Single use: decided once. */
+export interface ApprovalRequestRecord {
+  /** The approval orchestration instance the decision is raised on (named in the token). */
+  approvalInstanceId: string;
+  step: number;
+  scope: "step" | "upgrade";
+  /** 0 for the first card, 1 for the escalation. */
+  round: number;
+  nonce: string;
+  deadline: IsoTimestamp;
+  requestedAt: IsoTimestamp;
+  status: "Pending" | "Approved" | "Rejected";
+  decidedAt?: IsoTimestamp;
 }
 
 export interface OperationPlan {
@@ -199,6 +208,12 @@ export interface OperationRecord {
   plan?: OperationPlan;
   steps: OperationStep[];
   approvals: ApprovalRecord[];
+  /** Approval cards sent, for single-use enforcement of their links. */
+  approvalRequests?: ApprovalRequestRecord[];
+  /** Keys of Teams messages already delivered (a re-run activity does not post twice). */
+  notifications?: string[];
+  /** How many times an operator resumed the operation after a failure. */
+  resumes?: number;
   outcome?: OperationOutcome;
   /** Position behind the cluster's current holder while `Queued` (1 = next). */
   queuePosition?: number;

@@ -1,3 +1,4 @@
+import { defaultPolicy } from "../../../shared/domain/policy";
 import type { ClusterRecord, EventRecord, FindingRecord, OperationRecord } from "../../../shared/store";
 
 /** Small valid records for the store tests; overrides win. */
@@ -9,12 +10,7 @@ export function clusterRecord(id: string, overrides: Partial<ClusterRecord> = {}
     subscriptionId: "00000000-0000-0000-0000-000000000001",
     resourceGroup,
     environment: "prod",
-    policy: {
-      approval: { mode: "everyStep", timeoutMinutes: 1440, onTimeout: "reject" },
-      targetChannel: "supported",
-      allowPreview: false,
-      healthGate: { minNodesReadyRatio: 1, maxPodsReadyDrop: 0.05 }
-    },
+    policy: defaultPolicy("prod"),
     spec: {
       location: "westeurope",
       kubernetesVersion: "1.31.5",

@@ -1,0 +1,76 @@
+import type { OperationUpdate } from "../../kubernetesUpgrade/contracts";
+import { terminalOperationStatuses, type OperationRecord, type OperationStep } from "../../../shared/store";
+import { MissingRecordError } from "./errors";
+import type { StorePort } from "./ports";
+
+export interface UpdateOperationDeps {
+  store: Pick<StorePort, "operations">;
+}
+
+/**
+ * Merges the orchestrator's patch into the operation record (ETag-guarded). Every value comes
+ * from the patch (timestamps too: the orchestration's replay-safe time), so running it twice
+ * writes the same document: idempotent under redelivery.
+ */
+export function createUpdateOperationActivity(deps: UpdateOperationDeps): (update: OperationUpdate) => Promise<{ status: string }> {
+  return async (update) => {
+    try {
+      const stored = await deps.store.operations.mutate(update.clusterId, update.operationId, (op) => applyOperationUpdate(op, update));
+      return { status: stored.doc.status };
+    } catch (err) {
+      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", update.operationId, update.clusterId);
+      throw err;
+    }
+  };
+}
+
+export function applyOperationUpdate(op: OperationRecord, update: OperationUpdate): OperationRecord {
+  const next: OperationRecord = { ...op, steps: [...op.steps], timings: { ...op.timings } };
+  if (update.plan) {
+    next.plan = { target: update.plan.target, steps: update.plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })) };
+    next.targetVersion = update.plan.target;
+    for (const s of update.plan.steps) {
+      if (next.steps.some((x) => x.index === s.index)) continue;
+      next.steps.push({ index: s.index, name: stepName(s), kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to, status: "Pending" });
+    }
+    next.steps.sort((a, b) => a.index - b.index);
+  }
+  if (update.step) {
+    const { index, ...fields } = update.step;
+    const at = next.steps.findIndex((s) => s.index === index);
+    const planned = next.plan?.steps.find((s) => s.index === index);
+    const base: OperationStep = at >= 0
+      ? next.steps[at]!
+      : { index, name: planned ? stepName(planned) : `step ${index}`, kind: planned?.kind ?? "configuration", from: planned?.from ?? "", to: planned?.to ?? "", status: "Pending", ...(planned?.pool ? { pool: planned.pool } : {}) };
+    // A re-run step starts over: what the failed attempt left (error, end) does not belong to the new one.
+    const restart = fields.status === "Running" && base.status !== "Running";
+    const merged: OperationStep = { ...(restart ? withoutAttempt(base) : base), ...definedOnly(fields) };
+    if (at >= 0) next.steps[at] = merged;
+    else next.steps.push(merged);
+    next.steps.sort((a, b) => a.index - b.index);
+  }
+  if (update.status) {
+    next.status = update.status;
+    if (update.status === "Running" && !next.timings.startedAt) next.timings.startedAt = update.at;
+    if (terminalOperationStatuses.includes(update.status)) next.timings.endedAt = update.at;
+    else delete next.timings.endedAt;
+    if (update.status !== "Queued") delete next.queuePosition;
+  }
+  if (update.queuePosition !== undefined) next.queuePosition = update.queuePosition;
+  if (update.outcome) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
+  return next;
+}
+
+function stepName(s: { kind: string; pool?: string; from: string; to: string }): string {
+  const what = s.kind === "controlPlane" ? "control plane" : s.kind === "nodePool" ? `pool ${s.pool ?? "?"}` : s.kind;
+  return `${what} ${s.from} → ${s.to}`;
+}
+
+function withoutAttempt(step: OperationStep): OperationStep {
+  const { error: _e, endedAt: _end, healthAfter: _h, ...rest } = step;
+  return rest;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

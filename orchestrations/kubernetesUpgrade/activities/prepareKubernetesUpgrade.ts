@@ -1,0 +1,87 @@
+import type { UpgradeStep } from "../../common/contracts";
+import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
+import { catalogFrom, planKubernetesUpgrade, type ClusterVersions } from "../../../shared/domain/versions";
+import type { ClusterRecord, OperationRecord } from "../../../shared/store";
+import { clusterRef } from "../../common/activities/armIds";
+import { MissingRecordError } from "../../common/activities/errors";
+import type { StorePort } from "../../common/activities/ports";
+import type { AksPort } from "./armPorts";
+
+export interface PrepareKubernetesUpgradeDeps {
+  store: StorePort;
+  aks: AksPort;
+}
+
+/**
+ * Plans the upgrade from what ARM shows now (cluster versions, the location's release catalog,
+ * the cluster's upgrade profile) under the cluster's policy, and stores the plan on the operation
+ * record the first time. A re-run or a resume returns the stored plan, so the steps never change
+ * under an operation; `firstStepIndex` is the first step not yet Succeeded.
+ */
+export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUpgradeDeps): (input: KubernetesUpgradeInput) => Promise<PreparedUpgrade> {
+  return async (input) => {
+    const cluster = (await deps.store.clusters.get(input.clusterId))?.doc;
+    if (!cluster) throw new MissingRecordError("cluster", input.clusterId, input.clusterId);
+    const op = (await deps.store.operations.get(input.clusterId, input.operationId))?.doc;
+    if (!op) throw new MissingRecordError("operation", input.operationId, input.clusterId);
+
+    if (op.plan) {
+      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op));
+    }
+    const plan = await planFromArm(deps.aks, cluster, input.targetVersion ?? op.targetVersion);
+    const stored = await deps.store.operations.mutate(input.clusterId, input.operationId, (doc) => doc.plan ? undefined : {
+      ...doc,
+      targetVersion: plan.target,
+      plan: { target: plan.target, steps: plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })) }
+    });
+    // Another run may have stored its plan first: that one wins, so every run agrees.
+    const kept = stored.doc.plan ?? { target: plan.target, steps: plan.steps };
+    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc));
+  };
+}
+
+async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string | undefined): Promise<{ target: string; steps: UpgradeStep[] }> {
+  const ref = clusterRef(cluster.resourceId);
+  const managed = await aks.managedClusters.get(ref.resourceGroup, ref.name);
+  const location = managed.location ?? cluster.spec.location;
+  const [versions, profile] = await Promise.all([
+    aks.managedClusters.listKubernetesVersions(location),
+    aks.managedClusters.getUpgradeProfile(ref.resourceGroup, ref.name)
+  ]);
+  const current: ClusterVersions = {
+    controlPlane: managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion,
+    pools: (managed.agentPoolProfiles ?? []).map((p) => ({
+      name: p.name ?? "", mode: p.mode ?? "User", version: p.currentOrchestratorVersion ?? p.orchestratorVersion ?? ""
+    }))
+  };
+  const plan = planKubernetesUpgrade({
+    current,
+    ...(target ? { target } : {}),
+    catalog: catalogFrom(versions, profile),
+    policy: { allowPreview: cluster.policy.allowPreview }
+  });
+  return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)) };
+}
+
+function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number): PreparedUpgrade {
+  return {
+    resourceId: cluster.resourceId,
+    environment: cluster.environment,
+    target,
+    steps,
+    firstStepIndex,
+    approval: { mode: cluster.policy.approval, timeoutMinutes: cluster.policy.approvalTimeoutMinutes, onTimeout: cluster.policy.onApprovalTimeout },
+    healthGate: { ...cluster.policy.healthGate }
+  };
+}
+
+function firstPending(op: OperationRecord): number {
+  const planned = op.plan?.steps ?? [];
+  const done = new Set(op.steps.filter((s) => s.status === "Succeeded").map((s) => s.index));
+  const first = planned.map((s) => s.index).sort((a, b) => a - b).find((i) => !done.has(i));
+  return first ?? planned.length;
+}
+
+function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): UpgradeStep {
+  return { index: s.index, kind: s.kind === "nodePool" ? "nodePool" : "controlPlane", ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to };
+}

@@ -1,0 +1,94 @@
+import type { ArmStepRequest } from "../../common/armStep";
+import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
+import { clusterRef } from "../../common/activities/armIds";
+import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
+
+export interface UpgradeStepDeps {
+  aks: AksPort;
+  readAsyncOperation: ReadAsyncOperation;
+}
+
+/** AKS provisioning states that mean an operation is still running on the resource. */
+const RUNNING_STATES = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "stopping", "deleting", "canceling"]);
+
+function isRunning(state: string | undefined): boolean {
+  return RUNNING_STATES.has((state ?? "").toLowerCase());
+}
+
+/**
+ * Starts one upgrade step without waiting for it (the orchestration polls). Idempotent: reads
+ * first, and answers `alreadyDone` when ARM already shows the target version, `inProgress` when
+ * the resource is already moving to it (an earlier run of this activity whose completion was lost).
+ * Control plane: a full PUT of the managed cluster with the new `kubernetesVersion` and every pool
+ * pinned to its current `orchestratorVersion`, as `az aks upgrade --control-plane-only` does (a pool
+ * without an explicit version would follow the control plane). Node pool: a PUT of the agent pool
+ * with the new `orchestratorVersion`. `409 OperationNotAllowed` → `conflict` (the orchestration
+ * backs off); any other ARM error is permanent.
+ */
+export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request: ArmStepRequest) => Promise<StartStepResult> {
+  return async (request) => {
+    const ref = clusterRef(request.resourceId);
+    const { step } = request;
+    try {
+      if (step.kind === "controlPlane") {
+        const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
+        if (cluster.currentKubernetesVersion === step.to && !isRunning(cluster.provisioningState)) return { outcome: "alreadyDone" };
+        if (isRunning(cluster.provisioningState) && cluster.kubernetesVersion === step.to) return { outcome: "inProgress" };
+        const body = {
+          ...cluster,
+          kubernetesVersion: step.to,
+          agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion }))
+        };
+        const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
+        const armOperationId = await armOperationIdOf(poller);
+        return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+      }
+      const poolName = step.pool ?? "";
+      const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, poolName);
+      if (pool.currentOrchestratorVersion === step.to && !isRunning(pool.provisioningState)) return { outcome: "alreadyDone" };
+      if (isRunning(pool.provisioningState) && pool.orchestratorVersion === step.to) return { outcome: "inProgress" };
+      const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, { ...pool, orchestratorVersion: step.to });
+      const armOperationId = await armOperationIdOf(poller);
+      return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+    } catch (err) {
+      const failure = armFailureOf(err);
+      if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      throw new PermanentArmError(request.clusterId, `Starting step ${step.index} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
+    }
+  };
+}
+
+/**
+ * One poll of a running step: a GET of the resource (provisioning state and version). On failure
+ * the error comes from the async operation when its id is known (AKS leaves only
+ * `provisioningState: Failed` on the resource), else from the resource's state.
+ */
+export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request: ArmStepRequest & { armOperationId?: string }) => Promise<StepState> {
+  return async (request) => {
+    const ref = clusterRef(request.resourceId);
+    const { step } = request;
+    const resource = step.kind === "controlPlane"
+      ? await deps.aks.managedClusters.get(ref.resourceGroup, ref.name).then((c) => ({ state: c.provisioningState, version: c.currentKubernetesVersion }))
+      : await deps.aks.agentPools.get(ref.resourceGroup, ref.name, step.pool ?? "").then((p) => ({ state: p.provisioningState, version: p.currentOrchestratorVersion }));
+    if (isRunning(resource.state)) return { state: "InProgress" };
+    if ((resource.state ?? "").toLowerCase() === "succeeded" && resource.version === step.to) return { state: "Succeeded" };
+    return { state: "Failed", error: await failureOf(deps, request, resource) };
+  };
+}
+
+async function failureOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armOperationId?: string }, resource: { state?: string; version?: string }): Promise<ArmErrorInfo> {
+  if (request.armOperationId) {
+    try {
+      const status = await deps.readAsyncOperation(request.armOperationId);
+      if (status.error) return status.error;
+    } catch {
+      // The operation may have aged out of ARM's records; the resource's own state still tells what happened.
+    }
+  }
+  const what = request.step.kind === "controlPlane" ? "control plane" : `pool ${request.step.pool ?? "?"}`;
+  return {
+    code: (resource.state ?? "").toLowerCase() === "failed" ? "ProvisioningFailed" : "UnexpectedVersion",
+    message: `The ${what} is ${resource.state ?? "in an unknown state"} at version ${resource.version ?? "?"} (expected ${request.step.to})`
+  };
+}
