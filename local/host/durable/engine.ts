@@ -34,9 +34,15 @@ export class DurableEngine {
   private readonly queuedActivities = new Set<number>();
   private readonly lostCompletions = new Set<number>();
   private activeActivities = 0;
+  /** Checkpoints waiting for the next group commit (one transaction per event-loop turn). */
+  private pendingCheckpoints: { checkpoint: Checkpoint; resolve: (ids: number[]) => void; reject: (err: unknown) => void }[] = [];
+  private flushScheduled = false;
+  private checkpointsInFlight = 0;
   private readonly episodeRunning = new Set<string>();
   private readonly episodeRequested = new Set<string>();
   private idleWaiters: (() => void)[] = [];
+  /** Counters for the bench and diagnostics. */
+  readonly stats = { episodes: 0, activities: 0, checkpoints: 0 };
   private stopped = false;
 
   constructor(private readonly ctx: ExtensionContext, private readonly options: EngineOptions) {
@@ -56,7 +62,7 @@ export class DurableEngine {
   }
 
   isIdle(): boolean {
-    return this.episodeRunning.size === 0 && this.activeActivities === 0 && this.activityQueue.length === 0;
+    return this.episodeRunning.size === 0 && this.activeActivities === 0 && this.activityQueue.length === 0 && this.checkpointsInFlight === 0;
   }
 
   waitForIdle(): Promise<void> {
@@ -140,11 +146,12 @@ export class DurableEngine {
 
   private requestEpisode(instanceId: string): void {
     if (this.episodeRunning.has(instanceId)) { this.episodeRequested.add(instanceId); return; }
-    void this.episodeLoop(instanceId);
+    this.episodeRunning.add(instanceId);
+    // Started on a microtask, so that every message dispatched in the same turn joins the episode.
+    queueMicrotask(() => void this.episodeLoop(instanceId));
   }
 
   private async episodeLoop(instanceId: string): Promise<void> {
-    this.episodeRunning.add(instanceId);
     try {
       for (;;) {
         this.episodeRequested.delete(instanceId);
@@ -225,7 +232,9 @@ export class DurableEngine {
       addMessages: result.work.messages,
     };
     for (const child of resetChildren) this.forget(child);
-    const ids = this.store.commit(checkpoint);
+    const ids = await this.checkpoint(checkpoint);
+    this.stats.episodes++;
+    if (this.stopped) return false;
 
     loaded.record = rec;
     if (result.resetHistory) loaded.history = [];
@@ -283,9 +292,47 @@ export class DurableEngine {
       ? historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: msg.taskId, Result: outcome.result })
       : historyEvent(EventType.TaskFailed, now, { TaskScheduledId: msg.taskId, Reason: outcome.reason, Details: outcome.details });
     const completion: NewMessage = eventMessage(msg.instanceId, msg.executionId, now, event);
-    const [id] = this.store.commit({ deleteMessages: [msg.id], addMessages: [completion] });
-    this.queuedActivities.delete(msg.id);
-    this.dispatch({ ...completion, id: id ?? -1 } as Message);
+    // The slot is free as soon as the activity returned; its checkpoint joins the next group commit.
+    this.checkpointsInFlight++;
+    this.checkpoint({ deleteMessages: [msg.id], addMessages: [completion] }).then(([id]) => {
+      this.stats.activities++;
+      this.queuedActivities.delete(msg.id);
+      this.dispatch({ ...completion, id: id ?? -1 } as Message);
+    }, (err: unknown) => {
+      this.ctx.log("error", `Checkpoint of activity '${msg.name}' failed; it will run again after a restart: ${String(err)}`, logContext);
+    }).finally(() => {
+      this.checkpointsInFlight--;
+      this.checkIdle();
+    });
+  }
+
+  /**
+   * Queues a checkpoint for the group commit that runs once the current event-loop turn is over:
+   * every episode result and activity completion produced in one turn share a transaction, each
+   * still all-or-nothing. Resolves with the ids of the messages it added.
+   */
+  private checkpoint(checkpoint: Checkpoint): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      this.pendingCheckpoints.push({ checkpoint, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flushCheckpoints());
+    });
+  }
+
+  private flushCheckpoints(): void {
+    this.flushScheduled = false;
+    const batch = this.pendingCheckpoints;
+    this.pendingCheckpoints = [];
+    if (batch.length === 0) return;
+    if (this.stopped) { for (const b of batch) b.reject(new Error("The durable engine stopped before the checkpoint was written.")); return; }
+    try {
+      const ids = this.store.commitMany(batch.map((b) => b.checkpoint));
+      this.stats.checkpoints++;
+      batch.forEach((b, i) => b.resolve(ids[i] ?? []));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
   }
 
   private checkIdle(): void {

@@ -32,6 +32,8 @@ export interface DurableExtension extends HostExtension {
   readonly management: DurableManagement;
   /** Pending durable timers, e.g. to check that a losing timer was cancelled. */
   pendingTimers(instanceId?: string): { instanceId: string; timerId: number; fireAt: string }[];
+  /** Episodes run, activities completed and SQLite checkpoints written since start. */
+  stats(): { episodes: number; activities: number; checkpoints: number };
 }
 
 export function createDurableExtension(options: DurableExtensionOptions = {}): DurableExtension {
@@ -78,6 +80,10 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
 
     pendingTimers(instanceId?: string) {
       return required(engine).pendingTimers(instanceId);
+    },
+
+    stats() {
+      return { ...required(engine).stats };
     },
 
     waitForIdle(): Promise<void> {

@@ -119,7 +119,16 @@ export class DurableStore {
 
   /** Applies one checkpoint atomically and returns the ids given to the added messages, in order. */
   commit(c: Checkpoint): number[] {
-    return this.db.transaction((): number[] => {
+    return this.db.transaction(() => this.apply(c))();
+  }
+
+  /** Applies several checkpoints, in order, in one transaction (group commit). */
+  commitMany(cs: Checkpoint[]): number[][] {
+    return this.db.transaction(() => cs.map((c) => this.apply(c)))();
+  }
+
+  private apply(c: Checkpoint): number[] {
+    {
       for (const id of c.resetHistory ?? []) this.stmts.resetHistory.run(id);
       for (const rec of c.upsertInstances ?? []) this.stmts.upsertInstance.run(toRow(rec));
       for (const h of c.appendHistory ?? []) {
@@ -131,7 +140,7 @@ export class DurableStore {
         const body = m.kind === "event" ? JSON.stringify(m.event) : JSON.stringify({ taskId: m.taskId, name: m.name, input: m.input });
         return Number(this.stmts.addMessage.run(m.instanceId, m.kind, m.executionId, m.visibleAt, body).lastInsertRowid);
       });
-    })();
+    }
   }
 
   /** Deletes an instance, its history and its queued messages; returns the ids of the deleted messages. */

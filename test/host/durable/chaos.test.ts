@@ -28,7 +28,7 @@ test.each([
   }
 });
 
-test("duplicateExternalEvents: an approval decides once; the copy reaching the finished instance is discarded", async () => {
+test("duplicateExternalEvents: a decision delivered twice reaches the history twice and decides once", async () => {
   const h = await startDurableHost({ chaos: { duplicateExternalEvents: true } });
   try {
     const id = await startInstance(h, "approval", null, "dup-approval");
@@ -37,7 +37,7 @@ test("duplicateExternalEvents: an approval decides once; the copy reaching the f
     await settle(h);
     const status = h.durable.management.getStatus(id, { showHistory: true, showHistoryOutput: true });
     expect(status).toMatchObject({ runtimeStatus: "Completed", output: { outcome: "decided", decision: { approved: false } } });
-    expect((status?.historyEvents as { EventType: string }[]).filter((e) => e.EventType === "EventRaised")).toHaveLength(1);
+    expect((status?.historyEvents as { EventType: string }[]).filter((e) => e.EventType === "EventRaised")).toHaveLength(2);
     expect(h.durable.pendingTimers(id)).toEqual([]);
   } finally {
     await h.stop();
