@@ -71,12 +71,37 @@ export async function loadApp(appDir: string, options: LoadAppOptions = {}): Pro
     throw new AppLoadError("The app registered no programming model: does it use @azure/functions v4?", dir);
   }
   await runAppHooks(registry, "appStart", { functionAppDirectory: dir });
+  await checkCapabilities(registry, dir);
 
   const functions = new Map<string, RegisteredFunction>();
   for (const [id, registration] of registry.functions) {
     functions.set(registration.metadata.name, toRegisteredFunction(id, registration, dir));
   }
   return { appDir: dir, entryPoints, registry, functions };
+}
+
+/** The capabilities the Node worker declares to the host (src/eventHandlers/getWorkerCapabilities.ts). */
+export const WORKER_CAPABILITIES: Readonly<Record<string, string>> = {
+  RawHttpBodyBytes: "true",
+  RpcHttpTriggerMetadataRemoved: "true",
+  RpcHttpBodyOnly: "true",
+  IgnoreEmptyValuedRpcHttpHeaders: "true",
+  UseNullableValueDictionaryForHttp: "true",
+  WorkerStatus: "true",
+  TypedDataCollection: "true",
+  HandlesWorkerTerminateMessage: "true"
+};
+
+/**
+ * The worker asks the programming model for its capabilities after loading the app (which also
+ * locks `app.setup`). An app that enabled HTTP streaming would wait for the host's HTTP proxy,
+ * which the local host does not provide: refuse it instead of hanging on the first request.
+ */
+async function checkCapabilities(registry: FunctionRegistry, appDir: string): Promise<void> {
+  const capabilities = await registry.programmingModel?.getCapabilities?.({ ...WORKER_CAPABILITIES });
+  if (capabilities?.HttpUri) {
+    throw new AppLoadError("The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local host does not support.", appDir);
+  }
 }
 
 function toRegisteredFunction(id: string, registration: CoreRegistration, appDir: string): RegisteredFunction {

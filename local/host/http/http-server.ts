@@ -88,13 +88,7 @@ async function serveHttpTrigger(deps: HttpServerDeps, req: IncomingMessage, res:
   }
   const body = await readBody(req);
   const request = toRpcHttpRequest(req, url, body, params);
-  const input: InvocationInput = {
-    inputData: [{ name: route.fn.triggerName, data: { http: request } }],
-    triggerMetadata: {
-      Query: { json: JSON.stringify(request.query) },
-      Headers: { json: JSON.stringify(request.headers) }
-    }
-  };
+  const input: InvocationInput = { inputData: [{ name: route.fn.triggerName, data: { http: request } }] };
   let result: InvocationResult;
   try {
     result = await deps.invoke(route.fn.name, input, `This function was programmatically called via the host APIs.`);

@@ -1,9 +1,12 @@
 /**
  * Converts between a node:http exchange and the worker's RPC HTTP shapes (`RpcHttpData` in
- * types-core/index.d.ts). The request goes in as the Functions host sends it to a worker that
- * declares the `RawHttpBodyBytes` capability: body as bytes, headers lower-cased, route params;
- * the response comes back from `@azure/functions`' toRpcHttp (statusCode string, headers, cookies,
- * body as bytes).
+ * types-core/index.d.ts). The request goes in as the Functions host sends it to the Node worker,
+ * given the capabilities that worker declares (src/eventHandlers/getWorkerCapabilities.ts):
+ * `RawHttpBodyBytes` and `RpcHttpBodyOnly` (the body as bytes, no rawBody),
+ * `UseNullableValueDictionaryForHttp` (nullableHeaders/nullableQuery/nullableParams),
+ * `IgnoreEmptyValuedRpcHttpHeaders` (empty headers dropped) and `RpcHttpTriggerMetadataRemoved`
+ * (no trigger metadata for HTTP). The response comes back from `@azure/functions`' toRpcHttp
+ * (statusCode string, headers, cookies, body as bytes).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RpcTypedData } from "../extension";
@@ -20,6 +23,8 @@ export interface RpcHttpCookie {
   maxAge?: { value?: number | null } | null;
 }
 
+export type NullableStrings = Record<string, { value?: string | null }>;
+
 export interface RpcHttpData {
   method?: string | null;
   url?: string | null;
@@ -31,6 +36,9 @@ export interface RpcHttpData {
   statusCode?: string | null;
   cookies?: RpcHttpCookie[] | null;
   identities?: unknown[] | null;
+  nullableHeaders?: NullableStrings | null;
+  nullableQuery?: NullableStrings | null;
+  nullableParams?: NullableStrings | null;
   enableContentNegotiation?: boolean | null;
 }
 
@@ -46,7 +54,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 export function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === "") continue;
     headers[name] = Array.isArray(value) ? value.join(name === "cookie" ? "; " : ", ") : value;
   }
   return headers;
@@ -64,13 +72,16 @@ export function toRpcHttpRequest(req: IncomingMessage, url: URL, body: Buffer, p
   return {
     method: req.method ?? "GET",
     url: url.toString(),
-    headers: flattenHeaders(req),
-    query: queryRecord(url),
-    params,
+    nullableHeaders: nullable(flattenHeaders(req)),
+    nullableQuery: nullable(queryRecord(url)),
+    nullableParams: nullable(params),
     body: { bytes: body },
-    rawBody: { bytes: body },
     identities: []
   };
+}
+
+function nullable(values: Record<string, string>): NullableStrings {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }]));
 }
 
 /** Writes an `RpcHttpData` response. A function that returned nothing answers 204 with no body. */
