@@ -1,0 +1,58 @@
+import { subscribeDemoClusters } from "../../../local/azure/eventgrid";
+import { createCluster, startHarness, WebhookReceiver, type SimHarness } from "./harness";
+
+describe("Event Grid delivery of AKS and resource-group events", () => {
+  let h: SimHarness;
+  let receiver: WebhookReceiver;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    receiver = await new WebhookReceiver().start();
+    await h.clients.resources.resourceGroups.createOrUpdate("rg-aks-dev", { location: "westeurope" });
+  });
+  afterEach(async () => {
+    await h.close();
+    await receiver.stop();
+  });
+
+  it("subscribes demo clusters (topic <cluster>-events, subscription aksops) and delivers NodePoolRolling events", async () => {
+    const cluster = await createCluster(h, "rg-aks-dev", "aks-dev");
+    const subs = await subscribeDemoClusters(h.sim.kernel, receiver.url);
+    expect(subs).toEqual([{
+      clusterId: cluster.id,
+      topicId: `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-dev/providers/Microsoft.EventGrid/systemTopics/aks-dev-events`,
+      subscriptionId: `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-dev/providers/Microsoft.EventGrid/systemTopics/aks-dev-events/eventSubscriptions/aksops`
+    }]);
+    expect(receiver.validations).toHaveLength(1);
+    const topic = await h.clients.eventGrid.systemTopics.get("rg-aks-dev", "aks-dev-events");
+    expect(topic).toMatchObject({ source: cluster.id, topicType: "Microsoft.ContainerService.ManagedClusters" });
+
+    const poller = await h.clients.containerService.agentPools.beginUpgradeNodeImageVersion("rg-aks-dev", "aks-dev", "user", { updateIntervalInMs: 0 });
+    await h.clock.advance(30 * 60_000);
+    await poller.pollUntilDone();
+    await h.sim.waitForIdle();
+    const rolling = receiver.events().filter((e) => e.eventType.startsWith("Microsoft.ContainerService.NodePoolRolling"));
+    expect(rolling.map((e) => [e.eventType, (e.data as { nodePoolName?: string }).nodePoolName])).toEqual([
+      ["Microsoft.ContainerService.NodePoolRollingStarted", "user"],
+      ["Microsoft.ContainerService.NodePoolRollingSucceeded", "user"]
+    ]);
+    const body = receiver.deliveries.find((d) => (d.body as { eventType: string }[])[0]?.eventType === "Microsoft.ContainerService.NodePoolRollingStarted")?.body as { topic: string }[];
+    expect(body[0]?.topic).toBe(cluster.id);
+  });
+
+  it("delivers Microsoft.Resources.ResourceWriteSuccess for a write in the resource group", async () => {
+    const rgId = `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-dev`;
+    await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait("rg-aks-dev", "rg-aks-dev-events", { location: "global", source: rgId, topicType: "Microsoft.Resources.ResourceGroups" });
+    await h.clients.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait("rg-aks-dev", "rg-aks-dev-events", "writes", {
+      destination: { endpointType: "WebHook", endpointUrl: receiver.url },
+      filter: { includedEventTypes: ["Microsoft.Resources.ResourceWriteSuccess"] }
+    });
+    const vnet = await h.clients.network.virtualNetworks.beginCreateOrUpdateAndWait("rg-aks-dev", "vnet-spoke", {
+      location: "westeurope", addressSpace: { addressPrefixes: ["10.240.0.0/16"] }
+    }, { updateIntervalInMs: 0 });
+    await h.sim.waitForIdle();
+    const writes = receiver.events().filter((e) => e.subject === vnet.id);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatchObject({ eventType: "Microsoft.Resources.ResourceWriteSuccess", data: { resourceUri: vnet.id, status: "Succeeded" } });
+  });
+});
