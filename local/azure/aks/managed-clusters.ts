@@ -1,5 +1,5 @@
 import { ArmError, type SimRequest, type SimResponse } from "../kernel";
-import { publishWrite, requireResourceGroup } from "../resources";
+import { requireResourceGroup } from "../resources";
 import { compareVersions } from "../catalog";
 import { apiVersionOf, clusterBody, latestImageFor, poolsOf, type AksContext } from "./context";
 import { aksErrors } from "./errors";
@@ -52,7 +52,6 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     for (const pool of pools) kernel.store.put(poolId(id, pool.name), poolResource(ctx, id, pool.name, pool.props));
     const phases = pools.map((pool) => simplePhase(kernel, pool.name, "create", now, DURATIONS.clusterCreate, pool.props));
     const { headers } = ctx.runtime.begin({ clusterId: id, kind: "create", durationMs: endOf(phases, now) - now, phases }, apiVersionOf(req));
-    publishWrite(kernel, id, id, req);
     return { status: 201, headers, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
   }
 
@@ -100,7 +99,6 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     clusterId: id, kind: upgrading ? "upgrade" : "update", durationMs, phases,
     controlPlane: upgrading ? { targetVersion: target, durationMs: kernel.scaled(DURATIONS.controlPlaneUpgrade) } : undefined
   }, apiVersionOf(req));
-  publishWrite(kernel, id, id, req);
   return { status: 200, headers, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
 }
 
