@@ -159,11 +159,13 @@ export class LocalHost {
     this.timers?.stop();
     this.unregisterProbe?.();
     if (this.server) {
+      // Stop accepting, let requests in flight finish, then drop kept-alive connections.
       const server = this.server;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await this.inFlight.idle();
+      server.closeAllConnections();
+      await closed;
     }
     await this.inFlight.idle();
     for (const extension of [...this.options.extensions].reverse()) {

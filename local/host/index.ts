@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Clock } from "../clock";
 import type { HostExtension, InvocationInput, InvocationResult, RegisteredFunction } from "./extension";
 import { LocalHost } from "./host";
+import { readHostJson } from "./host-json";
 import type { HttpRoute } from "./http/http-routes";
 import type { HostKeys } from "./http/keys";
 import { consoleLogger, type HostLogger } from "./logger";
@@ -56,7 +57,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHostHan
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
     dataDir: path.resolve(options.dataDir),
-    extensions: options.extensions ?? defaultExtensions(),
+    extensions: options.extensions ?? defaultExtensions(options.appDir),
     logger: options.logger ?? consoleLogger(() => options.clock.now())
   });
   await host.start();
@@ -65,9 +66,10 @@ export async function startHost(options: StartHostOptions): Promise<LocalHostHan
 
 /**
  * The Durable Functions extension, when `./durable/index` exists and exports
- * `createDurableExtension(options?)`; loaded lazily so the host works without it.
+ * `createDurableExtension(options?)`; loaded lazily so the host works without it. As in Azure, the
+ * app's host.json `extensions.durableTask` gives the task hub name and the activity concurrency.
  */
-export function defaultExtensions(): HostExtension[] {
+export function defaultExtensions(appDir: string): HostExtension[] {
   let durable: { createDurableExtension?: (options?: unknown) => HostExtension };
   const modulePath = path.join(__dirname, "durable", "index");
   try {
@@ -77,7 +79,12 @@ export function defaultExtensions(): HostExtension[] {
     if (isModuleNotFound(err, modulePath)) return [];
     throw err;
   }
-  return typeof durable.createDurableExtension === "function" ? [durable.createDurableExtension()] : [];
+  if (typeof durable.createDurableExtension !== "function") return [];
+  const durableTask = ((readHostJson(path.resolve(appDir)).raw.extensions ?? {}) as { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown } }).durableTask ?? {};
+  const options: { taskHubName?: string; activityConcurrency?: number } = {};
+  if (typeof durableTask.hubName === "string") options.taskHubName = durableTask.hubName;
+  if (typeof durableTask.maxConcurrentActivityFunctions === "number") options.activityConcurrency = durableTask.maxConcurrentActivityFunctions;
+  return [durable.createDurableExtension(options)];
 }
 
 function isModuleNotFound(err: unknown, hint: string): boolean {

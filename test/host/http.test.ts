@@ -160,10 +160,13 @@ describe("local host: HTTP triggers", () => {
     expect(body).toEqual({ original: { body: "from handler" }, hookData: "pre" });
   });
 
-  it("invokes functions programmatically with RPC HTTP data, like the worker", async () => {
+  it("invokes functions programmatically with RPC HTTP data, like the worker, logging the caller's context", async () => {
     const result = await host.invoke("items", {
-      inputData: [{ name: host.functions.get("items")?.triggerName ?? "", data: { http: { method: "GET", url: "http://localhost/api/items/5", headers: {}, query: {}, params: { id: "5" } } } }]
+      inputData: [{ name: host.functions.get("items")?.triggerName ?? "", data: { http: { method: "GET", url: "http://localhost/api/items/5", headers: {}, query: {}, params: { id: "5" } } } }],
+      logContext: { instanceId: "upgrade:aks1:1.31.2" }
     });
+    const executed = logger.entries.find((e) => e.context?.instanceId === "upgrade:aks1:1.31.2" && e.message.startsWith("Executed 'Functions.items' (Succeeded"));
+    expect(executed?.context).toMatchObject({ functionName: "items", instanceId: "upgrade:aks1:1.31.2" });
     const http = result.returnValue?.http as { statusCode: string; body: { bytes: Uint8Array } };
     expect(http.statusCode).toBe("200");
     expect(JSON.parse(Buffer.from(http.body.bytes).toString("utf8"))).toMatchObject({ params: { id: "5" }, method: "GET" });
