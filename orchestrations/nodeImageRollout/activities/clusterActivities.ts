@@ -1,0 +1,111 @@
+import { effectiveNodeImageWindow, NODE_OS_MAINTENANCE_CONFIGURATION } from "../../../shared/domain/policy";
+import type { MaintenanceWindowSpec } from "../../../shared/domain/maintenanceSchedule";
+import { DuplicateError } from "../../../shared/store";
+import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState, PreparedNodeImageUpgrade } from "../contracts";
+import { nodeImagePolicyOf } from "./clusterPolicy";
+import { ArmCallError, classifyArmError, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+import type { NodeImageOperationRecord } from "./records";
+
+/**
+ * Creates the cluster's operation record (once: a re-run finds it) and works out the window that
+ * governs node images on it: the cluster's `aksManagedNodeOSUpgradeSchedule` read through ARM, else
+ * the policy's fallback. A manual start does not need the window, so it skips that read.
+ */
+export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks" | "store" | "clock">) {
+  return async (input: NodeImageUpgradeInput & { instanceId?: string; at?: string }): Promise<ArmRead<PreparedNodeImageUpgrade>> => {
+    const stored = await deps.store.clusters.get(input.clusterId);
+    if (!stored) return { outcome: "notFound", error: { code: "ClusterNotRegistered", message: `Cluster ${input.clusterId} is not registered with the platform` } };
+    const cluster = stored.doc;
+    const policy = nodeImagePolicyOf(cluster);
+    // The orchestration's time (replay-safe, and the virtual clock in local tests), else this host's.
+    const at = input.at ?? new Date(deps.clock.now()).toISOString();
+    const record: NodeImageOperationRecord = {
+      id: input.operationId, clusterId: input.clusterId, kind: "nodeImageRollout",
+      trigger: input.mode === "manual" ? { type: "http", by: input.requestedBy ?? "operator" } : { type: "timer", by: input.mode === "catchUp" ? "nodeImageCatchUp" : "nodeImageRollout" },
+      status: "Pending", ...(input.instanceId ? { instanceId: input.instanceId } : {}),
+      targetVersion: "latest node image", steps: [], approvals: [],
+      timings: { createdAt: at, updatedAt: at },
+      nodeImage: {
+        mode: input.mode, environment: cluster.environment, pools: [], skips: [],
+        ...(input.rolloutId !== undefined ? { rolloutId: input.rolloutId } : {}), ...(input.ring !== undefined ? { ring: input.ring } : {}),
+        ...(input.mode === "catchUp" && input.catchUpOf ? { catchUpOf: input.catchUpOf } : {})
+      }
+    };
+    try {
+      await deps.store.operations.create(record);
+    } catch (err) {
+      if (!(err instanceof DuplicateError)) throw err;
+    }
+
+    let configurations: { name?: string; maintenanceWindow?: MaintenanceWindowSpec }[] = [];
+    if (input.mode !== "manual") {
+      const { resourceGroup, cluster: name } = coordinatesOf(cluster.resourceId);
+      try {
+        const configuration = await deps.aks.maintenanceConfigurations.get(resourceGroup, name, NODE_OS_MAINTENANCE_CONFIGURATION);
+        configurations = [{ name: configuration.name ?? NODE_OS_MAINTENANCE_CONFIGURATION, maintenanceWindow: jsonSafe(configuration.maintenanceWindow) as MaintenanceWindowSpec | undefined }];
+      } catch (err) {
+        const failure = classifyArmError(err);
+        if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: failure.retryAfterMs };
+        if (failure.kind === "notFound" && /maintenance/i.test(failure.error.message)) configurations = [];
+        else if (failure.kind === "notFound") return { outcome: "notFound", error: failure.error };
+        else throw new ArmCallError("MaintenanceConfigurations_Get", cluster.resourceId, failure.error, failure.kind === "other" ? failure.status : undefined);
+      }
+    }
+    const effective = effectiveNodeImageWindow(configurations, policy);
+    return {
+      outcome: "ok",
+      resourceId: cluster.resourceId,
+      environment: cluster.environment,
+      approval: { mode: policy.approval, timeoutMinutes: policy.approvalTimeoutMinutes, onTimeout: policy.onApprovalTimeout },
+      healthGate: policy.healthGate,
+      window: {
+        source: effective.source, spec: jsonSafe(effective.window) as MaintenanceWindowSpec,
+        ...(effective.ignored ? { note: `cluster schedule ignored: ${effective.ignored.map((i) => `${i.field} ${i.message}`).join("; ")}` } : {})
+      }
+    };
+  };
+}
+
+/**
+ * The cluster's power state and, per pool, the node image it runs against the newest its upgrade
+ * profile offers. One GET of the cluster (pools and their `nodeImageVersion` come with it) and one
+ * upgrade-profile GET per pool; a stopped cluster costs one request.
+ */
+export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks">) {
+  return async (input: { clusterId: string; resourceId: string }): Promise<ArmRead<ClusterImageState>> => {
+    const { resourceGroup, cluster } = coordinatesOf(input.resourceId);
+    try {
+      const mc = await deps.aks.managedClusters.get(resourceGroup, cluster);
+      const powerState = mc.powerState?.code ?? "Running";
+      const pools: PoolImageState[] = [];
+      if (powerState !== "Stopped") {
+        for (const p of mc.agentPoolProfiles ?? []) {
+          const profile = await deps.aks.agentPools.getUpgradeProfile(resourceGroup, cluster, p.name);
+          pools.push({
+            pool: p.name, mode: p.mode ?? "User", current: p.nodeImageVersion ?? "",
+            latest: profile.latestNodeImageVersion ?? p.nodeImageVersion ?? "",
+            ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}), nodeCount: p.count ?? 0
+          });
+        }
+      }
+      // System pools first (our choice): a bad image shows on the pools that run the cluster's add-ons before user workloads are touched.
+      pools.sort((a, b) => Number(b.mode === "System") - Number(a.mode === "System") || a.pool.localeCompare(b.pool));
+      return { outcome: "ok", powerState, provisioningState: mc.provisioningState ?? "Succeeded", pools };
+    } catch (err) {
+      const failure = classifyArmError(err);
+      if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: failure.retryAfterMs };
+      if (failure.kind === "notFound") return { outcome: "notFound", error: failure.error };
+      throw new ArmCallError("ManagedClusters_Get", input.resourceId, failure.error, failure.kind === "other" ? failure.status : undefined);
+    }
+  };
+}
+
+/** Dates (the SDK deserialises `startDate`, `notAllowedDates`) as `yyyy-mm-dd`, so the window crosses the durable boundary as the wire has it. */
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value;
+}

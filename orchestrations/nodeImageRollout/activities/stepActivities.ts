@@ -1,0 +1,80 @@
+import { restorePoller } from "@azure/arm-containerservice";
+import type { StartStepResult, StepState } from "../../common/contracts";
+import type { NodeImageStepRequest } from "../contracts";
+import { ArmCallError, classifyArmError, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+
+/** Pool states AKS reports while an operation is still running on the pool. */
+const BUSY = /ing$/i;
+
+/**
+ * Starts `upgradeNodeImageVersion` on one pool and returns at once: the orchestration polls.
+ * Read, compare, then write: a re-run activity (at-least-once delivery) finds the pool already on
+ * the target or already rolling and does not start a second reimage. A 409 (another operation holds
+ * the cluster) and a 429 come back as `conflict`, which runArmStep waits out on a durable timer.
+ * `armOperationId` is the SDK poller's serialized state: the check resumes that poller, so it reads
+ * the operation's own status (with its error) rather than guessing from the pool.
+ */
+export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks">) {
+  return async (request: NodeImageStepRequest): Promise<StartStepResult> => {
+    const { resourceGroup, cluster } = coordinatesOf(request.resourceId);
+    const pool = request.step.pool;
+    try {
+      const current = await deps.aks.agentPools.get(resourceGroup, cluster, pool);
+      if (current.provisioningState === "Succeeded" && current.nodeImageVersion && current.nodeImageVersion !== request.step.from) {
+        return { outcome: "alreadyDone" };
+      }
+      if (current.provisioningState === "UpgradingNodeImageVersion") return { outcome: "inProgress" };
+      const poller = deps.aks.agentPools.upgradeNodeImageVersion(resourceGroup, cluster, pool, { updateIntervalInMs: 0 });
+      await poller.submitted();
+      return { outcome: "started", armOperationId: await poller.serialize() };
+    } catch (err) {
+      const failure = classifyArmError(err);
+      if (failure.kind === "throttled") {
+        return { outcome: "conflict", error: { code: "TooManyRequests", message: `ARM throttled the request; retry after ${failure.retryAfterMs / 1000} s` } };
+      }
+      if (failure.kind === "conflict") return { outcome: "conflict", error: failure.error };
+      throw new ArmCallError("AgentPools_UpgradeNodeImageVersion", `${request.resourceId}/agentPools/${pool}`, failure.error, failure.kind === "other" ? failure.status : undefined);
+    }
+  };
+}
+
+/**
+ * One poll of a pool's node-image upgrade: one GET of the operation status (the resumed poller),
+ * or, when the start found the pool already rolling (no poller), one GET of the pool. A throttled
+ * poll is just "still in progress": the next poll comes on the growing interval anyway.
+ */
+export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks">) {
+  return async (request: NodeImageStepRequest): Promise<StepState> => {
+    const { resourceGroup, cluster } = coordinatesOf(request.resourceId);
+    try {
+      if (request.armOperationId) {
+        const poller = restorePoller(deps.aks, request.armOperationId, deps.aks.agentPools.upgradeNodeImageVersion, { updateIntervalInMs: 0 });
+        try {
+          await poller.poll();
+        } catch (err) {
+          if (poller.operationState?.status === "failed" || !isHttpError(err)) {
+            const failure = classifyArmError(err);
+            return { state: "Failed", error: failure.kind === "throttled" ? { code: "Throttled", message: "throttled" } : failure.error };
+          }
+          throw err;
+        }
+        return poller.isDone ? { state: "Succeeded" } : { state: "InProgress" };
+      }
+      const pool = await deps.aks.agentPools.get(resourceGroup, cluster, request.step.pool);
+      const state = pool.provisioningState ?? "";
+      if (BUSY.test(state)) return { state: "InProgress" };
+      if (state === "Succeeded" && pool.nodeImageVersion !== request.step.from) return { state: "Succeeded" };
+      return { state: "Failed", error: { code: state === "Succeeded" ? "NodeImageUnchanged" : `Pool${state}`, message: `Pool ${request.step.pool} is ${state} on ${pool.nodeImageVersion ?? "?"}` } };
+    } catch (err) {
+      const failure = classifyArmError(err);
+      if (failure.kind === "throttled") return { state: "InProgress" };
+      throw new ArmCallError("AgentPools_NodeImageStatus", `${request.resourceId}/agentPools/${request.step.pool}`, failure.error, failure.kind === "other" ? failure.status : undefined);
+    }
+  };
+}
+
+/** An HTTP-level failure of the poll itself (429, 5xx), as opposed to the operation reporting failure. */
+function isHttpError(err: unknown): boolean {
+  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === "number" && (status === 429 || status >= 500);
+}
