@@ -8,6 +8,7 @@ import type { EventGridEvent, FaultKind, SimKernel } from "../kernel";
 import { DeliveryEngine, type DeliveryFaults } from "./deliveryEngine";
 import { deliveryTarget, registerEventSubscriptions, subscriptionFilter, subscriptionsOf } from "./eventSubscriptions";
 import { matchesFilter } from "./filter";
+import { registerResourceEvents } from "./resourceEvents";
 import { registerSystemTopics, topicsForSource } from "./systemTopics";
 import type { WebhookClientOptions } from "./webhookClient";
 
@@ -41,6 +42,7 @@ export function registerEventGrid(kernel: SimKernel): void {
   registerEventSubscriptions(kernel, { webhook: () => webhookOptions, onDelete: (id) => engine.forgetSubscription(id) });
 
   kernel.setEventSink({ deliver: (source, events) => deliver(kernel, engine, source, events) });
+  registerResourceEvents(kernel);
   kernel.provide<EventGridService>(EVENTGRID_SERVICE, { engine, setWebhookOptions: (o) => { webhookOptions = o; } });
 
   kernel.router.control("GET", "/_sim/events", (req) => ({

@@ -9,7 +9,15 @@ import { SimRouter } from "./router";
 import { SimStats } from "./stats";
 import { ResourceStore } from "./store";
 import { Throttler, type ThrottleLimits } from "./throttle";
-import type { SimRequest, SimResponse } from "./types";
+import type { ArmOperationKind, SimRequest, SimResponse } from "./types";
+
+/** A write, delete or action that an ARM route answered with 2xx (for Event Grid's resource events). */
+export interface ArmSuccess {
+  req: SimRequest;
+  operation: string;
+  kind: Exclude<ArmOperationKind, "read">;
+  status: number;
+}
 
 export interface SimConfig {
   subscriptionId: string;
@@ -54,6 +62,7 @@ export class SimKernel {
   readonly work = new IdleTracker();
   private readonly states = new Map<string, PersistentState>();
   private url = "https://127.0.0.1";
+  private readonly armSuccessListeners = new Set<(e: ArmSuccess) => void>();
   /** Per-module helpers other modules read (e.g. AKS's pool health for Monitor's metrics). */
   private readonly services = new Map<string, unknown>();
 
@@ -86,6 +95,25 @@ export class SimKernel {
   /** Hands published events to Event Grid delivery (sim-services). */
   setEventSink(sink: EventSink | undefined): void {
     this.events.setSink(sink);
+  }
+
+  /**
+   * Called after every ARM write, delete or action answered with 2xx (the router's one place that
+   * knows "a write succeeded"); Event Grid turns these into Microsoft.Resources.Resource*Success events.
+   */
+  onArmSuccess(listener: (e: ArmSuccess) => void): () => void {
+    this.armSuccessListeners.add(listener);
+    return () => this.armSuccessListeners.delete(listener);
+  }
+
+  notifyArmSuccess(e: ArmSuccess): void {
+    for (const listener of this.armSuccessListeners) {
+      try {
+        listener(e);
+      } catch {
+        // A listener's failure must not turn a successful ARM response into an error.
+      }
+    }
   }
 
   /** Counts `p` as work in flight for `waitForIdle` (e.g. a webhook delivery). */

@@ -54,6 +54,7 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
   }
   const res = await runHandler(() => match.route.handler(req, match.params));
   res.headers = { ...rateHeader, ...(res.headers ?? {}) };
+  if (kind !== "read" && res.status >= 200 && res.status < 300) kernel.notifyArmSuccess({ req, operation, kind, status: res.status });
   return respond(res);
 }
 

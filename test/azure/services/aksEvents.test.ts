@@ -55,4 +55,28 @@ describe("Event Grid delivery of AKS and resource-group events", () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatchObject({ eventType: "Microsoft.Resources.ResourceWriteSuccess", data: { resourceUri: vnet.id, status: "Succeeded" } });
   });
+
+  it("delivers ResourceWriteSuccess, ResourceActionSuccess and ResourceDeleteSuccess for every ARM write, action and delete in the group", async () => {
+    const rgId = `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-dev`;
+    const cluster = await createCluster(h, "rg-aks-dev", "aks-dev");
+    await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait("rg-aks-dev", "rg-aks-dev-events", { location: "global", source: rgId, topicType: "Microsoft.Resources.ResourceGroups" });
+    await h.clients.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait("rg-aks-dev", "rg-aks-dev-events", "all", {
+      destination: { endpointType: "WebHook", endpointUrl: receiver.url }
+    });
+    const poolId = `${cluster.id}/agentPools/user`;
+    const poller = await h.clients.containerService.agentPools.beginUpgradeNodeImageVersion("rg-aks-dev", "aks-dev", "user", { updateIntervalInMs: 0 });
+    await h.clock.advance(30 * 60_000);
+    await poller.pollUntilDone();
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(cluster.id ?? "", "to-law", { workspaceId: `${rgId}/providers/Microsoft.OperationalInsights/workspaces/law`, logs: [{ category: "kube-audit", enabled: true }] });
+    await h.clients.monitor.diagnosticSettings.delete(cluster.id ?? "", "to-law");
+    await h.sim.waitForIdle();
+    const events = receiver.events().map((e) => [e.eventType.replace("Microsoft.Resources.", ""), e.subject, (e.data as { operationName: string }).operationName]);
+    expect(events).toEqual([
+      // The subscription's own creation is a write in the group: it reaches the new subscription too.
+      ["ResourceWriteSuccess", `${rgId}/providers/Microsoft.EventGrid/systemTopics/rg-aks-dev-events/eventSubscriptions/all`, "Microsoft.EventGrid/systemTopics/eventSubscriptions/write"],
+      ["ResourceActionSuccess", poolId, "Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action"],
+      ["ResourceWriteSuccess", `${cluster.id}/providers/Microsoft.Insights/diagnosticSettings/to-law`, "Microsoft.Insights/diagnosticSettings/write"],
+      ["ResourceDeleteSuccess", `${cluster.id}/providers/Microsoft.Insights/diagnosticSettings/to-law`, "Microsoft.Insights/diagnosticSettings/delete"]
+    ]);
+  });
 });
