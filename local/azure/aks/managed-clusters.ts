@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ArmError, type SimRequest, type SimResponse } from "../kernel";
 import { requireResourceGroup } from "../resources";
 import { compareVersions } from "../catalog";
@@ -44,7 +45,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       return { name, props };
     });
     const cluster: ClusterResource = {
-      ...kernel.store.envelope(id, { ...envelopeFields, location: body.location }),
+      ...kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity), location: body.location }),
       location: body.location,
       properties: clusterPropertiesFrom(id, body.location, requested, undefined, version)
     };
@@ -102,6 +103,16 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   return { status: 200, headers, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
 }
 
+/** A system-assigned identity gets its principal and tenant ids, as AKS returns them (deterministic here). */
+function identityFor(id: string, identity: unknown): { identity?: unknown } {
+  if (!identity || typeof identity !== "object") return {};
+  const i = identity as { type?: string };
+  if (i.type !== "SystemAssigned") return { identity };
+  const hex = createHash("sha256").update(`identity:${id.toLowerCase()}`).digest("hex");
+  const principalId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return { identity: { ...i, principalId, tenantId: "00000000-0000-0000-0000-000000000000" } };
+}
+
 function nameOfPool(id: string): string {
   return id.split("/").pop() ?? "";
 }
@@ -115,6 +126,17 @@ export function registerManagedClusters(ctx: AksContext): void {
   const { kernel } = ctx;
   const router = kernel.router;
   router.arm("PUT", CLUSTER_TEMPLATE, (req, p) => putManagedCluster(ctx, req, p), { operation: "ManagedClusters_CreateOrUpdate", kind: "write" });
+
+  // `updateTags`: AKS answers the PATCH with the updated cluster (no long-running part for tags).
+  router.arm("PATCH", CLUSTER_TEMPLATE, (req, p) => {
+    const id = clusterIdFrom(p);
+    const cluster = kernel.store.get<ClusterResource>(id);
+    if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
+    ctx.runtime.assertIdle(id);
+    const tags = ((req.body ?? {}) as { tags?: Record<string, string> }).tags ?? {};
+    kernel.store.put(id, { ...cluster, ...kernel.store.envelope(id, { location: cluster.location }), tags } as ClusterResource);
+    return { status: 200, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
+  }, { operation: "ManagedClusters_UpdateTags", kind: "write" });
 
   router.arm("GET", CLUSTER_TEMPLATE, (_req, p) => {
     const cluster = kernel.store.get<ClusterResource>(clusterIdFrom(p));
