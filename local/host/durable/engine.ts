@@ -54,11 +54,22 @@ export class DurableEngine {
     for (const msg of this.store.allMessages()) this.dispatch(msg);
   }
 
-  stop(): void {
+  /**
+   * Stops dispatching; work still in flight is abandoned (its messages stay in SQLite and run again
+   * after a restart, as after a crash). Waits a little for in-flight work to settle first.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.waitForIdle(), new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); timer.unref?.(); })]);
+    if (timer) clearTimeout(timer);
     this.stopped = true;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+    this.flushCheckpoints();
     this.store.close();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   isIdle(): boolean {
@@ -97,7 +108,7 @@ export class DurableEngine {
   commitAndDispatch(c: Checkpoint, resetInstances: string[] = []): void {
     for (const id of resetInstances) this.forget(id);
     const ids = this.store.commit(c);
-    (c.addMessages ?? []).forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 } as Message));
+    (c.addMessages ?? []).forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 }));
   }
 
   /** Drops an instance from memory (purge, restart over a terminal instance). */
@@ -160,6 +171,7 @@ export class DurableEngine {
         if (!this.episodeRequested.has(instanceId) && !(progressed && (this.inbox.get(instanceId)?.length ?? 0) > 0)) break;
       }
     } catch (err) {
+      if (this.stopped) return;
       this.ctx.log("error", `Durable episode of instance '${instanceId}' crashed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`, { instanceId });
     } finally {
       this.episodeRunning.delete(instanceId);
@@ -249,7 +261,7 @@ export class DurableEngine {
       this.timers.delete(id);
       this.timerByTask.delete(timerKey(t.msg));
     }
-    result.work.messages.forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 } as Message));
+    result.work.messages.forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 }));
     if (result.terminal) this.ctx.log("information", `Orchestration '${rec.name}' (${instanceId}) ${rec.status}.`, { instanceId, functionName: rec.name });
     return true;
   }
@@ -297,7 +309,7 @@ export class DurableEngine {
     this.checkpoint({ deleteMessages: [msg.id], addMessages: [completion] }).then(([id]) => {
       this.stats.activities++;
       this.queuedActivities.delete(msg.id);
-      this.dispatch({ ...completion, id: id ?? -1 } as Message);
+      this.dispatch({ ...completion, id: id ?? -1 });
     }, (err: unknown) => {
       this.ctx.log("error", `Checkpoint of activity '${msg.name}' failed; it will run again after a restart: ${String(err)}`, logContext);
     }).finally(() => {
@@ -325,7 +337,7 @@ export class DurableEngine {
     const batch = this.pendingCheckpoints;
     this.pendingCheckpoints = [];
     if (batch.length === 0) return;
-    if (this.stopped) { for (const b of batch) b.reject(new Error("The durable engine stopped before the checkpoint was written.")); return; }
+    if (!this.store.isOpen()) { for (const b of batch) b.reject(new Error("The durable engine stopped before the checkpoint was written.")); return; }
     try {
       const ids = this.store.commitMany(batch.map((b) => b.checkpoint));
       this.stats.checkpoints++;

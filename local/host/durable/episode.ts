@@ -55,7 +55,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   const record: InstanceRecord = { ...current, state: structuredClone(current.state) };
   const work: EpisodeWork = { events: [], messages: [], cancelTimerIds: [], children: [] };
   const result: EpisodeResult = { record, events: [], resetHistory: false, consumed: [], work, terminal: false, continuedAsNew: false, changed: false };
-  const sched: SchedulingEnv = { now: env.now, record, work, lookupInstance: env.lookupInstance, newExecutionId: env.newExecutionId };
+  const sched: SchedulingEnv = { now: env.now, record, work, lookupInstance: (id) => env.lookupInstance(id), newExecutionId: () => env.newExecutionId() };
   const started = historyEvent(EventType.OrchestratorStarted, env.now);
 
   const terminate = inbox.find((m) => m.event.EventType === EventType.ExecutionTerminated);

@@ -70,7 +70,7 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
       if (binding.type !== "durableClient" && binding.type !== "orchestrationClient") return undefined;
       const c = required(ctx);
       const hub = options.taskHubName ?? c.settings["AzureFunctionsJobHost__extensions__durableTask__hubName"] ?? "TestHubName";
-      return { string: JSON.stringify(durableClientData(c.baseUrl(), String(binding.taskHub ?? hub))) };
+      return { string: JSON.stringify(durableClientData(c.baseUrl(), typeof binding.taskHub === "string" && binding.taskHub ? binding.taskHub : hub)) };
     },
 
     handleWebhook(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -92,11 +92,7 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
 
     async stop(): Promise<void> {
       unregisterProbe?.();
-      if (engine) {
-        const e = engine;
-        await e.waitForIdle();
-        e.stop();
-      }
+      if (engine) await engine.stop();
       engine = undefined;
       management = undefined;
     },

@@ -154,6 +154,10 @@ export class DurableStore {
     })();
   }
 
+  isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
     this.db.close();
   }
