@@ -14,7 +14,7 @@ export function armFailureOf(err: unknown): ArmFailure {
     const e = err as { statusCode?: unknown; code?: unknown; message?: unknown; details?: unknown };
     const details = e.details as { error?: { code?: unknown; message?: unknown } } | undefined;
     const code = typeof details?.error?.code === "string" ? details.error.code : typeof e.code === "string" ? e.code : "Unknown";
-    const message = typeof details?.error?.message === "string" ? details.error.message : typeof e.message === "string" ? e.message : String(err);
+    const message = typeof details?.error?.message === "string" ? details.error.message : typeof e.message === "string" ? e.message : JSON.stringify(err);
     return { ...(typeof e.statusCode === "number" ? { status: e.statusCode } : {}), code, message };
   }
   return { code: "Unknown", message: String(err) };

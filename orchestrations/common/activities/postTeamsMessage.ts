@@ -90,19 +90,19 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
     }
     case "upgradeFailed": {
       const step = p.failedStep as UpgradeStep | undefined;
-      const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: String(p.message ?? "") };
+      const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: stringField(p, "message") ?? "" };
       return upgradeFailureCard({
         cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId),
-        step: step ? view(step) : { index: 0, kind: "controlPlane", from: "", to: String(p.target ?? "") },
+        step: step ? view(step) : { index: 0, kind: "controlPlane", from: "", to: stringField(p, "target") ?? "" },
         error, at: isoAt(deps.clock), operationUrl: operationUrl(String(p.operationId))
       });
     }
     case "upgradeSummary":
       return operationSummaryCard({
         cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId), kind: "kubernetes",
-        outcome: String(p.status) as OperationOutcome, target: String(p.target ?? ""),
+        outcome: String(p.status) as OperationOutcome, target: stringField(p, "target") ?? "",
         startedAt: op?.timings.startedAt ?? op?.timings.createdAt ?? isoAt(deps.clock), endedAt: op?.timings.endedAt ?? isoAt(deps.clock),
-        steps: op ? summarySteps(op) : [], message: String(p.message ?? ""), operationUrl: operationUrl(String(p.operationId))
+        steps: op ? summarySteps(op) : [], message: stringField(p, "message") ?? "", operationUrl: operationUrl(String(p.operationId))
       });
     case "supportEnding":
       return supportEndingCard(p as unknown as SupportEndingAlert);

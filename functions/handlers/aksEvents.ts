@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import type { EventGridEvent as FunctionsEventGridEvent, InvocationContext } from "@azure/functions";
+import { isSystemEvent, type EventGridEvent } from "@azure/eventgrid";
+import { chooseTargetVersion, type NewKubernetesVersionAvailableData } from "../../shared/domain/versions";
+import { supportEndingCard } from "../../shared/teams/cards";
+import { isoNow, type ClusterRecord, type EventRecord } from "../../shared/store";
+import { statusUrl } from "./clusters";
+import type { DurableClientPort } from "./durableClient";
+import { isRecord } from "./http";
+import { policyTarget, readManagedCluster } from "./targets";
+import { startKubernetesUpgrade } from "./upgradeStarter";
+import type { Platform } from "../runtime/platform";
+
+interface Routed {
+  disposition: string;
+  clusterId?: string;
+  operationId?: string;
+  detail?: string;
+}
+
+/**
+ * The Event Grid function for the clusters' system topics. Each event is recorded once in `events`
+ * (keyed by its id: a create that answers 409 is a duplicate delivery, acknowledged and ignored),
+ * then routed. Invalid payloads and events about unknown clusters are recorded and acknowledged,
+ * so Event Grid does not retry them forever. A routing failure marks the record `failed` and
+ * throws (the host answers 500), so Event Grid redelivers and the redelivery routes it again.
+ */
+export function createAksEventsHandler(p: Platform, clientOf: (context: InvocationContext) => DurableClientPort) {
+  return async (raw: FunctionsEventGridEvent, context: InvocationContext): Promise<void> => {
+    const receivedAt = isoNow(p.clock);
+    const event = typed(raw);
+    if (!event) {
+      const id = typeof raw?.id === "string" && raw.id ? raw.id : `invalid-${createHash("sha256").update(JSON.stringify(raw ?? null)).digest("hex").slice(0, 32)}`;
+      await p.store.events.recordOnce({ id, type: String(raw?.eventType ?? "unknown"), subject: String(raw?.subject ?? ""), topic: String(raw?.topic ?? ""), receivedAt, disposition: "invalid", data: raw ?? null });
+      context.warn(`aksEvents: invalid event ${id} recorded and acknowledged`);
+      return;
+    }
+    const record: EventRecord = {
+      id: event.id, type: event.eventType, subject: event.subject, topic: event.topic ?? "",
+      eventTime: event.eventTime.toISOString(), receivedAt, data: event.data, disposition: "received"
+    };
+    if ((await p.store.events.recordOnce(record)) === "duplicate") {
+      const existing = (await p.store.events.get(event.id))?.doc;
+      if (existing?.disposition !== "failed") return;
+    }
+    try {
+      const routed = await route(p, clientOf(context), event);
+      await p.store.events.mutate(event.id, (doc) => ({ ...doc, ...routed }));
+    } catch (err) {
+      await p.store.events.mutate(event.id, (doc) => ({ ...doc, disposition: "failed", detail: err instanceof Error ? err.message : String(err) }));
+      throw err;
+    }
+  };
+}
+
+/** The Functions binding's event as @azure/eventgrid types it (eventTime a Date), or undefined when it is not a valid event. */
+function typed(raw: FunctionsEventGridEvent | undefined): EventGridEvent<unknown> | undefined {
+  if (!raw || typeof raw.id !== "string" || !raw.id || typeof raw.eventType !== "string" || typeof raw.subject !== "string") return undefined;
+  if (typeof raw.topic !== "string" || !raw.topic) return undefined;
+  const eventTime = new Date(String(raw.eventTime));
+  if (Number.isNaN(eventTime.getTime())) return undefined;
+  return { id: raw.id, topic: raw.topic, subject: raw.subject, eventType: raw.eventType, eventTime, dataVersion: String(raw.dataVersion ?? ""), data: raw.data };
+}
+
+async function clustersOf(p: Platform, topic: string): Promise<ClusterRecord[]> {
+  const byTopic = await p.store.clusters.listByEventTopic(topic);
+  if (byTopic.length > 0) return byTopic;
+  const byId = await p.store.clusters.findByResourceId(topic);
+  return byId ? [byId] : [];
+}
+
+async function route(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<Routed> {
+  const clusters = await clustersOf(p, event.topic ?? "");
+  if (clusters.length === 0) return { disposition: "unknownCluster" };
+
+  if (isSystemEvent("Microsoft.ContainerService.NewKubernetesVersionAvailable", event)) {
+    if (!isRecord(event.data)) return { disposition: "invalid", detail: "data is not an object" };
+    const outcomes: Routed[] = [];
+    for (const cluster of clusters) outcomes.push(await onNewVersion(p, client, cluster, event.data, event.id));
+    return outcomes.length === 1 ? outcomes[0]! : { disposition: outcomes.map((o) => o.disposition).join(","), detail: JSON.stringify(outcomes) };
+  }
+  if (isSystemEvent("Microsoft.ContainerService.ClusterSupportEnding", event) || isSystemEvent("Microsoft.ContainerService.ClusterSupportEnded", event)) {
+    const ended = event.eventType.endsWith("Ended");
+    const outcomes: Routed[] = [];
+    for (const cluster of clusters) outcomes.push(await onSupportEnding(p, client, cluster, event, ended));
+    return outcomes[0]!;
+  }
+  if (event.eventType.startsWith("Microsoft.ContainerService.NodePoolRolling")) {
+    return onNodePoolRolling(p, clusters[0]!, event);
+  }
+  return { disposition: "ignored", clusterId: clusters[0]!.id, detail: `no route for ${event.eventType}` };
+}
+
+async function onNewVersion(p: Platform, client: DurableClientPort, cluster: ClusterRecord, data: NewKubernetesVersionAvailableData, eventId: string): Promise<Routed> {
+  const managed = await readManagedCluster(p, cluster);
+  const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
+  const choice = chooseTargetVersion({ data, policy: cluster.policy, currentControlPlane: current });
+  if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
+  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false });
+  return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };
+}
+
+async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: ClusterRecord, event: EventGridEvent<unknown>, ended: boolean): Promise<Routed> {
+  const data = isRecord(event.data) ? event.data : {};
+  const version = typeof data.kubernetesVersion === "string" ? data.kubernetesVersion : cluster.observed?.kubernetesVersion ?? cluster.spec.kubernetesVersion;
+  const choice = await policyTarget(p, cluster);
+  let operationId: string | undefined;
+  if (choice.kind === "upgrade") {
+    const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId: event.id }, resume: false });
+    operationId = started.operationId;
+  }
+  const card = supportEndingCard({
+    cluster: cluster.id, environment: cluster.environment, kubernetesVersion: version, ended, eventTime: event.eventTime.toISOString(),
+    ...(choice.kind === "upgrade" && operationId ? { proposal: { target: choice.target, steps: 0, operationUrl: statusUrl(p, operationId) } } : {})
+  });
+  // The alert is best effort: a Teams outage must not make Event Grid redeliver (and re-route) the event.
+  const posted = await p.postTeams(p.config.teamsWebhookUrl, card);
+  return {
+    disposition: ended ? "supportEnded" : "supportEnding", clusterId: cluster.id, ...(operationId ? { operationId } : {}),
+    detail: `${choice.kind === "upgrade" ? `upgrade to ${choice.target} proposed` : choice.reason}; Teams alert ${posted.delivered ? "posted" : `not delivered (${posted.error})`}`
+  };
+}
+
+async function onNodePoolRolling(p: Platform, cluster: ClusterRecord, event: EventGridEvent<unknown>): Promise<Routed> {
+  const data = isRecord(event.data) ? event.data : {};
+  const pool = typeof data.nodePoolName === "string" ? data.nodePoolName : undefined;
+  const holder = cluster.lock?.holder;
+  if (holder && pool) {
+    let attached = false;
+    await p.store.operations.mutate(cluster.id, holder.operationId, (op) => {
+      const i = op.steps.findIndex((s) => s.kind === "nodePool" && s.pool === pool && s.status === "Running");
+      if (i < 0 || op.steps[i]!.events?.some((e) => e.eventId === event.id)) {
+        attached = i >= 0;
+        return undefined;
+      }
+      attached = true;
+      const steps = [...op.steps];
+      steps[i] = { ...steps[i]!, events: [...(steps[i]!.events ?? []), { eventId: event.id, type: event.eventType, at: event.eventTime.toISOString(), data: event.data }] };
+      return { ...op, steps };
+    }).catch(() => undefined);
+    if (attached) return { disposition: "attached", clusterId: cluster.id, operationId: holder.operationId };
+  }
+  return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
+}

@@ -1,0 +1,45 @@
+import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">` +
+    `<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}` +
+    `dt{font-weight:600}dd{margin:0 0 .5rem}fieldset{margin:1rem 0}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+export function messagePage(title: string, message: string): string {
+  return page(title, `<p>${escapeHtml(message)}</p>`);
+}
+
+/**
+ * The confirmation page behind a card's Approve / Reject link. It only shows and asks: link
+ * scanners and previews fetch URLs, so a GET must never decide. The decision is the form's POST.
+ */
+export function confirmationPage(input: ApprovalInput & { deadline: string; preselect?: string; askApprover: boolean }, actionUrl: string): string {
+  const step = input.step;
+  const what = step.kind === "controlPlane" ? "control plane" : `pool ${step.pool ?? "?"}`;
+  const scope = input.scope === "upgrade" ? `the whole upgrade (${input.plan.length} steps)` : `step ${step.index + 1} of ${input.plan.length}`;
+  const plan = input.plan.map((s) => `<li>${escapeHtml(s.kind === "controlPlane" ? "control plane" : `pool ${s.pool ?? "?"}`)}: ${escapeHtml(s.from)} → ${escapeHtml(s.to)}</li>`).join("");
+  const checked = (d: string): string => (input.preselect === d ? " checked" : "");
+  return page(`Approve ${input.scope === "upgrade" ? "upgrade" : "step"} on ${input.clusterId}?`, `
+<dl>
+<dt>Cluster</dt><dd>${escapeHtml(input.clusterId)} (${escapeHtml(input.environment)})</dd>
+<dt>Decision for</dt><dd>${escapeHtml(scope)}</dd>
+<dt>Step</dt><dd>${escapeHtml(what)}: ${escapeHtml(step.from)} → ${escapeHtml(step.to)}</dd>
+<dt>Deadline</dt><dd>${escapeHtml(input.deadline)}</dd>
+<dt>Operation</dt><dd>${escapeHtml(input.operationId)}</dd>
+</dl>
+<h2>Plan</h2><ol>${plan}</ol>
+<form method="post" action="${escapeHtml(actionUrl)}">
+<fieldset><legend>Decision</legend>
+<label><input type="radio" name="decision" value="approve"${checked("approve")} required> Approve</label>
+<label><input type="radio" name="decision" value="reject"${checked("reject")}> Reject</label>
+</fieldset>
+<p><label>Comment (optional)<br><textarea name="comment" rows="3" cols="60" maxlength="1000"></textarea></label></p>
+${input.askApprover ? `<p><label>Your name<br><input name="approver" required maxlength="200"></label></p>` : ""}
+<p><button type="submit">Record decision</button></p>
+</form>`);
+}

@@ -1,0 +1,143 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { EventNames } from "../../orchestrations/names";
+import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
+import type { ApprovalDecision } from "../../orchestrations/common/contracts";
+import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
+import { isoNow, type ApprovalRecord } from "../../shared/store";
+import { confirmationPage, messagePage } from "./approvalPage";
+import { instanceInput, type DurableClientPort } from "./durableClient";
+import { isRecord, type FieldIssue } from "./http";
+import type { Platform } from "../runtime/platform";
+
+type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
+
+/**
+ * Signature, then expiry. A tampered token is 403; an expired one 410. The claims of an expired
+ * (but genuine) token are still read, so the late attempt can be recorded: verifying it as of the
+ * epoch checks the same signature without the expiry.
+ */
+function verify(p: Platform, token: string, wantsJson: boolean): Verified {
+  const result = verifyApprovalToken(token, p.config.approvalSigningKey, isoNow(p.clock));
+  if (result.ok) return result;
+  if (result.reason === "expired") {
+    const genuine = verifyApprovalToken(token, p.config.approvalSigningKey, new Date(0).toISOString());
+    return { ok: false, response: answer(410, "ApprovalExpired", "This approval link has expired: the request is no longer open.", wantsJson), ...(genuine.ok ? { claims: genuine.claims } : {}) };
+  }
+  return { ok: false, response: answer(403, "ApprovalTokenInvalid", "This approval link is not valid (it was altered or is not one the platform issued).", wantsJson) };
+}
+
+function answer(status: number, code: string, message: string, wantsJson: boolean, extra: Record<string, unknown> = {}): HttpResponseInit {
+  if (wantsJson) return { status, jsonBody: { ...(status >= 400 ? { error: { code, message } } : { result: code, message }), ...extra } };
+  return { status, headers: { "content-type": "text/html; charset=utf-8" }, body: messagePage(status >= 400 ? "Not recorded" : "Recorded", message) };
+}
+
+function wantsJsonOf(request: HttpRequest): boolean {
+  return (request.headers.get("accept") ?? "").includes("application/json") || (request.headers.get("content-type") ?? "").includes("application/json");
+}
+
+/** `GET /api/approvals/{token}`: the confirmation page. Reads only. */
+export function createApprovalPageHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const token = request.params.token ?? "";
+    const verified = verify(p, token, false);
+    if (!verified.ok) return verified.response;
+    const input = await instanceInput<ApprovalInput>(clientOf(request), verified.claims.instanceId);
+    if (!input) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", false);
+    const op = (await p.store.operations.get(input.clusterId, input.operationId))?.doc;
+    const requested = op?.approvalRequests?.find((r) => r.approvalInstanceId === verified.claims.instanceId && r.nonce === verified.claims.nonce);
+    if (requested && requested.status !== "Pending") return answer(410, "ApprovalDecided", `This request was already decided (${requested.status.toLowerCase()}).`, false);
+    const decision = request.query.get("decision") ?? undefined;
+    const html = confirmationPage({ ...input, deadline: verified.claims.expiresAt, ...(decision ? { preselect: decision } : {}), askApprover: !request.headers.get("x-ms-client-principal") }, request.url);
+    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: html };
+  };
+}
+
+/**
+ * `POST /api/approvals/{token}` (form or JSON: decision, comment, locally approver): records the
+ * decision once on the operation (ETag-guarded flip of the pending request) and raises it on the
+ * approval instance. A second, late or expired attempt is recorded with `ignored: true` and
+ * answered 410.
+ */
+export function createApprovalDecisionHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const wantsJson = wantsJsonOf(request);
+    const token = request.params.token ?? "";
+    const form = await readDecisionForm(request);
+    const verified = verify(p, token, wantsJson);
+    const claims = verified.ok ? verified.claims : verified.claims;
+    if (!claims) return verified.ok ? answer(500, "Internal", "unreachable", wantsJson) : verified.response;
+    const client = clientOf(request);
+    const input = await instanceInput<ApprovalInput>(client, claims.instanceId);
+    if (!input) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", wantsJson);
+
+    const approver = approverOf(request) ?? form.approver;
+    const issues: FieldIssue[] = [];
+    if (form.decision !== "approve" && form.decision !== "reject") issues.push({ field: "decision", message: "must be approve or reject" });
+    if (form.comment !== undefined && form.comment.length > 1000) issues.push({ field: "comment", message: "must be at most 1000 characters" });
+    if (!approver) issues.push({ field: "approver", message: "is required (signed-in user in Azure, the form field locally)" });
+    if (verified.ok && issues.length > 0) {
+      return wantsJson ? { status: 400, jsonBody: { error: { code: "InvalidRequest", message: issues.map((i) => `${i.field} ${i.message}`).join("; "), fields: issues } } } : answer(400, "InvalidRequest", issues.map((i) => `${i.field} ${i.message}`).join("; "), false);
+    }
+
+    const at = isoNow(p.clock);
+    const decision = form.decision === "reject" ? "reject" : "approve";
+    const result: { outcome: "recorded" | "decided" | "unknown" } = { outcome: "unknown" };
+    await p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
+      const requests = [...(op.approvalRequests ?? [])];
+      const i = requests.findIndex((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce);
+      const pending = i >= 0 && requests[i]!.status === "Pending" && verified.ok;
+      const record: ApprovalRecord = {
+        step: input.scope === "upgrade" ? -1 : claims.step, decision, approver: approver ?? "unknown", at,
+        ...(form.comment ? { comment: form.comment } : {}), ...(pending ? {} : { ignored: true })
+      };
+      result.outcome = pending ? "recorded" : i >= 0 ? "decided" : "unknown";
+      if (pending) requests[i] = { ...requests[i]!, status: decision === "approve" ? "Approved" : "Rejected", decidedAt: at };
+      return { ...op, approvalRequests: requests, approvals: [...op.approvals, record] };
+    });
+    if (!verified.ok) return verified.response;
+    if (result.outcome !== "recorded") return answer(410, "ApprovalDecided", "This request was already decided; your attempt was recorded and changed nothing.", wantsJson);
+
+    const event: ApprovalDecision = { decision, approver: approver ?? "unknown", at, ...(form.comment ? { comment: form.comment } : {}) };
+    await client.raiseEvent(claims.instanceId, EventNames.approvalDecision, event);
+    const verb = decision === "approve" ? "approved" : "rejected";
+    return answer(200, verb, `Recorded: ${input.clusterId}, step ${claims.step + 1}, ${verb} by ${event.approver}.`, wantsJson, { operationId: input.operationId });
+  };
+}
+
+async function readDecisionForm(request: HttpRequest): Promise<{ decision?: string; comment?: string; approver?: string }> {
+  const text = await request.text();
+  let fields: Record<string, unknown> = {};
+  if ((request.headers.get("content-type") ?? "").includes("application/json")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isRecord(parsed)) fields = parsed;
+    } catch {
+      fields = {};
+    }
+  } else {
+    fields = Object.fromEntries(new URLSearchParams(text));
+  }
+  const str = (k: string): string | undefined => (typeof fields[k] === "string" && (fields[k]).trim() !== "" ? (fields[k]).trim() : undefined);
+  return { ...(str("decision") ? { decision: str("decision") } : {}), ...(str("comment") ? { comment: str("comment") } : {}), ...(str("approver") ? { approver: str("approver") } : {}) };
+}
+
+/**
+ * App Service authentication passes the signed-in user as `x-ms-client-principal` (base64 JSON
+ * with `claims[]` and `name_typ`) and strips that header from client requests, so when present it
+ * is authoritative and wins over the form's `approver` (which only local runs use).
+ */
+export function approverOf(request: HttpRequest): string | undefined {
+  const header = request.headers.get("x-ms-client-principal");
+  if (!header) return undefined;
+  try {
+    const principal = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { claims?: { typ?: string; val?: string }[]; name_typ?: string; userDetails?: string };
+    const wanted = [principal.name_typ, "name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "upn"].filter(Boolean);
+    for (const typ of wanted) {
+      const found = principal.claims?.find((c) => c.typ === typ && c.val);
+      if (found?.val) return found.val;
+    }
+    return principal.userDetails;
+  } catch {
+    return undefined;
+  }
+}

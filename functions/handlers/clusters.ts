@@ -1,0 +1,193 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
+import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
+import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
+import { armFailureOf } from "../../orchestrations/common/activities/errors";
+import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
+import { DuplicateError, isoNow, type ClusterRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
+import { instanceExists, type DurableClientPort } from "./durableClient";
+import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
+import type { Platform } from "../runtime/platform";
+
+interface AdoptRequest {
+  resourceId: string;
+  environment: Environment;
+  policy?: Record<string, unknown>;
+}
+
+export function validateAdoptRequest(body: unknown): { ok: true; value: AdoptRequest } | { ok: false; issues: FieldIssue[] } {
+  if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
+  const issues = unknownFields(body, ["resourceId", "environment", "policy"]);
+  if (typeof body.resourceId !== "string" || !parseClusterResourceId(body.resourceId)) {
+    issues.push({ field: "resourceId", message: "must be a managed cluster resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/…)" });
+  }
+  if (typeof body.environment !== "string" || !(ENVIRONMENTS as readonly string[]).includes(body.environment)) {
+    issues.push({ field: "environment", message: `must be one of ${ENVIRONMENTS.join(", ")}` });
+  }
+  if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true }));
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: { resourceId: String(body.resourceId), environment: body.environment as Environment, ...(isRecord(body.policy) ? { policy: body.policy } : {}) } };
+}
+
+/**
+ * `POST /api/clusters/adopt`: validates (every bad field named, nothing written), reads the
+ * cluster through ARM, registers it (id = cluster name; another cluster of that name → 409, the
+ * same cluster again → 200 with its adoption), then starts the adoption operation → 202.
+ */
+export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const body = await readJson(request);
+    if (!body.ok) return badRequest([{ field: "body", message: "must be JSON" }]);
+    const valid = validateAdoptRequest(body.value);
+    if (!valid.ok) return badRequest(valid.issues);
+    const { resourceId, environment } = valid.value;
+    const ref = parseClusterResourceId(resourceId)!;
+
+    let policy;
+    try {
+      const overrides = valid.value.policy && valid.value.policy.onApprovalTimeout === "escalate" && valid.value.policy.escalationChannel === undefined && p.escalationWebhookUrl
+        ? { ...valid.value.policy, escalationChannel: p.escalationWebhookUrl }
+        : valid.value.policy;
+      policy = resolvePolicy(environment, overrides);
+    } catch (err) {
+      if (err instanceof PolicyValidationError) return badRequest(err.issues);
+      throw err;
+    }
+
+    let managed: ManagedCluster;
+    try {
+      managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+    } catch (err) {
+      const failure = armFailureOf(err);
+      if (failure.status === 404) return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
+      if (failure.status === 400 || failure.status === 403) return problem(400, "ClusterNotReadable", `ARM refused to read ${resourceId}: ${failure.code}: ${failure.message}`);
+      throw err;
+    }
+
+    const now = isoNow(p.clock);
+    const canonicalId = managed.id ?? resourceId;
+    const record: ClusterRecord = {
+      id: ref.name, resourceId: canonicalId, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, environment, policy,
+      spec: {
+        location: managed.location ?? "",
+        kubernetesVersion: managed.kubernetesVersion ?? managed.currentKubernetesVersion ?? "",
+        pools: (managed.agentPoolProfiles ?? []).map((pool) => ({
+          name: pool.name ?? "", mode: pool.mode === "System" ? "System" : "User", count: pool.count ?? 0,
+          ...(pool.vmSize ? { vmSize: pool.vmSize } : {}), ...(pool.upgradeSettings?.maxSurge ? { maxSurge: pool.upgradeSettings.maxSurge } : {})
+        })),
+        upgradeChannel: "none", nodeOSUpgradeChannel: "None"
+      },
+      observed: observedFrom(managed, now),
+      eventTopic: canonicalId,
+      lock: { queue: [] },
+      createdAt: now, updatedAt: now
+    };
+    const operationId = InstanceIds.adoption(record.id);
+    try {
+      await p.store.clusters.create(record);
+    } catch (err) {
+      if (!(err instanceof DuplicateError)) throw err;
+      const existing = (await p.store.clusters.get(record.id))?.doc;
+      if (existing && existing.resourceId.toLowerCase() !== canonicalId.toLowerCase()) {
+        return problem(409, "ClusterNameTaken", `Another cluster named ${record.id} is registered (${existing.resourceId}); cluster names are unique in the registry`);
+      }
+      const op = (await p.store.operations.get(record.id, operationId))?.doc;
+      if (op && (await instanceExists(clientOf(request), operationId))) {
+        return json(200, { operationId, status: op.status, statusUrl: statusUrl(p, operationId), clusterId: record.id });
+      }
+    }
+    await startAdoption(p, clientOf(request), record, managed, operationId, now);
+    return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: record.id });
+  };
+}
+
+async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<void> {
+  const profile = managed.autoUpgradeProfile ?? {};
+  const op: OperationRecord = {
+    id: operationId, clusterId: cluster.id, kind: "adoption", trigger: { type: "http" }, status: "Pending", instanceId: operationId,
+    plan: {
+      target: "adopted",
+      steps: [
+        { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
+        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" }
+      ]
+    },
+    steps: [
+      { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
+      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" }
+    ],
+    approvals: [], timings: { createdAt: now, updatedAt: now }
+  };
+  try {
+    await p.store.operations.create(op);
+  } catch (err) {
+    if (!(err instanceof DuplicateError)) throw err;
+  }
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location };
+  if (await instanceExists(client, operationId)) return;
+  await client.startNew(OrchestratorNames.adoption, { instanceId: operationId, input });
+}
+
+export function statusUrl(p: Platform, operationId: string): string {
+  return `${p.config.publicBaseUrl}/api/operations/${encodeURIComponent(operationId)}`;
+}
+
+export function observedFrom(managed: ManagedCluster, at: string): ObservedClusterState {
+  return {
+    at,
+    kubernetesVersion: managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? "",
+    ...(managed.provisioningState ? { provisioningState: managed.provisioningState } : {}),
+    ...(managed.powerState?.code ? { powerState: managed.powerState.code } : {}),
+    pools: (managed.agentPoolProfiles ?? []).map((pool) => ({
+      name: pool.name ?? "", mode: pool.mode ?? "User", orchestratorVersion: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? "",
+      count: pool.count ?? 0,
+      ...(pool.nodeImageVersion ? { nodeImageVersion: pool.nodeImageVersion } : {}),
+      ...(pool.provisioningState ? { provisioningState: pool.provisioningState } : {}),
+      ...(pool.powerState?.code ? { powerState: pool.powerState.code } : {})
+    }))
+  };
+}
+
+/** `GET /api/clusters` */
+export function createListClustersHandler(p: Platform) {
+  return async (): Promise<HttpResponseInit> => {
+    const clusters = await p.store.clusters.list();
+    return json(200, { value: await Promise.all(clusters.map((c) => clusterView(p, c))) });
+  };
+}
+
+/** `GET /api/clusters/{id}`: observed versions refreshed from ARM (the last observed ones if ARM cannot be read). */
+export function createGetClusterHandler(p: Platform) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const id = request.params.id ?? "";
+    let cluster = (await p.store.clusters.get(id))?.doc;
+    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    let fresh = false;
+    try {
+      const ref = parseClusterResourceId(cluster.resourceId)!;
+      const managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+      const observed = observedFrom(managed, isoNow(p.clock));
+      cluster = (await p.store.clusters.mutate(id, (c) => ({ ...c, observed }))).doc;
+      fresh = true;
+    } catch {
+      // ARM unreachable or throttled: the last observed state is still the best answer.
+    }
+    return json(200, { ...(await clusterView(p, cluster)), observedFresh: fresh });
+  };
+}
+
+async function clusterView(p: Platform, c: ClusterRecord): Promise<Record<string, unknown>> {
+  const summary = async (operationId: string): Promise<Record<string, unknown>> => {
+    const op = (await p.store.operations.get(c.id, operationId))?.doc;
+    return { operationId, kind: op?.kind, status: op?.status, targetVersion: op?.targetVersion, statusUrl: statusUrl(p, operationId) };
+  };
+  const holder = c.lock?.holder;
+  return {
+    id: c.id, resourceId: c.resourceId, environment: c.environment, policy: c.policy, spec: c.spec, observed: c.observed,
+    versions: c.observed ? { controlPlane: c.observed.kubernetesVersion, pools: Object.fromEntries(c.observed.pools.map((pool) => [pool.name, pool.orchestratorVersion])) } : undefined,
+    activeOperation: holder ? await summary(holder.operationId) : null,
+    queuedOperations: await Promise.all((c.lock?.queue ?? []).map((e, i) => summary(e.operationId).then((s) => ({ ...s, position: i + 1 })))),
+    createdAt: c.createdAt, updatedAt: c.updatedAt
+  };
+}

@@ -1,0 +1,49 @@
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import {
+  catalogFrom, chooseTargetVersion, isKubernetesVersion, minorKey, newestPatchOf, newestSupportedVersion, parseMinorVersion,
+  type KubernetesCatalog, type NewKubernetesVersionAvailableData, type TargetChoice
+} from "../../shared/domain/versions";
+import type { ClusterRecord } from "../../shared/store";
+import { clusterRef } from "../../orchestrations/common/activities/armIds";
+import type { Platform } from "../runtime/platform";
+
+/** The location's release catalog as AKS lists it (one ARM read). */
+export async function readCatalog(p: Platform, location: string): Promise<KubernetesCatalog> {
+  return catalogFrom(await p.arm.containerService.managedClusters.listKubernetesVersions(location));
+}
+
+export async function readManagedCluster(p: Platform, cluster: Pick<ClusterRecord, "resourceId">): Promise<ManagedCluster> {
+  const ref = clusterRef(cluster.resourceId);
+  return p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+}
+
+/**
+ * The version the cluster's policy wants now, with no event to go by (a manual upgrade without a
+ * target, ClusterSupportEnding/Ended): the catalog stands in for the event's fields, so the same
+ * rule (`chooseTargetVersion`) picks the target, and the same deterministic instance id follows.
+ */
+export async function policyTarget(p: Platform, cluster: ClusterRecord): Promise<TargetChoice> {
+  const managed = await readManagedCluster(p, cluster);
+  const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
+  const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
+  return chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
+}
+
+export function catalogAsEventData(catalog: KubernetesCatalog): NewKubernetesVersionAvailableData {
+  const defaultLine = (catalog.values ?? []).find((v) => v.isDefault)?.version;
+  const stable = defaultLine ? newestPatchOf(catalog, minorKey(parseMinorVersion(defaultLine)), { allowPreview: false }) : undefined;
+  const supported = newestSupportedVersion(catalog, { allowPreview: false });
+  const preview = newestSupportedVersion(catalog, { allowPreview: true });
+  return {
+    ...(supported ? { latestSupportedKubernetesVersion: supported } : {}),
+    ...(stable ? { latestStableKubernetesVersion: stable } : {}),
+    ...(preview && preview !== supported ? { latestPreviewKubernetesVersion: preview } : {})
+  };
+}
+
+/** `1.36` → the newest patch of 1.36 the policy allows; a full version is kept. Undefined when AKS offers none. */
+export function resolveRequestedTarget(catalog: KubernetesCatalog, requested: string, allowPreview: boolean): string | undefined {
+  const text = requested.trim().replace(/^v/, "");
+  if (isKubernetesVersion(text)) return text;
+  return newestPatchOf(catalog, minorKey(parseMinorVersion(text)), { allowPreview });
+}

@@ -1,0 +1,67 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { isKubernetesVersion } from "../../shared/domain/versions";
+import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
+import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
+import { startKubernetesUpgrade } from "./upgradeStarter";
+import { statusUrl } from "./clusters";
+import type { DurableClientPort } from "./durableClient";
+import type { Platform } from "../runtime/platform";
+
+const MINOR = /^v?\d+\.\d+$/;
+
+export function validateUpgradeRequest(body: unknown): { ok: true; kind: "kubernetes" | "nodeImage"; targetVersion?: string } | { ok: false; issues: FieldIssue[] } {
+  if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
+  const issues = unknownFields(body, ["kind", "targetVersion"]);
+  if (body.kind !== "kubernetes" && body.kind !== "nodeImage") issues.push({ field: "kind", message: "must be one of kubernetes, nodeImage" });
+  const target: unknown = body.targetVersion;
+  if (target !== undefined && !(typeof target === "string" && (isKubernetesVersion(target) || MINOR.test(String(target).trim())))) {
+    issues.push({ field: "targetVersion", message: "must be a Kubernetes version like 1.32.3 or a minor like 1.32" });
+  }
+  if (body.kind === "nodeImage" && body.targetVersion !== undefined) issues.push({ field: "targetVersion", message: "is not used by node image upgrades" });
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, kind: body.kind as "kubernetes" | "nodeImage", ...(typeof body.targetVersion === "string" ? { targetVersion: body.targetVersion.trim() } : {}) };
+}
+
+/**
+ * `POST /api/clusters/{id}/upgrades`: starts a Kubernetes upgrade by hand (target from the body, or
+ * the cluster's policy), or resumes a failed, rejected or expired one for the same target from its
+ * first unfinished step (same operation, new instance id). 202 with the operation id.
+ */
+export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const id = request.params.id ?? "";
+    const body = await readJson(request);
+    if (!body.ok) return badRequest([{ field: "body", message: "must be JSON" }]);
+    const valid = validateUpgradeRequest(body.value);
+    if (!valid.ok) return badRequest(valid.issues);
+    const cluster = (await p.store.clusters.get(id))?.doc;
+    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    if (valid.kind === "nodeImage") {
+      return problem(501, "NotYetAvailable", "Node image upgrades are not yet available through this endpoint (the node-image rollout lands with its own issue); only kind \"kubernetes\" is.");
+    }
+
+    let target: string;
+    if (valid.targetVersion) {
+      const managed = await readManagedCluster(p, cluster);
+      const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
+      const resolved = resolveRequestedTarget(catalog, valid.targetVersion, cluster.policy.allowPreview);
+      if (!resolved) return badRequest([{ field: "targetVersion", message: `AKS offers no ${cluster.policy.allowPreview ? "" : "generally available "}patch of ${valid.targetVersion} in ${managed.location ?? cluster.spec.location}` }]);
+      target = resolved;
+    } else {
+      const choice = await policyTarget(p, cluster);
+      if (choice.kind === "none") return problem(409, "NothingToUpgrade", `No upgrade for ${id}: ${choice.reason}`);
+      target = choice.target;
+    }
+
+    const started = await startKubernetesUpgrade(p, clientOf(request), { cluster, target, trigger: { type: "http", by: principalName(request) ?? "anonymous" }, resume: true });
+    if (started.outcome === "exists") {
+      return problem(409, "UpgradeExists", `The upgrade of ${id} to ${target} is ${started.status}`, { operationId: started.operationId, statusUrl: statusUrl(p, started.operationId) });
+    }
+    return json(202, { operationId: started.operationId, instanceId: started.instanceId, resumed: started.outcome === "resumed", targetVersion: target, statusUrl: statusUrl(p, started.operationId) });
+  };
+}
+
+/** App Service authentication's caller (`x-ms-client-principal-name`), when present. */
+export function principalName(request: HttpRequest): string | undefined {
+  return request.headers.get("x-ms-client-principal-name") ?? undefined;
+}

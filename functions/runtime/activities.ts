@@ -1,0 +1,62 @@
+import { ActivityNames } from "../../orchestrations/names";
+import { createReleaseClusterLockActivity, createTryAcquireClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
+import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
+import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
+import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
+import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
+import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
+import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
+import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableActivity } from "../../orchestrations/adoption/activities/autoUpgradeProfile";
+import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
+import type { Platform } from "./platform";
+
+/** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
+export const upgradeFlowActivityNames = [
+  ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
+  ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
+  ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.postTeamsMessage,
+  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription
+] as const;
+
+type ActivityName = (typeof upgradeFlowActivityNames)[number];
+type Activity = (input: never) => Promise<unknown>;
+
+/**
+ * Every activity named in orchestrations/names.ts, built over the platform's clients. ARM clients
+ * are resolved on first call (the getters are lazy), so loading the app makes no connection.
+ */
+export function createActivities(p: Platform): Record<ActivityName, Activity> {
+  const aks = {
+    get managedClusters() { return p.arm.containerService.managedClusters; },
+    get agentPools() { return p.arm.containerService.agentPools; }
+  };
+  const lockDeps = { store: p.store, clock: p.clock };
+  const stepDeps = { aks, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
+  const activities: Record<ActivityName, Activity> = {
+    [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
+    [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
+    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks }),
+    [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
+    [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
+    [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({ monitor: { get metrics() { return p.arm.monitor.metrics; } }, clock: p.clock }),
+    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
+    [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
+      store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
+    }),
+    [ActivityNames.postTeamsMessage]: createPostTeamsMessageActivity({
+      store: p.store, clock: p.clock, publicBaseUrl: p.config.publicBaseUrl,
+      channels: { defaultUrl: p.config.teamsWebhookUrl, ...(p.escalationWebhookUrl ? { escalationUrl: p.escalationWebhookUrl } : {}) },
+      post: (url, message) => p.postTeams(url, message)
+    }),
+    [ActivityNames.startAutoUpgradeDisable]: createStartAutoUpgradeDisableActivity(stepDeps),
+    [ActivityNames.checkAutoUpgradeDisable]: createCheckAutoUpgradeDisableActivity(stepDeps),
+    [ActivityNames.ensureEventSubscription]: createEnsureEventSubscriptionActivity({
+      eventGrid: {
+        get systemTopics() { return p.arm.eventGrid.systemTopics; },
+        get systemTopicEventSubscriptions() { return p.arm.eventGrid.systemTopicEventSubscriptions; }
+      },
+      endpointUrl: p.eventGridEndpoint
+    })
+  };
+  return activities;
+}

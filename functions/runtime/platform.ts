@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { ConfigError, loadConfig, type AppConfig, type SettingProblem } from "../../shared/config";
+import { createArmClients, createCosmosClient, trustedAgent, type ArmClients } from "../../shared/azure";
+import { createStore, type NowSource, type Store } from "../../shared/store";
+import { postOnce, type PostOutcome } from "../../shared/teams/webhook";
+import type { TeamsMessage } from "../../shared/teams/cards";
+import type { AsyncOperationStatus } from "../../orchestrations/kubernetesUpgrade/activities/armPorts";
+import { appClock } from "./clock";
+import { fetchWithAgent } from "./httpsFetch";
+
+/** Settings of the app beyond the shared contract (shared/config). */
+export const PlatformSettingNames = {
+  /** Optional: Teams webhook of the escalation channel, for policies that escalate without naming one. */
+  escalationWebhookUrl: "TEAMS_ESCALATION_WEBHOOK_URL",
+  /**
+   * Optional (Azure): the Functions host's `eventgrid_extension` system key, appended as `code=` to the
+   * webhook URL the adoption subscribes, as the Azure host requires for Event Grid deliveries.
+   */
+  eventGridSystemKey: "EVENTGRID_SYSTEM_KEY"
+} as const;
+
+/** Everything the functions need, built once per app load from the settings. */
+export interface Platform {
+  readonly config: AppConfig;
+  readonly clock: NowSource;
+  readonly escalationWebhookUrl?: string;
+  /** Where Event Grid delivers to this app (with the system key in Azure). */
+  readonly eventGridEndpoint: string;
+  readonly store: Store;
+  readonly arm: ArmClients;
+  postTeams(url: string, message: TeamsMessage): Promise<PostOutcome>;
+  readAsyncOperation(operationPath: string): Promise<AsyncOperationStatus>;
+  nonce(): string;
+}
+
+export class AsyncOperationReadError extends Error {
+  override readonly name = "AsyncOperationReadError";
+  constructor(readonly operationPath: string, readonly status: number) {
+    super(`Reading the ARM operation ${operationPath} answered HTTP ${status}`);
+  }
+}
+
+let cached: Platform | undefined;
+
+/**
+ * Loads and checks the settings (a missing or malformed one throws a `ConfigError` naming it, so
+ * the app fails at start) and builds the clients; ARM clients are created on first use.
+ */
+export function platform(env: Readonly<Record<string, string | undefined>> = process.env): Platform {
+  if (cached) return cached;
+  const config = loadConfig(env);
+  const problems: SettingProblem[] = [];
+  const escalationWebhookUrl = optionalUrl(env, PlatformSettingNames.escalationWebhookUrl, problems);
+  const eventGridKey = env[PlatformSettingNames.eventGridSystemKey]?.trim() || undefined;
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const clock = appClock(config.mode);
+  const store = createStore(createCosmosClient(config), config.cosmos.database, clock);
+  const agent = trustedAgent(config);
+  const teamsFetch = agent ? fetchWithAgent(agent) : fetch;
+  const http = createDefaultHttpClient();
+  const arm = createArmClients(config);
+  const eventGridEndpoint = `${config.publicBaseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents${eventGridKey ? `&code=${encodeURIComponent(eventGridKey)}` : ""}`;
+
+  cached = {
+    config, clock, store, arm, eventGridEndpoint,
+    ...(escalationWebhookUrl ? { escalationWebhookUrl } : {}),
+    postTeams: (url, message) => postOnce(url, message, { fetch: teamsFetch }),
+    // Through the container service client's pipeline: its credential, retry and (locally) trust policies.
+    readAsyncOperation: async (operationPath) => {
+      const response = await arm.containerService.pipeline.sendRequest(http, createPipelineRequest({ url: `${config.armEndpoint}${operationPath}`, method: "GET" }));
+      if (response.status >= 400) throw new AsyncOperationReadError(operationPath, response.status);
+      return JSON.parse(response.bodyAsText ?? "{}") as AsyncOperationStatus;
+    },
+    nonce: () => randomUUID()
+  };
+  return cached;
+}
+
+function optionalUrl(env: Readonly<Record<string, string | undefined>>, name: string, problems: SettingProblem[]): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "https:" && url.protocol !== "http:") problems.push({ setting: name, problem: "must be an http(s) URL" });
+  } catch {
+    problems.push({ setting: name, problem: "must be an absolute URL" });
+  }
+  return value;
+}
