@@ -23,6 +23,8 @@ export interface EventGridService {
 }
 
 export const EVENTGRID_SERVICE = "eventgrid";
+/** Monitor's fleet history (see monitor/fleetHistory.ts), looked up by name to keep the modules independent. */
+const FLEET_HISTORY_SERVICE = "fleetHistory";
 
 export function registerEventGrid(kernel: SimKernel): void {
   // Registering twice would add a second delivery engine behind the first one's routes.
@@ -58,6 +60,9 @@ export function registerEventGrid(kernel: SimKernel): void {
 
 /** Fans one publish call out to every matching subscription of every system topic of the source. */
 function deliver(kernel: SimKernel, engine: DeliveryEngine, source: string, events: EventGridEvent[]): void {
+  // AKS publishes at its state transitions (a pool starts or stops rolling): Monitor's fleet
+  // history samples them here too, which matters on a real clock where nothing else samples.
+  kernel.service<{ observe(): void }>(FLEET_HISTORY_SERVICE)?.observe();
   for (const topic of topicsForSource(kernel, source)) {
     for (const sub of subscriptionsOf(kernel, topic.id)) {
       if (sub.properties?.["provisioningState"] !== "Succeeded") continue;

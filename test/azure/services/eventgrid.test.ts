@@ -172,4 +172,55 @@ describe("Event Grid simulator (system topics, webhook subscriptions, delivery)"
     await h.sim.waitForIdle();
     expect(receiver.events().map((e) => e.subject)).toEqual([`${rgId}/providers/Microsoft.Test/things/t1`]);
   });
+
+  it("dead-letters when the event's time to live runs out before the next retry", async () => {
+    await subscribe("shortttl", { eventTimeToLiveInMinutes: 1 });
+    receiver.respondWith(500, 500, 500, 500);
+    publish("Expiring");
+    await h.sim.waitForIdle();
+    await h.clock.advance(10 * 60_000);
+    const [record] = await deliveries();
+    // Attempts at 0 s, 10 s and 40 s; the next (1 min later, at 100 s) would be past the 60 s TTL.
+    expect(record?.attempts.map((a) => a.at)).toEqual(["2026-03-10T08:00:00.000Z", "2026-03-10T08:00:10.000Z", "2026-03-10T08:00:40.000Z"]);
+    expect(record).toMatchObject({ status: "dropped", deadLetterReason: "TimeToLiveExceeded" });
+  });
+
+  it("records 'deadLettered' when the subscription has a dead-letter destination", async () => {
+    await h.clients.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(rg, "rg-events-topic", "withdl", {
+      destination: { endpointType: "WebHook", endpointUrl: receiver.url },
+      filter: { subjectBeginsWith: `${rgId}/providers/Microsoft.Test/` },
+      deadLetterDestination: { endpointType: "StorageBlob", resourceId: `${rgId}/providers/Microsoft.Storage/storageAccounts/stdl`, blobContainerName: "deadletters" }
+    });
+    receiver.respondWith(413);
+    publish("TooBig");
+    await h.sim.waitForIdle();
+    const [record] = await deliveries();
+    expect(record).toMatchObject({ status: "deadLettered", deadLetterReason: "NonRetriableStatus" });
+  });
+
+  it("stops retrying when the subscription is deleted, and deletes a topic with its subscriptions", async () => {
+    await subscribe("aksops");
+    receiver.respondWith(500);
+    publish("Orphan");
+    await h.sim.waitForIdle();
+    await h.clients.eventGrid.systemTopicEventSubscriptions.beginDeleteAndWait(rg, "rg-events-topic", "aksops");
+    await h.clock.advance(3600_000);
+    expect(receiver.deliveries).toHaveLength(1);
+    expect((await deliveries())[0]).toMatchObject({ status: "dropped", deadLetterReason: "SubscriptionDeleted" });
+
+    const topics = [];
+    for await (const t of h.clients.eventGrid.systemTopics.listByResourceGroup(rg)) topics.push(t.name);
+    expect(topics).toEqual(["rg-events-topic"]);
+    await subscribe("again");
+    await h.clients.eventGrid.systemTopics.beginDeleteAndWait(rg, "rg-events-topic");
+    await expect(h.clients.eventGrid.systemTopicEventSubscriptions.get(rg, "rg-events-topic", "again")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("allows one system topic per source and checks the topic type against the source", async () => {
+    const second = (await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait(rg, "another", { location: "global", source: rgId, topicType: "Microsoft.Resources.ResourceGroups" }).catch((e: unknown) => e)) as RestError;
+    expect(second.statusCode).toBe(400);
+    expect(second.message).toContain("Only one system topic is allowed per source");
+    const wrongType = (await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait(rg, "another", { location: "global", source: rgId, topicType: "Microsoft.ContainerService.ManagedClusters" }).catch((e: unknown) => e)) as RestError;
+    expect(wrongType.message).toContain("does not match the source");
+  });
 });

@@ -98,6 +98,12 @@ describe("Monitor simulator (diagnostic settings, categories, AKS platform metri
     });
     const notReady = (byNode.value[0]?.timeseries ?? []).filter((t) => t.data?.[0]?.average === 1).map((t) => t.metadatavalues?.[0]?.value);
     expect(notReady).toEqual([expect.stringMatching(/^aks-user-\d{8}-vmss000000$/)]);
+    // The DaemonSet pods of the node being replaced are Pending.
+    const phases = await h.clients.monitor.metrics.list(clusterId, {
+      metricnames: "kube_pod_status_phase", timespan: `${iso(start + 60_000)}/${iso(start + 2 * 60_000)}`, interval: "PT1M", filter: "phase eq '*'"
+    });
+    const byPhase = Object.fromEntries((phases.value[0]?.timeseries ?? []).map((t) => [t.metadatavalues?.[0]?.value, t.data?.[0]?.average]));
+    expect(byPhase).toMatchObject({ Pending: 5, Running: 31, Failed: 0 });
 
     h.sim.kernel.faults.add({ kind: "unhealthyPool", target: `${clusterId}/agentPools/system`, notReadyNodes: 2 });
     await h.clock.advance(10 * 60_000);
