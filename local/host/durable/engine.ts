@@ -42,7 +42,7 @@ export class DurableEngine {
   private readonly episodeRequested = new Set<string>();
   private idleWaiters: (() => void)[] = [];
   /** Counters for the bench and diagnostics. */
-  readonly stats = { episodes: 0, activities: 0, checkpoints: 0 };
+  readonly stats = { episodes: 0, activities: 0, checkpoints: 0, peakConcurrentActivities: 0 };
   private stopped = false;
 
   constructor(private readonly ctx: ExtensionContext, private readonly options: EngineOptions) {
@@ -271,6 +271,7 @@ export class DurableEngine {
       const msg = this.activityQueue.shift();
       if (!msg) break;
       this.activeActivities++;
+      this.stats.peakConcurrentActivities = Math.max(this.stats.peakConcurrentActivities, this.activeActivities);
       void this.runActivity(msg).finally(() => {
         this.activeActivities--;
         this.pumpActivities();

@@ -33,7 +33,7 @@ export interface DurableExtension extends HostExtension {
   /** Pending durable timers, e.g. to check that a losing timer was cancelled. */
   pendingTimers(instanceId?: string): { instanceId: string; timerId: number; fireAt: string }[];
   /** Episodes run, activities completed and SQLite checkpoints written since start. */
-  stats(): { episodes: number; activities: number; checkpoints: number };
+  stats(): { episodes: number; activities: number; checkpoints: number; peakConcurrentActivities: number };
 }
 
 export function createDurableExtension(options: DurableExtensionOptions = {}): DurableExtension {

@@ -28,6 +28,7 @@ test("a 200-activity fan-out/fan-in runs with bounded activity concurrency and f
     // Completions queued while an episode runs are processed together, not one episode per activity.
     expect(h.durable.stats().episodes).toBeLessThan(20);
     expect(h.durable.stats().activities).toBe(200);
+    expect(h.durable.stats().peakConcurrentActivities).toBe(3);
   } finally {
     await h.stop();
   }
