@@ -17,6 +17,11 @@ import { registerMonitor } from "./monitor";
 import { registerResources } from "./resources";
 import { registerTeams } from "./teams";
 
+export { DEMO_SUBSCRIPTION_ID, SimKernel, type ThrottleLimits } from "./kernel";
+export { AKS_SERVICE, type AksClusterView, type AksFleet, type AksPoolView, type PoolHealth } from "./aks";
+export { DEMO_ENVIRONMENTS, seedDemoFleet } from "./demo";
+export type { ReleaseCatalog } from "./catalog";
+
 export interface AzureSimulatorOptions {
   clock: Clock;
   dataDir: string;

@@ -58,7 +58,23 @@ export class AksRuntime {
   /** The in-progress operation on a cluster, if any. */
   activeOn(clusterId: string): AksOperation | undefined {
     const key = clusterId.toLowerCase();
-    return [...this.ops.values()].find((o) => !o.finished && o.clusterId.toLowerCase() === key);
+    for (const op of this.ops.values()) {
+      if (op.finished || op.clusterId.toLowerCase() !== key) continue;
+      // An operation whose ARM operation ended elsewhere (e.g. canceled by a resource group delete) is over.
+      if (this.kernel.lro.get(op.id)?.status !== "InProgress") {
+        this.retire(op);
+        continue;
+      }
+      return op;
+    }
+    return undefined;
+  }
+
+  private retire(op: AksOperation): void {
+    op.finished = true;
+    for (const cancel of this.timers.get(op.id) ?? []) cancel();
+    this.timers.delete(op.id);
+    this.ops.delete(op.id);
   }
 
   /** Rejects a new operation while one runs (AKS allows one at a time per cluster) or while a `conflict` fault holds it. */
@@ -114,8 +130,7 @@ export class AksRuntime {
   abandon(clusterId: string): void {
     for (const op of this.ops.values()) {
       if (op.finished || op.clusterId.toLowerCase() !== clusterId.toLowerCase()) continue;
-      op.finished = true;
-      for (const cancel of this.timers.get(op.id) ?? []) cancel();
+      this.retire(op);
       this.kernel.lro.cancel(op.id, "The managed cluster is being deleted.");
     }
   }
@@ -213,10 +228,7 @@ export class AksRuntime {
     const op = this.ops.get(opId);
     if (!op || op.finished) return {};
     this.progress(op);
-    op.finished = true;
-    for (const cancel of this.timers.get(op.id) ?? []) cancel();
-    this.timers.delete(op.id);
-    this.ops.delete(op.id);
+    this.retire(op);
     const failed = op.phases.find((p) => p.failure && p.done);
     if (failed?.failure) {
       this.updateCluster(op.clusterId, (c) => { c.properties.provisioningState = "Failed"; });

@@ -1,4 +1,4 @@
-import { FAULT_KINDS, type FaultSpec, type SimKernel, UnknownFaultKindError } from "../kernel";
+import { FAULT_KINDS, type ArmOperationKind, type BucketLimit, type FaultSpec, type ThrottleLimits, type SimKernel, UnknownFaultKindError } from "../kernel";
 
 /**
  * `POST /_sim/faults` `{ kind, target?, count?, durationMs?, until?, ...params }` → `201 { id, ... }`;
@@ -27,8 +27,26 @@ export function registerFaultControl(kernel: SimKernel): void {
     kernel.faults.remove(p.id ?? "") ? { status: 204 } : { status: 404, body: { error: { code: "NotFound", message: `No fault '${p.id}'` } } });
 }
 
-/** `GET /_sim/stats`: ARM requests by operation and status; `DELETE /_sim/stats` resets the counters. */
+/** `GET /_sim/stats`: ARM requests by operation and status; `DELETE /_sim/stats` resets the counters.
+ * `GET|PUT /_sim/throttling` reads or lowers the token-bucket limits (`{ read?: { burst, perSecond }, write?, delete? }`). */
 export function registerStatsControl(kernel: SimKernel): void {
+  kernel.router.control("GET", "/_sim/throttling", () => ({ status: 200, body: kernel.throttler.limits }));
+  kernel.router.control("PUT", "/_sim/throttling", (req) => {
+    const body = (req.body ?? {}) as Partial<Record<ArmOperationKind, Partial<BucketLimit>>>;
+    const next: Partial<ThrottleLimits> = {};
+    for (const kind of ["read", "write", "delete"] as const) {
+      const b = body[kind];
+      if (!b) continue;
+      const burst = Number(b.burst ?? kernel.throttler.limits[kind].burst);
+      const perSecond = Number(b.perSecond ?? kernel.throttler.limits[kind].perSecond);
+      if (!(burst >= 1) || !(perSecond > 0)) {
+        return { status: 400, body: { error: { code: "InvalidLimits", message: `${kind}: burst must be >= 1 and perSecond > 0` } } };
+      }
+      next[kind] = { burst, perSecond };
+    }
+    kernel.throttler.setLimits(next);
+    return { status: 200, body: kernel.throttler.limits };
+  });
   kernel.router.control("GET", "/_sim/stats", () => ({
     status: 200,
     body: { ...kernel.stats.toJSON(), operationsInProgress: kernel.lro.inProgressCount(), now: new Date(kernel.clock.now()).toISOString() }

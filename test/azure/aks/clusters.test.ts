@@ -1,6 +1,7 @@
 import { restorePoller, type ContainerServiceClient } from "@azure/arm-containerservice";
 import { RestError } from "@azure/core-rest-pipeline";
-import { startFixture, type SimFixture } from "../core/sim-fixture";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 import { aksClient, clusterSpec, createCluster, createResourceGroup } from "./aks-fixture";
 
 describe("AKS managed clusters through @azure/arm-containerservice", () => {
@@ -108,6 +109,18 @@ describe("AKS managed clusters through @azure/arm-containerservice", () => {
     await f.clock.advance(10 * 60_000);
     await deletion.pollUntilDone();
     await expect(client.managedClusters.get("rg-a", "aks-gone")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+  });
+
+  it("deleting the resource group takes a cluster and its running operation with it", async () => {
+    const rm = new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
+    await (await client.managedClusters.beginCreateOrUpdate("rg-b", "aks-rg", clusterSpec("1.35.4"), { updateIntervalInMs: 0 })).submitted();
+    const deletion = await rm.resourceGroups.beginDelete("rg-b", { updateIntervalInMs: 0 });
+    await f.clock.advance(60_000);
+    await deletion.pollUntilDone();
+    await expect(client.managedClusters.get("rg-b", "aks-rg")).rejects.toMatchObject({ statusCode: 404 });
+    await createResourceGroup(f, "rg-b");
+    const again = await createCluster(f, "rg-b", "aks-rg", clusterSpec("1.35.4"));
+    expect(again.provisioningState).toBe("Succeeded");
   });
 
   it("lists the location's Kubernetes versions with patches, upgrades and the preview minor", async () => {
