@@ -102,7 +102,8 @@ describe("Monitor simulator (diagnostic settings, categories, AKS platform metri
     const phases = await h.clients.monitor.metrics.list(clusterId, {
       metricnames: "kube_pod_status_phase", timespan: `${iso(start + 60_000)}/${iso(start + 2 * 60_000)}`, interval: "PT1M", filter: "phase eq '*'"
     });
-    const byPhase = Object.fromEntries((phases.value[0]?.timeseries ?? []).map((t) => [t.metadatavalues?.[0]?.value, t.data?.[0]?.average]));
+    const byPhase: Record<string, number | undefined> = {};
+    for (const t of phases.value[0]?.timeseries ?? []) byPhase[t.metadatavalues?.[0]?.value ?? ""] = t.data?.[0]?.average;
     expect(byPhase).toMatchObject({ Pending: 5, Running: 31, Failed: 0 });
 
     h.sim.kernel.faults.add({ kind: "unhealthyPool", target: `${clusterId}/agentPools/system`, notReadyNodes: 2 });
