@@ -1,0 +1,159 @@
+/**
+ * The whole platform on one machine: embedded Cosmos, the Azure simulator (with the demo fleet) and
+ * the local Functions host running this app, wired together with the settings the app reads in
+ * Azure. Used by `npm start` (real clock) and by the scenario tests (virtual clock).
+ *
+ *   const platform = await startLocalPlatform({ clock, dataDir, seed: "demo", adoptDemoClusters: true });
+ *   await fetch(`${platform.apiBase}/clusters`);
+ *   await platform.stop();
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { ensureLocalCertificate } from "./certs";
+import type { Clock } from "./clock";
+import { startAzureSimulator, type AzureSimulator } from "./azure";
+import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "./cosmos";
+import { startHost, type LocalHostHandle, type StartHostOptions } from "./host";
+import { realModule } from "./host/node-runtime";
+import { HOST_CLOCK_SLOT } from "../functions/runtime/clock";
+
+export interface LocalPlatformOptions {
+  clock: Clock;
+  dataDir: string;
+  /** 0 or absent: any free port. */
+  ports?: { host?: number; azure?: number; cosmos?: number };
+  /** Simulator operation durations (1 = AKS-like; `npm start` uses a small fraction). */
+  durationScale?: number;
+  /** `demo` (default) seeds the demo fleet on a first start. */
+  seed?: "demo" | "none";
+  /** Adopt the demo clusters through `POST /api/clusters/adopt` on the first start (default false). */
+  adoptDemoClusters?: boolean;
+  /** Passed to `startHost` (extensions with chaos switches, a logger...). */
+  hostOptions?: Partial<Pick<StartHostOptions, "extensions" | "logger">>;
+  /** Extra app settings (override the generated ones). */
+  settings?: Record<string, string>;
+}
+
+export interface LocalPlatform {
+  host: LocalHostHandle;
+  azure: AzureSimulator;
+  cosmos: EmbeddedCosmos;
+  /** The app settings the host runs with. */
+  settings: Record<string, string>;
+  /** `${host}/api` */
+  apiBase: string;
+  /** The adoption operations started on this start (empty when nothing was adopted). */
+  adoptions: { clusterId: string; operationId: string }[];
+  /** Stops the host, then the simulator (saving its state), then Cosmos (saving its snapshot). */
+  stop(): Promise<void>;
+}
+
+/** The demo fleet: cluster name → environment (local/azure/demo seeds `aks-dev`, `aks-staging`, `aks-prod`). */
+const DEMO_ENVIRONMENT = /^aks-(dev|staging|prod)$/;
+
+export class PlatformStartError extends Error {
+  override readonly name = "PlatformStartError";
+  constructor(readonly step: string, readonly detail: string) {
+    super(`Starting the local platform failed at ${step}: ${detail}`);
+  }
+}
+
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const cert = await ensureLocalCertificate(dataDir);
+  const cosmos = await startEmbeddedCosmos({ dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock });
+  let azure: AzureSimulator | undefined;
+  let host: LocalHostHandle | undefined;
+  try {
+    azure = await startAzureSimulator({
+      clock: options.clock, dataDir, port: options.ports?.azure ?? 0,
+      seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {})
+    });
+    // PUBLIC_BASE_URL must be known before the host starts, so the port is chosen first.
+    const hostPort = options.ports?.host || (await freePort());
+    const hostBase = `http://127.0.0.1:${hostPort}`;
+    const settings: Record<string, string> = {
+      AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId,
+      ARM_ENDPOINT: azure.baseUrl,
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+      AKSOPS_MODE: "local",
+      AKSOPS_LOCAL_CA_PATH: cert.caPath,
+      TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`,
+      TEAMS_ESCALATION_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/escalation`,
+      APPROVAL_SIGNING_KEY: signingKey(dataDir),
+      PUBLIC_BASE_URL: hostBase,
+      ...(options.settings ?? {})
+    };
+    // The app reads time from the host's clock (functions/runtime/clock.ts), so a virtual clock
+    // drives records, token expiry and metric windows too.
+    (realModule() as ReturnType<typeof realModule> & { [HOST_CLOCK_SLOT]?: Clock })[HOST_CLOCK_SLOT] = options.clock;
+    host = await startHost({
+      appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
+      dataDir: path.join(dataDir, "host"), ...(options.hostOptions ?? {})
+    });
+    if ((options.seed ?? "demo") === "demo") {
+      await subscribeDemoClusters(azure.kernel, `${hostBase}/runtime/webhooks/eventgrid?functionName=aksEvents`);
+    }
+    const apiBase = `${hostBase}/api`;
+    const adoptions = options.adoptDemoClusters ? await adoptDemoFleetOnce(azure, apiBase, dataDir) : [];
+    const started = { host, azure, cosmos };
+    return {
+      ...started, settings, apiBase, adoptions,
+      stop: async () => {
+        await started.host.stop();
+        await started.azure.stop();
+        await started.cosmos.stop();
+      }
+    };
+  } catch (err) {
+    await host?.stop().catch(() => undefined);
+    await azure?.stop().catch(() => undefined);
+    await cosmos.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Generated once per data dir and kept there, so links in cards already posted stay valid after a restart. */
+function signingKey(dataDir: string): string {
+  const file = path.join(dataDir, "approval-signing-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+async function adoptDemoFleetOnce(azure: AzureSimulator, apiBase: string, dataDir: string): Promise<{ clusterId: string; operationId: string }[]> {
+  const marker = path.join(dataDir, "demo-adopted");
+  if (existsSync(marker)) return [];
+  const clusters = azure.kernel.store.list({ type: "Microsoft.ContainerService/managedClusters" });
+  const adopted: { clusterId: string; operationId: string }[] = [];
+  for (const cluster of clusters) {
+    const environment = DEMO_ENVIRONMENT.exec(cluster.name)?.[1];
+    if (!environment) continue;
+    const res = await fetch(`${apiBase}/clusters/adopt`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ resourceId: cluster.id, environment })
+    });
+    const body = (await res.json()) as { operationId?: string; error?: { message?: string } };
+    if (res.status !== 202 && res.status !== 200) throw new PlatformStartError(`adopting ${cluster.name}`, `HTTP ${res.status}: ${body.error?.message ?? ""}`);
+    adopted.push({ clusterId: cluster.name, operationId: body.operationId ?? "" });
+  }
+  writeFileSync(marker, JSON.stringify(adopted));
+  return adopted;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
