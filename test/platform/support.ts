@@ -131,3 +131,31 @@ export function count(stats: Record<string, Record<string, number>>, operationNa
   const byStatus = stats[operationName] ?? {};
   return status ? byStatus[status] ?? 0 : Object.values(byStatus).reduce((a, b) => a + b, 0);
 }
+
+/** Advances the clock a minute at a time until `probe` returns a value (or `maxMs` of virtual time passes). */
+export async function waitFor<T>(h: Harness, what: string, probe: () => Promise<T | undefined>, maxMs = 3 * 3600_000, stepMs = 60_000): Promise<T> {
+  for (let waited = 0; ; waited += stepMs) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (waited >= maxMs) throw new Error(`timed out after ${maxMs / 60_000} virtual minutes waiting for ${what}`);
+    await h.clock.advance(stepMs);
+  }
+}
+
+/** Approval cards for one cluster on a channel, oldest first. */
+export async function approvalCards(h: Harness, cluster: string, channel = "ops"): Promise<SimTeamsMessage[]> {
+  return (await teamsMessages(h, channel)).filter((m) => cardText(m).includes(`Approval needed: ${cluster} `));
+}
+
+export function approveUrl(card: SimTeamsMessage): string {
+  const url = card.card.actions?.find((a) => a.title === "Approve")?.url;
+  if (!url) throw new Error(`card ${card.id} has no Approve link`);
+  return url;
+}
+
+export async function operationWith(h: Harness, id: string, done: (op: OperationRecord) => boolean, what: string, maxMs?: number): Promise<OperationRecord> {
+  return waitFor(h, what, async () => {
+    const res = await api<OperationRecord>(h, "GET", `/operations/${encodeURIComponent(id)}`);
+    return res.status === 200 && done(res.body) ? res.body : undefined;
+  }, maxMs);
+}
