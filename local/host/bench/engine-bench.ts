@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     settings: { MARKER_DIR: path.join(dataDir, "markers") }, extensions: [durable], logger: () => undefined,
   });
   try {
+    // Warm-up (JIT, module caches), not measured.
+    await waitAllDone(durable, Array.from({ length: 20 }, (_, i) => durable.management.startNew("sequence", { instanceId: `warm-${i}`, input: "1" }).instanceId));
     let before = durable.stats();
     let t0 = performance.now();
     const seqIds = Array.from({ length: SEQUENCES }, (_, i) => durable.management.startNew("sequence", { instanceId: `seq-${i}`, input: "1" }).instanceId);
