@@ -3,7 +3,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ApprovalOutcome, HealthSample, UpgradeStep } from "../common/contracts";
 import { runArmStep, type ArmStepOptions } from "../common/armStep";
-import { nowIso } from "../common/time";
+import { nowIso, timerAfter } from "../common/time";
 import type { ApprovalInput } from "../approval/approvalOrchestrator";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
 import { nextWindow, type MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
@@ -24,6 +24,9 @@ HEALTH_RETRY.backoffCoefficient = 2;
  * eighth of the window), so 500 clusters do not read ARM in the same second.
  */
 const MAX_WINDOW_STAGGER_MS = 15 * 60_000;
+
+/** Wait between a pool's roll ending and its health sample. */
+const HEALTH_SETTLE_MS = 5 * 60_000;
 
 export interface NodeImageUpgradeOptions {
   step: ArmStepOptions;
@@ -109,6 +112,8 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     };
 
     let approvedOnce = false;
+    // The sample after one pool is the baseline of the next: P+1 health reads per cluster, not 2P.
+    let baseline: HealthSample | undefined;
     for (const step of plan) {
       const pool = step.pool!;
       if (windowClosed()) return yield* leaveRest(step.index, "maintenance window closed before the pool could start", "WindowClosed");
@@ -141,7 +146,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
         clusterId: input.clusterId, resourceId: prepared.resourceId, operationId: input.operationId,
         step: { index: step.index, kind: "nodeImage", pool, from: step.from, to: step.to }
       };
-      const healthBefore = (yield context.df.callActivityWithRetry(ActivityNames.captureClusterHealth, HEALTH_RETRY, { ...request, step: { ...step } })) as HealthSample;
+      const healthBefore = baseline ?? (yield context.df.callActivityWithRetry(ActivityNames.captureClusterHealth, HEALTH_RETRY, { ...request, step: { ...step } })) as HealthSample;
       const result = yield* runArmStep(context, request, input.options?.step, { start: ActivityNames.startNodeImageUpgrade, check: ActivityNames.checkNodeImageUpgrade });
       const done = { index: step.index, pool, from: step.from, to: step.to, startedAt, endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls };
       if (result.state === "Failed") {
@@ -150,6 +155,9 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
         yield record({ pool: { ...done, status: "Failed", result: "failed", error: result.error } });
         return yield* finish("failed", outcomes, `Pool ${pool} failed: ${result.error.code}: ${result.error.message}`);
       }
+      // Platform metrics describe the last minute and arrive a few minutes late (Azure Monitor's
+      // platform metrics latency): sampling at once would still see the surge node and the drain.
+      yield timerAfter(context, HEALTH_SETTLE_MS);
       const healthAfter = (yield context.df.callActivityWithRetry(ActivityNames.captureClusterHealth, HEALTH_RETRY, { ...request, step: { ...step } })) as HealthSample;
       const verdict = evaluateHealthGate({ before: healthBefore, after: healthAfter, thresholds: prepared.healthGate, pools: [pool] });
       if (!verdict.pass) {
@@ -158,6 +166,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
         yield record({ pool: { ...done, status: "Failed", result: "failed", error: { code: "HealthGateFailed", message: verdict.reason } } });
         return yield* finish("failed", outcomes, `Health gate after pool ${pool}: ${verdict.reason}`);
       }
+      baseline = healthAfter;
       set(pool, { result: "upgraded", after: step.to, reason: undefined });
       yield record({ pool: { ...done, status: "Succeeded", result: "upgraded" } });
     }

@@ -40,7 +40,7 @@ export function createRecordNodeImageOperation(deps: Pick<NodeImageActivityDeps,
         const step: OperationStep = {
           index: p.index, name: `node image, pool ${p.pool}`, kind: "nodeImage", pool: p.pool, from: p.from, to: p.to, status: p.status,
           ...(p.startedAt ? { startedAt: p.startedAt } : {}), ...(p.endedAt ? { endedAt: p.endedAt } : {}),
-          ...(p.armOperationId ? { armOperationId: p.armOperationId } : {}), ...(p.polls !== undefined ? { polls: p.polls } : {}),
+          ...(p.armOperationId ? { armOperationId: armOperationIdOf(p.armOperationId) } : {}), ...(p.polls !== undefined ? { polls: p.polls } : {}),
           ...(p.error ? { error: p.error } : {})
         };
         const at = doc.steps.findIndex((s) => s.index === p.index);
@@ -68,6 +68,21 @@ export function createRecordNodeImageOperation(deps: Pick<NodeImageActivityDeps,
       return doc;
     });
   };
+}
+
+/**
+ * The ARM operation id for the record: the start activity hands the orchestration the SDK poller's
+ * serialized state (so a check can resume it); the record keeps the id from its status URL.
+ */
+export function armOperationIdOf(value: string): string {
+  if (!value.startsWith("{")) return value;
+  try {
+    const state = JSON.parse(value) as { state?: { config?: { operationLocation?: string } } };
+    const url = state.state?.config?.operationLocation;
+    return url ? new URL(url).pathname.split("/").pop() ?? value : value;
+  } catch {
+    return value;
+  }
 }
 
 /** Creates (once) and updates the fleet-wide rollout record. */
