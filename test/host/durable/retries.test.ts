@@ -17,9 +17,10 @@ test("exhausted attempts fail the task with the activity's error after backoff d
 
   const status = await statusOf(h, id);
   expect(status.runtimeStatus).toBe("Completed");
-  const output = status.output as { caught: string; at: string };
+  const output = status.output as { caught: string; at: string; after: string };
   expect(output.caught).toContain("Activity function 'alwaysFails' failed: alwaysFails refused please");
   expect(output.at).toBe("2026-03-02T08:00:03.000Z");
+  expect(output.after).toBe("Hello after");
   const history = h.durable.management.getStatus(id, { showHistory: true })?.historyEvents as { EventType: string }[];
   expect(history.filter((e) => e.EventType === "TaskFailed")).toHaveLength(3);
 });
@@ -49,4 +50,12 @@ test("a flaky activity succeeds on its third attempt", async () => {
   expect(status.runtimeStatus).toBe("Completed");
   expect(status.output).toBe("ok after 3");
   expect(fs.readFileSync(path.join(h.markerDir, "flaky-retry-recovers.count"), "utf8")).toBe("3");
+});
+
+test("two retried activities in parallel get their retry timers and attempts matched to the right tasks", async () => {
+  const id = await startInstance(h, "parallelRetries", null, "parallel");
+  await settle(h);
+  for (let i = 0; i < 3; i++) await h.clock.advance(1000);
+  const status = await statusOf(h, id);
+  expect(status).toMatchObject({ runtimeStatus: "Completed", output: ["ok after 2", "ok after 4", 42] });
 });

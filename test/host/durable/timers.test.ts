@@ -53,3 +53,27 @@ test("a 30-day timer is split into segments and completes on the virtual clock i
   expect(status.output).toBe("2026-04-01T08:00:00.000Z");
   expect(Date.now() - started).toBeLessThan(1000);
 });
+
+test("a segmented 10-day deadline loses to an event on day 4: its current segment is cancelled", async () => {
+  const id = await startInstance(h, "longApproval", null, "long-approval");
+  await settle(h);
+  expect(h.durable.pendingTimers(id).map((t) => t.fireAt)).toEqual(["2026-03-05T08:00:00.000Z"]);
+  await h.clock.advance(3 * 24 * HOUR);
+  // After the first 3-day segment, 7 days remain (> 6): another 3-day segment.
+  expect(h.durable.pendingTimers(id).map((t) => t.fireAt)).toEqual(["2026-03-08T08:00:00.000Z"]);
+  await h.clock.advance(24 * HOUR);
+  await raiseEvent(h, id, "decision", "yes");
+  await settle(h);
+  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: "decided yes" });
+  expect(h.durable.pendingTimers(id)).toEqual([]);
+});
+
+test("a segmented 10-day deadline fires on its final time when no event arrives", async () => {
+  const id = await startInstance(h, "longApproval", null, "long-expiry");
+  await settle(h);
+  await h.clock.advance(6 * 24 * HOUR);
+  // 4 days remain (<= 6): the last segment ends exactly at the deadline.
+  expect(h.durable.pendingTimers(id).map((t) => t.fireAt)).toEqual(["2026-03-12T08:00:00.000Z"]);
+  await h.clock.advance(4 * 24 * HOUR);
+  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: "expired" });
+});
