@@ -111,7 +111,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       unregisterProbe();
       await kernel.work.idle();
       save();
-      kernel.lro.stop();
+      kernel.dispose();
       await server.close();
     }
   };

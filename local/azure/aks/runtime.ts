@@ -40,6 +40,10 @@ export class AksRuntime {
 
   constructor(private readonly kernel: SimKernel) {
     kernel.lro.handle(AKS_LRO, (lroOp) => this.complete((lroOp.context as { opId: string }).opId));
+    kernel.onDispose(() => {
+      for (const cancels of this.timers.values()) for (const cancel of cancels) cancel();
+      this.timers.clear();
+    });
     kernel.registerState("aks", {
       save: () => ({ ops: [...this.ops.values()].filter((o) => !o.finished), unhealthy: [...this.unhealthy] }),
       load: (data) => {

@@ -28,7 +28,9 @@
  *   and `Location` (`.../operationresults/{id}`); completes on the clock by running `onComplete`
  *   or the completion registered with `lro.handle(operation, fn)` (a thrown ArmError fails it).
  * - `registerState(name, { save, load })`: saved to `<dataDir>/azure-sim.json`.
- * - `provide(name, service)` / `service(name)`: cross-module helpers, e.g. `service<AksHealth>("aks")`.
+ * - `provide(name, service)` / `service(name)`: cross-module helpers, e.g. `service<AksFleet>("aks")`
+ *   (`getPoolHealth(clusterId, pool)` → `{ nodes, ready, notReady, surgeNodes, rolling }`).
+ * - `onDispose(fn)`: cleanup run by the simulator's `stop()` (cancel clock timers a module armed).
  */
 export { ArmError, ensureError } from "./errors";
 export { EventBus, type EventSink, type PublishedEvent } from "./events";

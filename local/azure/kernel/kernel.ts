@@ -61,6 +61,7 @@ export class SimKernel {
   readonly throttler: Throttler;
   readonly work = new IdleTracker();
   private readonly states = new Map<string, PersistentState>();
+  private readonly disposers: (() => void)[] = [];
   private url = "https://127.0.0.1";
   private readonly armSuccessListeners = new Set<(e: ArmSuccess) => void>();
   /** Per-module helpers other modules read (e.g. AKS's pool health for Monitor's metrics). */
@@ -114,6 +115,23 @@ export class SimKernel {
         // A listener's failure must not turn a successful ARM response into an error.
       }
     }
+  }
+
+  /** Registers cleanup for `stop()` (cancel clock timers, close clients) so a stopped simulator leaves nothing armed. */
+  onDispose(fn: () => void): void {
+    this.disposers.push(fn);
+  }
+
+  /** Runs the cleanups registered with `onDispose` and stops the operations' timers. */
+  dispose(): void {
+    for (const fn of this.disposers.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // Cleanup is best effort: one module's failure must not keep the others armed.
+      }
+    }
+    this.lro.stop();
   }
 
   /** Counts `p` as work in flight for `waitForIdle` (e.g. a webhook delivery). */

@@ -62,9 +62,11 @@ async function runHandler(fn: () => SimResponse | Promise<SimResponse>): Promise
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ArmError) return errorResponse(err, err.headers);
+    // Errors a provider raises carry `x-ms-failure-cause: service`; the kernel's own (auth,
+    // api-version, throttling, routing) are the gateway's, as ARM marks them.
+    if (err instanceof ArmError) return errorResponse(err, { "x-ms-failure-cause": "service", ...(err.headers ?? {}) });
     const e = ensureError(err);
-    return errorResponse(new ArmError(500, "InternalServerError", e.message));
+    return errorResponse(new ArmError(500, "InternalServerError", e.message), { "x-ms-failure-cause": "service" });
   }
 }
 
