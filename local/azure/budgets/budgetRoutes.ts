@@ -1,5 +1,6 @@
 import { ArmError, type ArmResource, type SimKernel, type SimRequest } from "../kernel";
 import type { FleetHistory } from "../monitor";
+import type { BudgetAlerts } from "./alerts";
 import { CURRENCY } from "./prices";
 import { currentPeriod, forecast, hourlyRate, isTimeGrain, roundMoney, segmentsCost, type TimeGrain } from "./spend";
 
@@ -19,21 +20,22 @@ const TYPE = "Microsoft.Consumption/budgets";
 const OPERATORS = ["EqualTo", "GreaterThan", "GreaterThanOrEqualTo"];
 const MAX_NOTIFICATIONS = 5;
 
-export function registerBudgetRoutes(kernel: SimKernel, fleet: FleetHistory): void {
+export function registerBudgetRoutes(kernel: SimKernel, fleet: FleetHistory, alerts: BudgetAlerts): void {
+  const withSpend = (budget: ArmResource): ArmResource => withSpendAndAlerts(kernel, fleet, alerts, budget);
   for (const scopeTemplate of SCOPES) {
     const scopeOf = (p: Record<string, string>): string => p.resourceGroupName
       ? `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}`
       : `/subscriptions/${p.subscriptionId}`;
     const base = `${scopeTemplate}/providers/Microsoft.Consumption/budgets`;
 
-    kernel.router.arm("PUT", `${base}/{budgetName}`, (req, p) => putBudget(kernel, fleet, req, scopeOf(p), p.budgetName ?? ""),
+    kernel.router.arm("PUT", `${base}/{budgetName}`, (req, p) => putBudget(kernel, withSpend, req, scopeOf(p), p.budgetName ?? ""),
       { operation: "Budgets_CreateOrUpdate", kind: "write" });
 
     kernel.router.arm("GET", `${base}/{budgetName}`, (_req, p) => {
       const id = `${scopeOf(p)}/providers/Microsoft.Consumption/budgets/${p.budgetName}`;
       const budget = kernel.store.get(id);
       if (!budget) throw new ArmError(404, "NotFound", `Budget '${p.budgetName}' was not found in scope '${scopeOf(p)}'.`);
-      return { status: 200, body: withSpend(kernel, fleet, budget) };
+      return { status: 200, body: withSpend(budget) };
     }, { operation: "Budgets_Get", kind: "read" });
 
     kernel.router.arm("DELETE", `${base}/{budgetName}`, (_req, p) => {
@@ -45,7 +47,7 @@ export function registerBudgetRoutes(kernel: SimKernel, fleet: FleetHistory): vo
       const scope = scopeOf(p);
       const prefix = `${scope}/providers/Microsoft.Consumption/budgets/`.toLowerCase();
       const budgets = kernel.store.list({ prefix: scope, type: TYPE }).filter((b) => b.id.toLowerCase().startsWith(prefix));
-      return kernel.page(req, budgets.map((b) => withSpend(kernel, fleet, b)));
+      return kernel.page(req, budgets.map(withSpend));
     }, { operation: "Budgets_List", kind: "read" });
   }
 }
@@ -59,7 +61,7 @@ interface BudgetProperties {
   notifications?: Record<string, { enabled?: unknown; operator?: unknown; threshold?: unknown; contactEmails?: unknown; contactGroups?: unknown; contactRoles?: unknown; thresholdType?: unknown }>;
 }
 
-function putBudget(kernel: SimKernel, fleet: FleetHistory, req: SimRequest, scope: string, name: string): { status: number; body: ArmResource } {
+function putBudget(kernel: SimKernel, withSpend: (b: ArmResource) => ArmResource, req: SimRequest, scope: string, name: string): { status: number; body: ArmResource } {
   if (/\/resourceGroups\//i.test(scope) && !kernel.store.has(scope)) throw kernel.notFound(scope);
   const body = (req.body ?? {}) as { eTag?: unknown; properties?: BudgetProperties };
   const props = body.properties ?? {};
@@ -85,7 +87,7 @@ function putBudget(kernel: SimKernel, fleet: FleetHistory, req: SimRequest, scop
       notifications: props.notifications ?? {}
     }
   });
-  return { status: existing ? 200 : 201, body: withSpend(kernel, fleet, stored) };
+  return { status: existing ? 200 : 201, body: withSpend(stored) };
 }
 
 function validate(props: BudgetProperties): string[] {
@@ -114,9 +116,10 @@ function validate(props: BudgetProperties): string[] {
   return problems;
 }
 
-/** The budget with `currentSpend` and `forecastSpend` as of now. */
-export function withSpend(kernel: SimKernel, fleet: FleetHistory, budget: ArmResource): ArmResource {
+/** The budget with `currentSpend` and `forecastSpend` as of now (and its crossed notifications recorded). */
+export function withSpendAndAlerts(kernel: SimKernel, fleet: FleetHistory, alerts: BudgetAlerts, budget: ArmResource): ArmResource {
   const spend = budgetSpend(kernel, fleet, budget);
+  alerts.evaluate(budget, spend, kernel.clock.now());
   return {
     ...budget,
     properties: {

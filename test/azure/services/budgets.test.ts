@@ -1,7 +1,7 @@
 import type { Budget } from "@azure/arm-consumption";
 import type { RestError } from "@azure/core-rest-pipeline";
 import { VM_HOURLY_USD } from "../../../local/azure/budgets";
-import { createCluster, startHarness, type SimHarness } from "./harness";
+import { createCluster, simRequest, startHarness, type SimHarness } from "./harness";
 
 describe("Budgets simulator (Microsoft.Consumption/budgets)", () => {
   let h: SimHarness;
@@ -93,5 +93,17 @@ describe("Budgets simulator (Microsoft.Consumption/budgets)", () => {
     badOperator.notifications = { n: { enabled: true, operator: "LessThan", threshold: 50, contactEmails: ["a@b.c"] } };
     const err2 = (await h.clients.consumption.budgets.createOrUpdate(rgScope, "bad", badOperator).catch((e: unknown) => e)) as RestError;
     expect(err2.message).toContain("operator must be one of EqualTo, GreaterThan, GreaterThanOrEqualTo");
+  });
+
+  it("records the notifications Azure would send when actual or forecast spend crosses a threshold", async () => {
+    await createCluster(h, "rg-aks-dev", "aks-dev");
+    await h.clients.consumption.budgets.createOrUpdate(rgScope, "small", monthly(20));
+    const alerts = async () => ((await simRequest(h, "GET", "/_sim/budgets/alerts")).json() as { value: { notification: string; thresholdType: string; firstSeenAt: string }[] }).value;
+    // The month's forecast (5 nodes for ~520 more hours) is far over 20 USD at once; the actual spend is not.
+    expect((await alerts()).map((a) => [a.notification, a.thresholdType])).toEqual([["Forecasted_GreaterThan_100_Percent", "Forecasted"]]);
+    await h.clock.advance(14 * 3600_000);
+    const now = await alerts();
+    expect(now.map((a) => a.notification)).toEqual(["Forecasted_GreaterThan_100_Percent", "Actual_GreaterThan_80_Percent"]);
+    expect(now[1]?.firstSeenAt).toBe(new Date(h.clock.now()).toISOString());
   });
 });
