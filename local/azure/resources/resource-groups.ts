@@ -89,7 +89,8 @@ function normalizeLocation(l: string): string {
 export function publishWrite(kernel: SimKernel, resourceId: string, resourceGroupOrSubscriptionTopic: string, req?: SimRequest): void {
   const provider = /\/providers\/([^/]+)/i.exec(resourceId)?.[1] ?? "Microsoft.Resources";
   const type = /\/providers\/[^/]+\/(.+)$/i.exec(resourceId)?.[1]?.split("/").filter((_, i) => i % 2 === 0).join("/") ?? "resourceGroups";
-  const topic = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(resourceGroupOrSubscriptionTopic)?.[0] ?? resourceGroupOrSubscriptionTopic;
+  const topic = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(resourceGroupOrSubscriptionTopic)?.[0]
+    ?? /^\/subscriptions\/[^/]+/i.exec(resourceGroupOrSubscriptionTopic)?.[0] ?? resourceGroupOrSubscriptionTopic;
   const subscriptionId = /\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1] ?? "";
   kernel.events.publish(topic, [{
     eventType: "Microsoft.Resources.ResourceWriteSuccess",

@@ -50,4 +50,25 @@ describe("generic ARM resources", () => {
     const write = f.sim.kernel.events.ofType("Microsoft.Resources.ResourceWriteSuccess").find((e) => e.subject === id);
     expect(write).toMatchObject({ topic: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net`, data: { resourceUri: id, operationName: "Microsoft.KeyVault/vaults/write", status: "Succeeded" } });
   });
+
+  it("stores extension resources on a resource and subscription-scope resources, and reports providers as registered", async () => {
+    const auth = { authorization: "Bearer t" };
+    const vault = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net/providers/Microsoft.KeyVault/vaults/kv-ext`;
+    const assignment = `${vault}/providers/Microsoft.Authorization/roleAssignments/11111111-1111-1111-1111-111111111111`;
+    const body = { properties: { roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6", principalId: "p" } };
+    expect((await f.raw("PUT", `${assignment}?api-version=2022-04-01`, body, auth)).status).toBe(404);
+    await f.raw("PUT", `${vault}?api-version=2023-07-01`, { location: "westeurope", properties: {} }, auth);
+    const created = await f.raw("PUT", `${assignment}?api-version=2022-04-01`, body, auth);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: assignment, type: "Microsoft.Authorization/roleAssignments", properties: { principalId: "p" } });
+    const listed = await f.raw("GET", `${vault}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`, undefined, auth);
+    expect((listed.body as { value: { id: string }[] }).value.map((r) => r.id)).toEqual([assignment]);
+
+    const policy = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/policyAssignments/aks-baseline`;
+    expect((await f.raw("PUT", `${policy}?api-version=2023-04-01`, { properties: { displayName: "AKS baseline" } }, auth)).status).toBe(201);
+    expect((await f.raw("GET", `${policy}?api-version=2023-04-01`, undefined, auth)).body).toMatchObject({ name: "aks-baseline" });
+
+    const provider = await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).providers.get("Microsoft.ContainerService");
+    expect(provider.registrationState).toBe("Registered");
+  });
 });
