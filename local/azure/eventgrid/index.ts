@@ -58,11 +58,23 @@ export function registerEventGrid(kernel: SimKernel): void {
   }));
 }
 
-/** Fans one publish call out to every matching subscription of every system topic of the source. */
+/** Hands one publish call to the system topics of its source (and, for resource events, of the subscription). */
 function deliver(kernel: SimKernel, engine: DeliveryEngine, source: string, events: EventGridEvent[]): void {
   // AKS publishes at its state transitions (a pool starts or stops rolling): Monitor's fleet
   // history samples them here too, which matters on a real clock where nothing else samples.
   kernel.service<{ observe(): void }>(FLEET_HISTORY_SERVICE)?.observe();
+  fanOut(kernel, engine, source, events);
+  // A subscription's system topic (Microsoft.Resources.Subscriptions) also carries the resource
+  // events of every group in it: the same events, with the subscription as their topic.
+  const subscription = /^(\/subscriptions\/[^/]+)\/resourceGroups\/[^/]+\/?$/i.exec(source)?.[1];
+  const resourceEvents = events.filter((e) => e.eventType.startsWith("Microsoft.Resources."));
+  if (subscription && resourceEvents.length > 0) {
+    fanOut(kernel, engine, subscription, resourceEvents.map((e) => ({ ...e, topic: subscription })));
+  }
+}
+
+/** Fans events out to every matching subscription of every system topic of the source. */
+function fanOut(kernel: SimKernel, engine: DeliveryEngine, source: string, events: EventGridEvent[]): void {
   for (const topic of topicsForSource(kernel, source)) {
     for (const sub of subscriptionsOf(kernel, topic.id)) {
       if (sub.properties?.["provisioningState"] !== "Succeeded") continue;

@@ -53,6 +53,25 @@ describe("Event Grid delivery of AKS and resource-group events", () => {
     await h.sim.waitForIdle();
     const writes = receiver.events().filter((e) => e.subject === vnet.id);
     expect(writes).toHaveLength(1);
+
+    // The subscription's topic carries the same event (same id), with the subscription as its topic.
+    const subId = `/subscriptions/${h.subscriptionId}`;
+    await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait("rg-aks-dev", "sub-events", { location: "global", source: subId, topicType: "Microsoft.Resources.Subscriptions" });
+    const subReceiver = await new WebhookReceiver().start();
+    try {
+      await h.clients.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait("rg-aks-dev", "sub-events", "all-writes", {
+        destination: { endpointType: "WebHook", endpointUrl: subReceiver.url },
+        filter: { includedEventTypes: ["Microsoft.Resources.ResourceWriteSuccess"], subjectEndsWith: "/vnet-hub" }
+      });
+      await h.clients.network.virtualNetworks.beginCreateOrUpdateAndWait("rg-aks-dev", "vnet-hub", { location: "westeurope", addressSpace: { addressPrefixes: ["10.200.0.0/24"] } }, { updateIntervalInMs: 0 });
+      await h.sim.waitForIdle();
+      const [fromSub] = subReceiver.deliveries.map((d) => (d.body as { id: string; topic: string }[])[0]);
+      const fromRg = receiver.events().find((e) => e.subject.endsWith("/vnet-hub"));
+      expect(fromSub?.topic).toBe(subId);
+      expect(fromSub?.id).toBe(fromRg?.id);
+    } finally {
+      await subReceiver.stop();
+    }
     expect(writes[0]).toMatchObject({ eventType: "Microsoft.Resources.ResourceWriteSuccess", data: { resourceUri: vnet.id, status: "Succeeded" } });
   });
 
