@@ -1,3 +1,20 @@
+/**
+ * `Microsoft.ContainerService` on the simulator kernel, as @azure/arm-containerservice 25.5.0
+ * (api-version 2026-06-01) calls it:
+ * - managedClusters: PUT (create 201 / update 200, long-running), GET, PATCH (tags), list by group
+ *   and subscription, DELETE, start, stop, upgradeProfiles/default; the location's
+ *   kubernetesVersions list.
+ * - agentPools: PUT (create, scale, orchestratorVersion upgrade), GET, list, DELETE,
+ *   upgradeProfiles/default (with latestNodeImageVersion), upgradeNodeImageVersion.
+ * - maintenanceConfigurations: default, aksManagedAutoUpgradeSchedule, aksManagedNodeOSUpgradeSchedule.
+ * Rules: one operation at a time per cluster (409 OperationNotAllowed); no skipped or downgraded
+ * control-plane minor; pools never newer than the control plane nor more than 3 minors behind;
+ * no upgrade of a stopped cluster. A cluster PUT that changes kubernetesVersion upgrades the
+ * control plane (5 min), then every pool without an explicit orchestratorVersion, one after the
+ * other; a pool rolls in batches of maxSurge nodes (default 10%), 4 min a batch (+ node soak),
+ * all × durationScale. Faults: upgradeFailure, drainTimeout, unhealthyPool (target: pool or
+ * cluster id), conflict (target: cluster id, with durationMs or count).
+ */
 import type { ReleaseCatalog } from "../catalog";
 import type { SimKernel } from "../kernel";
 import { registerAgentPools } from "./agent-pools";

@@ -20,6 +20,8 @@ export function requireResourceGroup(kernel: SimKernel, subscriptionId: string, 
 
 /** `Microsoft.Resources/resourceGroups`: PUT (200/201), GET, HEAD, DELETE (202 + Location, LRO), list. */
 export function registerResourceGroups(kernel: SimKernel): void {
+  // A registered completion (not a closure) so a delete in flight survives a simulator restart.
+  kernel.lro.handle("ResourceGroups_Delete", (op) => { kernel.store.deleteTree(op.resourceId); });
   kernel.router.arm("PUT", RG, (req, p) => {
     const id = resourceGroupId(p.subscriptionId ?? "", p.resourceGroupName ?? "");
     const body = (req.body ?? {}) as { location?: string; tags?: Record<string, string>; managedBy?: string };
@@ -58,8 +60,7 @@ export function registerResourceGroups(kernel: SimKernel): void {
     // Deleting a group removes its resources; ARM answers 202 with a Location to poll.
     const { headers } = kernel.lro.begin({
       resourceId: id, operation: "ResourceGroups_Delete", durationMs: kernel.scaled(30_000), location: kernel.config.location,
-      namespace: "Microsoft.Resources", apiVersion: req.query.get("api-version") ?? "",
-      onComplete: () => { kernel.store.deleteTree(id); }
+      namespace: "Microsoft.Resources", apiVersion: req.query.get("api-version") ?? ""
     });
     kernel.store.put(id, { ...kernel.store.get(id)!, properties: { provisioningState: "Deleting" } });
     return { status: 202, headers: { Location: headers.Location ?? "" } };
