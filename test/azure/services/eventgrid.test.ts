@@ -1,5 +1,8 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import type { DeliveryRecord } from "../../../local/azure/eventgrid";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EVENTGRID_SERVICE, type EventGridService } from "../../../local/azure/eventgrid";
 import { simRequest, startHarness, WebhookReceiver, type SimHarness } from "./harness";
 
 describe("Event Grid simulator (system topics, webhook subscriptions, delivery)", () => {
@@ -222,5 +225,25 @@ describe("Event Grid simulator (system topics, webhook subscriptions, delivery)"
     expect(second.message).toContain("Only one system topic is allowed per source");
     const wrongType = (await h.clients.eventGrid.systemTopics.beginCreateOrUpdateAndWait(rg, "another", { location: "global", source: rgId, topicType: "Microsoft.ContainerService.ManagedClusters" }).catch((e: unknown) => e)) as RestError;
     expect(wrongType.message).toContain("does not match the source");
+  });
+
+  it("delivers to an https endpoint whose CA it is told to trust, and fails the handshake otherwise", async () => {
+    const certDir = join(h.sim.caPath, "..");
+    const tls = { key: readFileSync(join(certDir, "local-key.pem"), "utf8"), cert: readFileSync(h.sim.caPath, "utf8") };
+    const secure = await new WebhookReceiver().start(tls);
+    try {
+      const put = () => h.clients.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(rg, "rg-events-topic", "secure", {
+        destination: { endpointType: "WebHook", endpointUrl: secure.url },
+        filter: { subjectBeginsWith: `${rgId}/providers/Microsoft.Test/` }
+      });
+      await expect(put()).rejects.toMatchObject({ code: "Url validation" });
+      h.sim.kernel.service<EventGridService>(EVENTGRID_SERVICE)?.setWebhookOptions({ ca: tls.cert });
+      await put();
+      publish("OverTls");
+      await h.sim.waitForIdle();
+      expect(secure.events().map((e) => e.eventType)).toEqual(["OverTls"]);
+    } finally {
+      await secure.stop();
+    }
   });
 });
