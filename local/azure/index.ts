@@ -9,7 +9,7 @@ import type { Clock } from "../clock";
 import { registerAks } from "./aks";
 import { registerBudgets } from "./budgets";
 import { registerCatalog, type ReleaseCatalog } from "./catalog";
-import { registerFaultControl, registerReleaseControl, registerStatsControl } from "./control";
+import { registerFaultControl, registerFleetControl, registerReleaseControl, registerStatsControl } from "./control";
 import { seedDemoFleet } from "./demo";
 import { registerEventGrid } from "./eventgrid";
 import { SimKernel, listen, registerOperationRoutes, type ThrottleLimits } from "./kernel";
@@ -126,6 +126,7 @@ function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerReleaseControl(kernel, catalog);
   registerFaultControl(kernel);
   registerStatsControl(kernel);
+  registerFleetControl(kernel);
   // sim-services' modules build on the kernel and on AKS's `kernel.service("aks")`.
   registerEventGrid(kernel);
   registerMonitor(kernel);

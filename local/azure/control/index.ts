@@ -1,2 +1,3 @@
 export { registerFaultControl, registerStatsControl } from "./faults";
+export { registerFleetControl } from "./fleet";
 export { newVersionData, registerReleaseControl } from "./releases";

@@ -52,6 +52,11 @@ describe("AKS node images and rolling node pools", () => {
     expect(fleet.getPoolHealth(clusterId, "user")).toEqual({ nodes: 6, ready: 4, notReady: 2, surgeNodes: 2, rolling: true });
     await f.clock.advance(4 * 60_000);
     expect(fleet.getPoolHealth(clusterId, "user")).toMatchObject({ notReady: 2, rolling: true });
+    const view = await f.raw("GET", "/_sim/fleet");
+    expect(view.body).toMatchObject({ clusters: [{ id: clusterId, pools: [
+      { name: "system", count: 3, health: { ready: 3, rolling: false } },
+      { name: "user", count: 4, health: { nodes: 6, ready: 4, notReady: 2, rolling: true } }
+    ] }] });
     await poller.poll();
     expect(poller.isDone()).toBe(false);
     await f.clock.advance(4 * 60_000);
