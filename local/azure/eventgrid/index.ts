@@ -78,6 +78,9 @@ function fanOut(kernel: SimKernel, engine: DeliveryEngine, source: string, event
   for (const topic of topicsForSource(kernel, source)) {
     for (const sub of subscriptionsOf(kernel, topic.id)) {
       if (sub.properties?.["provisioningState"] !== "Succeeded") continue;
+      // An expired subscription receives nothing (Event Grid deletes it shortly after expirationTimeUtc).
+      const expires = sub.properties?.["expirationTimeUtc"];
+      if (typeof expires === "string" && Date.parse(expires) <= kernel.clock.now()) continue;
       const filter = subscriptionFilter(sub);
       const matching = events.filter((e) => matchesFilter(filter, e));
       const target = deliveryTarget(sub);
