@@ -4,8 +4,8 @@
  * `{kind: "nodeImage"}`.
  *
  * Settings (all optional):
- *   NODE_IMAGE_ROLLOUT_SCHEDULE   NCRONTAB (6 fields) of the weekly rollout; default Sunday 18:00 UTC,
- *                                 ahead of the Monday-night windows, one ISO week per rollout.
+ *   NODE_IMAGE_ROLLOUT_SCHEDULE   NCRONTAB (6 fields) of the weekly rollout; default Monday 00:00 UTC,
+ *                                 the start of the ISO week the rollout is named after (one per week).
  *   NODE_IMAGE_CATCHUP_SCHEDULE   NCRONTAB of the daily catch-up check; default 00:30 UTC every day.
  *   NODE_IMAGE_SOAK_HOURS, NODE_IMAGE_FAILURE_BUDGET (ratio 0–1), NODE_IMAGE_PAGE_SIZE,
  *   NODE_IMAGE_CONCURRENCY, NODE_IMAGE_POLL_FIRST_MINUTES, NODE_IMAGE_POLL_MAX_MINUTES: see rolloutPolicy.ts.
@@ -37,7 +37,8 @@ export const NodeImageSettings = {
   pollMaxMinutes: "NODE_IMAGE_POLL_MAX_MINUTES"
 } as const;
 
-export const DEFAULT_ROLLOUT_SCHEDULE = "0 0 18 * * Sun";
+/** Monday 00:00 UTC: the rollout of ISO week W starts as W begins, so a trigger anywhere in W maps to it. */
+export const DEFAULT_ROLLOUT_SCHEDULE = "0 0 0 * * Mon";
 export const DEFAULT_CATCHUP_SCHEDULE = "0 30 0 * * *";
 
 /** The rollout policy from app settings; a malformed value fails with its setting named. */

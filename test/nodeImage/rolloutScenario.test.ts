@@ -1,80 +1,85 @@
-import { DEMO_CLUSTERS, startPlatform, type PlatformHarness } from "./platformHarness";
-import type { NodeImageOperationRecord, NodeImageRolloutRecord } from "../../orchestrations/nodeImageRollout/activities";
+/**
+ * Issue 5 acceptance on the local platform (host + simulator + embedded Cosmos, virtual clock):
+ * after `POST /_sim/node-images` and a week, every pool of the three demo clusters runs the new
+ * image, each upgraded inside its own window, dev before staging before prod; a second trigger in
+ * the same week starts nothing.
+ */
+import { armStats, count, teamsMessages, type Harness } from "../platform/support";
+import {
+  DEMO_CLUSTERS, FIRST_TRIGGER, FIRST_WEEK, advanceApproving, instancesWithPrefix, nodeImageOperations, poolImages, publishNodeImage,
+  rolloutRecord, rolloutTexts, startNodeImagePlatform, weeklyRollouts
+} from "./support";
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-const SUNDAY_TRIGGER = "2026-01-04T18:00:00Z";
-const WEEK_LATER = "2026-01-11T17:00:00Z";
+describe("the weekly node-image rollout over the demo fleet", () => {
+  let h: Harness;
+  beforeAll(async () => { h = await startNodeImagePlatform(); });
+  afterAll(async () => { await h.stop(); });
 
-interface TeamsMessages { value: { channel: string; payload: unknown }[] }
+  it("upgrades dev, then staging (approved once), then prod (approved per pool), each inside its own window", async () => {
+    const latest = await publishNodeImage(h);
+    for (const cluster of DEMO_CLUSTERS) expect(Object.values(await poolImages(h, cluster)).every((v) => v !== latest)).toBe(true);
+    const statsBefore = await armStats(h);
 
-async function poolImages(h: PlatformHarness, cluster: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for await (const pool of h.aks.agentPools.list(`rg-${cluster}`, cluster)) out[pool.name ?? "?"] = pool.nodeImageVersion ?? "";
-  return out;
-}
+    await h.clock.advanceTo(FIRST_TRIGGER);
+    expect(weeklyRollouts(h)).toEqual([{ instanceId: `node-image-rollout:${FIRST_WEEK}`, runtimeStatus: "Running" }]);
+    // Staging asks once per upgrade, prod before every pool (environment defaults).
+    const approvals = await advanceApproving(h, "2026-01-10T12:00:00Z", ["aks-staging", "aks-prod"]);
+    expect(approvals).toBe(3);
 
-async function latestImage(h: PlatformHarness): Promise<string> {
-  const images = await h.simJson<{ images: { osSku: string; version: string }[] }>("GET", "/_sim/node-images");
-  return images.images.filter((i) => i.osSku === "Ubuntu").at(-1)!.version;
-}
-
-async function clusterOperations(h: PlatformHarness, cluster: string): Promise<NodeImageOperationRecord[]> {
-  return (await h.store.operations.query({ clusterId: cluster, kind: "nodeImageRollout" })) as NodeImageOperationRecord[];
-}
-
-async function rolloutRecord(h: PlatformHarness, week: string): Promise<NodeImageRolloutRecord | undefined> {
-  return (await h.store.operations.get("fleet", `nodeimage-rollout-${week}`))?.doc as NodeImageRolloutRecord | undefined;
-}
-
-function teamsTexts(messages: TeamsMessages): string[] {
-  return messages.value.map((m) => JSON.stringify(m.payload));
-}
-
-describe("weekly node-image rollout over the demo fleet (host + simulator + embedded Cosmos, virtual clock)", () => {
-  let h: PlatformHarness;
-  afterEach(async () => { await h.close(); });
-
-  it("upgrades every pool of dev, then staging, then prod, each inside its own maintenance window", async () => {
-    h = await startPlatform({ policies: { "aks-staging": { approval: "none" }, "aks-prod": { approval: "none" } } });
-    const before = await poolImages(h, "aks-dev");
-    await h.simJson("POST", "/_sim/node-images", {});
-    const latest = await latestImage(h);
-    expect(Object.values(before).every((v) => v !== latest)).toBe(true);
-
-    await h.clock.advanceTo(SUNDAY_TRIGGER);
-    await h.clock.advanceTo(WEEK_LATER);
-
+    for (const cluster of DEMO_CLUSTERS) expect(await poolImages(h, cluster)).toEqual({ system: latest, user: latest });
+    const spans: Record<string, { firstStart: number; lastEnd: number; window: { start: number; end: number } }> = {};
     for (const cluster of DEMO_CLUSTERS) {
-      const images = await poolImages(h, cluster);
-      expect(Object.keys(images).sort()).toEqual(["system", "user"]);
-      expect(Object.values(images)).toEqual([latest, latest]);
-    }
-    const windows: Record<string, { start: number; end: number; firstStart: number; lastEnd: number }> = {};
-    for (const cluster of DEMO_CLUSTERS) {
-      const [op] = await clusterOperations(h, cluster);
+      const [op, ...others] = await nodeImageOperations(h, cluster);
+      expect(others).toEqual([]);
       expect(op?.status).toBe("Succeeded");
-      expect(op?.nodeImage.pools.map((p) => [p.pool, p.result, p.after])).toEqual([["system", "upgraded", latest], ["user", "upgraded", latest]]);
+      expect(op?.trigger).toEqual({ type: "timer", by: "nodeImageRollout" });
+      expect(op?.nodeImage.pools.map((p) => [p.pool, p.result, p.after !== p.before, p.after])).toEqual([["system", "upgraded", true, latest], ["user", "upgraded", true, latest]]);
       expect(op?.nodeImage.window?.source).toBe("cluster");
-      const steps = op!.steps;
-      expect(steps.map((s) => s.status)).toEqual(["Succeeded", "Succeeded"]);
       const window = { start: Date.parse(op!.nodeImage.window!.start), end: Date.parse(op!.nodeImage.window!.end) };
-      const firstStart = Math.min(...steps.map((s) => Date.parse(s.startedAt!)));
-      const lastEnd = Math.max(...steps.map((s) => Date.parse(s.endedAt!)));
+      expect(op!.steps.map((s) => [s.pool, s.status, s.kind])).toEqual([["system", "Succeeded", "nodeImage"], ["user", "Succeeded", "nodeImage"]]);
+      const firstStart = Math.min(...op!.steps.map((s) => Date.parse(s.startedAt!)));
+      const lastEnd = Math.max(...op!.steps.map((s) => Date.parse(s.endedAt!)));
       expect(firstStart).toBeGreaterThanOrEqual(window.start);
       expect(lastEnd).toBeLessThan(window.end);
-      windows[cluster] = { ...window, firstStart, lastEnd };
+      spans[cluster] = { firstStart, lastEnd, window };
     }
-    // Demo windows: dev Monday, staging Tuesday, prod Thursday (02:00 UTC, 4 hours).
-    expect(new Date(windows["aks-dev"]!.start).toISOString()).toBe("2026-01-05T02:00:00.000Z");
-    expect(windows["aks-dev"]!.lastEnd).toBeLessThan(windows["aks-staging"]!.firstStart);
-    expect(windows["aks-staging"]!.lastEnd).toBeLessThan(windows["aks-prod"]!.firstStart);
+    expect(new Date(spans["aks-dev"]!.window.start).toISOString()).toBe("2026-01-05T02:00:00.000Z");
+    expect(new Date(spans["aks-staging"]!.window.start).toISOString()).toBe("2026-01-06T02:00:00.000Z");
+    expect(new Date(spans["aks-prod"]!.window.start).toISOString()).toBe("2026-01-08T02:00:00.000Z");
+    expect(spans["aks-dev"]!.lastEnd).toBeLessThan(spans["aks-staging"]!.firstStart);
+    expect(spans["aks-staging"]!.lastEnd).toBeLessThan(spans["aks-prod"]!.firstStart);
+    const [prodOp] = await nodeImageOperations(h, "aks-prod");
+    expect(prodOp?.approvals.filter((a) => a.decision === "approve").map((a) => a.approver)).toEqual(["olivia", "olivia"]);
 
-    const rollout = await rolloutRecord(h, "2026-W01");
+    const rollout = await rolloutRecord(h, FIRST_WEEK);
+    expect(rollout?.clusterId).toBe("fleet");
     expect(rollout?.status).toBe("Succeeded");
     expect(rollout?.rollout.rings.map((r) => [r.ring, r.status, r.upgraded, r.failed])).toEqual([[0, "Completed", 1, 0], [1, "Completed", 1, 0], [2, "Completed", 1, 0]]);
-    const texts = teamsTexts(await h.simJson<TeamsMessages>("GET", "/_sim/teams/messages"));
-    expect(texts.filter((t) => t.includes("Node image ring")).length).toBe(3);
-    expect(texts.some((t) => t.includes("Node image rollout 2026-W01 completed"))).toBe(true);
+    const texts = await rolloutTexts(h);
+    expect(texts.filter((t) => t.includes("Node image ring")).map((t) => /ring \d \((\w+)\)/.exec(t)?.[1])).toEqual(["dev", "staging", "prod"]);
+    expect(texts.some((t) => t.includes(`Node image rollout ${FIRST_WEEK} completed`))).toBe(true);
+
+    // ARM cost: one upgradeNodeImageVersion per pool, nothing throttled.
+    const stats = await armStats(h);
+    const started = count(stats, "AgentPools_UpgradeNodeImageVersion") - count(statsBefore, "AgentPools_UpgradeNodeImageVersion");
+    expect(started).toBe(6);
+    expect(Object.values(stats).reduce((n, byStatus) => n + (byStatus["429"] ?? 0), 0)).toBe(0);
+  });
+
+  it("a second trigger in the same week starts nothing", async () => {
+    const timer = h.platform.host.functions.get("nodeImageRolloutTimer");
+    if (!timer) throw new Error("nodeImageRolloutTimer is not registered");
+    const messagesBefore = (await teamsMessages(h, "ops")).length;
+    // The timer again, for an occurrence inside the same ISO week (as after a restart or a manual run).
+    const info = { Schedule: { AdjustForDST: false }, ScheduleStatus: { Last: FIRST_TRIGGER, Next: "2026-01-10T09:00:00.000Z", LastUpdated: FIRST_TRIGGER }, IsPastDue: true };
+    await h.platform.host.invoke("nodeImageRolloutTimer", { inputData: [{ name: timer.triggerName, data: { json: JSON.stringify(info) } }] });
+    await h.clock.advance(12 * 3600_000);
+    expect(weeklyRollouts(h)).toEqual([{ instanceId: `node-image-rollout:${FIRST_WEEK}`, runtimeStatus: "Completed" }]);
+    const clusterInstances = instancesWithPrefix(h, `node-image:${FIRST_WEEK}:`).filter((i) => !i.instanceId.includes(":approval:"));
+    expect(clusterInstances.map((i) => i.instanceId).sort()).toEqual(DEMO_CLUSTERS.map((c) => `node-image:${FIRST_WEEK}:${c}`).sort());
+    for (const cluster of DEMO_CLUSTERS) expect((await nodeImageOperations(h, cluster)).length).toBe(1);
+    expect((await teamsMessages(h, "ops")).length).toBe(messagesBefore);
   });
 });
