@@ -74,7 +74,11 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
   };
   kernel.provide(SERVICE, service);
   kernel.clock.registerIdleProbe(() => {
-    service.observe();
+    try {
+      service.observe();
+    } catch {
+      // Sampling is best effort: a failure here must never break the shared clock's waitForIdle.
+    }
     return Promise.resolve();
   });
   return service;
