@@ -139,6 +139,8 @@ export function registerManagedClusters(ctx: AksContext): void {
   }, { operation: "ManagedClusters_UpdateTags", kind: "write" });
 
   router.arm("GET", CLUSTER_TEMPLATE, (_req, p) => {
+    // ARM answers for a missing group before the provider is asked.
+    requireResourceGroup(kernel, p.subscriptionId ?? "", p.resourceGroupName ?? "");
     const cluster = kernel.store.get<ClusterResource>(clusterIdFrom(p));
     if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
     return { status: 200, body: clusterBody(ctx, cluster) };

@@ -1,4 +1,5 @@
-import { compareVersions, minorOf } from "../catalog";
+import { compareVersions, minorDistance, minorOf } from "../catalog";
+import { MAX_POOL_SKEW } from "./rules";
 import { latestImageFor, poolsOf, type AksContext } from "./context";
 import { aksErrors } from "./errors";
 import { CLUSTER_TEMPLATE, clusterIdFrom } from "./ids";
@@ -62,6 +63,26 @@ export function registerUpgradeProfiles(ctx: AksContext): void {
       }
     };
   }, { operation: "AgentPools_GetUpgradeProfile", kind: "read" });
+
+  // Versions a new pool may use: available versions not newer than the control plane nor more
+  // than three minors behind it; the default is the control plane's own version.
+  kernel.router.arm("GET", `${CLUSTER_TEMPLATE}/availableAgentPoolVersions`, (_req, p) => {
+    const cluster = kernel.store.get<ClusterResource>(clusterIdFrom(p));
+    if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
+    const controlPlane = cluster.properties.currentKubernetesVersion;
+    const versions = ctx.catalog.kubernetes.all()
+      .filter((r) => ctx.catalog.kubernetes.isAvailable(r.version) && compareVersions(r.version, controlPlane) <= 0 && minorDistance(r.version, controlPlane) <= MAX_POOL_SKEW)
+      .map((r) => ({ kubernetesVersion: r.version, ...(r.version === controlPlane ? { default: true } : {}), ...(r.preview ? { isPreview: true } : {}) }));
+    return {
+      status: 200,
+      body: {
+        id: `${cluster.id}/availableagentpoolversions`,
+        name: "default",
+        type: "Microsoft.ContainerService/managedClusters/availableAgentpoolVersions",
+        properties: { agentPoolVersions: versions }
+      }
+    };
+  }, { operation: "AgentPools_GetAvailableAgentPoolVersions", kind: "read" });
 
   kernel.router.arm("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions", () => ({
     status: 200,

@@ -25,6 +25,10 @@ describe("AKS agent pools and maintenance configurations", () => {
     const upgraded = await cp.pollUntilDone();
     expect(upgraded.currentKubernetesVersion).toBe("1.36.2");
     expect(upgraded.agentPoolProfiles?.map((p) => p.currentOrchestratorVersion)).toEqual(["1.35.4", "1.35.4", "1.35.4"]);
+    const available = await client.agentPools.getAvailableAgentPoolVersions("rg-p", "aks-p");
+    expect(available.agentPoolVersions?.map((v) => [v.kubernetesVersion, v.default ?? false])).toEqual([
+      ["1.34.6", false], ["1.34.7", false], ["1.35.3", false], ["1.35.4", false], ["1.36.1", false], ["1.36.2", true]
+    ]);
     const profile = await client.agentPools.getUpgradeProfile("rg-p", "aks-p", "big");
     expect(profile.upgrades?.map((u) => u.kubernetesVersion)).toEqual(["1.36.1", "1.36.2"]);
 
