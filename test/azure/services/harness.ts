@@ -6,12 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VirtualClock } from "../../../local/clock";
 import { startAzureSimulator, type AzureSimulator } from "../../../local/azure";
-import { registerBudgets } from "../../../local/azure/budgets";
-import { registerEventGrid } from "../../../local/azure/eventgrid";
-import { registerMonitor } from "../../../local/azure/monitor";
-import { registerTeams } from "../../../local/azure/teams";
-import { registerAks } from "../../../local/azure/aks";
-import { registerCatalog, type ReleaseCatalog } from "../../../local/azure/catalog";
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { createArmClients, type ArmClients } from "../../../shared/azure";
 
@@ -28,12 +22,6 @@ export async function startHarness(options: { start?: string; durationScale?: nu
   const clock = new VirtualClock(options.start ?? "2026-03-10T08:00:00Z");
   const dataDir = mkdtempSync(join(tmpdir(), "aksops-sim-services-"));
   const sim = await startAzureSimulator({ clock, dataDir, persist: false, seed: "none", durationScale: options.durationScale ?? 1 });
-  // No-ops once startAzureSimulator registers these modules itself (each guards against a second registration).
-  if (!sim.kernel.service("aks")) registerAks(sim.kernel, sim.kernel.service<ReleaseCatalog>("catalog") ?? registerCatalog(sim.kernel));
-  registerEventGrid(sim.kernel);
-  registerTeams(sim.kernel);
-  registerMonitor(sim.kernel);
-  registerBudgets(sim.kernel);
   const subscriptionId = sim.kernel.config.subscriptionId;
   const clients = createArmClients({ mode: "local", subscriptionId, armEndpoint: sim.baseUrl, localCaPath: sim.caPath });
   return {
