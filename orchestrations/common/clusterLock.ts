@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import type { LockAttempt } from "./contracts";
-import { timerAfter } from "./time";
+import { backoffMs, timerAfter } from "./time";
 
 export interface LockRequest {
   clusterId: string;
@@ -9,8 +9,13 @@ export interface LockRequest {
   instanceId: string;
 }
 
-/** How often a queued operation asks again. The holder releases in a `finally`, so the wait is bounded by its work. */
+/**
+ * How often a queued operation asks again: after a minute at first, backing off to every ten
+ * minutes, so an operation queued behind one that waits a day for an approval costs a few hundred
+ * checks, not thousands. The holder releases in a `finally`, so the wait is bounded by its work.
+ */
 export const LOCK_RETRY_INTERVAL_MS = 60_000;
+export const LOCK_RETRY_MAX_INTERVAL_MS = 10 * 60_000;
 
 /**
  * One platform operation per cluster: AKS rejects concurrent operations (409 OperationNotAllowed),
@@ -24,14 +29,14 @@ export function* acquireClusterLock(
   onQueued: (attempt: LockAttempt) => Generator<Task, void, unknown>
 ): Generator<Task, void, unknown> {
   let reportedQueued = false;
-  for (;;) {
+  for (let tries = 0; ; tries++) {
     const attempt = (yield context.df.callActivity(ActivityNames.tryAcquireClusterLock, request)) as LockAttempt;
     if (attempt.acquired) return;
     if (!reportedQueued) {
       reportedQueued = true;
       yield* onQueued(attempt);
     }
-    yield timerAfter(context, LOCK_RETRY_INTERVAL_MS);
+    yield timerAfter(context, backoffMs(tries, LOCK_RETRY_INTERVAL_MS, LOCK_RETRY_MAX_INTERVAL_MS));
   }
 }
 

@@ -60,4 +60,68 @@ describe("a new Kubernetes release reaches the fleet (scenarios 1, 2, 8)", () =>
     expect(view.body.versions).toEqual({ controlPlane: "1.36.3", pools: { system: "1.36.3", user: "1.36.3" } });
     expect(view.body.activeOperation).toBeNull();
   });
+
+  it("2: a rejection changes nothing in ARM and ends the operation Rejected", async () => {
+    await sim(h, "POST", "/_sim/kubernetes-releases", { version: "1.36.4" });
+    const id = "k8s-upgrade:aks-prod:1.36.4";
+    const before = (await approvalCards(h, "aks-prod")).length;
+    const card = await waitFor(h, "the card for 1.36.4", async () => (await approvalCards(h, "aks-prod"))[before]);
+    expect(cardText(card)).toContain("1.36.3 → 1.36.4");
+    expect((await decide(approveUrl(card), "reject", "bob", "freeze week")).status).toBe(200);
+    const op = await operationWith(h, id, (o) => o.status === "Rejected", "the rejection to be recorded");
+    expect(op.outcome?.message).toContain("rejected by bob: freeze week");
+    expect(op.steps.map((s) => s.status)).toEqual(["Skipped", "Pending", "Pending"]);
+    expect(op.approvals).toEqual([expect.objectContaining({ step: 0, decision: "reject", approver: "bob", comment: "freeze week" })]);
+    await advance(h, 30 * 60_000);
+    const cluster = await h.aks.managedClusters.get("rg-aks-prod", "aks-prod");
+    expect([cluster.kubernetesVersion, cluster.currentKubernetesVersion]).toEqual(["1.36.3", "1.36.3"]);
+    expect((await teamsMessages(h, "ops")).filter((m) => cardText(m).includes("Kubernetes upgrade to 1.36.4 rejected: aks-prod"))).toHaveLength(1);
+  });
+
+  it("8: a tampered link is refused (403), a reused or expired one is gone (410), and GET changes nothing", async () => {
+    await sim(h, "POST", "/_sim/kubernetes-releases", { version: "1.36.5" });
+    const id = "k8s-upgrade:aks-prod:1.36.5";
+    const before = (await approvalCards(h, "aks-prod")).length;
+    const card = await waitFor(h, "the card for 1.36.5", async () => (await approvalCards(h, "aks-prod"))[before]);
+    const url = approveUrl(card);
+
+    const page = await fetch(url);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain("aks-prod");
+    expect(html).toContain('<form method="post"');
+    expect(html).toMatch(/value="approve" checked/);
+    const untouched = await operation(h, id);
+    expect(untouched.status).toBe("AwaitingApproval");
+    expect(untouched.approvals).toEqual([]);
+    expect(untouched.approvalRequests?.map((r) => r.status)).toEqual(["Pending"]);
+
+    const token = new URL(url).pathname.split("/").pop() ?? "";
+    const [payload, signature] = token.split(".");
+    const flipped = `${payload}.${(signature ?? "").startsWith("A") ? "B" : "A"}${(signature ?? "").slice(1)}`;
+    const forged = url.replace(token, flipped);
+    expect((await decide(forged, "approve", "mallory")).status).toBe(403);
+    expect((await fetch(forged)).status).toBe(403);
+    const otherStep = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), s: 2 })).toString("base64url");
+    expect((await decide(url.replace(token, `${otherStep}.${signature}`), "approve", "mallory")).status).toBe(403);
+    expect((await operation(h, id)).approvals).toEqual([]);
+
+    expect((await decide(url, "approve", "carol")).status).toBe(200);
+    const reused = await decide(url, "reject", "dave");
+    expect(reused.status).toBe(410);
+    expect((await fetch(url)).status).toBe(410);
+    const afterReuse = await operation(h, id);
+    expect(afterReuse.approvals.map((a) => [a.approver, a.decision, a.ignored])).toEqual([["carol", "approve", undefined], ["dave", "reject", true]]);
+
+    // Step 2's card: nobody decides; after the deadline (prod: 24 h) its link has expired.
+    const second = await waitFor(h, "the card for step 2", async () => (await approvalCards(h, "aks-prod"))[before + 1]);
+    await h.clock.advance(24 * 3600_000 + 60_000);
+    const expired = await operation(h, id);
+    expect(expired.status).toBe("Expired");
+    expect((await decide(approveUrl(second), "approve", "erin")).status).toBe(410);
+    expect((await operation(h, id)).approvals.at(-1)).toMatchObject({ approver: "erin", ignored: true });
+    const cluster = await h.aks.managedClusters.get("rg-aks-prod", "aks-prod");
+    expect(cluster.currentKubernetesVersion).toBe("1.36.5");
+    expect(cluster.agentPoolProfiles?.map((p) => p.currentOrchestratorVersion)).toEqual(["1.36.3", "1.36.3"]);
+  });
 });
