@@ -6,7 +6,7 @@ import { CLUSTER_TEMPLATE, clusterIdFrom, poolId } from "./ids";
 import { poolPropertiesFrom, type ClusterResource, type PoolResource } from "./model";
 import { DURATIONS } from "./operation-types";
 import { rollingPhase, simplePhase } from "./planner";
-import { checkPoolUpgrade, checkPoolVersion, resolveAvailable } from "./rules";
+import { checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
 
 const POOL = `${CLUSTER_TEMPLATE}/agentPools/{agentPoolName}`;
 
@@ -36,7 +36,9 @@ export function registerAgentPools(ctx: AksContext): void {
     const requested = ((req.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
     const controlPlane = cluster.properties.currentKubernetesVersion;
     const now = kernel.clock.now();
-    const explicit = typeof requested.orchestratorVersion === "string" && requested.orchestratorVersion ? resolveAvailable(catalog.kubernetes, requested.orchestratorVersion) : undefined;
+    const explicit = typeof requested.orchestratorVersion === "string" && requested.orchestratorVersion
+      ? existing ? resolveUpdateTarget(catalog.kubernetes, requested.orchestratorVersion, existing.properties.currentOrchestratorVersion) : resolveAvailable(catalog.kubernetes, requested.orchestratorVersion)
+      : undefined;
     if (!existing) {
       const version = explicit ?? controlPlane;
       checkPoolVersion(version, controlPlane);

@@ -8,7 +8,7 @@ import { CLUSTER_TEMPLATE, clusterIdFrom, poolId } from "./ids";
 import { clusterPropertiesFrom, poolPropertiesFrom, POOL_TYPE, type ClusterResource, type PoolProperties, type PoolResource } from "./model";
 import { DURATIONS } from "./operation-types";
 import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
-import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable } from "./rules";
+import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
 
 type Profile = Record<string, unknown> & { name?: string };
 
@@ -57,7 +57,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   }
 
   const current = existing.properties.currentKubernetesVersion;
-  const target = requestedVersion ? resolveAvailable(catalog.kubernetes, requestedVersion) : existing.properties.kubernetesVersion;
+  const target = requestedVersion ? resolveUpdateTarget(catalog.kubernetes, requestedVersion, current) : existing.properties.kubernetesVersion;
   const upgrading = compareVersions(target, current) !== 0;
   if (upgrading) {
     if (existing.properties.powerState.code === "Stopped") throw aksErrors.clusterStopped(existing.name);
@@ -70,7 +70,8 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   const updates: { id: string; props: PoolProperties; created: boolean }[] = [];
   for (const pool of poolsOf(ctx, id)) {
     const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
-    const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion ? resolveAvailable(catalog.kubernetes, profile.orchestratorVersion) : undefined;
+    const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion
+      ? resolveUpdateTarget(catalog.kubernetes, profile.orchestratorVersion, pool.properties.currentOrchestratorVersion) : undefined;
     const poolTarget = explicit ?? (upgrading ? target : pool.properties.orchestratorVersion);
     checkPoolUpgrade(pool.properties.currentOrchestratorVersion, poolTarget, target);
     const { orchestratorVersion: _o, ...profileFields } = profile ?? {};

@@ -13,6 +13,16 @@ export function resolveAvailable(catalog: KubernetesCatalog, requested: string):
   return version;
 }
 
+/**
+ * The version an update asks for. A bare `major.minor` equal to the current minor keeps the
+ * current patch: "Updating the cluster with the same <major.minor> once it has been created
+ * (e.g. 1.14.x -> 1.14) will not trigger an upgrade" (ManagedCluster.kubernetesVersion, SDK docs).
+ */
+export function resolveUpdateTarget(catalog: KubernetesCatalog, requested: string, current: string): string {
+  if (/^v?\d+\.\d+$/.test(requested.trim()) && minorDistance(requested.trim().replace(/^v/, "") + ".0", current) === 0) return current;
+  return resolveAvailable(catalog, requested);
+}
+
 /** A control-plane move: no downgrade, no skipped minor, target must be offered. */
 export function checkControlPlaneUpgrade(catalog: KubernetesCatalog, current: string, target: string): void {
   if (compareVersions(target, current) === 0) return;

@@ -1,5 +1,5 @@
 import { KubernetesCatalog, type KubernetesRelease } from "../../../local/azure/catalog";
-import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion } from "../../../local/azure/aks/rules";
+import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveUpdateTarget } from "../../../local/azure/aks/rules";
 
 const release = (version: string, preview = false): KubernetesRelease => ({ version, preview, availableAt: 0 });
 
@@ -21,5 +21,11 @@ describe("AKS version rules", () => {
     expect(catalog.supportedMinors()).toEqual(["1.33", "1.34", "1.35"]);
     expect(() => checkControlPlaneUpgrade(catalog, "1.32.5", "1.33.2")).not.toThrow();
     expect(catalog.upgradesFrom("1.35.0").map((r) => [r.version, r.preview])).toEqual([["1.36.0", true]]);
+  });
+
+  it("keeps the current patch when an update names only the current minor", () => {
+    expect(resolveUpdateTarget(catalog, "1.34", "1.34.1")).toBe("1.34.1");
+    expect(resolveUpdateTarget(catalog, "1.35", "1.34.1")).toBe("1.35.0");
+    expect(resolveUpdateTarget(catalog, "1.34.3", "1.34.1")).toBe("1.34.3");
   });
 });
