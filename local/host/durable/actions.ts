@@ -64,25 +64,39 @@ export function flattenActions(actions: unknown): WireAction[] {
 }
 
 /** The identity DTFx compares on replay: the action's kind and its target name. */
-export function actionKey(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
+export function actionKey(a: ActionIdentity): string {
   return `${ActionType[a.actionType] ?? a.actionType}:${actionName(a)}`;
 }
 
-export function actionName(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
+/** Key of a recorded action (type and the name `actionName` gave it when it was scheduled). */
+export function recordedKey(type: ActionType, name: string): string {
+  return `${ActionType[type] ?? type}:${name}`;
+}
+
+export type ActionIdentity = Pick<WireAction, "actionType" | "functionName" | "externalEventName" | "instanceId" | "operation">;
+
+export function actionName(a: ActionIdentity): string {
   switch (a.actionType) {
     case ActionType.WaitForExternalEvent:
       return a.externalEventName ?? "";
     case ActionType.CreateTimer:
     case ActionType.ContinueAsNew:
       return "";
+    case ActionType.CallEntity:
+    case ActionType.SignalEntity: {
+      return `${a.instanceId ?? ""}.${a.operation ?? ""}`;
+    }
     default:
       return a.functionName ?? "";
   }
 }
 
-export function describeAction(a: Pick<WireAction, "actionType" | "functionName" | "externalEventName">): string {
-  const type = ActionType[a.actionType] ?? `action type ${a.actionType}`;
-  const name = actionName(a);
+export function describeAction(a: ActionIdentity): string {
+  return describeKind(a.actionType, actionName(a));
+}
+
+export function describeKind(actionType: ActionType, name: string): string {
+  const type = ActionType[actionType] ?? `action type ${actionType}`;
   return name ? `${type} '${name}'` : type;
 }
 
@@ -90,7 +104,7 @@ export function describeAction(a: Pick<WireAction, "actionType" | "functionName"
 export function consumesEventId(type: ActionType): boolean {
   return type === ActionType.CallActivity || type === ActionType.CallActivityWithRetry
     || type === ActionType.CallSubOrchestrator || type === ActionType.CallSubOrchestratorWithRetry
-    || type === ActionType.CreateTimer;
+    || type === ActionType.CreateTimer || type === ActionType.CallEntity || type === ActionType.SignalEntity;
 }
 
 /**

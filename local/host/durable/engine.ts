@@ -14,6 +14,7 @@ import { invokeActivity, invokeOrchestrator } from "./invoker";
 import { isTerminal, type ActivityMessage, type EventMessage, type InstanceRecord, type Message, type NewMessage } from "./model";
 import { eventMessage } from "./scheduling";
 import { DurableStore, type Checkpoint } from "./store";
+import { EntityRunner } from "./entities";
 
 export interface EngineOptions {
   activityConcurrency: number;
@@ -45,8 +46,17 @@ export class DurableEngine {
   readonly stats = { episodes: 0, activities: 0, checkpoints: 0, peakConcurrentActivities: 0 };
   private stopped = false;
 
+  readonly entities: EntityRunner;
+
   constructor(private readonly ctx: ExtensionContext, private readonly options: EngineOptions) {
     this.store = new DurableStore(ctx.dataDir);
+    this.entities = new EntityRunner({
+      ctx,
+      store: this.store,
+      checkpoint: (c) => this.checkpoint(c),
+      dispatch: (messages, ids) => messages.forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 })),
+      onSettled: () => this.checkIdle(),
+    });
   }
 
   /** Recovery: every message not yet consumed is work that was not checkpointed; queue it again. */
@@ -63,6 +73,7 @@ export class DurableEngine {
     await Promise.race([this.waitForIdle(), new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); timer.unref?.(); })]);
     if (timer) clearTimeout(timer);
     this.stopped = true;
+    this.entities.stop();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     this.flushCheckpoints();
@@ -73,7 +84,7 @@ export class DurableEngine {
   }
 
   isIdle(): boolean {
-    return this.episodeRunning.size === 0 && this.activeActivities === 0 && this.activityQueue.length === 0 && this.checkpointsInFlight === 0;
+    return this.episodeRunning.size === 0 && this.activeActivities === 0 && this.activityQueue.length === 0 && this.checkpointsInFlight === 0 && this.entities.isIdle();
   }
 
   waitForIdle(): Promise<void> {
@@ -129,6 +140,10 @@ export class DurableEngine {
 
   private dispatch(msg: Message): void {
     if (this.stopped) return;
+    if (msg.kind === "entity") {
+      this.entities.enqueue(msg);
+      return;
+    }
     if (msg.kind === "activity") {
       if (this.queuedActivities.has(msg.id)) return;
       this.queuedActivities.add(msg.id);

@@ -5,9 +5,9 @@
  * the whole history, check the returned actions against the ones recorded (non-determinism), and
  * turn new actions into scheduled work. The caller commits the result in one transaction.
  */
-import { ActionType, actionKey, describeAction, flattenActions, serializedInput, type WireAction } from "./actions";
+import { ActionType, actionKey, describeAction, describeKind, flattenActions, recordedKey, serializedInput, type WireAction } from "./actions";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
-import { NonDeterminismError, UnsupportedActionError, EntitiesNotSupportedError, errorMessage } from "./errors";
+import { NonDeterminismError, UnsupportedActionError, errorMessage } from "./errors";
 import type { EventMessage, InstanceRecord } from "./model";
 import {
   applyFollowUp, eventMessage, isFollowUpEvent, LONG_TIMER_INTERVAL_MS, MAXIMUM_SHORT_TIMER_MS, scheduleNewAction, startMessage,
@@ -177,12 +177,10 @@ function checkReplay(record: InstanceRecord, actions: WireAction[], isDone: bool
     if (!expected) continue;
     if (!actual) {
       if (isDone) return;
-      throw new NonDeterminismError(record.instanceId, i, describeAction({ actionType: expected.type, functionName: expected.name, externalEventName: expected.name }), "nothing (the orchestrator did not schedule it)");
+      throw new NonDeterminismError(record.instanceId, i, describeKind(expected.type, expected.name), "nothing (the orchestrator did not schedule it)");
     }
-    const expectedKey = actionKey({ actionType: expected.type, functionName: expected.name, externalEventName: expected.name });
-    if (expectedKey !== actionKey(actual)) {
-      throw new NonDeterminismError(record.instanceId, i,
-        describeAction({ actionType: expected.type, functionName: expected.name, externalEventName: expected.name }), describeAction(actual));
+    if (recordedKey(expected.type, expected.name) !== actionKey(actual)) {
+      throw new NonDeterminismError(record.instanceId, i, describeKind(expected.type, expected.name), describeAction(actual));
     }
     if (expected.type === ActionType.CreateTimer && actual.isCanceled && !expected.canceled) {
       expected.canceled = true;
@@ -192,9 +190,8 @@ function checkReplay(record: InstanceRecord, actions: WireAction[], isDone: bool
 }
 
 function rejectUnsupported(record: InstanceRecord, a: WireAction): void {
-  if (a.actionType === ActionType.CallEntity || a.actionType === ActionType.SignalEntity
-    || a.actionType === ActionType.LockEntities || a.actionType === ActionType.ReleaseEntities) {
-    throw new EntitiesNotSupportedError([`${describeAction(a)} from instance '${record.instanceId}'`]);
+  if (a.actionType === ActionType.LockEntities || a.actionType === ActionType.ReleaseEntities) {
+    throw new UnsupportedActionError(record.instanceId, "context.df.lock (entity critical sections)");
   }
   if (a.actionType === ActionType.CallHttp) throw new UnsupportedActionError(record.instanceId, "CallHttp (durable HTTP)");
 }
@@ -230,7 +227,12 @@ function finish(env: EpisodeEnv, result: EpisodeResult, status: "Completed" | "F
 function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: WireAction, history: HistoryEvent[], actions: WireAction[]): void {
   const { record } = result;
   const raised = new Map<string, HistoryEvent[]>();
-  for (const e of history) if (e.EventType === EventType.EventRaised) raised.set(e.Name ?? "", [...(raised.get(e.Name ?? "") ?? []), e]);
+  // Entity responses (named after this execution's request ids) are not external events.
+  const responsePrefix = `${record.instanceId}:${record.executionId}:`;
+  for (const e of history) {
+    if (e.EventType !== EventType.EventRaised || (e.Name ?? "").startsWith(responsePrefix)) continue;
+    raised.set(e.Name ?? "", [...(raised.get(e.Name ?? "") ?? []), e]);
+  }
   const waits = new Map<string, number>();
   for (const a of actions) if (a.actionType === ActionType.WaitForExternalEvent) waits.set(a.externalEventName ?? "", (waits.get(a.externalEventName ?? "") ?? 0) + 1);
   record.executionId = env.newExecutionId();

@@ -9,7 +9,6 @@ import type { ExtensionContext, HostExtension, RegisteredBinding, RpcTypedData }
 import type { ChaosOptions } from "./chaos";
 import { durableClientData } from "./clientBinding";
 import { DurableEngine } from "./engine";
-import { EntitiesNotSupportedError } from "./errors";
 import { DurableManagement } from "./management";
 import { handleDurableWebhook } from "./webhook";
 
@@ -52,8 +51,6 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
     get management() { return required(management); },
 
     async start(context: ExtensionContext): Promise<void> {
-      const entities = [...context.functions().values()].filter((f) => f.trigger.type === "entityTrigger").map((f) => f.name);
-      if (entities.length > 0) throw new EntitiesNotSupportedError(entities);
       ctx = context;
       engine = new DurableEngine(context, {
         activityConcurrency: Math.max(1, options.activityConcurrency ?? 10),

@@ -10,6 +10,7 @@ import { EventType, historyEvent } from "./history";
 import { isTerminal, type InstanceRecord, type RuntimeStatus } from "./model";
 import { eventMessage, newInstanceRecord, startMessage } from "./scheduling";
 import { statusJson, type StatusOptions } from "./status";
+import { entitySchedulerId } from "./entities";
 
 export type ControlResult = "accepted" | "notFound" | "gone";
 
@@ -85,6 +86,21 @@ export class DurableManagement {
 
   resume(instanceId: string, reason: string): ControlResult {
     return this.control(instanceId, EventType.ExecutionResumed, { Reason: reason });
+  }
+
+  /** Queues a one-way operation for an entity (DurableClient.signalEntity). */
+  signalEntity(name: string, key: string, operation: string, input: string | null): void {
+    const now = this.engine.now();
+    this.engine.commitAndDispatch({ addMessages: [{
+      kind: "entity", instanceId: entitySchedulerId(name, key), executionId: null, visibleAt: now,
+      operation: { requestId: randomUUID(), name: operation, input: input === "" ? null : input, signal: true },
+    }] });
+  }
+
+  /** The entity's state as JSON text, or undefined when it does not exist (DurableClient.readEntityState). */
+  readEntity(name: string, key: string): { state: string | null } | undefined {
+    const entity = this.engine.entities.read(name, key);
+    return entity?.exists ? { state: entity.state } : undefined;
   }
 
   purge(instanceId: string): number {

@@ -86,5 +86,37 @@ export interface ActivityMessage {
   input: string;
 }
 
-export type Message = EventMessage | ActivityMessage;
-export type NewMessage = Omit<EventMessage, "id"> | Omit<ActivityMessage, "id">;
+/** One operation for a durable entity (`instanceId` is the entity's scheduler id, `@name@key`). */
+export interface EntityMessage {
+  id: number;
+  kind: "entity";
+  instanceId: string;
+  executionId: null;
+  visibleAt: number;
+  operation: EntityOperation;
+}
+
+export interface EntityOperation {
+  requestId: string;
+  name: string;
+  /** JSON text of the input, or null. */
+  input: string | null;
+  signal: boolean;
+  /** The orchestration that awaits the result of a call. */
+  parentInstanceId?: string;
+  parentExecutionId?: string;
+}
+
+export interface EntityRecord {
+  /** Scheduler id `@<lower-case name>@<key>`. */
+  entityId: string;
+  name: string;
+  key: string;
+  exists: boolean;
+  /** JSON text. */
+  state: string | null;
+  updatedAt: number;
+}
+
+export type Message = EventMessage | ActivityMessage | EntityMessage;
+export type NewMessage = Omit<EventMessage, "id"> | Omit<ActivityMessage, "id"> | Omit<EntityMessage, "id">;

@@ -143,6 +143,26 @@ export function scheduleNewAction(env: SchedulingEnv, wire: WireAction): void {
       }
       return;
     }
+    case ActionType.CallEntity:
+    case ActionType.SignalEntity: {
+      // The extension records an EventSent carrying the request; the SDK re-keys a call's task by
+      // the request id, and the entity's answer arrives as an EventRaised named after it.
+      const id = allocate(env, index, "attempt");
+      const entityId = wire.instanceId ?? "";
+      const signal = wire.actionType === ActionType.SignalEntity;
+      const rec = env.record;
+      const requestId = `${rec.instanceId}:${rec.executionId}:${id}`;
+      const input = wire.input === undefined ? null : JSON.stringify(wire.input);
+      env.work.events.push(historyEvent(EventType.EventSent, env.now, {
+        EventId: id, InstanceId: entityId, Name: wire.operation ?? "",
+        Input: JSON.stringify({ id: requestId, op: wire.operation, signal, input, parent: signal ? undefined : rec.instanceId }),
+      }));
+      env.work.messages.push({
+        kind: "entity", instanceId: entityId, executionId: null, visibleAt: env.now,
+        operation: { requestId, name: wire.operation ?? "", input, signal, ...(signal ? {} : { parentInstanceId: rec.instanceId, parentExecutionId: rec.executionId }) },
+      });
+      return;
+    }
     default:
       // WaitForExternalEvent (keyed by name, no id) and ContinueAsNew (handled at completion).
       return;

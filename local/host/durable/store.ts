@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { HistoryEvent } from "./history";
-import type { ExecutionState, InstanceRecord, Message, NewMessage, RuntimeStatus } from "./model";
+import type { EntityOperation, EntityRecord, ExecutionState, InstanceRecord, Message, NewMessage, RuntimeStatus } from "./model";
 
 interface InstanceRow {
   instance_id: string; name: string; execution_id: string; status: string; input: string | null; output: string | null;
@@ -38,6 +38,7 @@ export interface Checkpoint {
   /** Delete every event message of an instance (it completed), optionally only those of other executions. */
   dropEventMessagesOf?: string[];
   addMessages?: NewMessage[];
+  upsertEntities?: EntityRecord[];
 }
 
 export class DurableStore {
@@ -63,6 +64,8 @@ export class DurableStore {
         id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, kind TEXT NOT NULL,
         execution_id TEXT, visible_at INTEGER NOT NULL, body TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS messages_by_instance ON messages(instance_id);
+      CREATE TABLE IF NOT EXISTS entities (
+        entity_id TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, exists_ INTEGER NOT NULL, state TEXT, updated_at INTEGER NOT NULL);
     `);
     this.stmts = {
       upsertInstance: this.db.prepare(`INSERT INTO instances VALUES (@instance_id, @name, @execution_id, @status, @input, @output,
@@ -82,6 +85,9 @@ export class DurableStore {
       messagesOf: this.db.prepare("SELECT id FROM messages WHERE instance_id = ?"),
       deleteInstance: this.db.prepare("DELETE FROM instances WHERE instance_id = ?"),
       deleteMessagesOf: this.db.prepare("DELETE FROM messages WHERE instance_id = ?"),
+      getEntity: this.db.prepare("SELECT * FROM entities WHERE entity_id = ?"),
+      upsertEntity: this.db.prepare(`INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id) DO UPDATE SET
+        exists_=excluded.exists_, state=excluded.state, updated_at=excluded.updated_at`),
     };
   }
 
@@ -113,6 +119,11 @@ export class DurableStore {
     return (this.db.prepare(sql).all(...params) as InstanceRow[]).map(fromRow);
   }
 
+  getEntity(entityId: string): EntityRecord | undefined {
+    const row = this.stmts.getEntity.get(entityId) as { entity_id: string; name: string; key: string; exists_: number; state: string | null; updated_at: number } | undefined;
+    return row ? { entityId: row.entity_id, name: row.name, key: row.key, exists: row.exists_ === 1, state: row.state, updatedAt: row.updated_at } : undefined;
+  }
+
   allMessages(): Message[] {
     return (this.stmts.allMessages.all() as MessageRow[]).map(messageFromRow);
   }
@@ -136,8 +147,10 @@ export class DurableStore {
       }
       for (const id of c.deleteMessages ?? []) this.stmts.deleteMessage.run(id);
       for (const id of c.dropEventMessagesOf ?? []) this.stmts.dropEventMessages.run(id);
+      for (const e of c.upsertEntities ?? []) this.stmts.upsertEntity.run(e.entityId, e.name, e.key, e.exists ? 1 : 0, e.state, e.updatedAt);
       return (c.addMessages ?? []).map((m) => {
-        const body = m.kind === "event" ? JSON.stringify(m.event) : JSON.stringify({ taskId: m.taskId, name: m.name, input: m.input });
+        const body = m.kind === "event" ? JSON.stringify(m.event)
+          : m.kind === "entity" ? JSON.stringify(m.operation) : JSON.stringify({ taskId: m.taskId, name: m.name, input: m.input });
         return Number(this.stmts.addMessage.run(m.instanceId, m.kind, m.executionId, m.visibleAt, body).lastInsertRowid);
       });
     }
@@ -183,6 +196,9 @@ function fromRow(r: InstanceRow): InstanceRecord {
 function messageFromRow(r: MessageRow): Message {
   if (r.kind === "event") {
     return { id: r.id, kind: "event", instanceId: r.instance_id, executionId: r.execution_id, visibleAt: r.visible_at, event: JSON.parse(r.body) as HistoryEvent };
+  }
+  if (r.kind === "entity") {
+    return { id: r.id, kind: "entity", instanceId: r.instance_id, executionId: null, visibleAt: r.visible_at, operation: JSON.parse(r.body) as EntityOperation };
   }
   const b = JSON.parse(r.body) as { taskId: number; name: string; input: string };
   return { id: r.id, kind: "activity", instanceId: r.instance_id, executionId: r.execution_id ?? "", visibleAt: r.visible_at, ...b };

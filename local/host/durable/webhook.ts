@@ -66,8 +66,19 @@ export async function handleDurableWebhook(mgmt: DurableManagement, req: Incomin
         return send(res, 501, { message: `${verb} is not supported by the local host.` });
       }
     }
-    if (head === "entities") {
-      return send(res, 404, { message: "Durable entities are not supported by the local host." });
+    if (head === "entities" && id && verb !== undefined) {
+      if (method === "POST") {
+        if (body !== "" && !isJson(body)) return send(res, 400, { message: "The operation input is not valid JSON." });
+        mgmt.signalEntity(id, verb, q.get("op") ?? "", body);
+        return send(res, 202, null);
+      }
+      if (method === "GET") {
+        const entity = mgmt.readEntity(id, verb);
+        if (!entity) return send(res, 404, { message: `Entity '@${id}@${verb}' does not exist.` });
+        res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" });
+        res.end(entity.state ?? "null");
+        return true;
+      }
     }
     return send(res, 404, { message: `No durable API route for ${method} ${url.pathname}` });
   } catch (err) {
