@@ -19,12 +19,6 @@ export class InstanceAlreadyExistsError extends DurableEngineError {
   }
 }
 
-export class EntitiesNotSupportedError extends DurableEngineError {
-  constructor(readonly functionNames: string[]) {
-    super(`Durable entities are not supported by the local host (registered entity functions: ${functionNames.join(", ")}).`);
-  }
-}
-
 export class NonDeterminismError extends DurableEngineError {
   constructor(readonly instanceId: string, readonly position: number, readonly expected: string, readonly actual: string) {
     super(`Non-deterministic workflow detected in instance '${instanceId}': at action #${position} the history recorded ${expected}, `
