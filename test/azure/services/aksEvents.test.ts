@@ -98,4 +98,20 @@ describe("Event Grid delivery of AKS and resource-group events", () => {
       ["ResourceDeleteSuccess", `${cluster.id}/providers/Microsoft.Insights/diagnosticSettings/to-law`, "Microsoft.Insights/diagnosticSettings/delete"]
     ]);
   });
+
+  it("subscribes the three demo clusters of a demo-seeded simulator", async () => {
+    const demo = await startHarness({ seed: "demo" });
+    const demoReceiver = await new WebhookReceiver().start();
+    try {
+      const subs = await subscribeDemoClusters(demo.sim.kernel, demoReceiver.url);
+      expect(subs.map((s) => s.topicId.split("/").pop()).sort()).toEqual(["aks-dev-events", "aks-prod-events", "aks-staging-events"]);
+      expect(demoReceiver.validations).toHaveLength(3);
+      // Idempotent: a restart that subscribes again to the same endpoint runs no new handshake.
+      await subscribeDemoClusters(demo.sim.kernel, demoReceiver.url);
+      expect(demoReceiver.validations).toHaveLength(3);
+    } finally {
+      await demo.close();
+      await demoReceiver.stop();
+    }
+  });
 });

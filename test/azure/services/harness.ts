@@ -18,10 +18,10 @@ export interface SimHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { start?: string; durationScale?: number } = {}): Promise<SimHarness> {
+export async function startHarness(options: { start?: string; durationScale?: number; seed?: "demo" | "none" } = {}): Promise<SimHarness> {
   const clock = new VirtualClock(options.start ?? "2026-03-10T08:00:00Z");
   const dataDir = mkdtempSync(join(tmpdir(), "aksops-sim-services-"));
-  const sim = await startAzureSimulator({ clock, dataDir, persist: false, seed: "none", durationScale: options.durationScale ?? 1 });
+  const sim = await startAzureSimulator({ clock, dataDir, persist: false, seed: options.seed ?? "none", durationScale: options.durationScale ?? 1 });
   const subscriptionId = sim.kernel.config.subscriptionId;
   const clients = createArmClients({ mode: "local", subscriptionId, armEndpoint: sim.baseUrl, localCaPath: sim.caPath });
   return {
