@@ -65,10 +65,8 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   }
   // Pools named in the request take its values; a pool without an explicit orchestratorVersion
   // follows the control plane (as `az aks upgrade` does); pools not named are left as they are.
-  const phases: PlannedPhase[] = [];
-  let cursor = now + (upgrading ? kernel.scaled(DURATIONS.controlPlaneUpgrade) : 0);
-  const updates: { id: string; props: PoolProperties; created: boolean }[] = [];
-  for (const pool of poolsOf(ctx, id)) {
+  // Every pool is validated before anything is planned, so a rejected request consumes no fault.
+  const planned = poolsOf(ctx, id).map((pool) => {
     const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
     const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion
       ? resolveUpdateTarget(catalog.kubernetes, profile.orchestratorVersion, pool.properties.currentOrchestratorVersion) : undefined;
@@ -76,6 +74,19 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     checkPoolUpgrade(pool.properties.currentOrchestratorVersion, poolTarget, target);
     const { orchestratorVersion: _o, ...profileFields } = profile ?? {};
     const props = poolPropertiesFrom(profileFields, pool.properties, { orchestratorVersion: pool.properties.orchestratorVersion, nodeImageVersion: pool.properties.nodeImageVersion });
+    return { pool, poolTarget, props };
+  });
+  const added = profiles
+    .filter((profile) => !planned.some((x) => x.pool.name.toLowerCase() === String(profile.name ?? "").toLowerCase()))
+    .map((profile) => {
+      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, profile) });
+      checkPoolVersion(props.orchestratorVersion, target);
+      return { name: String(profile.name ?? ""), props };
+    });
+  const phases: PlannedPhase[] = [];
+  let cursor = now + (upgrading ? kernel.scaled(DURATIONS.controlPlaneUpgrade) : 0);
+  const updates: { id: string; props: PoolProperties; created: boolean }[] = [];
+  for (const { pool, poolTarget, props } of planned) {
     if (compareVersions(poolTarget, pool.properties.currentOrchestratorVersion) !== 0) {
       const phase = rollingPhase(kernel, id, pool.name, "upgrade", cursor, props, { orchestratorVersion: poolTarget, nodeImageVersion: latestImageFor(ctx, props) });
       phases.push(phase);
@@ -85,16 +96,13 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     }
     updates.push({ id: pool.id, props, created: false });
   }
-  for (const profile of profiles) {
-    const name = String(profile.name ?? "");
-    if (updates.some((u) => u.id.toLowerCase() === poolId(id, name).toLowerCase())) continue;
-    const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, profile) });
-    checkPoolVersion(props.orchestratorVersion, target);
+  for (const { name, props } of added) {
     phases.push(simplePhase(kernel, name, "create", cursor, DURATIONS.poolCreate, props));
     updates.push({ id: poolId(id, name), props, created: true });
   }
   const fields = clusterPropertiesFrom(id, existing.location, requested, existing.properties, target);
-  kernel.store.put(id, { ...existing, ...kernel.store.envelope(id, { ...envelopeFields, location: existing.location }), properties: fields });
+  const envelope = kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity ?? existing.identity), location: existing.location });
+  kernel.store.put(id, { ...existing, ...envelope, properties: fields });
   for (const u of updates) kernel.store.put(u.id, u.created ? poolResource(ctx, id, nameOfPool(u.id), u.props) : { ...kernel.store.get<PoolResource>(u.id)!, properties: u.props });
   const durationMs = Math.max(endOf(phases, cursor), now + kernel.scaled(DURATIONS.clusterUpdate)) - now;
   const { headers } = ctx.runtime.begin({
