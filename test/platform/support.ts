@@ -159,3 +159,21 @@ export async function operationWith(h: Harness, id: string, done: (op: Operation
     return res.status === 200 && done(res.body) ? res.body : undefined;
   }, maxMs);
 }
+
+/**
+ * Creates a cluster the way an operator would (a PUT through ARM), shaped like the demo clusters
+ * but on `version`, in aks-dev's resource group, and waits for the creation to finish.
+ */
+export async function createLabCluster(h: Harness, name: string, version: string): Promise<string> {
+  const template = await h.aks.managedClusters.get("rg-aks-dev", "aks-dev");
+  const poller = await h.aks.managedClusters.beginCreateOrUpdate("rg-aks-dev", name, {
+    location: template.location ?? "westeurope",
+    kubernetesVersion: version,
+    dnsPrefix: name,
+    agentPoolProfiles: (template.agentPoolProfiles ?? []).map((p) => ({ name: p.name, mode: p.mode, count: p.count, vmSize: p.vmSize, osType: p.osType, orchestratorVersion: version, upgradeSettings: p.upgradeSettings })),
+    autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" }
+  });
+  await advance(h, 10 * 60_000);
+  const created = await poller.pollUntilDone();
+  return created.id ?? "";
+}
