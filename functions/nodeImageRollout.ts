@@ -10,21 +10,22 @@
  *   NODE_IMAGE_SOAK_HOURS, NODE_IMAGE_FAILURE_BUDGET (ratio 0–1), NODE_IMAGE_PAGE_SIZE,
  *   NODE_IMAGE_CONCURRENCY, NODE_IMAGE_POLL_FIRST_MINUTES, NODE_IMAGE_POLL_MAX_MINUTES: see rolloutPolicy.ts.
  */
-import { randomUUID } from "node:crypto";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import { armScope, createCredential, trustPolicies } from "../shared/azure";
 import { platform } from "./runtime/platform";
-import { InstanceIds, OrchestratorNames } from "../orchestrations/names";
+import { OrchestratorNames } from "../orchestrations/names";
 import { createNodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
-import { clusterPageOrchestrator, stepOptions } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
-import type { CatchUpInput, NodeImageRolloutInput, NodeImageUpgradeInput } from "../orchestrations/nodeImageRollout/contracts";
+import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
 import { nodeImageRolloutOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageRolloutOrchestrator";
 import { nodeImageUpgradeOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageUpgradeOrchestrator";
 import { nodeImageRingOrchestrator } from "../orchestrations/nodeImageRollout/ringOrchestrator";
-import { isoWeekOf, nodeImageOperationId, rolloutPolicyFrom, type RolloutPolicy } from "../orchestrations/nodeImageRollout/rolloutPolicy";
+import { rolloutPolicyFrom, type RolloutPolicy } from "../orchestrations/nodeImageRollout/rolloutPolicy";
+import { startCatchUpCheck, startWeeklyRollout } from "../orchestrations/nodeImageRollout/starters";
+
+export { startCatchUpCheck, startNodeImageUpgradeByHand, startWeeklyRollout, type StartResult } from "../orchestrations/nodeImageRollout/starters";
 
 export const NodeImageSettings = {
   rolloutSchedule: "NODE_IMAGE_ROLLOUT_SCHEDULE",
@@ -89,61 +90,6 @@ export function occurrenceOf(timer: Partial<Timer> | undefined, fallback = Date.
   return new Date(Number.isNaN(at) ? fallback : at);
 }
 
-export interface StartResult {
-  started: boolean;
-  instanceId: string;
-  reason?: string;
-}
-
-/**
- * Starts the rollout of the ISO week containing `at`, unless one exists for that week in any
- * state: a restart, a past-due run or a second trigger finds it and starts nothing.
- */
-export async function startWeeklyRollout(client: Pick<df.DurableClient, "getStatus" | "startNew">, at: Date, trigger: NodeImageRolloutInput["trigger"], policy = rolloutPolicyFromSettings()): Promise<StartResult> {
-  const week = isoWeekOf(at);
-  const instanceId = InstanceIds.nodeImageRollout(week);
-  const existing = await statusOf(client, instanceId);
-  if (existing !== undefined) return { started: false, instanceId, reason: `rollout ${week} already exists (${existing})` };
-  const input: NodeImageRolloutInput = { rolloutId: week, week, policy, trigger };
-  try {
-    await client.startNew(OrchestratorNames.nodeImageRollout, { instanceId, input });
-  } catch (err) {
-    // Two triggers racing: the extension refuses a second start of a running instance id.
-    return { started: false, instanceId, reason: `rollout ${week} was started concurrently: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  return { started: true, instanceId };
-}
-
-/** Starts the daily catch-up check for the UTC date of `at`, once per date. */
-export async function startCatchUpCheck(client: Pick<df.DurableClient, "getStatus" | "startNew">, at: Date, policy = rolloutPolicyFromSettings()): Promise<StartResult> {
-  const date = at.toISOString().slice(0, 10);
-  const instanceId = InstanceIds.nodeImageCatchUp(date);
-  const existing = await statusOf(client, instanceId);
-  if (existing !== undefined) return { started: false, instanceId, reason: `catch-up check ${date} already exists (${existing})` };
-  const input: CatchUpInput = { date, policy };
-  try {
-    await client.startNew(OrchestratorNames.nodeImageCatchUp, { instanceId, input });
-  } catch (err) {
-    return { started: false, instanceId, reason: err instanceof Error ? err.message : String(err) };
-  }
-  return { started: true, instanceId };
-}
-
-/**
- * `POST /api/clusters/{id}/upgrades {kind: "nodeImage"}`: one cluster, now, window or not (the
- * operator's call; the record's trigger names them). Approvals still follow the cluster's policy.
- */
-export async function startNodeImageUpgradeByHand(client: Pick<df.DurableClient, "startNew">, clusterId: string, requestedBy: string, policy = rolloutPolicyFromSettings()): Promise<{ instanceId: string; operationId: string }> {
-  const source = `manual-${randomUUID().slice(0, 8)}`;
-  const operationId = nodeImageOperationId(source, clusterId);
-  const instanceId = InstanceIds.nodeImageUpgrade(source, clusterId);
-  const input: NodeImageUpgradeInput & { options: { step: ReturnType<typeof stepOptions> } } = {
-    operationId, clusterId, mode: "manual", requestedBy, options: { step: stepOptions(policy) }
-  };
-  await client.startNew(OrchestratorNames.nodeImageUpgrade, { instanceId, input });
-  return { instanceId, operationId };
-}
-
 df.app.orchestration(OrchestratorNames.nodeImageRollout, nodeImageRolloutOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageRing, nodeImageRingOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageClusterPage, clusterPageOrchestrator);
@@ -164,7 +110,7 @@ app.timer("nodeImageRolloutTimer", {
   schedule: process.env[NodeImageSettings.rolloutSchedule] || DEFAULT_ROLLOUT_SCHEDULE,
   extraInputs: [df.input.durableClient()],
   handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
-    const result = await startWeeklyRollout(df.getClient(context), occurrenceOf(timer), { type: "timer", by: "nodeImageRolloutTimer" });
+    const result = await startWeeklyRollout(df.getClient(context), occurrenceOf(timer), { type: "timer", by: "nodeImageRolloutTimer" }, rolloutPolicyFromSettings());
     context.log(result.started ? `Started node-image rollout ${result.instanceId}` : `No rollout started: ${result.reason ?? ""}`);
   }
 });
@@ -173,21 +119,10 @@ app.timer("nodeImageCatchUpTimer", {
   schedule: process.env[NodeImageSettings.catchUpSchedule] || DEFAULT_CATCHUP_SCHEDULE,
   extraInputs: [df.input.durableClient()],
   handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
-    const result = await startCatchUpCheck(df.getClient(context), occurrenceOf(timer));
+    const result = await startCatchUpCheck(df.getClient(context), occurrenceOf(timer), rolloutPolicyFromSettings());
     context.log(result.started ? `Started node-image catch-up check ${result.instanceId}` : `No catch-up check started: ${result.reason ?? ""}`);
   }
 });
-
-/** The runtime status of an instance, or undefined when none exists (durable-functions 3 throws on the extension's 404). */
-async function statusOf(client: Pick<df.DurableClient, "getStatus">, instanceId: string): Promise<string | undefined> {
-  try {
-    const status = await client.getStatus(instanceId, { showHistory: false, showHistoryOutput: false, showInput: false });
-    return status.runtimeStatus ?? "Unknown";
-  } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
-    throw err;
-  }
-}
 
 /** Only the names of the activities are needed at registration; nothing is called on these. */
 function placeholderDeps(): NodeImageActivityDeps {

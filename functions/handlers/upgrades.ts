@@ -3,6 +3,7 @@ import { isKubernetesVersion } from "../../shared/domain/versions";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
+import { startNodeImageUpgradeByHand } from "../../orchestrations/nodeImageRollout/starters";
 import { statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import type { Platform } from "../runtime/platform";
@@ -37,7 +38,10 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     const cluster = (await p.store.clusters.get(id))?.doc;
     if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
     if (valid.kind === "nodeImage") {
-      return problem(501, "NotYetAvailable", "Node image upgrades are not yet available through this endpoint (the node-image rollout lands with its own issue); only kind \"kubernetes\" is.");
+      // The operator's call: now, window or not (orchestrations/nodeImageRollout/starters.ts).
+      const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()));
+      if (!started.started) return problem(409, "UpgradeExists", `The node image upgrade ${started.operationId} of ${id} is ${started.reason ?? "already started"}`, { operationId: started.operationId });
+      return json(202, { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) });
     }
 
     let target: string;

@@ -12,6 +12,8 @@ import type {
   PreparedNodeImageUpgrade
 } from "./contracts";
 import { acquireLockBefore, readWithThrottling, spreadMs } from "./waiting";
+import { stepOptions } from "./clusterPageOrchestrator";
+import { defaultRolloutPolicy } from "./rolloutPolicy";
 
 type Patch = Omit<NodeImageOperationUpdate, "clusterId" | "operationId" | "at">;
 
@@ -147,7 +149,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
         step: { index: step.index, kind: "nodeImage", pool, from: step.from, to: step.to }
       };
       const healthBefore = baseline ?? (yield context.df.callActivityWithRetry(ActivityNames.captureClusterHealth, HEALTH_RETRY, { ...request, step: { ...step } })) as HealthSample;
-      const result = yield* runArmStep(context, request, input.options?.step, { start: ActivityNames.startNodeImageUpgrade, check: ActivityNames.checkNodeImageUpgrade });
+      const result = yield* runArmStep(context, request, input.options?.step ?? stepOptions(defaultRolloutPolicy), { start: ActivityNames.startNodeImageUpgrade, check: ActivityNames.checkNodeImageUpgrade });
       const done = { index: step.index, pool, from: step.from, to: step.to, startedAt, endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls };
       if (result.state === "Failed") {
         set(pool, { result: "failed", reason: `${result.error.code}: ${result.error.message}` });

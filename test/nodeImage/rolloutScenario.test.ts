@@ -4,7 +4,7 @@
  * image, each upgraded inside its own window, dev before staging before prod; a second trigger in
  * the same week starts nothing.
  */
-import { armStats, count, teamsMessages, type Harness } from "../platform/support";
+import { api, armStats, count, teamsMessages, type Harness } from "../platform/support";
 import {
   DEMO_CLUSTERS, FIRST_TRIGGER, FIRST_WEEK, advanceApproving, instancesWithPrefix, nodeImageOperations, poolImages, publishNodeImage,
   rolloutRecord, rolloutTexts, startNodeImagePlatform, weeklyRollouts
@@ -81,5 +81,24 @@ describe("the weekly node-image rollout over the demo fleet", () => {
     expect(clusterInstances.map((i) => i.instanceId).sort()).toEqual(DEMO_CLUSTERS.map((c) => `node-image:${FIRST_WEEK}:${c}`).sort());
     for (const cluster of DEMO_CLUSTERS) expect((await nodeImageOperations(h, cluster)).length).toBe(1);
     expect((await teamsMessages(h, "ops")).length).toBe(messagesBefore);
+  });
+
+  it("POST /api/clusters/{id}/upgrades {kind: nodeImage} upgrades one cluster at once, outside its window, as the operator's call", async () => {
+    const newer = await publishNodeImage(h);
+    const at = new Date(h.clock.now());
+    expect([at.getUTCDay(), at.getUTCHours()]).toEqual([0, 0]); // Sunday midnight: no window open
+    const res = await api<{ operationId: string; kind: string }>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "nodeImage" }, { "x-ms-client-principal-name": "oscar@contoso.com" });
+    expect(res.status).toBe(202);
+    expect(res.body.kind).toBe("nodeImage");
+    await h.clock.advance(60 * 60_000);
+    expect(await poolImages(h, "aks-dev")).toEqual({ system: newer, user: newer });
+    const op = (await nodeImageOperations(h, "aks-dev")).find((o) => o.id === res.body.operationId);
+    expect(op?.status).toBe("Succeeded");
+    expect(op?.trigger).toEqual({ type: "http", by: "oscar@contoso.com" });
+    expect(op?.nodeImage.mode).toBe("manual");
+    expect(op?.nodeImage.window).toBeUndefined();
+    expect(op?.nodeImage.pools.map((p) => p.result)).toEqual(["upgraded", "upgraded"]);
+    // Nothing else moved: staging still on last week's image.
+    expect(Object.values(await poolImages(h, "aks-staging")).every((v) => v !== newer)).toBe(true);
   });
 });
