@@ -1,40 +1,75 @@
 /**
- * `npm start` (after `npm run build`): the local Functions host on this app (the repository root),
- * port 7071 (`PORT` overrides), data in `.data/`. Settings come from `local.settings.json` and the
- * environment, as with `aksops-host`.
+ * `npm start` (after `npm run build`): the whole platform on this machine — embedded Cosmos, the
+ * Azure simulator with its demo fleet, and the local Functions host running this app — on the real
+ * clock, with data in `.data/` (a restart keeps it). The demo clusters are adopted on first start.
+ *
+ * Ports (DESIGN "Ports"): host 7071 (`PORT`), simulator 8443 (`AKSOPS_AZURE_PORT`), Cosmos 8081
+ * (`AKSOPS_COSMOS_PORT`). `AKSOPS_DATA_DIR` moves the data; `AKSOPS_DURATION_SCALE` (default 0.02)
+ * shrinks the simulator's operation durations so a pool upgrade takes seconds, not minutes.
  */
 import path from "node:path";
 import { RealClock } from "./clock";
-import { readLocalSettings } from "./host/cli";
 import { describeFunctions } from "./host/describe";
-import { startHost, type LocalHostHandle } from "./host/index";
+import { startLocalPlatform, type LocalPlatform } from "./platform";
 
-const appDir = path.resolve(__dirname, "..", "..");
+const repoRoot = path.resolve(__dirname, "..", "..");
 
-export async function main(): Promise<LocalHostHandle> {
-  const port = process.env.PORT ? Number(process.env.PORT) : 7071;
-  const host = await startHost({
-    appDir,
+function portFrom(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number (0-65535), got "${raw}"`);
+  return port;
+}
+
+function scaleFrom(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return scale;
+}
+
+export async function main(): Promise<LocalPlatform> {
+  const dataDir = path.resolve(process.env.AKSOPS_DATA_DIR ?? path.join(repoRoot, ".data"));
+  const platform = await startLocalPlatform({
     clock: new RealClock(),
-    settings: readLocalSettings(appDir),
-    port,
-    dataDir: path.join(appDir, ".data")
+    dataDir,
+    ports: { host: portFrom("PORT", 7071), azure: portFrom("AKSOPS_AZURE_PORT", 8443), cosmos: portFrom("AKSOPS_COSMOS_PORT", 8081) },
+    durationScale: scaleFrom("AKSOPS_DURATION_SCALE", 0.02),
+    seed: "demo",
+    adoptDemoClusters: true
   });
-  console.log(describeFunctions(host));
+  const sim = platform.azure.baseUrl;
+  console.log(describeFunctions(platform.host));
+  console.log([
+    "",
+    "aksops is running on its embedded local runtime:",
+    `  Platform API         ${platform.apiBase}   (try GET ${platform.apiBase}/clusters)`,
+    `  Health               ${platform.apiBase}/health`,
+    `  Teams inbox          ${sim}/_sim/teams/messages`,
+    `  Simulator control    ${sim}/_sim/  (kubernetes-releases, node-images, faults, events, stats, fleet)`,
+    `  ARM endpoint         ${sim}   (any Bearer token)`,
+    `  Cosmos endpoint      ${platform.cosmos.endpoint}`,
+    `  Local CA (trust it)  ${platform.azure.caPath}`,
+    `  Data directory       ${dataDir}`,
+    platform.adoptions.length > 0 ? `  Adopted on this start: ${platform.adoptions.map((a) => a.clusterId).join(", ")}` : "  Demo clusters already adopted (kept in the data directory)",
+    ""
+  ].join("\n"));
   const stop = (): void => {
-    host.stop().then(() => process.exit(0), (err: unknown) => {
+    platform.stop().then(() => process.exit(0), (err: unknown) => {
       console.error(err);
       process.exit(1);
     });
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  return host;
+  return platform;
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err);
+    console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });
 }
