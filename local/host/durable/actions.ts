@@ -45,22 +45,36 @@ export interface WireAction {
   operation?: string;
 }
 
-export function flattenActions(actions: unknown): WireAction[] {
-  const out: WireAction[] = [];
-  const visit = (a: WireAction): void => {
+/** A flattened action; `compound` numbers the `Task.all`/`Task.any` it was part of (undefined when yielded alone). */
+export type FlatAction = WireAction & { compound?: number };
+
+export function flattenActions(actions: unknown): FlatAction[] {
+  const out: FlatAction[] = [];
+  let compounds = 0;
+  const visit = (a: WireAction, compound: number | undefined): void => {
     if (a.actionType === ActionType.WhenAll || a.actionType === ActionType.WhenAny) {
-      for (const c of a.compoundActions ?? []) visit(c);
+      const id = compound ?? compounds++;
+      for (const c of a.compoundActions ?? []) visit(c, id);
     } else {
-      out.push(a);
+      out.push(compound === undefined ? a : { ...a, compound });
     }
   };
   if (!Array.isArray(actions)) return out;
   for (const group of actions) {
     // V1 grouped actions per yield; V2+ has a single group. Both flatten the same way.
-    if (Array.isArray(group)) for (const a of group as WireAction[]) visit(a);
-    else if (group && typeof group === "object") visit(group as WireAction);
+    if (Array.isArray(group)) for (const a of group as WireAction[]) visit(a, undefined);
+    else if (group && typeof group === "object") visit(group as WireAction, undefined);
   }
   return out;
+}
+
+/**
+ * What an action asks for, to recognise a task the code put into a new `Task.all`/`Task.any` after
+ * it had already been scheduled: the SDK lists it again inside the compound action but gives it no
+ * new sequence number (`trackOpenTask` skips tasks that have an id).
+ */
+export function contentKey(a: WireAction): string {
+  return JSON.stringify([a.actionType, a.functionName, a.input, a.instanceId, a.fireAt, a.externalEventName, a.operation, a.retryOptions]);
 }
 
 /** The identity DTFx compares on replay: the action's kind and its target name. */

@@ -11,7 +11,7 @@ import { NonDeterminismError, UnsupportedActionError, errorMessage } from "./err
 import type { EventMessage, InstanceRecord } from "./model";
 import {
   applyFollowUp, eventMessage, isFollowUpEvent, LONG_TIMER_INTERVAL_MS, MAXIMUM_SHORT_TIMER_MS, scheduleNewAction, startMessage,
-  type EpisodeWork, type SchedulingEnv,
+  type CompoundScope, type EpisodeWork, type SchedulingEnv,
 } from "./scheduling";
 
 /** `OrchestratorState` as the SDK returns it. */
@@ -138,9 +138,12 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   const actions = flattenActions(state.actions);
   try {
     checkReplay(record, actions, state.isDone, work);
+    let scope: CompoundScope | undefined;
     if (!state.isDone) for (const a of actions.slice(record.state.actions.length)) {
       rejectUnsupported(record, a);
-      scheduleNewAction(sched, a);
+      if (a.compound === undefined) scope = undefined;
+      else if (scope?.compound !== a.compound) scope = { compound: a.compound, startIndex: record.state.actions.length, claimed: new Set() };
+      scheduleNewAction(sched, a, scope);
     }
   } catch (err) {
     const message = errorMessage(err);
@@ -161,7 +164,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   }
   const continueAsNew = actions.find((a) => a.actionType === ActionType.ContinueAsNew);
   if (continueAsNew) {
-    continueAsNewExecution(env, result, continueAsNew, [...history, ...newEvents], actions);
+    continueAsNewExecution(env, result, continueAsNew, [...history, ...newEvents]);
     return result;
   }
   finish(env, result, "Completed", state.output === undefined ? "null" : JSON.stringify(state.output), episodeEvents);
@@ -182,9 +185,10 @@ function checkReplay(record: InstanceRecord, actions: WireAction[], isDone: bool
     if (recordedKey(expected.type, expected.name) !== actionKey(actual)) {
       throw new NonDeterminismError(record.instanceId, i, describeKind(expected.type, expected.name), describeAction(actual));
     }
-    if (expected.type === ActionType.CreateTimer && actual.isCanceled && !expected.canceled) {
-      expected.canceled = true;
-      work.cancelTimerIds.push(...expected.ids);
+    const task = expected.duplicateOf === undefined ? expected : recorded[expected.duplicateOf];
+    if (task && task.type === ActionType.CreateTimer && actual.isCanceled && !task.canceled) {
+      task.canceled = true;
+      work.cancelTimerIds.push(...task.ids);
     }
   }
 }
@@ -224,7 +228,7 @@ function finish(env: EpisodeEnv, result: EpisodeResult, status: "Completed" | "F
  * ContinueAsNew: a fresh execution with the new input. External events that arrived but were not
  * consumed by a `waitForExternalEvent` are carried over (the extension's preserveUnprocessedEvents).
  */
-function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: WireAction, history: HistoryEvent[], actions: WireAction[]): void {
+function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: WireAction, history: HistoryEvent[]): void {
   const { record } = result;
   const raised = new Map<string, HistoryEvent[]>();
   // Entity responses (named after this execution's request ids) are not external events.
@@ -234,7 +238,9 @@ function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: 
     raised.set(e.Name ?? "", [...(raised.get(e.Name ?? "") ?? []), e]);
   }
   const waits = new Map<string, number>();
-  for (const a of actions) if (a.actionType === ActionType.WaitForExternalEvent) waits.set(a.externalEventName ?? "", (waits.get(a.externalEventName ?? "") ?? 0) + 1);
+  for (const a of record.state.actions) {
+    if (a.type === ActionType.WaitForExternalEvent && a.duplicateOf === undefined) waits.set(a.name, (waits.get(a.name) ?? 0) + 1);
+  }
   record.executionId = env.newExecutionId();
   record.input = serializedInput(action);
   record.state = { actions: [], nextEventId: 0, tasks: {} };

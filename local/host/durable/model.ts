@@ -30,6 +30,10 @@ export interface RecordedAction {
   lastFailure?: { reason: string; details: string };
   /** Final fire time (epoch ms) of a timer split into segments (longer than maximumShortTimerDuration). */
   finalFireAt?: number;
+  /** `contentKey` of the wire action. */
+  content?: string;
+  /** Set when this entry is an already-scheduled task listed again in a later compound (index of the original). */
+  duplicateOf?: number;
 }
 
 export type TaskRole = "attempt" | "retryTimer" | "timerSegment";

@@ -6,7 +6,7 @@
  * segments) get follow-up ids exactly when the SDK hands them out, i.e. while it processes the
  * failure or timer event that causes them.
  */
-import { ActionType, actionName, serializedInput, type WireAction } from "./actions";
+import { ActionType, actionName, contentKey, serializedInput, type FlatAction } from "./actions";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
 import { isTerminal, type EventMessage, type InstanceRecord, type NewMessage, type RecordedAction } from "./model";
 import { nextRetry } from "./retry";
@@ -105,11 +105,28 @@ function followUpOnce(env: SchedulingEnv, event: HistoryEvent, taskId: number): 
   return undefined;
 }
 
-/** Schedules a new action (one the history has not seen yet). */
-export function scheduleNewAction(env: SchedulingEnv, wire: WireAction): void {
+/** Which earlier actions tasks of one compound may repeat, and which of them are already matched. */
+export interface CompoundScope { compound: number; startIndex: number; claimed: Set<number> }
+
+/**
+ * Schedules a new action (one the history has not seen yet). Inside a compound, an action equal to
+ * one scheduled before the compound (and not a cancelled timer) is taken for that same task listed
+ * again, as in a sliding window `Task.any([...running])`: it is recorded, but gets no id and no work.
+ */
+export function scheduleNewAction(env: SchedulingEnv, wire: FlatAction, scope?: CompoundScope): void {
   const { state } = env.record;
   const index = state.actions.length;
-  const action: RecordedAction = { type: wire.actionType, name: actionName(wire), ids: [] };
+  const content = contentKey(wire);
+  if (scope) {
+    const original = state.actions.findIndex((r, i) => i < scope.startIndex && r.duplicateOf === undefined && r.content === content
+      && !(r.type === ActionType.CreateTimer && r.canceled) && !scope.claimed.has(i));
+    if (original >= 0) {
+      scope.claimed.add(original);
+      state.actions.push({ type: wire.actionType, name: actionName(wire), ids: [], content, duplicateOf: original });
+      return;
+    }
+  }
+  const action: RecordedAction = { type: wire.actionType, name: actionName(wire), ids: [], content };
   state.actions.push(action);
   switch (wire.actionType) {
     case ActionType.CallActivity:

@@ -77,3 +77,25 @@ test("a segmented 10-day deadline fires on its final time when no event arrives"
   await h.clock.advance(4 * 24 * HOUR);
   expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: "expired" });
 });
+
+test("one deadline timer reused across rounds of Task.any is cancelled once, after the last round", async () => {
+  const id = await startInstance(h, "pingsBeforeDeadline", 3, "pings");
+  await settle(h);
+  for (let i = 0; i < 3; i++) {
+    await h.clock.advance(60_000);
+    expect(await raiseEvent(h, id, "ping", i)).toBe(202);
+    await settle(h);
+  }
+  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: { pings: 3, outcome: "enough" } });
+  expect(h.durable.pendingTimers(id)).toEqual([]);
+});
+
+test("the reused deadline timer wins a later round", async () => {
+  const id = await startInstance(h, "pingsBeforeDeadline", 3, "pings-late");
+  await settle(h);
+  await raiseEvent(h, id, "ping", 1);
+  await settle(h);
+  expect(h.durable.pendingTimers(id)).toHaveLength(1);
+  await h.clock.advance(HOUR);
+  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: { pings: 1, outcome: "deadline" } });
+});
