@@ -47,6 +47,12 @@ export interface LocalPlatform {
   apiBase: string;
   /** The adoption operations started on this start (empty when nothing was adopted). */
   adoptions: { clusterId: string; operationId: string }[];
+  /**
+   * Stops the host (if it still runs) and starts a new one on the same port, settings and data
+   * dir, as after a host crash: the durable engine resumes from its SQLite store while Cosmos and
+   * the simulator (Azure) carried on. `host` then names the new one.
+   */
+  restartHost(hostOptions?: LocalPlatformOptions["hostOptions"]): Promise<LocalHostHandle>;
   /** Stops the host, then the simulator (saving its state), then Cosmos (saving its snapshot). */
   stop(): Promise<void>;
 }
@@ -101,13 +107,24 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     }
     const apiBase = `${hostBase}/api`;
     const adoptions = options.adoptDemoClusters ? await adoptDemoFleetOnce(azure, apiBase, dataDir) : [];
-    const started = { host, azure, cosmos };
+    const sim = azure;
+    let current = host;
+    const startAppHost = (hostOptions: LocalPlatformOptions["hostOptions"]): Promise<LocalHostHandle> => startHost({
+      appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
+      dataDir: path.join(dataDir, "host"), ...(hostOptions ?? {})
+    });
     return {
-      ...started, settings, apiBase, adoptions,
+      get host() { return current; },
+      azure: sim, cosmos, settings, apiBase, adoptions,
+      restartHost: async (hostOptions) => {
+        await current.stop();
+        current = await startAppHost(hostOptions ?? options.hostOptions);
+        return current;
+      },
       stop: async () => {
-        await started.host.stop();
-        await started.azure.stop();
-        await started.cosmos.stop();
+        await current.stop();
+        await sim.stop();
+        await cosmos.stop();
       }
     };
   } catch (err) {
