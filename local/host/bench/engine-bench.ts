@@ -37,6 +37,13 @@ function describe(before: Stats, after: Stats): string {
   return `${after.episodes - before.episodes} episodes, ${after.checkpoints - before.checkpoints} SQLite transactions`;
 }
 
+/** CPU time of this process, so that numbers from a busy shared machine can be read. */
+function cpuNote(since: NodeJS.CpuUsage, activities: number): string {
+  const used = process.cpuUsage(since);
+  const seconds = (used.user + used.system) / 1e6;
+  return `${seconds.toFixed(2)} CPU-s = ${(activities / seconds).toFixed(0)} activities per CPU-second`;
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-data-"));
   const durable = createDurableExtension({ activityConcurrency: 10 });
@@ -48,19 +55,21 @@ async function main(): Promise<void> {
     // Warm-up (JIT, module caches), not measured.
     await waitAllDone(durable, Array.from({ length: 20 }, (_, i) => durable.management.startNew("sequence", { instanceId: `warm-${i}`, input: "1" }).instanceId));
     let before = durable.stats();
+    let cpu0 = process.cpuUsage();
     let t0 = performance.now();
     const seqIds = Array.from({ length: SEQUENCES }, (_, i) => durable.management.startNew("sequence", { instanceId: `seq-${i}`, input: "1" }).instanceId);
     await waitAllDone(durable, seqIds);
     let seconds = (performance.now() - t0) / 1000;
     const activities = SEQUENCES * 5;
-    console.log(`(a) ${SEQUENCES} concurrent 5-activity sequences: ${activities} activities in ${seconds.toFixed(2)} s = ${(activities / seconds).toFixed(0)} activities/s; ${describe(before, durable.stats())}`);
+    console.log(`(a) ${SEQUENCES} concurrent 5-activity sequences: ${activities} activities in ${seconds.toFixed(2)} s = ${(activities / seconds).toFixed(0)} activities/s; ${describe(before, durable.stats())}; ${cpuNote(cpu0, activities)}`);
     before = durable.stats();
+    cpu0 = process.cpuUsage();
 
     t0 = performance.now();
     const fan = durable.management.startNew("fanOut", { instanceId: "fan-out", input: String(FAN_OUT) });
     await waitAllDone(durable, [fan.instanceId]);
     seconds = (performance.now() - t0) / 1000;
-    console.log(`(b) one ${FAN_OUT}-activity fan-out/fan-in: ${seconds.toFixed(2)} s = ${(FAN_OUT / seconds).toFixed(0)} activities/s; ${describe(before, durable.stats())}`);
+    console.log(`(b) one ${FAN_OUT}-activity fan-out/fan-in: ${seconds.toFixed(2)} s = ${(FAN_OUT / seconds).toFixed(0)} activities/s; ${describe(before, durable.stats())}; ${cpuNote(cpu0, FAN_OUT)}`);
     console.log(`SQLite data: ${path.join(dataDir, "durable.sqlite")} (WAL, synchronous=NORMAL); activity concurrency 10; ${os.cpus().length} CPUs`);
   } finally {
     await host.stop();
