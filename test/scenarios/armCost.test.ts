@@ -1,0 +1,49 @@
+/**
+ * The ARM cost of one pool upgrade: every ARM request about aks-dev between the start and the end
+ * of each pool step (start: GET + PUT; health before and after: three metric reads each; polls:
+ * one GET each, on a durable timer that starts at 30 s and doubles up to 5 minutes).
+ */
+import type { RequestRecord } from "../../local/azure/kernel/stats";
+import { advance, operationWith, sim, startHarness, type Harness } from "../platform/support";
+
+describe("ARM cost of a pool upgrade", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await advance(h, 10 * 60_000);
+  });
+  afterAll(async () => { await h.stop(); });
+
+  it("costs about a dozen ARM requests per pool upgrade, half of them the health gate", async () => {
+    const seen: RequestRecord[] = [];
+    const onResponse = (r: RequestRecord): void => {
+      if (r.path.toLowerCase().includes("/managedclusters/aks-dev")) seen.push(r);
+    };
+    h.platform.azure.kernel.stats.on("response", onResponse);
+    try {
+      await sim(h, "POST", "/_sim/kubernetes-releases", { version: "1.36.3" });
+      const op = await operationWith(h, "k8s-upgrade:aks-dev:1.36.3", (o) => o.status === "Succeeded", "the dev upgrade");
+      const byOperation = (records: RequestRecord[]): Record<string, number> => {
+        const out: Record<string, number> = {};
+        for (const r of records) out[r.operation] = (out[r.operation] ?? 0) + 1;
+        return out;
+      };
+      // Requests on a pool's own path are that step's; each health sample is three metric reads.
+      const metricsPerStep = (byOperation(seen).Metrics_List ?? 0) / op.steps.length;
+      const pools = op.steps.filter((s) => s.kind === "nodePool").map((step) => {
+        const own = seen.filter((r) => r.path.toLowerCase().includes(`/agentpools/${step.pool ?? ""}`));
+        return { pool: step.pool, minutes: (Date.parse(step.endedAt ?? "") - Date.parse(step.startedAt ?? "")) / 60_000, polls: step.polls, ...byOperation(own), Metrics_List: metricsPerStep, total: own.length + metricsPerStep };
+      });
+      // eslint-disable-next-line no-console -- the number the README states
+      console.log(`ARM requests for the whole dev upgrade: ${seen.length} ${JSON.stringify(byOperation(seen))}\nper pool step: ${JSON.stringify(pools, null, 1)}`);
+      expect(metricsPerStep).toBe(6);
+      for (const pool of pools) {
+        expect(pool).toMatchObject({ AgentPools_CreateOrUpdate: 1, AgentPools_Get: 1 + (pool.polls ?? 0) });
+        expect(pool.polls).toBeLessThanOrEqual(6);
+        expect(pool.total).toBeLessThanOrEqual(15);
+      }
+    } finally {
+      h.platform.azure.kernel.stats.off("response", onResponse);
+    }
+  });
+});
