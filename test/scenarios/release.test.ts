@@ -68,6 +68,11 @@ describe("a new Kubernetes release reaches the fleet (scenarios 1, 2, 8)", () =>
     const card = await waitFor(h, "the card for 1.36.4", async () => (await approvalCards(h, "aks-prod"))[before]);
     expect(cardText(card)).toContain("1.36.3 → 1.36.4");
     expect((await decide(approveUrl(card), "reject", "bob", "freeze week")).status).toBe(200);
+    // aks-staging still waits for the approval of 1.36.3 (asked once per upgrade): 1.36.4 queues behind it.
+    const staging = await api<{ activeOperation: { operationId: string; status: string }; queuedOperations: { operationId: string; position: number }[] }>(h, "GET", "/clusters/aks-staging");
+    expect(staging.body.activeOperation).toMatchObject({ operationId: "k8s-upgrade:aks-staging:1.36.3", status: "AwaitingApproval" });
+    expect(staging.body.queuedOperations).toEqual([expect.objectContaining({ operationId: "k8s-upgrade:aks-staging:1.36.4", position: 1 })]);
+    expect(await operation(h, "k8s-upgrade:aks-staging:1.36.4")).toMatchObject({ status: "Queued", queuePosition: 1 });
     const op = await operationWith(h, id, (o) => o.status === "Rejected", "the rejection to be recorded");
     expect(op.outcome?.message).toContain("rejected by bob: freeze week");
     expect(op.steps.map((s) => s.status)).toEqual(["Skipped", "Pending", "Pending"]);
