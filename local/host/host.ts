@@ -93,6 +93,13 @@ export class LocalHost {
         })
       });
       this.port = await listen(this.server, options.port, options.hostname);
+      if (options.settings.WEBSITE_HOSTNAME === undefined) {
+        // Azure sets WEBSITE_HOSTNAME; without it durable-functions' getClient rewrites every
+        // management URL to localhost:7071, which is wrong for a host on any other port.
+        const restoreSettings = this.restoreEnv;
+        const restoreHostname = applySettingsToEnv({ WEBSITE_HOSTNAME: `127.0.0.1:${this.port}` });
+        this.restoreEnv = () => { restoreHostname(); restoreSettings?.(); };
+      }
       this.unregisterProbe = options.clock.registerIdleProbe(() => this.ownIdle());
       const context = this.extensionContext();
       for (const extension of options.extensions) await extension.start(context);

@@ -40,6 +40,13 @@ test("an HTTP function starts an orchestration and reads its status through Dura
   expect(await viaLink.json()).toMatchObject({ instanceId: links.id, runtimeStatus: "Completed", output: 64 });
 });
 
+test("management links built inside a function point at this host's port (WEBSITE_HOSTNAME is set as Azure does)", async () => {
+  const res = await fetch(`${h.host.baseUrl}/api/management/some-id`);
+  const payload = (await res.json()) as { statusQueryGetUri: string; sendEventPostUri: string };
+  expect(payload.statusQueryGetUri.startsWith(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/some-id`)).toBe(true);
+  expect(payload.sendEventPostUri.startsWith(h.host.baseUrl)).toBe(true);
+});
+
 test("DurableClient: start with an explicit id, raise an event, suspend, resume, terminate", async () => {
   const client = sdkClient();
   expect(await client.startNew("waitForever", { instanceId: "w-1", input: { who: "me" } })).toBe("w-1");
