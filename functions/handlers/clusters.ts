@@ -66,9 +66,11 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     }
 
     const now = isoNow(p.clock);
+    // ARM ids are case-insensitive; the registry keeps ARM's own spelling of the name and id.
     const canonicalId = managed.id ?? resourceId;
+    const canonical = parseClusterResourceId(canonicalId) ?? ref;
     const record: ClusterRecord = {
-      id: ref.name, resourceId: canonicalId, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, environment, policy,
+      id: managed.name ?? canonical.name, resourceId: canonicalId, subscriptionId: canonical.subscriptionId, resourceGroup: canonical.resourceGroup, environment, policy,
       spec: {
         location: managed.location ?? "",
         kubernetesVersion: managed.kubernetesVersion ?? managed.currentKubernetesVersion ?? "",
