@@ -53,7 +53,8 @@ describe("platform API", () => {
     expect(nothing.status).toBe(202);
     await advance(h, 60_000);
     const refused = await api<{ status: string; outcome: { error: { code: string; message: string } } }>(h, "GET", `/operations/${encodeURIComponent("k8s-upgrade:aks-dev:1.35.3")}`);
-    expect(refused.body).toMatchObject({ status: "Failed", outcome: { error: { code: "PlanFailed", message: expect.stringContaining("downgrade") } } });
+    expect(refused.body).toMatchObject({ status: "Failed", outcome: { error: { code: "PlanFailed" } } });
+    expect(refused.body.outcome.error.message).toContain("downgrade");
     expect((await h.aks.managedClusters.get("rg-aks-dev", "aks-dev")).currentKubernetesVersion).toBe("1.35.4");
     const query = await api<Problem>(h, "GET", "/operations?status=Done,Running");
     expect(query.body.error.fields).toEqual([expect.objectContaining({ field: "status" })]);

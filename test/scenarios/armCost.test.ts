@@ -34,7 +34,7 @@ describe("ARM cost of a pool upgrade", () => {
         const own = seen.filter((r) => r.path.toLowerCase().includes(`/agentpools/${step.pool ?? ""}`));
         return { pool: step.pool, minutes: (Date.parse(step.endedAt ?? "") - Date.parse(step.startedAt ?? "")) / 60_000, polls: step.polls, ...byOperation(own), Metrics_List: metricsPerStep, total: own.length + metricsPerStep };
       });
-      // eslint-disable-next-line no-console -- the number the README states
+      // The number the README states.
       console.log(`ARM requests for the whole dev upgrade: ${seen.length} ${JSON.stringify(byOperation(seen))}\nper pool step: ${JSON.stringify(pools, null, 1)}`);
       expect(metricsPerStep).toBe(6);
       for (const pool of pools) {
