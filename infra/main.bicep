@@ -1,0 +1,209 @@
+// The aksops platform itself: a Function App (Node 20) with its identity, storage, Cosmos DB, Key Vault
+// and monitoring, in one resource group. The roles the identity needs on the managed clusters are
+// granted by subscription-roles.bicep (another scope, another deployment). See infra/README.md.
+targetScope = 'resourceGroup'
+
+@description('Short name of this platform instance, used in every resource name (lowercase letters, digits, hyphens).')
+@minLength(2)
+@maxLength(12)
+param baseName string = 'aksops'
+
+@description('Azure region of every resource.')
+param location string = resourceGroup().location
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+@description('Hosting plan of the Function App: `FlexConsumption` (default) or `ElasticPremium`.')
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Cosmos DB capacity: `serverless` or `autoscale`.')
+@allowed([
+  'serverless'
+  'autoscale'
+])
+param cosmosCapacityMode string = 'serverless'
+
+@description('Cosmos DB autoscale only: maximum RU/s of the database throughput shared by its containers.')
+@minValue(1000)
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('Subscription whose clusters the platform manages (AZURE_SUBSCRIPTION_ID); this deployment\'s subscription by default.')
+param managedSubscriptionId string = subscription().subscriptionId
+
+@description('HMAC key for approval tokens (APPROVAL_SIGNING_KEY), at least 32 characters. Generate it with `openssl rand -base64 48`; it is stored in Key Vault only.')
+@secure()
+@minLength(32)
+param approvalSigningKey string
+
+@description('Teams incoming or Workflows webhook URL for approval cards and alerts (TEAMS_WEBHOOK_URL); stored in Key Vault.')
+@secure()
+param teamsWebhookUrl string
+
+@description('Optional Teams webhook URL of the escalation channel (TEAMS_ESCALATION_WEBHOOK_URL); stored in Key Vault.')
+@secure()
+param teamsEscalationWebhookUrl string = ''
+
+@description('Optional `eventgrid_extension` system key of the Function App (EVENTGRID_SYSTEM_KEY), appended as `code=` to the webhook URL adoption subscribes. It exists only after the first publish: deploy without it, publish, then deploy again with it (infra/README.md).')
+@secure()
+param eventGridSystemKey string = ''
+
+@description('Application (client) id of the Entra app registration for App Service authentication. It needs a federated identity credential trusting the platform\'s managed identity (infra/README.md).')
+param authClientId string
+
+@description('Client ids of applications (pipelines, tools) allowed to call the API with app-only tokens; empty: any application of the tenant holding a token for the platform\'s audience.')
+param authAllowedCallerApplications array = []
+
+@description('Optional NCRONTAB (6 fields) of the weekly node-image rollout (NODE_IMAGE_ROLLOUT_SCHEDULE); empty: the app\'s default, Monday 00:00 UTC.')
+param nodeImageRolloutSchedule string = ''
+
+@description('Optional NCRONTAB of the daily node-image catch-up check (NODE_IMAGE_CATCHUP_SCHEDULE); empty: the app\'s default, 00:30 UTC.')
+param nodeImageCatchUpSchedule string = ''
+
+@description('Further optional app settings read by the functions (e.g. NODE_IMAGE_SOAK_HOURS, NODE_IMAGE_FAILURE_BUDGET, NODE_IMAGE_CONCURRENCY, MONITOR_LOGS_ENDPOINT); string values only, never secrets.')
+param additionalAppSettings object = {}
+
+@description('Key Vault purge protection (recommended; irreversible). Off only for short-lived test instances whose vault name must be reusable at once.')
+param keyVaultPurgeProtection bool = true
+
+var token = uniqueString(resourceGroup().id, baseName)
+var compactBase = replace(baseName, '-', '')
+var names = {
+  identity: 'id-${baseName}'
+  workspace: 'log-${baseName}-${token}'
+  appInsights: 'appi-${baseName}-${token}'
+  storage: take('st${compactBase}${token}', 24)
+  cosmos: 'cosmos-${baseName}-${token}'
+  keyVault: 'kv-${take(compactBase, 6)}-${token}'
+  plan: 'plan-${baseName}-${token}'
+  functionApp: 'func-${baseName}-${token}'
+  deploymentContainer: 'app-package'
+}
+
+// ARM_ENDPOINT has no trailing slash (shared/config); environment() gives one.
+var resourceManager = environment().resourceManager
+var armEndpoint = endsWith(resourceManager, '/') ? substring(resourceManager, 0, length(resourceManager) - 1) : resourceManager
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    publisherPrincipalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    deploymentContainerName: names.deploymentContainer
+    principalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    accountName: names.cosmos
+    location: location
+    capacityMode: cosmosCapacityMode
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    dataContributorPrincipalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyVault.bicep' = {
+  name: 'keyVault'
+  params: {
+    name: names.keyVault
+    location: location
+    secretsUserPrincipalId: identity.outputs.principalId
+    approvalSigningKey: approvalSigningKey
+    teamsWebhookUrl: teamsWebhookUrl
+    teamsEscalationWebhookUrl: teamsEscalationWebhookUrl
+    eventGridSystemKey: eventGridSystemKey
+    enablePurgeProtection: keyVaultPurgeProtection
+    tags: tags
+  }
+}
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionApp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    hostingPlan: hostingPlan
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    // shared/config/settings.ts and functions/ (PUBLIC_BASE_URL is added by the module from the app's host name).
+    platformSettings: union(additionalAppSettings, {
+      AKSOPS_MODE: 'azure'
+      AZURE_SUBSCRIPTION_ID: managedSubscriptionId
+      ARM_ENDPOINT: armEndpoint
+      COSMOS_ENDPOINT: cosmos.outputs.endpoint
+      COSMOS_DATABASE: cosmos.outputs.databaseName
+      TEAMS_WEBHOOK_URL: keyVault.outputs.teamsWebhookUrlReference
+      TEAMS_ESCALATION_WEBHOOK_URL: keyVault.outputs.teamsEscalationWebhookUrlReference
+      APPROVAL_SIGNING_KEY: keyVault.outputs.approvalSigningKeyReference
+      EVENTGRID_SYSTEM_KEY: keyVault.outputs.eventGridSystemKeyReference
+      NODE_IMAGE_ROLLOUT_SCHEDULE: nodeImageRolloutSchedule
+      NODE_IMAGE_CATCHUP_SCHEDULE: nodeImageCatchUpSchedule
+      // Easy Auth proves the app registration with this identity's token instead of a client secret.
+      OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identity.outputs.clientId
+    })
+    tags: tags
+  }
+}
+
+module appAuth 'modules/appAuth.bicep' = {
+  name: 'appAuth'
+  params: {
+    appName: functionApp.outputs.name
+    clientId: authClientId
+    allowedCallerApplications: authAllowedCallerApplications
+  }
+}
+
+@description('Name of the Function App: the target of `func azure functionapp publish` and zip deploy.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Base URL of the platform (PUBLIC_BASE_URL).')
+output publicBaseUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Principal id of the platform\'s identity: the `principalId` of subscription-roles.bicep and the subject of the auth app registration\'s federated credential.')
+output identityPrincipalId string = identity.outputs.principalId
+
+@description('Client id of the platform\'s identity (AZURE_CLIENT_ID).')
+output identityClientId string = identity.outputs.clientId
+
+@description('Cosmos DB endpoint (COSMOS_ENDPOINT).')
+output cosmosEndpoint string = cosmos.outputs.endpoint
+
+@description('Name of the Key Vault holding the platform\'s secrets.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Name of the storage account of the host and the task hub.')
+output storageAccountName string = storage.outputs.name

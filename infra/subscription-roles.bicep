@@ -1,0 +1,92 @@
+// What the platform's identity may do in the subscription whose clusters it manages. Deployed on its
+// own (`az deployment sub create`) because it is at subscription scope, possibly in another
+// subscription than the platform, and by someone allowed to assign roles there.
+targetScope = 'subscription'
+
+@description('Principal (object) id of the platform\'s user-assigned identity: output `identityPrincipalId` of main.bicep.')
+param principalId string
+
+@description('Also create and assign the custom role `aksops cluster operator` with the cluster and Event Grid actions the built-in roles below lack (see infra/README.md, "Roles"). Turn off only if an equivalent role is granted another way.')
+param assignClusterOperatorRole bool = true
+
+// The built-in roles of the brief. Names are for readers; the ids are what count.
+var builtInRoles = {
+  // managedClusters read/write and deployments: the managed-cluster PUTs of upgrades and the auto-upgrade profile.
+  'Azure Kubernetes Service Contributor Role': 'ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8'
+  // Platform metrics of the clusters (health gates) and reading diagnostic settings.
+  'Monitoring Reader': '43d0d8ad-25c7-4714-9337-8ba259a9fe05'
+  // Budgets and current spend.
+  'Cost Management Reader': '72fafb9e-0641-4937-9268-a91bfd8191a3'
+  // Event subscriptions (not topics: the role grants no topic actions).
+  'EventGrid EventSubscription Contributor': '428e0ff0-5e57-4d9c-a221-2c70d0e0a443'
+}
+
+// Actions the code calls that the built-in roles above do not grant (the AKS Contributor Role holds only
+// managedClusters/read, managedClusters/write and Microsoft.Resources/deployments/*):
+// orchestrations/**/activities call agentPools get/createOrUpdate/upgradeNodeImageVersion/getUpgradeProfile,
+// managedClusters getUpgradeProfile/listKubernetesVersions, maintenanceConfigurations get/list, read ARM
+// async-operation status, and adoption lists/creates the cluster's Event Grid system topic and reads its
+// subscription's full URL. A managed-cluster PUT on a cluster with its own subnet and user-assigned
+// identities (the baseline's shape) is also checked for subnet join and identity assign on the caller.
+var clusterOperatorActions = [
+  'Microsoft.Resources/subscriptions/resourceGroups/read'
+  'Microsoft.ContainerService/managedClusters/read'
+  'Microsoft.ContainerService/managedClusters/write'
+  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read'
+  'Microsoft.ContainerService/managedClusters/agentPools/read'
+  'Microsoft.ContainerService/managedClusters/agentPools/write'
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action'
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read'
+  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read'
+  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/write'
+  'Microsoft.ContainerService/locations/kubernetesVersions/read'
+  'Microsoft.ContainerService/locations/operations/read'
+  'Microsoft.ContainerService/locations/operationresults/read'
+  'Microsoft.EventGrid/systemTopics/read'
+  'Microsoft.EventGrid/systemTopics/write'
+  'Microsoft.EventGrid/systemTopics/eventSubscriptions/read'
+  'Microsoft.EventGrid/systemTopics/eventSubscriptions/write'
+  'Microsoft.EventGrid/systemTopics/eventSubscriptions/getFullUrl/action'
+  'Microsoft.Network/virtualNetworks/subnets/read'
+  'Microsoft.Network/virtualNetworks/subnets/join/action'
+  'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
+]
+
+resource builtInAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(builtInRoles): {
+  name: guid(subscription().id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.value), principalId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.value)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'aksops platform: ${role.key}'
+  }
+}]
+
+resource clusterOperatorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (assignClusterOperatorRole) {
+  name: guid(subscription().id, 'aksops-cluster-operator')
+  properties: {
+    // Custom role names are unique per tenant, hence the subscription id.
+    roleName: 'aksops cluster operator (${subscription().subscriptionId})'
+    description: 'What the aksops platform needs on the AKS clusters it manages beyond the built-in roles it holds.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: clusterOperatorActions
+        notActions: []
+      }
+    ]
+    assignableScopes: [
+      subscription().id
+    ]
+  }
+}
+
+resource clusterOperatorAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignClusterOperatorRole) {
+  name: guid(subscription().id, clusterOperatorRole.id, principalId)
+  properties: {
+    roleDefinitionId: clusterOperatorRole.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'aksops platform: cluster operator actions'
+  }
+}
