@@ -66,7 +66,9 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions): Promi
   const nowSeconds = options.nowSeconds ?? ((): number => Math.floor(Date.now() / 1000));
 
   // TLS 1.2 at least: cosmosdb-server's own default allows TLS 1.0.
-  const server = createHttpsServer({ cert: cert.cert, key: cert.key, minVersion: "TLSv1.2" });
+  // keepAlive: cosmosdb-server otherwise answers every request with `connection: close`, so each
+  // Cosmos call paid a new TLS handshake (most of the platform's CPU in a 500-cluster rollout).
+  const server = createHttpsServer({ cert: cert.cert, key: cert.key, minVersion: "TLSv1.2", keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_COSMOS_PORT, options.host ?? "127.0.0.1", () => {

@@ -18,13 +18,22 @@ const POOL_TYPE = "Microsoft.ContainerService/managedClusters/agentPools";
 
 export function readFleet(kernel: SimKernel): ClusterState[] {
   const aks = kernel.service<AksHealthReader>("aks");
-  return kernel.store.list({ type: CLUSTER_TYPE }).map((cluster) => clusterState(kernel, cluster, aks));
+  // One pass over the store for every pool (not one per cluster): sampling runs after every timer
+  // the clock fires, so a per-cluster scan made a 500-cluster fleet quadratic in the store's size.
+  const poolsByCluster = new Map<string, ArmResource[]>();
+  for (const pool of kernel.store.list({ type: POOL_TYPE })) {
+    const key = pool.id.slice(0, pool.id.toLowerCase().lastIndexOf("/agentpools/")).toLowerCase();
+    const list = poolsByCluster.get(key) ?? [];
+    list.push(pool);
+    poolsByCluster.set(key, list);
+  }
+  return kernel.store.list({ type: CLUSTER_TYPE }).map((cluster) => clusterState(kernel, cluster, poolsByCluster.get(cluster.id.toLowerCase()) ?? [], aks));
 }
 
-function clusterState(kernel: SimKernel, cluster: ArmResource, aks: AksHealthReader | undefined): ClusterState {
+function clusterState(kernel: SimKernel, cluster: ArmResource, clusterPools: ArmResource[], aks: AksHealthReader | undefined): ClusterState {
   const props = cluster.properties ?? {};
   const stopped = (props["powerState"] as { code?: string } | undefined)?.code === "Stopped";
-  const pools = kernel.store.list({ prefix: cluster.id, type: POOL_TYPE }).map((pool): PoolState => {
+  const pools = clusterPools.map((pool): PoolState => {
     const p = pool.properties ?? {};
     const count = typeof p["count"] === "number" ? p["count"] : 0;
     const health = aks?.getPoolHealth(cluster.id, pool.name);
@@ -73,7 +82,13 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
     observe: () => history.observe(kernel.clock.now(), readFleet(kernel))
   };
   kernel.provide(SERVICE, service);
+  // The clock probes after every timer, several passes each: sample once per instant, and again
+  // at that instant only if ARM served a request since (a write may have changed the fleet).
+  let sampled = { at: Number.NaN, requests: -1 };
   kernel.clock.registerIdleProbe(() => {
+    const now = { at: kernel.clock.now(), requests: kernel.stats.total };
+    if (now.at === sampled.at && now.requests === sampled.requests) return Promise.resolve();
+    sampled = now;
     try {
       service.observe();
     } catch {
