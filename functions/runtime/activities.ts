@@ -31,7 +31,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     get agentPools() { return p.arm.containerService.agentPools; }
   };
   const lockDeps = { store: p.store, clock: p.clock };
-  const stepDeps = { aks, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
+  const stepDeps = { aks, store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
   const activities: Record<ActivityName, Activity> = {
     [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),

@@ -2,7 +2,10 @@
  * Scenarios 4, 5 and 6 of issue 4 on aks-dev (no approvals): duplicate and reordered deliveries
  * converge on one operation; a failed user-pool upgrade stops with ARM's error and an alert, and
  * resumes from that step once fixed; an out-of-band operation holding the cluster (409) is waited out.
+ * The host runs with the engine's chaos switches: every activity's first completion is lost (it runs
+ * twice, as after a crash before the checkpoint), so each step start, check and record must be idempotent.
  */
+import { createDurableExtension } from "../../local/host/durable";
 import {
   advance, api, armStats, cardText, clusterResourceId, count, operation, operationWith, operations, sim, startHarness, teamsMessages, type Harness
 } from "../platform/support";
@@ -11,7 +14,7 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
   let h: Harness;
   let devId: string;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ hostOptions: { extensions: [createDurableExtension({ chaos: { crashBeforeActivityCheckpoint: true, duplicateExternalEvents: true } })] } });
     devId = clusterResourceId(h, "aks-dev");
     await advance(h, 10 * 60_000);
   });

@@ -2,7 +2,10 @@
  * Scenarios 1, 2 and 8 of issue 4 on one platform: a new Kubernetes release upgrades aks-dev
  * without asking and aks-prod step by step through Teams approvals; a rejection changes nothing;
  * approval links resist tampering, expiry and reuse, and their GET changes nothing.
+ * The host runs with the engine's chaos switches: every activity is delivered once more after it
+ * succeeded and every external event (approval decision) twice; one card per step, one decision each.
  */
+import { createDurableExtension } from "../../local/host/durable";
 import {
   advance, api, approvalCards, approveUrl, cardText, decide, operation, operationWith, sim, startHarness, teamsMessages, waitFor, type Harness
 } from "../platform/support";
@@ -13,7 +16,7 @@ const DEV = "k8s-upgrade:aks-dev:1.36.3";
 describe("a new Kubernetes release reaches the fleet (scenarios 1, 2, 8)", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ hostOptions: { extensions: [createDurableExtension({ chaos: { rerunActivityAfterSuccess: true, duplicateExternalEvents: true } })] } });
     await advance(h, 10 * 60_000);
   });
   afterAll(async () => { await h.stop(); });

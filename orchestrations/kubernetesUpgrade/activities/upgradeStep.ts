@@ -2,11 +2,18 @@ import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
   readAsyncOperation: ReadAsyncOperation;
+  /**
+   * Where the started ARM operation's id is kept at once: a re-run of the start (its first
+   * completion lost in a crash) finds the resource already moving and takes the id from here, so
+   * a failure can still be explained with the async operation's error.
+   */
+  store: Pick<StorePort, "operations">;
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
@@ -34,29 +41,46 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       if (step.kind === "controlPlane") {
         const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
         if (cluster.currentKubernetesVersion === step.to && !isRunning(cluster.provisioningState)) return { outcome: "alreadyDone" };
-        if (isRunning(cluster.provisioningState) && cluster.kubernetesVersion === step.to) return { outcome: "inProgress" };
+        if (isRunning(cluster.provisioningState) && cluster.kubernetesVersion === step.to) return inProgress(deps, request);
         const body = {
           ...cluster,
           kubernetesVersion: step.to,
           agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion }))
         };
         const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
-        const armOperationId = await armOperationIdOf(poller);
-        return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+        return started(deps, request, await armOperationIdOf(poller));
       }
       const poolName = step.pool ?? "";
       const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, poolName);
       if (pool.currentOrchestratorVersion === step.to && !isRunning(pool.provisioningState)) return { outcome: "alreadyDone" };
-      if (isRunning(pool.provisioningState) && pool.orchestratorVersion === step.to) return { outcome: "inProgress" };
+      if (isRunning(pool.provisioningState) && pool.orchestratorVersion === step.to) return inProgress(deps, request);
       const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, { ...pool, orchestratorVersion: step.to });
-      const armOperationId = await armOperationIdOf(poller);
-      return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+      return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
       const failure = armFailureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       throw new PermanentArmError(request.clusterId, `Starting step ${step.index} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
     }
   };
+}
+
+async function started(deps: UpgradeStepDeps, request: ArmStepRequest, armOperationId: string | undefined): Promise<StartStepResult> {
+  if (armOperationId) {
+    await deps.store.operations.mutate(request.clusterId, request.operationId, (op) => {
+      const i = op.steps.findIndex((s) => s.index === request.step.index);
+      if (i < 0 || op.steps[i]!.armOperationId === armOperationId) return undefined;
+      const steps = [...op.steps];
+      steps[i] = { ...steps[i]!, armOperationId };
+      return { ...op, steps };
+    });
+  }
+  return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+}
+
+async function inProgress(deps: UpgradeStepDeps, request: ArmStepRequest): Promise<StartStepResult> {
+  const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
+  const armOperationId = op?.steps.find((s) => s.index === request.step.index)?.armOperationId;
+  return { outcome: "inProgress", ...(armOperationId ? { armOperationId } : {}) };
 }
 
 /**
@@ -86,6 +110,11 @@ async function failureOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armO
       // The operation may have aged out of ARM's records; the resource's own state still tells what happened.
     }
   }
+  // AKS's NodePoolRollingFailed event carries the error too; the event handler attached it to the step.
+  const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
+  const failedEvent = op?.steps.find((s) => s.index === request.step.index)?.events?.find((e) => e.type.endsWith("NodePoolRollingFailed"));
+  const data = failedEvent?.data as { errorCode?: unknown; errorMessage?: unknown } | undefined;
+  if (typeof data?.errorCode === "string") return { code: data.errorCode, message: typeof data.errorMessage === "string" ? data.errorMessage : data.errorCode };
   const what = request.step.kind === "controlPlane" ? "control plane" : `pool ${request.step.pool ?? "?"}`;
   return {
     code: (resource.state ?? "").toLowerCase() === "failed" ? "ProvisioningFailed" : "UnexpectedVersion",
