@@ -86,6 +86,9 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
     const supportEnding = { ...event, id: "reordered-support-ending", eventType: "Microsoft.ContainerService.ClusterSupportEnding", data: { kubernetesVersion: "1.36.4" } };
     const again = { ...event, id: "reordered-new-version" };
     expect((await post([supportEnding, again])).status).toBe(202);
+    // Invalid payloads and unknown clusters are acknowledged (2xx), so Event Grid does not retry them forever.
+    expect((await post([{ id: "broken-1", subject: "x" }])).status).toBe(202);
+    expect((await post([{ ...event, id: "elsewhere-1", topic: clusterResourceId(h, "aks-unknown") }])).status).toBe(202);
     await advance(h, 2 * 60_000);
 
     const ops = (await operations(h, "?clusterId=aks-dev")).filter((o) => o.targetVersion === "1.36.5");

@@ -3,7 +3,9 @@
  * approval nobody answers expires (directly, or after one escalation to the second channel), and
  * an upgrade two minors ahead goes through the minor in between.
  */
-import { advance, api, approvalCards, cardText, operationWith, startHarness, teamsMessages, createLabCluster, type Harness } from "../platform/support";
+import {
+  advance, api, approvalCards, approveUrl, cardText, createLabCluster, decide, operation, operationWith, sim, startHarness, teamsMessages, waitFor, type Harness
+} from "../platform/support";
 import type { OperationRecord } from "../../shared/store";
 
 describe("expiry, escalation and multi-minor paths (scenarios 3, 7)", () => {
@@ -63,5 +65,22 @@ describe("expiry, escalation and multi-minor paths (scenarios 3, 7)", () => {
       expect([name, cluster.currentKubernetesVersion]).toEqual([name, "1.35.4"]);
     }
     expect((await teamsMessages(h, "ops")).filter((m) => cardText(m).includes("expired: aks-quiet"))).toHaveLength(1);
+  });
+
+  it("a failing Teams webhook is retried with backoff; the step waits for the card and its approval", async () => {
+    await adopt(await createLabCluster(h, "aks-teams", "1.35.4"), "prod", { approvalTimeoutMinutes: 120 });
+    // Teams answers 429 with Retry-After: 300 three times.
+    await sim(h, "POST", "/_sim/faults", { kind: "teamsFailure", target: "ops", count: 3, status: 429, retryAfterSeconds: 300 });
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-teams/upgrades", { kind: "kubernetes", targetVersion: "1.36.2" });
+    await advance(h, 10 * 60_000);
+    expect(await approvalCards(h, "aks-teams")).toEqual([]);
+    const waiting = await operation(h, started.body.operationId);
+    expect(waiting.status).toBe("AwaitingApproval");
+    const card = await waitFor(h, "the card once Teams recovers", async () => (await approvalCards(h, "aks-teams"))[0]);
+    expect(Date.parse(card.receivedAt) - Date.parse(waiting.timings.createdAt)).toBeGreaterThanOrEqual(15 * 60_000);
+    expect((await h.aks.managedClusters.get("rg-aks-dev", "aks-teams")).currentKubernetesVersion).toBe("1.35.4");
+    expect((await decide(approveUrl(card), "approve", "frank")).status).toBe(200);
+    const running = await operationWith(h, started.body.operationId, (o) => o.steps[0]?.status === "Succeeded", "the approved step");
+    expect(running.approvals).toEqual([expect.objectContaining({ approver: "frank", decision: "approve" })]);
   });
 });
