@@ -115,9 +115,9 @@ export function clusterResourceId(h: Harness, name: string): string {
 }
 
 /** Posts a decision on an approval link as the confirmation page's form does. */
-export async function decide(url: string, decision: "approve" | "reject", approver: string, comment?: string): Promise<{ status: number; text: string }> {
+export async function decide(url: string, decision: "approve" | "reject", approver: string, comment?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const form = new URLSearchParams({ decision, approver, ...(comment ? { comment } : {}) });
-  const res = await fetch(url.replace(/\?.*$/, ""), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() });
+  const res = await fetch(url.replace(/\?.*$/, ""), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: form.toString() });
   return { status: res.status, text: await res.text() };
 }
 

@@ -70,7 +70,9 @@ describe("a new Kubernetes release reaches the fleet (scenarios 1, 2, 8)", () =>
     const before = (await approvalCards(h, "aks-prod")).length;
     const card = await waitFor(h, "the card for 1.36.4", async () => (await approvalCards(h, "aks-prod"))[before]);
     expect(cardText(card)).toContain("1.36.3 → 1.36.4");
-    expect((await decide(approveUrl(card), "reject", "bob", "freeze week")).status).toBe(200);
+    // Signed in through App Service authentication: the principal is the approver, not the form's name.
+    const principal = Buffer.from(JSON.stringify({ name_typ: "name", claims: [{ typ: "name", val: "bob" }] })).toString("base64");
+    expect((await decide(approveUrl(card), "reject", "not-bob", "freeze week", { "x-ms-client-principal": principal })).status).toBe(200);
     // aks-staging still waits for the approval of 1.36.3 (asked once per upgrade): 1.36.4 queues behind it.
     const staging = await api<{ activeOperation: { operationId: string; status: string }; queuedOperations: { operationId: string; position: number }[] }>(h, "GET", "/clusters/aks-staging");
     expect(staging.body.activeOperation).toMatchObject({ operationId: "k8s-upgrade:aks-staging:1.36.3", status: "AwaitingApproval" });
