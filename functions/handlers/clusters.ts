@@ -33,7 +33,8 @@ export function validateAdoptRequest(body: unknown): { ok: true; value: AdoptReq
 /**
  * `POST /api/clusters/adopt`: validates (every bad field named, nothing written), reads the
  * cluster through ARM, registers it (id = cluster name; another cluster of that name → 409, the
- * same cluster again → 200 with its adoption), then starts the adoption operation → 202.
+ * same cluster again → 200 with its adoption, and its environment and policy replaced by the
+ * request's: how a policy is changed later), then starts the adoption operation → 202.
  */
 export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
@@ -94,9 +95,12 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
       if (existing && existing.resourceId.toLowerCase() !== canonicalId.toLowerCase()) {
         return problem(409, "ClusterNameTaken", `Another cluster named ${record.id} is registered (${existing.resourceId}); cluster names are unique in the registry`);
       }
+      // The same cluster again: its policy may be changed this way later ("overridable at adoption or later").
+      const policyChanged = existing !== undefined && (existing.environment !== environment || JSON.stringify(existing.policy) !== JSON.stringify(policy));
+      if (policyChanged) await p.store.clusters.mutate(record.id, (c) => ({ ...c, environment, policy }));
       const op = (await p.store.operations.get(record.id, operationId))?.doc;
       if (op && (await instanceExists(clientOf(request), operationId))) {
-        return json(200, { operationId, status: op.status, statusUrl: statusUrl(p, operationId), clusterId: record.id });
+        return json(200, { operationId, status: op.status, statusUrl: statusUrl(p, operationId), clusterId: record.id, policyUpdated: policyChanged });
       }
     }
     await startAdoption(p, clientOf(request), record, managed, operationId, now);

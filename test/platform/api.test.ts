@@ -29,6 +29,11 @@ describe("platform API", () => {
     expect([missing.status, missing.body.error.code]).toEqual([404, "ClusterNotFound"]);
     const again = await api<{ operationId: string; status: string }>(h, "POST", "/clusters/adopt", { resourceId: clusterResourceId(h, "aks-dev").toUpperCase(), environment: "dev" });
     expect([again.status, again.body.operationId, again.body.status]).toEqual([200, "adopt:aks-dev", "Succeeded"]);
+    // Adopting again with overrides is how a cluster's policy changes later.
+    const changed = await api<{ policyUpdated: boolean }>(h, "POST", "/clusters/adopt", { resourceId: clusterResourceId(h, "aks-dev"), environment: "dev", policy: { approval: "everyStep", approvalTimeoutMinutes: 30 } });
+    expect([changed.status, changed.body.policyUpdated]).toEqual([200, true]);
+    const view = await api<{ policy: { approval: string; approvalTimeoutMinutes: number; healthGate: { minNodesReadyRatio: number } } }>(h, "GET", "/clusters/aks-dev");
+    expect(view.body.policy).toMatchObject({ approval: "everyStep", approvalTimeoutMinutes: 30, healthGate: { minNodesReadyRatio: 0.9 } });
     // Another aks-dev, in another resource group.
     const template = await h.aks.managedClusters.get("rg-aks-dev", "aks-dev");
     const poller = await h.aks.managedClusters.beginCreateOrUpdate("rg-aks-staging", "aks-dev", {
