@@ -31,6 +31,18 @@ export function idKey(id: string): string {
  * `.../providers/Microsoft.ContainerService/managedClusters/c1/agentPools/p1`.
  */
 export function resourceTypeOf(id: string): string {
+  // Memoised: `list` filters by type over the whole store on every call, and ids repeat.
+  const cached = typeCache.get(id);
+  if (cached !== undefined) return cached;
+  const type = computeResourceTypeOf(id);
+  if (typeCache.size >= 200_000) typeCache.clear();
+  typeCache.set(id, type);
+  return type;
+}
+
+const typeCache = new Map<string, string>();
+
+function computeResourceTypeOf(id: string): string {
   const parts = id.split("/").filter(Boolean);
   const p = parts.map((s) => s.toLowerCase()).lastIndexOf("providers");
   if (p < 0) {

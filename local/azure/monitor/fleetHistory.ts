@@ -82,13 +82,13 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
     observe: () => history.observe(kernel.clock.now(), readFleet(kernel))
   };
   kernel.provide(SERVICE, service);
-  // The clock probes after every timer, several passes each: sample once per instant, and again
-  // at that instant only if ARM served a request since (a write may have changed the fleet).
-  let sampled = { at: Number.NaN, requests: -1 };
+  // The clock probes after every timer it fires, several passes each, and a sample reads the whole
+  // fleet: between queries (which sample themselves), sample at most once per virtual second.
+  let sampledAt = Number.NaN;
   kernel.clock.registerIdleProbe(() => {
-    const now = { at: kernel.clock.now(), requests: kernel.stats.total };
-    if (now.at === sampled.at && now.requests === sampled.requests) return Promise.resolve();
-    sampled = now;
+    const second = Math.floor(kernel.clock.now() / 1000);
+    if (second === sampledAt) return Promise.resolve();
+    sampledAt = second;
     try {
       service.observe();
     } catch {

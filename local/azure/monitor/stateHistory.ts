@@ -14,6 +14,8 @@ export interface StateSample {
 
 export class ClusterStateHistory {
   private readonly samples = new Map<string, StateSample[]>();
+  /** The last sample of each cluster, serialised once (comparing against it is the common case). */
+  private readonly lastJson = new Map<string, string>();
 
   constructor(private readonly maxSamplesPerCluster = 2000) {}
 
@@ -22,11 +24,13 @@ export class ClusterStateHistory {
       const key = state.id.toLowerCase();
       const list = this.samples.get(key) ?? [];
       const last = list[list.length - 1];
-      if (last && JSON.stringify(last.state) === JSON.stringify(state)) continue;
+      const json = JSON.stringify(state);
+      if (last && this.lastJson.get(key) === json) continue;
       if (last && last.at > at) continue;
       // Two changes at the same instant: the later one wins.
       if (last && last.at === at) list.pop();
       list.push({ at, state: structuredClone(state) });
+      this.lastJson.set(key, json);
       if (list.length > this.maxSamplesPerCluster) list.shift();
       this.samples.set(key, list);
     }
