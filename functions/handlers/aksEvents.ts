@@ -7,7 +7,7 @@ import { isoNow, type ClusterRecord, type EventRecord } from "../../shared/store
 import { statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
-import { policyTarget, readManagedCluster } from "./targets";
+import { policyProposal, readManagedCluster } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import type { Platform } from "../runtime/platform";
 
@@ -103,7 +103,7 @@ async function onNewVersion(p: Platform, client: DurableClientPort, cluster: Clu
 async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: ClusterRecord, event: EventGridEvent<unknown>, ended: boolean): Promise<Routed> {
   const data = isRecord(event.data) ? event.data : {};
   const version = typeof data.kubernetesVersion === "string" ? data.kubernetesVersion : cluster.observed?.kubernetesVersion ?? cluster.spec.kubernetesVersion;
-  const choice = await policyTarget(p, cluster);
+  const { choice, steps } = await policyProposal(p, cluster);
   let operationId: string | undefined;
   if (choice.kind === "upgrade") {
     const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId: event.id }, resume: false });
@@ -111,7 +111,7 @@ async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: 
   }
   const card = supportEndingCard({
     cluster: cluster.id, environment: cluster.environment, kubernetesVersion: version, ended, eventTime: event.eventTime.toISOString(),
-    ...(choice.kind === "upgrade" && operationId ? { proposal: { target: choice.target, steps: 0, operationUrl: statusUrl(p, operationId) } } : {})
+    ...(choice.kind === "upgrade" && operationId ? { proposal: { target: choice.target, steps: steps ?? 0, operationUrl: statusUrl(p, operationId) } } : {})
   });
   // The alert is best effort: a Teams outage must not make Event Grid redeliver (and re-route) the event.
   const posted = await p.postTeams(p.config.teamsWebhookUrl, card);

@@ -1,6 +1,6 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import {
-  catalogFrom, chooseTargetVersion, isKubernetesVersion, minorKey, newestPatchOf, newestSupportedVersion, parseMinorVersion,
+  catalogFrom, chooseTargetVersion, planKubernetesUpgrade, isKubernetesVersion, minorKey, newestPatchOf, newestSupportedVersion, parseMinorVersion,
   type KubernetesCatalog, type NewKubernetesVersionAvailableData, type TargetChoice
 } from "../../shared/domain/versions";
 import type { ClusterRecord } from "../../shared/store";
@@ -23,10 +23,24 @@ export async function readManagedCluster(p: Platform, cluster: Pick<ClusterRecor
  * rule (`chooseTargetVersion`) picks the target, and the same deterministic instance id follows.
  */
 export async function policyTarget(p: Platform, cluster: ClusterRecord): Promise<TargetChoice> {
+  return (await policyProposal(p, cluster)).choice;
+}
+
+/** The policy's target and, when there is one, how many steps the plan to it has (for the Teams alert). */
+export async function policyProposal(p: Platform, cluster: ClusterRecord): Promise<{ choice: TargetChoice; steps?: number }> {
   const managed = await readManagedCluster(p, cluster);
   const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
-  return chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
+  const choice = chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
+  if (choice.kind === "none") return { choice };
+  try {
+    const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? current }));
+    const plan = planKubernetesUpgrade({ current: { controlPlane: current, pools }, target: choice.target, catalog, policy: { allowPreview: cluster.policy.allowPreview } });
+    return { choice, steps: plan.steps.length };
+  } catch {
+    // The upgrade itself plans again (and records why it cannot); the alert goes out without a step count.
+    return { choice };
+  }
 }
 
 export function catalogAsEventData(catalog: KubernetesCatalog): NewKubernetesVersionAvailableData {

@@ -96,7 +96,9 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
     const op = await operationWith(h, "k8s-upgrade:aks-dev:1.36.5", (o) => o.status === "Succeeded", "the one upgrade to succeed");
     expect(op.trigger).toMatchObject({ type: "event" });
     expect(op.steps.filter((s) => s.kind === "controlPlane")).toHaveLength(1);
-    expect((await teamsMessages(h, "ops")).filter((m) => cardText(m).includes("Support for Kubernetes 1.36.4 is ending on aks-dev"))).toHaveLength(1);
+    const supportCards = (await teamsMessages(h, "ops")).filter((m) => cardText(m).includes("Support for Kubernetes 1.36.4 is ending on aks-dev"));
+    expect(supportCards).toHaveLength(1);
+    expect(cardText(supportCards[0]!)).toContain("Proposed: upgrade to 1.36.5 in 3 steps");
     expect(await operation(h, "k8s-upgrade:aks-dev:1.36.5")).toMatchObject({ status: "Succeeded" });
   });
 });
