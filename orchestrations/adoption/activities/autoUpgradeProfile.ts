@@ -4,10 +4,14 @@ import type { AutoUpgradeDisableRequest } from "../adoptionOrchestrator";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
+import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
+import type { StorePort } from "../../common/activities/ports";
 
 export interface AutoUpgradeDeps {
   aks: { managedClusters: Pick<ContainerServiceClient["managedClusters"], "get" | "beginCreateOrUpdate"> };
   readAsyncOperation: ReadAsyncOperation;
+  /** Keeps the started ARM operation's id on the adoption's step (a re-run after a lost checkpoint finds it). */
+  store: Pick<StorePort, "operations">;
 }
 
 /**
@@ -29,12 +33,11 @@ export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
     try {
       const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
       if (isPlatformOwned(cluster.autoUpgradeProfile)) {
-        return { outcome: RUNNING.test(cluster.provisioningState ?? "") ? "inProgress" : "alreadyDone" };
+        return RUNNING.test(cluster.provisioningState ?? "") ? inProgress(deps, request) : { outcome: "alreadyDone" };
       }
       const body = { ...cluster, autoUpgradeProfile: { ...cluster.autoUpgradeProfile, ...PLATFORM_AUTO_UPGRADE } };
       const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
-      const armOperationId = await armOperationIdOf(poller);
-      return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
+      return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
       const failure = armFailureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };

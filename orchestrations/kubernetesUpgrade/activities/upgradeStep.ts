@@ -64,7 +64,15 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
   };
 }
 
-async function started(deps: UpgradeStepDeps, request: ArmStepRequest, armOperationId: string | undefined): Promise<StartStepResult> {
+/** Which operation step an ARM change belongs to. */
+export interface StepRef {
+  clusterId: string;
+  operationId: string;
+  step: { index: number };
+}
+
+/** Answers `started` after keeping the ARM operation id on the operation's step (see `UpgradeStepDeps.store`). */
+export async function started(deps: Pick<UpgradeStepDeps, "store">, request: StepRef, armOperationId: string | undefined): Promise<StartStepResult> {
   if (armOperationId) {
     await deps.store.operations.mutate(request.clusterId, request.operationId, (op) => {
       const i = op.steps.findIndex((s) => s.index === request.step.index);
@@ -77,7 +85,8 @@ async function started(deps: UpgradeStepDeps, request: ArmStepRequest, armOperat
   return { outcome: "started", ...(armOperationId ? { armOperationId } : {}) };
 }
 
-async function inProgress(deps: UpgradeStepDeps, request: ArmStepRequest): Promise<StartStepResult> {
+/** Answers `inProgress` with the ARM operation id an earlier run kept on the step, if any. */
+export async function inProgress(deps: Pick<UpgradeStepDeps, "store">, request: StepRef): Promise<StartStepResult> {
   const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
   const armOperationId = op?.steps.find((s) => s.index === request.step.index)?.armOperationId;
   return { outcome: "inProgress", ...(armOperationId ? { armOperationId } : {}) };
