@@ -64,7 +64,16 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       const decision = decisionEvent.result as ApprovalDecision;
       return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
     }
-    if (input.onTimeout === "escalate" && !escalated) {
+    const escalate = input.onTimeout === "escalate" && !escalated;
+    // The platform's own entry in the approvals record: nobody decided by the deadline.
+    yield context.df.callActivity(ActivityNames.updateOperation, {
+      clusterId: input.clusterId, operationId: input.operationId, at: deadline.toISOString(),
+      approval: {
+        step: input.scope === "upgrade" ? -1 : input.step.index, decision: escalate ? "escalated" : "expired", approver: "platform", at: deadline.toISOString(),
+        comment: escalate ? "no decision by the deadline: asked the escalation channel" : "no decision by the deadline"
+      }
+    });
+    if (escalate) {
       escalated = true;
       continue;
     }

@@ -44,6 +44,8 @@ export interface OperationUpdate {
   };
   outcome?: { result: OperationStatus; message: string; failedStep?: number; error?: { code: string; message: string } };
   queuePosition?: number;
+  /** Appended to the record's approvals once (the platform's own entries: a deadline passing, an escalation). */
+  approval?: { step: number; decision: "expired" | "escalated"; approver: string; at: string; comment?: string };
 }
 
 export interface KubernetesUpgradeResult {

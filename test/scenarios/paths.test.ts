@@ -59,6 +59,8 @@ describe("expiry, escalation and multi-minor paths (scenarios 3, 7)", () => {
     expect(escalated).toHaveLength(1);
     expect(cardText(escalated[0]!)).toContain("Escalated: nobody decided before");
     expect(escOp.approvalRequests?.map((r) => [r.round, r.status])).toEqual([[0, "Pending"], [1, "Pending"]]);
+    expect(escOp.approvals.map((a) => [a.step, a.decision, a.approver])).toEqual([[0, "escalated", "platform"], [0, "expired", "platform"]]);
+    expect(quietOp.approvals.map((a) => [a.step, a.decision])).toEqual([[0, "expired"]]);
 
     for (const name of ["aks-quiet", "aks-esc"]) {
       const cluster = await h.aks.managedClusters.get("rg-aks-dev", name);

@@ -57,6 +57,11 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
     if (update.status !== "Queued") delete next.queuePosition;
   }
   if (update.queuePosition !== undefined) next.queuePosition = update.queuePosition;
+  if (update.approval) {
+    const entry = update.approval;
+    const known = next.approvals.some((a) => a.step === entry.step && a.decision === entry.decision && a.at === entry.at);
+    if (!known) next.approvals = [...next.approvals, entry];
+  }
   if (update.outcome) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
   return next;
 }
