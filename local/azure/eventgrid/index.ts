@@ -62,7 +62,11 @@ export function registerEventGrid(kernel: SimKernel): void {
 function deliver(kernel: SimKernel, engine: DeliveryEngine, source: string, events: EventGridEvent[]): void {
   // AKS publishes at its state transitions (a pool starts or stops rolling): Monitor's fleet
   // history samples them here too, which matters on a real clock where nothing else samples.
-  kernel.service<{ observe(): void }>(FLEET_HISTORY_SERVICE)?.observe();
+  // One cluster when the events are about one (O(1)); the whole fleet otherwise.
+  const fleet = kernel.service<{ observe(): void; observeCluster?(resourceId: string): void }>(FLEET_HISTORY_SERVICE);
+  const about = /\/managedClusters\/[^/]+/i.test(source) ? source : events.find((e) => /\/managedClusters\/[^/]+/i.test(e.subject))?.subject;
+  if (about && fleet?.observeCluster) fleet.observeCluster(about);
+  else fleet?.observe();
   fanOut(kernel, engine, source, events);
   // A subscription's system topic (Microsoft.Resources.Subscriptions) also carries the resource
   // events of every group in it: the same events, with the subscription as their topic.

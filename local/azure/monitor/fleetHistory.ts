@@ -63,6 +63,13 @@ export interface FleetHistory {
   history: ClusterStateHistory;
   /** Samples the fleet now. */
   observe(): void;
+  /** Samples one cluster now (a metrics query or an event about it): O(1), not O(fleet). */
+  observeCluster(resourceId: string): void;
+}
+
+/** The managed cluster an id is, or is under (a pool, a diagnostic setting); undefined otherwise. */
+function clusterIdOf(resourceId: string): string | undefined {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+/i.exec(resourceId)?.[0];
 }
 
 const SERVICE = "fleetHistory";
@@ -79,16 +86,24 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
   const history = new ClusterStateHistory();
   const service: FleetHistory = {
     history,
-    observe: () => history.observe(kernel.clock.now(), readFleet(kernel))
+    observe: () => history.observe(kernel.clock.now(), readFleet(kernel)),
+    observeCluster: (resourceId) => {
+      const id = clusterIdOf(resourceId);
+      const cluster = id ? kernel.store.get(id) : undefined;
+      if (!cluster) return;
+      const pools = kernel.store.list({ prefix: cluster.id, type: POOL_TYPE });
+      history.observe(kernel.clock.now(), [clusterState(kernel, cluster, pools, kernel.service<AksHealthReader>("aks"))]);
+    }
   };
   kernel.provide(SERVICE, service);
   // The clock probes after every timer it fires, several passes each, and a sample reads the whole
-  // fleet: between queries (which sample themselves), sample at most once per virtual second.
+  // fleet: between queries (which sample themselves), sample at most once per virtual minute,
+  // the finest grain of AKS platform metrics (PT1M), so a fleet of hundreds stays linear.
   let sampledAt = Number.NaN;
   kernel.clock.registerIdleProbe(() => {
-    const second = Math.floor(kernel.clock.now() / 1000);
-    if (second === sampledAt) return Promise.resolve();
-    sampledAt = second;
+    const minute = Math.floor(kernel.clock.now() / 60_000);
+    if (minute === sampledAt) return Promise.resolve();
+    sampledAt = minute;
     try {
       service.observe();
     } catch {

@@ -21,7 +21,7 @@ export function registerMetrics(kernel: SimKernel, fleet: FleetHistory): void {
     if (namespace && namespace.toLowerCase() !== NAMESPACE.toLowerCase()) {
       throw new ArmError(400, "BadRequest", `Metric namespace '${namespace}' is not offered by '${resourceUri}'; use '${NAMESPACE}'.`);
     }
-    fleet.observe();
+    fleet.observeCluster(resourceUri);
     const cluster = kernel.store.get(resourceUri);
     try {
       const body = queryMetrics({
