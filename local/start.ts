@@ -5,7 +5,9 @@
  *
  * Ports (DESIGN "Ports"): host 7071 (`PORT`), simulator 8443 (`AKSOPS_AZURE_PORT`), Cosmos 8081
  * (`AKSOPS_COSMOS_PORT`). `AKSOPS_DATA_DIR` moves the data; `AKSOPS_DURATION_SCALE` (default 0.02)
- * shrinks the simulator's operation durations so a pool upgrade takes seconds, not minutes.
+ * shrinks the simulator's operation durations so a pool upgrade takes seconds, not minutes; the
+ * upgrade poll intervals (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS) shrink
+ * with it unless the environment sets them, so the platform notices a finished step within seconds.
  */
 import path from "node:path";
 import { RealClock } from "./clock";
@@ -30,15 +32,42 @@ function scaleFrom(name: string, fallback: number): number {
   return scale;
 }
 
+/** The app's production polling (30 s doubling to 300 s) in the simulator's compressed time. */
+const POLL_FIRST_SECONDS = 30;
+const POLL_MAX_SECONDS = 300;
+
+/**
+ * Poll settings scaled like the simulator's durations, for the ones the environment does not set
+ * (the app validates whatever ends up set). The cap never falls below a first interval set by hand.
+ */
+export function scaledPollSettings(scale: number, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  const given = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const firstGiven = given("UPGRADE_POLL_INTERVAL_SECONDS");
+  const first = firstGiven === undefined ? Math.max(1, Math.round(POLL_FIRST_SECONDS * scale)) : Number(firstGiven);
+  const out: Record<string, string> = {};
+  if (firstGiven === undefined) out.UPGRADE_POLL_INTERVAL_SECONDS = String(first);
+  if (given("UPGRADE_POLL_MAX_INTERVAL_SECONDS") === undefined) {
+    const cap = Math.max(5, Math.round(POLL_MAX_SECONDS * scale));
+    out.UPGRADE_POLL_MAX_INTERVAL_SECONDS = String(Number.isInteger(first) ? Math.max(cap, first) : cap);
+  }
+  return out;
+}
+
+function setting(platform: LocalPlatform, name: string): string {
+  return platform.settings[name] ?? process.env[name] ?? "?";
+}
+
 export async function main(): Promise<LocalPlatform> {
   const dataDir = path.resolve(process.env.AKSOPS_DATA_DIR ?? path.join(repoRoot, ".data"));
+  const durationScale = scaleFrom("AKSOPS_DURATION_SCALE", 0.02);
   const platform = await startLocalPlatform({
     clock: new RealClock(),
     dataDir,
     ports: { host: portFrom("PORT", 7071), azure: portFrom("AKSOPS_AZURE_PORT", 8443), cosmos: portFrom("AKSOPS_COSMOS_PORT", 8081) },
-    durationScale: scaleFrom("AKSOPS_DURATION_SCALE", 0.02),
+    durationScale,
     seed: "demo",
-    adoptDemoClusters: true
+    adoptDemoClusters: true,
+    settings: scaledPollSettings(durationScale)
   });
   const sim = platform.azure.baseUrl;
   console.log(describeFunctions(platform.host));
@@ -53,6 +82,7 @@ export async function main(): Promise<LocalPlatform> {
     `  Cosmos endpoint      ${platform.cosmos.endpoint}`,
     `  Local CA (trust it)  ${platform.azure.caPath}`,
     `  Data directory       ${dataDir}`,
+    `  Upgrade polling      every ${setting(platform, "UPGRADE_POLL_INTERVAL_SECONDS")} s, doubling to ${setting(platform, "UPGRADE_POLL_MAX_INTERVAL_SECONDS")} s (duration scale ${durationScale})`,
     platform.adoptions.length > 0 ? `  Adopted on this start: ${platform.adoptions.map((a) => a.clusterId).join(", ")}` : "  Demo clusters already adopted (kept in the data directory)",
     ""
   ].join("\n"));

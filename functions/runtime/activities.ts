@@ -35,7 +35,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   const activities: Record<ActivityName, Activity> = {
     [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
-    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks }),
+    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({ monitor: { get metrics() { return p.arm.monitor.metrics; } }, clock: p.clock }),

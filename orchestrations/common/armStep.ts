@@ -31,6 +31,18 @@ export const defaultArmStepOptions: ArmStepOptions = {
   stepTimeoutMs: 6 * 3600_000
 };
 
+/** How often a step's ARM operation is polled: the first wait, doubling up to the cap (app settings, passed as data). */
+export interface PollIntervals {
+  firstIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+/** `base` with its polling replaced by `polling`; absent polling keeps `base` as it is. */
+export function armStepOptionsWithPolling(polling: PollIntervals | undefined, base: ArmStepOptions = defaultArmStepOptions): ArmStepOptions {
+  if (!polling) return base;
+  return { ...base, pollFirstIntervalMs: polling.firstIntervalMs, pollMaxIntervalMs: polling.maxIntervalMs };
+}
+
 /** Which activities start and check the operation: an upgrade step by default, or another ARM change (adoption). */
 export interface ArmStepActivities {
   start: string;

@@ -1,5 +1,6 @@
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
+import type { PollIntervals } from "../common/armStep";
 
 export interface KubernetesUpgradeInput {
   operationId: string;
@@ -22,6 +23,13 @@ export interface PreparedUpgrade {
   firstStepIndex: number;
   approval: { mode: "none" | "oncePerUpgrade" | "everyStep"; timeoutMinutes: number; onTimeout: "reject" | "escalate" };
   healthGate: HealthGateThresholds;
+  /**
+   * How often each step's ARM operation is polled (app settings UPGRADE_POLL_INTERVAL_SECONDS and
+   * UPGRADE_POLL_MAX_INTERVAL_SECONDS, read by the activity's host, never by the orchestrator).
+   * Absent in the recorded histories of upgrades started before it existed: those replay with
+   * runArmStep's defaults, the intervals they were started with.
+   */
+  polling?: PollIntervals;
 }
 
 /** What the orchestrator asks `updateOperation` to write; the activity merges it into the Cosmos record. */

@@ -2,7 +2,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ApprovalOutcome, HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
 import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
-import { runArmStep } from "../common/armStep";
+import { armStepOptionsWithPolling, runArmStep } from "../common/armStep";
 import { postToTeams } from "../common/teams";
 import { nowIso } from "../common/time";
 import type { ApprovalInput } from "../approval/approvalOrchestrator";
@@ -66,6 +66,7 @@ function* upgrade(
     return yield* finish("Succeeded", `Already at ${prepared.target}: nothing to do`);
   }
 
+  const stepOptions = armStepOptionsWithPolling(prepared.polling);
   let approvedUpgrade = false;
   for (const step of remaining) {
     const needsApproval = prepared.approval.mode === "everyStep" || (prepared.approval.mode === "oncePerUpgrade" && !approvedUpgrade);
@@ -100,7 +101,7 @@ function* upgrade(
     yield update({ step: { index: step.index, status: "Running", startedAt } });
     const target = { clusterId: input.clusterId, resourceId: prepared.resourceId, operationId: input.operationId, step };
     const healthBefore = (yield context.df.callActivity(ActivityNames.captureClusterHealth, target)) as HealthSample;
-    const result = yield* runArmStep(context, target);
+    const result = yield* runArmStep(context, target, stepOptions);
     if (result.state === "Failed") {
       yield update({ step: { index: step.index, status: "Failed", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, healthBefore, error: result.error } });
       return yield* finish("Failed", `Step ${step.index} (${describe(step)}) failed: ${result.error.code}: ${result.error.message}`, { step, error: result.error });

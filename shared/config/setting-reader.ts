@@ -111,6 +111,18 @@ export class SettingReader {
     return value;
   }
 
+  /** An optional whole number within bounds (e.g. seconds); undefined when unset or malformed (a problem is recorded). */
+  wholeNumber(name: string, bounds: { min: number; max: number }): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < bounds.min || n > bounds.max) {
+      this.fail(name, `must be a whole number from ${bounds.min} to ${bounds.max} (got "${value}")`);
+      return undefined;
+    }
+    return n;
+  }
+
   /** A Cosmos database id: 1–255 characters, none of / \ ? # and no trailing space (Cosmos DB resource-id rules). */
   cosmosName(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;

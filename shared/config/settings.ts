@@ -25,6 +25,14 @@
  *   AZURE_CLIENT_ID         optional  GUID of a user-assigned managed identity (the name @azure/identity
  *                                     itself reads); unset = the system-assigned identity.
  *   MONITOR_LOGS_ENDPOINT   optional  https URL of the Log Analytics query API; default https://api.loganalytics.io.
+ *   UPGRADE_POLL_INTERVAL_SECONDS
+ *                           optional  Whole seconds (1-3600) before the first poll of an upgrade step's ARM
+ *                                     operation; each later poll waits twice as long. Default 30 (an AKS
+ *                                     control-plane hop takes minutes, a pool roll longer). `npm start` lowers
+ *                                     it with the simulator's duration scale.
+ *   UPGRADE_POLL_MAX_INTERVAL_SECONDS
+ *                           optional  Whole seconds (1-3600), the cap of that doubling; default 300, or the
+ *                                     first interval when that is longer. Must not be below the first interval.
  */
 import { ConfigError } from "./config-error";
 import { SettingReader } from "./setting-reader";
@@ -53,6 +61,13 @@ export interface AppConfig {
   readonly localCaPath?: string;
   /** Azure mode: a user-assigned managed identity; unset means system-assigned. */
   readonly managedIdentityClientId?: string;
+  /** How often the upgrade orchestration polls a step's ARM operation (first wait, doubling up to the cap). */
+  readonly upgradePolling: UpgradePollingSettings;
+}
+
+export interface UpgradePollingSettings {
+  readonly firstIntervalMs: number;
+  readonly maxIntervalMs: number;
 }
 
 export const SettingNames = {
@@ -67,14 +82,24 @@ export const SettingNames = {
   cosmosKey: "COSMOS_KEY",
   localCaPath: "AKSOPS_LOCAL_CA_PATH",
   managedIdentityClientId: "AZURE_CLIENT_ID",
-  monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT"
+  monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT",
+  upgradePollIntervalSeconds: "UPGRADE_POLL_INTERVAL_SECONDS",
+  upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS"
 } as const;
 
 export const SettingDefaults = {
   armEndpoint: "https://management.azure.com",
   cosmosDatabase: "aksops",
-  monitorLogsEndpoint: "https://api.loganalytics.io"
+  monitorLogsEndpoint: "https://api.loganalytics.io",
+  upgradePollIntervalSeconds: 30,
+  upgradePollMaxIntervalSeconds: 300
 } as const;
+
+/**
+ * Poll intervals longer than an hour would leave a finished upgrade step unnoticed for that long;
+ * the orchestration's step timeout (hours) is the real bound, polling is only how often it looks.
+ */
+const MAX_POLL_INTERVAL_SECONDS = 3600;
 
 /** HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 section 3). */
 const MIN_SIGNING_KEY_LENGTH = 32;
@@ -113,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     s.fail(N.localCaPath, `is only allowed when ${N.mode}=local`);
   }
   const managedIdentityClientId = s.raw(N.managedIdentityClientId) === undefined ? undefined : s.guid(N.managedIdentityClientId);
+  const upgradePolling = readUpgradePolling(s);
 
   if (s.problems.length > 0) throw new ConfigError(s.problems);
 
@@ -126,8 +152,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     approvalSigningKey: approvalSigningKey!,
     publicBaseUrl: publicBaseUrl!,
     monitorLogsEndpoint: monitorLogsEndpoint!,
+    upgradePolling,
     ...(localCaPath ? { localCaPath } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {})
   };
-  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos) });
+  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling) });
+}
+
+/** The first poll interval and its cap; an unset cap follows a first interval set above the default cap. */
+function readUpgradePolling(s: SettingReader): UpgradePollingSettings {
+  const N = SettingNames;
+  const bounds = { min: 1, max: MAX_POLL_INTERVAL_SECONDS };
+  const first = s.wholeNumber(N.upgradePollIntervalSeconds, bounds) ?? SettingDefaults.upgradePollIntervalSeconds;
+  const cap = s.wholeNumber(N.upgradePollMaxIntervalSeconds, bounds);
+  if (cap !== undefined && cap < first) {
+    s.fail(N.upgradePollMaxIntervalSeconds, `must not be below ${N.upgradePollIntervalSeconds} (${cap} < ${first})`);
+  }
+  const max = cap ?? Math.max(SettingDefaults.upgradePollMaxIntervalSeconds, first);
+  return { firstIntervalMs: first * 1000, maxIntervalMs: max * 1000 };
 }

@@ -6,17 +6,21 @@ import { clusterRef } from "../../common/activities/armIds";
 import { MissingRecordError } from "../../common/activities/errors";
 import type { StorePort } from "../../common/activities/ports";
 import type { AksPort } from "./armPorts";
+import type { PollIntervals } from "../../common/armStep";
 
 export interface PrepareKubernetesUpgradeDeps {
   store: StorePort;
   aks: AksPort;
+  /** From the app settings; absent: runArmStep's defaults (30 s doubling to 5 minutes). */
+  polling?: PollIntervals;
 }
 
 /**
  * Plans the upgrade from what ARM shows now (cluster versions, the location's release catalog,
  * the cluster's upgrade profile) under the cluster's policy, and stores the plan on the operation
  * record the first time. A re-run or a resume returns the stored plan, so the steps never change
- * under an operation; `firstStepIndex` is the first step not yet Succeeded.
+ * under an operation; `firstStepIndex` is the first step not yet Succeeded. The poll intervals
+ * travel with the plan as data, so the orchestrator never reads a setting.
  */
 export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUpgradeDeps): (input: KubernetesUpgradeInput) => Promise<PreparedUpgrade> {
   return async (input) => {
@@ -26,7 +30,7 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     if (!op) throw new MissingRecordError("operation", input.operationId, input.clusterId);
 
     if (op.plan) {
-      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op));
+      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op), deps.polling);
     }
     const plan = await planFromArm(deps.aks, cluster, input.targetVersion ?? op.targetVersion);
     const stored = await deps.store.operations.mutate(input.clusterId, input.operationId, (doc) => doc.plan ? undefined : {
@@ -36,7 +40,7 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     });
     // Another run may have stored its plan first: that one wins, so every run agrees.
     const kept = stored.doc.plan ?? { target: plan.target, steps: plan.steps };
-    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc));
+    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc), deps.polling);
   };
 }
 
@@ -63,7 +67,7 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
   return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)) };
 }
 
-function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number): PreparedUpgrade {
+function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: PollIntervals | undefined): PreparedUpgrade {
   return {
     resourceId: cluster.resourceId,
     environment: cluster.environment,
@@ -71,7 +75,8 @@ function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], 
     steps,
     firstStepIndex,
     approval: { mode: cluster.policy.approval, timeoutMinutes: cluster.policy.approvalTimeoutMinutes, onTimeout: cluster.policy.onApprovalTimeout },
-    healthGate: { ...cluster.policy.healthGate }
+    healthGate: { ...cluster.policy.healthGate },
+    ...(polling ? { polling: { firstIntervalMs: polling.firstIntervalMs, maxIntervalMs: polling.maxIntervalMs } } : {})
   };
 }
 

@@ -49,9 +49,11 @@ describe("loadConfig", () => {
       teamsWebhookUrl: "https://contoso.webhook.office.com/webhookb2/abc",
       approvalSigningKey: SIGNING_KEY,
       publicBaseUrl: "https://aksops.azurewebsites.net",
-      monitorLogsEndpoint: "https://api.loganalytics.io"
+      monitorLogsEndpoint: "https://api.loganalytics.io",
+      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.upgradePolling)).toBe(true);
   });
 
   it("reads local settings: key, CA path, simulator endpoints", () => {
@@ -142,6 +144,26 @@ describe("loadConfig", () => {
       "11111111-2222-3333-4444-555555555555"
     );
     expect(configError(azureEnv({ COSMOS_DATABASE: "a/b" })).settings).toEqual(["COSMOS_DATABASE"]);
+  });
+
+  it("reads the upgrade poll intervals in whole seconds", () => {
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" })).upgradePolling)
+      .toEqual({ firstIntervalMs: 1000, maxIntervalMs: 6000 });
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: " 45 " })).upgradePolling).toEqual({ firstIntervalMs: 45_000, maxIntervalMs: 300_000 });
+    // An unset cap never ends below a first interval set above the default cap.
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "600" })).upgradePolling).toEqual({ firstIntervalMs: 600_000, maxIntervalMs: 600_000 });
+  });
+
+  it("names a malformed poll interval, and a cap below the first interval", () => {
+    for (const bad of ["0", "-5", "1.5", "30s", "3601"]) {
+      const err = configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: bad }));
+      expect(err.settings).toEqual(["UPGRADE_POLL_INTERVAL_SECONDS"]);
+      expect(err.problems[0]?.problem).toBe(`must be a whole number from 1 to 3600 (got "${bad}")`);
+    }
+    expect(configError(azureEnv({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "never" })).settings).toEqual(["UPGRADE_POLL_MAX_INTERVAL_SECONDS"]);
+    const below = configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "60", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" }));
+    expect(below.settings).toEqual(["UPGRADE_POLL_MAX_INTERVAL_SECONDS"]);
+    expect(below.problems[0]?.problem).toBe("must not be below UPGRADE_POLL_INTERVAL_SECONDS (10 < 60)");
   });
 
   it("reads process.env by default", () => {
