@@ -10,6 +10,7 @@
  * with it unless the environment sets them, so the platform notices a finished step within seconds.
  */
 import path from "node:path";
+import { MAX_POLL_INTERVAL_SECONDS, SettingDefaults, SettingNames } from "../shared/config";
 import { RealClock } from "./clock";
 import { describeFunctions } from "./host/describe";
 import { startLocalPlatform, type LocalPlatform } from "./platform";
@@ -32,23 +33,22 @@ function scaleFrom(name: string, fallback: number): number {
   return scale;
 }
 
-/** The app's production polling (30 s doubling to 300 s) in the simulator's compressed time. */
-const POLL_FIRST_SECONDS = 30;
-const POLL_MAX_SECONDS = 300;
-
 /**
- * Poll settings scaled like the simulator's durations, for the ones the environment does not set
- * (the app validates whatever ends up set). The cap never falls below a first interval set by hand.
+ * The app's default polling (30 s doubling to 300 s) scaled like the simulator's durations, for the ones the environment does not set
+ * (the app validates whatever ends up set). The cap never falls below a first interval set by hand;
+ * both stay within what the app accepts, whatever the scale.
  */
 export function scaledPollSettings(scale: number, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
   const given = (name: string): string | undefined => env[name]?.trim() || undefined;
-  const firstGiven = given("UPGRADE_POLL_INTERVAL_SECONDS");
-  const first = firstGiven === undefined ? Math.max(1, Math.round(POLL_FIRST_SECONDS * scale)) : Number(firstGiven);
+  const { upgradePollIntervalSeconds: FIRST, upgradePollMaxIntervalSeconds: CAP } = SettingNames;
+  const firstGiven = given(FIRST);
+  const within = (seconds: number, floor: number): number => Math.min(MAX_POLL_INTERVAL_SECONDS, Math.max(floor, Math.round(seconds)));
+  const first = firstGiven === undefined ? within(SettingDefaults.upgradePollIntervalSeconds * scale, 1) : Number(firstGiven);
   const out: Record<string, string> = {};
-  if (firstGiven === undefined) out.UPGRADE_POLL_INTERVAL_SECONDS = String(first);
-  if (given("UPGRADE_POLL_MAX_INTERVAL_SECONDS") === undefined) {
-    const cap = Math.max(5, Math.round(POLL_MAX_SECONDS * scale));
-    out.UPGRADE_POLL_MAX_INTERVAL_SECONDS = String(Number.isInteger(first) ? Math.max(cap, first) : cap);
+  if (firstGiven === undefined) out[FIRST] = String(first);
+  if (given(CAP) === undefined) {
+    const cap = within(SettingDefaults.upgradePollMaxIntervalSeconds * scale, 5);
+    out[CAP] = String(Number.isInteger(first) ? Math.max(cap, first) : cap);
   }
   return out;
 }
@@ -82,7 +82,7 @@ export async function main(): Promise<LocalPlatform> {
     `  Cosmos endpoint      ${platform.cosmos.endpoint}`,
     `  Local CA (trust it)  ${platform.azure.caPath}`,
     `  Data directory       ${dataDir}`,
-    `  Upgrade polling      every ${setting(platform, "UPGRADE_POLL_INTERVAL_SECONDS")} s, doubling to ${setting(platform, "UPGRADE_POLL_MAX_INTERVAL_SECONDS")} s (duration scale ${durationScale})`,
+    `  Upgrade polling      every ${setting(platform, SettingNames.upgradePollIntervalSeconds)} s, doubling to ${setting(platform, SettingNames.upgradePollMaxIntervalSeconds)} s (duration scale ${durationScale})`,
     platform.adoptions.length > 0 ? `  Adopted on this start: ${platform.adoptions.map((a) => a.clusterId).join(", ")}` : "  Demo clusters already adopted (kept in the data directory)",
     ""
   ].join("\n"));

@@ -99,7 +99,7 @@ export const SettingDefaults = {
  * Poll intervals longer than an hour would leave a finished upgrade step unnoticed for that long;
  * the orchestration's step timeout (hours) is the real bound, polling is only how often it looks.
  */
-const MAX_POLL_INTERVAL_SECONDS = 3600;
+export const MAX_POLL_INTERVAL_SECONDS = 3600;
 
 /** HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 section 3). */
 const MIN_SIGNING_KEY_LENGTH = 32;

@@ -1,0 +1,36 @@
+/**
+ * `npm start` shrinks the upgrade poll intervals with the simulator's duration scale (so a step
+ * that takes seconds is noticed within seconds), unless the environment sets them; whatever it
+ * produces must pass the app's own settings validation.
+ */
+import { loadConfig } from "../../shared/config";
+import { scaledPollSettings } from "../../local/start";
+
+const appSettings = {
+  AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001",
+  COSMOS_ENDPOINT: "https://aksops.documents.azure.com",
+  TEAMS_WEBHOOK_URL: "https://contoso.webhook.office.com/webhookb2/abc",
+  APPROVAL_SIGNING_KEY: "k".repeat(32),
+  PUBLIC_BASE_URL: "https://aksops.azurewebsites.net"
+};
+
+describe("scaledPollSettings", () => {
+  it("scales 30 s and 300 s by the duration scale, at least 1 s and 5 s", () => {
+    expect(scaledPollSettings(0.02, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" });
+    expect(scaledPollSettings(0.001, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "5" });
+    expect(scaledPollSettings(1, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "30", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "300" });
+  });
+
+  it("leaves what the environment sets to it, and keeps the cap at or above a first interval set by hand", () => {
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "10" })).toEqual({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" });
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_MAX_INTERVAL_SECONDS: "60" })).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1" });
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "4" })).toEqual({});
+  });
+
+  it("produces settings the app accepts", () => {
+    for (const scale of [0.001, 0.02, 0.5, 1, 20, 1000]) {
+      const polling = loadConfig({ ...appSettings, ...scaledPollSettings(scale, {}) }).upgradePolling;
+      expect(polling.maxIntervalMs).toBeGreaterThanOrEqual(polling.firstIntervalMs);
+    }
+  });
+});
