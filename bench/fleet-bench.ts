@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   let peakHeap = 0;
   const sampleMemory = (): void => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); };
 
-  const platform = await startLocalPlatform({ clock, dataDir, seed: "none", adoptDemoClusters: false, hostOptions: { logger: () => undefined } });
+  // Cosmos snapshots to disk once a virtual day, not after every timer: each dumps every document.
+  const platform = await startLocalPlatform({ clock, dataDir, seed: "none", adoptDemoClusters: false, cosmosSnapshotDebounceMs: DAY, hostOptions: { logger: () => undefined } });
   try {
     const s = platform.settings;
     const store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: s.COSMOS_ENDPOINT ?? "", database: "aksops", key: s.COSMOS_KEY ?? "" }, localCaPath: s.AKSOPS_LOCAL_CA_PATH ?? "" }), "aksops", clock);

@@ -35,6 +35,11 @@ export interface LocalPlatformOptions {
   hostOptions?: Partial<Pick<StartHostOptions, "extensions" | "logger">>;
   /** Extra app settings (override the generated ones). */
   settings?: Record<string, string>;
+  /**
+   * Clock time between the last Cosmos write and the snapshot to disk (default 500 ms). A fleet
+   * bench on a virtual clock raises it: each snapshot dumps every document.
+   */
+  cosmosSnapshotDebounceMs?: number;
 }
 
 export interface LocalPlatform {
@@ -71,7 +76,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const cert = await ensureLocalCertificate(dataDir);
-  const cosmos = await startEmbeddedCosmos({ dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock });
+  const cosmos = await startEmbeddedCosmos({
+    dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock,
+    ...(options.cosmosSnapshotDebounceMs !== undefined ? { snapshotDebounceMs: options.cosmosSnapshotDebounceMs } : {})
+  });
   let azure: AzureSimulator | undefined;
   let host: LocalHostHandle | undefined;
   try {

@@ -53,6 +53,11 @@ export interface PreparedNodeImageUpgrade {
   healthGate: HealthGateThresholds;
   /** The window that governs node-image work on this cluster, and where it came from. */
   window: { source: "cluster" | "policy"; spec: MaintenanceWindowSpec; note?: string };
+  /**
+   * The window to work in, seen from the orchestration's time (`nextWindow`), already written to
+   * the record with the operation's creation; absent for a manual start or when none opens.
+   */
+  next?: { start: string; end: string };
 }
 
 export type ArmRead<T> =
@@ -96,7 +101,15 @@ export interface NodeImageOperationUpdate {
   waitingFor?: string;
   queuePosition?: number;
   pools?: PoolOutcome[];
-  pool?: {
+  pool?: PoolStepUpdate;
+  /** The next pool starting at the same instant (saves a write per pool). */
+  nextPool?: PoolStepUpdate;
+  skip?: { reason: string; code: string };
+  approval?: { step: number; decision: "approve" | "reject" | "expired"; approver: string; comment?: string; at: string };
+  outcome?: { result: ClusterResult; message: string; catchUpDue: boolean };
+}
+
+export interface PoolStepUpdate {
     index: number;
     pool: string;
     from: string;
@@ -109,10 +122,6 @@ export interface NodeImageOperationUpdate {
     armOperationId?: string;
     polls?: number;
     error?: ArmErrorInfo;
-  };
-  skip?: { reason: string; code: string };
-  approval?: { step: number; decision: "approve" | "reject" | "expired"; approver: string; comment?: string; at: string };
-  outcome?: { result: ClusterResult; message: string; catchUpDue: boolean };
 }
 
 export interface NodeImageRolloutInput {

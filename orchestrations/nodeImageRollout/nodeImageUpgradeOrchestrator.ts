@@ -6,7 +6,7 @@ import { runArmStep, type ArmStepOptions } from "../common/armStep";
 import { nowIso, timerAfter } from "../common/time";
 import type { ApprovalInput } from "../approval/approvalOrchestrator";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
-import { nextWindow, type MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
+import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
 import type {
   ClusterImageState, NodeImageOperationUpdate, NodeImageStepRequest, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome,
   PreparedNodeImageUpgrade
@@ -60,11 +60,11 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
 
   let window: MaintenanceWindowOccurrence | undefined;
   if (input.mode !== "manual") {
-    window = nextWindow(prepared.window.spec, context.df.currentUtcDateTime);
+    // Computed by the activity from this orchestration's time and recorded with the operation.
+    window = prepared.next;
     if (!window) return yield* finish("skipped", [], "The maintenance window never opens in the next three years", false);
     const start = Date.parse(window.start);
     const end = Date.parse(window.end);
-    yield record({ status: "Pending", window: { ...window, source: prepared.window.source }, waitingFor: `maintenance window ${window.start} – ${window.end}` });
     const wakeAt = Math.max(start, context.df.currentUtcDateTime.getTime()) + spreadMs(input.clusterId, Math.min(MAX_WINDOW_STAGGER_MS, (end - start) / 8));
     if (wakeAt > context.df.currentUtcDateTime.getTime()) yield context.df.createTimer(new Date(wakeAt));
     // A platform that was down through the window wakes after it: that is a missed window.
@@ -116,6 +116,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     let approvedOnce = false;
     // The sample after one pool is the baseline of the next: P+1 health reads per cluster, not 2P.
     let baseline: HealthSample | undefined;
+    let markedRunning = -1;
     for (const step of plan) {
       const pool = step.pool!;
       if (windowClosed()) return yield* leaveRest(step.index, "maintenance window closed before the pool could start", "WindowClosed");
@@ -143,7 +144,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
       }
 
       const startedAt = nowIso(context);
-      yield record({ status: "Running", pool: { index: step.index, pool, from: step.from, to: step.to, status: "Running", startedAt } });
+      if (markedRunning !== step.index) yield record({ status: "Running", pool: { index: step.index, pool, from: step.from, to: step.to, status: "Running", startedAt } });
       const request: NodeImageStepRequest = {
         clusterId: input.clusterId, resourceId: prepared.resourceId, operationId: input.operationId,
         step: { index: step.index, kind: "nodeImage", pool, from: step.from, to: step.to }
@@ -170,7 +171,14 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
       }
       baseline = healthAfter;
       set(pool, { result: "upgraded", after: step.to, reason: undefined });
-      yield record({ pool: { ...done, status: "Succeeded", result: "upgraded" } });
+      // The next pool starts at this same instant unless it must be approved first: one write for both.
+      const next = plan[step.index + 1];
+      const nextStartsNow = next !== undefined && !windowClosed() && (prepared.approval.mode === "none" || (prepared.approval.mode === "oncePerUpgrade" && approvedOnce));
+      if (next && nextStartsNow) markedRunning = next.index;
+      yield record({
+        pool: { ...done, status: "Succeeded", result: "upgraded" },
+        ...(next && nextStartsNow ? { status: "Running" as const, nextPool: { index: next.index, pool: next.pool!, from: next.from, to: next.to, status: "Running" as const, startedAt: nowIso(context) } } : {})
+      });
     }
     return yield* finish("upgraded", outcomes);
   }

@@ -1,5 +1,6 @@
 import { effectiveNodeImageWindow, NODE_OS_MAINTENANCE_CONFIGURATION } from "../../../shared/domain/policy";
 import type { MaintenanceWindowSpec } from "../../../shared/domain/maintenanceSchedule";
+import { nextWindow } from "../../../shared/domain/maintenanceWindow";
 import { DuplicateError } from "../../../shared/store";
 import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState, PreparedNodeImageUpgrade } from "../contracts";
 import { nodeImagePolicyOf } from "./clusterPolicy";
@@ -31,12 +32,6 @@ export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, 
         ...(input.mode === "catchUp" && input.catchUpOf ? { catchUpOf: input.catchUpOf } : {})
       }
     };
-    try {
-      await deps.store.operations.create(record);
-    } catch (err) {
-      if (!(err instanceof DuplicateError)) throw err;
-    }
-
     let configurations: { name?: string; maintenanceWindow?: MaintenanceWindowSpec }[] = [];
     if (input.mode !== "manual") {
       const { resourceGroup, cluster: name } = coordinatesOf(cluster.resourceId);
@@ -52,7 +47,19 @@ export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, 
       }
     }
     const effective = effectiveNodeImageWindow(configurations, policy);
+    const next = input.mode === "manual" ? undefined : nextWindow(effective.window, at);
+    if (next) {
+      record.nodeImage.window = { ...next, source: effective.source };
+      record.nodeImage.waitingFor = `maintenance window ${next.start} – ${next.end}`;
+    }
+    // Created once, with its window: a re-run finds it (and the same window, from the same `at`).
+    try {
+      await deps.store.operations.create(record);
+    } catch (err) {
+      if (!(err instanceof DuplicateError)) throw err;
+    }
     return {
+      ...(next ? { next } : {}),
       outcome: "ok",
       resourceId: cluster.resourceId,
       environment: cluster.environment,

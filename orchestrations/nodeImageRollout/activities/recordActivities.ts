@@ -35,8 +35,8 @@ export function createRecordNodeImageOperation(deps: Pick<NodeImageActivityDeps,
         section.pools = update.pools;
         doc.plan = { target: update.pools.find((p) => p.after && p.after !== p.before)?.after ?? update.pools[0]?.after ?? "", steps: [] };
       }
-      if (update.pool) {
-        const p = update.pool;
+      for (const p of [update.pool, update.nextPool]) {
+        if (!p) continue;
         const step: OperationStep = {
           index: p.index, name: `node image, pool ${p.pool}`, kind: "nodeImage", pool: p.pool, from: p.from, to: p.to, status: p.status,
           ...(p.startedAt ? { startedAt: p.startedAt } : {}), ...(p.endedAt ? { endedAt: p.endedAt } : {}),
