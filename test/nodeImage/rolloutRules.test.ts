@@ -1,0 +1,83 @@
+import { InvalidRolloutPolicyError, defaultRolloutPolicy, failureBudget, isoWeekOf, nodeImageOperationId, ringName, rolloutPolicyFrom } from "../../orchestrations/nodeImageRollout/rolloutPolicy";
+import { spreadMs, stableHash } from "../../orchestrations/nodeImageRollout/waiting";
+import { armOperationIdOf } from "../../orchestrations/nodeImageRollout/activities/recordActivities";
+import { classifyArmError, coordinatesOf, InvalidClusterResourceIdError } from "../../orchestrations/nodeImageRollout/activities/deps";
+import { mergePages } from "../../orchestrations/nodeImageRollout/ringOrchestrator";
+
+describe("node-image rollout rules", () => {
+  it("names ISO weeks across year boundaries (weeks start Monday; week 1 holds the first Thursday)", () => {
+    expect(isoWeekOf(new Date("2026-01-04T23:59:59Z"))).toBe("2026-W01");
+    expect(isoWeekOf(new Date("2026-01-05T00:00:00Z"))).toBe("2026-W02");
+    expect(isoWeekOf(new Date("2025-12-29T00:00:00Z"))).toBe("2026-W01");
+    expect(isoWeekOf(new Date("2027-01-01T12:00:00Z"))).toBe("2026-W53");
+    expect(isoWeekOf(new Date("2024-12-30T00:00:00Z"))).toBe("2025-W01");
+    expect(isoWeekOf(new Date("2021-01-03T00:00:00Z"))).toBe("2020-W53");
+  });
+
+  it("gives each ring a budget of whole failed clusters, rounded down", () => {
+    const p = { ...defaultRolloutPolicy, failureBudgetRatio: 0.1 };
+    expect([1, 9, 10, 50, 300].map((n) => failureBudget(p, n))).toEqual([0, 0, 1, 5, 30]);
+    expect(failureBudget({ ...p, failureBudgetRatio: 0.3 }, 10)).toBe(3);
+    expect(failureBudget({ ...p, failureBudgetRatio: 0 }, 1000)).toBe(0);
+  });
+
+  it("reads settings over the defaults and names every invalid one", () => {
+    expect(rolloutPolicyFrom({ soakHours: 24, pageSize: 20 })).toEqual({ ...defaultRolloutPolicy, soakHours: 24, pageSize: 20 });
+    try {
+      rolloutPolicyFrom({ failureBudgetRatio: 2, pageSize: 0.5, concurrency: Number.NaN });
+      throw new Error("expected a failure");
+    } catch (err) {
+      expect(err).toBeInstanceOf(InvalidRolloutPolicyError);
+      expect((err as InvalidRolloutPolicyError).issues.map((i) => i.split(" ")[0])).toEqual(["failureBudgetRatio", "pageSize", "concurrency"]);
+    }
+  });
+
+  it("names rings after environments and operations after their source and cluster", () => {
+    expect([0, 1, 2, 3].map(ringName)).toEqual(["dev", "staging", "prod", "ring 3"]);
+    expect(nodeImageOperationId("2026-W02", "aks-dev")).toBe("nodeimage-2026-W02-aks-dev");
+    expect(nodeImageOperationId("manual 1/2", "aks-dev")).toBe("nodeimage-manual-1-2-aks-dev");
+  });
+
+  it("spreads clusters deterministically within the span (the same cluster always lands on the same offset)", () => {
+    const offsets = Array.from({ length: 500 }, (_, i) => spreadMs(`aks-fleet-${i}`, 15 * 60_000));
+    expect(offsets.every((o) => o >= 0 && o < 15 * 60_000)).toBe(true);
+    expect(spreadMs("aks-fleet-7", 15 * 60_000)).toBe(offsets[7]);
+    // Spread, not bunched: every minute of the span gets some clusters.
+    const minutes = new Set(offsets.map((o) => Math.floor(o / 60_000)));
+    expect(minutes.size).toBe(15);
+    expect(spreadMs("x", 0)).toBe(0);
+    expect(stableHash("aks-dev")).toBe(stableHash("aks-dev"));
+  });
+
+  it("keeps the ARM operation id of a serialized poller for the record", () => {
+    const state = JSON.stringify({ state: { config: { operationLocation: "https://management.azure.com/subscriptions/s/providers/Microsoft.ContainerService/locations/westeurope/operations/0b1c-22?api-version=2026-06-01" } } });
+    expect(armOperationIdOf(state)).toBe("0b1c-22");
+    expect(armOperationIdOf("plain-id")).toBe("plain-id");
+    expect(armOperationIdOf("{not json")).toBe("{not json");
+  });
+
+  it("classifies ARM failures: 429 with Retry-After, 409 conflicts, 404s, the rest", () => {
+    const headers = (retryAfter?: string) => ({ get: (name: string) => (name === "retry-after" ? retryAfter : undefined) });
+    expect(classifyArmError({ statusCode: 429, code: "TooManyRequests", message: "slow down", response: { headers: headers("7") } })).toEqual({ kind: "throttled", retryAfterMs: 7000 });
+    expect(classifyArmError({ statusCode: 429, response: { headers: headers() } })).toEqual({ kind: "throttled", retryAfterMs: 5000 });
+    expect(classifyArmError({ statusCode: 409, code: "OperationNotAllowed", message: "busy" })).toEqual({ kind: "conflict", error: { code: "OperationNotAllowed", message: "busy" } });
+    expect(classifyArmError({ statusCode: 404, details: { error: { code: "NotFound", message: "gone" } } })).toEqual({ kind: "notFound", error: { code: "NotFound", message: "gone" } });
+    expect(classifyArmError(new Error("socket hang up"))).toEqual({ kind: "other", error: { code: "Error", message: "socket hang up" }, status: undefined });
+  });
+
+  it("parses cluster resource ids and rejects others", () => {
+    expect(coordinatesOf("/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-a/")).toEqual({ subscriptionId: "s1", resourceGroup: "rg-a", cluster: "aks-a" });
+    expect(() => coordinatesOf("/subscriptions/s1/resourceGroups/rg-a")).toThrow(InvalidClusterResourceIdError);
+  });
+
+  it("merges page results, failures first, at most 25 notable clusters", () => {
+    const page = (failed: number, skipped: number) => ({
+      clusters: failed + skipped + 1, upgraded: 1, current: 0, skipped, failed,
+      notable: [...Array.from({ length: skipped }, (_, i) => ({ clusterId: `s${i}`, result: "skipped" as const })), ...Array.from({ length: failed }, (_, i) => ({ clusterId: `f${i}`, result: "failed" as const }))]
+    });
+    const merged = mergePages([page(1, 10), page(2, 20)]);
+    expect([merged.clusters, merged.upgraded, merged.failed, merged.skipped, merged.pages]).toEqual([35, 2, 3, 30, 2]);
+    expect(merged.notable).toHaveLength(25);
+    expect(merged.notable.slice(0, 3).map((n) => n.result)).toEqual(["failed", "failed", "failed"]);
+  });
+});
