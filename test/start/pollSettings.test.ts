@@ -3,8 +3,15 @@
  * that takes seconds is noticed within seconds), unless the environment sets them; whatever it
  * produces must pass the app's own settings validation.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { VirtualClock } from "../../local/clock";
+import { startHost } from "../../local/host";
 import { loadConfig } from "../../shared/config";
 import { scaledPollSettings } from "../../local/start";
+
+const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
 const appSettings = {
   AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001",
@@ -31,6 +38,22 @@ describe("scaledPollSettings", () => {
     for (const scale of [0.001, 0.02, 0.5, 1, 20, 1000]) {
       const polling = loadConfig({ ...appSettings, ...scaledPollSettings(scale, {}) }).upgradePolling;
       expect(polling.maxIntervalMs).toBeGreaterThanOrEqual(polling.firstIntervalMs);
+    }
+  });
+});
+
+describe("the app with poll settings", () => {
+  it("refuses to start with a malformed poll interval or a cap below it, naming each", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aksops-poll-"));
+    try {
+      const settings = { AKSOPS_MODE: "azure", ...appSettings, UPGRADE_POLL_INTERVAL_SECONDS: "30s" };
+      await expect(startHost({ appDir: repoRoot, clock: new VirtualClock(), dataDir, settings, extensions: [], logger: () => undefined }))
+        .rejects.toThrow(/UPGRADE_POLL_INTERVAL_SECONDS: must be a whole number from 1 to 3600 \(got "30s"\)/);
+      const below = { AKSOPS_MODE: "azure", ...appSettings, UPGRADE_POLL_INTERVAL_SECONDS: "60", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" };
+      await expect(startHost({ appDir: repoRoot, clock: new VirtualClock(), dataDir, settings: below, extensions: [], logger: () => undefined }))
+        .rejects.toThrow(/UPGRADE_POLL_MAX_INTERVAL_SECONDS: must not be below UPGRADE_POLL_INTERVAL_SECONDS \(10 < 60\)/);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
