@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
-import { defaultArmStepOptions, runArmStep } from "../common/armStep";
+import { armStepOptionsWithPolling, runArmStep, type PollIntervals } from "../common/armStep";
 import { nowIso } from "../common/time";
 import type { OperationUpdate } from "../kubernetesUpgrade/contracts";
 
@@ -11,6 +11,8 @@ export interface AdoptionInput {
   resourceId: string;
   /** The cluster's Azure region (where its Event Grid system topic lives). */
   location: string;
+  /** Poll intervals from the app settings (absent in instances started before they existed: defaults). */
+  polling?: PollIntervals;
 }
 
 /** The adoption's recorded steps (the API writes them as the plan when it creates the operation). */
@@ -44,7 +46,7 @@ export function* adoptionOrchestrator(context: OrchestrationContext): Generator<
     const first = AdoptionSteps.autoUpgradeProfile;
     yield update({ status: "Running", step: { index: first, status: "Running", startedAt: nowIso(context) } });
     const request: AutoUpgradeDisableRequest = { ...input, step: { index: first } };
-    const result = yield* runArmStep(context, request, defaultArmStepOptions, {
+    const result = yield* runArmStep(context, request, armStepOptionsWithPolling(input.polling), {
       start: ActivityNames.startAutoUpgradeDisable,
       check: ActivityNames.checkAutoUpgradeDisable
     });
