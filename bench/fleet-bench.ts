@@ -9,6 +9,7 @@
  * no failure from throttling, < 5 minutes wall, no history over 1,000 events).
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { VirtualClock } from "../local/clock";
@@ -101,13 +102,13 @@ async function main(): Promise<void> {
     const throttledBy = Object.entries(stats.operations).filter(([, byStatus]) => byStatus["429"]).map(([op, byStatus]) => `${op} ${byStatus["429"]}`);
     const byOperation = Object.entries(stats.operations).map(([op, byStatus]) => [op, Object.values(byStatus).reduce((a, b) => a + b, 0)] as const).sort((a, b) => b[1] - a[1]);
 
-    // Longest orchestration history.
-    const instances = durable.management.query({}, {}).items.map((i) => String(i.instanceId));
-    let longest = { instanceId: "", events: 0 };
-    for (const id of instances) {
-      const events = (durable.management.getStatus(id, { showHistory: true })?.historyEvents as unknown[] | undefined)?.length ?? 0;
-      if (events > longest.events) longest = { instanceId: id, events };
-    }
+    // Longest orchestration history: raw events as the engine stores them (the status API's
+    // `historyEvents` condenses scheduled/completed pairs, as the extension's does).
+    const instances = durable.management.query({}, {}).items.length;
+    const db = new Database(path.join(dataDir, "host", "durable.sqlite"), { readonly: true, fileMustExist: true });
+    const row = db.prepare("SELECT instance_id AS instanceId, COUNT(*) AS events FROM history GROUP BY instance_id ORDER BY events DESC LIMIT 1").get() as { instanceId: string; events: number } | undefined;
+    db.close();
+    const longest = row ?? { instanceId: "", events: 0 };
     sampleMemory();
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     const totalPools = fleet.length * args.pools;
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     console.log(`ARM requests              ${stats.total} total = ${perPool.toFixed(2)} per pool upgrade`);
     console.log(`  by operation            ${byOperation.map(([op, n]) => `${op} ${n}`).join(", ")}`);
     console.log(`429s received             ${stats.throttled}${throttledBy.length ? ` (${throttledBy.join(", ")})` : ""}; absorbed by durable timers (Retry-After + per-instance spread for reads, runArmStep backoff for starts, next poll for checks); failures caused by throttling: ${throttledFailures.length}`);
-    console.log(`longest history           ${longest.events} events (${longest.instanceId}); instances: ${instances.length}`);
+    console.log(`longest history           ${longest.events} events (${longest.instanceId}); instances: ${instances}`);
     console.log(`peak memory               maxRSS ${maxRssMb.toFixed(0)} MB, heapUsed peak (daily samples) ${(peakHeap / 1048576).toFixed(0)} MB`);
     if (failures.length) console.log(`failures (${failures.length}): ${failures.slice(0, 10).join(" | ")}`);
 
