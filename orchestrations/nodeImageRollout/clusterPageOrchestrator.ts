@@ -38,7 +38,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
   for (const cluster of input.clusters) {
     const clusterInput: NodeImageUpgradeInput & { options?: unknown } = {
       operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
-      rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf,
+      rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
       options: { step: stepOptions(policy) }
     };
     running.set(context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId), cluster.clusterId);

@@ -22,6 +22,11 @@ export interface NodeImageUpgradeInput {
   requestedBy?: string;
   /** For a catch-up: the operation whose window was missed. */
   catchUpOf?: string;
+  /**
+   * A rollout's horizon (ISO): a cluster whose next window opens later is left to the next weekly
+   * rollout instead of holding its ring (and every later ring) until then.
+   */
+  notAfter?: string;
 }
 
 /** One pool's outcome, in the operator's words. */
@@ -172,6 +177,7 @@ export interface ClusterPageInput {
   ring?: number;
   concurrency: number;
   requestedBy?: string;
+  notAfter?: string;
   policy: RolloutPolicy;
   clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string }[];
 }
@@ -186,6 +192,7 @@ export interface RingInput {
   rolloutId: string;
   ring: number;
   policy: RolloutPolicy;
+  notAfter?: string;
 }
 
 export interface CatchUpInput {

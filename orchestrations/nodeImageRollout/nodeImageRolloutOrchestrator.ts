@@ -6,6 +6,9 @@ import { postSummary } from "./notify";
 import type { RingOutcome } from "./ringOrchestrator";
 import { failureBudget, ringName } from "./rolloutPolicy";
 
+/** One week: the next weekly rollout starts then. */
+const ROLLOUT_HORIZON_MS = 7 * 24 * 3600_000;
+
 export interface NodeImageRolloutResult {
   rolloutId: string;
   status: "Succeeded" | "Failed";
@@ -29,12 +32,14 @@ export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Ge
   const plan = (yield context.df.callActivity(ActivityNames.planNodeImageRollout, {})) as RolloutPlan;
   yield record({ create: { week: input.week, trigger: input.trigger, policy: input.policy, plan }, status: "Running" });
 
+  // A cluster whose next window opens after this is next week's rollout's: a ring never waits a week.
+  const notAfter = new Date(context.df.currentUtcDateTime.getTime() + ROLLOUT_HORIZON_MS).toISOString();
   const rings: RingResult[] = [];
   for (let i = 0; i < plan.rings.length; i++) {
     const ring = plan.rings[i]!.ring;
     const startedAt = nowIso(context);
     yield record({ ringStarted: { ring, at: startedAt } });
-    const ringInput: RingInput = { rolloutId: input.rolloutId, ring, policy: input.policy };
+    const ringInput: RingInput = { rolloutId: input.rolloutId, ring, policy: input.policy, notAfter };
     const outcome = (yield context.df.callSubOrchestrator(OrchestratorNames.nodeImageRing, ringInput, InstanceIds.nodeImageRing(context.df.instanceId, ring))) as RingOutcome;
     const budget = failureBudget(input.policy, outcome.clusters);
     const result: RingResult = {

@@ -55,7 +55,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     return { clusterId: input.clusterId, operationId: input.operationId, result, reason, pools, ...(catchUpDue ? { catchUpDue } : {}) };
   };
 
-  const prepared = yield* readWithThrottling<PreparedNodeImageUpgrade>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
+  const prepared = yield* readWithThrottling<PreparedNodeImageUpgrade>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* finish("failed", [], prepared.error.message);
 
   let window: MaintenanceWindowOccurrence | undefined;
@@ -65,6 +65,10 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     if (!window) return yield* finish("skipped", [], "The maintenance window never opens in the next three years", false);
     const start = Date.parse(window.start);
     const end = Date.parse(window.end);
+    if (input.notAfter !== undefined && start > Date.parse(input.notAfter)) {
+      yield record({ skip: { reason: `next maintenance window opens ${window.start}, after this rollout's week`, code: "WindowAfterRollout" } });
+      return yield* finish("skipped", [], `Next maintenance window opens ${window.start}, after this rollout's week: the weekly rollout of that week takes it`, false);
+    }
     const wakeAt = Math.max(start, context.df.currentUtcDateTime.getTime()) + spreadMs(input.clusterId, Math.min(MAX_WINDOW_STAGGER_MS, (end - start) / 8));
     if (wakeAt > context.df.currentUtcDateTime.getTime()) yield context.df.createTimer(new Date(wakeAt));
     // A platform that was down through the window wakes after it: that is a missed window.

@@ -23,6 +23,7 @@ export function* nodeImageRingOrchestrator(context: OrchestrationContext): Gener
     if (page.clusterIds.length > 0) {
       const pageInput: ClusterPageInput = {
         mode: "rollout", rolloutId: input.rolloutId, ring: input.ring, concurrency: input.policy.concurrency, policy: input.policy,
+        ...(input.notAfter ? { notAfter: input.notAfter } : {}),
         clusters: page.clusterIds.map((clusterId) => ({
           clusterId,
           operationId: nodeImageOperationId(input.rolloutId, clusterId),
