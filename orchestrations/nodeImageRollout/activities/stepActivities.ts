@@ -3,8 +3,8 @@ import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
 import { ArmCallError, classifyArmError, coordinatesOf, type NodeImageActivityDeps } from "./deps";
 
-/** Pool states AKS reports while an operation is still running on the pool. */
-const BUSY = /ing$/i;
+/** Pool states after which nothing more happens; anything else (`Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, ...) is still running. */
+const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);
 
 /**
  * Starts `upgradeNodeImageVersion` on one pool and returns at once: the orchestration polls.
@@ -62,7 +62,7 @@ export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
       }
       const pool = await deps.aks.agentPools.get(resourceGroup, cluster, request.step.pool);
       const state = pool.provisioningState ?? "";
-      if (BUSY.test(state)) return { state: "InProgress" };
+      if (!SETTLED.has(state.toLowerCase())) return { state: "InProgress" };
       if (state === "Succeeded" && pool.nodeImageVersion !== request.step.from) return { state: "Succeeded" };
       return { state: "Failed", error: { code: state === "Succeeded" ? "NodeImageUnchanged" : `Pool${state}`, message: `Pool ${request.step.pool} is ${state} on ${pool.nodeImageVersion ?? "?"}` } };
     } catch (err) {
