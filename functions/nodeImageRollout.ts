@@ -16,7 +16,7 @@ import * as df from "durable-functions";
 import { armScope, createCredential, trustPolicies } from "../shared/azure";
 import { platform } from "./runtime/platform";
 import { OrchestratorNames } from "../orchestrations/names";
-import { createNodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
+import { createNodeImageActivities, nodeImageActivityNames, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
 import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
 import { nodeImageRolloutOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageRolloutOrchestrator";
@@ -97,11 +97,12 @@ df.app.orchestration(OrchestratorNames.nodeImageUpgrade, nodeImageUpgradeOrchest
 df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchestrator);
 
 // Activity handlers resolve their dependencies per call, so loading the app needs no settings.
-for (const name of Object.keys(createNodeImageActivities(placeholderDeps()))) {
+let handlers: Record<string, (input: never) => Promise<unknown>> | undefined;
+for (const name of nodeImageActivityNames) {
   df.app.activity(name, {
     handler: (input: unknown) => {
-      const handlers = createNodeImageActivities(nodeImageDeps()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-      return handlers[name]!(input);
+      handlers ??= createNodeImageActivities(nodeImageDeps());
+      return handlers[name]!(input as never);
     }
   });
 }
@@ -123,8 +124,3 @@ app.timer("nodeImageCatchUpTimer", {
     context.log(result.started ? `Started node-image catch-up check ${result.instanceId}` : `No catch-up check started: ${result.reason ?? ""}`);
   }
 });
-
-/** Only the names of the activities are needed at registration; nothing is called on these. */
-function placeholderDeps(): NodeImageActivityDeps {
-  return {} as NodeImageActivityDeps;
-}

@@ -32,3 +32,11 @@ export function createNodeImageActivities(deps: NodeImageActivityDeps) {
 }
 
 export type NodeImageActivities = ReturnType<typeof createNodeImageActivities>;
+
+/** The names functions/ registers (the keys of `createNodeImageActivities`). */
+export const nodeImageActivityNames = [
+  ActivityNames.planNodeImageRollout, ActivityNames.listNodeImageRingPage, ActivityNames.listNodeImageCatchUpPage,
+  ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade,
+  ActivityNames.checkNodeImageUpgrade, ActivityNames.recordNodeImageOperation, ActivityNames.recordNodeImageRollout,
+  ActivityNames.postNodeImageSummary
+] as const satisfies readonly (keyof NodeImageActivities)[];
