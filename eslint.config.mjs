@@ -10,7 +10,7 @@ const nonDeterministic = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "local/host/bin/**", "jest.config.js"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "local/host/bin/**", "jest.config.js", "eslint.config.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
