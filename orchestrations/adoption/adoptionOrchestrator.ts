@@ -1,9 +1,8 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
-import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
+import { asClusterOperation } from "../common/clusterOperation";
 import { armStepOptionsWithPolling, runArmStep, type PollIntervals } from "../common/armStep";
 import { nowIso } from "../common/time";
-import type { OperationUpdate } from "../kubernetesUpgrade/contracts";
 
 export interface AdoptionInput {
   operationId: string;
@@ -35,14 +34,7 @@ export interface AutoUpgradeDisableRequest extends AdoptionInput {
  */
 export function* adoptionOrchestrator(context: OrchestrationContext): Generator<Task, { status: string; message: string }, unknown> {
   const input = context.df.getInput<AdoptionInput>();
-  const lock = { clusterId: input.clusterId, operationId: input.operationId, instanceId: context.df.instanceId };
-  const update = (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at">): Task =>
-    context.df.callActivity(ActivityNames.updateOperation, { clusterId: input.clusterId, operationId: input.operationId, at: nowIso(context), ...patch });
-
-  yield* acquireClusterLock(context, lock, function* (attempt) {
-    yield update({ status: "Queued", queuePosition: attempt.position });
-  });
-  try {
+  return yield* asClusterOperation(context, input, function* (update) {
     const first = AdoptionSteps.autoUpgradeProfile;
     yield update({ status: "Running", step: { index: first, status: "Running", startedAt: nowIso(context) } });
     const request: AutoUpgradeDisableRequest = { ...input, step: { index: first } };
@@ -72,7 +64,5 @@ export function* adoptionOrchestrator(context: OrchestrationContext): Generator<
     const message = "Adopted: AKS auto-upgrade is off and the cluster's events reach the platform";
     yield update({ status: "Succeeded", outcome: { result: "Succeeded", message } });
     return { status: "Succeeded", message };
-  } finally {
-    yield releaseClusterLock(context, lock);
-  }
+  });
 }

@@ -17,26 +17,38 @@ export interface LockRequest {
 export const LOCK_RETRY_INTERVAL_MS = 60_000;
 export const LOCK_RETRY_MAX_INTERVAL_MS = 10 * 60_000;
 
+export type LockOutcome = { acquired: true } | { acquired: false; holder?: string };
+
 /**
  * One platform operation per cluster: AKS rejects concurrent operations (409 OperationNotAllowed),
  * so the platform serialises its own work. The lock lives on the cluster's Cosmos record (ETag
  * guarded); a queued operation keeps its place in line and asks again on a durable timer.
  * `onQueued` runs once, when the operation first finds itself queued.
+ *
+ * With a `deadline` (epoch ms) the operation gives up rather than wait past it — a node-image
+ * upgrade must not start a pool after its maintenance window closes — and leaves the queue so the
+ * holder's successor is not an abandoned request. Without one it waits as long as it takes.
  */
 export function* acquireClusterLock(
   context: OrchestrationContext,
   request: LockRequest,
-  onQueued: (attempt: LockAttempt) => Generator<Task, void, unknown>
-): Generator<Task, void, unknown> {
+  onQueued: (attempt: LockAttempt) => Generator<Task, void, unknown>,
+  options: { deadline?: number } = {}
+): Generator<Task, LockOutcome, unknown> {
   let reportedQueued = false;
   for (let tries = 0; ; tries++) {
     const attempt = (yield context.df.callActivity(ActivityNames.tryAcquireClusterLock, request)) as LockAttempt;
-    if (attempt.acquired) return;
+    if (attempt.acquired) return { acquired: true };
     if (!reportedQueued) {
       reportedQueued = true;
       yield* onQueued(attempt);
     }
-    yield timerAfter(context, backoffMs(tries, LOCK_RETRY_INTERVAL_MS, LOCK_RETRY_MAX_INTERVAL_MS));
+    const wait = backoffMs(tries, LOCK_RETRY_INTERVAL_MS, LOCK_RETRY_MAX_INTERVAL_MS);
+    if (options.deadline !== undefined && context.df.currentUtcDateTime.getTime() + wait >= options.deadline) {
+      yield releaseClusterLock(context, request);
+      return { acquired: false, holder: attempt.holder };
+    }
+    yield timerAfter(context, wait);
   }
 }
 

@@ -1,12 +1,12 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ApprovalOutcome, HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
-import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
+import { asClusterOperation, type RecordOperation } from "../common/clusterOperation";
 import { armStepOptionsWithPolling, runArmStep } from "../common/armStep";
 import { postToTeams } from "../common/teams";
 import { nowIso } from "../common/time";
 import type { ApprovalInput } from "../approval/approvalOrchestrator";
-import type { KubernetesUpgradeInput, KubernetesUpgradeResult, OperationUpdate, PreparedUpgrade } from "./contracts";
+import type { KubernetesUpgradeInput, KubernetesUpgradeResult, PreparedUpgrade } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
 
 /** Teams summaries and alerts are best effort after the fact: an hour of retries, then the record speaks alone. */
@@ -20,24 +20,13 @@ const NOTIFY_WINDOW_MS = 3600_000;
  */
 export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): Generator<Task, KubernetesUpgradeResult, unknown> {
   const input = context.df.getInput<KubernetesUpgradeInput>();
-  const lock = { clusterId: input.clusterId, operationId: input.operationId, instanceId: context.df.instanceId };
-  const update = (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at">): Task =>
-    context.df.callActivity(ActivityNames.updateOperation, { clusterId: input.clusterId, operationId: input.operationId, at: nowIso(context), ...patch });
-
-  yield* acquireClusterLock(context, lock, function* (attempt) {
-    yield update({ status: "Queued", queuePosition: attempt.position });
-  });
-  try {
-    return yield* upgrade(context, input, update);
-  } finally {
-    yield releaseClusterLock(context, lock);
-  }
+  return yield* asClusterOperation(context, input, (update) => upgrade(context, input, update));
 }
 
 function* upgrade(
   context: OrchestrationContext,
   input: KubernetesUpgradeInput,
-  update: (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at">) => Task
+  update: RecordOperation
 ): Generator<Task, KubernetesUpgradeResult, unknown> {
   let prepared: PreparedUpgrade;
   try {

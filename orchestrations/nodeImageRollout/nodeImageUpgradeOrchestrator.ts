@@ -11,7 +11,8 @@ import type {
   ClusterImageState, NodeImageOperationUpdate, NodeImageStepRequest, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome,
   PreparedNodeImageUpgrade
 } from "./contracts";
-import { acquireLockBefore, readWithThrottling, spreadMs } from "./waiting";
+import { readWithThrottling, spreadMs } from "./waiting";
+import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
 import { stepOptions } from "./clusterPageOrchestrator";
 import { defaultRolloutPolicy } from "./rolloutPolicy";
 
@@ -78,14 +79,14 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   }
 
   const lock = { clusterId: input.clusterId, operationId: input.operationId, instanceId: context.df.instanceId };
-  const locked = yield* acquireLockBefore(context, lock, window ? Date.parse(window.end) : undefined, function* (attempt) {
+  const locked = yield* acquireClusterLock(context, lock, function* (attempt) {
     yield record({ status: "Queued", queuePosition: attempt.position, waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` });
-  });
+  }, window ? { deadline: Date.parse(window.end) } : {});
   if (!locked.acquired) return yield* skip(`window closed while queued behind ${locked.holder ?? "another platform operation"}`, "WindowClosedWhileQueued");
   try {
     return yield* upgradePools();
   } finally {
-    yield context.df.callActivity(ActivityNames.releaseClusterLock, lock);
+    yield releaseClusterLock(context, lock);
   }
 
   function* skip(reason: string, code: string, pools: PoolOutcome[] = []): Generator<Task, NodeImageUpgradeResult, unknown> {

@@ -1,11 +1,7 @@
 /**
- * Waiting, replay-safely: behind ARM's throttling, behind the cluster lock (with a deadline), and a
- * per-cluster stagger so a fleet whose windows open at the same minute does not hit ARM at once.
+ * Waiting, replay-safely: behind ARM's throttling, and a per-cluster stagger so a fleet whose windows open at the same minute does not hit ARM at once.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import { ActivityNames } from "../names";
-import type { LockAttempt } from "../common/contracts";
-import type { LockRequest } from "../common/clusterLock";
 import { timerAfter } from "../common/time";
 import type { ArmRead, ArmReadDone } from "./contracts";
 
@@ -53,40 +49,3 @@ export function* readWithThrottling<T>(
   }
 }
 
-export type LockOutcome = { acquired: true } | { acquired: false; holder?: string };
-
-/** First wait behind the lock; it doubles up to the cap, so a day-long queue costs a few dozen events, not 1,440. */
-const LOCK_FIRST_WAIT_MS = 60_000;
-const LOCK_MAX_WAIT_MS = 15 * 60_000;
-
-/**
- * The shared cluster lock (one platform operation per cluster: AKS answers 409 to a second), with
- * a deadline: a node-image upgrade queued behind a long Kubernetes upgrade must not start a pool
- * after its maintenance window closes, so it leaves the queue at the deadline and reports who held
- * the cluster. Without a deadline (a manual start) it waits as long as it takes.
- */
-export function* acquireLockBefore(
-  context: OrchestrationContext,
-  request: LockRequest,
-  deadline: number | undefined,
-  onQueued: (attempt: LockAttempt) => Generator<Task, void, unknown>
-): Generator<Task, LockOutcome, unknown> {
-  let reportedQueued = false;
-  let wait = LOCK_FIRST_WAIT_MS;
-  for (;;) {
-    const attempt = (yield context.df.callActivity(ActivityNames.tryAcquireClusterLock, request)) as LockAttempt;
-    if (attempt.acquired) return { acquired: true };
-    if (!reportedQueued) {
-      reportedQueued = true;
-      yield* onQueued(attempt);
-    }
-    const next = context.df.currentUtcDateTime.getTime() + wait;
-    if (deadline !== undefined && next >= deadline) {
-      // Leave the queue so the holder's successor is not this abandoned request.
-      yield context.df.callActivity(ActivityNames.releaseClusterLock, request);
-      return { acquired: false, holder: attempt.holder };
-    }
-    yield timerAfter(context, wait);
-    wait = Math.min(wait * 2, LOCK_MAX_WAIT_MS);
-  }
-}
