@@ -171,7 +171,8 @@ async function adoptDemoFleetOnce(azure: AzureSimulator, apiBase: string, dataDi
   return adopted;
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port (the host's must be known before it starts: PUBLIC_BASE_URL names it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

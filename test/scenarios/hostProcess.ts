@@ -5,7 +5,6 @@
  * whatever the durable engine had not checkpointed is gone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -82,17 +81,7 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
 }
 
 /** A free loopback port, chosen before the host starts because PUBLIC_BASE_URL must name it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../local/platform";
 
 /**
  * Polls `probe` on wall time until it returns a value: the host runs in another process on the
