@@ -17,8 +17,6 @@ import { startAzureSimulator, type AzureSimulator } from "./azure";
 import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./cosmos";
 import { startHost, type LocalHostHandle, type StartHostOptions } from "./host";
-import { realModule } from "./host/node-runtime";
-import { HOST_CLOCK_SLOT } from "../functions/runtime/clock";
 
 export interface LocalPlatformOptions {
   clock: Clock;
@@ -103,9 +101,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       PUBLIC_BASE_URL: hostBase,
       ...(options.settings ?? {})
     };
-    // The app reads time from the host's clock (functions/runtime/clock.ts), so a virtual clock
-    // drives records, token expiry and metric windows too.
-    (realModule() as ReturnType<typeof realModule> & { [HOST_CLOCK_SLOT]?: Clock })[HOST_CLOCK_SLOT] = options.clock;
     host = await startHost({
       appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
       dataDir: path.join(dataDir, "host"), ...(options.hostOptions ?? {})

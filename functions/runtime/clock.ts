@@ -2,10 +2,9 @@ import Module from "node:module";
 import type { NowSource } from "../../shared/store";
 
 /**
- * Where a local host publishes its clock for the app: a slot on Node's `Module` class (the one
- * object the host and the app, loaded through Node's real module system, both see). With a
- * virtual clock in tests, records, token expiry and metric windows then use the same time as the
- * durable timers and the Azure simulator. In Azure nothing sets it: wall time.
+ * Where the local host publishes its clock for the app (local/host/clock-slot.ts): a slot on Node's
+ * `Module` class. With a virtual clock in tests, records, token expiry and metric windows then use
+ * the same time as the durable timers and the Azure simulator. In Azure nothing sets it: wall time.
  */
 export const HOST_CLOCK_SLOT = Symbol.for("aksops.localHost.clock");
 

@@ -13,6 +13,7 @@ import { InFlight } from "./in-flight";
 import { FunctionNotFoundError, invokeRegistered } from "./invoker";
 import type { HostLogger, LogLevel } from "./logger";
 import { applySettingsToEnv } from "./settings-env";
+import { publishHostClock } from "./clock-slot";
 import { buildHttpRoutes, type HttpRoute } from "./http/http-routes";
 import { createHttpServer, listen } from "./http/http-server";
 import { loadHostKeys, type HostKeys } from "./http/keys";
@@ -38,6 +39,7 @@ export class LocalHost {
   private hostJson?: HostJson;
   private routes: HttpRoute[] = [];
   private restoreEnv?: () => void;
+  private withdrawClock?: () => void;
   private unregisterProbe?: () => void;
   private timers?: TimerTriggers;
   private stopped = false;
@@ -72,6 +74,7 @@ export class LocalHost {
     this.hostJson = readHostJson(options.appDir);
     this.keys = loadHostKeys(options.settings, options.dataDir);
     this.restoreEnv = applySettingsToEnv(options.settings);
+    this.withdrawClock = publishHostClock(options.clock);
     try {
       this.app = await loadApp(options.appDir, {
         log: (level, category, message) => options.logger({ level, category: category === "user" ? "Host.Function.Console" : "Host.Worker", message })
@@ -190,6 +193,7 @@ export class LocalHost {
       }
     }
     this.restoreEnv?.();
+    this.withdrawClock?.();
   }
 
   private extensionContext(): ExtensionContext {
