@@ -15,13 +15,26 @@ export interface TeamsMessageRequest {
  * Posts a message to Teams, retrying a throttled or failing webhook with durable timers (honouring
  * Retry-After) until it is delivered or `giveUpAt` passes. Returns whether it was delivered.
  */
-export function* postToTeams(
+export function postToTeams(
   context: OrchestrationContext,
   message: TeamsMessageRequest,
   giveUpAt: Date
 ): Generator<Task, boolean, unknown> {
+  return retryTeamsDelivery(context, ActivityNames.postTeamsMessage, message, giveUpAt);
+}
+
+/**
+ * The durable retry loop behind every Teams post: `activity` makes one attempt (activities stay
+ * short) and answers a `TeamsDelivery`; the waiting between attempts is done here on timers.
+ */
+export function* retryTeamsDelivery(
+  context: OrchestrationContext,
+  activity: string,
+  input: unknown,
+  giveUpAt: Date
+): Generator<Task, boolean, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const result = (yield context.df.callActivity(ActivityNames.postTeamsMessage, message)) as TeamsDelivery;
+    const result = (yield context.df.callActivity(activity, input)) as TeamsDelivery;
     if (result.delivered) return true;
     const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
     if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;

@@ -3,10 +3,9 @@ import type { TeamsMessage } from "./adaptiveCard";
 /**
  * Posting to a Teams webhook (incoming webhook or Workflows trigger URL).
  *
- * Activities must stay short, so the building blocks are separate: `postOnce` makes one attempt
- * and classifies the answer; `computeBackoff` says how long to wait before the next one, so an
- * orchestration can wait with a durable timer. `postToTeams` strings them together for callers
- * that may wait in-process (the waiting is injectable, so tests never sleep).
+ * Activities must stay short: `postOnce` makes one attempt and classifies the answer (delivered,
+ * retryable with the server's Retry-After, or permanent); the orchestration that asked waits
+ * between attempts on durable timers (orchestrations/common/teams.ts).
  *
  * Teams quirk: the connector-based incoming webhook answers `200` with a text body
  * "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 …"
@@ -22,22 +21,6 @@ export interface PostOnceOptions {
   fetch?: typeof fetch;
   /** Per-attempt timeout; default 10 s. */
   timeoutMs?: number;
-}
-
-export class TeamsDeliveryError extends Error {
-  constructor(
-    readonly host: string,
-    readonly attempts: number,
-    readonly last: Extract<PostOutcome, { delivered: false }>
-  ) {
-    super(`Teams webhook at ${host} did not accept the message after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${last.error}`);
-    this.name = "TeamsDeliveryError";
-  }
-
-  /** A 4xx other than 408/429: retrying the same message will not help. */
-  get permanent(): boolean {
-    return !this.last.retryable;
-  }
 }
 
 const EMBEDDED_FAILURE = /Webhook message delivery failed with error: .*?returned HTTP error (\d{3})/i;
@@ -85,55 +68,6 @@ export function parseRetryAfter(retryAfter: string | null, responseDate: string 
   const now = responseDate ? Date.parse(responseDate) : Number.NaN;
   if (Number.isNaN(at) || Number.isNaN(now)) return undefined;
   return Math.max(0, at - now);
-}
-
-export interface BackoffOptions {
-  /** First wait; default 2 s. */
-  baseMs?: number;
-  /** Cap for the exponential part; default 5 minutes. */
-  maxMs?: number;
-  /** What the server asked for; never waited less than this. */
-  retryAfterMs?: number;
-}
-
-/**
- * Wait before attempt `attempt + 1`, after `attempt` (1-based) failed: base × 2^(attempt−1),
- * capped, and at least the server's Retry-After. Deterministic (no jitter), so an orchestrator may
- * call it during replay.
- */
-export function computeBackoff(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? 2_000;
-  const max = options.maxMs ?? 5 * 60_000;
-  const exponential = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  return Math.max(exponential, options.retryAfterMs ?? 0);
-}
-
-export interface PostToTeamsOptions extends PostOnceOptions, Omit<BackoffOptions, "retryAfterMs"> {
-  /** Total attempts including the first; default 4. */
-  maxAttempts?: number;
-  /** How to wait between attempts; default a timer. Tests and orchestrations inject their own. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** Posts with retries on 408/429/5xx and network errors; throws `TeamsDeliveryError` when it gives up. */
-export async function postToTeams(url: string, message: TeamsMessage, options: PostToTeamsOptions = {}): Promise<{ status: number; attempts: number }> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await postOnce(url, message, options);
-    if (outcome.delivered) return { status: outcome.status, attempts: attempt };
-    if (!outcome.retryable || attempt >= maxAttempts) throw new TeamsDeliveryError(hostOf(url), attempt, outcome);
-    await sleep(computeBackoff(attempt, { ...options, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) }));
-  }
-}
-
-/** Webhook URLs embed their secret; errors name the host only. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "(invalid URL)";
-  }
 }
 
 function describeError(error: unknown): string {
