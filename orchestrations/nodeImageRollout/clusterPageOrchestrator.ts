@@ -9,15 +9,16 @@ const NOTABLE_PER_PAGE = 10;
 
 /**
  * One page of clusters (at most `pageSize`), each a `nodeImageUpgrade` sub-orchestration under its
- * deterministic instance id, at most `concurrency` at once. A page's history stays around four
- * events per cluster, so the fleet never lands in one history; a cluster that throws is counted as
- * failed and the others go on.
+ * deterministic instance id, in windows of at most `concurrency` at once. A window is one
+ * `Task.all` of fresh tasks: a sliding `Task.any` over running tasks would list them again, and on
+ * Azure the extension schedules a listed-again task a second time (durable-js #574). A page's history
+ * stays around four events per cluster, so the fleet never lands in one history; a cluster that
+ * throws is counted as failed and the others go on.
  */
 export function* clusterPageOrchestrator(context: OrchestrationContext): Generator<Task, ClusterPageResult, unknown> {
   const input = context.df.getInput<ClusterPageInput>();
   const policy = input.policy;
   const result: ClusterPageResult = { clusters: input.clusters.length, upgraded: 0, current: 0, skipped: 0, failed: 0, notable: [] };
-  const running = new Map<Task, string>();
 
   const collect = (task: Task, clusterId: string): void => {
     if (task.isFaulted) {
@@ -29,22 +30,30 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
     result[outcome.result]++;
     if (outcome.result === "failed" || outcome.result === "skipped") result.notable.push({ clusterId, result: outcome.result, reason: outcome.reason });
   };
-  const settleOne = function* (): Generator<Task, void, unknown> {
-    const winner = (yield context.df.Task.any([...running.keys()])) as Task;
-    collect(winner, running.get(winner)!);
-    running.delete(winner);
-  };
 
-  for (const cluster of input.clusters) {
-    const clusterInput: NodeImageUpgradeInput & { options?: unknown } = {
-      operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
-      rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
-      options: { step: stepOptions(policy) }
-    };
-    running.set(context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId), cluster.clusterId);
-    if (running.size >= Math.max(1, input.concurrency)) yield* settleOne();
+  const width = Math.max(1, input.concurrency);
+  for (let start = 0; start < input.clusters.length; start += width) {
+    const window = input.clusters.slice(start, start + width).map((cluster) => {
+      const clusterInput: NodeImageUpgradeInput & { options?: unknown } = {
+        operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
+        rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
+        options: { step: stepOptions(policy) }
+      };
+      return { clusterId: cluster.clusterId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };
+    });
+    try {
+      yield context.df.Task.all(window.map((w) => w.task));
+    } catch {
+      // Task.all fails with the first failure; the rest of the window is still running.
+    }
+    for (const w of window) {
+      // Yielding one already-scheduled task sends no action again: it only waits for it.
+      if (!w.task.isCompleted && !w.task.isFaulted) {
+        try { yield w.task; } catch { /* counted by collect */ }
+      }
+      collect(w.task, w.clusterId);
+    }
   }
-  while (running.size > 0) yield* settleOne();
 
   const order = { failed: 0, skipped: 1 } as const;
   result.notable.sort((a, b) => (order[a.result as "failed" | "skipped"] ?? 2) - (order[b.result as "failed" | "skipped"] ?? 2));

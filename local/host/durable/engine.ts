@@ -231,6 +231,7 @@ export class DurableEngine {
       invokeOrchestrator: (rec, payload) => invokeOrchestrator(this.ctx, rec.name, rec.instanceId, payload),
       lookupInstance: (id) => this.getRecord(id),
       newExecutionId: () => randomUUID().replace(/-/g, ""),
+      warn: (message) => this.ctx.log("warning", message, { instanceId }),
     }, loaded.record, loaded.history, snapshot);
     if (this.stopped || this.cache.get(instanceId) !== loaded) return false;
     if (!result.changed && result.consumed.length === 0) return false;

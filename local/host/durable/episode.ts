@@ -11,7 +11,7 @@ import { NonDeterminismError, UnsupportedActionError, errorMessage } from "./err
 import type { EventMessage, InstanceRecord } from "./model";
 import {
   applyFollowUp, eventMessage, isFollowUpEvent, LONG_TIMER_INTERVAL_MS, MAXIMUM_SHORT_TIMER_MS, scheduleNewAction, startMessage,
-  type CompoundScope, type EpisodeWork, type SchedulingEnv,
+  type EpisodeWork, type SchedulingEnv,
 } from "./scheduling";
 
 /** `OrchestratorState` as the SDK returns it. */
@@ -30,6 +30,7 @@ export interface EpisodeEnv {
   invokeOrchestrator(record: InstanceRecord, payload: object): Promise<OrchestratorOutcome>;
   lookupInstance(instanceId: string): InstanceRecord | undefined;
   newExecutionId(): string;
+  warn(message: string): void;
 }
 
 export interface EpisodeResult {
@@ -55,7 +56,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   const record: InstanceRecord = { ...current, state: structuredClone(current.state) };
   const work: EpisodeWork = { events: [], messages: [], cancelTimerIds: [], children: [] };
   const result: EpisodeResult = { record, events: [], resetHistory: false, consumed: [], work, terminal: false, continuedAsNew: false, changed: false };
-  const sched: SchedulingEnv = { now: env.now, record, work, lookupInstance: (id) => env.lookupInstance(id), newExecutionId: () => env.newExecutionId() };
+  const sched: SchedulingEnv = { now: env.now, record, work, lookupInstance: (id) => env.lookupInstance(id), newExecutionId: () => env.newExecutionId(), warn: (m) => env.warn(m) };
   const started = historyEvent(EventType.OrchestratorStarted, env.now);
 
   const terminate = inbox.find((m) => m.event.EventType === EventType.ExecutionTerminated);
@@ -108,6 +109,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   const newEvents = batch.map((m) => ({ ...m.event, IsPlayed: false }));
   const followUp = batch.find((m) => { const id = completedTaskId(m.event); return id !== undefined && isFollowUpEvent(sched, m.event, id); });
   if (followUp) newEvents.push(...applyFollowUp(sched, followUp.event, completedTaskId(followUp.event) ?? -1));
+  markSettled(record, newEvents);
   if (record.status === "Pending") record.status = "Running";
 
   const payloadHistory = [...history, started, ...newEvents];
@@ -138,12 +140,12 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   const actions = flattenActions(state.actions);
   try {
     checkReplay(record, actions, state.isDone, work);
-    let scope: CompoundScope | undefined;
+    let compound: { id: number; start: number } | undefined;
     if (!state.isDone) for (const a of actions.slice(record.state.actions.length)) {
       rejectUnsupported(record, a);
-      if (a.compound === undefined) scope = undefined;
-      else if (scope?.compound !== a.compound) scope = { compound: a.compound, startIndex: record.state.actions.length, claimed: new Set() };
-      scheduleNewAction(sched, a, scope);
+      if (a.compound === undefined) compound = undefined;
+      else if (compound?.id !== a.compound) compound = { id: a.compound, start: record.state.actions.length };
+      scheduleNewAction(sched, a, compound?.start);
     }
   } catch (err) {
     const message = errorMessage(err);
@@ -171,6 +173,24 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   return result;
 }
 
+/** Marks the actions whose tasks these events finish for good (a retried failure or a timer segment does not). */
+function markSettled(record: InstanceRecord, events: readonly HistoryEvent[]): void {
+  const { state } = record;
+  const responsePrefix = `${record.instanceId}:${record.executionId}:`;
+  for (const e of events) {
+    let id = completedTaskId(e);
+    if (id === undefined && e.EventType === EventType.EventRaised && (e.Name ?? "").startsWith(responsePrefix)) id = Number((e.Name ?? "").slice(responsePrefix.length));
+    const task = id === undefined ? undefined : state.tasks[id];
+    const action = task ? state.actions[task.action] : undefined;
+    if (!task || !action) continue;
+    const failed = e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed;
+    if (task.role === "attempt" && failed && action.retry && (action.failures ?? 0) < action.retry.maxNumberOfAttempts && !action.retryExpired) continue;
+    if (task.role === "timerSegment" && action.finalFireAt !== undefined && action.ids[action.ids.length - 1] !== id) continue;
+    if (task.role === "retryTimer") continue;
+    action.settled = true;
+  }
+}
+
 /** DTFx compares each replayed action with the history at the same position (name and kind). */
 function checkReplay(record: InstanceRecord, actions: WireAction[], isDone: boolean, work: EpisodeWork): void {
   const recorded = record.state.actions;
@@ -185,10 +205,9 @@ function checkReplay(record: InstanceRecord, actions: WireAction[], isDone: bool
     if (recordedKey(expected.type, expected.name) !== actionKey(actual)) {
       throw new NonDeterminismError(record.instanceId, i, describeKind(expected.type, expected.name), describeAction(actual));
     }
-    const task = expected.duplicateOf === undefined ? expected : recorded[expected.duplicateOf];
-    if (task && task.type === ActionType.CreateTimer && actual.isCanceled && !task.canceled) {
-      task.canceled = true;
-      work.cancelTimerIds.push(...task.ids);
+    if (expected.type === ActionType.CreateTimer && actual.isCanceled && !expected.canceled) {
+      expected.canceled = true;
+      work.cancelTimerIds.push(...expected.ids);
     }
   }
 }
@@ -239,7 +258,7 @@ function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: 
   }
   const waits = new Map<string, number>();
   for (const a of record.state.actions) {
-    if (a.type === ActionType.WaitForExternalEvent && a.duplicateOf === undefined) waits.set(a.name, (waits.get(a.name) ?? 0) + 1);
+    if (a.type === ActionType.WaitForExternalEvent) waits.set(a.name, (waits.get(a.name) ?? 0) + 1);
   }
   record.executionId = env.newExecutionId();
   record.input = serializedInput(action);

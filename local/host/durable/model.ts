@@ -32,8 +32,8 @@ export interface RecordedAction {
   finalFireAt?: number;
   /** `contentKey` of the wire action. */
   content?: string;
-  /** Set when this entry is an already-scheduled task listed again in a later compound (index of the original). */
-  duplicateOf?: number;
+  /** Its task has an outcome (completed, failed for good, fired, answered): no longer open. */
+  settled?: boolean;
 }
 
 export type TaskRole = "attempt" | "retryTimer" | "timerSegment";

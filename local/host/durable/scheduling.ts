@@ -6,7 +6,7 @@
  * segments) get follow-up ids exactly when the SDK hands them out, i.e. while it processes the
  * failure or timer event that causes them.
  */
-import { ActionType, actionName, contentKey, serializedInput, type FlatAction } from "./actions";
+import { ActionType, actionName, contentKey, describeAction, serializedInput, type FlatAction } from "./actions";
 import { EventType, historyEvent, type HistoryEvent } from "./history";
 import { isTerminal, type EventMessage, type InstanceRecord, type NewMessage, type RecordedAction } from "./model";
 import { nextRetry } from "./retry";
@@ -32,6 +32,7 @@ export interface SchedulingEnv {
   work: EpisodeWork;
   lookupInstance(instanceId: string): InstanceRecord | undefined;
   newExecutionId(): string;
+  warn(message: string): void;
 }
 
 export function isFollowUpEvent(env: SchedulingEnv, event: HistoryEvent, taskId: number): boolean {
@@ -105,25 +106,25 @@ function followUpOnce(env: SchedulingEnv, event: HistoryEvent, taskId: number): 
   return undefined;
 }
 
-/** Which earlier actions tasks of one compound may repeat, and which of them are already matched. */
-export interface CompoundScope { compound: number; startIndex: number; claimed: Set<number> }
-
 /**
- * Schedules a new action (one the history has not seen yet). Inside a compound, an action equal to
- * one scheduled before the compound (and not a cancelled timer) is taken for that same task listed
- * again, as in a sliding window `Task.any([...running])`: it is recorded, but gets no id and no work.
+ * Schedules a new action (one the history has not seen yet), as the extension does with every action
+ * the SDK sends: the SDK's actions carry no task ids, so a task listed again inside a
+ * `Task.all`/`Task.any` is indistinguishable from a new task with the same content, and the
+ * extension (`OutOfProcOrchestrationShim`) schedules it again. So does this engine. When the action
+ * equals a still-open task scheduled before the compound, that is most likely a task listed again:
+ * ids then drift from the SDK's and results can be misrouted, exactly as on Azure (durable-js #574),
+ * so the orchestration gets a warning naming it.
  */
-export function scheduleNewAction(env: SchedulingEnv, wire: FlatAction, scope?: CompoundScope): void {
+export function scheduleNewAction(env: SchedulingEnv, wire: FlatAction, compoundStart?: number): void {
   const { state } = env.record;
   const index = state.actions.length;
   const content = contentKey(wire);
-  if (scope) {
-    const original = state.actions.findIndex((r, i) => i < scope.startIndex && r.duplicateOf === undefined && r.content === content
-      && !(r.type === ActionType.CreateTimer && r.canceled) && !scope.claimed.has(i));
-    if (original >= 0) {
-      scope.claimed.add(original);
-      state.actions.push({ type: wire.actionType, name: actionName(wire), ids: [], content, duplicateOf: original });
-      return;
+  if (compoundStart !== undefined && wire.actionType !== ActionType.WaitForExternalEvent) {
+    const open = state.actions.findIndex((r, i) => i < compoundStart && r.content === content && !r.settled && !r.canceled);
+    if (open >= 0) {
+      env.warn(`Orchestration '${env.record.name}' (${env.record.instanceId}) lists ${describeAction(wire)} in a Task.all/Task.any while an equal task `
+        + `scheduled earlier is still open. If that is the same task listed again, it is scheduled a second time, as on Azure, `
+        + `and later results can be misrouted (durable-functions JS issue #574): list only fresh tasks in a compound.`);
     }
   }
   const action: RecordedAction = { type: wire.actionType, name: actionName(wire), ids: [], content };

@@ -1,7 +1,7 @@
 /**
  * A task scheduled in an earlier episode and listed again in a later Task.all/Task.any. The SDK's
  * actions carry no task ids, so such a task and a brand-new task with the same content serialize
- * identically; the engine takes the equal earlier action for the same task (scheduling.ts).
+ * identically; the extension schedules both, and so does the engine (scheduling.ts).
  */
 import { decodeTypedData } from "../../../local/host/durable/invoker";
 import { EventType, historyEvent, type HistoryEvent } from "../../../local/host/durable/history";
@@ -40,10 +40,12 @@ test("the SDK serializes a task listed again in Task.all exactly like a brand-ne
   expect((relisted as { actions: unknown }).actions).toEqual([[echo(1), { actionType: 12, compoundActions: [echo(1), echo(2)] }]]);
 });
 
-test("a completed task listed again in Task.all is not scheduled again", async () => {
+test("a completed task listed again in Task.all is scheduled again, as on Azure, and its result goes to the new task", async () => {
   const before = h.durable.stats().activities;
   const id = await startInstance(h, "relistedInAll", null, "relisted-in-all");
   await settle(h);
-  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: [1, 1, 2] });
-  expect(h.durable.stats().activities - before).toBe(2);
+  // The extension schedules echo(1) a second time (id 1); the SDK gives id 1 to echo(2), which so
+  // receives echo(1)'s result: what durable-js #574 describes.
+  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: [1, 1, 1] });
+  expect(h.durable.stats().activities - before).toBe(3);
 });

@@ -53,12 +53,3 @@ test("terminating a child fails the parent's task with the termination reason", 
   expect((parent.output as { caught: string }).caught).toContain("operator gave up");
 });
 
-test("a sliding window re-lists running children in each Task.any without scheduling them again", async () => {
-  const names = ["a", "b", "c", "d", "e", "f", "g"];
-  const id = await startInstance(h, "slidingWindow", { names, width: 3 }, "window");
-  await settle(h);
-  expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: names.map((n) => `Hello ${n}`) });
-  const created = (h.durable.management.getStatus(id, { showHistory: true })?.historyEvents as { EventType: string }[])
-    .filter((e) => e.EventType === "SubOrchestrationInstanceCompleted");
-  expect(created).toHaveLength(names.length);
-});

@@ -78,7 +78,7 @@ test("a segmented 10-day deadline fires on its final time when no event arrives"
   expect(await statusOf(h, id)).toMatchObject({ runtimeStatus: "Completed", output: "expired" });
 });
 
-test("one deadline timer reused across rounds of Task.any is cancelled once, after the last round", async () => {
+test("a shared deadline, one timer per round cancelled when the event wins, leaves no timer behind", async () => {
   const id = await startInstance(h, "pingsBeforeDeadline", 3, "pings");
   await settle(h);
   for (let i = 0; i < 3; i++) {
@@ -90,7 +90,7 @@ test("one deadline timer reused across rounds of Task.any is cancelled once, aft
   expect(h.durable.pendingTimers(id)).toEqual([]);
 });
 
-test("the reused deadline timer wins a later round", async () => {
+test("the shared deadline wins a later round", async () => {
   const id = await startInstance(h, "pingsBeforeDeadline", 3, "pings-late");
   await settle(h);
   await raiseEvent(h, id, "ping", 1);
