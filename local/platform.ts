@@ -16,7 +16,8 @@ import type { Clock } from "./clock";
 import { startAzureSimulator, type AzureSimulator } from "./azure";
 import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./cosmos";
-import { startHost, type LocalHostHandle, type StartHostOptions } from "./host";
+import { startHost, SYSTEM_KEY_SETTINGS, type LocalHostHandle, type StartHostOptions } from "./host";
+import { loadHostKeys } from "./host/http/keys";
 
 export interface LocalPlatformOptions {
   clock: Clock;
@@ -101,12 +102,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       PUBLIC_BASE_URL: hostBase,
       ...(options.settings ?? {})
     };
+    // Event Grid must present the host's `eventgrid_extension` system key, as in Azure: the app's
+    // EVENTGRID_SYSTEM_KEY (which it puts in the subscriptions it creates) is that key.
+    const systemKeys = loadHostKeys(settings, path.join(dataDir, "host")).system;
+    settings.EVENTGRID_SYSTEM_KEY ??= systemKeys.eventgrid_extension;
+    settings[SYSTEM_KEY_SETTINGS.eventgrid_extension] ??= settings.EVENTGRID_SYSTEM_KEY;
     host = await startHost({
       appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
       dataDir: path.join(dataDir, "host"), ...(options.hostOptions ?? {})
     });
     if ((options.seed ?? "demo") === "demo") {
-      await subscribeDemoClusters(azure.kernel, `${hostBase}/runtime/webhooks/eventgrid?functionName=aksEvents`);
+      await subscribeDemoClusters(azure.kernel, `${hostBase}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${encodeURIComponent(settings.EVENTGRID_SYSTEM_KEY)}`);
     }
     const apiBase = `${hostBase}/api`;
     const adoptions = options.adoptDemoClusters ? await adoptDemoFleetOnce(azure, apiBase, dataDir) : [];

@@ -62,6 +62,8 @@ export interface ExtensionContext {
   /** Runs a function through the app's programming model, as the Node worker would. Rejects if the function threw. */
   invoke(functionName: string, input: InvocationInput): Promise<InvocationResult>;
   log(level: "trace" | "debug" | "information" | "warning" | "error", message: string, context?: Record<string, string>): void;
+  /** The host's system key for an extension's webhook (`durabletask_extension`, `eventgrid_extension`). */
+  systemKey(name: "durabletask_extension" | "eventgrid_extension"): string;
 }
 
 export interface HostExtension {

@@ -44,7 +44,7 @@ export class LocalHost {
   private timers?: TimerTriggers;
   private stopped = false;
   readonly inFlight = new InFlight();
-  keys: HostKeys = { master: "", host: "" };
+  keys: HostKeys = { master: "", host: "", system: { durabletask_extension: "", eventgrid_extension: "" } };
 
   constructor(readonly options: LocalHostOptions) {}
 
@@ -205,7 +205,8 @@ export class LocalHost {
       baseUrl: () => this.baseUrl,
       functions: () => this.functions,
       invoke: (name, input) => this.invoke(name, input),
-      log: (level, message, context) => options.logger({ level, category: "Host.Extension", message, context })
+      log: (level, message, context) => options.logger({ level, category: "Host.Extension", message, context }),
+      systemKey: (name) => this.keys.system[name]
     };
   }
 

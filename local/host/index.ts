@@ -20,7 +20,7 @@ export { decodeTypedData, encodeTypedData } from "./typed-data";
 export { consoleLogger, MemoryLogger, type HostLogger, type LogEntry, type LogLevel } from "./logger";
 export { loadApp, AppLoadError, type LoadedApp } from "./app-loader";
 export { FunctionInvocationError, FunctionNotFoundError } from "./invoker";
-export { HOST_KEY_SETTING, MASTER_KEY_SETTING, type HostKeys } from "./http/keys";
+export { HOST_KEY_SETTING, MASTER_KEY_SETTING, SYSTEM_KEY_SETTINGS, type HostKeys } from "./http/keys";
 
 export interface StartHostOptions {
   appDir: string;

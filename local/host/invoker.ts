@@ -70,6 +70,7 @@ export async function invokeRegistered(fn: RegisteredFunction, input: Invocation
   };
 
   let succeeded = false;
+  let failure: unknown;
   try {
     const invocationModel = await programmingModel.getInvocationModel(coreCtx);
     const hookData: HookData = {};
@@ -119,11 +120,15 @@ export async function invokeRegistered(fn: RegisteredFunction, input: Invocation
       outputData: (response.outputData ?? []).flatMap((o) => (o.name && o.data ? [{ name: o.name, data: o.data }] : []))
     };
   } catch (err) {
+    failure = err instanceof FunctionInvocationError ? err.cause : err;
     if (err instanceof FunctionInvocationError) throw err;
     throw new FunctionInvocationError(fn.name, invocationId, err);
   } finally {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    logger({ level: succeeded ? "information" : "error", category: `Function.${fn.name}`, message: `Executed 'Functions.${fn.name}' (${succeeded ? "Succeeded" : "Failed"}, Id=${invocationId}, Duration=${Math.round(ms)}ms)`, context: logContext });
+    // As the Functions host does, a failure's line carries the exception (message and stack).
+    const stack = failure && typeof failure === "object" && "stack" in failure && typeof failure.stack === "string" ? failure.stack : undefined;
+    const detail = succeeded ? "" : `\n${stack ?? describe(failure)}`;
+    logger({ level: succeeded ? "information" : "error", category: `Function.${fn.name}`, message: `Executed 'Functions.${fn.name}' (${succeeded ? "Succeeded" : "Failed"}, Id=${invocationId}, Duration=${Math.round(ms)}ms)${detail}`, context: logContext });
   }
 }
 

@@ -6,7 +6,7 @@ describe("local host: Event Grid webhook", () => {
   let fixture: FixtureApp;
   let host: LocalHostHandle;
   let logger: MemoryLogger;
-  const webhook = (name = "onClusterEvent"): string => `${host.baseUrl}/runtime/webhooks/eventgrid?functionName=${name}`;
+  const webhook = (name = "onClusterEvent"): string => `${host.baseUrl}/runtime/webhooks/eventgrid?functionName=${name}&code=${host.keys.system.eventgrid_extension}`;
   const received = (): { id: string; subject: string }[] =>
     logger.entries.filter((e) => e.category === "Function.onClusterEvent.User").map((e) => (JSON.parse(e.message) as { received: { id: string; subject: string } }).received);
 

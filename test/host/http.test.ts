@@ -131,6 +131,9 @@ describe("local host: HTTP triggers", () => {
     const failed = logger.entries.find((e) => e.message.startsWith("Executed 'Functions.boom' (Failed"));
     expect(failed?.context).toMatchObject({ functionName: "boom" });
     expect(failed?.context?.invocationId).toMatch(/^[0-9a-f-]{36}$/);
+    // The log line carries the exception, message and stack, as the Functions host's does.
+    expect(failed?.message).toContain("do-not-leak");
+    expect(failed?.message).toMatch(/\n\s*at /);
   });
 
   it("answers 204 when an HTTP function returns nothing", async () => {

@@ -33,7 +33,7 @@ export async function startOrchestrationHost(script: Record<string, unknown[]>):
 }
 
 export async function start(h: OrchestrationHarness, name: string, instanceId: string, input: unknown): Promise<void> {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/${name}/${encodeURIComponent(instanceId)}`, {
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/${name}/${encodeURIComponent(instanceId)}?code=${h.host.keys.system.durabletask_extension}`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input)
   });
   if (res.status !== 202) throw new Error(`start ${name} answered ${res.status}: ${await res.text()}`);
@@ -41,12 +41,12 @@ export async function start(h: OrchestrationHarness, name: string, instanceId: s
 }
 
 export async function status(h: OrchestrationHarness, instanceId: string): Promise<{ runtimeStatus: string; output: unknown }> {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`);
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${h.host.keys.system.durabletask_extension}`);
   return (await res.json()) as { runtimeStatus: string; output: unknown };
 }
 
 export async function raise(h: OrchestrationHarness, instanceId: string, event: string, data: unknown): Promise<void> {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}`, {
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}/raiseEvent/${event}?code=${h.host.keys.system.durabletask_extension}`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data)
   });
   await res.arrayBuffer();

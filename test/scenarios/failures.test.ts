@@ -79,7 +79,7 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
     const event = forDev.at(-1)!.events[0]!;
     expect(forDev.filter((d) => d.events[0]?.id === event.id)).toHaveLength(2);
 
-    const webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents`;
+    const webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
     const post = (body: unknown): Promise<Response> => fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify(body) });
     expect((await post([event])).status).toBe(202);
     // A batch whose events arrive in the other order (support ending first), with new ids.

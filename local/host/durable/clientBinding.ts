@@ -18,9 +18,16 @@ export interface DurableClientData {
   grpcHttpClientTimeout: string;
 }
 
-export function durableClientData(hostBaseUrl: string, taskHubName: string): DurableClientData {
+/** The prefix of the extension's local RPC endpoint (Azure: `http://127.0.0.1:17071/durabletask/`). */
+export const RPC_PREFIX = "/durabletask";
+
+/**
+ * As in Azure, the public webhook URLs carry the `durabletask_extension` system key (`code=`), and
+ * the SDK's own calls go to the loopback-only RPC endpoint, which needs none.
+ */
+export function durableClientData(hostBaseUrl: string, taskHubName: string, systemKey: string, rpcBaseUrl: string): DurableClientData {
   const base = `${hostBaseUrl.replace(/\/$/, "")}${WEBHOOK_PREFIX}`;
-  const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage`;
+  const query = `taskHub=${encodeURIComponent(taskHubName)}&connection=Storage&code=${encodeURIComponent(systemKey)}`;
   const instance = `${base}/instances/${INSTANCE_ID_PLACEHOLDER}`;
   return {
     taskHubName,
@@ -31,7 +38,7 @@ export function durableClientData(hostBaseUrl: string, taskHubName: string): Dur
     managementUrls: managementUrls(instance, query),
     baseUrl: base,
     requiredQueryStringParameters: query,
-    rpcBaseUrl: `${base}/`,
+    rpcBaseUrl,
     httpBaseUrl: base,
     maxGrpcMessageSizeInBytes: 0,
     grpcHttpClientTimeout: "00:01:40",

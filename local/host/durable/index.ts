@@ -4,10 +4,11 @@
  * the `durableClient` input binding. The host imports this module lazily and talks to it only
  * through `HostExtension` (../extension.ts).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { ExtensionContext, HostExtension, RegisteredBinding, RpcTypedData } from "../extension";
 import type { ChaosOptions } from "./chaos";
-import { durableClientData } from "./clientBinding";
+import { durableClientData, RPC_PREFIX } from "./clientBinding";
 import { DurableEngine } from "./engine";
 import { DurableManagement } from "./management";
 import { handleDurableWebhook } from "./webhook";
@@ -40,6 +41,8 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
   let engine: DurableEngine | undefined;
   let management: DurableManagement | undefined;
   let unregisterProbe: (() => void) | undefined;
+  let rpc: { server: http.Server; baseUrl: string } | undefined;
+  const linkBase = () => ({ publicBaseUrl: required(ctx).baseUrl(), systemKey: required(ctx).systemKey("durabletask_extension") });
   const required = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error("The durable extension has not been started.");
     return value;
@@ -61,18 +64,29 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
       const e = engine;
       unregisterProbe = context.clock.registerIdleProbe(() => e.waitForIdle());
       engine.recover();
+      // The extension's local RPC endpoint, loopback only and keyless as in Azure: the SDK's
+      // DurableClient calls it (rpcBaseUrl); the public webhook API needs the system key.
+      const m = management;
+      const server = http.createServer((req, res) => {
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        void handleDurableWebhook(m, req, res, url, linkBase(), RPC_PREFIX).then((handled) => { if (!handled) res.writeHead(404).end(); })
+          .catch((err: unknown) => { context.log("error", `Durable RPC ${req.method ?? ""} ${url.pathname} failed: ${String(err)}`); if (!res.headersSent) res.writeHead(500); res.end(); });
+      });
+      await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(0, "127.0.0.1", () => resolve()); });
+      rpc = { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}${RPC_PREFIX}/` };
     },
 
     inputBinding(binding: RegisteredBinding): RpcTypedData | undefined {
       if (binding.type !== "durableClient" && binding.type !== "orchestrationClient") return undefined;
       const c = required(ctx);
       const hub = options.taskHubName ?? c.settings["AzureFunctionsJobHost__extensions__durableTask__hubName"] ?? "TestHubName";
-      return { string: JSON.stringify(durableClientData(c.baseUrl(), typeof binding.taskHub === "string" && binding.taskHub ? binding.taskHub : hub)) };
+      const taskHub = typeof binding.taskHub === "string" && binding.taskHub ? binding.taskHub : hub;
+      return { string: JSON.stringify(durableClientData(c.baseUrl(), taskHub, c.systemKey("durabletask_extension"), required(rpc).baseUrl)) };
     },
 
     handleWebhook(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
       if (!management) return Promise.resolve(false);
-      return handleDurableWebhook(management, req, res, url);
+      return handleDurableWebhook(management, req, res, url, linkBase());
     },
 
     pendingTimers(instanceId?: string) {
@@ -89,6 +103,12 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
 
     async stop(): Promise<void> {
       unregisterProbe?.();
+      if (rpc) {
+        const server = rpc.server;
+        rpc = undefined;
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       if (engine) await engine.stop();
       engine = undefined;
       management = undefined;

@@ -10,9 +10,14 @@ import { DurableEngineError, InstanceAlreadyExistsError, OrchestratorNotFoundErr
 import type { ControlResult, DurableManagement, InstanceFilter } from "./management";
 import { isTerminal, type RuntimeStatus } from "./model";
 
-export async function handleDurableWebhook(mgmt: DurableManagement, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-  if (!url.pathname.startsWith(`${WEBHOOK_PREFIX}/`)) return false;
-  const parts = url.pathname.slice(WEBHOOK_PREFIX.length + 1).split("/").map(decodeURIComponent);
+/** Where management links point: the host's public base URL and the system key they carry. */
+export interface WebhookLinks { publicBaseUrl: string; systemKey: string }
+
+/** Serves the API under `prefix`: the public webhook path, or the loopback RPC endpoint's. */
+export async function handleDurableWebhook(mgmt: DurableManagement, req: IncomingMessage, res: ServerResponse, url: URL,
+  linkBase: WebhookLinks, prefix: string = WEBHOOK_PREFIX): Promise<boolean> {
+  if (!url.pathname.startsWith(`${prefix}/`)) return false;
+  const parts = url.pathname.slice(prefix.length + 1).split("/").map(decodeURIComponent);
   const method = (req.method ?? "GET").toUpperCase();
   const body = method === "POST" || method === "PUT" ? await readBody(req) : "";
   const q = url.searchParams;
@@ -21,7 +26,7 @@ export async function handleDurableWebhook(mgmt: DurableManagement, req: Incomin
     if (head === "orchestrators" && method === "POST" && id) {
       if (body !== "" && !isJson(body)) return send(res, 400, { message: "The request body is not valid JSON." });
       const rec = mgmt.startNew(id, { instanceId: verb || undefined, input: body });
-      const payload = links(url, rec.instanceId);
+      const payload = links(linkBase, url, rec.instanceId);
       return send(res, 202, payload, { Location: payload.statusQueryGetUri ?? "" });
     }
     if (head === "instances" && (id === undefined || id === "")) {
@@ -89,10 +94,10 @@ export async function handleDurableWebhook(mgmt: DurableManagement, req: Incomin
   }
 }
 
-function links(url: URL, instanceId: string): Record<string, string> {
-  const base = `${url.origin}${WEBHOOK_PREFIX}/instances/INSTANCEID`;
-  const query = [...url.searchParams].filter(([k]) => k === "taskHub" || k === "connection" || k === "code")
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&") || "connection=Storage";
+function links(linkBase: WebhookLinks, url: URL, instanceId: string): Record<string, string> {
+  const base = `${linkBase.publicBaseUrl.replace(/\/$/, "")}${WEBHOOK_PREFIX}/instances/INSTANCEID`;
+  const query = [...[...url.searchParams].filter(([k]) => k === "taskHub" || k === "connection"), ["code", linkBase.systemKey]]
+    .map(([k, v]) => `${k}=${encodeURIComponent(v ?? "")}`).join("&");
   return managementUrls(base, query, instanceId);
 }
 

@@ -8,7 +8,7 @@ import type { HostExtension, InvocationInput, InvocationResult } from "../extens
 import type { HostLogger } from "../logger";
 import type { InFlight } from "../in-flight";
 import { findRoute, type HttpRoute } from "./http-routes";
-import { isAuthorized, presentedKey, type HostKeys } from "./keys";
+import { isAuthorized, isSystemAuthorized, presentedKey, type HostKeys } from "./keys";
 import { readBody, toRpcHttpRequest, writeRpcHttpResponse, type RpcHttpData } from "./rpc-http";
 
 export interface HttpServerDeps {
@@ -47,10 +47,17 @@ async function dispatch(deps: HttpServerDeps, req: IncomingMessage, res: ServerR
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
   const path = url.pathname;
   if (path === "/runtime/webhooks/eventgrid" || path === "/runtime/webhooks/EventGrid") {
+    // Azure: the Event Grid extension's webhook needs the `eventgrid_extension` system key or the master key.
+    if (!isSystemAuthorized("eventgrid_extension", deps.keys, presentedKey(req.headers, url))) { sendStatus(res, 401); return; }
     await deps.handleEventGrid(req, res, url);
     return;
   }
   if (path.startsWith("/runtime/webhooks/")) {
+    // The durable HTTP API needs the `durabletask_extension` system key or the master key.
+    if ((path + "/").startsWith("/runtime/webhooks/durabletask/") && !isSystemAuthorized("durabletask_extension", deps.keys, presentedKey(req.headers, url))) {
+      sendStatus(res, 401);
+      return;
+    }
     for (const extension of deps.extensions) {
       if (extension.handleWebhook && (await extension.handleWebhook(req, res, url))) return;
     }

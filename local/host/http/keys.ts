@@ -1,10 +1,15 @@
 /**
- * Function keys. Azure generates a master key and a default host key on first start and keeps them
- * in storage (`azure-webjobs-secrets`); locally they are kept in `<dataDir>/host-keys.json`, and
- * these app settings override them:
- *   FUNCTIONS_MASTER_KEY  the master key: accepted for `admin` and `function` auth levels;
- *   FUNCTIONS_HOST_KEY    the default host key: accepted for the `function` auth level.
- * A caller presents a key in the `x-functions-key` header or the `code` query parameter.
+ * Host keys, kept as Azure keeps them. Azure generates a master key, a default function key and one
+ * system key per extension that exposes a webhook (`durabletask_extension`, `eventgrid_extension`)
+ * and stores them in `azure-webjobs-secrets`; locally they live in `<dataDir>/host-keys.json`, in
+ * the shape `az functionapp keys list` prints, written with mode 0600. These app settings override
+ * them:
+ *   FUNCTIONS_MASTER_KEY                       the master key (every auth level and every webhook);
+ *   FUNCTIONS_HOST_KEY                         the default function key (`function` auth level);
+ *   FUNCTIONS_SYSTEM_KEY_DURABLETASK_EXTENSION the durable HTTP API's system key;
+ *   FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION   the Event Grid webhook's system key.
+ * A caller presents a key in the `x-functions-key` header or the `code` query parameter. A file in
+ * the former local shape (`{ master, host }`) is migrated.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -12,27 +17,62 @@ import path from "node:path";
 
 export const MASTER_KEY_SETTING = "FUNCTIONS_MASTER_KEY";
 export const HOST_KEY_SETTING = "FUNCTIONS_HOST_KEY";
+export const SYSTEM_KEY_SETTINGS = {
+  durabletask_extension: "FUNCTIONS_SYSTEM_KEY_DURABLETASK_EXTENSION",
+  eventgrid_extension: "FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION",
+} as const;
+
+export type SystemKeyName = keyof typeof SYSTEM_KEY_SETTINGS;
 
 export interface HostKeys {
   master: string;
+  /** The default function key. */
   host: string;
+  system: Record<SystemKeyName, string>;
+}
+
+/** `az functionapp keys list` output. */
+interface KeysFile {
+  masterKey?: string;
+  functionKeys?: Record<string, string>;
+  systemKeys?: Partial<Record<SystemKeyName, string>>;
 }
 
 export function loadHostKeys(settings: Readonly<Record<string, string>>, dataDir: string): HostKeys {
   const file = path.join(dataDir, "host-keys.json");
-  let stored: Partial<HostKeys> = {};
-  if (fs.existsSync(file)) {
-    stored = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<HostKeys>;
-  }
-  const keys: HostKeys = {
-    master: settings[MASTER_KEY_SETTING] || stored.master || generateKey(),
-    host: settings[HOST_KEY_SETTING] || stored.host || generateKey()
+  const stored = fs.existsSync(file) ? readKeysFile(file) : {};
+  // The file keeps the stored or generated keys; a setting overrides without being written down.
+  const next: KeysFile = {
+    masterKey: stored.masterKey ?? generateKey(),
+    functionKeys: { ...(stored.functionKeys ?? {}), default: stored.functionKeys?.default ?? generateKey() },
+    systemKeys: {
+      durabletask_extension: stored.systemKeys?.durabletask_extension ?? generateKey(),
+      eventgrid_extension: stored.systemKeys?.eventgrid_extension ?? generateKey(),
+    },
   };
-  if (stored.master !== keys.master || stored.host !== keys.host) {
+  const system = next.systemKeys as Record<SystemKeyName, string>;
+  const keys: HostKeys = {
+    master: settings[MASTER_KEY_SETTING] || (next.masterKey as string),
+    host: settings[HOST_KEY_SETTING] || (next.functionKeys?.default as string),
+    system: {
+      durabletask_extension: settings[SYSTEM_KEY_SETTINGS.durabletask_extension] || system.durabletask_extension,
+      eventgrid_extension: settings[SYSTEM_KEY_SETTINGS.eventgrid_extension] || system.eventgrid_extension,
+    },
+  };
+  const text = JSON.stringify(next, null, 2);
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
     fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ master: stored.master ?? keys.master, host: stored.host ?? keys.host }, null, 2));
+    fs.writeFileSync(file, text, { mode: 0o600 });
   }
+  fs.chmodSync(file, 0o600);
   return keys;
+}
+
+function readKeysFile(file: string): KeysFile {
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as KeysFile & { master?: string; host?: string };
+  if (raw.masterKey !== undefined || raw.functionKeys !== undefined || raw.systemKeys !== undefined) return raw;
+  // The former local shape.
+  return { ...(raw.master ? { masterKey: raw.master } : {}), ...(raw.host ? { functionKeys: { default: raw.host } } : {}) };
 }
 
 function generateKey(): string {
@@ -52,4 +92,9 @@ export function isAuthorized(authLevel: unknown, keys: HostKeys, key: string | u
   if (!key) return false;
   if (level === "admin") return key === keys.master;
   return key === keys.master || key === keys.host;
+}
+
+/** An extension's webhook: its own system key or the master key (as the Functions host checks). */
+export function isSystemAuthorized(name: SystemKeyName, keys: HostKeys, key: string | undefined): boolean {
+  return key !== undefined && key !== "" && (key === keys.master || key === keys.system[name]);
 }

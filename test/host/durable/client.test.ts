@@ -23,7 +23,7 @@ test("an HTTP function starts an orchestration and reads its status through Dura
   const start = await fetch(`${h.host.baseUrl}/api/orchestrators/sequence`, { method: "POST", body: "2" });
   expect(start.status).toBe(202);
   const links = (await start.json()) as { id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string };
-  expect(links.statusQueryGetUri).toBe(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${links.id}?taskHub=TestHubName&connection=Storage`);
+  expect(links.statusQueryGetUri).toBe(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${links.id}?taskHub=TestHubName&connection=Storage&code=${h.host.keys.system.durabletask_extension}`);
   expect(start.headers.get("location")).toBe(links.statusQueryGetUri);
   await settle(h);
 
@@ -87,7 +87,7 @@ test("DurableClient: query by status and creation time with paging, purge one an
   expect(early.map((s) => s.instanceId).sort()).toEqual(["done-1", "running-1"]);
 
   // Paging: one instance per page, followed through x-ms-continuation-token by the SDK.
-  const page = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/?top=1`);
+  const page = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/?top=1&code=${h.host.keys.system.durabletask_extension}`);
   expect(page.headers.get("x-ms-continuation-token")).toBeTruthy();
   expect((await client.getStatusAll()).map((s) => s.instanceId).sort()).toEqual(["done-1", "done-2", "running-1"]);
 
@@ -100,7 +100,7 @@ test("DurableClient: query by status and creation time with paging, purge one an
 });
 
 test("an unknown orchestrator is refused with 400", async () => {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/nope`, { method: "POST", body: "" });
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/nope?code=${h.host.keys.system.durabletask_extension}`, { method: "POST", body: "" });
   expect(res.status).toBe(400);
   expect(((await res.json()) as { message: string }).message).toContain("The function 'nope' doesn't exist");
 });

@@ -25,6 +25,10 @@ function startRunner(dataDir: string, markerDir: string): Promise<{ child: Child
   });
 }
 
+/** The durable API's system key the runner's host keeps in its data dir (host-keys.json). */
+const durableKey = (dataDir: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(dataDir, "host-keys.json"), "utf8")) as { systemKeys: { durabletask_extension: string } }).systemKeys.durabletask_extension;
+
 /** Polls a condition the child process brings about (it runs on real time, so there is nothing to advance). */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -50,7 +54,7 @@ test("a host SIGKILLed mid-orchestration resumes the instance after a restart on
   const markerDir = tempDir("durable-crash-markers-");
   const first = await startRunner(dataDir, markerDir);
   try {
-    const start = await fetch(`${first.baseUrl}/runtime/webhooks/durabletask/orchestrators/crashable/crash-1`, { method: "POST", body: "" });
+    const start = await fetch(`${first.baseUrl}/runtime/webhooks/durabletask/orchestrators/crashable/crash-1?code=${durableKey(dataDir)}`, { method: "POST", body: "" });
     expect(start.status).toBe(202);
     await eventually("the gate activity to start", async () => (fs.existsSync(path.join(markerDir, "g.entered")) ? true : undefined));
   } finally {
@@ -62,7 +66,7 @@ test("a host SIGKILLed mid-orchestration resumes the instance after a restart on
   const second = await startRunner(dataDir, markerDir);
   try {
     const status = await eventually("the instance to complete", async () => {
-      const res = await fetch(`${second.baseUrl}/runtime/webhooks/durabletask/instances/crash-1`);
+      const res = await fetch(`${second.baseUrl}/runtime/webhooks/durabletask/instances/crash-1?code=${durableKey(dataDir)}`);
       const body = (await res.json()) as { runtimeStatus: string; output: unknown };
       return body.runtimeStatus === "Running" || body.runtimeStatus === "Pending" ? undefined : body;
     });

@@ -54,20 +54,20 @@ export async function startDurableHost(options: DurableExtensionOptions & {
 
 /** Status of an instance through the durable HTTP API (what DurableClient.getStatus calls). */
 export async function statusOf(h: DurableHarness, instanceId: string): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown; input: unknown }> {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`);
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${h.host.keys.system.durabletask_extension}`);
   if (res.status === 404) throw new Error(`instance ${instanceId} not found`);
   return (await res.json()) as { runtimeStatus: string; output: unknown; customStatus: unknown; input: unknown };
 }
 
 export async function startInstance(h: DurableHarness, name: string, input: unknown, instanceId?: string): Promise<string> {
-  const url = `${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/${name}${instanceId ? `/${encodeURIComponent(instanceId)}` : ""}`;
+  const url = `${h.host.baseUrl}/runtime/webhooks/durabletask/orchestrators/${name}${instanceId ? `/${encodeURIComponent(instanceId)}` : ""}?code=${h.host.keys.system.durabletask_extension}`;
   const res = await fetch(url, { method: "POST", body: input === undefined ? "" : JSON.stringify(input), headers: { "Content-Type": "application/json" } });
   if (res.status !== 202) throw new Error(`start ${name} answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
 
 export async function raiseEvent(h: DurableHarness, instanceId: string, name: string, data: unknown): Promise<number> {
-  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}/raiseEvent/${name}`, {
+  const res = await fetch(`${h.host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}/raiseEvent/${name}?code=${h.host.keys.system.durabletask_extension}`, {
     method: "POST", body: JSON.stringify(data), headers: { "Content-Type": "application/json" },
   });
   await res.arrayBuffer();
