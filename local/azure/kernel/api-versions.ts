@@ -1,0 +1,42 @@
+import { ArmError } from "./errors";
+
+/** ARM's api-version shape: a date, optionally with a pre-release suffix. */
+const FORMAT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-(preview|privatepreview|alpha|beta))?$/i;
+
+/**
+ * The api-versions each modelled resource provider accepts. ARM rejects a version it does not
+ * know for the type with 400 `InvalidApiVersionParameter` ("The api-version '…' is invalid. The
+ * supported versions are '…'."), before the provider is asked; a malformed version is rejected for
+ * every provider. Namespaces nobody registered accept any well-formed version (generic resources).
+ */
+export class ApiVersionRegistry {
+  private readonly byNamespace = new Map<string, Set<string>>();
+
+  register(namespace: string, versions: readonly string[]): void {
+    const set = this.byNamespace.get(namespace.toLowerCase()) ?? new Set<string>();
+    for (const v of versions) set.add(v.toLowerCase());
+    this.byNamespace.set(namespace.toLowerCase(), set);
+  }
+
+  /** The versions registered for a namespace (empty: not modelled). */
+  versionsOf(namespace: string): string[] {
+    return [...(this.byNamespace.get(namespace.toLowerCase()) ?? [])].sort();
+  }
+
+  /** The error ARM answers for this path and api-version, or undefined when it is accepted. */
+  check(path: string, apiVersion: string): ArmError | undefined {
+    const namespace = namespaceOfPath(path);
+    const known = namespace ? this.byNamespace.get(namespace.toLowerCase()) : undefined;
+    if (FORMAT.test(apiVersion) && (!known || known.has(apiVersion.toLowerCase()))) return undefined;
+    const supported = namespace ? this.versionsOf(namespace) : [];
+    return new ArmError(400, "InvalidApiVersionParameter",
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.length ? supported.join(",") : "a date in the form yyyy-mm-dd[-preview]"}'.`);
+  }
+}
+
+/** The provider namespace a path is served by: the one after the last `/providers/`. */
+export function namespaceOfPath(path: string): string | undefined {
+  const parts = path.split("/").filter(Boolean);
+  const i = parts.map((p) => p.toLowerCase()).lastIndexOf("providers");
+  return i >= 0 ? parts[i + 1] : undefined;
+}
