@@ -158,4 +158,15 @@ describe("the baseline's resource types through their real SDK clients", () => {
     const ws = await settled(la.workspaces.createOrUpdate("rg-t", "la-aks", { location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 30 }, opts)) as unknown as { customerId: string };
     expect(ws.customerId).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("fails the next create under a createFailure fault, leaving the resource Failed", async () => {
+    const id = `${RG}/providers/Microsoft.Network/routeTables/rt-broken`;
+    await f.raw("POST", "/_sim/faults", { kind: "createFailure", target: id, code: "InternalServerError", count: 1 });
+    const poller = await net.routeTables.beginCreateOrUpdate("rg-t", "rt-broken", { location: "westeurope", routes: [] }, opts);
+    await f.clock.advance(60_000);
+    await expect(poller.pollUntilDone()).rejects.toThrow(/InternalServerError|provisioning/);
+    expect((await net.routeTables.get("rg-t", "rt-broken")).provisioningState).toBe("Failed");
+    const again = await done(net.routeTables.beginCreateOrUpdate("rg-t", "rt-broken", { location: "westeurope", routes: [] }, opts));
+    expect(again.provisioningState).toBe("Succeeded");
+  });
 });
