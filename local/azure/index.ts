@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ensureLocalCertificate } from "../certs";
 import type { Clock } from "../clock";
 import { registerAks } from "./aks";
+import { registerArmTypes } from "./arm-types";
 import { registerBudgets } from "./budgets";
 import { registerCatalog, type ReleaseCatalog } from "./catalog";
 import { registerFaultControl, registerFleetControl, registerReleaseControl, registerStatsControl } from "./control";
@@ -121,6 +122,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
 function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerOperationRoutes(kernel);
   registerResources(kernel);
+  registerArmTypes(kernel);
   const catalog = registerCatalog(kernel);
   registerAks(kernel, catalog);
   registerReleaseControl(kernel, catalog);

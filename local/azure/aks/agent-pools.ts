@@ -7,6 +7,9 @@ import { poolPropertiesFrom, type ClusterResource, type PoolResource } from "./m
 import { DURATIONS } from "./operation-types";
 import { rollingPhase, simplePhase } from "./planner";
 import { checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
+import { checkIfMatch } from "./etag";
+import { checkAgainstVnet, checkNetworkProfile, checkPoolFields, defaultMaxPods } from "./validation";
+import { randomUUID } from "node:crypto";
 
 const POOL = `${CLUSTER_TEMPLATE}/agentPools/{agentPoolName}`;
 
@@ -31,9 +34,13 @@ export function registerAgentPools(ctx: AksContext): void {
     const cluster = requireCluster(ctx, p);
     const name = p.agentPoolName ?? "";
     if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw aksErrors.invalidParameter("agentPoolName", `Agent pool name '${name}' must start with a lowercase letter and contain at most 12 lowercase letters and digits.`);
-    ctx.runtime.assertIdle(cluster.id);
     const existing = getPool(ctx, cluster.id, name);
+    checkIfMatch(req, existing?.properties.eTag);
+    ctx.runtime.assertIdle(cluster.id);
     const requested = ((req.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
+    checkPoolFields(kernel, requested, "properties", existing?.properties);
+    const network = checkNetworkProfile(cluster.properties.networkProfile);
+    checkAgainstVnet(kernel, network, [requested], false);
     const controlPlane = cluster.properties.currentKubernetesVersion;
     const now = kernel.clock.now();
     const explicit = typeof requested.orchestratorVersion === "string" && requested.orchestratorVersion
@@ -42,9 +49,9 @@ export function registerAgentPools(ctx: AksContext): void {
     if (!existing) {
       const version = explicit ?? controlPlane;
       checkPoolVersion(version, controlPlane);
-      const props = poolPropertiesFrom({ ...requested, orchestratorVersion: version }, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, requested) });
+      const props = poolPropertiesFrom({ ...requested, orchestratorVersion: version }, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, requested), maxPods: defaultMaxPods(network) });
       const id = poolId(cluster.id, name);
-      kernel.store.put(id, { ...kernel.store.envelope(id, {}), type: "Microsoft.ContainerService/managedClusters/agentPools", properties: props });
+      kernel.store.put(id, { ...kernel.store.envelope(id, {}), type: "Microsoft.ContainerService/managedClusters/agentPools", properties: { ...props, eTag: randomUUID() } });
       const phase = simplePhase(kernel, name, "create", now, DURATIONS.poolCreate, props);
       const { headers } = ctx.runtime.begin({ clusterId: cluster.id, kind: "poolCreate", pool: name, durationMs: phase.endAt - now, phases: [phase] }, apiVersionOf(req));
       return { status: 201, headers, body: kernel.store.get(id) };
@@ -60,7 +67,7 @@ export function registerAgentPools(ctx: AksContext): void {
     const phase = upgrading
       ? rollingPhase(kernel, cluster.id, name, "upgrade", now, props, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, props) })
       : simplePhase(kernel, name, "update", now, DURATIONS.poolUpdate, props);
-    kernel.store.put(existing.id, { ...existing, properties: props });
+    kernel.store.put(existing.id, { ...existing, properties: { ...props, eTag: randomUUID() } });
     const { headers } = ctx.runtime.begin({
       clusterId: cluster.id, kind: upgrading ? "poolUpgrade" : "poolUpdate", pool: name,
       durationMs: Math.max(phase.endAt, phase.failure?.at ?? 0) - now, phases: [phase]
@@ -81,6 +88,7 @@ export function registerAgentPools(ctx: AksContext): void {
   router.arm("DELETE", POOL, (req, p) => {
     const cluster = requireCluster(ctx, p);
     const pool = getPool(ctx, cluster.id, p.agentPoolName ?? "");
+    checkIfMatch(req, pool?.properties.eTag);
     if (!pool) return { status: 204 };
     ctx.runtime.assertIdle(cluster.id);
     const systemPools = poolsOf(ctx, cluster.id).filter((x) => x.properties.mode === "System");

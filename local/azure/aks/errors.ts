@@ -1,6 +1,27 @@
 import { ArmError } from "../kernel";
 
 /**
+ * An error in the AKS resource provider's own envelope: flat `{code, details, message, subcode,
+ * target}` rather than ARM's `{error:{...}}` (seen verbatim in Terraform logs of
+ * ExistingRouteTableNotAssociatedWithSubnet and in kubernetes-sigs/cloud-provider-azure#4158).
+ * The SDKs read `code`/`message` from either shape.
+ */
+export class AksError extends ArmError {
+  constructor(status: number, code: string, message: string, readonly target?: string, readonly subcode = "") {
+    super(status, code, message);
+  }
+
+  override toBody(): Record<string, unknown> {
+    return { code: this.code, details: null, message: this.message, subcode: this.subcode, target: this.target ?? null };
+  }
+}
+
+/** 400 in AKS's flat envelope. */
+export function aksBadRequest(code: string, message: string, target?: string): AksError {
+  return new AksError(400, code, message, target);
+}
+
+/**
  * AKS's errors, worded as AKS words them (wording taken from errors reported by AKS users, e.g.
  * github.com/Azure/azure-cli-extensions/pull/9855, github.com/rancher/dashboard/issues/11884,
  * github.com/rancher/rancher/issues/33426, and the AKS troubleshooting article for UpgradeFailed

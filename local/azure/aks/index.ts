@@ -17,6 +17,7 @@
  */
 import type { ReleaseCatalog } from "../catalog";
 import type { SimKernel } from "../kernel";
+import { registerClusterActions } from "./actions";
 import { registerAgentPools } from "./agent-pools";
 import { poolsOf, type AksContext } from "./context";
 import { registerMaintenanceConfigurations } from "./maintenance";
@@ -63,6 +64,13 @@ export interface AksFleet {
 
 export const AKS_SERVICE = "aks";
 
+/** Stable and preview api-versions of managedClusters in Azure/azure-rest-api-specs (specification/containerservice). */
+export const AKS_API_VERSIONS = [
+  "2024-03-02-preview", "2024-05-01", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01",
+  "2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01",
+  "2025-08-01", "2025-09-01", "2025-10-01", "2026-01-01", "2026-02-01", "2026-06-01"
+];
+
 export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFleet {
   const runtime = new AksRuntime(kernel);
   const ctx: AksContext = { kernel, catalog, runtime };
@@ -70,6 +78,10 @@ export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFlee
   registerAgentPools(ctx);
   registerUpgradeProfiles(ctx);
   registerMaintenanceConfigurations(ctx);
+  registerClusterActions(ctx);
+  // api-versions of Microsoft.ContainerService that the simulator answers (the SDK's 2026-06-01,
+  // the baseline's preview, and the stable versions in the REST spec index).
+  kernel.apiVersions.register("Microsoft.ContainerService", AKS_API_VERSIONS);
   const view = (c: ClusterResource): AksClusterView => ({
     id: c.id,
     location: c.location,

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ArmError, type SimRequest, type SimResponse } from "../kernel";
 import { requireResourceGroup } from "../resources";
 import { compareVersions } from "../catalog";
@@ -9,6 +9,8 @@ import { clusterPropertiesFrom, poolPropertiesFrom, POOL_TYPE, type ClusterResou
 import { DURATIONS } from "./operation-types";
 import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
 import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
+import { checkAgainstVnet, checkClusterName, checkDnsPrefix, checkNetworkProfile, checkPoolFields, checkSystemPool, defaultMaxPods } from "./validation";
+import { checkIfMatch } from "./etag";
 
 type Profile = Record<string, unknown> & { name?: string };
 
@@ -25,7 +27,12 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   if (typeof body.location !== "string" || !body.location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
   const requested = body.properties ?? {};
   const existing = kernel.store.get<ClusterResource>(id);
+  checkIfMatch(req, existing?.eTag);
+  checkClusterName(p.resourceName ?? "");
   ctx.runtime.assertIdle(id);
+  if (!existing) checkDnsPrefix(requested.dnsPrefix);
+  const network = checkNetworkProfile({ ...((existing?.properties.networkProfile ?? {})), ...((requested.networkProfile ?? {})) });
+  const maxPods = defaultMaxPods(network);
   const { properties: _p, id: _i, name: _n, type: _t, systemData: _s, ...envelopeFields } = body;
   const requestedVersion = typeof requested.kubernetesVersion === "string" && requested.kubernetesVersion ? requested.kubernetesVersion : undefined;
   const now = kernel.clock.now();
@@ -35,10 +42,16 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     const version = resolveAvailable(catalog.kubernetes, requestedVersion ?? catalog.kubernetes.defaultVersion() ?? "");
     if (!catalog.kubernetes.isAvailable(version)) throw aksErrors.versionNotSupported(version);
     if (profiles.length === 0) throw aksErrors.invalidParameter("agentPoolProfiles", "At least one agent pool profile is required.");
-    const pools = profiles.map((profile) => {
+    for (const profile of profiles) {
       const name = String(profile.name ?? "");
       if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw aksErrors.invalidParameter("agentPoolProfile.name", `Agent pool name '${name}' must start with a lowercase letter and contain at most 12 lowercase letters and digits.`);
-      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, profile) });
+      checkPoolFields(kernel, profile, "agentPoolProfile");
+    }
+    checkSystemPool(profiles);
+    checkAgainstVnet(kernel, network, profiles, true);
+    const pools = profiles.map((profile) => {
+      const name = String(profile.name ?? "");
+      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, profile), maxPods });
       props.orchestratorVersion = resolveAvailable(catalog.kubernetes, props.orchestratorVersion);
       props.currentOrchestratorVersion = props.orchestratorVersion;
       checkPoolVersion(props.orchestratorVersion, version);
@@ -46,6 +59,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     });
     const cluster: ClusterResource = {
       ...kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity), location: body.location }),
+      eTag: randomUUID(),
       location: body.location,
       properties: clusterPropertiesFrom(id, body.location, requested, undefined, version)
     };
@@ -66,6 +80,11 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   // Pools named in the request take its values; a pool without an explicit orchestratorVersion
   // follows the control plane (as `az aks upgrade` does); pools not named are left as they are.
   // Every pool is validated before anything is planned, so a rejected request consumes no fault.
+  for (const profile of profiles) {
+    const current = poolsOf(ctx, id).find((pool) => pool.name.toLowerCase() === String(profile.name ?? "").toLowerCase());
+    checkPoolFields(kernel, profile, "agentPoolProfile", current?.properties);
+  }
+  checkAgainstVnet(kernel, network, profiles, false);
   const planned = poolsOf(ctx, id).map((pool) => {
     const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
     const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion
@@ -79,7 +98,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   const added = profiles
     .filter((profile) => !planned.some((x) => x.pool.name.toLowerCase() === String(profile.name ?? "").toLowerCase()))
     .map((profile) => {
-      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, profile) });
+      const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, profile), maxPods });
       checkPoolVersion(props.orchestratorVersion, target);
       return { name: String(profile.name ?? ""), props };
     });
@@ -102,8 +121,8 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   }
   const fields = clusterPropertiesFrom(id, existing.location, requested, existing.properties, target);
   const envelope = kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity ?? existing.identity), location: existing.location });
-  kernel.store.put(id, { ...existing, ...envelope, properties: fields });
-  for (const u of updates) kernel.store.put(u.id, u.created ? poolResource(ctx, id, nameOfPool(u.id), u.props) : { ...kernel.store.get<PoolResource>(u.id)!, properties: u.props });
+  kernel.store.put(id, { ...existing, ...envelope, eTag: randomUUID(), properties: fields });
+  for (const u of updates) kernel.store.put(u.id, u.created ? poolResource(ctx, id, nameOfPool(u.id), u.props) : { ...kernel.store.get<PoolResource>(u.id)!, properties: { ...u.props, eTag: randomUUID() } });
   const durationMs = Math.max(endOf(phases, cursor), now + kernel.scaled(DURATIONS.clusterUpdate)) - now;
   const { headers } = ctx.runtime.begin({
     clusterId: id, kind: upgrading ? "upgrade" : "update", durationMs, phases,
@@ -128,7 +147,7 @@ function nameOfPool(id: string): string {
 
 export function poolResource(ctx: AksContext, clusterId: string, name: string, props: PoolProperties): PoolResource {
   const id = poolId(clusterId, name);
-  return { ...ctx.kernel.store.envelope(id, {}), type: POOL_TYPE, properties: props };
+  return { ...ctx.kernel.store.envelope(id, {}), type: POOL_TYPE, properties: { ...props, eTag: randomUUID() } };
 }
 
 export function registerManagedClusters(ctx: AksContext): void {
@@ -141,9 +160,10 @@ export function registerManagedClusters(ctx: AksContext): void {
     const id = clusterIdFrom(p);
     const cluster = kernel.store.get<ClusterResource>(id);
     if (!cluster) throw aksErrors.clusterNotFound(p.resourceGroupName ?? "", p.resourceName ?? "");
+    checkIfMatch(req, cluster.eTag);
     ctx.runtime.assertIdle(id);
     const tags = ((req.body ?? {}) as { tags?: Record<string, string> }).tags ?? {};
-    kernel.store.put(id, { ...cluster, ...kernel.store.envelope(id, { location: cluster.location }), tags } as ClusterResource);
+    kernel.store.put(id, { ...cluster, ...kernel.store.envelope(id, { location: cluster.location }), properties: cluster.properties, eTag: randomUUID(), tags });
     return { status: 200, body: clusterBody(ctx, kernel.store.get<ClusterResource>(id)!) };
   }, { operation: "ManagedClusters_UpdateTags", kind: "write" });
 
@@ -169,6 +189,7 @@ export function registerManagedClusters(ctx: AksContext): void {
   router.arm("DELETE", CLUSTER_TEMPLATE, (req, p) => {
     const id = clusterIdFrom(p);
     const cluster = kernel.store.get<ClusterResource>(id);
+    checkIfMatch(req, cluster?.eTag);
     if (!cluster) return { status: 204 };
     // A delete supersedes whatever runs on the cluster (AKS cancels the running operation).
     ctx.runtime.abandon(id);

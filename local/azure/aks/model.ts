@@ -100,6 +100,19 @@ export function clusterPropertiesFrom(
     kubernetesVersion,
     currentKubernetesVersion: existing?.currentKubernetesVersion ?? kubernetesVersion
   };
+  const np = computed.networkProfile as Record<string, unknown>;
+  np.serviceCidrs = Array.isArray(np.serviceCidrs) ? np.serviceCidrs : [np.serviceCidr];
+  const overlay = (typeof np.networkPluginMode === "string" ? np.networkPluginMode.toLowerCase() : "") === "overlay" || np.networkPlugin === "kubenet";
+  if (overlay && typeof np.podCidr !== "string") np.podCidr = "10.244.0.0/16";
+  if (typeof np.podCidr === "string") np.podCidrs = Array.isArray(np.podCidrs) ? np.podCidrs : [np.podCidr];
+  // The kubelet identity AKS creates in the node resource group (unless one is brought).
+  const identityProfile = isRecord(props.identityProfile) ? { ...props.identityProfile } : {};
+  const kubelet = isRecord(identityProfile.kubeletidentity) ? identityProfile.kubeletidentity : {};
+  const nodeRg = String(computed.nodeResourceGroup);
+  const resourceId = typeof kubelet.resourceId === "string" ? kubelet.resourceId
+    : `/subscriptions/${subscriptionOf(id)}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`;
+  identityProfile.kubeletidentity = { ...kubelet, resourceId, clientId: kubelet.clientId ?? guidFrom(`client:${resourceId.toLowerCase()}`), objectId: kubelet.objectId ?? guidFrom(`object:${resourceId.toLowerCase()}`) };
+  computed.identityProfile = identityProfile;
   const oidc = isRecord(props.oidcIssuerProfile) ? props.oidcIssuerProfile : undefined;
   if (oidc?.enabled === true) {
     computed.oidcIssuerProfile = { ...oidc, issuerURL: `https://${location}.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${hash}/` };
@@ -112,11 +125,21 @@ export function clusterPropertiesFrom(
   } as ClusterProperties;
 }
 
+function subscriptionOf(id: string): string {
+  return /\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? "";
+}
+
+/** A deterministic GUID for a seed (principal, client and object ids). */
+export function guidFrom(seed: string): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** A pool's stored properties from a request (cluster profile entry or agent pool PUT). */
 export function poolPropertiesFrom(
   requested: Record<string, unknown>,
   existing: PoolProperties | undefined,
-  defaults: { orchestratorVersion: string; nodeImageVersion: string }
+  defaults: { orchestratorVersion: string; nodeImageVersion: string; maxPods?: number }
 ): PoolProperties {
   const { name: _n, ...fields } = requested;
   const merged: Record<string, unknown> = { ...(existing ?? {}), ...fields };
@@ -129,7 +152,7 @@ export function poolPropertiesFrom(
     osSKU: typeof merged.osSKU === "string" ? merged.osSKU : "Ubuntu",
     mode: typeof merged.mode === "string" ? merged.mode : "User",
     type: typeof merged.type === "string" ? merged.type : "VirtualMachineScaleSets",
-    maxPods: typeof merged.maxPods === "number" ? merged.maxPods : 110,
+    maxPods: typeof merged.maxPods === "number" ? merged.maxPods : defaults.maxPods ?? 110,
     orchestratorVersion,
     currentOrchestratorVersion: existing?.currentOrchestratorVersion ?? orchestratorVersion,
     nodeImageVersion: existing?.nodeImageVersion ?? defaults.nodeImageVersion,

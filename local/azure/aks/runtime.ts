@@ -130,6 +130,25 @@ export class AksRuntime {
     return { operation: op, headers };
   }
 
+  /**
+   * `operation-abort`: cancels the running operation on the cluster (or only a pool's, when `pool`
+   * is given), leaving the cluster and the pools it was changing `Canceled`, as AKS does.
+   * Returns false when nothing was running.
+   */
+  abort(clusterId: string, pool?: string): boolean {
+    const op = this.activeOn(clusterId);
+    if (!op || (pool && op.pool?.toLowerCase() !== pool.toLowerCase() && !op.phases.some((ph) => ph.pool.toLowerCase() === pool.toLowerCase()))) return false;
+    this.retire(op);
+    this.kernel.lro.cancel(op.id, "Operation was canceled: it was aborted by an operation-abort request.");
+    for (const phase of op.phases) {
+      if (phase.done || !phase.started) continue;
+      this.updatePool(poolId(op.clusterId, phase.pool), (p) => { p.properties.provisioningState = "Canceled"; });
+    }
+    if (op.pool) this.updatePool(poolId(op.clusterId, op.pool), (p) => { p.properties.provisioningState = "Canceled"; });
+    this.updateCluster(op.clusterId, (c) => { c.properties.provisioningState = "Canceled"; });
+    return true;
+  }
+
   /** Ends a cluster's operations (the cluster is being deleted). */
   abandon(clusterId: string): void {
     for (const op of this.ops.values()) {
@@ -220,11 +239,9 @@ export class AksRuntime {
 
   private failPhase(op: AksOperation, phase: PoolPhase): void {
     phase.done = true;
-    const failure = phase.failure!;
     this.updatePool(poolId(op.clusterId, phase.pool), (p) => { p.properties.provisioningState = "Failed"; });
-    this.publish(op.clusterId, "Microsoft.ContainerService.NodePoolRollingFailed", {
-      nodePoolName: phase.pool, errorCode: failure.code, errorMessage: failure.message
-    });
+    // AKS's event schema has only the pool name; the error is on the ARM operation.
+    this.publish(op.clusterId, "Microsoft.ContainerService.NodePoolRollingFailed", { nodePoolName: phase.pool });
   }
 
   /** LRO completion: apply what is left, then settle the cluster's state (or fail the operation). */

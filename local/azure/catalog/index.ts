@@ -1,5 +1,5 @@
 import type { SimKernel } from "../kernel";
-import { KubernetesCatalog, type KubernetesRelease } from "./kubernetes-releases";
+import { KubernetesCatalog, type KubernetesRelease, type Retirement } from "./kubernetes-releases";
 import { NodeImageCatalog, type NodeImage } from "./node-images";
 
 export * from "./kubernetes-releases";
@@ -33,12 +33,13 @@ export function defaultCatalog(now: number): ReleaseCatalog {
 /** Registers the catalog with the kernel (persisted, and reachable as `kernel.service("catalog")`). */
 export function registerCatalog(kernel: SimKernel): ReleaseCatalog {
   const catalog = defaultCatalog(kernel.clock.now());
+  catalog.kubernetes.now = () => kernel.clock.now();
   kernel.provide("catalog", catalog);
   kernel.registerState("catalog", {
-    save: () => ({ kubernetes: catalog.kubernetes.snapshot(), nodeImages: catalog.nodeImages.snapshot() }),
+    save: () => ({ kubernetes: catalog.kubernetes.snapshot(), retirements: catalog.kubernetes.retiring(), nodeImages: catalog.nodeImages.snapshot() }),
     load: (data) => {
-      const d = data as { kubernetes?: KubernetesRelease[]; nodeImages?: NodeImage[] };
-      if (d.kubernetes) catalog.kubernetes.restore(d.kubernetes);
+      const d = data as { kubernetes?: KubernetesRelease[]; retirements?: Retirement[]; nodeImages?: NodeImage[] };
+      if (d.kubernetes) catalog.kubernetes.restore(d.kubernetes, d.retirements ?? []);
       if (d.nodeImages) catalog.nodeImages.restore(d.nodeImages);
     }
   });

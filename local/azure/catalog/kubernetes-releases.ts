@@ -20,8 +20,24 @@ export interface KubernetesVersionEntry {
 export interface SupportChange {
   /** Minors that just left the support window (their clusters get ClusterSupportEnded). */
   ended: string[];
-  /** The minor that is now the oldest supported one (its clusters get ClusterSupportEnding). */
+  /** The minor that is now deprecated: supported until `endsAt` (its clusters get ClusterSupportEnding). */
   ending?: string;
+  endsAt?: number;
+}
+
+/** A minor pushed out of the N-2 window by a new GA minor: still supported until `endsAt`. */
+export interface Retirement {
+  minor: string;
+  endsAt: number;
+  /** Set once ClusterSupportEnded was published for it. */
+  ended?: boolean;
+}
+
+/** How long a minor stays supported after the new GA minor that deprecates it (AKS announces ~30 days). */
+export const DEPRECATION_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+export class OutOfOrderReleaseError extends Error {
+  override readonly name = "OutOfOrderReleaseError";
 }
 
 /**
@@ -31,6 +47,9 @@ export interface SupportChange {
  */
 export class KubernetesCatalog {
   private releases: KubernetesRelease[] = [];
+  private retirements: Retirement[] = [];
+  /** The clock deprecation windows are measured on (set by the simulator). */
+  now: () => number = () => Date.now();
 
   constructor(initial: KubernetesRelease[] = []) {
     for (const r of initial) this.releases.push(r);
@@ -54,9 +73,41 @@ export class KubernetesCatalog {
     return unique(this.releases.filter((r) => !r.preview).map((r) => minorOf(r.version)));
   }
 
-  /** The supported window: the three newest GA minors. */
+  /** The supported window: the three newest GA minors, plus a deprecated minor until its window ends. */
   supportedMinors(): string[] {
-    return this.gaMinors().slice(-3);
+    const ga = this.gaMinors();
+    const newest = ga.slice(-3);
+    const now = this.now();
+    const retiring = this.retirements.filter((r) => r.endsAt > now && ga.includes(r.minor) && !newest.includes(r.minor)).map((r) => r.minor);
+    return unique([...retiring, ...newest]).sort((a, b) => compareVersions(a + ".0", b + ".0"));
+  }
+
+  /** Deprecated minors and when their support ends. */
+  retiring(): Retirement[] {
+    return this.retirements.map((r) => ({ ...r }));
+  }
+
+  /** Marks a retirement's ClusterSupportEnded as published. */
+  markEnded(minor: string): void {
+    for (const r of this.retirements) if (r.minor === minor) r.ended = true;
+  }
+
+  /**
+   * Refuses a release AKS would never publish: a new minor must follow the newest one, and a new
+   * minor cannot arrive while the newest is still in preview (it goes GA first).
+   */
+  checkOrder(version: string): void {
+    const minor = minorOf(version);
+    if (this.patchesOf(minor).length > 0) return;
+    const minors = unique(this.releases.map((r) => minorOf(r.version)));
+    const newest = minors[minors.length - 1];
+    if (!newest) return;
+    if (minorDistance(newest + ".0", minor + ".0") !== 1) {
+      throw new OutOfOrderReleaseError(`Kubernetes ${version} cannot be released: the next minor after ${newest} is ${nextMinor(newest)}.`);
+    }
+    if (this.patchesOf(newest).every((r) => r.preview)) {
+      throw new OutOfOrderReleaseError(`Kubernetes ${version} cannot be released while ${newest} is still in preview: make ${newest} generally available first.`);
+    }
   }
 
   isSupportedMinor(minor: string): boolean {
@@ -125,9 +176,13 @@ export class KubernetesCatalog {
     });
   }
 
-  /** Adds a release; returns the support change when a new GA minor pushes the oldest one out. */
-  add(release: KubernetesRelease): SupportChange {
-    const before = this.supportedMinors();
+  /**
+   * Adds a release. When a new GA minor pushes the oldest minor out of the three newest, that minor
+   * is deprecated: still supported for `DEPRECATION_WINDOW_MS` (its clusters are told
+   * ClusterSupportEnding now and ClusterSupportEnded when the window closes).
+   */
+  add(release: KubernetesRelease, windowMs = DEPRECATION_WINDOW_MS): SupportChange {
+    const beforeNewest = this.gaMinors().slice(-3);
     const existing = this.find(release.version);
     if (existing) {
       existing.preview = release.preview;
@@ -135,9 +190,13 @@ export class KubernetesCatalog {
       this.releases.push(release);
     }
     this.sort();
-    const after = this.supportedMinors();
-    const ended = before.filter((m) => !after.includes(m));
-    return { ended, ending: ended.length > 0 ? after[0] : undefined };
+    const afterNewest = this.gaMinors().slice(-3);
+    const pushed = beforeNewest.filter((m) => !afterNewest.includes(m));
+    const endsAt = this.now() + windowMs;
+    for (const minor of pushed) {
+      if (!this.retirements.some((r) => r.minor === minor)) this.retirements.push({ minor, endsAt });
+    }
+    return { ended: [], ...(pushed[0] ? { ending: pushed[0], endsAt } : {}) };
   }
 
   /** The location's `kubernetesVersions` list, in the shape of the AKS example `KubernetesVersions_List`. */
@@ -161,14 +220,20 @@ export class KubernetesCatalog {
     return this.all();
   }
 
-  restore(releases: KubernetesRelease[]): void {
+  restore(releases: KubernetesRelease[], retirements: Retirement[] = []): void {
     this.releases = [...releases];
+    this.retirements = retirements.map((r) => ({ ...r }));
     this.sort();
   }
 
   private sort(): void {
     this.releases.sort((a, b) => compareVersions(a.version, b.version));
   }
+}
+
+function nextMinor(minor: string): string {
+  const [maj, min] = minor.split(".").map(Number);
+  return `${maj ?? 1}.${(min ?? 0) + 1}`;
 }
 
 function unique(items: string[]): string[] {

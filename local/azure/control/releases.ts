@@ -1,4 +1,5 @@
-import { isVersion, minorOf, normalizeOsSku, UnknownOsSkuError, type ReleaseCatalog } from "../catalog";
+import type { CancelTimer } from "../../clock";
+import { isVersion, minorOf, normalizeOsSku, OutOfOrderReleaseError, UnknownOsSkuError, type ReleaseCatalog } from "../catalog";
 import type { ArmResource, SimKernel } from "../kernel";
 
 interface ClusterLike extends ArmResource { properties: { currentKubernetesVersion: string } }
@@ -29,10 +30,12 @@ export function newVersionData(catalog: ReleaseCatalog): Record<string, string> 
 }
 
 /**
- * `POST /_sim/kubernetes-releases {version, preview?}`: makes a version available, emits
- * NewKubernetesVersionAvailable to every cluster, and when a new GA minor pushes the oldest minor
- * out of the N-2 window, ClusterSupportEnded to clusters on it and ClusterSupportEnding to
- * clusters on the minor that is now the oldest supported. `GET` lists the catalog.
+ * `POST /_sim/kubernetes-releases {version, preview?, deprecationDays?}`: makes a version available
+ * and emits NewKubernetesVersionAvailable to every cluster (also when a preview minor goes GA).
+ * When a new GA minor pushes the oldest minor out of the three newest, that minor is deprecated:
+ * its clusters get ClusterSupportEnding now and ClusterSupportEnded when the window (default 30
+ * days on the simulator's clock) closes. A release out of order (a minor that skips one, or a new
+ * minor while the newest is still in preview) is refused with 400. `GET` lists the catalog.
  * `POST /_sim/node-images {osSku?}` publishes the next weekly node image (no event, as in AKS).
  */
 export function registerReleaseControl(kernel: SimKernel, catalog: ReleaseCatalog): void {
@@ -41,31 +44,70 @@ export function registerReleaseControl(kernel: SimKernel, catalog: ReleaseCatalo
     body: { releases: catalog.kubernetes.all(), supportedMinors: catalog.kubernetes.supportedMinors(), versions: catalog.kubernetes.versionsList() }
   }));
 
+  // Support ends when a deprecated minor's window closes, on the simulator's clock (re-armed after a restart).
+  const timers = new Map<string, CancelTimer>();
+  const endSupport = (minor: string): void => {
+    timers.delete(minor);
+    for (const c of clusters(kernel)) {
+      const cm = minorOf(c.properties.currentKubernetesVersion);
+      if (cm === minor || olderThanEnded(cm, [minor])) {
+        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnded", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
+      }
+    }
+    catalog.kubernetes.markEnded(minor);
+  };
+  const armRetirements = (): void => {
+    for (const r of catalog.kubernetes.retiring()) {
+      if (r.ended || timers.has(r.minor)) continue;
+      timers.set(r.minor, kernel.clock.setTimer(r.endsAt, () => endSupport(r.minor)));
+    }
+  };
+  kernel.registerState("releaseControl", { save: () => ({}), load: () => armRetirements() });
+  kernel.onDispose(() => {
+    for (const cancel of timers.values()) cancel();
+    timers.clear();
+  });
+
   kernel.router.control("POST", "/_sim/kubernetes-releases", (req) => {
-    const body = (req.body ?? {}) as { version?: unknown; preview?: unknown };
-    if (!isVersion(body.version)) return badRequest("InvalidVersion", "Body must be {\"version\": \"1.xx.y\", \"preview\"?: boolean}");
+    const body = (req.body ?? {}) as { version?: unknown; preview?: unknown; deprecationDays?: unknown };
+    if (!isVersion(body.version)) return badRequest("InvalidVersion", "Body must be {\"version\": \"1.xx.y\", \"preview\"?: boolean, \"deprecationDays\"?: number}");
     const version = /^\d+\.\d+$/.test(body.version.trim()) ? `${body.version.trim()}.0` : body.version.trim().replace(/^v/, "");
     const isNew = !catalog.kubernetes.has(version);
-    const change = catalog.kubernetes.add({ version, preview: body.preview === true, availableAt: kernel.clock.now() });
+    try {
+      catalog.kubernetes.checkOrder(version);
+    } catch (err) {
+      if (err instanceof OutOfOrderReleaseError) return badRequest("OutOfOrderRelease", err.message);
+      throw err;
+    }
+    const before = JSON.stringify(newVersionData(catalog));
+    const windowMs = typeof body.deprecationDays === "number" && body.deprecationDays >= 0 ? body.deprecationDays * 24 * 3600 * 1000 : undefined;
+    const change = catalog.kubernetes.add({ version, preview: body.preview === true, availableAt: kernel.clock.now() }, windowMs);
     const events = { newVersionAvailable: 0, supportEnding: 0, supportEnded: 0 };
-    if (isNew) {
-      const data = newVersionData(catalog);
+    const data = newVersionData(catalog);
+    // A new version, or a preview minor going GA, changes what the region offers: every cluster hears it.
+    if (isNew || JSON.stringify(data) !== before) {
       for (const c of clusters(kernel)) {
         kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.NewKubernetesVersionAvailable", subject: c.name, data, dataVersion: "1" }]);
         events.newVersionAvailable++;
       }
     }
-    for (const c of clusters(kernel)) {
-      const minor = minorOf(c.properties.currentKubernetesVersion);
-      if (change.ended.includes(minor) || (change.ended.length > 0 && olderThanEnded(minor, change.ended))) {
-        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnded", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
-        events.supportEnded++;
-      } else if (change.ending && minor === change.ending) {
-        kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnding", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
-        events.supportEnding++;
+    if (change.ending) {
+      for (const c of clusters(kernel)) {
+        const minor = minorOf(c.properties.currentKubernetesVersion);
+        if (minor === change.ending || olderThanEnded(minor, [change.ending])) {
+          kernel.events.publish(c.id, [{ eventType: "Microsoft.ContainerService.ClusterSupportEnding", subject: c.name, data: { kubernetesVersion: c.properties.currentKubernetesVersion }, dataVersion: "1" }]);
+          events.supportEnding++;
+        }
       }
+      armRetirements();
     }
-    return { status: isNew ? 201 : 200, body: { release: catalog.kubernetes.find(version), supportedMinors: catalog.kubernetes.supportedMinors(), ...change, events } };
+    return {
+      status: isNew ? 201 : 200,
+      body: {
+        release: catalog.kubernetes.find(version), supportedMinors: catalog.kubernetes.supportedMinors(), ...change,
+        ...(change.endsAt !== undefined ? { supportEndsAt: new Date(change.endsAt).toISOString() } : {}), events
+      }
+    };
   });
 
   kernel.router.control("GET", "/_sim/node-images", () => ({ status: 200, body: { images: catalog.nodeImages.history() } }));

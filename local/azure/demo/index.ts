@@ -5,6 +5,8 @@ import { clusterId } from "../aks";
 /** The api-version the demo seed speaks (the one @azure/arm-containerservice 25.5.0 sends). */
 const AKS_API = "2026-06-01";
 const RESOURCES_API = "2021-04-01";
+/** The api-version @azure/arm-network 36.0.0 sends. */
+const NETWORK_API = "2025-05-01";
 
 export const DEMO_ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type DemoEnvironment = (typeof DEMO_ENVIRONMENTS)[number];
@@ -101,6 +103,12 @@ async function call(kernel: SimKernel, method: string, path: string, apiVersion:
   return res;
 }
 
+/** Completes a long-running PUT at once (the demo fleet is ready at start). */
+async function settle(kernel: SimKernel, id: string, _res: SimResponse): Promise<void> {
+  for (const op of kernel.lro.active(id)) kernel.lro.completeNow(op.name);
+  await Promise.resolve();
+}
+
 /**
  * Seeds the demo fleet through the simulator's own ARM routes (so it is exactly what a client
  * would have created), then completes the creations at once so the fleet is ready at start.
@@ -116,6 +124,21 @@ export async function seedDemoFleet(kernel: SimKernel, catalog: ReleaseCatalog, 
     await call(kernel, "PUT", rg, RESOURCES_API, { location: kernel.config.location, tags: { environment: env } });
     await call(kernel, "PUT", `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`, "2023-09-01",
       { location: kernel.config.location, properties: { sku: { name: "PerGB2018" }, retentionInDays: 30 } });
+    // The baseline's egress: a route table sending 0.0.0.0/0 to the hub firewall, on the nodes subnet
+    // (AKS validates both for outboundType userDefinedRouting).
+    const routeTable = `${rg}/providers/Microsoft.Network/routeTables/route-to-hub-fw`;
+    await settle(kernel, routeTable, await call(kernel, "PUT", routeTable, NETWORK_API, {
+      location: kernel.config.location,
+      properties: { routes: [{ name: "r-nexthop-to-fw", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.200.0.4" } }] }
+    }));
+    const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks-${env}`;
+    await settle(kernel, vnet, await call(kernel, "PUT", vnet, NETWORK_API, {
+      location: kernel.config.location,
+      properties: {
+        addressSpace: { addressPrefixes: ["10.240.0.0/16"] },
+        subnets: [{ name: "snet-clusternodes", properties: { addressPrefix: "10.240.0.0/22", routeTable: { id: routeTable } } }]
+      }
+    }));
     const id = clusterId(sub, `rg-aks-${env}`, `aks-${env}`);
     await call(kernel, "PUT", id, AKS_API, baselineCluster(kernel, env, version));
     for (const op of kernel.lro.active(id)) kernel.lro.completeNow(op.name);

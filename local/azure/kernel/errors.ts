@@ -15,7 +15,7 @@ export class ArmError extends Error {
     super(message);
   }
 
-  toBody(): { error: { code: string; message: string; details?: { code: string; message: string }[] } } {
+  toBody(): Record<string, unknown> {
     return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }

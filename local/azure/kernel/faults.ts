@@ -9,11 +9,13 @@ export type FaultKind =
   | "eventDuplicate"
   | "eventReorder"
   | "teamsFailure"
-  | "webhookFailure";
+  | "webhookFailure"
+  | "serverError"
+  | "createFailure";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "upgradeFailure", "drainTimeout", "unhealthyPool", "throttle", "conflict",
-  "eventDuplicate", "eventReorder", "teamsFailure", "webhookFailure"
+  "eventDuplicate", "eventReorder", "teamsFailure", "webhookFailure", "serverError", "createFailure"
 ];
 
 export interface FaultSpec {

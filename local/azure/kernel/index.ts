@@ -32,6 +32,7 @@
  *   (`getPoolHealth(clusterId, pool)` → `{ nodes, ready, notReady, surgeNodes, rolling }`).
  * - `onDispose(fn)`: cleanup run by the simulator's `stop()` (cancel clock timers a module armed).
  */
+export { ApiVersionRegistry, namespaceOfPath } from "./api-versions";
 export { ArmError, ensureError } from "./errors";
 export { EventBus, type EventSink, type PublishedEvent } from "./events";
 export { FAULT_KINDS, FaultRegistry, UnknownFaultKindError, stringParam, type Fault, type FaultKind, type FaultSpec } from "./faults";

@@ -1,4 +1,5 @@
 import type { Clock } from "../../clock";
+import { ApiVersionRegistry } from "./api-versions";
 import { ArmError } from "./errors";
 import { EventBus, type EventSink } from "./events";
 import { FaultRegistry } from "./faults";
@@ -60,6 +61,8 @@ export class SimKernel {
   readonly stats = new SimStats();
   readonly throttler: Throttler;
   readonly work = new IdleTracker();
+  /** api-versions per modelled provider namespace (unknown ones → 400 InvalidApiVersionParameter). */
+  readonly apiVersions = new ApiVersionRegistry();
   private readonly states = new Map<string, PersistentState>();
   private readonly disposers: (() => void)[] = [];
   private url = "https://127.0.0.1";

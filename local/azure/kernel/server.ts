@@ -29,10 +29,13 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
     return respond(errorResponse(new ArmError(401, "AuthenticationFailed",
       "Authentication failed. The 'Authorization' header is missing."), { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' }));
   }
-  if (!req.query.get("api-version")) {
+  const apiVersion = req.query.get("api-version");
+  if (!apiVersion) {
     return respond(errorResponse(new ArmError(400, "MissingApiVersionParameter",
       "The api-version query parameter (?api-version=) is required for all requests.")));
   }
+  const apiVersionError = kernel.apiVersions.check(req.path, apiVersion);
+  if (apiVersionError) return respond(errorResponse(apiVersionError));
   if (!match) {
     if (otherMethods.length) {
       return respond(errorResponse(new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`)));
@@ -51,6 +54,19 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
     return respond(errorResponse(new ArmError(429, "TooManyRequests",
       `The request is being throttled as the limit has been reached for operation type - ${kind === "read" ? "Read" : kind === "write" ? "Write" : "Delete"}_ObservationWindow. For more information, refer to - https://aka.ms/armthrottling`),
     { ...rateHeader, "Retry-After": String(decision.retryAfterSeconds) }));
+  }
+  // ARM reads the body before the provider sees it: content that is not JSON never reaches one.
+  if (req.bodyError !== undefined && req.method !== "GET" && req.method !== "DELETE") {
+    return respond(errorResponse(new ArmError(400, "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${req.bodyError}'.`), { ...rateHeader }));
+  }
+  // A `serverError` fault answers any ARM operation under its target with a 5xx before the provider runs.
+  const broken = kernel.faults.take("serverError", req.path);
+  if (broken) {
+    const status = typeof broken.status === "number" && broken.status >= 500 && broken.status <= 599 ? broken.status : 500;
+    const code = typeof broken.code === "string" ? broken.code : status === 503 ? "ServiceUnavailable" : status === 502 ? "BadGateway" : "InternalServerError";
+    return respond(errorResponse(new ArmError(status, code, typeof broken.message === "string" ? broken.message : "Encountered internal server error. Please try again."),
+      { ...rateHeader, "x-ms-failure-cause": "service", ...(status === 503 ? { "Retry-After": String(typeof broken.retryAfterSeconds === "number" ? broken.retryAfterSeconds : 1) } : {}) }));
   }
   const res = await runHandler(() => match.route.handler(req, match.params));
   res.headers = { ...rateHeader, ...(res.headers ?? {}) };
@@ -93,11 +109,13 @@ export async function toSimRequest(req: IncomingMessage, baseUrl: string): Promi
   const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), baseUrl);
   const rawBody = await readBody(req);
   let body: unknown;
+  let bodyError: string | undefined;
   if (rawBody.length > 0) {
     try {
       body = JSON.parse(rawBody.toString("utf8"));
-    } catch {
+    } catch (err) {
       body = undefined;
+      bodyError = ensureError(err).message;
     }
   }
   let path: string;
@@ -107,7 +125,7 @@ export async function toSimRequest(req: IncomingMessage, baseUrl: string): Promi
     path = url.pathname;
   }
   const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
-  return { method: (req.method ?? "GET").toUpperCase(), path, query: url.searchParams, headers: req.headers, body, rawBody, subscriptionId, baseUrl };
+  return { method: (req.method ?? "GET").toUpperCase(), path, query: url.searchParams, headers: req.headers, body, rawBody, subscriptionId, baseUrl, ...(bodyError ? { bodyError } : {}) };
 }
 
 function send(res: ServerResponse, sim: SimResponse, requestId: string): void {

@@ -9,6 +9,8 @@ export interface SimRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or undefined when there was none (or it was not JSON). */
   body: unknown;
+  /** Set when a body was sent but is not JSON: the parser's message (ARM answers InvalidRequestContent). */
+  bodyError?: string;
   rawBody: Buffer;
   /** From `/subscriptions/{id}/...` when the path has one. */
   subscriptionId?: string;

@@ -119,11 +119,8 @@ async function failureOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armO
       // The operation may have aged out of ARM's records; the resource's own state still tells what happened.
     }
   }
-  // AKS's NodePoolRollingFailed event carries the error too; the event handler attached it to the step.
-  const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
-  const failedEvent = op?.steps.find((s) => s.index === request.step.index)?.events?.find((e) => e.type.endsWith("NodePoolRollingFailed"));
-  const data = failedEvent?.data as { errorCode?: unknown; errorMessage?: unknown } | undefined;
-  if (typeof data?.errorCode === "string") return { code: data.errorCode, message: typeof data.errorMessage === "string" ? data.errorMessage : data.errorCode };
+  // AKS's NodePoolRollingFailed event names only the pool (no error fields), so the error comes
+  // from the async operation or, failing that, from the resource's own state.
   const what = request.step.kind === "controlPlane" ? "control plane" : `pool ${request.step.pool ?? "?"}`;
   return {
     code: (resource.state ?? "").toLowerCase() === "failed" ? "ProvisioningFailed" : "UnexpectedVersion",

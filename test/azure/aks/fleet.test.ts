@@ -52,16 +52,43 @@ describe("demo fleet, release catalog and persistence", () => {
     });
     expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnding")).toEqual([]);
 
-    // 1.37 goes GA: 1.34 leaves the window, 1.35 (the fleet's minor) becomes the oldest supported.
+    // 1.37 goes GA: 1.34 is deprecated (still offered for its 30-day window); the fleet is on 1.35, so no notice yet.
     const ga = await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.37.2" });
-    expect(ga.body).toMatchObject({ supportedMinors: ["1.35", "1.36", "1.37"], ended: ["1.34"], ending: "1.35" });
+    expect(ga.body).toMatchObject({ supportedMinors: ["1.34", "1.35", "1.36", "1.37"], ended: [], ending: "1.34" });
+    expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnding")).toEqual([]);
+    const versions = await aksClient(f).managedClusters.listKubernetesVersions("westeurope");
+    expect(versions.values?.map((v) => v.version)).toEqual(["1.34", "1.35", "1.36", "1.37"]);
+    await f.clock.advance(30 * 24 * 3600_000);
+    expect((await aksClient(f).managedClusters.listKubernetesVersions("westeurope")).values?.map((v) => v.version)).toEqual(["1.35", "1.36", "1.37"]);
+
+    // 1.38 pushes out 1.35, the fleet's minor: ClusterSupportEnding now, ClusterSupportEnded when the window closes.
+    await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.38.0" });
     expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnding").map((e) => [e.subject, e.data])).toEqual(
       DEMO.map((n) => [n, { kubernetesVersion: "1.35.4" }]));
-    const versions = await aksClient(f).managedClusters.listKubernetesVersions("westeurope");
-    expect(versions.values?.map((v) => v.version)).toEqual(["1.35", "1.36", "1.37"]);
-
-    await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.38.0" });
+    expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnded")).toEqual([]);
+    await f.clock.advance(30 * 24 * 3600_000 - 60_000);
+    expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnded")).toEqual([]);
+    await f.clock.advance(60_000);
     expect(kernel.events.ofType("Microsoft.ContainerService.ClusterSupportEnded").map((e) => e.subject)).toEqual(DEMO);
+  });
+
+  it("announces a preview minor going GA and refuses releases out of order", async () => {
+    f = await startFixture({ seed: "demo" });
+    const kernel = f.sim.kernel;
+    // 1.37 is a preview: 1.38 cannot come before it is GA, and no minor may be skipped.
+    const early = await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.38.0" });
+    expect([early.status, (early.body as { error: { code: string } }).error.code]).toEqual([400, "OutOfOrderRelease"]);
+    expect((await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.39.0", preview: true })).status).toBe(400);
+    expect(kernel.events.ofType("Microsoft.ContainerService.NewKubernetesVersionAvailable")).toEqual([]);
+    const ga = await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.37.0" });
+    expect(ga.status).toBe(200);
+    const available = kernel.events.ofType("Microsoft.ContainerService.NewKubernetesVersionAvailable");
+    expect(available.map((e) => e.subject)).toEqual(DEMO);
+    expect(available[0]?.data).toEqual({
+      latestSupportedKubernetesVersion: "1.37.0", latestStableKubernetesVersion: "1.36.2",
+      lowestMinorKubernetesVersion: "1.34.7", latestPreviewKubernetesVersion: ""
+    });
+    expect((await f.raw("POST", "/_sim/kubernetes-releases", { version: "1.38.0", preview: true })).status).toBe(201);
   });
 
   it("keeps the fleet and an in-flight upgrade across a restart (state in <dataDir>/azure-sim.json)", async () => {

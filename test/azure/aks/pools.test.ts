@@ -64,7 +64,7 @@ describe("AKS agent pools and maintenance configurations", () => {
     await f.clock.advance(4 * 60_000);
     await expect(poller.pollUntilDone()).rejects.toThrow(/VMExtensionProvisioningError\. Upgrade of agent pool small failed/);
     expect(f.sim.kernel.events.ofType("Microsoft.ContainerService.NodePoolRollingFailed").map((e) => e.data))
-      .toEqual([{ nodePoolName: "small", errorCode: "VMExtensionProvisioningError", errorMessage: expect.stringContaining("Upgrade of agent pool small failed") as unknown }]);
+      .toEqual([{ nodePoolName: "small" }]);
     const pool = await client.agentPools.get("rg-p", "aks-p", "small");
     expect([pool.provisioningState, pool.orchestratorVersion, pool.currentOrchestratorVersion]).toEqual(["Failed", "1.36.2", "1.35.4"]);
   });

@@ -47,9 +47,12 @@ describe("Event Grid delivery of AKS and resource-group events", () => {
       destination: { endpointType: "WebHook", endpointUrl: receiver.url },
       filter: { includedEventTypes: ["Microsoft.Resources.ResourceWriteSuccess"] }
     });
-    const vnet = await h.clients.network.virtualNetworks.beginCreateOrUpdateAndWait("rg-aks-dev", "vnet-spoke", {
+    // A VNet PUT is long-running: the clock completes it.
+    const spoke = await h.clients.network.virtualNetworks.beginCreateOrUpdate("rg-aks-dev", "vnet-spoke", {
       location: "westeurope", addressSpace: { addressPrefixes: ["10.240.0.0/16"] }
     }, { updateIntervalInMs: 0 });
+    await h.clock.advance(60_000);
+    const vnet = await spoke.pollUntilDone();
     await h.sim.waitForIdle();
     const writes = receiver.events().filter((e) => e.subject === vnet.id);
     expect(writes).toHaveLength(1);
@@ -63,7 +66,9 @@ describe("Event Grid delivery of AKS and resource-group events", () => {
         destination: { endpointType: "WebHook", endpointUrl: subReceiver.url },
         filter: { includedEventTypes: ["Microsoft.Resources.ResourceWriteSuccess"], subjectEndsWith: "/vnet-hub" }
       });
-      await h.clients.network.virtualNetworks.beginCreateOrUpdateAndWait("rg-aks-dev", "vnet-hub", { location: "westeurope", addressSpace: { addressPrefixes: ["10.200.0.0/24"] } }, { updateIntervalInMs: 0 });
+      const hub = await h.clients.network.virtualNetworks.beginCreateOrUpdate("rg-aks-dev", "vnet-hub", { location: "westeurope", addressSpace: { addressPrefixes: ["10.200.0.0/24"] } }, { updateIntervalInMs: 0 });
+      await h.clock.advance(60_000);
+      await hub.pollUntilDone();
       await h.sim.waitForIdle();
       const [fromSub] = subReceiver.deliveries.map((d) => (d.body as { id: string; topic: string }[])[0]);
       const fromRg = receiver.events().find((e) => e.subject.endsWith("/vnet-hub"));
