@@ -234,10 +234,10 @@ async function refresh(): Promise<void> {
     const [clusters, ops, approvals, findings] = await Promise.all([
       getJson<{ value: Cluster[] }>(`${API}clusters`),
       getJson<{ value: Operation[] }>(`${API}operations`),
-      getJson<{ value: PendingApproval[] }>(`${API}dashboard/data/approvals`),
+      getJson<{ value: PendingApproval[]; now?: string }>(`${API}dashboard/data/approvals`),
       getJson<{ value: Finding[] }>(`${API}dashboard/data/findings`).catch(() => undefined)
     ]);
-    const now = Date.now();
+    const now = approvals.now ? Date.parse(approvals.now) : Date.now();
     const openIds = new Set([...document.querySelectorAll<HTMLDetailsElement>("details.op[open]")].map((d) => d.dataset.operation));
     const fleet = [...clusters.value].sort((a, b) => a.id.localeCompare(b.id));
     replace("fleet-chart", fleetChart(fleet));

@@ -45,11 +45,13 @@ export interface DashboardApproval {
 export function createDashboardHandler(p: Platform, assets = DASHBOARD_ASSETS) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const rest = (request.params.path ?? "").replace(/^\/+/, "");
-    if (rest === "data/approvals") return json(200, { value: await pendingApprovals(p) });
+    // `now` is the platform's clock (locally possibly virtual), so ages and running bars match the records.
+    if (rest === "data/approvals") return json(200, { value: await pendingApprovals(p), now: new Date(p.clock.now()).toISOString() });
     if (rest === "data/findings") return json(200, { value: await findings(p) });
     // The page's relative links resolve against /api/dashboard/, so send /api/dashboard there.
-    if (rest === "" && !new URL(request.url).pathname.endsWith("/")) {
-      return { status: 308, headers: { location: `${new URL(request.url).pathname}/` } };
+    const url = new URL(request.url);
+    if (rest === "" && !url.pathname.endsWith("/")) {
+      return { status: 308, headers: { location: `${url.pathname}/${url.search}` } };
     }
     const file = rest === "" ? "index.html" : rest;
     if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$/.test(file)) return problem(404, "NotFound", `No dashboard asset ${rest}`);
