@@ -10,3 +10,4 @@ import "./approvals";
 import "./aksEvents";
 import "./durable";
 import "./nodeImageRollout";
+import "./dashboard";

@@ -1,0 +1,88 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { signApprovalToken } from "../../shared/approvals/token";
+import { approvalLinks } from "../../shared/teams/cards";
+import { json, problem } from "./http";
+import type { Platform } from "../runtime/platform";
+
+/** Where `npm run build` puts the dashboard's page, stylesheet and compiled script. */
+export const DASHBOARD_ASSETS = path.resolve(__dirname, "..", "..", "dashboard", "public");
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml"
+};
+
+const SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-cache"
+};
+
+/** A pending approval as the dashboard shows it: the same confirmation links the Teams card carries. */
+export interface DashboardApproval {
+  operationId: string;
+  clusterId: string;
+  step: number;
+  scope: "step" | "upgrade";
+  round: number;
+  requestedAt: string;
+  deadline: string;
+  approveUrl: string;
+  rejectUrl: string;
+}
+
+/**
+ * `GET /api/dashboard[/{*path}]`: the built static assets, plus two data routes the platform's API
+ * has no equivalent for: `data/approvals` (pending approvals with their confirmation links, signed
+ * exactly as the card's: the token is the HMAC of the recorded claims) and `data/findings`.
+ */
+export function createDashboardHandler(p: Platform, assets = DASHBOARD_ASSETS) {
+  return async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const rest = (request.params.path ?? "").replace(/^\/+/, "");
+    // `now` is the platform's clock (locally possibly virtual), so ages and running bars match the records.
+    if (rest === "data/approvals") return json(200, { value: await pendingApprovals(p), now: new Date(p.clock.now()).toISOString() });
+    if (rest === "data/findings") return json(200, { value: await findings(p) });
+    // The page's relative links resolve against /api/dashboard/, so send /api/dashboard there.
+    const url = new URL(request.url);
+    if (rest === "" && !url.pathname.endsWith("/")) {
+      return { status: 308, headers: { location: `${url.pathname}/${url.search}` } };
+    }
+    const file = rest === "" ? "index.html" : rest;
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$/.test(file)) return problem(404, "NotFound", `No dashboard asset ${rest}`);
+    const type = TYPES[path.extname(file)];
+    if (!type) return problem(404, "NotFound", `No dashboard asset ${rest}`);
+    try {
+      const body = await readFile(path.join(assets, file));
+      return { status: 200, headers: { "content-type": type, ...SECURITY_HEADERS }, body };
+    } catch {
+      return problem(404, "NotFound", `No dashboard asset ${rest}`);
+    }
+  };
+}
+
+async function pendingApprovals(p: Platform): Promise<DashboardApproval[]> {
+  const waiting = await p.store.operations.query({ status: ["AwaitingApproval"] });
+  const now = new Date(p.clock.now()).toISOString();
+  const out: DashboardApproval[] = [];
+  for (const op of waiting) {
+    for (const r of op.approvalRequests ?? []) {
+      if (r.status !== "Pending" || r.deadline <= now) continue;
+      const token = signApprovalToken({ instanceId: r.approvalInstanceId, step: r.step, expiresAt: r.deadline, nonce: r.nonce }, p.config.approvalSigningKey);
+      const links = approvalLinks(p.config.publicBaseUrl, token);
+      out.push({ operationId: op.id, clusterId: op.clusterId, step: r.step, scope: r.scope, round: r.round, requestedAt: r.requestedAt, deadline: r.deadline, approveUrl: links.approve, rejectUrl: links.reject });
+    }
+  }
+  return out.sort((a, b) => a.deadline.localeCompare(b.deadline));
+}
+
+async function findings(p: Platform): Promise<unknown[]> {
+  const clusters = await p.store.clusters.list();
+  const lists = await Promise.all(clusters.map((c) => p.store.findings.listByCluster(c.id)));
+  return lists.flat();
+}
