@@ -86,7 +86,7 @@ var names = {
 
 // ARM_ENDPOINT has no trailing slash (shared/config); environment() gives one.
 var resourceManager = environment().resourceManager
-var armEndpoint = endsWith(resourceManager, '/') ? substring(resourceManager, 0, length(resourceManager) - 1) : resourceManager
+var armEndpoint = endsWith(resourceManager, '/') ? substring(resourceManager, 0, max(length(resourceManager) - 1, 0)) : resourceManager
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -136,11 +136,13 @@ module keyVault 'modules/keyVault.bicep' = {
   params: {
     name: names.keyVault
     location: location
-    secretsUserPrincipalId: identity.outputs.principalId
+    readerPrincipalId: identity.outputs.principalId
     approvalSigningKey: approvalSigningKey
     teamsWebhookUrl: teamsWebhookUrl
     teamsEscalationWebhookUrl: teamsEscalationWebhookUrl
+    hasEscalationWebhook: !empty(teamsEscalationWebhookUrl)
     eventGridSystemKey: eventGridSystemKey
+    hasEventGridSystemKey: !empty(eventGridSystemKey)
     enablePurgeProtection: keyVaultPurgeProtection
     tags: tags
   }

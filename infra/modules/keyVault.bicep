@@ -11,7 +11,7 @@ param name string
 param location string
 
 @description('Principal id of the identity granted Key Vault Secrets User on the vault.')
-param secretsUserPrincipalId string
+param readerPrincipalId string
 
 @description('HMAC key for approval tokens (APPROVAL_SIGNING_KEY), at least 32 characters.')
 @secure()
@@ -26,9 +26,15 @@ param teamsWebhookUrl string
 @secure()
 param teamsEscalationWebhookUrl string = ''
 
+@description('Whether teamsEscalationWebhookUrl is set (a plain flag, so outputs never depend on the secure value).')
+param hasEscalationWebhook bool = false
+
 @description('Optional `eventgrid_extension` system key of the Function App (EVENTGRID_SYSTEM_KEY); empty: no secret. Known only after the first publish; see infra/README.md.')
 @secure()
 param eventGridSystemKey string = ''
+
+@description('Whether eventGridSystemKey is set (a plain flag, so outputs never depend on the secure value).')
+param hasEventGridSystemKey bool = false
 
 @description('Days a deleted vault or secret can be recovered.')
 @minValue(7)
@@ -80,7 +86,7 @@ resource teamsWebhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource escalationWebhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(teamsEscalationWebhookUrl)) {
+resource escalationWebhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (hasEscalationWebhook) {
   parent: vault
   name: 'teams-escalation-webhook-url'
   properties: {
@@ -89,7 +95,7 @@ resource escalationWebhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' 
   }
 }
 
-resource eventGridKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(eventGridSystemKey)) {
+resource eventGridKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (hasEventGridSystemKey) {
   parent: vault
   name: 'eventgrid-system-key'
   properties: {
@@ -99,11 +105,11 @@ resource eventGridKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if 
 }
 
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, keyVaultSecretsUserRoleId, secretsUserPrincipalId)
+  name: guid(vault.id, keyVaultSecretsUserRoleId, readerPrincipalId)
   scope: vault
   properties: {
     roleDefinitionId: keyVaultSecretsUserRoleId
-    principalId: secretsUserPrincipalId
+    principalId: readerPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -117,10 +123,10 @@ output approvalSigningKeyReference string = '@Microsoft.KeyVault(SecretUri=${sig
 output teamsWebhookUrlReference string = '@Microsoft.KeyVault(SecretUri=${teamsWebhookSecret.properties.secretUri})'
 
 @description('Key Vault reference for TEAMS_ESCALATION_WEBHOOK_URL, or empty when there is no escalation webhook.')
-output teamsEscalationWebhookUrlReference string = empty(teamsEscalationWebhookUrl) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/teams-escalation-webhook-url)'
+output teamsEscalationWebhookUrlReference string = !hasEscalationWebhook ? '' : '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/teams-escalation-webhook-url)'
 
 @description('Key Vault reference for EVENTGRID_SYSTEM_KEY, or empty when the key has not been stored yet.')
-output eventGridSystemKeyReference string = empty(eventGridSystemKey) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/eventgrid-system-key)'
+output eventGridSystemKeyReference string = !hasEventGridSystemKey ? '' : '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/eventgrid-system-key)'
 
 @description('Name of the vault.')
 output name string = vault.name
