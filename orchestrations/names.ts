@@ -19,6 +19,7 @@ export const ActivityNames = {
   captureClusterHealth: "captureClusterHealth",
   updateOperation: "updateOperation",
   createApprovalRequest: "createApprovalRequest",
+  verifyApprovalDecision: "verifyApprovalDecision",
   postTeamsMessage: "postTeamsMessage",
   startAutoUpgradeDisable: "startAutoUpgradeDisable",
   checkAutoUpgradeDisable: "checkAutoUpgradeDisable",

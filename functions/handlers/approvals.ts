@@ -97,7 +97,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     if (!verified.ok) return verified.response;
     if (result.outcome !== "recorded") return answer(410, "ApprovalDecided", "This request was already decided; your attempt was recorded and changed nothing.", wantsJson);
 
-    const event: ApprovalDecision = { decision, approver: approver ?? "unknown", at, ...(form.comment ? { comment: form.comment } : {}) };
+    const event: ApprovalDecision = { decision, approver: approver ?? "unknown", at, nonce: claims.nonce, ...(form.comment ? { comment: form.comment } : {}) };
     await client.raiseEvent(claims.instanceId, EventNames.approvalDecision, event);
     const verb = decision === "approve" ? "approved" : "rejected";
     return answer(200, verb, `Recorded: ${input.clusterId}, step ${claims.step + 1}, ${verb} by ${event.approver}.`, wantsJson, { operationId: input.operationId });

@@ -6,6 +6,7 @@ import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kub
 import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
 import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
+import { createVerifyApprovalDecisionActivity } from "../../orchestrations/approval/activities/verifyApprovalDecision";
 import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableActivity } from "../../orchestrations/adoption/activities/autoUpgradeProfile";
 import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
 import type { Platform } from "./platform";
@@ -14,7 +15,7 @@ import type { Platform } from "./platform";
 export const upgradeFlowActivityNames = [
   ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
   ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
-  ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.postTeamsMessage,
+  ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
   ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription
 ] as const;
 
@@ -43,6 +44,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
     }),
+    [ActivityNames.verifyApprovalDecision]: createVerifyApprovalDecisionActivity({ store: p.store, clock: p.clock }),
     [ActivityNames.postTeamsMessage]: createPostTeamsMessageActivity({
       store: p.store, clock: p.clock, publicBaseUrl: p.config.publicBaseUrl,
       channels: { defaultUrl: p.config.teamsWebhookUrl, ...(p.escalationWebhookUrl ? { escalationUrl: p.escalationWebhookUrl } : {}) },

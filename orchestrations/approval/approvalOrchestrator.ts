@@ -2,6 +2,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames } from "../names";
 import type { ApprovalDecision, ApprovalOutcome, UpgradeStep } from "../common/contracts";
 import { postToTeams } from "../common/teams";
+import type { VerifiedDecision } from "./activities/verifyApprovalDecision";
 
 export interface ApprovalInput {
   operationId: string;
@@ -31,7 +32,6 @@ export interface ApprovalRequestCreated {
  */
 export function* approvalOrchestrator(context: OrchestrationContext): Generator<Task, ApprovalOutcome, unknown> {
   const input = context.df.getInput<ApprovalInput>();
-  const decisionEvent = context.df.waitForExternalEvent(EventNames.approvalDecision);
   let escalated = false;
 
   for (let round = 0; ; round++) {
@@ -57,12 +57,21 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       deadline
     );
 
-    const deadlineTimer = context.df.createTimer(deadline);
-    const winner = (yield context.df.Task.any([decisionEvent, deadlineTimer])) as Task;
-    if (winner === decisionEvent) {
+    // Each wait races a fresh event task against a fresh timer for the same deadline: a task
+    // listed again in a Task.any is scheduled again on Azure (durable-js #574).
+    for (;;) {
+      const decisionEvent = context.df.waitForExternalEvent(EventNames.approvalDecision);
+      const deadlineTimer = context.df.createTimer(deadline);
+      const winner = (yield context.df.Task.any([decisionEvent, deadlineTimer])) as Task;
+      if (winner !== decisionEvent) break;
       deadlineTimer.cancel();
       const decision = decisionEvent.result as ApprovalDecision;
-      return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
+      // Only a decision the decision endpoint recorded under this request's token counts.
+      const verified = (yield context.df.callActivity(ActivityNames.verifyApprovalDecision, {
+        operationId: input.operationId, clusterId: input.clusterId, approvalInstanceId: context.df.instanceId,
+        step: input.scope === "upgrade" ? -1 : input.step.index, decision
+      })) as VerifiedDecision;
+      if (verified.accepted) return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
     }
     const escalate = input.onTimeout === "escalate" && !escalated;
     // The platform's own entry in the approvals record: nobody decided by the deadline.

@@ -44,6 +44,8 @@ export interface ApprovalDecision {
   approver: string;
   comment?: string;
   at: string;
+  /** The token's nonce: ties the event to the decision recorded under that token. */
+  nonce?: string;
 }
 
 export type ApprovalOutcome =

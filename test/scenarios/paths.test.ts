@@ -69,6 +69,30 @@ describe("expiry, escalation and multi-minor paths (scenarios 3, 7)", () => {
     expect((await teamsMessages(h, "ops")).filter((m) => cardText(m).includes("expired: aks-quiet"))).toHaveLength(1);
   });
 
+  it("a forged approvalDecision raised with the master key starts nothing; the record says why", async () => {
+    await adopt(await createLabCluster(h, "aks-forge", "1.35.4"), "prod", { approvalTimeoutMinutes: 120 });
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-forge/upgrades", { kind: "kubernetes", targetVersion: "1.36.2" });
+    const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-forge"))[0]);
+    const request = (await operation(h, started.body.operationId)).approvalRequests?.[0];
+    expect(request?.status).toBe("Pending");
+    const host = h.platform.host;
+    const raise = `${host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(request!.approvalInstanceId)}/raiseEvent/approvalDecision`;
+    const forged = JSON.stringify({ decision: "approve", approver: "mallory", at: new Date(h.clock.now()).toISOString() });
+    expect((await fetch(raise, { method: "POST", headers: { "content-type": "application/json" }, body: forged })).status).toBe(401);
+    expect((await fetch(`${raise}?code=${host.keys.master}`, { method: "POST", headers: { "content-type": "application/json" }, body: forged })).status).toBe(202);
+    await advance(h, 10 * 60_000);
+    const after = await operation(h, started.body.operationId);
+    expect(after.status).toBe("AwaitingApproval");
+    expect(after.steps[0]?.status).toBe("Pending");
+    expect((await h.aks.managedClusters.get("rg-aks-dev", "aks-forge")).currentKubernetesVersion).toBe("1.35.4");
+    const why: unknown = expect.stringContaining("no approval request of this approval carries the event's token");
+    expect(after.approvals).toEqual([expect.objectContaining({ approver: "mallory", decision: "approve", ignored: true, comment: why })]);
+    // The real link still decides.
+    expect((await decide(approveUrl(card), "approve", "frank")).status).toBe(200);
+    const running = await operationWith(h, started.body.operationId, (o) => o.steps[0]?.status === "Succeeded", "the approved step");
+    expect(running.approvals.filter((a) => !a.ignored)).toEqual([expect.objectContaining({ approver: "frank", decision: "approve" })]);
+  });
+
   it("a failing Teams webhook is retried with backoff; the step waits for the card and its approval", async () => {
     await adopt(await createLabCluster(h, "aks-teams", "1.35.4"), "prod", { approvalTimeoutMinutes: 120 });
     // Teams answers 429 with Retry-After: 300 three times.
