@@ -3,6 +3,7 @@
  * `func start` does. Settings come from `<appDir>/local.settings.json` `Values`, then the
  * environment (which wins, as with func). `--port 0` picks a free port; the URLs printed name it.
  */
+import { HOST_KEY_SETTING, MASTER_KEY_SETTING, SYSTEM_KEY_SETTINGS } from "./http/keys";
 import fs from "node:fs";
 import path from "node:path";
 import { RealClock } from "../clock";
@@ -66,7 +67,7 @@ export function readLocalSettings(appDir: string, env: NodeJS.ProcessEnv = proce
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<LocalHostHandle> {
   const options = parseArgs(argv);
   const clock = new RealClock();
-  const host = await startHost({ appDir: options.appDir, clock, settings: readLocalSettings(options.appDir), port: options.port, dataDir: options.dataDir });
+  const host = await startHost({ appDir: options.appDir, clock, settings: { ...keySettingsFromEnv(), ...readLocalSettings(options.appDir) }, port: options.port, dataDir: options.dataDir });
   console.log(describeFunctions(host));
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -88,4 +89,10 @@ if (require.main === module) {
     console.error(err instanceof CliUsageError ? `aksops-host: ${err.message}\nusage: aksops-host <appDir> [--port 7071] [--data-dir <dir>]` : err);
     process.exit(err instanceof CliUsageError ? 2 : 1);
   });
+}
+
+/** Key overrides are app settings: in Azure they come from the environment, as here. */
+function keySettingsFromEnv(): Record<string, string> {
+  const names = [MASTER_KEY_SETTING, HOST_KEY_SETTING, ...Object.values(SYSTEM_KEY_SETTINGS)];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
 }
