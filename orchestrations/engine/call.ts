@@ -1,13 +1,13 @@
 /**
  * The one way orchestrators call activities. Every activity is registered `guarded`: it never
  * throws across the durable boundary but answers an outcome whose failure is already classified
- * (shared/azure/failures.ts) and cleaned (no stack, no path). `call` retries throttled and transient
+ * (shared/domain/failures.ts) and cleaned (no stack, no path). `call` retries throttled and transient
  * failures on durable timers (Retry-After when ARM or Cosmos gave one, else a doubling backoff),
  * within a time budget; permanent ones and exhausted retries throw `ActivityFailedError`, which the
  * operation engine turns into a `Failed` record.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
-import { clean, failureOf, isRetryable, type Failure } from "../../shared/azure/failures";
+import { clean, failureOf, isRetryable, type Failure } from "../../shared/domain/failures";
 import { backoffMs, timerAfter } from "../common/time";
 import { spreadMs } from "../nodeImageRollout/waiting";
 

@@ -1,4 +1,4 @@
-import { clean } from "../../shared/azure/failures";
+import { clean } from "../../shared/domain/failures";
 import type { ArmErrorInfo } from "../common/contracts";
 import { ActivityFailedError } from "./call";
 

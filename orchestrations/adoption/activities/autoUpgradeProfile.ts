@@ -3,7 +3,7 @@ import type { StartStepResult, StepState } from "../../common/contracts";
 import type { AutoUpgradeDisableRequest } from "../adoptionOrchestrator";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/azure/failures";
+import { isRetryable } from "../../../shared/domain/failures";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
 import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
 import type { StorePort } from "../../common/activities/ports";

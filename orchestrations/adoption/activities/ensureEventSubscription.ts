@@ -1,6 +1,6 @@
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { AdoptionInput } from "../adoptionOrchestrator";
-import { isRetryable } from "../../../shared/azure/failures";
+import { isRetryable } from "../../../shared/domain/failures";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, PermanentArmError } from "../../common/activities/errors";
 

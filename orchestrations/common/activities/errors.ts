@@ -1,6 +1,6 @@
-import { failureOf, type Failure } from "../../../shared/azure/failures";
+import { failureOf, type Failure } from "../../../shared/domain/failures";
 
-/** What an ARM call answered when it failed: the one failure model (shared/azure/failures.ts). */
+/** What an ARM call answered when it failed: the one failure model (shared/domain/failures.ts). */
 export type ArmFailure = Failure;
 export const armFailureOf = failureOf;
 

@@ -2,7 +2,7 @@ import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/azure/failures";
+import { isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 

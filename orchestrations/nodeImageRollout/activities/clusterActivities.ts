@@ -5,7 +5,7 @@ import { DuplicateError } from "../../../shared/store";
 import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState, PreparedNodeImageUpgrade } from "../contracts";
 import { nodeImagePolicyOf } from "./clusterPolicy";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/azure/failures";
+import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 import type { NodeImageOperationRecord } from "./records";
 
 /**

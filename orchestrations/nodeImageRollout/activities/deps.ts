@@ -5,7 +5,7 @@
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { NowSource, Store } from "../../../shared/store";
 import type { ArmErrorInfo } from "../../common/contracts";
-export { failureOf } from "../../../shared/azure/failures";
+export { failureOf } from "../../../shared/domain/failures";
 import type { TeamsMessage } from "../../../shared/teams/adaptiveCard";
 import type { PostOutcome } from "../../../shared/teams/webhook";
 

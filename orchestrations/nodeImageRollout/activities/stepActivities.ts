@@ -2,7 +2,7 @@ import { restorePoller } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/azure/failures";
+import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 
 /** Pool states after which nothing more happens; anything else (`Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, ...) is still running. */
 const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);

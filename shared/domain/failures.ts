@@ -73,18 +73,18 @@ export function isRetryable(failure: Failure): boolean {
 
 function retryAfterOf(e: ErrorLike): number | undefined {
   if (typeof e.retryAfterInMs === "number" && Number.isFinite(e.retryAfterInMs)) return e.retryAfterInMs;
-  const header = (name: string): unknown => {
+  const header = (name: string): string | undefined => {
     const h = e.response?.headers as { get?: (n: string) => string | undefined } | Record<string, unknown> | undefined;
-    if (h && typeof h.get === "function") return (h.get as (n: string) => string | undefined)(name);
-    return (h as Record<string, unknown> | undefined)?.[name] ?? e.headers?.[name];
+    const value = h && typeof h.get === "function" ? (h.get as (n: string) => string | undefined)(name) : (h as Record<string, unknown> | undefined)?.[name] ?? e.headers?.[name];
+    return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
   };
   const ms = Number(header("x-ms-retry-after-ms") ?? Number.NaN);
   if (Number.isFinite(ms)) return ms;
   const raw = header("retry-after");
-  if (raw === undefined || raw === null || raw === "") return undefined;
+  if (raw === undefined || raw === "") return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(String(raw));
+  const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
