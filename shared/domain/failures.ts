@@ -74,8 +74,10 @@ export function isRetryable(failure: Failure): boolean {
 function retryAfterOf(e: ErrorLike): number | undefined {
   if (typeof e.retryAfterInMs === "number" && Number.isFinite(e.retryAfterInMs)) return e.retryAfterInMs;
   const header = (name: string): string | undefined => {
-    const h = e.response?.headers as { get?: (n: string) => string | undefined } | Record<string, unknown> | undefined;
-    const value = h && typeof h.get === "function" ? (h.get as (n: string) => string | undefined)(name) : (h as Record<string, unknown> | undefined)?.[name] ?? e.headers?.[name];
+    const h: unknown = e.response?.headers;
+    let value: unknown;
+    if (typeof h === "object" && h !== null && typeof (h as { get?: unknown }).get === "function") value = (h as { get(n: string): unknown }).get(name);
+    else value = (h as Record<string, unknown> | undefined)?.[name] ?? e.headers?.[name];
     return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
   };
   const ms = Number(header("x-ms-retry-after-ms") ?? Number.NaN);
