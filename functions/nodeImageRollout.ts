@@ -14,7 +14,6 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import { guarded } from "../orchestrations/engine/call";
-import { createArmClients } from "../shared/azure";
 import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
 import { OrchestratorNames } from "../orchestrations/names";
@@ -65,7 +64,7 @@ let cachedDeps: NodeImageActivityDeps | undefined;
 export function nodeImageDeps(): NodeImageActivityDeps {
   if (cachedDeps) return cachedDeps;
   const p = platform();
-  const aks = createArmClients(p.config, { sdkRetries: false }).containerService;
+  const aks = p.activityArm.containerService;
   cachedDeps = {
     aks, store: p.store, clock: p.clock,
     teams: { webhookUrl: p.config.teamsWebhookUrl, publicBaseUrl: p.config.publicBaseUrl, post: (url, message) => p.postTeams(url, message) }

@@ -28,8 +28,8 @@ type Activity = (input: never) => Promise<unknown>;
  */
 export function createActivities(p: Platform): Record<ActivityName, Activity> {
   const aks = {
-    get managedClusters() { return p.arm.containerService.managedClusters; },
-    get agentPools() { return p.arm.containerService.agentPools; }
+    get managedClusters() { return p.activityArm.containerService.managedClusters; },
+    get agentPools() { return p.activityArm.containerService.agentPools; }
   };
   const lockDeps = { store: p.store, clock: p.clock };
   const stepDeps = { aks, store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
@@ -39,7 +39,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
-    [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({ monitor: { get metrics() { return p.arm.monitor.metrics; } }, clock: p.clock }),
+    [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({ monitor: { get metrics() { return p.activityArm.monitor.metrics; } }, clock: p.clock }),
     [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
@@ -54,8 +54,8 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     [ActivityNames.checkAutoUpgradeDisable]: createCheckAutoUpgradeDisableActivity(stepDeps),
     [ActivityNames.ensureEventSubscription]: createEnsureEventSubscriptionActivity({
       eventGrid: {
-        get systemTopics() { return p.arm.eventGrid.systemTopics; },
-        get systemTopicEventSubscriptions() { return p.arm.eventGrid.systemTopicEventSubscriptions; }
+        get systemTopics() { return p.activityArm.eventGrid.systemTopics; },
+        get systemTopicEventSubscriptions() { return p.activityArm.eventGrid.systemTopicEventSubscriptions; }
       },
       endpointUrl: p.eventGridEndpoint
     })

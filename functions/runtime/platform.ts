@@ -29,6 +29,11 @@ export interface Platform {
   readonly eventGridEndpoint: string;
   readonly store: Store;
   readonly arm: ArmClients;
+  /**
+   * The same clients without the SDK's own retries, for activities: a 429 or 5xx goes back to the
+   * orchestration, whose activity proxy waits on a durable timer instead of sleeping in the worker.
+   */
+  readonly activityArm: ArmClients;
   postTeams(url: string, message: TeamsMessage): Promise<PostOutcome>;
   readAsyncOperation(operationPath: string): Promise<AsyncOperationStatus>;
   nonce(): string;
@@ -61,15 +66,16 @@ export function platform(env: Readonly<Record<string, string | undefined>> = pro
   const teamsFetch = agent ? fetchWithAgent(agent) : fetch;
   const http = createDefaultHttpClient();
   const arm = createArmClients(config);
+  const activityArm = createArmClients(config, { sdkRetries: false });
   const eventGridEndpoint = `${config.publicBaseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents${eventGridKey ? `&code=${encodeURIComponent(eventGridKey)}` : ""}`;
 
   cached = {
-    config, clock, store, arm, eventGridEndpoint,
+    config, clock, store, arm, activityArm, eventGridEndpoint,
     ...(escalationWebhookUrl ? { escalationWebhookUrl } : {}),
     postTeams: (url, message) => postOnce(url, message, { fetch: teamsFetch }),
     // Through the container service client's pipeline: its credential, retry and (locally) trust policies.
     readAsyncOperation: async (operationPath) => {
-      const response = await arm.containerService.pipeline.sendRequest(http, createPipelineRequest({ url: `${config.armEndpoint}${operationPath}`, method: "GET" }));
+      const response = await activityArm.containerService.pipeline.sendRequest(http, createPipelineRequest({ url: `${config.armEndpoint}${operationPath}`, method: "GET" }));
       if (response.status >= 400) throw new AsyncOperationReadError(operationPath, response.status);
       return JSON.parse(response.bodyAsText ?? "{}") as AsyncOperationStatus;
     },

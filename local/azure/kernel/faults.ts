@@ -11,11 +11,13 @@ export type FaultKind =
   | "teamsFailure"
   | "webhookFailure"
   | "serverError"
-  | "createFailure";
+  | "createFailure"
+  /** Any ARM request under its target (optionally one `method`) answered 400 with `code`/`message`: what retrying will not fix. */
+  | "badRequest";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "upgradeFailure", "drainTimeout", "unhealthyPool", "throttle", "conflict",
-  "eventDuplicate", "eventReorder", "teamsFailure", "webhookFailure", "serverError", "createFailure"
+  "eventDuplicate", "eventReorder", "teamsFailure", "webhookFailure", "serverError", "createFailure", "badRequest"
 ];
 
 export interface FaultSpec {

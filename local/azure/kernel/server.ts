@@ -68,6 +68,12 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
     return respond(errorResponse(new ArmError(status, code, typeof broken.message === "string" ? broken.message : "Encountered internal server error. Please try again."),
       { ...rateHeader, "x-ms-failure-cause": "service", ...(status === 503 ? { "Retry-After": String(typeof broken.retryAfterSeconds === "number" ? broken.retryAfterSeconds : 1) } : {}) }));
   }
+  const refusal = kernel.faults.peek("badRequest", req.path);
+  if (refusal && (typeof refusal.method !== "string" || refusal.method.toUpperCase() === req.method)) {
+    kernel.faults.take("badRequest", req.path);
+    return respond(errorResponse(new ArmError(400, typeof refusal.code === "string" ? refusal.code : "BadRequest",
+      typeof refusal.message === "string" ? refusal.message : "The request is invalid."), { ...rateHeader }));
+  }
   const res = await runHandler(() => match.route.handler(req, match.params));
   res.headers = { ...rateHeader, ...(res.headers ?? {}) };
   if (kind !== "read" && res.status >= 200 && res.status < 300) kernel.notifyArmSuccess({ req, operation, kind, status: res.status });

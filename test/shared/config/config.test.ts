@@ -50,7 +50,7 @@ describe("loadConfig", () => {
       approvalSigningKey: SIGNING_KEY,
       publicBaseUrl: "https://aksops.azurewebsites.net",
       monitorLogsEndpoint: "https://api.loganalytics.io",
-      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000 }
+      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upgradePolling)).toBe(true);
@@ -148,10 +148,10 @@ describe("loadConfig", () => {
 
   it("reads the upgrade poll intervals in whole seconds", () => {
     expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" })).upgradePolling)
-      .toEqual({ firstIntervalMs: 1000, maxIntervalMs: 6000 });
-    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: " 45 " })).upgradePolling).toEqual({ firstIntervalMs: 45_000, maxIntervalMs: 300_000 });
+      .toEqual({ firstIntervalMs: 1000, maxIntervalMs: 6000, healthSettleMs: 300_000 });
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: " 45 " })).upgradePolling).toEqual({ firstIntervalMs: 45_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 });
     // An unset cap never ends below a first interval set above the default cap.
-    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "600" })).upgradePolling).toEqual({ firstIntervalMs: 600_000, maxIntervalMs: 600_000 });
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "600" })).upgradePolling).toEqual({ firstIntervalMs: 600_000, maxIntervalMs: 600_000, healthSettleMs: 300_000 });
   });
 
   it("names a malformed poll interval, and a cap below the first interval", () => {
