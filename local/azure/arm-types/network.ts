@@ -248,6 +248,7 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       const remote = c.kernel.store.get(refId(c.resource.properties.remoteVirtualNetwork) ?? "");
       c.resource.properties.remoteAddressSpace = { addressPrefixes: vnetPrefixes(remote!) };
+      c.resource.properties.remoteVirtualNetworkAddressSpace = { addressPrefixes: vnetPrefixes(remote!) };
       c.resource.properties.peeringState = "Initiated";
       c.resource.properties.allowVirtualNetworkAccess ??= true;
       c.resource.properties.allowForwardedTraffic ??= false;
@@ -292,17 +293,19 @@ export function networkTypes(): ResourceTypeSpec[] {
     },
     compute: (c) => {
       withIds(c, "securityRules", "securityRules");
-      const rule = (name: string, priority: number, direction: string, access: string, src: string, dst: string) => ({
+      c.resource.properties.flushConnection ??= false;
+      // The six rules every NSG has; the descriptions are the simulator's words, not Azure's.
+      const rule = (name: string, priority: number, direction: string, access: string, src: string, dst: string, description: string) => ({
         name, id: `${c.id}/defaultSecurityRules/${name}`, type: "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
-        properties: { protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction, provisioningState: "Succeeded" }
+        properties: { description, protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction, provisioningState: "Succeeded" }
       });
       c.resource.properties.defaultSecurityRules = [
-        rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-        rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
-        rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
-        rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-        rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
-        rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*")
+        rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork", "Default rule: inbound within the virtual network"),
+        rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*", "Default rule: inbound from the Azure load balancer"),
+        rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*", "Default rule: deny other inbound traffic"),
+        rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork", "Default rule: outbound within the virtual network"),
+        rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet", "Default rule: outbound to the Internet"),
+        rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*", "Default rule: deny other outbound traffic")
       ];
     },
     beforeDelete: inUse("InUseNetworkSecurityGroupCannotBeDeleted", "Network security group")
@@ -320,7 +323,10 @@ export function networkTypes(): ResourceTypeSpec[] {
         }
       }
     },
-    compute: (c) => withIds(c, "routes", "routes"),
+    compute: (c) => {
+      withIds(c, "routes", "routes");
+      c.resource.properties.disableBgpRoutePropagation ??= false;
+    },
     beforeDelete: inUse("InUseRouteTableCannotBeDeleted", "Route table")
   };
 
@@ -378,6 +384,12 @@ export function networkTypes(): ResourceTypeSpec[] {
         properties: { ...record(cfg.properties), ...(i === 0 && sub?.range ? { privateIPAddress: formatIpv4(sub.range.start + 4) } : {}), provisioningState: "Succeeded" }
       }));
       c.resource.properties.threatIntelMode ??= "Alert";
+      // Classic rule collections are child resources with ids (AzureFirewallPut.json).
+      for (const field of ["applicationRuleCollections", "natRuleCollections", "networkRuleCollections"]) {
+        c.resource.properties[field] = list(c.resource.properties[field]).map((x) => ({ ...x, id: `${c.id}/${field}/${str(x.name)}`, properties: { ...record(x.properties), provisioningState: "Succeeded" } }));
+      }
+      c.resource.properties.ipGroups ??= [];
+      c.resource.properties.additionalProperties ??= {};
     }
   };
 
