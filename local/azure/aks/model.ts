@@ -166,6 +166,8 @@ export function poolPropertiesFrom(
     mode: typeof merged.mode === "string" ? merged.mode : "User",
     type: typeof merged.type === "string" ? merged.type : "VirtualMachineScaleSets",
     maxPods: typeof merged.maxPods === "number" ? merged.maxPods : defaults.maxPods ?? 110,
+    // AKS reports the surge it uses: 10% unless set (AgentPoolsGet.json shows upgradeSettings.maxSurge).
+    upgradeSettings: { maxSurge: "10%", ...(isRecord(merged.upgradeSettings) ? merged.upgradeSettings : {}) },
     orchestratorVersion,
     currentOrchestratorVersion: existing?.currentOrchestratorVersion ?? orchestratorVersion,
     nodeImageVersion: existing?.nodeImageVersion ?? defaults.nodeImageVersion,

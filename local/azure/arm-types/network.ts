@@ -390,7 +390,9 @@ export function networkTypes(): ResourceTypeSpec[] {
       }
       c.resource.properties.ipGroups ??= [];
       c.resource.properties.additionalProperties ??= {};
-    }
+    },
+    afterWrite: (kernel, r, existing) => syncPolicyFirewalls(kernel, refId(record(r.properties).firewallPolicy), refId(record(existing?.properties).firewallPolicy)),
+    afterDelete: (kernel, r) => syncPolicyFirewalls(kernel, refId(record(r.properties).firewallPolicy))
   };
 
   const policy: ResourceTypeSpec = {
@@ -399,6 +401,8 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       c.resource.properties.sku = { tier: "Standard", ...record(c.resource.properties.sku) };
       c.resource.properties.ruleCollectionGroups = c.kernel.store.list({ prefix: c.id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups" }).map((g) => ({ id: g.id }));
+      c.resource.properties.firewalls = firewallsUsing(c.kernel, c.id);
+      c.resource.properties.size = policySize(c.kernel, c.id, c.resource);
     }
   };
 
@@ -542,7 +546,14 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       c.resource.sku = { name: "Standard", ...record(c.resource.sku) };
       c.resource.properties.dnsName = record(c.existing?.properties).dnsName ?? `bst-${guidFrom(c.id.toLowerCase())}.bastion.azure.com`;
-      c.resource.properties.ipConfigurations = list(c.resource.properties.ipConfigurations).map((x) => ({ ...x, id: `${c.id}/bastionHostIpConfigurations/${str(x.name)}`, properties: { ...record(x.properties), provisioningState: "Succeeded" } }));
+      c.resource.properties.ipConfigurations = list(c.resource.properties.ipConfigurations).map((x) => ({
+        ...x, id: `${c.id}/bastionHostIpConfigurations/${str(x.name)}`, etag: c.resource.etag, type: "Microsoft.Network/bastionHosts/bastionHostIpConfigurations",
+        properties: { privateIPAllocationMethod: "Dynamic", ...record(x.properties), provisioningState: "Succeeded" }
+      }));
+      // The feature switches Bastion reports, off unless set (BastionHostGet.json).
+      for (const flag of ["disableCopyPaste", "enableTunneling", "enableIpConnect", "enableShareableLink", "enableKerberos", "enableSessionRecording", "enablePrivateOnlyBastion"]) {
+        c.resource.properties[flag] ??= false;
+      }
     }
   };
 
@@ -586,6 +597,28 @@ export function networkTypes(): ResourceTypeSpec[] {
 }
 
 /** The FQDN a private endpoint resolves for its target. */
+/** Firewalls associated with a firewall policy (its read-only `firewalls` list). */
+function firewallsUsing(kernel: SimKernel, policyId: string): Json[] {
+  return kernel.store.list({ type: "Microsoft.Network/azureFirewalls" })
+    .filter((fw) => refId(record(fw.properties).firewallPolicy)?.toLowerCase() === policyId.toLowerCase())
+    .map((fw) => ({ id: fw.id }));
+}
+
+/** A policy's `size` as Azure reports it (`0.5MB`): here the JSON size of the policy and its rule collection groups. */
+function policySize(kernel: SimKernel, policyId: string, policy: ArmResource): string {
+  const groups = kernel.store.list({ prefix: policyId, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups" });
+  const bytes = Buffer.byteLength(JSON.stringify([policy.properties, ...groups.map((g) => g.properties)]));
+  return `${Math.max(0.001, bytes / (1024 * 1024)).toFixed(3)}MB`;
+}
+
+/** Keeps the `firewalls` list of the policies a firewall names (now or before) in sync. */
+function syncPolicyFirewalls(kernel: SimKernel, ...policyIds: (string | undefined)[]): void {
+  for (const id of new Set(policyIds.filter((x): x is string => !!x).map((x) => x.toLowerCase()))) {
+    const policy = kernel.store.get(id);
+    if (policy) kernel.store.put(policy.id, { ...policy, properties: { ...record(policy.properties), firewalls: firewallsUsing(kernel, policy.id) } });
+  }
+}
+
 function fqdnOf(target: ArmResource): string {
   if (target.type === "Microsoft.ContainerRegistry/registries") return str(record(target.properties).loginServer ?? `${target.name}.azurecr.io`);
   if (target.type === "Microsoft.KeyVault/vaults") return `${target.name}.vault.azure.net`;

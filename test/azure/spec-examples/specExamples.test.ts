@@ -17,6 +17,10 @@ interface SpecCase {
   status: number;
   paths: string[];
   afterPaths?: string[];
+  /** Response headers the example shows (e.g. `location` on a 202). */
+  headers?: string[];
+  /** Leave the operation running (a later case acts on it). */
+  noWait?: boolean;
 }
 
 /** The value at `a.b[0].c` (undefined when any step is missing). */
@@ -56,7 +60,7 @@ describe("spec-example replay against the simulator", () => {
 
   it("lists at least one case per example file it names, with paths to compare", () => {
     expect(cases.length).toBeGreaterThanOrEqual(12);
-    for (const c of cases) expect(c.paths.length).toBeGreaterThan(0);
+    for (const c of cases) expect(c.paths.length + (c.headers ?? []).length).toBeGreaterThan(0);
   });
 
   // The cases run in order against one simulator: later ones use what earlier ones created.
@@ -64,9 +68,12 @@ describe("spec-example replay against the simulator", () => {
     const res: RawResponse = await f.raw(c.method, url(c), body(c), auth);
     expect({ status: res.status, body: res.status === c.status ? "" : res.body }).toEqual({ status: c.status, body: "" });
     expect(missing(res.body, c.paths)).toEqual([]);
-    if (res.headers["azure-asyncoperation"] === undefined && c.afterPaths === undefined) return;
-    // Long-running: completes on the virtual clock; the resource then has the paths too.
+    expect((c.headers ?? []).filter((h) => res.headers[h] === undefined)).toEqual([]);
+    const longRunning = res.headers["azure-asyncoperation"] !== undefined || res.headers["location"] !== undefined;
+    if (c.noWait || (!longRunning && c.afterPaths === undefined)) return;
+    // Long-running: completes on the virtual clock; a PUT's resource then has the paths too.
     await f.clock.advance(2 * 3600_000);
+    if (c.method !== "PUT") return;
     const done = await f.raw("GET", url(c), undefined, auth);
     expect(done.status).toBe(200);
     expect(missing(done.body, [...c.paths, ...(c.afterPaths ?? [])])).toEqual([]);
