@@ -490,6 +490,8 @@ export function networkTypes(): ResourceTypeSpec[] {
       const ip = range ? formatIpv4(range.start + 4 + taken) : "10.0.0.4";
       const nic = `/subscriptions/${c.id.split("/")[2]}/resourceGroups/${c.id.split("/")[4]}/providers/Microsoft.Network/networkInterfaces/${c.resource.name}.nic.${randomUUID()}`;
       c.resource.properties.networkInterfaces = list(record(c.existing?.properties).networkInterfaces).length ? record(c.existing?.properties).networkInterfaces : [{ id: nic }];
+      c.resource.properties.manualPrivateLinkServiceConnections ??= [];
+      c.resource.properties.applicationSecurityGroups ??= [];
       const conns = list(c.resource.properties.privateLinkServiceConnections).map((x) => ({
         ...x, id: `${c.id}/privateLinkServiceConnections/${str(x.name)}`, type: "Microsoft.Network/privateEndpoints/privateLinkServiceConnections",
         properties: { ...record(x.properties), privateLinkServiceConnectionState: { status: "Approved", description: "Auto-Approved", actionsRequired: "None" }, provisioningState: "Succeeded" }
