@@ -113,6 +113,19 @@ export function clusterPropertiesFrom(
     : `/subscriptions/${subscriptionOf(id)}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`;
   identityProfile.kubeletidentity = { ...kubelet, resourceId, clientId: kubelet.clientId ?? guidFrom(`client:${resourceId.toLowerCase()}`), objectId: kubelet.objectId ?? guidFrom(`object:${resourceId.toLowerCase()}`) };
   computed.identityProfile = identityProfile;
+  // A standard load balancer's outbound IPs: one managed public IP by default, created in the node
+  // resource group (effectiveOutboundIPs), or the ones the request brings (ManagedClustersCreate_Update.json).
+  if (np.outboundType === "loadBalancer" && String(np.loadBalancerSku).toLowerCase() === "standard") {
+    const lbp = isRecord(np.loadBalancerProfile) ? { ...np.loadBalancerProfile } : {};
+    const brought = isRecord(lbp.outboundIPs) && Array.isArray(lbp.outboundIPs.publicIPs) ? lbp.outboundIPs.publicIPs as unknown[] : undefined;
+    if (!brought) lbp.managedOutboundIPs = { count: 1, ...(isRecord(lbp.managedOutboundIPs) ? lbp.managedOutboundIPs : {}) };
+    const count = Number(isRecord(lbp.managedOutboundIPs) ? lbp.managedOutboundIPs.count : 1) || 1;
+    lbp.effectiveOutboundIPs = brought ?? Array.from({ length: count }, (_, i) => ({
+      id: `/subscriptions/${subscriptionOf(id)}/resourceGroups/${nodeRg}/providers/Microsoft.Network/publicIPAddresses/${guidFrom(`outbound:${id.toLowerCase()}:${i}`)}`
+    }));
+    lbp.backendPoolType ??= "NodeIPConfiguration";
+    np.loadBalancerProfile = lbp;
+  }
   const oidc = isRecord(props.oidcIssuerProfile) ? props.oidcIssuerProfile : undefined;
   if (oidc?.enabled === true) {
     computed.oidcIssuerProfile = { ...oidc, issuerURL: `https://${location}.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${hash}/` };
@@ -153,6 +166,8 @@ export function poolPropertiesFrom(
     mode: typeof merged.mode === "string" ? merged.mode : "User",
     type: typeof merged.type === "string" ? merged.type : "VirtualMachineScaleSets",
     maxPods: typeof merged.maxPods === "number" ? merged.maxPods : defaults.maxPods ?? 110,
+    // AKS reports the surge it uses: 10% unless set (AgentPoolsGet.json shows upgradeSettings.maxSurge).
+    upgradeSettings: { maxSurge: "10%", ...(isRecord(merged.upgradeSettings) ? merged.upgradeSettings : {}) },
     orchestratorVersion,
     currentOrchestratorVersion: existing?.currentOrchestratorVersion ?? orchestratorVersion,
     nodeImageVersion: existing?.nodeImageVersion ?? defaults.nodeImageVersion,

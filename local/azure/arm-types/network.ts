@@ -248,6 +248,7 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       const remote = c.kernel.store.get(refId(c.resource.properties.remoteVirtualNetwork) ?? "");
       c.resource.properties.remoteAddressSpace = { addressPrefixes: vnetPrefixes(remote!) };
+      c.resource.properties.remoteVirtualNetworkAddressSpace = { addressPrefixes: vnetPrefixes(remote!) };
       c.resource.properties.peeringState = "Initiated";
       c.resource.properties.allowVirtualNetworkAccess ??= true;
       c.resource.properties.allowForwardedTraffic ??= false;
@@ -292,17 +293,19 @@ export function networkTypes(): ResourceTypeSpec[] {
     },
     compute: (c) => {
       withIds(c, "securityRules", "securityRules");
-      const rule = (name: string, priority: number, direction: string, access: string, src: string, dst: string) => ({
+      c.resource.properties.flushConnection ??= false;
+      // The six rules every NSG has; the descriptions are the simulator's words, not Azure's.
+      const rule = (name: string, priority: number, direction: string, access: string, src: string, dst: string, description: string) => ({
         name, id: `${c.id}/defaultSecurityRules/${name}`, type: "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
-        properties: { protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction, provisioningState: "Succeeded" }
+        properties: { description, protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction, provisioningState: "Succeeded" }
       });
       c.resource.properties.defaultSecurityRules = [
-        rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-        rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
-        rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
-        rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-        rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
-        rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*")
+        rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork", "Default rule: inbound within the virtual network"),
+        rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*", "Default rule: inbound from the Azure load balancer"),
+        rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*", "Default rule: deny other inbound traffic"),
+        rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork", "Default rule: outbound within the virtual network"),
+        rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet", "Default rule: outbound to the Internet"),
+        rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*", "Default rule: deny other outbound traffic")
       ];
     },
     beforeDelete: inUse("InUseNetworkSecurityGroupCannotBeDeleted", "Network security group")
@@ -320,7 +323,10 @@ export function networkTypes(): ResourceTypeSpec[] {
         }
       }
     },
-    compute: (c) => withIds(c, "routes", "routes"),
+    compute: (c) => {
+      withIds(c, "routes", "routes");
+      c.resource.properties.disableBgpRoutePropagation ??= false;
+    },
     beforeDelete: inUse("InUseRouteTableCannotBeDeleted", "Route table")
   };
 
@@ -378,7 +384,15 @@ export function networkTypes(): ResourceTypeSpec[] {
         properties: { ...record(cfg.properties), ...(i === 0 && sub?.range ? { privateIPAddress: formatIpv4(sub.range.start + 4) } : {}), provisioningState: "Succeeded" }
       }));
       c.resource.properties.threatIntelMode ??= "Alert";
-    }
+      // Classic rule collections are child resources with ids (AzureFirewallPut.json).
+      for (const field of ["applicationRuleCollections", "natRuleCollections", "networkRuleCollections"]) {
+        c.resource.properties[field] = list(c.resource.properties[field]).map((x) => ({ ...x, id: `${c.id}/${field}/${str(x.name)}`, properties: { ...record(x.properties), provisioningState: "Succeeded" } }));
+      }
+      c.resource.properties.ipGroups ??= [];
+      c.resource.properties.additionalProperties ??= {};
+    },
+    afterWrite: (kernel, r, existing) => syncPolicyFirewalls(kernel, refId(record(r.properties).firewallPolicy), refId(record(existing?.properties).firewallPolicy)),
+    afterDelete: (kernel, r) => syncPolicyFirewalls(kernel, refId(record(r.properties).firewallPolicy))
   };
 
   const policy: ResourceTypeSpec = {
@@ -387,6 +401,8 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       c.resource.properties.sku = { tier: "Standard", ...record(c.resource.properties.sku) };
       c.resource.properties.ruleCollectionGroups = c.kernel.store.list({ prefix: c.id, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups" }).map((g) => ({ id: g.id }));
+      c.resource.properties.firewalls = firewallsUsing(c.kernel, c.id);
+      c.resource.properties.size = policySize(c.kernel, c.id, c.resource);
     }
   };
 
@@ -474,6 +490,8 @@ export function networkTypes(): ResourceTypeSpec[] {
       const ip = range ? formatIpv4(range.start + 4 + taken) : "10.0.0.4";
       const nic = `/subscriptions/${c.id.split("/")[2]}/resourceGroups/${c.id.split("/")[4]}/providers/Microsoft.Network/networkInterfaces/${c.resource.name}.nic.${randomUUID()}`;
       c.resource.properties.networkInterfaces = list(record(c.existing?.properties).networkInterfaces).length ? record(c.existing?.properties).networkInterfaces : [{ id: nic }];
+      c.resource.properties.manualPrivateLinkServiceConnections ??= [];
+      c.resource.properties.applicationSecurityGroups ??= [];
       const conns = list(c.resource.properties.privateLinkServiceConnections).map((x) => ({
         ...x, id: `${c.id}/privateLinkServiceConnections/${str(x.name)}`, type: "Microsoft.Network/privateEndpoints/privateLinkServiceConnections",
         properties: { ...record(x.properties), privateLinkServiceConnectionState: { status: "Approved", description: "Auto-Approved", actionsRequired: "None" }, provisioningState: "Succeeded" }
@@ -530,7 +548,14 @@ export function networkTypes(): ResourceTypeSpec[] {
     compute: (c) => {
       c.resource.sku = { name: "Standard", ...record(c.resource.sku) };
       c.resource.properties.dnsName = record(c.existing?.properties).dnsName ?? `bst-${guidFrom(c.id.toLowerCase())}.bastion.azure.com`;
-      c.resource.properties.ipConfigurations = list(c.resource.properties.ipConfigurations).map((x) => ({ ...x, id: `${c.id}/bastionHostIpConfigurations/${str(x.name)}`, properties: { ...record(x.properties), provisioningState: "Succeeded" } }));
+      c.resource.properties.ipConfigurations = list(c.resource.properties.ipConfigurations).map((x) => ({
+        ...x, id: `${c.id}/bastionHostIpConfigurations/${str(x.name)}`, etag: c.resource.etag, type: "Microsoft.Network/bastionHosts/bastionHostIpConfigurations",
+        properties: { privateIPAllocationMethod: "Dynamic", ...record(x.properties), provisioningState: "Succeeded" }
+      }));
+      // The feature switches Bastion reports, off unless set (BastionHostGet.json).
+      for (const flag of ["disableCopyPaste", "enableTunneling", "enableIpConnect", "enableShareableLink", "enableKerberos", "enableSessionRecording", "enablePrivateOnlyBastion"]) {
+        c.resource.properties[flag] ??= false;
+      }
     }
   };
 
@@ -574,6 +599,28 @@ export function networkTypes(): ResourceTypeSpec[] {
 }
 
 /** The FQDN a private endpoint resolves for its target. */
+/** Firewalls associated with a firewall policy (its read-only `firewalls` list). */
+function firewallsUsing(kernel: SimKernel, policyId: string): Json[] {
+  return kernel.store.list({ type: "Microsoft.Network/azureFirewalls" })
+    .filter((fw) => refId(record(fw.properties).firewallPolicy)?.toLowerCase() === policyId.toLowerCase())
+    .map((fw) => ({ id: fw.id }));
+}
+
+/** A policy's `size` as Azure reports it (`0.5MB`): here the JSON size of the policy and its rule collection groups. */
+function policySize(kernel: SimKernel, policyId: string, policy: ArmResource): string {
+  const groups = kernel.store.list({ prefix: policyId, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups" });
+  const bytes = Buffer.byteLength(JSON.stringify([policy.properties, ...groups.map((g) => g.properties)]));
+  return `${Math.max(0.001, bytes / (1024 * 1024)).toFixed(3)}MB`;
+}
+
+/** Keeps the `firewalls` list of the policies a firewall names (now or before) in sync. */
+function syncPolicyFirewalls(kernel: SimKernel, ...policyIds: (string | undefined)[]): void {
+  for (const id of new Set(policyIds.filter((x): x is string => !!x).map((x) => x.toLowerCase()))) {
+    const policy = kernel.store.get(id);
+    if (policy) kernel.store.put(policy.id, { ...policy, properties: { ...record(policy.properties), firewalls: firewallsUsing(kernel, policy.id) } });
+  }
+}
+
 function fqdnOf(target: ArmResource): string {
   if (target.type === "Microsoft.ContainerRegistry/registries") return str(record(target.properties).loginServer ?? `${target.name}.azurecr.io`);
   if (target.type === "Microsoft.KeyVault/vaults") return `${target.name}.vault.azure.net`;

@@ -1,6 +1,5 @@
 import { ArmError, type ArmResource, type SimKernel, type SimRequest } from "../kernel";
 import type { FleetHistory } from "../monitor";
-import type { BudgetAlerts } from "./alerts";
 import { CURRENCY } from "./prices";
 import { currentPeriod, forecast, hourlyRate, isTimeGrain, roundMoney, segmentsCost, type TimeGrain } from "./spend";
 
@@ -9,7 +8,8 @@ import { currentPeriod, forecast, hourlyRate, isTimeGrain, roundMoney, segmentsC
  * 2021-10-01; shapes from the spec examples CreateOrUpdateBudget.json / Budget.json):
  * `properties { category, amount, timeGrain, timePeriod { startDate, endDate }, filter,
  * notifications, currentSpend { amount, unit }, forecastSpend { amount, unit } }` and an `eTag`.
- * Spend is computed at read time from the fleet's node-hours in scope over the current grain.
+ * Spend is computed at read time from the fleet's node-hours in scope over the current grain;
+ * reading fires no notification (budgets/index.ts evaluates them on Azure's schedule).
  */
 
 const SCOPES = [
@@ -19,16 +19,22 @@ const SCOPES = [
 const TYPE = "Microsoft.Consumption/budgets";
 const OPERATORS = ["EqualTo", "GreaterThan", "GreaterThanOrEqualTo"];
 const MAX_NOTIFICATIONS = 5;
+const ACTION_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/actionGroups\/[^/]+$/i;
 
-export function registerBudgetRoutes(kernel: SimKernel, fleet: FleetHistory, alerts: BudgetAlerts): void {
-  const withSpend = (budget: ArmResource): ArmResource => withSpendAndAlerts(kernel, fleet, alerts, budget);
+/** `onWrite` runs after every successful PUT (the evaluation schedule arms itself on the first budget). */
+export function registerBudgetRoutes(kernel: SimKernel, fleet: FleetHistory, onWrite: () => void): void {
+  const withSpend = (budget: ArmResource): ArmResource => withCurrentSpend(kernel, fleet, budget);
   for (const scopeTemplate of SCOPES) {
     const scopeOf = (p: Record<string, string>): string => p.resourceGroupName
       ? `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}`
       : `/subscriptions/${p.subscriptionId}`;
     const base = `${scopeTemplate}/providers/Microsoft.Consumption/budgets`;
 
-    kernel.router.arm("PUT", `${base}/{budgetName}`, (req, p) => putBudget(kernel, withSpend, req, scopeOf(p), p.budgetName ?? ""),
+    kernel.router.arm("PUT", `${base}/{budgetName}`, (req, p) => {
+      const res = putBudget(kernel, withSpend, req, scopeOf(p), p.budgetName ?? "");
+      onWrite();
+      return res;
+    },
       { operation: "Budgets_CreateOrUpdate", kind: "write" });
 
     kernel.router.arm("GET", `${base}/{budgetName}`, (_req, p) => {
@@ -110,16 +116,18 @@ function validate(props: BudgetProperties): string[] {
     const emails = Array.isArray(n.contactEmails) ? n.contactEmails : [];
     const groups = Array.isArray(n.contactGroups) ? n.contactGroups : [];
     const roles = Array.isArray(n.contactRoles) ? n.contactRoles : [];
+    for (const g of groups) {
+      if (typeof g !== "string" || !ACTION_GROUP_ID.test(g)) problems.push(`Notification '${key}': contactGroups must be fully qualified action group resource ids; ${JSON.stringify(g)} is not one.`);
+    }
     if (emails.length + groups.length + roles.length === 0) problems.push(`Notification '${key}': contactEmails, contactGroups or contactRoles is required.`);
     if (n.thresholdType !== undefined && n.thresholdType !== "Actual" && n.thresholdType !== "Forecasted") problems.push(`Notification '${key}': thresholdType must be Actual or Forecasted.`);
   }
   return problems;
 }
 
-/** The budget with `currentSpend` and `forecastSpend` as of now (and its crossed notifications recorded). */
-export function withSpendAndAlerts(kernel: SimKernel, fleet: FleetHistory, alerts: BudgetAlerts, budget: ArmResource): ArmResource {
+/** The budget with `currentSpend` and `forecastSpend` as of now. */
+export function withCurrentSpend(kernel: SimKernel, fleet: FleetHistory, budget: ArmResource): ArmResource {
   const spend = budgetSpend(kernel, fleet, budget);
-  alerts.evaluate(budget, spend, kernel.clock.now());
   return {
     ...budget,
     properties: {

@@ -1,12 +1,14 @@
 import type { CancelTimer, Clock } from "../../clock";
 import type { EventGridEvent } from "../kernel/types";
-import { decideAfterFailure, type RetryPolicy } from "./retryPolicy";
+import { decideAfterFailure, type RetryDecision, type RetryPolicy } from "./retryPolicy";
 import { postJson, type WebhookAnswer, type WebhookClientOptions } from "./webhookClient";
 
 /**
  * Delivers Event Grid schema batches to webhook subscriptions: at least once, retried on Event
  * Grid's schedule on the shared clock, then dead-lettered. Every attempt is recorded for
- * `GET /_sim/events`.
+ * `GET /_sim/events`. Other webhook senders (Azure Monitor action groups) reuse the same attempt,
+ * record and timer machinery with their own retry schedule and headers: `send` with a target
+ * that carries a `policy`.
  */
 
 /** Where a batch goes: one event subscription with a WebHook destination. */
@@ -19,6 +21,15 @@ export interface DeliveryTarget {
   /** Events per POST; Event Grid's default is 1 (the payload is still an array). */
   maxEventsPerBatch: number;
   hasDeadLetterDestination: boolean;
+  /** Another sender's schedule and headers (default: Event Grid's, from `retryPolicy`). */
+  policy?: DeliveryPolicy;
+}
+
+/** How a sender other than Event Grid retries and what it sends with each POST. */
+export interface DeliveryPolicy {
+  /** After failed attempt number `attempts` (>= 1), `ageMs` after the delivery was created; `status` absent on a connection error. */
+  afterFailure(attempts: number, ageMs: number, status: number | undefined): RetryDecision | { action: "giveUp"; reason: string };
+  headers(attemptNo: number): Record<string, string>;
 }
 
 /** A chaos switch consulted per delivery; `targets` are the names a fault may be aimed at. */
@@ -38,7 +49,7 @@ export interface DeliveryAttempt {
   injected?: boolean;
 }
 
-export type DeliveryStatus = "pending" | "retrying" | "delivered" | "deadLettered" | "dropped";
+export type DeliveryStatus = "pending" | "retrying" | "delivered" | "deadLettered" | "dropped" | "failed";
 
 export interface DeliveryRecord {
   id: string;
@@ -52,7 +63,10 @@ export interface DeliveryRecord {
   deadLetterReason?: string;
   /** Set on the second copy made by the `eventDuplicate` fault. */
   duplicate?: boolean;
+  /** Event Grid's batch (empty for other senders, whose body is `payload`). */
   events: EventGridEvent[];
+  /** The body another sender POSTs (an action group's alert payload). */
+  payload?: unknown;
 }
 
 export interface DeliveryEngineOptions {
@@ -66,6 +80,8 @@ export interface DeliveryEngineOptions {
   maxRecords?: number;
   /** Counts a delivery as work in flight for the simulator's idle probe. */
   track?: <T>(p: Promise<T>) => Promise<T>;
+  /** Called when a delivery ends without success (dead-lettered, dropped or given up). */
+  onGiveUp?: (record: DeliveryRecord) => void;
 }
 
 export class DeliveryEngine {
@@ -92,6 +108,27 @@ export class DeliveryEngine {
     this.track((async () => {
       for (const record of batches) await this.attempt(record, target, faultTargets);
     })());
+  }
+
+  /**
+   * Sends one payload to one endpoint (no batching, duplication or reordering: those are Event
+   * Grid's), retried by the target's `policy`. Returns the record, which the engine updates.
+   */
+  send(target: DeliveryTarget, payload: unknown, faultTargets: string[]): DeliveryRecord | undefined {
+    if (this.stopped) return undefined;
+    const record = this.newRecord(target, [], false);
+    record.payload = payload;
+    this.track(this.attempt(record, target, faultTargets));
+    return record;
+  }
+
+  /** Records a delivery that was never attempted (e.g. an endpoint an action group has suspended). */
+  skip(target: DeliveryTarget, payload: unknown, reason: string): DeliveryRecord {
+    const record = this.newRecord(target, [], false);
+    record.payload = payload;
+    record.status = "dropped";
+    record.deadLetterReason = reason;
+    return record;
   }
 
   /** Stops retrying deliveries of a deleted subscription (Event Grid drops them). */
@@ -165,7 +202,8 @@ export class DeliveryEngine {
       answer = { status: injected.status, body: "" };
     } else {
       try {
-        answer = await postJson(target.endpointUrl, record.events, this.headers(record, target, attemptNo), this.options.webhook?.());
+        const headers = target.policy ? target.policy.headers(attemptNo) : this.headers(record, target, attemptNo);
+        answer = await postJson(target.endpointUrl, target.policy ? record.payload : record.events, headers, this.options.webhook?.());
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
       }
@@ -184,10 +222,13 @@ export class DeliveryEngine {
       return;
     }
     const age = this.options.clock.now() - (this.publishedAtMs.get(record) ?? this.options.clock.now());
-    const decision = decideAfterFailure(target.retryPolicy, attemptNo, age, answer?.status, this.options.timeScale());
-    if (decision.action === "deadLetter") {
-      record.status = target.hasDeadLetterDestination ? "deadLettered" : "dropped";
+    const decision = target.policy
+      ? target.policy.afterFailure(attemptNo, age, answer?.status)
+      : decideAfterFailure(target.retryPolicy, attemptNo, age, answer?.status, this.options.timeScale());
+    if (decision.action !== "retry") {
+      record.status = decision.action === "giveUp" ? "failed" : target.hasDeadLetterDestination ? "deadLettered" : "dropped";
       record.deadLetterReason = decision.reason;
+      this.options.onGiveUp?.(record);
       return;
     }
     record.status = "retrying";

@@ -13,7 +13,10 @@ import { registerSystemTopics, topicsForSource } from "./systemTopics";
 import type { WebhookClientOptions } from "./webhookClient";
 
 export { subscribeDemoClusters } from "./demoSubscriptions";
-export type { DeliveryRecord, DeliveryAttempt } from "./deliveryEngine";
+export { DeliveryEngine } from "./deliveryEngine";
+export type { DeliveryRecord, DeliveryAttempt, DeliveryPolicy, DeliveryTarget } from "./deliveryEngine";
+export { normaliseRetryPolicy } from "./retryPolicy";
+export type { WebhookClientOptions } from "./webhookClient";
 
 /** What other modules (and `npm start`) can reach through `kernel.service<EventGridService>("eventgrid")`. */
 export interface EventGridService {

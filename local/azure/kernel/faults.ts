@@ -27,6 +27,11 @@ export interface FaultSpec {
    * cluster id covers its pools), a subscription id, a channel name... Absent: everything.
    */
   target?: string;
+  /**
+   * Narrows the fault to ARM paths of one resource type, e.g. `Microsoft.Network/azureFirewalls`
+   * or `Microsoft.Network/virtualNetworks/subnets` (items and their collection), alone or with `target`.
+   */
+  resourceType?: string;
   /** How many times it fires (`take`) before it is used up. Absent: until `until`, or forever. */
   count?: number;
   /** Epoch ms or ISO time after which it no longer applies. */
@@ -72,7 +77,7 @@ export class FaultRegistry {
   /** The first live fault of `kind` matching `target`, without consuming it. */
   peek(kind: FaultKind, target?: string): Fault | undefined {
     this.expire();
-    return this.faults.find((f) => f.kind === kind && matches(f.target, target));
+    return this.faults.find((f) => f.kind === kind && matches(f.target, target) && matchesType(f.resourceType, target));
   }
 
   /** Like `peek`, and counts one firing (a fault with `count` is removed when used up). */
@@ -111,6 +116,16 @@ function matches(faultTarget: string | undefined, target: string | undefined): b
   const f = faultTarget.toLowerCase().replace(/\/+$/, "");
   const t = target.toLowerCase();
   return t === f || t.startsWith(f + "/");
+}
+
+/** True when the fault names no type, or `target` is an ARM path through that type's segments. */
+function matchesType(resourceType: unknown, target: string | undefined): boolean {
+  if (typeof resourceType !== "string" || resourceType === "") return true;
+  if (target === undefined) return false;
+  const [namespace = "", ...types] = resourceType.toLowerCase().split("/");
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = `/providers/${escape(namespace)}/${types.map(escape).join("/[^/]+/")}(/[^/]+)?$`;
+  return new RegExp(pattern).test(target.toLowerCase().replace(/\/+$/, ""));
 }
 
 /** A fault parameter as a string (numbers are stringified; anything else is ignored). */

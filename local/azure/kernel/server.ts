@@ -44,7 +44,8 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
   }
   const kind = match.route.arm?.kind ?? "read";
   const subscription = req.subscriptionId ?? kernel.config.subscriptionId;
-  const forced = kernel.faults.take("throttle", subscription);
+  // A throttle fault aims at a subscription, or at a resource (id prefix) or type by the request's path.
+  const forced = kernel.faults.take("throttle", subscription) ?? kernel.faults.take("throttle", req.path);
   const decision = forced
     ? { allowed: false as const, remaining: 0 as const, retryAfterSeconds: Number(forced.retryAfterSeconds ?? 1) }
     : kernel.throttler.take(subscription, kind);

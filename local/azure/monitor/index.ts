@@ -2,9 +2,11 @@
  * Simulator module "monitor" (sim-services): `Microsoft.Insights` diagnostic settings on any
  * resource, diagnostic categories of managed clusters, and AKS platform metrics derived from the
  * simulated fleet (nodes leave Ready while their pool rolls; the `unhealthyPool` fault keeps them
- * NotReady).
+ * NotReady); action groups' webhook receivers get the alerts of the sources that name them
+ * (budget notifications' contactGroups), retried on Azure Monitor's schedule.
  */
 import type { SimKernel } from "../kernel";
+import { registerActionGroupNotifier } from "./actionGroupNotifier";
 import { registerDiagnosticSettings } from "./diagnosticSettings";
 import { fleetHistory } from "./fleetHistory";
 import { registerMetrics } from "./metricsRoutes";
@@ -12,6 +14,7 @@ import { registerMetrics } from "./metricsRoutes";
 export { fleetHistory, readFleet, type FleetHistory } from "./fleetHistory";
 export type { ClusterState, PoolState, FleetView } from "./fleetState";
 export { MAX_SETTINGS_PER_RESOURCE } from "./diagnosticSettings";
+export { ACTION_GROUP_NOTIFIER, actionGroupRetryPolicy, registerActionGroupNotifier, type ActionGroupNotifier, type AlertPayloads } from "./actionGroupNotifier";
 
 const SERVICE = "monitor";
 
@@ -20,4 +23,5 @@ export function registerMonitor(kernel: SimKernel): void {
   kernel.provide(SERVICE, true);
   registerDiagnosticSettings(kernel);
   registerMetrics(kernel, fleetHistory(kernel));
+  registerActionGroupNotifier(kernel);
 }

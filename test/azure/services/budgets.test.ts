@@ -95,15 +95,18 @@ describe("Budgets simulator (Microsoft.Consumption/budgets)", () => {
     expect(err2.message).toContain("operator must be one of EqualTo, GreaterThan, GreaterThanOrEqualTo");
   });
 
-  it("records the notifications Azure would send when actual or forecast spend crosses a threshold", async () => {
+  it("fires notifications at Azure's daily evaluation when actual or forecast spend crosses a threshold, not when the budget is read", async () => {
     await createCluster(h, "rg-aks-dev", "aks-dev");
-    await h.clients.consumption.budgets.createOrUpdate(rgScope, "small", monthly(20));
+    await h.clients.consumption.budgets.createOrUpdate(rgScope, "small", monthly(30));
     const alerts = async () => ((await simRequest(h, "GET", "/_sim/budgets/alerts")).json() as { value: { notification: string; thresholdType: string; firstSeenAt: string }[] }).value;
-    // The month's forecast (5 nodes for ~520 more hours) is far over 20 USD at once; the actual spend is not.
-    expect((await alerts()).map((a) => [a.notification, a.thresholdType])).toEqual([["Forecasted_GreaterThan_100_Percent", "Forecasted"]]);
-    await h.clock.advance(14 * 3600_000);
+    await h.clients.consumption.budgets.get(rgScope, "small");
+    expect(await alerts()).toEqual([]);
+    // At midnight the month's forecast (5 nodes for ~500 more hours) is far over 30 USD; the actual spend (~18 USD) is not yet over 80 % (24 USD).
+    await h.clock.advanceTo("2026-03-11T00:00:00Z");
+    expect((await alerts()).map((a) => [a.notification, a.thresholdType, a.firstSeenAt])).toEqual([["Forecasted_GreaterThan_100_Percent", "Forecasted", "2026-03-11T00:00:00.000Z"]]);
+    await h.clock.advanceTo("2026-03-12T00:00:00Z");
     const now = await alerts();
     expect(now.map((a) => a.notification)).toEqual(["Forecasted_GreaterThan_100_Percent", "Actual_GreaterThan_80_Percent"]);
-    expect(now[1]?.firstSeenAt).toBe(new Date(h.clock.now()).toISOString());
+    expect(now[1]?.firstSeenAt).toBe("2026-03-12T00:00:00.000Z");
   });
 });
