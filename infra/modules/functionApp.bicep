@@ -1,4 +1,4 @@
-// The Linux Function App (Node 20) and its plan: Flex Consumption by default, Elastic Premium as an
+// The Linux Function App (Node 22 LTS) and its plan: Flex Consumption by default, Elastic Premium as an
 // option. It runs as the user-assigned identity, reaches its storage with that identity (no account
 // key anywhere) and resolves Key Vault references with it.
 
@@ -70,6 +70,10 @@ param tags object = {}
 
 var isFlex = hostingPlan == 'FlexConsumption'
 
+// The Node major version of the Functions worker: the one `engines.node` of package.json names and
+// the `node` dev dependency runs locally (Node 20 reached end of life in April 2026).
+var nodeMajorVersion = '22'
+
 // Identity-based host storage (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
 // The Durable Functions Azure Storage provider uses the same `AzureWebJobsStorage` connection.
 var hostSettings = {
@@ -136,7 +140,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           ftpsState: 'Disabled'
           http20Enabled: true
         },
-        isFlex ? {} : { linuxFxVersion: 'Node|20' }
+        isFlex ? {} : { linuxFxVersion: 'Node|${nodeMajorVersion}' }
       )
     },
     isFlex ? {
@@ -157,7 +161,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         runtime: {
           name: 'node'
-          version: '20'
+          version: nodeMajorVersion
         }
       }
     } : {}
