@@ -295,6 +295,9 @@ function call(node: Extract<Node, { kind: "call" }>, ctx: EvalContext): Value {
     case "endswith": return str(a0).toLowerCase().endsWith(str(args[1]).toLowerCase());
     case "startswith": return str(a0).toLowerCase().startsWith(str(args[1]).toLowerCase());
     case "replace": return str(a0).split(str(args[1])).join(str(args[2]));
+    // ARM escapes like .NET's Uri.EscapeDataString: everything but RFC 3986's unreserved characters.
+    case "uricomponent": return encodeURIComponent(str(a0)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    case "uricomponenttostring": return decodeURIComponent(str(a0));
     case "tolower": return str(a0).toLowerCase();
     case "toupper": return str(a0).toUpperCase();
     case "split": return str(a0).split(str(args[1]));
@@ -388,8 +391,9 @@ class TemplateDeployment implements Deployment {
     if (cached) return cached;
     const raw = this.allResources().find((r) => r.type === "Microsoft.Resources/deployments" && this.value(r.name) === name);
     if (!raw) throw new Error(`no module ${name}`);
-    const props = raw.properties as unknown as { template: ArmTemplate; parameters?: Record<string, { value: Json }> };
-    const params = Object.fromEntries(Object.entries(props.parameters ?? {}).map(([k, p]) => [k, this.value(p.value)]));
+    const props = raw.properties as unknown as { template: ArmTemplate; parameters?: Record<string, Json> };
+    // Each entry is `{ value }`, or (a conditional value) an expression evaluating to `{ value }`.
+    const params = Object.fromEntries(Object.entries(props.parameters ?? {}).map(([k, p]) => [k, (this.value(p) as { value: Json }).value]));
     const m = new TemplateDeployment(props.template, params, this.scope);
     this.modules.set(name, m);
     return m;
@@ -408,7 +412,10 @@ class TemplateDeployment implements Deployment {
             type: r.type,
             name: str(this.value(r.name, ctx)),
             deployed: r.condition === undefined ? true : this.value(r.condition, ctx) === true,
-            properties: this.value((r.properties ?? null), ctx),
+            // A module's template is evaluated in its own scope (module()); here only the parameters it is passed.
+            properties: r.type === "Microsoft.Resources/deployments"
+              ? this.value((r.properties as { parameters?: Json } | undefined)?.parameters ?? null, ctx)
+              : this.value(r.properties ?? null, ctx),
             raw: r
           };
         });

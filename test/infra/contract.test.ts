@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { SettingNames } from "../../shared/config";
 import { RequiredPermissions } from "../../shared/azure/required-permissions";
-import { PlatformSettingNames } from "../../functions/runtime/platform";
+import { platform, PlatformSettingNames } from "../../functions/runtime/platform";
 import { evaluateDeployment, type ArmTemplate, type Deployment, type Json } from "./arm-evaluator";
 import {
   appSettingsContract, armCallsInCode, checkAppSettings, checkEventGridWebhook, checkRoles, eventGridFunctionNames,
@@ -28,7 +28,8 @@ function nodeImageSettingNames(): string[] {
   return [...table.matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]!);
 }
 
-const secrets = { approvalSigningKey: "s".repeat(48), teamsWebhookUrl: "https://teams.example.invalid/webhook", eventGridSystemKey: "eventgrid-extension-system-key" };
+// Keys as Azure generates them may hold base64 characters that must be escaped in a query string.
+const secrets = { approvalSigningKey: "s".repeat(48), teamsWebhookUrl: "https://teams.example.invalid/webhook", eventGridSystemKey: "eg+system/key==", functionKey: "fn+key/=" };
 
 /** Deployments as infra/README.md describes them: the first (before the app is published), and a later one with every option. */
 const deployments: Record<string, Record<string, Json>> = {
@@ -37,9 +38,23 @@ const deployments: Record<string, Record<string, Json>> = {
     approvalSigningKey: secrets.approvalSigningKey, teamsWebhookUrl: secrets.teamsWebhookUrl, authClientId: "55555555-5555-5555-5555-555555555555",
     teamsEscalationWebhookUrl: "https://teams.example.invalid/escalation", eventGridSystemKey: secrets.eventGridSystemKey,
     nodeImageRolloutSchedule: "0 0 2 * * Tue", nodeImageCatchUpSchedule: "0 0 3 * * *", hostingPlan: "ElasticPremium",
-    additionalAppSettings: { NODE_IMAGE_SOAK_HOURS: "12", MONITOR_LOGS_ENDPOINT: "https://api.loganalytics.io" }
+    additionalAppSettings: { NODE_IMAGE_SOAK_HOURS: "12", MONITOR_LOGS_ENDPOINT: "https://api.loganalytics.io" },
+    budgetAlertFunctionKey: secrets.functionKey
+  },
+  "later, task hub on the Durable Task Scheduler": {
+    approvalSigningKey: secrets.approvalSigningKey, teamsWebhookUrl: secrets.teamsWebhookUrl, authClientId: "55555555-5555-5555-5555-555555555555",
+    eventGridSystemKey: secrets.eventGridSystemKey, durableStorageProvider: "DurableTaskScheduler"
   }
 };
+
+/** A template value that must be a string. */
+function text(value: Json | undefined): string {
+  if (typeof value !== "string") throw new Error(`expected a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+const moduleDeployed = (d: Deployment, name: string): boolean =>
+  d.resources("Microsoft.Resources/deployments").find((r) => r.name === name)?.deployed ?? false;
 
 function appSettingsOf(main: Deployment): Record<string, Json> {
   const config = main.module("functionApp").resources("Microsoft.Web/sites/config").filter((r) => r.name.endsWith("/appsettings"));
@@ -106,6 +121,61 @@ describe("infra contract: app settings", () => {
   });
 });
 
+describe("infra contract: Durable Functions task hub", () => {
+  const hostJson = JSON.parse(fs.readFileSync(path.join(repoRoot, "host.json"), "utf8")) as { extensions: { durableTask: { hubName: string; storageProvider: { type: string } } } };
+
+  it("Azure Storage by default: host.json's provider and the host's storage settings, no scheduler", () => {
+    const main = evaluateDeployment(template("main"), deployments.first!);
+    expect(hostJson.extensions.durableTask.storageProvider.type).toBe("AzureStorage");
+    expect(moduleDeployed(main, "durableTaskScheduler")).toBe(false);
+    expect(Object.keys(appSettingsOf(main)).filter((k) => /durable/i.test(k))).toEqual([]);
+  });
+
+  it("the Durable Task Scheduler option overrides host.json's provider with app settings and reaches the task hub of host.json's name with the identity", () => {
+    const main = evaluateDeployment(template("main"), deployments["later, task hub on the Durable Task Scheduler"]!);
+    expect(moduleDeployed(main, "durableTaskScheduler")).toBe(true);
+    const settings = appSettingsOf(main);
+    const prefix = "AzureFunctionsJobHost__extensions__durableTask__storageProvider__";
+    // Each override names a host.json path that exists (the host would otherwise add, not replace, a value).
+    for (const key of Object.keys(settings).filter((k) => k.startsWith("AzureFunctionsJobHost__"))) {
+      const parent = key.split("__").slice(1, -1).reduce<unknown>((o, part) => (o as Record<string, unknown> | undefined)?.[part], hostJson);
+      expect([key, typeof parent]).toEqual([key, "object"]);
+    }
+    expect(settings[`${prefix}type`]).toBe("azureManaged");
+    expect(settings[`${prefix}connectionStringName`]).toBe("DURABLE_TASK_SCHEDULER_CONNECTION_STRING");
+    const dts = main.module("durableTaskScheduler");
+    expect(settings.DURABLE_TASK_SCHEDULER_CONNECTION_STRING).toBe(`Endpoint=${text(dts.output("endpoint"))};Authentication=ManagedIdentity;ClientID=${text(settings.AZURE_CLIENT_ID)}`);
+    expect(dts.output("taskHubName")).toBe(hostJson.extensions.durableTask.hubName);
+    const role = dts.resources("Microsoft.Authorization/roleAssignments")[0]!.properties as { roleDefinitionId: string; principalId: string };
+    expect(role.roleDefinitionId.endsWith("/0ad04412-c4d5-4796-b79c-f76d14c8d402")).toBe(true); // Durable Task Data Contributor
+    expect(role.principalId).toBe(main.module("identity").output("principalId"));
+  });
+});
+
+describe("infra contract: telemetry and budgets", () => {
+  it("the host and the app send telemetry to the platform's Application Insights with the identity", () => {
+    const main = evaluateDeployment(template("main"), deployments.first!);
+    const settings = appSettingsOf(main);
+    expect(settings.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe(main.module("monitoring").output("appInsightsConnectionString"));
+    expect(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe(`ClientId=${text(settings.AZURE_CLIENT_ID)};Authorization=AAD`);
+    const publisher = main.module("monitoring").resources("Microsoft.Authorization/roleAssignments")[0]!.properties as { roleDefinitionId: string; principalId: string };
+    expect(publisher.roleDefinitionId.endsWith("/3913510d-42f4-4e42-8a64-420c390055eb")).toBe(true); // Monitoring Metrics Publisher
+    expect(publisher.principalId).toBe(main.module("identity").output("principalId"));
+  });
+
+  it("the budgets' action group posts the common alert schema to /api/alerts/budget with the function key, once the key is known", () => {
+    const first = evaluateDeployment(template("main"), deployments.first!).module("budgetActionGroup").resources("Microsoft.Insights/actionGroups")[0]!;
+    expect((first.properties as { webhookReceivers: unknown[] }).webhookReceivers).toEqual([]);
+    const main = evaluateDeployment(template("main"), deployments["later, every option, Elastic Premium"]!);
+    const group = main.module("budgetActionGroup").resources("Microsoft.Insights/actionGroups")[0]!;
+    const receivers = (group.properties as { webhookReceivers: { serviceUri: string; useCommonAlertSchema: boolean }[] }).webhookReceivers;
+    expect(receivers).toEqual([expect.objectContaining({
+      serviceUri: `${text(appSettingsOf(main).PUBLIC_BASE_URL)}/api/alerts/budget?code=${encodeURIComponent(secrets.functionKey)}`,
+      useCommonAlertSchema: true
+    })]);
+  });
+});
+
 describe("infra contract: Event Grid", () => {
   it("EVENTGRID_SYSTEM_KEY is the Key Vault secret holding the eventgrid_extension key the deployment is given; the webhook path is outside App Service authentication", () => {
     const main = evaluateDeployment(template("main"), deployments["later, every option, Elastic Premium"]!);
@@ -121,6 +191,34 @@ describe("infra contract: Event Grid", () => {
     const first = evaluateDeployment(template("main"), deployments.first!);
     expect(first.module("keyVault").resources("Microsoft.KeyVault/vaults/secrets").find((s) => s.name.endsWith("/eventgrid-system-key"))?.deployed).toBe(false);
     expect(appSettingsOf(first).EVENTGRID_SYSTEM_KEY).toBeUndefined();
+  });
+
+  it("the managed subscription's resource events go to the webhook the app itself subscribes clusters with", () => {
+    const main = evaluateDeployment(template("main"), deployments["later, every option, Elastic Premium"]!);
+    expect(moduleDeployed(main, "subscriptionEvents")).toBe(true);
+    const events = main.module("subscriptionEvents");
+    const topic = events.resources("Microsoft.EventGrid/systemTopics")[0]!.properties as { source: string; topicType: string };
+    expect(topic).toEqual({ source: `/subscriptions/${text(main.parameter("managedSubscriptionId"))}`, topicType: "Microsoft.Resources.Subscriptions" });
+    const sub = events.resources("Microsoft.EventGrid/systemTopics/eventSubscriptions")[0]!.properties as {
+      destination: { endpointType: string; properties: { endpointUrl: string } }; filter: { includedEventTypes: string[] }
+    };
+    expect(sub.filter.includedEventTypes).toEqual(expect.arrayContaining(["Microsoft.Resources.ResourceWriteSuccess"]));
+    // The site's host name is known once deployed: resolve the placeholder as Azure would.
+    const deployed = (value: Json | undefined): string => text(value).replace(/\{ref Microsoft\.Web\/sites\/([^.}]+)\.defaultHostName\}/g, "$1.azurewebsites.net");
+    const settings = { ...appSettingsOf(main), PUBLIC_BASE_URL: deployed(appSettingsOf(main).PUBLIC_BASE_URL) };
+    expect(settings.PUBLIC_BASE_URL).toMatch(/^https:\/\/func-aksops-[a-z0-9]+\.azurewebsites\.net$/);
+    const url = deployed(sub.destination.properties.endpointUrl);
+    expect(checkEventGridWebhook(url, { publicBaseUrl: text(settings.PUBLIC_BASE_URL), systemKey: secrets.eventGridSystemKey, functions: eventGridFunctionNames() })).toEqual([]);
+    // The app's own endpoint (adoption subscribes each cluster's system topic to it), from the settings this deployment gives it.
+    const app = platform({
+      AKSOPS_MODE: "azure", AZURE_SUBSCRIPTION_ID: "11111111-1111-1111-1111-111111111111", COSMOS_ENDPOINT: "https://cosmos.example.invalid",
+      TEAMS_WEBHOOK_URL: secrets.teamsWebhookUrl, APPROVAL_SIGNING_KEY: secrets.approvalSigningKey,
+      PUBLIC_BASE_URL: text(settings.PUBLIC_BASE_URL), EVENTGRID_SYSTEM_KEY: secrets.eventGridSystemKey
+    });
+    expect(url).toBe(app.eventGridEndpoint);
+    // Without the key (first deployment) the handshake could not succeed: no subscription; nor for another subscription than the deployment's.
+    expect(moduleDeployed(evaluateDeployment(template("main"), deployments.first!), "subscriptionEvents")).toBe(false);
+    expect(moduleDeployed(evaluateDeployment(template("main"), { ...deployments["later, every option, Elastic Premium"]!, managedSubscriptionId: "77777777-7777-7777-7777-777777777777" }), "subscriptionEvents")).toBe(false);
   });
 
   it("the webhook checker accepts the app's own convention and names each deviation", () => {

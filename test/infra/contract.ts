@@ -140,7 +140,7 @@ export function checkEventGridWebhook(url: string, expected: { publicBaseUrl: st
   if (rest.pathname !== "/runtime/webhooks/eventgrid") problems.push(`${url}: path ${rest.pathname}, the host serves Event Grid at /runtime/webhooks/eventgrid`);
   const fn = rest.searchParams.get("functionName");
   if (!fn || !expected.functions.includes(fn)) problems.push(`${url}: functionName=${fn ?? ""} is not an Event Grid trigger of the app (${expected.functions.join(", ")})`);
-  const code = rest.searchParams.get("code");
+  const code = rest.searchParams.get("code"); // decoded, so an escaped key compares equal
   if (code !== expected.systemKey) problems.push(`${url}: code is not the eventgrid_extension system key`);
   return problems;
 }
