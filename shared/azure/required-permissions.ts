@@ -8,8 +8,8 @@
  *     role holds nothing else.
  *
  * `call` is `<operation group>.<method>` of the generated clients in shared/azure/arm-clients.ts, or
- * a platform port that sends its own ARM request. `linkedActions` are the actions ARM also checks on
- * the caller for a request (linked access checks), e.g. joining the subnet a cluster's PUT names.
+ * a platform port that sends its own ARM request. `actions` include those ARM also checks on the
+ * caller of a request (linked access checks), e.g. joining the subnet a cluster's PUT names.
  */
 export interface RequiredPermission {
   readonly call: string;
