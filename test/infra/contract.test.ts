@@ -221,6 +221,17 @@ describe("infra contract: Event Grid", () => {
     expect(moduleDeployed(evaluateDeployment(template("main"), { ...deployments["later, every option, Elastic Premium"]!, managedSubscriptionId: "77777777-7777-7777-7777-777777777777" }), "subscriptionEvents")).toBe(false);
   });
 
+  it("a wrong function name in a copy of the compiled template fails the webhook check", () => {
+    const copy = JSON.parse(JSON.stringify(template("main"))) as ArmTemplate & { variables: Record<string, Json> };
+    expect(copy.variables.eventGridFunctionName).toBe("aksEvents");
+    copy.variables.eventGridFunctionName = "aksEvent";
+    const main = evaluateDeployment(copy, deployments["later, every option, Elastic Premium"]!);
+    const sub = main.module("subscriptionEvents").resources("Microsoft.EventGrid/systemTopics/eventSubscriptions")[0]!.properties as { destination: { properties: { endpointUrl: string } } };
+    const base = text(appSettingsOf(main).PUBLIC_BASE_URL);
+    const problems = checkEventGridWebhook(sub.destination.properties.endpointUrl, { publicBaseUrl: base, systemKey: secrets.eventGridSystemKey, functions: eventGridFunctionNames() });
+    expect(problems).toEqual([expect.stringContaining("functionName=aksEvent is not an Event Grid trigger of the app")]);
+  });
+
   it("the webhook checker accepts the app's own convention and names each deviation", () => {
     const expected = { publicBaseUrl: "https://func.example.invalid", systemKey: "k1", functions: eventGridFunctionNames() };
     expect(expected.functions).toContain("aksEvents");
