@@ -8,12 +8,14 @@
  *                                 the start of the ISO week the rollout is named after (one per week).
  *   NODE_IMAGE_CATCHUP_SCHEDULE   NCRONTAB of the daily catch-up check; default 00:30 UTC every day.
  *   NODE_IMAGE_SOAK_HOURS, NODE_IMAGE_FAILURE_BUDGET (ratio 0–1), NODE_IMAGE_PAGE_SIZE,
- *   NODE_IMAGE_CONCURRENCY, NODE_IMAGE_POLL_FIRST_MINUTES, NODE_IMAGE_POLL_MAX_MINUTES: see rolloutPolicy.ts.
+ *   NODE_IMAGE_CONCURRENCY: see rolloutPolicy.ts. Polling and settle times are the platform's one set
+ *   (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS, HEALTH_SETTLE_SECONDS; shared/config).
  */
-import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
-import { armScope, createCredential, trustPolicies } from "../shared/azure";
+import { guarded } from "../orchestrations/engine/call";
+import { createArmClients } from "../shared/azure";
+import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
 import { OrchestratorNames } from "../orchestrations/names";
 import { createNodeImageActivities, nodeImageActivityNames, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
@@ -33,9 +35,7 @@ export const NodeImageSettings = {
   soakHours: "NODE_IMAGE_SOAK_HOURS",
   failureBudget: "NODE_IMAGE_FAILURE_BUDGET",
   pageSize: "NODE_IMAGE_PAGE_SIZE",
-  concurrency: "NODE_IMAGE_CONCURRENCY",
-  pollFirstMinutes: "NODE_IMAGE_POLL_FIRST_MINUTES",
-  pollMaxMinutes: "NODE_IMAGE_POLL_MAX_MINUTES"
+  concurrency: "NODE_IMAGE_CONCURRENCY"
 } as const;
 
 /** Monday 00:00 UTC: the rollout of ISO week W starts as W begins, so a trigger anywhere in W maps to it. */
@@ -50,8 +50,7 @@ export function rolloutPolicyFromSettings(env: Readonly<Record<string, string | 
     failureBudgetRatio: num(NodeImageSettings.failureBudget),
     pageSize: num(NodeImageSettings.pageSize),
     concurrency: num(NodeImageSettings.concurrency),
-    pollFirstMinutes: num(NodeImageSettings.pollFirstMinutes),
-    pollMaxMinutes: num(NodeImageSettings.pollMaxMinutes)
+    polling: pollingSettingsFrom(env)
   });
 }
 
@@ -59,19 +58,14 @@ let cachedDeps: NodeImageActivityDeps | undefined;
 
 /**
  * Built on first use over the app's platform (settings, Cosmos store, clock, Teams posting). The
- * ARM client is this flow's own: it does not retry, so a 429 goes back to the orchestration, which
- * waits it out on a durable timer instead of holding an activity (and, locally, sleeping on wall
- * time while the virtual clock stands still).
+ * ARM client (shared/azure, the one place clients are built) does not retry, so a 429 goes back to
+ * the orchestration, which waits it out on a durable timer instead of holding an activity (and,
+ * locally, sleeping on wall time while the virtual clock stands still).
  */
 export function nodeImageDeps(): NodeImageActivityDeps {
   if (cachedDeps) return cachedDeps;
   const p = platform();
-  const aks = new ContainerServiceClient(createCredential(p.config), p.config.subscriptionId, {
-    endpoint: p.config.armEndpoint,
-    credentials: { scopes: [armScope(p.config.armEndpoint)] },
-    additionalPolicies: trustPolicies(p.config),
-    retryOptions: { maxRetries: 0 }
-  });
+  const aks = createArmClients(p.config, { sdkRetries: false }).containerService;
   cachedDeps = {
     aks, store: p.store, clock: p.clock,
     teams: { webhookUrl: p.config.teamsWebhookUrl, publicBaseUrl: p.config.publicBaseUrl, post: (url, message) => p.postTeams(url, message) }
@@ -100,10 +94,10 @@ df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchest
 let handlers: Record<string, (input: never) => Promise<unknown>> | undefined;
 for (const name of nodeImageActivityNames) {
   df.app.activity(name, {
-    handler: (input: unknown) => {
+    handler: guarded((input: unknown) => {
       handlers ??= createNodeImageActivities(nodeImageDeps());
       return handlers[name]!(input as never);
-    }
+    })
   });
 }
 

@@ -50,6 +50,9 @@ export function scaledPollSettings(scale: number, env: Readonly<Record<string, s
     const cap = within(SettingDefaults.upgradePollMaxIntervalSeconds * scale, 5);
     out[CAP] = String(Number.isInteger(first) ? Math.max(cap, first) : cap);
   }
+  if (given(SettingNames.healthSettleSeconds) === undefined) {
+    out[SettingNames.healthSettleSeconds] = String(Math.min(MAX_POLL_INTERVAL_SECONDS, Math.round(SettingDefaults.healthSettleSeconds * scale)));
+  }
   return out;
 }
 

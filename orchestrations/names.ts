@@ -1,6 +1,8 @@
 /** Function names in one place: orchestrators schedule by these, functions/ registers by these. */
 export const OrchestratorNames = {
   kubernetesUpgrade: "kubernetesUpgrade",
+  /** One step of any operation (orchestrations/engine/stepOrchestrator.ts). */
+  operationStep: "operationStep",
   approval: "approval",
   adoption: "adoption",
   nodeImageRollout: "nodeImageRollout",
@@ -31,20 +33,23 @@ export const ActivityNames = {
   readNodeImageState: "readNodeImageState",
   startNodeImageUpgrade: "startNodeImageUpgrade",
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
-  recordNodeImageOperation: "recordNodeImageOperation",
   recordNodeImageRollout: "recordNodeImageRollout",
   postNodeImageSummary: "postNodeImageSummary"
 } as const;
 
 export const EventNames = {
   /** Raised on an approval instance by `POST /api/approvals/{token}`. */
-  approvalDecision: "approvalDecision"
+  approvalDecision: "approvalDecision",
+  /** Raised on a running step by the Event Grid handler when AKS reports its pool finished rolling: wakes the step's check. */
+  stepEvent: "stepEvent"
 } as const;
 
 /** Deterministic instance ids: a duplicate trigger must not start a second instance. */
 export const InstanceIds = {
   kubernetesUpgrade: (clusterId: string, targetVersion: string): string => `k8s-upgrade:${clusterId}:${targetVersion}`,
   adoption: (clusterId: string): string => `adopt:${clusterId}`,
+  /** One step of an operation run (a resumed run has its own instance id, so its steps do too). */
+  step: (operationInstanceId: string, stepIndex: number): string => `${operationInstanceId}:step:${stepIndex}`,
   approval: (parentInstanceId: string, stepIndex: number, attempt = 0): string =>
     `${parentInstanceId}:approval:${stepIndex}${attempt > 0 ? `:${attempt}` : ""}`,
   /** One rollout per ISO week (`2026-W47`): a second trigger in the same week finds it and starts nothing. */

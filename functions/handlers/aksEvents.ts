@@ -9,6 +9,7 @@ import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
 import { policyProposal, readManagedCluster } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
+import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
 
 interface Routed {
@@ -86,7 +87,7 @@ async function route(p: Platform, client: DurableClientPort, event: EventGridEve
     return outcomes[0]!;
   }
   if (event.eventType.startsWith("Microsoft.ContainerService.NodePoolRolling")) {
-    return onNodePoolRolling(p, clusters[0]!, event);
+    return onNodePoolRolling(p, client, clusters[0]!, event);
   }
   return { disposition: "ignored", clusterId: clusters[0]!.id, detail: `no route for ${event.eventType}` };
 }
@@ -121,14 +122,21 @@ async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: 
   };
 }
 
-async function onNodePoolRolling(p: Platform, cluster: ClusterRecord, event: EventGridEvent<unknown>): Promise<Routed> {
+/**
+ * A pool's rolling event: attached to the platform step running on that pool, and, when it says the
+ * roll ended (Succeeded/Failed), raised on that step's orchestration so it checks ARM at once
+ * instead of at its next poll. The event only wakes the step; ARM says how it ended.
+ */
+async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster: ClusterRecord, event: EventGridEvent<unknown>): Promise<Routed> {
   const data = isRecord(event.data) ? event.data : {};
   const pool = typeof data.nodePoolName === "string" ? data.nodePoolName : undefined;
   const holder = cluster.lock?.holder;
   if (holder && pool) {
     let attached = false;
+    let wake: string | undefined;
     await p.store.operations.mutate(cluster.id, holder.operationId, (op) => {
-      const i = op.steps.findIndex((s) => s.kind === "nodePool" && s.pool === pool && s.status === "Running");
+      const i = op.steps.findIndex((s) => (s.kind === "nodePool" || s.kind === "nodeImage") && s.pool === pool && s.status === "Running");
+      if (i >= 0 && /Rolling(Succeeded|Failed)$/.test(event.eventType)) wake = InstanceIds.step(op.instanceId ?? holder.instanceId, op.steps[i]!.index);
       if (i < 0 || op.steps[i]!.events?.some((e) => e.eventId === event.id)) {
         attached = i >= 0;
         return undefined;
@@ -138,7 +146,11 @@ async function onNodePoolRolling(p: Platform, cluster: ClusterRecord, event: Eve
       steps[i] = { ...steps[i]!, events: [...(steps[i]!.events ?? []), { eventId: event.id, type: event.eventType, at: event.eventTime.toISOString(), data: event.data }] };
       return { ...op, steps };
     }).catch(() => undefined);
-    if (attached) return { disposition: "attached", clusterId: cluster.id, operationId: holder.operationId };
+    if (wake) {
+      // The step may have finished already (its poll came first): nothing waits for the event then.
+      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(() => undefined);
+    }
+    if (attached) return { disposition: wake ? "attachedAndWoke" : "attached", clusterId: cluster.id, operationId: holder.operationId };
   }
   return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
 }

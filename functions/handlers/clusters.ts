@@ -130,7 +130,7 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
   } catch (err) {
     if (!(err instanceof DuplicateError)) throw err;
   }
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling };
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment };
   if (await instanceExists(client, operationId)) return;
   await client.startNew(OrchestratorNames.adoption, { instanceId: operationId, input });
 }

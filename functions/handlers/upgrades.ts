@@ -39,7 +39,10 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
     if (valid.kind === "nodeImage") {
       // The operator's call: now, window or not (orchestrations/nodeImageRollout/starters.ts).
-      const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()));
+      const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()), {
+        polling: { firstIntervalMs: p.config.upgradePolling.firstIntervalMs, maxIntervalMs: p.config.upgradePolling.maxIntervalMs },
+        healthSettleMs: p.config.upgradePolling.healthSettleMs
+      });
       if (!started.started) return problem(409, "UpgradeExists", `The node image upgrade ${started.operationId} of ${id} is ${started.reason ?? "already started"}`, { operationId: started.operationId });
       return json(202, { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) });
     }

@@ -1,8 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
-import { ActivityNames } from "../names";
-import { asClusterOperation } from "../common/clusterOperation";
-import { armStepOptionsWithPolling, runArmStep, type PollIntervals } from "../common/armStep";
-import { nowIso } from "../common/time";
+import { runOperation } from "../engine/runOperation";
+import { defaultPollingPolicy, type OperationPlanData } from "../engine/plan";
+import type { PollIntervals } from "../common/armStep";
 
 export interface AdoptionInput {
   operationId: string;
@@ -12,6 +11,7 @@ export interface AdoptionInput {
   location: string;
   /** Poll intervals from the app settings (absent in instances started before they existed: defaults). */
   polling?: PollIntervals;
+  environment?: string;
 }
 
 /** The adoption's recorded steps (the API writes them as the plan when it creates the operation). */
@@ -21,48 +21,49 @@ export const AdoptionSteps = {
 } as const;
 
 /** What the auto-upgrade activities receive: which cluster, and the step the result is recorded on. */
-export interface AutoUpgradeDisableRequest extends AdoptionInput {
+export interface AutoUpgradeDisableRequest {
+  operationId: string;
+  clusterId: string;
+  resourceId: string;
   step: { index: number };
 }
 
 /**
- * Adopts a registered cluster: turns AKS auto-upgrade off (`upgradeChannel: none`,
- * `nodeOSUpgradeChannel: None`, so AKS cannot race the platform) as an ARM long-running operation
- * started by an activity and polled here with durable timers, then makes sure the cluster's Event
- * Grid system topic delivers to the platform. Holds the cluster's lock like every operation that
- * writes to the cluster.
+ * Adopts a registered cluster, as a plan of two steps over the operation engine: turn AKS
+ * auto-upgrade off (`upgradeChannel: none`, `nodeOSUpgradeChannel: None`, so AKS cannot race the
+ * platform; an ARM long-running operation), then make sure the cluster's Event Grid system topic
+ * delivers to the platform. Holds the cluster's lock like every operation that writes to it.
  */
 export function* adoptionOrchestrator(context: OrchestrationContext): Generator<Task, { status: string; message: string }, unknown> {
   const input = context.df.getInput<AdoptionInput>();
-  return yield* asClusterOperation(context, input, function* (update) {
-    const first = AdoptionSteps.autoUpgradeProfile;
-    yield update({ status: "Running", step: { index: first, status: "Running", startedAt: nowIso(context) } });
-    const request: AutoUpgradeDisableRequest = { ...input, step: { index: first } };
-    const result = yield* runArmStep(context, request, armStepOptionsWithPolling(input.polling), {
-      start: ActivityNames.startAutoUpgradeDisable,
-      check: ActivityNames.checkAutoUpgradeDisable
-    });
-    if (result.state === "Failed") {
-      const message = `Turning AKS auto-upgrade off failed: ${result.error.code}: ${result.error.message}`;
-      yield update({ step: { index: first, status: "Failed", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, error: result.error } });
-      yield update({ status: "Failed", outcome: { result: "Failed", message, failedStep: first, error: result.error } });
-      return { status: "Failed", message };
-    }
-    yield update({ step: { index: first, status: "Succeeded", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls } });
-
-    const second = AdoptionSteps.eventSubscription;
-    yield update({ step: { index: second, status: "Running", startedAt: nowIso(context) } });
-    try {
-      yield context.df.callActivity(ActivityNames.ensureEventSubscription, input);
-    } catch (err) {
-      const error = { code: "EventSubscriptionFailed", message: err instanceof Error ? err.message : String(err) };
-      yield update({ step: { index: second, status: "Failed", endedAt: nowIso(context), error } });
-      yield update({ status: "Failed", outcome: { result: "Failed", message: `Subscribing the platform to the cluster's events failed: ${error.message}`, failedStep: second, error } });
-      return { status: "Failed", message: error.message };
-    }
-    yield update({ step: { index: second, status: "Succeeded", endedAt: nowIso(context) } });
-    const message = "Adopted: AKS auto-upgrade is off and the cluster's events reach the platform";
-    yield update({ status: "Succeeded", outcome: { result: "Succeeded", message } });
-    return { status: "Succeeded", message };
+  const end = yield* runOperation(context, {
+    clusterId: input.clusterId,
+    operationId: input.operationId,
+    // eslint-disable-next-line require-yield
+    plan: function* () {
+      return { plan: adoptionPlan(input), done: [] };
+    },
+    describe: (end) => {
+      if (end.status === "Succeeded") return "Adopted: AKS auto-upgrade is off and the cluster's events reach the platform";
+      const what = end.failedStep?.index === AdoptionSteps.eventSubscription ? "Subscribing the platform to the cluster's events" : "Turning AKS auto-upgrade off";
+      return `${what} failed: ${end.error?.code ?? "Error"}: ${end.error?.message ?? ""}`;
+    },
+    notify: (end) => end.status === "Failed" ? {
+      kind: "upgradeFailed", channel: "default",
+      payload: { operationId: input.operationId, clusterId: input.clusterId, environment: input.environment, target: "adopted", status: end.status, message: end.message, ...(end.error ? { error: end.error } : {}) }
+    } : undefined
   });
+  return { status: end.status, message: end.message };
+}
+
+export function adoptionPlan(input: AdoptionInput): OperationPlanData {
+  return {
+    resourceId: input.resourceId, environment: input.environment ?? "", target: "adopted",
+    steps: [
+      { index: AdoptionSteps.autoUpgradeProfile, title: "AKS auto-upgrade off", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 },
+      { index: AdoptionSteps.eventSubscription, title: "Event Grid subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 }
+    ],
+    approval: { mode: "none", timeoutMinutes: 0, onTimeout: "reject" },
+    polling: { ...defaultPollingPolicy, ...(input.polling ? { firstIntervalMs: input.polling.firstIntervalMs, maxIntervalMs: input.polling.maxIntervalMs } : {}) }
+  };
 }

@@ -1,4 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { ActivityNames, EventNames } from "../names";
 import type { ApprovalDecision, ApprovalOutcome, UpgradeStep } from "../common/contracts";
 import { postToTeams } from "../common/teams";
@@ -36,7 +37,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
 
   for (let round = 0; ; round++) {
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + input.timeoutMinutes * 60_000);
-    const request = (yield context.df.callActivity(ActivityNames.createApprovalRequest, {
+    const request = yield* call<ApprovalRequestCreated>(context, ActivityNames.createApprovalRequest, {
       operationId: input.operationId,
       clusterId: input.clusterId,
       approvalInstanceId: context.df.instanceId,
@@ -44,7 +45,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       scope: input.scope,
       round,
       deadline: deadline.toISOString()
-    })) as ApprovalRequestCreated;
+    });
 
     // A Teams outage must not turn into an unapproved upgrade: keep trying until the deadline.
     yield* postToTeams(
@@ -67,15 +68,15 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       deadlineTimer.cancel();
       const decision = decisionEvent.result as ApprovalDecision;
       // Only a decision the decision endpoint recorded under this request's token counts.
-      const verified = (yield context.df.callActivity(ActivityNames.verifyApprovalDecision, {
+      const verified = yield* call<VerifiedDecision>(context, ActivityNames.verifyApprovalDecision, {
         operationId: input.operationId, clusterId: input.clusterId, approvalInstanceId: context.df.instanceId,
         step: input.scope === "upgrade" ? -1 : input.step.index, decision
-      })) as VerifiedDecision;
+      });
       if (verified.accepted) return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
     }
     const escalate = input.onTimeout === "escalate" && !escalated;
     // The platform's own entry in the approvals record: nobody decided by the deadline.
-    yield context.df.callActivity(ActivityNames.updateOperation, {
+    yield* call<unknown>(context, ActivityNames.updateOperation, {
       clusterId: input.clusterId, operationId: input.operationId, at: deadline.toISOString(),
       approval: {
         step: input.scope === "upgrade" ? -1 : input.step.index, decision: escalate ? "escalated" : "expired", approver: "platform", at: deadline.toISOString(),

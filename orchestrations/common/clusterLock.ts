@@ -2,6 +2,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import type { LockAttempt } from "./contracts";
 import { backoffMs, timerAfter } from "./time";
+import { call } from "../engine/call";
 
 export interface LockRequest {
   clusterId: string;
@@ -37,7 +38,7 @@ export function* acquireClusterLock(
 ): Generator<Task, LockOutcome, unknown> {
   let reportedQueued = false;
   for (let tries = 0; ; tries++) {
-    const attempt = (yield context.df.callActivity(ActivityNames.tryAcquireClusterLock, request)) as LockAttempt;
+    const attempt = yield* call<LockAttempt>(context, ActivityNames.tryAcquireClusterLock, request);
     if (attempt.acquired) return { acquired: true };
     if (!reportedQueued) {
       reportedQueued = true;
@@ -45,13 +46,13 @@ export function* acquireClusterLock(
     }
     const wait = backoffMs(tries, LOCK_RETRY_INTERVAL_MS, LOCK_RETRY_MAX_INTERVAL_MS);
     if (options.deadline !== undefined && context.df.currentUtcDateTime.getTime() + wait >= options.deadline) {
-      yield releaseClusterLock(context, request);
+      yield* releaseClusterLock(context, request);
       return { acquired: false, holder: attempt.holder };
     }
     yield timerAfter(context, wait);
   }
 }
 
-export function releaseClusterLock(context: OrchestrationContext, request: LockRequest): Task {
-  return context.df.callActivity(ActivityNames.releaseClusterLock, request);
+export function* releaseClusterLock(context: OrchestrationContext, request: LockRequest): Generator<Task, void, unknown> {
+  yield* call<unknown>(context, ActivityNames.releaseClusterLock, request);
 }

@@ -1,4 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { ActivityNames } from "../names";
 import type { TeamsDelivery } from "./contracts";
 import { backoffMs, timerAfter } from "./time";
@@ -34,7 +35,7 @@ export function* retryTeamsDelivery(
   giveUpAt: Date
 ): Generator<Task, boolean, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const result = (yield context.df.callActivity(activity, input)) as TeamsDelivery;
+    const result = yield* call<TeamsDelivery>(context, activity, input);
     if (result.delivered) return true;
     const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
     if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;

@@ -1,115 +1,76 @@
 import type { OrchestrationContext, Task } from "durable-functions";
-import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ApprovalOutcome, HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
-import { asClusterOperation, type RecordOperation } from "../common/clusterOperation";
-import { armStepOptionsWithPolling, runArmStep } from "../common/armStep";
-import { postToTeams } from "../common/teams";
-import { nowIso } from "../common/time";
-import type { ApprovalInput } from "../approval/approvalOrchestrator";
+import { ActivityNames } from "../names";
+import type { UpgradeStep } from "../common/contracts";
+import { call } from "../engine/call";
+import { runOperation, type Planned } from "../engine/runOperation";
+import { defaultPollingPolicy, type PlanStep } from "../engine/plan";
 import type { KubernetesUpgradeInput, KubernetesUpgradeResult, PreparedUpgrade } from "./contracts";
-import { evaluateHealthGate } from "../../shared/domain/healthGate";
-
-/** Teams summaries and alerts are best effort after the fact: an hour of retries, then the record speaks alone. */
-const NOTIFY_WINDOW_MS = 3600_000;
 
 /**
  * Upgrades one cluster's Kubernetes version: control plane first (one minor at a time), then pool
- * by pool, each step behind the approval its policy asks for and followed by a health gate. Stops
- * at the first failure; an operator resumes it from the failed step with
- * `POST /api/clusters/{id}/upgrades`.
+ * by pool, each step behind the approval its policy asks for and followed by a health gate (after
+ * the plan's settle time for pool steps). A planner and its actions over the operation engine,
+ * which stops at the first failure and always ends the record; an operator resumes a failed
+ * upgrade from the failed step with `POST /api/clusters/{id}/upgrades`.
  */
 export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): Generator<Task, KubernetesUpgradeResult, unknown> {
   const input = context.df.getInput<KubernetesUpgradeInput>();
-  return yield* asClusterOperation(context, input, (update) => upgrade(context, input, update));
-}
-
-function* upgrade(
-  context: OrchestrationContext,
-  input: KubernetesUpgradeInput,
-  update: RecordOperation
-): Generator<Task, KubernetesUpgradeResult, unknown> {
-  let prepared: PreparedUpgrade;
-  try {
-    prepared = (yield context.df.callActivity(ActivityNames.prepareKubernetesUpgrade, input)) as PreparedUpgrade;
-  } catch (err) {
-    // No plan (an unsupported target, a downgrade, an unreadable cluster): recorded, nothing changed in ARM.
-    const message = `Could not plan the upgrade: ${err instanceof Error ? err.message : String(err)}`;
-    yield update({ status: "Failed", outcome: { result: "Failed", message, error: { code: "PlanFailed", message } } });
-    return { status: "Failed", message };
-  }
-  yield update({ status: "Running", plan: { target: prepared.target, steps: prepared.steps } });
-
-  const finish = function* (status: OperationStatus, message: string, failure?: { step: UpgradeStep; error: { code: string; message: string } }): Generator<Task, KubernetesUpgradeResult, unknown> {
-    yield update({ status, outcome: { result: status, message, failedStep: failure?.step.index, error: failure?.error } });
-    const giveUpAt = new Date(context.df.currentUtcDateTime.getTime() + NOTIFY_WINDOW_MS);
-    yield* postToTeams(context, {
-      kind: status === "Failed" ? "upgradeFailed" : "upgradeSummary",
+  let prepared: PreparedUpgrade | undefined;
+  const end = yield* runOperation(context, {
+    clusterId: input.clusterId,
+    operationId: input.operationId,
+    plan: function* () {
+      prepared = yield* call<PreparedUpgrade>(context, ActivityNames.prepareKubernetesUpgrade, input);
+      return kubernetesPlan(prepared);
+    },
+    describe: (end, planned) => {
+      const target = prepared?.target ?? input.targetVersion ?? "?";
+      const step = end.failedStep ? `Step ${end.failedStep.index + 1} (${end.failedStep.title})` : "";
+      switch (end.status) {
+        case "Succeeded": {
+          const ran = planned ? planned.plan.steps.length - planned.done.length : 0;
+          return ran === 0 ? `Already at ${target}: nothing to do` : `Upgraded to ${target} in ${ran} step(s)`;
+        }
+        case "Rejected": return `${step} rejected by ${end.approvedBy ?? "?"}`;
+        case "Expired": return `No decision on ${step.toLowerCase()} ${end.error?.message ?? ""}`;
+        default:
+          if (!prepared) return `Could not plan the upgrade: ${end.error?.message ?? "unknown error"}`;
+          if (end.error?.code === "HealthGateFailed") return `Health gate after ${step.toLowerCase()}: ${end.error.message}`;
+          return `${step ? `${step} failed` : "Failed"}: ${end.error?.code ?? "Error"}: ${end.error?.message ?? ""}`;
+      }
+    },
+    notify: (end) => ({
+      kind: end.status === "Failed" ? "upgradeFailed" : "upgradeSummary",
       channel: "default",
-      payload: { operationId: input.operationId, clusterId: input.clusterId, environment: prepared.environment, target: prepared.target, status, message, failedStep: failure?.step, error: failure?.error }
-    }, giveUpAt);
-    return { status, message };
-  };
-
-  const remaining = prepared.steps.filter((s) => s.index >= prepared.firstStepIndex);
-  if (remaining.length === 0) {
-    return yield* finish("Succeeded", `Already at ${prepared.target}: nothing to do`);
-  }
-
-  const stepOptions = armStepOptionsWithPolling(prepared.polling);
-  let approvedUpgrade = false;
-  for (const step of remaining) {
-    const needsApproval = prepared.approval.mode === "everyStep" || (prepared.approval.mode === "oncePerUpgrade" && !approvedUpgrade);
-    if (needsApproval) {
-      yield update({ status: "AwaitingApproval", step: { index: step.index, status: "AwaitingApproval" } });
-      const approvalInput: ApprovalInput = {
-        operationId: input.operationId,
-        clusterId: input.clusterId,
-        environment: prepared.environment,
-        scope: prepared.approval.mode === "everyStep" ? "step" : "upgrade",
-        step,
-        plan: prepared.steps,
-        timeoutMinutes: prepared.approval.timeoutMinutes,
-        onTimeout: prepared.approval.onTimeout
-      };
-      const approval = (yield context.df.callSubOrchestrator(
-        OrchestratorNames.approval, approvalInput, InstanceIds.approval(context.df.instanceId, step.index)
-      )) as ApprovalOutcome;
-      if (approval.outcome === "rejected") {
-        yield update({ step: { index: step.index, status: "Skipped" } });
-        return yield* finish("Rejected", `Step ${step.index} (${describe(step)}) rejected by ${approval.decision.approver}${approval.decision.comment ? `: ${approval.decision.comment}` : ""}`);
+      payload: {
+        operationId: input.operationId, clusterId: input.clusterId, environment: prepared?.environment, target: prepared?.target ?? input.targetVersion,
+        status: end.status, message: end.message,
+        ...(end.failedStep && prepared ? { failedStep: prepared.steps.find((s) => s.index === end.failedStep!.index) } : {}),
+        ...(end.error ? { error: end.error } : {})
       }
-      if (approval.outcome === "expired") {
-        yield update({ step: { index: step.index, status: "Skipped" } });
-        return yield* finish("Expired", `No decision on step ${step.index} (${describe(step)}) by ${approval.deadline}${approval.escalated ? " after escalation" : ""}`);
-      }
-      approvedUpgrade = true;
-      yield update({ status: "Running" });
-    }
-
-    const startedAt = nowIso(context);
-    yield update({ step: { index: step.index, status: "Running", startedAt } });
-    const target = { clusterId: input.clusterId, resourceId: prepared.resourceId, operationId: input.operationId, step };
-    const healthBefore = (yield context.df.callActivity(ActivityNames.captureClusterHealth, target)) as HealthSample;
-    const result = yield* runArmStep(context, target, stepOptions);
-    if (result.state === "Failed") {
-      yield update({ step: { index: step.index, status: "Failed", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, healthBefore, error: result.error } });
-      return yield* finish("Failed", `Step ${step.index} (${describe(step)}) failed: ${result.error.code}: ${result.error.message}`, { step, error: result.error });
-    }
-    const healthAfter = (yield context.df.callActivity(ActivityNames.captureClusterHealth, target)) as HealthSample;
-    const verdict = evaluateHealthGate({
-      before: healthBefore, after: healthAfter, thresholds: prepared.healthGate,
-      ...(step.kind === "nodePool" && step.pool ? { pools: [step.pool] } : {})
-    });
-    if (!verdict.pass) {
-      const error = { code: "HealthGateFailed", message: verdict.reason };
-      yield update({ step: { index: step.index, status: "Failed", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, healthBefore, healthAfter, error } });
-      return yield* finish("Failed", `Health gate after step ${step.index} (${describe(step)}): ${verdict.reason}`, { step, error });
-    }
-    yield update({ step: { index: step.index, status: "Succeeded", endedAt: nowIso(context), armOperationId: result.armOperationId, polls: result.polls, healthBefore, healthAfter } });
-  }
-  return yield* finish("Succeeded", `Upgraded to ${prepared.target} in ${remaining.length} step(s)`);
+    })
+  });
+  return { status: end.status, message: end.message };
 }
 
-function describe(step: UpgradeStep): string {
-  return step.kind === "controlPlane" ? `control plane ${step.from} → ${step.to}` : `pool ${step.pool ?? "?"} ${step.from} → ${step.to}`;
+/** The upgrade as engine plan data: one step per control-plane minor, then one per pool. */
+export function kubernetesPlan(prepared: PreparedUpgrade): Planned {
+  const polling = { ...defaultPollingPolicy, ...(prepared.polling ? { firstIntervalMs: prepared.polling.firstIntervalMs, maxIntervalMs: prepared.polling.maxIntervalMs } : {}) };
+  return {
+    plan: {
+      resourceId: prepared.resourceId, environment: prepared.environment, target: prepared.target,
+      steps: prepared.steps.map((s) => planStep(s, prepared.healthSettleMs ?? 0)),
+      approval: prepared.approval, healthGate: prepared.healthGate, polling
+    },
+    done: prepared.steps.filter((s) => s.index < prepared.firstStepIndex).map((s) => s.index),
+    recordPlan: { target: prepared.target, steps: prepared.steps }
+  };
+}
+
+function planStep(step: UpgradeStep, settleMs: number): PlanStep {
+  if (step.kind === "controlPlane") {
+    return { index: step.index, title: `control plane ${step.from} → ${step.to}`, action: { type: "controlPlaneVersion", from: step.from, to: step.to }, health: true, settleMs: 0 };
+  }
+  const pool = step.pool ?? "";
+  return { index: step.index, title: `pool ${pool} ${step.from} → ${step.to}`, action: { type: "poolVersion", pool, from: step.from, to: step.to }, health: true, settleMs };
 }

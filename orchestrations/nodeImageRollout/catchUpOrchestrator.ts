@@ -1,4 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { CatchUpInput, CatchUpPage, ClusterPageInput, ClusterPageResult } from "./contracts";
 import { nowIso } from "../common/time";
@@ -15,9 +16,9 @@ export function* nodeImageCatchUpOrchestrator(context: OrchestrationContext): Ge
   const pages: Task[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = (yield context.df.callActivity(ActivityNames.listNodeImageCatchUpPage, {
+    const page = yield* call<CatchUpPage>(context, ActivityNames.listNodeImageCatchUpPage, {
       date: input.date, at: nowIso(context), pageSize: input.policy.pageSize, ...(after !== undefined ? { after } : {})
-    })) as CatchUpPage;
+    });
     if (page.candidates.length > 0) {
       const pageInput: ClusterPageInput = {
         mode: "catchUp", rolloutId: `catchup-${input.date}`, concurrency: input.policy.concurrency, policy: input.policy, requestedBy: "daily catch-up check",

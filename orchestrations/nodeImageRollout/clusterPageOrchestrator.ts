@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { OrchestratorNames } from "../names";
 import type { ClusterPageInput, ClusterPageResult, NodeImageUpgradeInput, NodeImageUpgradeResult } from "./contracts";
-import type { ArmStepOptions } from "../common/armStep";
+import type { NodeImageUpgradeOptions } from "./nodeImageUpgradeOrchestrator";
 import type { RolloutPolicy } from "./rolloutPolicy";
 
 /** Rows kept per page for the Teams summary; the per-cluster records hold the rest. */
@@ -37,7 +37,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
       const clusterInput: NodeImageUpgradeInput & { options?: unknown } = {
         operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
         rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
-        options: { step: stepOptions(policy) }
+        options: stepOptions(policy)
       };
       return { clusterId: cluster.clusterId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };
     });
@@ -61,17 +61,10 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
   return result;
 }
 
-/** runArmStep's options for a node-image pool: polls grow from `pollFirstMinutes` to `pollMaxMinutes`. */
-export function stepOptions(policy: RolloutPolicy): ArmStepOptions {
-  return {
-    maxConflictRetries: 8,
-    conflictBaseDelayMs: 60_000,
-    conflictMaxDelayMs: 15 * 60_000,
-    pollFirstIntervalMs: policy.pollFirstMinutes * 60_000,
-    pollMaxIntervalMs: policy.pollMaxMinutes * 60_000,
-    // AKS's node-image upgrade of a large pool takes hours; six is the same bound as Kubernetes steps.
-    stepTimeoutMs: 6 * 3600_000
-  };
+/** The engine's options for a cluster of this rollout: the platform's polling set, as data. */
+export function stepOptions(policy: RolloutPolicy): NodeImageUpgradeOptions {
+  const polling = policy.polling ?? { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 };
+  return { polling: { firstIntervalMs: polling.firstIntervalMs, maxIntervalMs: polling.maxIntervalMs }, healthSettleMs: polling.healthSettleMs };
 }
 
 function messageOf(error: unknown): string {

@@ -96,39 +96,6 @@ export interface NodeImageStepRequest {
   armOperationId?: string;
 }
 
-/** Changes to a per-cluster node-image operation record, merged by `recordNodeImageOperation`. */
-export interface NodeImageOperationUpdate {
-  clusterId: string;
-  operationId: string;
-  at: string;
-  status?: "Pending" | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
-  window?: { start: string; end: string; source: string };
-  waitingFor?: string;
-  queuePosition?: number;
-  pools?: PoolOutcome[];
-  pool?: PoolStepUpdate;
-  /** The next pool starting at the same instant (saves a write per pool). */
-  nextPool?: PoolStepUpdate;
-  skip?: { reason: string; code: string };
-  approval?: { step: number; decision: "approve" | "reject" | "expired"; approver: string; comment?: string; at: string };
-  outcome?: { result: ClusterResult; message: string; catchUpDue: boolean };
-}
-
-export interface PoolStepUpdate {
-    index: number;
-    pool: string;
-    from: string;
-    to: string;
-    status: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped";
-    result?: PoolResult;
-    reason?: string;
-    startedAt?: string;
-    endedAt?: string;
-    armOperationId?: string;
-    polls?: number;
-    error?: ArmErrorInfo;
-}
-
 export interface NodeImageRolloutInput {
   rolloutId: string;
   /** ISO week the rollout belongs to, e.g. `2026-W47`. */

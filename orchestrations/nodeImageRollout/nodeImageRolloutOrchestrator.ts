@@ -1,4 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import { nowIso, timerAfter } from "../common/time";
 import type { NodeImageRolloutInput, RingInput, RingResult, RolloutPlan, RolloutRecordUpdate } from "./contracts";
@@ -26,11 +27,11 @@ export interface NodeImageRolloutResult {
  */
 export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Generator<Task, NodeImageRolloutResult, unknown> {
   const input = context.df.getInput<NodeImageRolloutInput>();
-  const record = (patch: Omit<RolloutRecordUpdate, "rolloutId" | "at">): Task =>
-    context.df.callActivity(ActivityNames.recordNodeImageRollout, { rolloutId: input.rolloutId, at: nowIso(context), ...patch } satisfies RolloutRecordUpdate);
+  const record = (patch: Omit<RolloutRecordUpdate, "rolloutId" | "at">) =>
+    call<unknown>(context, ActivityNames.recordNodeImageRollout, { rolloutId: input.rolloutId, at: nowIso(context), ...patch } satisfies RolloutRecordUpdate);
 
-  const plan = (yield context.df.callActivity(ActivityNames.planNodeImageRollout, {})) as RolloutPlan;
-  yield record({ create: { week: input.week, trigger: input.trigger, policy: input.policy, plan }, status: "Running" });
+  const plan = yield* call<RolloutPlan>(context, ActivityNames.planNodeImageRollout, {});
+  yield* record({ create: { week: input.week, trigger: input.trigger, policy: input.policy, plan }, status: "Running" });
 
   // A cluster whose next window opens after this is next week's rollout's: a ring never waits a week.
   const notAfter = new Date(context.df.currentUtcDateTime.getTime() + ROLLOUT_HORIZON_MS).toISOString();
@@ -38,7 +39,7 @@ export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Ge
   for (let i = 0; i < plan.rings.length; i++) {
     const ring = plan.rings[i]!.ring;
     const startedAt = nowIso(context);
-    yield record({ ringStarted: { ring, at: startedAt } });
+    yield* record({ ringStarted: { ring, at: startedAt } });
     const ringInput: RingInput = { rolloutId: input.rolloutId, ring, policy: input.policy, notAfter };
     const outcome = (yield context.df.callSubOrchestrator(OrchestratorNames.nodeImageRing, ringInput, InstanceIds.nodeImageRing(context.df.instanceId, ring))) as RingOutcome;
     const budget = failureBudget(input.policy, outcome.clusters);
@@ -49,7 +50,7 @@ export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Ge
     rings.push(result);
     const next = plan.rings[i + 1];
     const soakUntil = !result.overBudget && next ? new Date(context.df.currentUtcDateTime.getTime() + input.policy.soakHours * 3600_000).toISOString() : undefined;
-    yield record({ ring: { ...result, status: result.overBudget ? "Stopped" : "Completed", ...(soakUntil ? { soakUntil } : {}) } });
+    yield* record({ ring: { ...result, status: result.overBudget ? "Stopped" : "Completed", ...(soakUntil ? { soakUntil } : {}) } });
     yield* postSummary(context, {
       kind: "ring", rolloutId: input.rolloutId, ring, ringResult: result, notable: outcome.notable,
       ...(soakUntil && next ? { nextRingAt: soakUntil, nextRing: next.ring } : {}),
@@ -65,7 +66,7 @@ export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Ge
   return yield* finish("Succeeded", `${rings.length} ring(s) done; ${totals} cluster(s) upgraded`);
 
   function* finish(status: "Succeeded" | "Failed", message: string, stoppedAtRing?: number): Generator<Task, NodeImageRolloutResult, unknown> {
-    yield record({ status, outcome: { result: status, message } });
+    yield* record({ status, outcome: { result: status, message } });
     yield* postSummary(context, { kind: "rollout", rolloutId: input.rolloutId, rings, ...(stoppedAtRing !== undefined ? { stoppedAt: stoppedAtRing } : {}) });
     return { rolloutId: input.rolloutId, status, rings, message, ...(stoppedAtRing !== undefined ? { stoppedAtRing } : {}) };
   }

@@ -1,4 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ClusterPage, ClusterPageInput, ClusterPageRequest, ClusterPageResult, RingInput } from "./contracts";
 import { nodeImageOperationId } from "./rolloutPolicy";
@@ -19,7 +20,7 @@ export function* nodeImageRingOrchestrator(context: OrchestrationContext): Gener
   let after: string | undefined;
   for (;;) {
     const request: ClusterPageRequest = { ring: input.ring, pageSize: input.policy.pageSize, ...(after !== undefined ? { after } : {}) };
-    const page = (yield context.df.callActivity(ActivityNames.listNodeImageRingPage, request)) as ClusterPage;
+    const page = yield* call<ClusterPage>(context, ActivityNames.listNodeImageRingPage, request);
     if (page.clusterIds.length > 0) {
       const pageInput: ClusterPageInput = {
         mode: "rollout", rolloutId: input.rolloutId, ring: input.ring, concurrency: input.policy.concurrency, policy: input.policy,

@@ -15,9 +15,11 @@ export interface RolloutPolicy {
   pageSize: number;
   /** Clusters of one page that run at once. */
   concurrency: number;
-  /** Polling of one pool's upgradeNodeImageVersion: first poll after this, doubling up to the cap. */
-  pollFirstMinutes: number;
-  pollMaxMinutes: number;
+  /**
+   * The platform's one polling set (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS,
+   * HEALTH_SETTLE_SECONDS), carried as data to every cluster's engine run.
+   */
+  polling: { firstIntervalMs: number; maxIntervalMs: number; healthSettleMs: number };
 }
 
 export const defaultRolloutPolicy: RolloutPolicy = {
@@ -25,10 +27,8 @@ export const defaultRolloutPolicy: RolloutPolicy = {
   failureBudgetRatio: 0.1,
   pageSize: 50,
   concurrency: 50,
-  // A pool of a few nodes rolls in 10–20 minutes (one surge batch ≈ 4 minutes): 4, 8, 16 finds it
-  // done in three or four GETs, and a 100-node pool costs about ten.
-  pollFirstMinutes: 4,
-  pollMaxMinutes: 30
+  // The settings' defaults (shared/config): steps end on AKS's NodePoolRolling* events, polls are the safety net.
+  polling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 }
 };
 
 export class InvalidRolloutPolicyError extends Error {
@@ -40,9 +40,9 @@ export class InvalidRolloutPolicyError extends Error {
 }
 
 /** Defaults with overrides, each checked; every problem is named. */
-export function rolloutPolicyFrom(overrides: Partial<Record<keyof RolloutPolicy, number | undefined>>): RolloutPolicy {
+export function rolloutPolicyFrom(overrides: Partial<Record<Exclude<keyof RolloutPolicy, "polling">, number | undefined>> & { polling?: RolloutPolicy["polling"] }): RolloutPolicy {
   const issues: string[] = [];
-  const pick = (key: keyof RolloutPolicy, min: number, max: number, integer: boolean): number => {
+  const pick = (key: Exclude<keyof RolloutPolicy, "polling">, min: number, max: number, integer: boolean): number => {
     const value = overrides[key];
     if (value === undefined) return defaultRolloutPolicy[key];
     if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -55,8 +55,7 @@ export function rolloutPolicyFrom(overrides: Partial<Record<keyof RolloutPolicy,
     failureBudgetRatio: pick("failureBudgetRatio", 0, 1, false),
     pageSize: pick("pageSize", 1, 200, true),
     concurrency: pick("concurrency", 1, 200, true),
-    pollFirstMinutes: pick("pollFirstMinutes", 1, 60, false),
-    pollMaxMinutes: pick("pollMaxMinutes", 1, 240, false)
+    polling: overrides.polling ? { ...overrides.polling } : { ...defaultRolloutPolicy.polling }
   };
   if (issues.length > 0) throw new InvalidRolloutPolicyError(issues);
   return policy;

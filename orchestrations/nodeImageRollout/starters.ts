@@ -5,6 +5,7 @@
  * can import it; the time comes from the caller (the timer's occurrence, the platform clock).
  */
 import type { DurableClient } from "durable-functions";
+import type { NodeImageUpgradeOptions } from "./nodeImageUpgradeOrchestrator";
 import { InstanceIds, OrchestratorNames } from "../names";
 import type { CatchUpInput, NodeImageRolloutInput, NodeImageUpgradeInput } from "./contracts";
 import { defaultRolloutPolicy, isoWeekOf, nodeImageOperationId, type RolloutPolicy } from "./rolloutPolicy";
@@ -56,13 +57,13 @@ export async function startCatchUpCheck(client: Client, at: Date, policy: Rollou
  * caller). Approvals still follow the cluster's policy. `at` (the platform clock) names the
  * operation, so two requests in the same second are one operation.
  */
-export async function startNodeImageUpgradeByHand(client: Client, clusterId: string, requestedBy: string, at: Date): Promise<StartResult & { operationId: string }> {
+export async function startNodeImageUpgradeByHand(client: Client, clusterId: string, requestedBy: string, at: Date, options?: NodeImageUpgradeOptions): Promise<StartResult & { operationId: string }> {
   const source = `manual-${at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
   const operationId = nodeImageOperationId(source, clusterId);
   const instanceId = InstanceIds.nodeImageUpgrade(source, clusterId);
   const existing = await statusOf(client, instanceId);
   if (existing !== undefined) return { started: false, instanceId, operationId, reason: `already ${existing}` };
-  const input: NodeImageUpgradeInput = { operationId, clusterId, mode: "manual", requestedBy };
+  const input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions } = { operationId, clusterId, mode: "manual", requestedBy, ...(options ? { options } : {}) };
   await client.startNew(OrchestratorNames.nodeImageUpgrade, { instanceId, input });
   return { started: true, instanceId, operationId };
 }

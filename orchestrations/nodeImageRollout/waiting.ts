@@ -2,6 +2,7 @@
  * Waiting, replay-safely: behind ARM's throttling, and a per-cluster stagger so a fleet whose windows open at the same minute does not hit ARM at once.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
+import { call } from "../engine/call";
 import { timerAfter } from "../common/time";
 import type { ArmRead, ArmReadDone } from "./contracts";
 
@@ -42,7 +43,7 @@ export function* readWithThrottling<T>(
   input: unknown
 ): Generator<Task, ArmReadDone<T>, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const read = (yield context.df.callActivity(activity, input)) as ArmRead<T>;
+    const read = yield* call<ArmRead<T>>(context, activity, input);
     if (read.outcome !== "throttled") return read;
     if (attempt >= MAX_THROTTLED_RETRIES) throw new ArmThrottledTooLongError(activity, attempt + 1);
     yield timerAfter(context, read.retryAfterMs + spreadMs(`${context.df.instanceId}:${attempt}`, 30_000 * (attempt + 1)));

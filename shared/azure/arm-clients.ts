@@ -26,6 +26,15 @@ export function armScope(armEndpoint: string): string {
 }
 
 const cache = new WeakMap<ArmSettings, ArmClients>();
+const noRetryCache = new WeakMap<ArmSettings, ArmClients>();
+
+export interface ArmClientOptions {
+  /**
+   * `false`: the SDK does not retry (no sleeping in an activity); a 429 or 5xx goes back to the
+   * orchestration, whose activity proxy waits it out on a durable timer. Default `true`.
+   */
+  sdkRetries?: boolean;
+}
 
 /**
  * The one place ARM clients are built. Two generations of generated clients are installed:
@@ -34,16 +43,18 @@ const cache = new WeakMap<ArmSettings, ArmClients>();
  * @azure/core-client, whose URL templates use `$host` and whose token scope is `credentialScopes`.
  * Both take `additionalPolicies`, which is how local mode trusts the local CA for these clients only.
  */
-export function createArmClients(settings: ArmSettings): ArmClients {
-  const cached = cache.get(settings);
+export function createArmClients(settings: ArmSettings, options: ArmClientOptions = {}): ArmClients {
+  const store = options.sdkRetries === false ? noRetryCache : cache;
+  const cached = store.get(settings);
   if (cached) return cached;
 
   const credential = createCredential(settings);
   const endpoint = settings.armEndpoint.replace(/\/+$/, "");
   const scope = armScope(endpoint);
   const additionalPolicies = trustPolicies(settings);
-  const typeSpecOptions = { endpoint, credentials: { scopes: [scope] }, additionalPolicies };
-  const autoRestOptions = { endpoint, $host: endpoint, credentialScopes: [scope], additionalPolicies };
+  const retryOptions = options.sdkRetries === false ? { retryOptions: { maxRetries: 0 } } : {};
+  const typeSpecOptions = { endpoint, credentials: { scopes: [scope] }, additionalPolicies, ...retryOptions };
+  const autoRestOptions = { endpoint, $host: endpoint, credentialScopes: [scope], additionalPolicies, ...retryOptions };
   const { subscriptionId } = settings;
 
   const made: Partial<{ -readonly [K in keyof ArmClients]: ArmClients[K] }> = {};
@@ -59,6 +70,6 @@ export function createArmClients(settings: ArmSettings): ArmClients {
     eventGrid: lazy("eventGrid", () => new EventGridManagementClient(credential, subscriptionId, autoRestOptions)),
     network: lazy("network", () => new NetworkManagementClient(credential, subscriptionId, autoRestOptions))
   });
-  cache.set(settings, clients);
+  store.set(settings, clients);
   return clients;
 }

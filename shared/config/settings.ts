@@ -33,6 +33,10 @@
  *   UPGRADE_POLL_MAX_INTERVAL_SECONDS
  *                           optional  Whole seconds (1-3600), the cap of that doubling; default 300, or the
  *                                     first interval when that is longer. Must not be below the first interval.
+ *   HEALTH_SETTLE_SECONDS   optional  Whole seconds (0-3600) between a pool step's change finishing and its
+ *                                     health sample (Azure Monitor's platform metrics lag a few minutes).
+ *                                     Default 300. These three are the one polling set of every flow
+ *                                     (Kubernetes upgrade, node-image upgrade, adoption); `npm start` scales them.
  */
 import { ConfigError } from "./config-error";
 import { SettingReader } from "./setting-reader";
@@ -68,6 +72,8 @@ export interface AppConfig {
 export interface UpgradePollingSettings {
   readonly firstIntervalMs: number;
   readonly maxIntervalMs: number;
+  /** Wait before a pool step's health sample. */
+  readonly healthSettleMs: number;
 }
 
 export const SettingNames = {
@@ -84,7 +90,8 @@ export const SettingNames = {
   managedIdentityClientId: "AZURE_CLIENT_ID",
   monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT",
   upgradePollIntervalSeconds: "UPGRADE_POLL_INTERVAL_SECONDS",
-  upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS"
+  upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS",
+  healthSettleSeconds: "HEALTH_SETTLE_SECONDS"
 } as const;
 
 export const SettingDefaults = {
@@ -92,7 +99,8 @@ export const SettingDefaults = {
   cosmosDatabase: "aksops",
   monitorLogsEndpoint: "https://api.loganalytics.io",
   upgradePollIntervalSeconds: 30,
-  upgradePollMaxIntervalSeconds: 300
+  upgradePollMaxIntervalSeconds: 300,
+  healthSettleSeconds: 300
 } as const;
 
 /**
@@ -169,5 +177,14 @@ function readUpgradePolling(s: SettingReader): UpgradePollingSettings {
     s.fail(N.upgradePollMaxIntervalSeconds, `must not be below ${N.upgradePollIntervalSeconds} (${cap} < ${first})`);
   }
   const max = cap ?? Math.max(SettingDefaults.upgradePollMaxIntervalSeconds, first);
-  return { firstIntervalMs: first * 1000, maxIntervalMs: max * 1000 };
+  const settle = s.wholeNumber(N.healthSettleSeconds, { min: 0, max: MAX_POLL_INTERVAL_SECONDS }) ?? SettingDefaults.healthSettleSeconds;
+  return { firstIntervalMs: first * 1000, maxIntervalMs: max * 1000, healthSettleMs: settle * 1000 };
+}
+
+/** The polling set alone, from an environment (the node-image timers read it beside their own settings). */
+export function pollingSettingsFrom(env: Readonly<Record<string, string | undefined>>): UpgradePollingSettings {
+  const s = new SettingReader(env);
+  const polling = readUpgradePolling(s);
+  if (s.problems.length > 0) throw new ConfigError(s.problems);
+  return polling;
 }

@@ -1,7 +1,7 @@
 import { InvalidRolloutPolicyError, defaultRolloutPolicy, failureBudget, isoWeekOf, nodeImageOperationId, ringName, rolloutPolicyFrom } from "../../orchestrations/nodeImageRollout/rolloutPolicy";
 import { spreadMs, stableHash } from "../../orchestrations/nodeImageRollout/waiting";
-import { armOperationIdOf } from "../../orchestrations/nodeImageRollout/activities/recordActivities";
-import { classifyArmError, coordinatesOf, InvalidClusterResourceIdError } from "../../orchestrations/nodeImageRollout/activities/deps";
+import { armOperationIdOf } from "../../shared/azure/arm-operations";
+import { failureOf, coordinatesOf, InvalidClusterResourceIdError } from "../../orchestrations/nodeImageRollout/activities/deps";
 import { mergePages } from "../../orchestrations/nodeImageRollout/ringOrchestrator";
 
 describe("node-image rollout rules", () => {
@@ -51,18 +51,23 @@ describe("node-image rollout rules", () => {
 
   it("keeps the ARM operation id of a serialized poller for the record", () => {
     const state = JSON.stringify({ state: { config: { operationLocation: "https://management.azure.com/subscriptions/s/providers/Microsoft.ContainerService/locations/westeurope/operations/0b1c-22?api-version=2026-06-01" } } });
-    expect(armOperationIdOf(state)).toBe("0b1c-22");
+    expect(armOperationIdOf(state)).toBe("/subscriptions/s/providers/Microsoft.ContainerService/locations/westeurope/operations/0b1c-22?api-version=2026-06-01");
     expect(armOperationIdOf("plain-id")).toBe("plain-id");
     expect(armOperationIdOf("{not json")).toBe("{not json");
   });
 
-  it("classifies ARM failures: 429 with Retry-After, 409 conflicts, 404s, the rest", () => {
+  it("classifies ARM and Cosmos failures: 429 with Retry-After, 409 conflicts, 404s, 5xx and resets transient, the rest permanent", () => {
     const headers = (retryAfter?: string) => ({ get: (name: string) => (name === "retry-after" ? retryAfter : undefined) });
-    expect(classifyArmError({ statusCode: 429, code: "TooManyRequests", message: "slow down", response: { headers: headers("7") } })).toEqual({ kind: "throttled", retryAfterMs: 7000 });
-    expect(classifyArmError({ statusCode: 429, response: { headers: headers() } })).toEqual({ kind: "throttled", retryAfterMs: 5000 });
-    expect(classifyArmError({ statusCode: 409, code: "OperationNotAllowed", message: "busy" })).toEqual({ kind: "conflict", error: { code: "OperationNotAllowed", message: "busy" } });
-    expect(classifyArmError({ statusCode: 404, details: { error: { code: "NotFound", message: "gone" } } })).toEqual({ kind: "notFound", error: { code: "NotFound", message: "gone" } });
-    expect(classifyArmError(new Error("socket hang up"))).toEqual({ kind: "other", error: { code: "Error", message: "socket hang up" }, status: undefined });
+    expect(failureOf({ statusCode: 429, code: "TooManyRequests", message: "slow down", response: { headers: headers("7") } })).toEqual({ kind: "throttled", status: 429, code: "TooManyRequests", message: "slow down", retryAfterMs: 7000 });
+    expect(failureOf({ statusCode: 429, response: { headers: headers() } })).toMatchObject({ kind: "throttled", retryAfterMs: 5000 });
+    expect(failureOf({ code: 429, message: "Request rate is large", headers: { "x-ms-retry-after-ms": "120" } })).toMatchObject({ kind: "throttled", retryAfterMs: 120 });
+    expect(failureOf({ statusCode: 409, code: "OperationNotAllowed", message: "busy" })).toEqual({ kind: "conflict", status: 409, code: "OperationNotAllowed", message: "busy" });
+    expect(failureOf({ statusCode: 404, details: { error: { code: "NotFound", message: "gone" } } })).toEqual({ kind: "notFound", status: 404, code: "NotFound", message: "gone" });
+    expect(failureOf({ statusCode: 503, code: "ServiceUnavailable", message: "try later" })).toMatchObject({ kind: "transient" });
+    expect(failureOf(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toMatchObject({ kind: "transient", code: "ECONNRESET" });
+    expect(failureOf({ statusCode: 400, code: "InvalidParameter", message: "bad" })).toMatchObject({ kind: "permanent" });
+    expect(failureOf(new Error("boom\n    at f (/work/main/dist/x.js:1:2)"))).toEqual({ kind: "permanent", code: "Error", message: "boom" });
+    expect(failureOf(new Error("cannot open /home/u/app/dist/x.js"))).toMatchObject({ message: "cannot open <path>" });
   });
 
   it("parses cluster resource ids and rejects others", () => {

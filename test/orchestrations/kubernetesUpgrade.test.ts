@@ -69,7 +69,8 @@ describe("kubernetesUpgrade orchestration", () => {
     const sick = { ...healthy(T0), pools: [{ pool: "system", nodesReady: 1, nodesTotal: 3 }, { pool: "user", nodesReady: 2, nodesTotal: 2 }] };
     h = await startOrchestrationHost({
       prepareKubernetesUpgrade: [prepared(3)], startUpgradeStep: [{ outcome: "alreadyDone" }, { outcome: "started" }],
-      checkUpgradeStep: [{ state: "Succeeded" }], captureClusterHealth: [healthy(T0), healthy(T0), healthy(T0), sick]
+      // The sample after a step is the next step's baseline: step 0 reads before and after, step 1 after only.
+      checkUpgradeStep: [{ state: "Succeeded" }], captureClusterHealth: [healthy(T0), healthy(T0), sick]
     });
     await start(h, "kubernetesUpgrade", ID, upgradeInput);
     await h.clock.advance(10 * 60_000);

@@ -77,6 +77,7 @@ describe("host SIGKILLed mid-upgrade (scenario 9, a real crash)", () => {
       PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
       UPGRADE_POLL_INTERVAL_SECONDS: "1",
       UPGRADE_POLL_MAX_INTERVAL_SECONDS: "1",
+      HEALTH_SETTLE_SECONDS: "1",
       // Event Grid's subscription handshake must present the host's eventgrid_extension key.
       EVENTGRID_SYSTEM_KEY: eventGridKey,
       FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION: eventGridKey

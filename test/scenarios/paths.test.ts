@@ -48,7 +48,7 @@ describe("expiry, escalation and multi-minor paths (scenarios 3, 7)", () => {
 
     const expired = (o: OperationRecord): boolean => o.status === "Expired";
     const quietOp = await operationWith(h, quiet.body.operationId, expired, "aks-quiet's request to expire");
-    expect(quietOp.outcome?.message).toMatch(/^No decision on step 0 \(control plane 1.35.4 → 1.36.2\) by .*Z$/);
+    expect(quietOp.outcome?.message).toMatch(/^No decision on step 1 \(control plane 1.35.4 → 1.36.2\) by .*Z$/);
     expect(Date.parse(quietOp.timings.endedAt ?? "") - Date.parse(quietOp.timings.startedAt ?? quietOp.timings.createdAt)).toBeGreaterThanOrEqual(45 * 60_000);
     expect(await approvalCards(h, "aks-quiet", "escalation")).toEqual([]);
 

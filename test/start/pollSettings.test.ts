@@ -23,15 +23,15 @@ const appSettings = {
 
 describe("scaledPollSettings", () => {
   it("scales 30 s and 300 s by the duration scale, at least 1 s and 5 s", () => {
-    expect(scaledPollSettings(0.02, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" });
-    expect(scaledPollSettings(0.001, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "5" });
-    expect(scaledPollSettings(1, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "30", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "300" });
+    expect(scaledPollSettings(0.02, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6", HEALTH_SETTLE_SECONDS: "6" });
+    expect(scaledPollSettings(0.001, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "5", HEALTH_SETTLE_SECONDS: "0" });
+    expect(scaledPollSettings(1, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "30", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "300", HEALTH_SETTLE_SECONDS: "300" });
   });
 
   it("leaves what the environment sets to it, and keeps the cap at or above a first interval set by hand", () => {
-    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "10" })).toEqual({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" });
-    expect(scaledPollSettings(0.02, { UPGRADE_POLL_MAX_INTERVAL_SECONDS: "60" })).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1" });
-    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "4" })).toEqual({});
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "10", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" });
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_MAX_INTERVAL_SECONDS: "60", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1" });
+    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "4", HEALTH_SETTLE_SECONDS: "3" })).toEqual({});
   });
 
   it("produces settings the app accepts", () => {

@@ -3,6 +3,7 @@ import type { StartStepResult, StepState } from "../../common/contracts";
 import type { AutoUpgradeDisableRequest } from "../adoptionOrchestrator";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable } from "../../../shared/domain/failures";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
 import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
 import type { StorePort } from "../../common/activities/ports";
@@ -41,6 +42,8 @@ export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
     } catch (err) {
       const failure = armFailureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
+      if (isRetryable(failure)) throw err;
       throw new PermanentArmError(request.clusterId, "Turning AKS auto-upgrade off", failure);
     }
   };

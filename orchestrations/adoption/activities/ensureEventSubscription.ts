@@ -1,5 +1,6 @@
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { AdoptionInput } from "../adoptionOrchestrator";
+import { isRetryable } from "../../../shared/domain/failures";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, PermanentArmError } from "../../common/activities/errors";
 
@@ -60,6 +61,7 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
       });
       return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: true };
     } catch (err) {
+      if (isRetryable(armFailureOf(err))) throw err;
       throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", armFailureOf(err));
     }
   };

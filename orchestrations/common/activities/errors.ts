@@ -1,28 +1,12 @@
-/** What an ARM call answered when it failed: HTTP status and ARM's error code and message. */
-export interface ArmFailure {
-  status?: number;
-  code: string;
-  message: string;
-}
+import { failureOf, type Failure } from "../../../shared/domain/failures";
 
-/**
- * Normalises what the Azure SDK throws (`RestError`: `statusCode`, `code` from ARM's error
- * envelope `{"error":{"code","message"}}`) and anything else.
- */
-export function armFailureOf(err: unknown): ArmFailure {
-  if (typeof err === "object" && err !== null) {
-    const e = err as { statusCode?: unknown; code?: unknown; message?: unknown; details?: unknown };
-    const details = e.details as { error?: { code?: unknown; message?: unknown } } | undefined;
-    const code = typeof details?.error?.code === "string" ? details.error.code : typeof e.code === "string" ? e.code : "Unknown";
-    const message = typeof details?.error?.message === "string" ? details.error.message : typeof e.message === "string" ? e.message : JSON.stringify(err);
-    return { ...(typeof e.statusCode === "number" ? { status: e.statusCode } : {}), code, message };
-  }
-  return { code: "Unknown", message: String(err) };
-}
+/** What an ARM call answered when it failed: the one failure model (shared/domain/failures.ts). */
+export type ArmFailure = Failure;
+export const armFailureOf = failureOf;
 
 /** AKS's answer while another operation runs on the cluster (409 OperationNotAllowed): wait and retry, not fail. */
 export function isOperationConflict(failure: ArmFailure): boolean {
-  return failure.status === 409 || (failure.code === "OperationNotAllowed" && /in progress/i.test(failure.message));
+  return failure.kind === "conflict";
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { OperationUpdate } from "../../kubernetesUpgrade/contracts";
 import { terminalOperationStatuses, type OperationRecord, type OperationStep } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
+import type { NodeImageSection } from "../../nodeImageRollout/activities/records";
+import { armOperationIdOf } from "../../../shared/azure/arm-operations";
 import type { StorePort } from "./ports";
 
 export interface UpdateOperationDeps {
@@ -39,9 +41,14 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
     const { index, ...fields } = update.step;
     const at = next.steps.findIndex((s) => s.index === index);
     const planned = next.plan?.steps.find((s) => s.index === index);
+    const pool = planned?.pool ?? fields.pool;
     const base: OperationStep = at >= 0
       ? next.steps[at]!
-      : { index, name: planned ? stepName(planned) : `step ${index}`, kind: planned?.kind ?? "configuration", from: planned?.from ?? "", to: planned?.to ?? "", status: "Pending", ...(planned?.pool ? { pool: planned.pool } : {}) };
+      : {
+        index, name: planned ? stepName(planned) : fields.name ?? `step ${index + 1}`, kind: planned?.kind ?? fields.kind ?? "configuration",
+        from: planned?.from ?? fields.from ?? "", to: planned?.to ?? fields.to ?? "", status: "Pending", ...(pool ? { pool } : {})
+      };
+    if (fields.armOperationId) fields.armOperationId = armOperationIdOf(fields.armOperationId);
     // A re-run step starts over: what the failed attempt left (error, end) does not belong to the new one.
     const restart = fields.status === "Running" && base.status !== "Running";
     const merged: OperationStep = { ...(restart ? withoutAttempt(base) : base), ...definedOnly(fields) };
@@ -49,7 +56,9 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
     else next.steps.push(merged);
     next.steps.sort((a, b) => a.index - b.index);
   }
-  if (update.status) {
+  // A finished operation stays finished: a late duplicate patch must not reopen it (a resume resets the record first).
+  const reopens = update.status !== undefined && terminalOperationStatuses.includes(op.status) && !terminalOperationStatuses.includes(update.status) && !update.outcome;
+  if (update.status && !reopens) {
     next.status = update.status;
     if (update.status === "Running" && !next.timings.startedAt) next.timings.startedAt = update.at;
     if (terminalOperationStatuses.includes(update.status)) next.timings.endedAt = update.at;
@@ -63,6 +72,20 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
     if (!known) next.approvals = [...next.approvals, entry];
   }
   if (update.outcome) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
+  const section = (next as OperationRecord & { nodeImage?: NodeImageSection }).nodeImage;
+  if (update.nodeImage && section) {
+    const n = update.nodeImage;
+    const merged: NodeImageSection = { ...section, skips: [...section.skips] };
+    if (n.window) merged.window = n.window;
+    if (n.waitingFor === null) delete merged.waitingFor;
+    else if (n.waitingFor !== undefined) merged.waitingFor = n.waitingFor;
+    if (n.pools) merged.pools = n.pools;
+    if (n.skip && !merged.skips.some((s) => s.at === update.at && s.code === n.skip!.code)) merged.skips.push({ at: update.at, code: n.skip.code, reason: n.skip.reason });
+    if (n.result !== undefined) merged.result = n.result;
+    if (n.catchUpDue !== undefined) merged.catchUpDue = n.catchUpDue;
+    if (update.outcome) delete merged.waitingFor;
+    (next as OperationRecord & { nodeImage?: NodeImageSection }).nodeImage = merged;
+  }
   return next;
 }
 

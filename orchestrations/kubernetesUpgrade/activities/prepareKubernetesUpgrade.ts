@@ -11,8 +11,8 @@ import type { PollIntervals } from "../../common/armStep";
 export interface PrepareKubernetesUpgradeDeps {
   store: StorePort;
   aks: AksPort;
-  /** From the app settings; absent: runArmStep's defaults (30 s doubling to 5 minutes). */
-  polling?: PollIntervals;
+  /** From the app settings (the one polling set); absent: the engine's defaults (30 s doubling to 5 minutes, no settle). */
+  polling?: PollIntervals & { healthSettleMs?: number };
 }
 
 /**
@@ -67,7 +67,7 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
   return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)) };
 }
 
-function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: PollIntervals | undefined): PreparedUpgrade {
+function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined): PreparedUpgrade {
   return {
     resourceId: cluster.resourceId,
     environment: cluster.environment,
@@ -76,7 +76,8 @@ function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], 
     firstStepIndex,
     approval: { mode: cluster.policy.approval, timeoutMinutes: cluster.policy.approvalTimeoutMinutes, onTimeout: cluster.policy.onApprovalTimeout },
     healthGate: { ...cluster.policy.healthGate },
-    ...(polling ? { polling: { firstIntervalMs: polling.firstIntervalMs, maxIntervalMs: polling.maxIntervalMs } } : {})
+    ...(polling ? { polling: { firstIntervalMs: polling.firstIntervalMs, maxIntervalMs: polling.maxIntervalMs } } : {}),
+    ...(polling?.healthSettleMs !== undefined ? { healthSettleMs: polling.healthSettleMs } : {})
   };
 }
 

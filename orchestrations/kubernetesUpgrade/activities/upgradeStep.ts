@@ -2,6 +2,7 @@ import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 
@@ -59,6 +60,8 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
     } catch (err) {
       const failure = armFailureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
+      if (isRetryable(failure)) throw err;
       throw new PermanentArmError(request.clusterId, `Starting step ${step.index} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
     }
   };

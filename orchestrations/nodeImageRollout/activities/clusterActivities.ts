@@ -4,7 +4,8 @@ import { nextWindow } from "../../../shared/domain/maintenanceWindow";
 import { DuplicateError } from "../../../shared/store";
 import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState, PreparedNodeImageUpgrade } from "../contracts";
 import { nodeImagePolicyOf } from "./clusterPolicy";
-import { ArmCallError, classifyArmError, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 import type { NodeImageOperationRecord } from "./records";
 
 /**
@@ -39,11 +40,11 @@ export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, 
         const configuration = await deps.aks.maintenanceConfigurations.get(resourceGroup, name, NODE_OS_MAINTENANCE_CONFIGURATION);
         configurations = [{ name: configuration.name ?? NODE_OS_MAINTENANCE_CONFIGURATION, maintenanceWindow: jsonSafe(configuration.maintenanceWindow) as MaintenanceWindowSpec | undefined }];
       } catch (err) {
-        const failure = classifyArmError(err);
-        if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: failure.retryAfterMs };
-        if (failure.kind === "notFound" && /maintenance/i.test(failure.error.message)) configurations = [];
-        else if (failure.kind === "notFound") return { outcome: "notFound", error: failure.error };
-        else throw new ArmCallError("MaintenanceConfigurations_Get", cluster.resourceId, failure.error, failure.kind === "other" ? failure.status : undefined);
+        const failure = failureOf(err);
+        if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: (failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) };
+        if (failure.kind === "notFound" && /maintenance/i.test(failure.message)) configurations = [];
+        else if (failure.kind === "notFound") return { outcome: "notFound", error: { code: failure.code, message: failure.message } };
+        else throw new ArmCallError("MaintenanceConfigurations_Get", cluster.resourceId, { code: failure.code, message: failure.message }, failure.status);
       }
     }
     const effective = effectiveNodeImageWindow(configurations, policy);
@@ -99,10 +100,10 @@ export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks"
       pools.sort((a, b) => Number(b.mode === "System") - Number(a.mode === "System") || a.pool.localeCompare(b.pool));
       return { outcome: "ok", powerState, provisioningState: mc.provisioningState ?? "Succeeded", pools };
     } catch (err) {
-      const failure = classifyArmError(err);
-      if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: failure.retryAfterMs };
-      if (failure.kind === "notFound") return { outcome: "notFound", error: failure.error };
-      throw new ArmCallError("ManagedClusters_Get", input.resourceId, failure.error, failure.kind === "other" ? failure.status : undefined);
+      const failure = failureOf(err);
+      if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: (failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) };
+      if (failure.kind === "notFound") return { outcome: "notFound", error: { code: failure.code, message: failure.message } };
+      throw new ArmCallError("ManagedClusters_Get", input.resourceId, { code: failure.code, message: failure.message }, failure.status);
     }
   };
 }

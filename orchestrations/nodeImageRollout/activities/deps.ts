@@ -5,6 +5,7 @@
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { NowSource, Store } from "../../../shared/store";
 import type { ArmErrorInfo } from "../../common/contracts";
+export { failureOf } from "../../../shared/domain/failures";
 import type { TeamsMessage } from "../../../shared/teams/adaptiveCard";
 import type { PostOutcome } from "../../../shared/teams/webhook";
 
@@ -43,32 +44,6 @@ export function coordinatesOf(resourceId: string): ArmCoordinates {
   const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(resourceId.replace(/\/+$/, ""));
   if (!m) throw new InvalidClusterResourceIdError(resourceId);
   return { subscriptionId: m[1]!, resourceGroup: m[2]!, cluster: m[3]! };
-}
-
-export type ArmFailure =
-  | { kind: "throttled"; retryAfterMs: number }
-  | { kind: "conflict"; error: ArmErrorInfo }
-  | { kind: "notFound"; error: ArmErrorInfo }
-  | { kind: "other"; error: ArmErrorInfo; status?: number };
-
-/** ARM answers 429 with Retry-After in seconds; without one, wait a bucket's refill (ARM refills 10–25 tokens a second). */
-const DEFAULT_RETRY_AFTER_MS = 5_000;
-
-/** Classifies what @azure/core-rest-pipeline threw (a `RestError`: `statusCode`, `code`, `response.headers`). */
-export function classifyArmError(err: unknown): ArmFailure {
-  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown; response?: { headers?: { get?(name: string): string | undefined } }; details?: { error?: { code?: string; message?: string } } };
-  const status = typeof e?.statusCode === "number" ? e.statusCode : undefined;
-  const code = e?.details?.error?.code ?? (typeof e?.code === "string" ? e.code : undefined) ?? (status ? `Http${status}` : "Error");
-  const message = e?.details?.error?.message ?? (typeof e?.message === "string" ? e.message : String(err));
-  const error = { code, message: message.slice(0, 1000) };
-  if (status === 429) {
-    const header = e.response?.headers?.get?.("retry-after");
-    const seconds = header !== undefined ? Number(header) : Number.NaN;
-    return { kind: "throttled", retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : DEFAULT_RETRY_AFTER_MS };
-  }
-  if (status === 409) return { kind: "conflict", error };
-  if (status === 404) return { kind: "notFound", error };
-  return { kind: "other", error, status };
 }
 
 /** An ARM failure the activity does not handle: thrown with its context so the record names it. */

@@ -6,12 +6,12 @@ import { ActivityNames } from "../../names";
 import { createPrepareNodeImageUpgrade, createReadNodeImageState } from "./clusterActivities";
 import type { NodeImageActivityDeps } from "./deps";
 import { createListNodeImageCatchUpPage, createListNodeImageRingPage, createPlanNodeImageRollout } from "./fleetActivities";
-import { createRecordNodeImageOperation, createRecordNodeImageRollout } from "./recordActivities";
+import { createRecordNodeImageRollout } from "./recordActivities";
 import { createCheckNodeImageUpgrade, createStartNodeImageUpgrade } from "./stepActivities";
 import { createPostNodeImageSummary } from "./summaryActivity";
 
 export type { NodeImageActivityDeps } from "./deps";
-export { classifyArmError, coordinatesOf, ArmCallError } from "./deps";
+export { failureOf, coordinatesOf, ArmCallError } from "./deps";
 export { rolloutRecordId } from "./recordActivities";
 export type { NodeImageOperationRecord, NodeImageRolloutRecord } from "./records";
 export { isNodeImageRecord } from "./records";
@@ -25,7 +25,6 @@ export function createNodeImageActivities(deps: NodeImageActivityDeps) {
     [ActivityNames.readNodeImageState]: createReadNodeImageState(deps),
     [ActivityNames.startNodeImageUpgrade]: createStartNodeImageUpgrade(deps),
     [ActivityNames.checkNodeImageUpgrade]: createCheckNodeImageUpgrade(deps),
-    [ActivityNames.recordNodeImageOperation]: createRecordNodeImageOperation(deps),
     [ActivityNames.recordNodeImageRollout]: createRecordNodeImageRollout(deps),
     [ActivityNames.postNodeImageSummary]: createPostNodeImageSummary(deps)
   } as const;
@@ -37,6 +36,6 @@ export type NodeImageActivities = ReturnType<typeof createNodeImageActivities>;
 export const nodeImageActivityNames = [
   ActivityNames.planNodeImageRollout, ActivityNames.listNodeImageRingPage, ActivityNames.listNodeImageCatchUpPage,
   ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade,
-  ActivityNames.checkNodeImageUpgrade, ActivityNames.recordNodeImageOperation, ActivityNames.recordNodeImageRollout,
+  ActivityNames.checkNodeImageUpgrade, ActivityNames.recordNodeImageRollout,
   ActivityNames.postNodeImageSummary
 ] as const satisfies readonly (keyof NodeImageActivities)[];

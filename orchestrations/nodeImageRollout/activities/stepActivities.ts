@@ -1,7 +1,8 @@
 import { restorePoller } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
-import { ArmCallError, classifyArmError, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
+import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 
 /** Pool states after which nothing more happens; anything else (`Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, ...) is still running. */
 const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);
@@ -28,12 +29,12 @@ export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
       await poller.submitted();
       return { outcome: "started", armOperationId: await poller.serialize() };
     } catch (err) {
-      const failure = classifyArmError(err);
+      const failure = failureOf(err);
       if (failure.kind === "throttled") {
-        return { outcome: "conflict", error: { code: "TooManyRequests", message: `ARM throttled the request; retry after ${failure.retryAfterMs / 1000} s` } };
+        return { outcome: "conflict", error: { code: "TooManyRequests", message: `ARM throttled the request; retry after ${(failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) / 1000} s` } };
       }
-      if (failure.kind === "conflict") return { outcome: "conflict", error: failure.error };
-      throw new ArmCallError("AgentPools_UpgradeNodeImageVersion", `${request.resourceId}/agentPools/${pool}`, failure.error, failure.kind === "other" ? failure.status : undefined);
+      if (failure.kind === "conflict") return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      throw new ArmCallError("AgentPools_UpgradeNodeImageVersion", `${request.resourceId}/agentPools/${pool}`, { code: failure.code, message: failure.message }, failure.status);
     }
   };
 }
@@ -53,8 +54,8 @@ export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
           await poller.poll();
         } catch (err) {
           if (poller.operationState?.status === "failed" || !isHttpError(err)) {
-            const failure = classifyArmError(err);
-            return { state: "Failed", error: failure.kind === "throttled" ? { code: "Throttled", message: "throttled" } : failure.error };
+            const failure = failureOf(err);
+            return { state: "Failed", error: failure.kind === "throttled" ? { code: "Throttled", message: "throttled" } : { code: failure.code, message: failure.message } };
           }
           throw err;
         }
@@ -66,9 +67,9 @@ export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
       if (state === "Succeeded" && pool.nodeImageVersion !== request.step.from) return { state: "Succeeded" };
       return { state: "Failed", error: { code: state === "Succeeded" ? "NodeImageUnchanged" : `Pool${state}`, message: `Pool ${request.step.pool} is ${state} on ${pool.nodeImageVersion ?? "?"}` } };
     } catch (err) {
-      const failure = classifyArmError(err);
+      const failure = failureOf(err);
       if (failure.kind === "throttled") return { state: "InProgress" };
-      throw new ArmCallError("AgentPools_NodeImageStatus", `${request.resourceId}/agentPools/${request.step.pool}`, failure.error, failure.kind === "other" ? failure.status : undefined);
+      throw new ArmCallError("AgentPools_NodeImageStatus", `${request.resourceId}/agentPools/${request.step.pool}`, { code: failure.code, message: failure.message }, failure.status);
     }
   };
 }

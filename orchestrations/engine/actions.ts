@@ -1,0 +1,52 @@
+/**
+ * Each step action's activities: `start` (idempotent; answers started / inProgress / alreadyDone /
+ * conflict and never waits) and `check` (one read: InProgress / Succeeded / Failed), and the request
+ * they take. The activities themselves are built by factories over narrow ports (the flows'
+ * activities/ folders) and registered in functions/runtime.
+ */
+import { ActivityNames } from "../names";
+import type { PlanStep, StepAction } from "./plan";
+
+export interface StepTarget {
+  clusterId: string;
+  operationId: string;
+  resourceId: string;
+}
+
+export interface ActionActivities {
+  start: string;
+  /** Absent: the start does the whole change (a short, synchronous one). */
+  check?: string;
+}
+
+export function activitiesOf(action: StepAction): ActionActivities {
+  switch (action.type) {
+    case "controlPlaneVersion":
+    case "poolVersion":
+      return { start: ActivityNames.startUpgradeStep, check: ActivityNames.checkUpgradeStep };
+    case "poolNodeImage":
+      return { start: ActivityNames.startNodeImageUpgrade, check: ActivityNames.checkNodeImageUpgrade };
+    case "clusterPatch":
+      return { start: ActivityNames.startAutoUpgradeDisable, check: ActivityNames.checkAutoUpgradeDisable };
+    case "eventSubscription":
+      return { start: ActivityNames.ensureEventSubscription };
+  }
+}
+
+/** The request the action's activities take (their contracts predate the engine and are kept). */
+export function requestOf(target: StepTarget, step: PlanStep): Record<string, unknown> {
+  const a = step.action;
+  const base = { clusterId: target.clusterId, operationId: target.operationId, resourceId: target.resourceId };
+  switch (a.type) {
+    case "controlPlaneVersion":
+      return { ...base, step: { index: step.index, kind: "controlPlane", from: a.from, to: a.to } };
+    case "poolVersion":
+      return { ...base, step: { index: step.index, kind: "nodePool", pool: a.pool, from: a.from, to: a.to } };
+    case "poolNodeImage":
+      return { ...base, step: { index: step.index, kind: "nodeImage", pool: a.pool, from: a.from, to: a.to } };
+    case "clusterPatch":
+      return { ...base, step: { index: step.index } };
+    case "eventSubscription":
+      return { ...base, location: a.location, step: { index: step.index } };
+  }
+}

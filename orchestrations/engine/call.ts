@@ -1,0 +1,69 @@
+/**
+ * The one way orchestrators call activities. Every activity is registered `guarded`: it never
+ * throws across the durable boundary but answers an outcome whose failure is already classified
+ * (shared/domain/failures.ts) and cleaned (no stack, no path). `call` retries throttled and transient
+ * failures on durable timers (Retry-After when ARM or Cosmos gave one, else a doubling backoff),
+ * within a time budget; permanent ones and exhausted retries throw `ActivityFailedError`, which the
+ * operation engine turns into a `Failed` record.
+ */
+import type { OrchestrationContext, Task } from "durable-functions";
+import { clean, failureOf, isRetryable, type Failure } from "../../shared/domain/failures";
+import { backoffMs, timerAfter } from "../common/time";
+import { spreadMs } from "../nodeImageRollout/waiting";
+
+export type ActivityOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+export interface RetryPolicy {
+  /** Retries stop once this long has passed since the first attempt. */
+  budgetMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Half an hour of retries: ARM's throttling windows and a Cosmos partition's 429 bursts are far shorter. */
+export const defaultRetryPolicy: RetryPolicy = { budgetMs: 30 * 60_000, firstDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
+
+export class ActivityFailedError extends Error {
+  override readonly name = "ActivityFailedError";
+  constructor(readonly activity: string, readonly failure: Failure, readonly attempts: number) {
+    super(`${activity}: ${failure.code}: ${failure.message}`);
+  }
+}
+
+/** Wraps an activity handler at registration: its result, or its classified failure. */
+export function guarded<I, O>(handler: (input: I) => Promise<O> | O): (input: I) => Promise<ActivityOutcome<O>> {
+  return async (input) => {
+    try {
+      return { ok: true, value: await handler(input) };
+    } catch (err) {
+      return { ok: false, failure: failureOf(err) };
+    }
+  };
+}
+
+function isOutcome(value: unknown): value is ActivityOutcome<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { ok?: unknown }).ok === "boolean" && ("value" in value || "failure" in value);
+}
+
+/** Calls `name` and returns its value, retrying what is worth retrying (see the module comment). */
+export function* call<T>(context: OrchestrationContext, name: string, input: unknown, policy: RetryPolicy = defaultRetryPolicy): Generator<Task, T, unknown> {
+  const firstAt = context.df.currentUtcDateTime.getTime();
+  for (let attempt = 1; ; attempt++) {
+    let outcome: ActivityOutcome<T>;
+    try {
+      const raw = yield context.df.callActivity(name, input);
+      outcome = isOutcome(raw) ? (raw as ActivityOutcome<T>) : { ok: true, value: raw as T };
+    } catch (err) {
+      // The host itself failed the task (no such activity, a handler that escaped `guarded`).
+      outcome = { ok: false, failure: { kind: "permanent", code: "ActivityFailed", message: clean(err instanceof Error ? err.message : String(err)) } };
+    }
+    if (outcome.ok) return outcome.value;
+    const failure = outcome.failure;
+    const delay = failure.retryAfterMs !== undefined
+      ? failure.retryAfterMs + spreadMs(`${context.df.instanceId}:${name}:${attempt}`, Math.min(30_000, 1_000 * attempt))
+      : backoffMs(attempt - 1, policy.firstDelayMs, policy.maxDelayMs);
+    const now = context.df.currentUtcDateTime.getTime();
+    if (!isRetryable(failure) || now + delay - firstAt > policy.budgetMs) throw new ActivityFailedError(name, failure, attempt);
+    yield timerAfter(context, Math.max(1, delay));
+  }
+}

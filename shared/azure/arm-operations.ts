@@ -1,0 +1,41 @@
+/**
+ * ARM long-running operations as the platform keeps them: the SDK poller's serialized state
+ * (core-lro 3) names the operation's status URL (`state.config.operationLocation`, the
+ * `Azure-AsyncOperation` header). Records keep it as a host-relative path, valid for whichever ARM
+ * endpoint reads it and small enough for the record.
+ */
+
+/** The status path (`/subscriptions/…/operations/<id>?api-version=…`) in a serialized poller state, if any. */
+export function operationPathOfState(serialized: string): string | undefined {
+  let state: unknown;
+  try {
+    state = JSON.parse(serialized);
+  } catch {
+    return undefined;
+  }
+  const url = findString(state, "operationLocation");
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a record keeps for an ARM operation id: a serialized poller state becomes its status path; anything else is kept. */
+export function armOperationIdOf(value: string): string {
+  if (!value.startsWith("{")) return value;
+  return operationPathOfState(value) ?? value;
+}
+
+function findString(value: unknown, key: string): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record[key] === "string") return record[key];
+  for (const v of Object.values(record)) {
+    const found = findString(v, key);
+    if (found) return found;
+  }
+  return undefined;
+}
