@@ -69,7 +69,7 @@ describe("infra contract: app settings", () => {
   it("the app's side is read from its code: what loadConfig requires and refuses in Azure mode", () => {
     expect(app.required.sort()).toEqual([SettingNames.approvalSigningKey, SettingNames.subscriptionId, SettingNames.cosmosEndpoint, SettingNames.publicBaseUrl, SettingNames.teamsWebhookUrl].sort());
     expect(app.refused).toEqual([SettingNames.localCaPath]);
-    expect(app.accepted).toEqual(expect.arrayContaining(["TEAMS_ESCALATION_WEBHOOK_URL", "EVENTGRID_SYSTEM_KEY", "NODE_IMAGE_ROLLOUT_SCHEDULE", "NODE_IMAGE_POLL_MAX_MINUTES"]));
+    expect(app.accepted).toEqual(expect.arrayContaining(["TEAMS_ESCALATION_WEBHOOK_URL", "EVENTGRID_SYSTEM_KEY", "NODE_IMAGE_ROLLOUT_SCHEDULE", "NODE_IMAGE_SOAK_HOURS", "HEALTH_SETTLE_SECONDS"]));
   });
 
   for (const [name, params] of Object.entries(deployments)) {
