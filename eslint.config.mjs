@@ -28,7 +28,7 @@ export default tseslint.config(
       "no-restricted-syntax": ["error", ...nonDeterministic],
       "no-restricted-imports": ["error", {
         patterns: [
-          { group: ["node:*", "fs", "http", "https", "net", "child_process", "crypto", "os", "path", "dns", "tls", "better-sqlite3"], message: "Orchestrators do no I/O." },
+          { group: ["node:*", "fs", "http", "https", "net", "child_process", "crypto", "os", "path", "dns", "tls"], message: "Orchestrators do no I/O." },
           { group: ["@azure/*", "!@azure/functions", "**/shared/azure/**", "**/shared/store/**", "**/shared/teams/**"], message: "Orchestrators import only durable-functions, shared/domain and types." }
         ]
       }]

@@ -9,9 +9,9 @@
  * no failure from throttling, < 5 minutes wall, no history over 1,000 events).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { VirtualClock } from "../local/clock";
 import type { DurableExtension } from "../local/host/durable";
 import { startLocalPlatform } from "../local/platform";
@@ -105,8 +105,8 @@ async function main(): Promise<void> {
     // Longest orchestration history: raw events as the engine stores them (the status API's
     // `historyEvents` condenses scheduled/completed pairs, as the extension's does).
     const instances = durable.management.query({}, {}).items.length;
-    const db = new Database(path.join(dataDir, "host", "durable.sqlite"), { readonly: true, fileMustExist: true });
-    const row = db.prepare("SELECT instance_id AS instanceId, COUNT(*) AS events FROM history GROUP BY instance_id ORDER BY events DESC LIMIT 1").get() as { instanceId: string; events: number } | undefined;
+    const db = new DatabaseSync(path.join(dataDir, "host", "durable.sqlite"), { readOnly: true });
+    const row = db.prepare("SELECT instance_id AS instanceId, COUNT(*) AS events FROM history GROUP BY instance_id ORDER BY events DESC LIMIT 1").get() as unknown as { instanceId: string; events: number } | undefined;
     db.close();
     const longest = row ?? { instanceId: "", events: 0 };
     sampleMemory();

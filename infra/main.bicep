@@ -1,5 +1,6 @@
-// The aksops platform itself: a Function App (Node 20) with its identity, storage, Cosmos DB, Key Vault
-// and monitoring, in one resource group. The roles the identity needs on the managed clusters are
+// The aksops platform itself: a Function App (Node 22) with its identity, storage, Cosmos DB, Key Vault,
+// monitoring, the budgets' action group, optionally the Durable Task Scheduler and the managed
+// subscription's resource-event subscription, in one resource group. The roles the identity needs on the managed clusters are
 // granted by subscription-roles.bicep (another scope, another deployment). See infra/README.md.
 targetScope = 'resourceGroup'
 
@@ -67,6 +68,34 @@ param nodeImageCatchUpSchedule string = ''
 @description('Further optional app settings read by the functions (e.g. NODE_IMAGE_SOAK_HOURS, NODE_IMAGE_FAILURE_BUDGET, NODE_IMAGE_CONCURRENCY, MONITOR_LOGS_ENDPOINT); string values only, never secrets.')
 param additionalAppSettings object = {}
 
+@description('Storage provider of the Durable Functions task hub: `AzureStorage` (the host\'s storage account) or `DurableTaskScheduler` (a Durable Task Scheduler and task hub, reached with the identity).')
+@allowed([
+  'AzureStorage'
+  'DurableTaskScheduler'
+])
+param durableStorageProvider string = 'AzureStorage'
+
+@description('Durable Task Scheduler only: `Consumption` or `Dedicated`.')
+@allowed([
+  'Consumption'
+  'Dedicated'
+])
+param durableTaskSchedulerSku string = 'Consumption'
+
+@description('Optional function key (`az functionapp keys list` functionKeys.default) for the budgets\' action group webhook to `POST /api/alerts/budget`; empty: the action group has no receiver yet. Known only after the first publish, like eventGridSystemKey.')
+@secure()
+param budgetAlertFunctionKey string = ''
+
+@description('Subscribe the platform to the managed subscription\'s resource write and delete events (a Microsoft.Resources.Subscriptions system topic). Needs eventGridSystemKey, and the managed subscription must be this deployment\'s.')
+param subscribeResourceEvents bool = true
+
+@description('Resource events delivered only for subjects (resource ids) containing one of these; empty: every resource of the subscription.')
+param resourceEventSubjectFilters array = [
+  '/providers/Microsoft.ContainerService/managedClusters/'
+  '/providers/Microsoft.Consumption/budgets/'
+  '/providers/Microsoft.Insights/diagnosticSettings/'
+]
+
 @description('Key Vault purge protection (recommended; irreversible). Off only for short-lived test instances whose vault name must be reusable at once.')
 param keyVaultPurgeProtection bool = true
 
@@ -82,7 +111,16 @@ var names = {
   plan: 'plan-${baseName}-${token}'
   functionApp: 'func-${baseName}-${token}'
   deploymentContainer: 'app-package'
+  scheduler: 'dts-${baseName}-${token}'
+  actionGroup: 'ag-${baseName}-budgets'
+  subscriptionTopic: 'evgt-${baseName}-subscription'
 }
+
+// host.json `extensions.durableTask.hubName`: the task hub on either provider.
+var taskHubName = 'aksops'
+// The app's Event Grid function (functions/aksEvents.ts), the one Event Grid webhook the platform serves.
+var eventGridFunctionName = 'aksEvents'
+var useDurableTaskScheduler = durableStorageProvider == 'DurableTaskScheduler'
 
 // ARM_ENDPOINT has no trailing slash (shared/config); environment() gives one.
 var resourceManager = environment().resourceManager
@@ -148,6 +186,18 @@ module keyVault 'modules/keyVault.bicep' = {
   }
 }
 
+module durableTaskScheduler 'modules/durableTaskScheduler.bicep' = if (useDurableTaskScheduler) {
+  name: 'durableTaskScheduler'
+  params: {
+    name: names.scheduler
+    location: location
+    skuName: durableTaskSchedulerSku
+    taskHubName: taskHubName
+    principalId: identity.outputs.principalId
+    tags: tags
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionApp'
   params: {
@@ -160,6 +210,7 @@ module functionApp 'modules/functionApp.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    durableTaskSchedulerEndpoint: useDurableTaskScheduler ? durableTaskScheduler!.outputs.endpoint : ''
     // shared/config/settings.ts and functions/ (PUBLIC_BASE_URL is added by the module from the app's host name).
     platformSettings: union(additionalAppSettings, {
       AKSOPS_MODE: 'azure'
@@ -188,6 +239,33 @@ module appAuth 'modules/appAuth.bicep' = {
     allowedCallerApplications: authAllowedCallerApplications
   }
 }
+
+module budgetActionGroup 'modules/actionGroup.bicep' = {
+  name: 'budgetActionGroup'
+  params: {
+    name: names.actionGroup
+    shortName: 'aksops'
+    publicBaseUrl: 'https://${functionApp.outputs.defaultHostName}'
+    functionKey: budgetAlertFunctionKey
+    hasFunctionKey: !empty(budgetAlertFunctionKey)
+    tags: tags
+  }
+}
+
+module subscriptionEvents 'modules/subscriptionEvents.bicep' = if (subscribeResourceEvents && !empty(eventGridSystemKey) && managedSubscriptionId == subscription().subscriptionId) {
+  name: 'subscriptionEvents'
+  params: {
+    topicName: names.subscriptionTopic
+    sourceSubscriptionId: managedSubscriptionId
+    // As the app builds it for the clusters' subscriptions (functions/runtime/platform.ts).
+    endpointUrl: 'https://${functionApp.outputs.defaultHostName}/runtime/webhooks/eventgrid?functionName=${eventGridFunctionName}&code=${uriComponent(eventGridSystemKey)}'
+    subjectContains: resourceEventSubjectFilters
+    tags: tags
+  }
+}
+
+@description('Resource id of the action group budgets notify.')
+output budgetActionGroupId string = budgetActionGroup.outputs.id
 
 @description('Name of the Function App: the target of `func azure functionapp publish` and zip deploy.')
 output functionAppName string = functionApp.outputs.name

@@ -11,9 +11,9 @@ param assignClusterOperatorRole bool = true
 
 // The built-in roles of the brief. Names are for readers; the ids are what count.
 var builtInRoles = {
-  // managedClusters read/write and deployments: the managed-cluster PUTs of upgrades and the auto-upgrade profile.
+  // managedClusters/* and locations/*: clusters, pools, upgrade profiles, maintenance configurations, async operations.
   'Azure Kubernetes Service Contributor Role': 'ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8'
-  // Platform metrics of the clusters (health gates) and reading diagnostic settings.
+  // */read: platform metrics of the clusters (health gates), system topics, diagnostic settings.
   'Monitoring Reader': '43d0d8ad-25c7-4714-9337-8ba259a9fe05'
   // Budgets and current spend.
   'Cost Management Reader': '72fafb9e-0641-4937-9268-a91bfd8191a3'
@@ -21,33 +21,18 @@ var builtInRoles = {
   'EventGrid EventSubscription Contributor': '428e0ff0-5e57-4d9c-a221-2c70d0e0a443'
 }
 
-// Actions the code calls that the built-in roles above do not grant (the AKS Contributor Role holds only
-// managedClusters/read, managedClusters/write and Microsoft.Resources/deployments/*):
-// orchestrations/**/activities call agentPools get/createOrUpdate/upgradeNodeImageVersion/getUpgradeProfile,
-// managedClusters getUpgradeProfile/listKubernetesVersions, maintenanceConfigurations get/list, read ARM
-// async-operation status, and adoption lists/creates the cluster's Event Grid system topic and reads its
-// subscription's full URL. A managed-cluster PUT on a cluster with its own subnet and user-assigned
-// identities (the baseline's shape) is also checked for subnet join and identity assign on the caller.
+// Actions the code calls that the built-in roles above do not grant: shared/azure/required-permissions.ts
+// lists every ARM call with its actions, and test/infra checks this template against it (all granted,
+// nothing here that a built-in role already grants or no call needs). The AKS Contributor Role covers
+// managedClusters/* and locations/* (cluster, pools, upgrade profiles, maintenance configurations,
+// async operations); Monitoring Reader's */read covers every read. Left: adoption creates the
+// cluster's Event Grid system topic and its subscription and reads the subscription's full URL, and
+// a cluster or pool PUT on a cluster with its own subnet and user-assigned identities (the baseline's
+// shape) is also checked for subnet join and identity assign on the caller.
 var clusterOperatorActions = [
-  'Microsoft.Resources/subscriptions/resourceGroups/read'
-  'Microsoft.ContainerService/managedClusters/read'
-  'Microsoft.ContainerService/managedClusters/write'
-  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read'
-  'Microsoft.ContainerService/managedClusters/agentPools/read'
-  'Microsoft.ContainerService/managedClusters/agentPools/write'
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action'
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read'
-  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read'
-  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/write'
-  'Microsoft.ContainerService/locations/kubernetesVersions/read'
-  'Microsoft.ContainerService/locations/operations/read'
-  'Microsoft.ContainerService/locations/operationresults/read'
-  'Microsoft.EventGrid/systemTopics/read'
   'Microsoft.EventGrid/systemTopics/write'
-  'Microsoft.EventGrid/systemTopics/eventSubscriptions/read'
   'Microsoft.EventGrid/systemTopics/eventSubscriptions/write'
   'Microsoft.EventGrid/systemTopics/eventSubscriptions/getFullUrl/action'
-  'Microsoft.Network/virtualNetworks/subnets/read'
   'Microsoft.Network/virtualNetworks/subnets/join/action'
   'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'
 ]

@@ -1,4 +1,4 @@
-// The Linux Function App (Node 20) and its plan: Flex Consumption by default, Elastic Premium as an
+// The Linux Function App (Node 22 LTS) and its plan: Flex Consumption by default, Elastic Premium as an
 // option. It runs as the user-assigned identity, reaches its storage with that identity (no account
 // key anywhere) and resolves Key Vault references with it.
 
@@ -62,6 +62,9 @@ param premiumPackageBlobName string = 'aksops.zip'
 @description('Connection string of the Application Insights component.')
 param appInsightsConnectionString string
 
+@description('Endpoint of the Durable Task Scheduler holding the task hub; empty: the task hub is on Azure Storage (AzureWebJobsStorage).')
+param durableTaskSchedulerEndpoint string = ''
+
 @description('The platform\'s own settings (shared/config/settings.ts and the functions\' optional settings), already resolved: plain values and Key Vault references. Empty values are left out.')
 param platformSettings object
 
@@ -69,6 +72,10 @@ param platformSettings object
 param tags object = {}
 
 var isFlex = hostingPlan == 'FlexConsumption'
+
+// The Node major version of the Functions worker: the one `engines.node` of package.json names and
+// the `node` dev dependency runs locally (Node 20 reached end of life in April 2026).
+var nodeMajorVersion = '22'
 
 // Identity-based host storage (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
 // The Durable Functions Azure Storage provider uses the same `AzureWebJobsStorage` connection.
@@ -91,6 +98,14 @@ var premiumSettings = isFlex ? {} : {
   FUNCTIONS_WORKER_RUNTIME: 'node'
   WEBSITE_RUN_FROM_PACKAGE: '${deploymentContainerUrl}/${premiumPackageBlobName}'
   WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
+}
+
+// The Durable Task Scheduler option: host.json names the Azure Storage provider; these app settings
+// override it (AzureFunctionsJobHost__<path>), so one package runs on either provider.
+var durableSettings = empty(durableTaskSchedulerEndpoint) ? {} : {
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
 }
 
 var platformSettingsPresent = toObject(filter(items(platformSettings), s => !empty(s.value)), s => s.key, s => s.value)
@@ -136,7 +151,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           ftpsState: 'Disabled'
           http20Enabled: true
         },
-        isFlex ? {} : { linuxFxVersion: 'Node|20' }
+        isFlex ? {} : { linuxFxVersion: 'Node|${nodeMajorVersion}' }
       )
     },
     isFlex ? {
@@ -157,7 +172,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
         runtime: {
           name: 'node'
-          version: '20'
+          version: nodeMajorVersion
         }
       }
     } : {}
@@ -170,7 +185,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(platformSettingsPresent, hostSettings, premiumSettings, {
+  properties: union(platformSettingsPresent, hostSettings, premiumSettings, durableSettings, {
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
   })
 }

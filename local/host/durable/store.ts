@@ -2,11 +2,12 @@
  * SQLite persistence of the durable engine (`<dataDir>/durable.sqlite`, WAL). Everything one
  * orchestration episode or one activity checkpoint changes is written in a single transaction, so
  * a process killed at any point restarts from a consistent state: work whose result was not
- * committed is still in `messages` and runs again.
+ * committed is still in `messages` and runs again. SQLite is Node's own (`node:sqlite`, Node 22), so
+ * nothing native is built at install.
  */
-import Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { HistoryEvent } from "./history";
 import type { EntityOperation, EntityRecord, ExecutionState, InstanceRecord, Message, NewMessage, RuntimeStatus } from "./model";
 
@@ -42,15 +43,14 @@ export interface Checkpoint {
 }
 
 export class DurableStore {
-  private readonly db: Database.Database;
+  private readonly db: DatabaseSync;
   private readonly stmts;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, "durable.sqlite"));
-    this.db.pragma("journal_mode = WAL");
+    this.db = new DatabaseSync(path.join(dataDir, "durable.sqlite"));
     // NORMAL in WAL mode keeps every committed transaction across a process crash (only an OS crash can lose the tail).
-    this.db.pragma("synchronous = NORMAL");
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS instances (
         instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -92,17 +92,17 @@ export class DurableStore {
   }
 
   getInstance(instanceId: string): InstanceRecord | undefined {
-    const row = this.stmts.getInstance.get(instanceId) as InstanceRow | undefined;
+    const row = this.stmts.getInstance.get(instanceId) as unknown as InstanceRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   loadHistory(instanceId: string): HistoryEvent[] {
-    return (this.stmts.history.all(instanceId) as { body: string }[]).map((r) => ({ ...(JSON.parse(r.body) as HistoryEvent), IsPlayed: true }));
+    return (this.stmts.history.all(instanceId) as unknown as { body: string }[]).map((r) => ({ ...(JSON.parse(r.body) as HistoryEvent), IsPlayed: true }));
   }
 
   queryInstances(q: InstanceQuery): InstanceRecord[] {
     const where: string[] = [];
-    const params: unknown[] = [];
+    const params: SQLInputValue[] = [];
     if (q.statuses && q.statuses.length > 0) {
       where.push(`status IN (${q.statuses.map(() => "?").join(",")})`);
       params.push(...q.statuses);
@@ -116,32 +116,32 @@ export class DurableStore {
     }
     const sql = `SELECT * FROM instances ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, instance_id`
       + (q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : "");
-    return (this.db.prepare(sql).all(...params) as InstanceRow[]).map(fromRow);
+    return (this.db.prepare(sql).all(...params) as unknown as InstanceRow[]).map(fromRow);
   }
 
   getEntity(entityId: string): EntityRecord | undefined {
-    const row = this.stmts.getEntity.get(entityId) as { entity_id: string; name: string; key: string; exists_: number; state: string | null; updated_at: number } | undefined;
+    const row = this.stmts.getEntity.get(entityId) as unknown as { entity_id: string; name: string; key: string; exists_: number; state: string | null; updated_at: number } | undefined;
     return row ? { entityId: row.entity_id, name: row.name, key: row.key, exists: row.exists_ === 1, state: row.state, updatedAt: row.updated_at } : undefined;
   }
 
   allMessages(): Message[] {
-    return (this.stmts.allMessages.all() as MessageRow[]).map(messageFromRow);
+    return (this.stmts.allMessages.all() as unknown as MessageRow[]).map(messageFromRow);
   }
 
   /** Applies one checkpoint atomically and returns the ids given to the added messages, in order. */
   commit(c: Checkpoint): number[] {
-    return this.db.transaction(() => this.apply(c))();
+    return this.transaction(() => this.apply(c));
   }
 
   /** Applies several checkpoints, in order, in one transaction (group commit). */
   commitMany(cs: Checkpoint[]): number[][] {
-    return this.db.transaction(() => cs.map((c) => this.apply(c)))();
+    return this.transaction(() => cs.map((c) => this.apply(c)));
   }
 
   private apply(c: Checkpoint): number[] {
     {
       for (const id of c.resetHistory ?? []) this.stmts.resetHistory.run(id);
-      for (const rec of c.upsertInstances ?? []) this.stmts.upsertInstance.run(toRow(rec));
+      for (const rec of c.upsertInstances ?? []) this.stmts.upsertInstance.run({ ...toRow(rec) });
       for (const h of c.appendHistory ?? []) {
         h.events.forEach((e, i) => this.stmts.appendHistory.run(h.instanceId, h.firstSeq + i, h.executionId, JSON.stringify(e)));
       }
@@ -158,17 +158,30 @@ export class DurableStore {
 
   /** Deletes an instance, its history and its queued messages; returns the ids of the deleted messages. */
   purge(instanceId: string): number[] {
-    return this.db.transaction((): number[] => {
-      const ids = (this.stmts.messagesOf.all(instanceId) as { id: number }[]).map((r) => r.id);
+    return this.transaction((): number[] => {
+      const ids = (this.stmts.messagesOf.all(instanceId) as unknown as { id: number }[]).map((r) => r.id);
       this.stmts.deleteMessagesOf.run(instanceId);
       this.stmts.resetHistory.run(instanceId);
       this.stmts.deleteInstance.run(instanceId);
       return ids;
-    })();
+    });
+  }
+
+  /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+  private transaction<T>(work: () => T): T {
+    this.db.exec("BEGIN");
+    try {
+      const result = work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw err;
+    }
   }
 
   isOpen(): boolean {
-    return this.db.open;
+    return this.db.isOpen;
   }
 
   close(): void {

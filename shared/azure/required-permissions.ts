@@ -1,0 +1,134 @@
+/**
+ * Every Azure Resource Manager operation the platform calls, with the action ARM authorizes it by:
+ * the one list of what the platform's identity needs on the managed subscription. It is checked in
+ * both directions by test/infra (nothing here is read at run time):
+ *   - every ARM SDK call in functions/, orchestrations/ and shared/ appears here as `call`;
+ *   - every `actions` entry is granted by a role infra/subscription-roles.bicep assigns (the built-in
+ *     roles below, whose published definitions are copied here, or the custom role), and the custom
+ *     role holds nothing else.
+ *
+ * `call` is `<operation group>.<method>` of the generated clients in shared/azure/arm-clients.ts, or
+ * a platform port that sends its own ARM request. `actions` include those ARM also checks on the
+ * caller of a request (linked access checks), e.g. joining the subnet a cluster's PUT names.
+ */
+export interface RequiredPermission {
+  readonly call: string;
+  readonly actions: readonly string[];
+  readonly why: string;
+}
+
+/** The built-in roles subscription-roles.bicep assigns, as Azure publishes them (`az role definition list --name <id>`). */
+export interface BuiltInRole {
+  readonly id: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+export const BuiltInRoles: Readonly<Record<string, BuiltInRole>> = {
+  // Definition of 2025-07-24 (managedClusters/* and locations/* since 2024-06-25).
+  "Azure Kubernetes Service Contributor Role": {
+    id: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+    actions: [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.ContainerService/locations/*",
+      "Microsoft.ContainerService/managedClusters/*",
+      "Microsoft.ContainerService/managedclustersnapshots/*",
+      "Microsoft.ContainerService/snapshots/*",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.ContainerService/deploymentSafeguards/*"
+    ],
+    notActions: []
+  },
+  "Monitoring Reader": {
+    id: "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
+    actions: ["*/read", "Microsoft.OperationalInsights/workspaces/search/action", "Microsoft.Support/*"],
+    notActions: []
+  },
+  "Cost Management Reader": {
+    id: "72fafb9e-0641-4937-9268-a91bfd8191a3",
+    actions: [
+      "Microsoft.Consumption/*/read",
+      "Microsoft.CostManagement/*/read",
+      "Microsoft.Billing/billingPeriods/read",
+      "Microsoft.Resources/subscriptions/read",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Support/*",
+      "Microsoft.Advisor/configurations/read",
+      "Microsoft.Advisor/recommendations/read",
+      "Microsoft.Management/managementGroups/read",
+      "Microsoft.Billing/billingProperty/read"
+    ],
+    notActions: []
+  },
+  // Event subscriptions on topics; grants no systemTopics action, not even on their subscriptions.
+  "EventGrid EventSubscription Contributor": {
+    id: "428e0ff0-5e57-4d9c-a221-2c70d0e0a443",
+    actions: [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.EventGrid/eventSubscriptions/*",
+      "Microsoft.EventGrid/topicTypes/eventSubscriptions/read",
+      "Microsoft.EventGrid/locations/eventSubscriptions/read",
+      "Microsoft.EventGrid/locations/topicTypes/eventSubscriptions/read",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Support/*"
+    ],
+    notActions: []
+  }
+};
+
+const AKS = "Microsoft.ContainerService/managedClusters";
+
+export const RequiredPermissions: readonly RequiredPermission[] = [
+  { call: "managedClusters.get", actions: [`${AKS}/read`], why: "read a cluster (adoption, upgrades, node-image rollout, API)" },
+  {
+    call: "managedClusters.beginCreateOrUpdate",
+    // ARM checks subnet join and identity assign on the caller when the cluster names its own subnet
+    // and user-assigned identities (the baseline's shape), even if they are unchanged.
+    actions: [`${AKS}/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
+    why: "control-plane upgrade and the auto-upgrade profile set at adoption"
+  },
+  { call: "managedClusters.getUpgradeProfile", actions: [`${AKS}/upgradeProfiles/read`], why: "versions a cluster can move to" },
+  { call: "managedClusters.listKubernetesVersions", actions: ["Microsoft.ContainerService/locations/kubernetesVersions/read"], why: "the region's supported Kubernetes versions" },
+  { call: "agentPools.get", actions: [`${AKS}/agentPools/read`], why: "a pool's version and state between upgrade steps" },
+  {
+    call: "agentPools.beginCreateOrUpdate",
+    actions: [`${AKS}/agentPools/write`, "Microsoft.Network/virtualNetworks/subnets/join/action"],
+    why: "pool upgrade to a Kubernetes version"
+  },
+  { call: "agentPools.upgradeNodeImageVersion", actions: [`${AKS}/agentPools/upgradeNodeImageVersion/action`], why: "node-image rollout" },
+  { call: "agentPools.getUpgradeProfile", actions: [`${AKS}/agentPools/upgradeProfiles/read`], why: "a pool's latest node image" },
+  { call: "maintenanceConfigurations.get", actions: [`${AKS}/maintenanceConfigurations/read`], why: "the node-OS maintenance window" },
+  {
+    call: "readAsyncOperation",
+    actions: ["Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerService/locations/operationresults/read"],
+    why: "status of a long-running cluster or pool operation (Azure-AsyncOperation / Location URLs)"
+  },
+  { call: "metrics.list", actions: ["Microsoft.Insights/metrics/read"], why: "cluster health gates before and after upgrade steps" },
+  { call: "systemTopics.listByResourceGroup", actions: ["Microsoft.EventGrid/systemTopics/read"], why: "find the cluster's system topic at adoption" },
+  { call: "systemTopics.beginCreateOrUpdateAndWait", actions: ["Microsoft.EventGrid/systemTopics/write"], why: "create the cluster's system topic at adoption" },
+  {
+    call: "systemTopicEventSubscriptions.getFullUrl",
+    actions: ["Microsoft.EventGrid/systemTopics/eventSubscriptions/getFullUrl/action"],
+    why: "compare the subscription's webhook with the platform's"
+  },
+  {
+    call: "systemTopicEventSubscriptions.beginCreateOrUpdateAndWait",
+    actions: ["Microsoft.EventGrid/systemTopics/eventSubscriptions/write"],
+    why: "subscribe the platform's webhook to the cluster's events"
+  }
+];
+
+/** Whether an action pattern of a role definition (`*` matches any characters, case-insensitive) covers an action. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+  return re.test(action);
+}
+
+/** Whether a role (its actions and not-actions) grants an action. */
+export function roleGrants(role: { actions: readonly string[]; notActions?: readonly string[] }, action: string): boolean {
+  return role.actions.some((p) => actionMatches(p, action)) && !(role.notActions ?? []).some((p) => actionMatches(p, action));
+}
