@@ -447,6 +447,12 @@ export function networkTypes(): ResourceTypeSpec[] {
       for (const field of ["gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools", "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates"]) {
         if (Array.isArray(c.resource.properties[field])) withIds(c, field, field);
       }
+      c.resource.properties.frontendIPConfigurations = list(c.resource.properties.frontendIPConfigurations)
+        .map((x) => ({ ...x, properties: { privateIPAllocationMethod: "Dynamic", ...record(x.properties) } }));
+      // The collections Azure always returns, empty unless sent (ApplicationGatewayCreate.json).
+      for (const field of ["authenticationCertificates", "loadDistributionPolicies", "listeners", "urlPathMaps", "routingRules", "probes", "redirectConfigurations", "privateEndpointConnections"]) {
+        c.resource.properties[field] ??= [];
+      }
     }
   };
 
