@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const sampleMemory = (): void => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); };
 
   // Cosmos snapshots to disk once a virtual day, not after every timer: each dumps every document.
-  const platform = await startLocalPlatform({ clock, dataDir, seed: "none", adoptDemoClusters: false, cosmosSnapshotDebounceMs: DAY, hostOptions: { logger: () => undefined } });
+  const platform = await startLocalPlatform({ clock, dataDir, seed: "none", adoptDemoClusters: false, hostOptions: { logger: () => undefined } });
   try {
     const s = platform.settings;
     const store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: s.COSMOS_ENDPOINT ?? "", database: "aksops", key: s.COSMOS_KEY ?? "" }, localCaPath: s.AKSOPS_LOCAL_CA_PATH ?? "" }), "aksops", clock);

@@ -34,11 +34,6 @@ export interface LocalPlatformOptions {
   hostOptions?: Partial<Pick<StartHostOptions, "extensions" | "logger">>;
   /** Extra app settings (override the generated ones). */
   settings?: Record<string, string>;
-  /**
-   * Clock time between the last Cosmos write and the snapshot to disk (default 500 ms). A fleet
-   * bench on a virtual clock raises it: each snapshot dumps every document.
-   */
-  cosmosSnapshotDebounceMs?: number;
 }
 
 export interface LocalPlatform {
@@ -57,7 +52,7 @@ export interface LocalPlatform {
    * the simulator (Azure) carried on. `host` then names the new one.
    */
   restartHost(hostOptions?: LocalPlatformOptions["hostOptions"]): Promise<LocalHostHandle>;
-  /** Stops the host, then the simulator (saving its state), then Cosmos (saving its snapshot). */
+  /** Stops the host, then the simulator, then Cosmos (every acknowledged write of both is already on disk). */
   stop(): Promise<void>;
 }
 
@@ -76,8 +71,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   mkdirSync(dataDir, { recursive: true });
   const cert = await ensureLocalCertificate(dataDir);
   const cosmos = await startEmbeddedCosmos({
-    dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock,
-    ...(options.cosmosSnapshotDebounceMs !== undefined ? { snapshotDebounceMs: options.cosmosSnapshotDebounceMs } : {})
+    dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock
   });
   let azure: AzureSimulator | undefined;
   let host: LocalHostHandle | undefined;

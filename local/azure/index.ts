@@ -2,7 +2,7 @@
  * The Azure simulator: `startAzureSimulator(options)` serves the ARM protocol over HTTPS for the
  * real SDK clients (see `kernel/index.ts` for the module contract).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ensureLocalCertificate } from "../certs";
 import type { Clock } from "../clock";
@@ -38,7 +38,11 @@ export interface AzureSimulatorOptions {
   subscriptionId?: string;
   location?: string;
   pageSize?: number;
-  /** Load `<dataDir>/azure-sim.json` at start and save it on stop and periodically (default true). */
+  /**
+   * Load `<dataDir>/azure-sim.json` at start and save it (default true): after every accepted
+   * write before it is answered, on stop, and periodically for what changes on the clock alone
+   * (operations progressing).
+   */
   persist?: boolean;
   /** Real-clock period of the periodic save (default 30 s). */
   saveIntervalMs?: number;
@@ -83,20 +87,20 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     loaded = true;
   }
 
+  const save = (): void => {
+    if (!persist) return;
+    writeDurably(statePath, JSON.stringify(kernel.saveState()));
+  };
+
   const tls = await ensureLocalCertificate(options.dataDir);
-  const server = await listen(kernel, tls, options.port ?? 0, options.host ?? "127.0.0.1");
+  const server = await listen(kernel, tls, options.port ?? 0, options.host ?? "127.0.0.1", persist ? save : undefined);
   const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
 
   if (!loaded && options.seed === "demo") {
     await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed });
+    save();
   }
 
-  const save = (): void => {
-    if (!persist) return;
-    const tmp = `${statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(kernel.saveState()));
-    renameSync(tmp, statePath);
-  };
   // Periodic saves run on wall time: a virtual clock must not gain a timer that never goes away.
   const interval = persist && options.clock.kind === "real" ? setInterval(save, options.saveIntervalMs ?? 30_000) : undefined;
   interval?.unref();
@@ -116,6 +120,19 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       await server.close();
     }
   };
+}
+
+/** Writes a temporary file, fsyncs it and renames it over `path`: a crash leaves the old or the new state, never half of one. */
+function writeDurably(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
 
 /** Every module, in the order their state must load (resources first, then the catalog and AKS). */
