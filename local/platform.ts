@@ -32,6 +32,8 @@ export interface LocalPlatformOptions {
   adoptDemoClusters?: boolean;
   /** Passed to `startHost` (extensions with chaos switches, a logger...). */
   hostOptions?: Partial<Pick<StartHostOptions, "extensions" | "logger">>;
+  /** The simulator saves after every accepted ARM write (default true; a fleet bench turns it off, see `startAzureSimulator`). */
+  azurePersistEachWrite?: boolean;
   /** Extra app settings (override the generated ones). */
   settings?: Record<string, string>;
 }
@@ -78,7 +80,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   try {
     azure = await startAzureSimulator({
       clock: options.clock, dataDir, port: options.ports?.azure ?? 0,
-      seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {})
+      seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {}),
+      ...(options.azurePersistEachWrite !== undefined ? { persistEachWrite: options.azurePersistEachWrite } : {})
     });
     // PUBLIC_BASE_URL must be known before the host starts, so the port is chosen first.
     const hostPort = options.ports?.host || (await freePort());

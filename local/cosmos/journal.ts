@@ -34,8 +34,11 @@ export function partitionKeyValue(value: unknown): string {
 /**
  * The embedded Cosmos' durable copy: one SQLite row per database, container and document, written
  * in the same synchronous step that releases the server's response (see `embedded-cosmos.ts`), so
- * an acknowledged write is on disk before the client hears of it. WAL with `synchronous = FULL`:
- * every commit is fsynced, so it also survives an OS crash, not only a killed process.
+ * an acknowledged write is in the database file before the client hears of it. WAL with
+ * `synchronous = NORMAL`, as the durable engine's store: a committed write survives the process
+ * being killed at any instant; only an OS crash or power loss can lose the last commits. FULL
+ * (an fsync per commit) cost 12 ms per write here against 1.6 ms, and since the durable store beside
+ * it is NORMAL, FULL would not make the platform as a whole survive an OS crash anyway.
  */
 export class CosmosJournal {
   private readonly db: Database.Database;
@@ -47,7 +50,7 @@ export class CosmosJournal {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
+    this.db.pragma("synchronous = NORMAL");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS databases (id TEXT PRIMARY KEY);
       CREATE TABLE IF NOT EXISTS containers (db TEXT NOT NULL, id TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (db, id));
