@@ -32,13 +32,10 @@ export interface LocalPlatformOptions {
   adoptDemoClusters?: boolean;
   /** Passed to `startHost` (extensions with chaos switches, a logger...). */
   hostOptions?: Partial<Pick<StartHostOptions, "extensions" | "logger">>;
+  /** The simulator saves after every accepted ARM write (default true; a fleet bench turns it off, see `startAzureSimulator`). */
+  azurePersistEachWrite?: boolean;
   /** Extra app settings (override the generated ones). */
   settings?: Record<string, string>;
-  /**
-   * Clock time between the last Cosmos write and the snapshot to disk (default 500 ms). A fleet
-   * bench on a virtual clock raises it: each snapshot dumps every document.
-   */
-  cosmosSnapshotDebounceMs?: number;
 }
 
 export interface LocalPlatform {
@@ -57,7 +54,7 @@ export interface LocalPlatform {
    * the simulator (Azure) carried on. `host` then names the new one.
    */
   restartHost(hostOptions?: LocalPlatformOptions["hostOptions"]): Promise<LocalHostHandle>;
-  /** Stops the host, then the simulator (saving its state), then Cosmos (saving its snapshot). */
+  /** Stops the host, then the simulator, then Cosmos (every acknowledged write of both is already on disk). */
   stop(): Promise<void>;
 }
 
@@ -76,15 +73,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   mkdirSync(dataDir, { recursive: true });
   const cert = await ensureLocalCertificate(dataDir);
   const cosmos = await startEmbeddedCosmos({
-    dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock,
-    ...(options.cosmosSnapshotDebounceMs !== undefined ? { snapshotDebounceMs: options.cosmosSnapshotDebounceMs } : {})
+    dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock
   });
   let azure: AzureSimulator | undefined;
   let host: LocalHostHandle | undefined;
   try {
     azure = await startAzureSimulator({
       clock: options.clock, dataDir, port: options.ports?.azure ?? 0,
-      seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {})
+      seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {}),
+      ...(options.azurePersistEachWrite !== undefined ? { persistEachWrite: options.azurePersistEachWrite } : {})
     });
     // PUBLIC_BASE_URL must be known before the host starts, so the port is chosen first.
     const hostPort = options.ports?.host || (await freePort());

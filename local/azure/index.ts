@@ -38,8 +38,17 @@ export interface AzureSimulatorOptions {
   subscriptionId?: string;
   location?: string;
   pageSize?: number;
-  /** Load `<dataDir>/azure-sim.json` at start and save it on stop and periodically (default true). */
+  /**
+   * Load `<dataDir>/azure-sim.json` at start and save it (default true): after every accepted
+   * write before it is answered, on stop, and periodically for what changes on the clock alone
+   * (operations progressing).
+   */
   persist?: boolean;
+  /**
+   * Save after every accepted write, before answering (default true). Off only for benches that
+   * measure something else: the save costs about 60 ms per ARM write at 500 clusters (2.9 MB).
+   */
+  persistEachWrite?: boolean;
   /** Real-clock period of the periodic save (default 30 s). */
   saveIntervalMs?: number;
   /** `Retry-After` seconds advised on operation status responses (default 0: omitted). */
@@ -83,20 +92,20 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
     loaded = true;
   }
 
+  const save = (): void => {
+    if (!persist) return;
+    writeDurably(statePath, JSON.stringify(kernel.saveState()));
+  };
+
   const tls = await ensureLocalCertificate(options.dataDir);
-  const server = await listen(kernel, tls, options.port ?? 0, options.host ?? "127.0.0.1");
+  const server = await listen(kernel, tls, options.port ?? 0, options.host ?? "127.0.0.1", persist && (options.persistEachWrite ?? true) ? save : undefined);
   const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
 
   if (!loaded && options.seed === "demo") {
     await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed });
+    save();
   }
 
-  const save = (): void => {
-    if (!persist) return;
-    const tmp = `${statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(kernel.saveState()));
-    renameSync(tmp, statePath);
-  };
   // Periodic saves run on wall time: a virtual clock must not gain a timer that never goes away.
   const interval = persist && options.clock.kind === "real" ? setInterval(save, options.saveIntervalMs ?? 30_000) : undefined;
   interval?.unref();
@@ -116,6 +125,18 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
       await server.close();
     }
   };
+}
+
+/**
+ * Writes a temporary file and renames it over `path`: a killed process leaves the old or the new
+ * state, never half of one (the kernel's page cache outlives the process). No fsync, as the
+ * durable store's `synchronous = NORMAL`: an OS crash may lose the last writes; fsyncing the
+ * 2.9 MB state of a 500-cluster fleet cost 60 ms per ARM write (README, "Crash-safe local state").
+ */
+function writeDurably(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 /** Every module, in the order their state must load (resources first, then the catalog and AKS). */

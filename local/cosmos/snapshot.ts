@@ -1,13 +1,12 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
 import type { ContainerDefinition, CosmosClient, ItemDefinition } from "@azure/cosmos";
 
 /**
- * What the embedded Cosmos saves: every database, container definition and document, read through
- * the Cosmos REST API (the server keeps no state of its own on disk). Documents keep `_ts` so
- * that TTL expiry can be applied at load; `_etag`, `_rid` and `_self` are reassigned by the server
- * when a document is recreated, so ETags held across a restart no longer match (a 412, which the
- * repositories already answer by re-reading).
+ * Everything the embedded Cosmos keeps: every database, container definition and document, as its
+ * journal (`journal.ts`) loads it and as earlier versions wrote `snapshot.json`. Documents keep `_ts`
+ * so that TTL expiry can be applied at load; `_etag`, `_rid` and `_self` are reassigned by the
+ * server when a document is recreated, so ETags held across a restart no longer match (a 412,
+ * which the repositories already answer by re-reading).
  */
 export interface CosmosSnapshot {
   format: typeof SNAPSHOT_FORMAT;
@@ -17,28 +16,10 @@ export interface CosmosSnapshot {
 
 export const SNAPSHOT_FORMAT = "aksops-embedded-cosmos/1";
 
-const SERVER_ASSIGNED = ["_rid", "_self", "_etag", "_attachments", "_docs", "_sprocs", "_triggers", "_udfs", "_conflicts"] as const;
-
 function without(resource: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const copy = { ...resource };
   for (const key of keys) delete copy[key];
   return copy;
-}
-
-function partitionKeyPath(definition: ContainerDefinition): string[] {
-  const path = definition.partitionKey?.paths?.[0] ?? "/id";
-  return path.slice(1).split("/");
-}
-
-function valueAt(doc: ItemDefinition, path: string[]): unknown {
-  let node: unknown = doc;
-  for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
-}
-
-/** Identity of a document across a restart: database, container, partition key value and id. */
-function documentKey(databaseId: string, definition: ContainerDefinition, item: ItemDefinition): string {
-  return JSON.stringify([databaseId, definition.id, valueAt(item, partitionKeyPath(definition)), item.id]);
 }
 
 /**
@@ -55,53 +36,12 @@ export function isExpired(definition: ContainerDefinition, item: ItemDefinition,
   return ts + ttl <= nowSeconds;
 }
 
-/**
- * Remembers the original `_ts` of restored documents: recreating a document stamps a new `_ts`,
- * which would restart its TTL at every reload. While a document's ETag is the one it got at
- * restore (nobody wrote it since), the next snapshot keeps its original `_ts`.
- */
-export class RestoredTimestamps {
-  private readonly byKey = new Map<string, { etag: string; ts: number }>();
-
-  remember(key: string, etag: string, ts: number): void {
-    this.byKey.set(key, { etag, ts });
-  }
-
-  originalTs(key: string, etag: unknown): number | undefined {
-    const entry = this.byKey.get(key);
-    return entry && entry.etag === etag ? entry.ts : undefined;
-  }
-}
-
-export async function dumpAccount(client: CosmosClient, restored: RestoredTimestamps, savedAt: string): Promise<CosmosSnapshot> {
-  const snapshot: CosmosSnapshot = { format: SNAPSHOT_FORMAT, savedAt, databases: [] };
-  const { resources: databases } = await client.databases.readAll().fetchAll();
-  for (const db of databases) {
-    const database = client.database(db.id);
-    const { resources: containers } = await database.containers.readAll().fetchAll();
-    const saved: CosmosSnapshot["databases"][number] = { id: db.id, containers: [] };
-    for (const definition of containers) {
-      const { resources: items } = await database.container(definition.id).items.readAll().fetchAll();
-      saved.containers.push({
-        definition: without({ ...definition }, [...SERVER_ASSIGNED, "_ts"]),
-        items: items.map((item): ItemDefinition => {
-          const serverTs: unknown = item._ts;
-          const ts = restored.originalTs(documentKey(db.id, definition, item), item._etag) ?? serverTs;
-          return { ...without(item, SERVER_ASSIGNED), _ts: ts };
-        })
-      });
-    }
-    snapshot.databases.push(saved);
-  }
-  return snapshot;
-}
-
 /** Recreates what a snapshot holds on an empty server; documents whose TTL has run out are left behind. */
 export async function restoreAccount(
   client: CosmosClient,
   snapshot: CosmosSnapshot,
   nowSeconds: number,
-  restored: RestoredTimestamps
+  onExpired: (database: string, definition: ContainerDefinition, item: ItemDefinition) => void = () => undefined
 ): Promise<{ documents: number; expired: number }> {
   let documents = 0;
   let expired = 0;
@@ -112,13 +52,10 @@ export async function restoreAccount(
       for (const item of items) {
         if (isExpired(definition, item, nowSeconds)) {
           expired++;
+          onExpired(db.id, definition, item);
           continue;
         }
-        const { resource } = await container.items.create(without(item, ["_ts"]));
-        const savedTs: unknown = item._ts;
-        if (resource?._etag && typeof savedTs === "number") {
-          restored.remember(documentKey(db.id, definition, item), resource._etag, savedTs);
-        }
+        await container.items.create(without(item, ["_ts"]));
         documents++;
       }
     }
@@ -139,12 +76,4 @@ export async function readSnapshot(path: string): Promise<CosmosSnapshot | undef
     throw new Error(`${path} is not an embedded Cosmos snapshot (format ${String(parsed.format)})`);
   }
   return parsed as CosmosSnapshot;
-}
-
-/** Written to a temporary file and renamed, so a crash mid-write leaves the previous snapshot intact. */
-export async function writeSnapshot(path: string, snapshot: CosmosSnapshot): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(snapshot));
-  await rename(temporary, path);
 }

@@ -15,14 +15,14 @@ export function isWrite(req: IncomingMessage): boolean {
 
 /**
  * Watches the server's requests: how many are in flight (for `waitForIdle`) and when a write
- * succeeded (to schedule a snapshot). It listens beside cosmosdb-server's own handler and
+ * succeeded. It listens beside cosmosdb-server's own handler and
  * never touches the response.
  */
 export class WriteTracker {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(server: Server, onWrite: () => void) {
+  constructor(server: Server, onWrite: () => void = () => undefined) {
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.inFlight++;
       const write = isWrite(req);

@@ -68,7 +68,7 @@ describe("embedded Cosmos", () => {
     await other.containers.createIfNotExists({ id: "notes", partitionKey: { paths: ["/owner"] } });
     await other.container("notes").items.create({ id: "n1", owner: "ops", text: "hello" });
     await first.cosmos.stop();
-    expect(existsSync(first.cosmos.snapshotPath)).toBe(true);
+    expect(existsSync(first.cosmos.storePath)).toBe(true);
 
     const second = await start();
     const { resource: op1 } = await second.client.database("aksops").container(ContainerNames.operations).item("op-1", "aks-prod").read<{ id: string }>();
@@ -81,20 +81,16 @@ describe("embedded Cosmos", () => {
     expect(notes?.partitionKey?.paths).toEqual(["/owner"]);
   });
 
-  it("saves on a debounced timer after writes, read from the shared clock", async () => {
-    const clock = new VirtualClock();
-    const { cosmos, client } = await start(clock);
+  it("refuses ids Cosmos refuses (over 255 characters, / \\ ? #) and items over 2 MB, and stores nothing of them", async () => {
+    const { client } = await start(new VirtualClock());
     const clusters = client.database("aksops").container(ContainerNames.clusters);
-    await clusters.items.create({ id: "aks-dev" });
-    await cosmos.waitForIdle();
-    const before = JSON.parse(readFileSync(cosmos.snapshotPath, "utf8")) as { databases: { containers: { definition: { id: string }; items: { id: string }[] }[] }[] };
-    const itemsIn = (s: typeof before) => s.databases[0]?.containers.find((c) => c.definition.id === "clusters")?.items.map((i) => i.id);
-    expect(itemsIn(before)).toEqual([]);
-
-    await clock.advance(1000);
-    await cosmos.waitForIdle();
-    const after = JSON.parse(readFileSync(cosmos.snapshotPath, "utf8")) as typeof before;
-    expect(itemsIn(after)).toEqual(["aks-dev"]);
+    await expect(clusters.items.create({ id: "x".repeat(256) })).rejects.toThrow(/less than '255' characters/);
+    await expect(clusters.items.create({ id: "x".repeat(256) })).rejects.toMatchObject({ code: 400 });
+    await expect(clusters.items.upsert({ id: "y".repeat(256) })).rejects.toMatchObject({ code: 400 });
+    await expect(clusters.items.create({ id: "big", padding: "p".repeat(2 * 1024 * 1024) })).rejects.toMatchObject({ code: 413 });
+    await expect(clusters.items.create({ id: "x".repeat(255) })).resolves.toBeDefined();
+    const { resources } = await clusters.items.readAll().fetchAll();
+    expect(resources.map((r) => r.id)).toEqual(["x".repeat(255)]);
   });
 
   it("drops documents whose TTL ran out while it was stopped, and keeps their age across restarts", async () => {
@@ -105,14 +101,13 @@ describe("embedded Cosmos", () => {
     const client = clientFor(first);
     clients.push(client);
     const events = client.database("aksops").container(ContainerNames.events);
-    await events.items.create({ id: "short", ttl: 60 });
+    const { resource: short } = await events.items.create({ id: "short", ttl: 60 });
     await events.items.create({ id: "forever", ttl: -1 });
     await events.items.create({ id: "default" });
     await first.stop();
 
     // The server stamped _ts from the wall clock; move "now" past the short TTL only.
-    const saved = JSON.parse(readFileSync(first.snapshotPath, "utf8")) as { databases: { containers: { items: { id: string; _ts: number }[] }[] }[] };
-    const shortTs = saved.databases.flatMap((d) => d.containers).flatMap((c) => c.items).find((i) => i.id === "short")?._ts ?? 0;
+    const shortTs = Number(short?._ts);
     now = shortTs + 61;
     const second = await startEmbeddedCosmos({ dataDir, port: 0, nowSeconds });
     running.push(second);

@@ -159,13 +159,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves the kernel over HTTPS on 127.0.0.1 (port 0 picks a free one). */
-export async function listen(kernel: SimKernel, tls: { key: string; cert: string }, port = 0, host = "127.0.0.1"): Promise<RunningServer> {
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Serves the kernel over HTTPS on 127.0.0.1 (port 0 picks a free one). `persistAcceptedWrite` runs
+ * after every accepted write (any other method answered < 400, ARM or control route) and before
+ * its answer is sent, so what a client was told happened survives a crash; if it throws, the
+ * client gets a 500 instead.
+ */
+export async function listen(kernel: SimKernel, tls: { key: string; cert: string }, port = 0, host = "127.0.0.1",
+  persistAcceptedWrite?: () => void): Promise<RunningServer> {
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const end = kernel.work.begin();
     const requestId = randomUUID();
     toSimRequest(req, kernel.baseUrl)
-      .then((sim) => dispatch(kernel, sim))
+      .then((sim) => dispatch(kernel, sim).then((answer) => {
+        if (persistAcceptedWrite && !READ_METHODS.has(sim.method) && answer.status < 400) persistAcceptedWrite();
+        return answer;
+      }))
       .then((sim) => send(res, sim, requestId))
       .catch((err: unknown) => {
         const e = ensureError(err);
