@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import type { ContainerDefinition, ItemDefinition } from "@azure/cosmos";
 import { SNAPSHOT_FORMAT, type CosmosSnapshot } from "./snapshot";
 
@@ -41,16 +41,17 @@ export function partitionKeyValue(value: unknown): string {
  * it is NORMAL, FULL would not make the platform as a whole survive an OS crash anyway.
  */
 export class CosmosJournal {
-  private readonly db: Database.Database;
+  private readonly db: DatabaseSync;
+  private depth = 0;
   private readonly stmts;
   /** Container definitions by `db/container`, for the partition key of documents written to it. */
   private readonly containers = new Map<string, ContainerDefinition>();
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = NORMAL");
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS databases (id TEXT PRIMARY KEY);
       CREATE TABLE IF NOT EXISTS containers (db TEXT NOT NULL, id TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (db, id));
@@ -86,7 +87,23 @@ export class CosmosJournal {
 
   /** Runs `fn` as one transaction: a request's effects are all on disk or none is. */
   atomically(fn: () => void): void {
-    this.db.transaction(fn)();
+    // node:sqlite has no transaction helper: BEGIN IMMEDIATE … COMMIT, rolled back if `fn` throws
+    // (a nested call joins the outer transaction).
+    if (this.depth > 0) {
+      fn();
+      return;
+    }
+    this.db.exec("BEGIN IMMEDIATE");
+    this.depth++;
+    try {
+      fn();
+      this.db.exec("COMMIT");
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    } finally {
+      this.depth--;
+    }
   }
 
   putDatabase(id: string): void {
@@ -103,7 +120,7 @@ export class CosmosJournal {
   putContainer(db: string, definition: ContainerDefinition): void {
     const stored = without({ ...definition }, [...SERVER_ASSIGNED, "_ts"]) as ContainerDefinition;
     this.stmts.putDatabase.run(db);
-    this.stmts.putContainer.run(db, stored.id, JSON.stringify(stored));
+    this.stmts.putContainer.run(db, String(stored.id), JSON.stringify(stored));
     this.containers.set(`${db}/${String(stored.id)}`, stored);
   }
 
