@@ -151,7 +151,6 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
   const remaining = plan.steps.filter((s) => !planned.done.includes(s.index));
   let approvedBefore = false;
   let baseline: StepRunResult & { status: "Succeeded" } | undefined;
-  let ran = 0;
   for (const step of remaining) {
     onStep(step);
     const ask = needsApproval(plan, approvedBefore);
@@ -168,7 +167,6 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
     switch (result.status) {
       case "Succeeded":
         baseline = result;
-        ran++;
         continue;
       case "Failed":
         return ending(flow, { status: "Failed", failedStep: step, error: result.error }, planned);
@@ -180,7 +178,7 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
         return ending(flow, { status: "Cancelled", notStarted: { code: result.code, reason: result.reason, step } }, planned);
     }
   }
-  return ending(flow, { status: "Succeeded", ...(ran === 0 ? { notStarted: undefined } : {}) }, planned);
+  return ending(flow, { status: "Succeeded" }, planned);
 }
 
 function ending(flow: OperationFlow, end: Omit<OperationEnd, "message">, planned: Planned | undefined): OperationEnd {

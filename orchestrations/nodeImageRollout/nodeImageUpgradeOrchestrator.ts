@@ -67,6 +67,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   }
 
   let pools: PoolOutcome[] = [];
+  let plannedRun: Planned | undefined;
   const polling: PollingPolicy = { ...defaultPollingPolicy, ...(input.options?.polling ?? {}) };
   const end = yield* runOperation(context, {
     ...ids,
@@ -98,12 +99,13 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     },
     describe: (e, planned) => describeEnd(e, planned, pools),
     finalPatch: (e, planned) => {
+      plannedRun = planned;
       pools = poolOutcomes(e, planned, pools);
       const { r, catchUpDue } = clusterResult(e, planned);
       return { nodeImage: { pools, result: r, catchUpDue, ...(e.notStarted ? { skip: { code: e.notStarted.code, reason: e.notStarted.reason } } : {}) } };
     }
   });
-  const { r, catchUpDue } = clusterResult(end, undefined);
+  const { r, catchUpDue } = clusterResult(end, plannedRun);
   const reason = end.status === "Succeeded" && r !== "current" ? undefined : end.status === "Rejected" || end.status === "Expired" ? `pool ${end.failedStep ? poolOfStep(end) : "?"} ${end.message}` : end.message;
   return result(r, pools, reason, catchUpDue);
 }
@@ -115,7 +117,7 @@ function poolOfStep(end: OperationEnd): string {
 
 function clusterResult(end: OperationEnd, planned: Planned | undefined): { r: NodeImageUpgradeResult["result"]; catchUpDue: boolean } {
   switch (end.status) {
-    case "Succeeded": return { r: planned && planned.plan.steps.length === 0 ? "current" : end.message.startsWith("Every pool") ? "current" : "upgraded", catchUpDue: false };
+    case "Succeeded": return { r: planned && planned.plan.steps.length === 0 ? "current" : "upgraded", catchUpDue: false };
     case "Failed": return { r: "failed", catchUpDue: false };
     case "Rejected":
     case "Expired": return { r: "skipped", catchUpDue: false };
