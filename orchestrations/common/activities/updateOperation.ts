@@ -90,6 +90,7 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
 }
 
 function stepName(s: { kind: string; pool?: string; from: string; to: string }): string {
+  if (s.kind === "nodeImage") return `node image, pool ${s.pool ?? "?"}`;
   const what = s.kind === "controlPlane" ? "control plane" : s.kind === "nodePool" ? `pool ${s.pool ?? "?"}` : s.kind;
   return `${what} ${s.from} → ${s.to}`;
 }
