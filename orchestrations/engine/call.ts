@@ -9,7 +9,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { clean, failureOf, isRetryable, type Failure } from "../../shared/domain/failures";
 import { backoffMs, timerAfter } from "../common/time";
-import { spreadMs } from "../nodeImageRollout/waiting";
+import { spreadMs } from "./spread";
 
 export type ActivityOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
@@ -60,7 +60,7 @@ export function* call<T>(context: OrchestrationContext, name: string, input: unk
     if (outcome.ok) return outcome.value;
     const failure = outcome.failure;
     const delay = failure.retryAfterMs !== undefined
-      ? failure.retryAfterMs + spreadMs(`${context.df.instanceId}:${name}:${attempt}`, Math.min(30_000, 1_000 * attempt))
+      ? failure.retryAfterMs + spreadMs(`${context.df.instanceId}:${name}:${attempt}`, Math.min(5 * 60_000, 30_000 * attempt))
       : backoffMs(attempt - 1, policy.firstDelayMs, policy.maxDelayMs);
     const now = context.df.currentUtcDateTime.getTime();
     if (!isRetryable(failure) || now + delay - firstAt > policy.budgetMs) throw new ActivityFailedError(name, failure, attempt);

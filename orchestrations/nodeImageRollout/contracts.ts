@@ -67,10 +67,8 @@ export interface PreparedNodeImageUpgrade {
 
 export type ArmRead<T> =
   | ({ outcome: "ok" } & T)
-  | { outcome: "throttled"; retryAfterMs: number }
   | { outcome: "notFound"; error: ArmErrorInfo };
 
-export type ArmReadDone<T> = ({ outcome: "ok" } & T) | { outcome: "notFound"; error: ArmErrorInfo };
 
 export interface PoolImageState {
   pool: string;

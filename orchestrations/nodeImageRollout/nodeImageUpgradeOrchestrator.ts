@@ -5,8 +5,8 @@ import { nowIso } from "../common/time";
 import { runOperation, type OperationEnd, type OperationPatch, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
-import type { ClusterImageState, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome, PreparedNodeImageUpgrade } from "./contracts";
-import { readWithThrottling, spreadMs } from "./waiting";
+import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome, PreparedNodeImageUpgrade } from "./contracts";
+import { spreadMs } from "../engine/spread";
 
 /**
  * Clusters whose windows open at the same minute start within this spread (never more than an
@@ -43,7 +43,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     return result(r, [], message, catchUpDue);
   };
 
-  const prepared = yield* readWithThrottling<PreparedNodeImageUpgrade>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
+  const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
 
   let window: MaintenanceWindowOccurrence | undefined;
@@ -74,7 +74,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     ...(window ? { lockDeadline: Date.parse(window.end) } : {}),
     queuedPatch: (attempt) => ({ status: "Queued", queuePosition: attempt.position, nodeImage: { waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` } }),
     plan: function* () {
-      const read = yield* readWithThrottling<ClusterImageState>(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
+      const read = yield* call<ArmRead<ClusterImageState>>(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
       if (read.outcome === "notFound") throw new Error(read.error.message);
       pools = read.powerState === "Stopped" ? [] : read.pools.map((p) => p.current === p.latest
         ? { pool: p.pool, result: "current", before: p.current, after: p.current, reason: "already on the latest node image (compliant)" }

@@ -1,5 +1,5 @@
 import { InvalidRolloutPolicyError, defaultRolloutPolicy, failureBudget, isoWeekOf, nodeImageOperationId, ringName, rolloutPolicyFrom } from "../../orchestrations/nodeImageRollout/rolloutPolicy";
-import { spreadMs, stableHash } from "../../orchestrations/nodeImageRollout/waiting";
+import { spreadMs, stableHash } from "../../orchestrations/engine/spread";
 import { armOperationIdOf } from "../../shared/azure/arm-operations";
 import { failureOf, coordinatesOf, InvalidClusterResourceIdError } from "../../orchestrations/nodeImageRollout/activities/deps";
 import { mergePages } from "../../orchestrations/nodeImageRollout/ringOrchestrator";

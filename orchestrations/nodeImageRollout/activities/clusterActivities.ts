@@ -5,7 +5,6 @@ import { DuplicateError } from "../../../shared/store";
 import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState, PreparedNodeImageUpgrade } from "../contracts";
 import { nodeImagePolicyOf } from "./clusterPolicy";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 import type { NodeImageOperationRecord } from "./records";
 
 /**
@@ -41,7 +40,8 @@ export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, 
         configurations = [{ name: configuration.name ?? NODE_OS_MAINTENANCE_CONFIGURATION, maintenanceWindow: jsonSafe(configuration.maintenanceWindow) as MaintenanceWindowSpec | undefined }];
       } catch (err) {
         const failure = failureOf(err);
-        if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: (failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) };
+        // Throttling goes back to the engine's activity proxy, which waits Retry-After on a durable timer.
+        if (failure.kind === "throttled") throw err;
         if (failure.kind === "notFound" && /maintenance/i.test(failure.message)) configurations = [];
         else if (failure.kind === "notFound") return { outcome: "notFound", error: { code: failure.code, message: failure.message } };
         else throw new ArmCallError("MaintenanceConfigurations_Get", cluster.resourceId, { code: failure.code, message: failure.message }, failure.status);
@@ -101,7 +101,7 @@ export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks"
       return { outcome: "ok", powerState, provisioningState: mc.provisioningState ?? "Succeeded", pools };
     } catch (err) {
       const failure = failureOf(err);
-      if (failure.kind === "throttled") return { outcome: "throttled", retryAfterMs: (failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) };
+      if (failure.kind === "throttled") throw err;
       if (failure.kind === "notFound") return { outcome: "notFound", error: { code: failure.code, message: failure.message } };
       throw new ArmCallError("ManagedClusters_Get", input.resourceId, { code: failure.code, message: failure.message }, failure.status);
     }

@@ -2,7 +2,6 @@ import { restorePoller } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-import { DEFAULT_RETRY_AFTER_MS } from "../../../shared/domain/failures";
 
 /** Pool states after which nothing more happens; anything else (`Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, ...) is still running. */
 const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);
@@ -30,9 +29,8 @@ export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
       return { outcome: "started", armOperationId: await poller.serialize() };
     } catch (err) {
       const failure = failureOf(err);
-      if (failure.kind === "throttled") {
-        return { outcome: "conflict", error: { code: "TooManyRequests", message: `ARM throttled the request; retry after ${(failure.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) / 1000} s` } };
-      }
+      // Throttling goes back to the engine's activity proxy, which waits Retry-After on a durable timer.
+      if (failure.kind === "throttled") throw err;
       if (failure.kind === "conflict") return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       throw new ArmCallError("AgentPools_UpgradeNodeImageVersion", `${request.resourceId}/agentPools/${pool}`, { code: failure.code, message: failure.message }, failure.status);
     }
