@@ -1,5 +1,6 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
-import { Collection } from "./collection";
+import { Collection, DEFAULT_MUTATE_ATTEMPTS } from "./collection";
+import { ConcurrencyError, DuplicateError, cosmosStatus } from "./errors";
 import type { FindingRecord, Stored } from "./types";
 
 /** Conformance and drift findings (container `findings`, pk `/clusterId`), one per (cluster, rule). */
@@ -13,6 +14,27 @@ export class FindingRepository {
   /** A re-evaluation overwrites the previous finding for the same id: findings are current state. */
   async upsert(finding: FindingRecord): Promise<Stored<FindingRecord>> {
     return this.docs.write(finding);
+  }
+
+  /**
+   * Records one evaluation of one rule: a failure keeps the `firstSeenAt` of the failure it
+   * continues and moves `lastSeenAt`; a pass after a failure is kept as resolved (`resolvedAt`);
+   * a pass with no failure before it writes nothing (no finding, no write). Returns what is stored.
+   */
+  async observe(finding: Omit<FindingRecord, "firstSeenAt" | "lastSeenAt" | "resolvedAt">): Promise<FindingRecord | undefined> {
+    for (let attempt = 1; attempt <= DEFAULT_MUTATE_ATTEMPTS; attempt++) {
+      const current = await this.docs.read(finding.id, finding.clusterId);
+      const next = nextFinding(current?.doc, finding);
+      if (!next) return current?.doc;
+      try {
+        if (!current) return (await this.docs.create(next)).doc;
+        return (await this.docs.write(next, current.etag)).doc;
+      } catch (err) {
+        if (err instanceof DuplicateError || cosmosStatus(err) === 412) continue;
+        throw err;
+      }
+    }
+    throw new ConcurrencyError(this.docs.name, finding.id, finding.clusterId, DEFAULT_MUTATE_ATTEMPTS);
   }
 
   async get(clusterId: string, id: string): Promise<Stored<FindingRecord> | undefined> {
@@ -36,4 +58,18 @@ export class FindingRepository {
   async remove(clusterId: string, id: string): Promise<boolean> {
     return this.docs.remove(id, clusterId);
   }
+}
+
+/** The stored finding after one evaluation; `undefined` when nothing needs writing. */
+export function nextFinding(
+  previous: FindingRecord | undefined,
+  observed: Omit<FindingRecord, "firstSeenAt" | "lastSeenAt" | "resolvedAt">
+): FindingRecord | undefined {
+  if (observed.status === "fail") {
+    const continuing = previous?.status === "fail";
+    return { ...observed, firstSeenAt: continuing ? (previous.firstSeenAt ?? previous.observedAt) : observed.observedAt, lastSeenAt: observed.observedAt };
+  }
+  if (!previous) return undefined;
+  if (previous.status === "pass") return undefined;
+  return { ...observed, firstSeenAt: previous.firstSeenAt ?? previous.observedAt, lastSeenAt: previous.lastSeenAt ?? previous.observedAt, resolvedAt: observed.observedAt };
 }

@@ -248,9 +248,19 @@ export interface FindingRecord {
   /** `conformance` (baseline rule) or `drift` (governance found ARM ≠ spec). */
   category: "conformance" | "drift";
   rule: string;
+  /** `pass` after a failure is kept (with `resolvedAt`) so the history shows it was fixed. */
   status: "pass" | "fail";
   severity: "low" | "medium" | "high";
   evidence: string;
+  /** The evaluation that wrote this version. */
   observedAt: IsoTimestamp;
+  /** When the current failure was first seen (kept across evaluations while it keeps failing). */
+  firstSeenAt?: IsoTimestamp;
+  /** When it was last seen failing (equals observedAt while failing). */
+  lastSeenAt?: IsoTimestamp;
   resolvedAt?: IsoTimestamp;
+  /** How it is fixed: a PUT the platform makes on its own, one behind approval, or a person. */
+  remediation?: "automatic" | "approval" | "manual";
+  /** The operation that remediates it, when one was started. */
+  operationId?: string;
 }

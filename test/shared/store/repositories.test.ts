@@ -191,6 +191,21 @@ describe("Cosmos store repositories (embedded Cosmos, real @azure/cosmos client)
       expect(await f.store.findings.remove("aks-fd", "aks-fd:diagnosticCategories")).toBe(true);
       expect(await f.store.findings.remove("aks-fd", "aks-fd:diagnosticCategories")).toBe(false);
     });
+
+    it("observe keeps first-seen across failing evaluations, resolves on a pass, and writes nothing for a clean pass", async () => {
+      const at = (m: number) => `2026-03-02T09:${String(m).padStart(2, "0")}:00.000Z`;
+      const base = { id: "aks-ob:kubeAudit", clusterId: "aks-ob", category: "drift" as const, rule: "kubeAudit", severity: "high" as const, evidence: "kube-audit on" };
+      expect(await f.store.findings.observe({ ...base, status: "pass", observedAt: at(0) })).toBeUndefined();
+      expect(await f.store.findings.get("aks-ob", base.id)).toBeUndefined();
+      await f.store.findings.observe({ ...base, status: "fail", observedAt: at(1) });
+      const second = await f.store.findings.observe({ ...base, status: "fail", observedAt: at(2) });
+      expect(second).toMatchObject({ status: "fail", firstSeenAt: at(1), lastSeenAt: at(2) });
+      const resolved = await f.store.findings.observe({ ...base, status: "pass", evidence: "kube-audit off", observedAt: at(3) });
+      expect(resolved).toMatchObject({ status: "pass", firstSeenAt: at(1), lastSeenAt: at(2), resolvedAt: at(3) });
+      const again = await f.store.findings.observe({ ...base, status: "fail", observedAt: at(4) });
+      expect(again).toMatchObject({ status: "fail", firstSeenAt: at(4), lastSeenAt: at(4) });
+      expect(again?.resolvedAt).toBeUndefined();
+    });
   });
 
   it("ensureCosmosContainers is idempotent", async () => {
