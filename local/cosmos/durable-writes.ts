@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { partitionKeyValue, type CosmosJournal } from "./journal";
+import type { CosmosFaults, CosmosRefusal } from "./faults";
 import { isWrite } from "./write-tracker";
 
 /** Cosmos DB's largest item: 2 MB (learn.microsoft.com, "Azure Cosmos DB service quotas", per-item limits). */
@@ -80,7 +81,7 @@ export function invalidCosmosId(id: unknown): string | undefined {
   return undefined;
 }
 
-type Refusal = { status: number; code: string; message: string };
+type Refusal = CosmosRefusal;
 
 /** Checks a write's ids and item size as Cosmos does, before the server applies it. */
 function refusal(req: IncomingMessage, route: CosmosRoute, body: Buffer): Refusal | undefined {
@@ -161,7 +162,7 @@ function journalWrite(journal: CosmosJournal, req: IncomingMessage, route: Cosmo
 
 function refuse(res: ServerResponse, refused: Refusal): void {
   const body = JSON.stringify({ code: refused.code, message: refused.message });
-  res.writeHead(refused.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-ms-request-charge": "0" });
+  res.writeHead(refused.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-ms-request-charge": "0", ...refused.headers });
   res.end(body);
 }
 
@@ -170,9 +171,9 @@ function refuse(res: ServerResponse, refused: Refusal): void {
  * write's body first (to refuse ids and sizes Cosmos refuses), hands the server a replay of it, and
  * holds the server's answer until the write is committed to SQLite. A write that cannot be made
  * durable is answered 500, not acknowledged. `enabled()` is false while the journal itself is
- * being restored into the server.
+ * being restored into the server. `faults` (tests) may refuse a document write before all that.
  */
-export function journalWrites(server: Server, journal: CosmosJournal, enabled: () => boolean): void {
+export function journalWrites(server: Server, journal: CosmosJournal, enabled: () => boolean, faults?: CosmosFaults): void {
   const inner = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -189,7 +190,7 @@ export function journalWrites(server: Server, journal: CosmosJournal, enabled: (
     req.on("error", () => res.destroy());
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const refused = refusal(req, route, body);
+      const refused = (route.docs && enabled() ? faults?.refusalFor(route.container) : undefined) ?? refusal(req, route, body);
       if (refused) {
         refuse(res, refused);
         return;

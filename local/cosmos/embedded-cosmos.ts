@@ -8,6 +8,7 @@ import { createCosmosClient } from "../../shared/azure/cosmos-client";
 import { ensureCosmosContainers } from "../../shared/store/containers";
 import { COSMOS_EMULATOR_KEY } from "./emulator-key";
 import { journalWrites } from "./durable-writes";
+import { CosmosFaults } from "./faults";
 import { CosmosJournal, partitionKeyOf } from "./journal";
 import { readSnapshot, restoreAccount } from "./snapshot";
 import { WriteTracker } from "./write-tracker";
@@ -37,6 +38,8 @@ export interface EmbeddedCosmos {
   readonly caPath: string;
   /** The SQLite journal every acknowledged write is committed to before it is answered. */
   readonly storePath: string;
+  /** Faults to inject (tests): e.g. `faults.throttle({ count: 20 })` answers the next 20 document writes 429. */
+  readonly faults: CosmosFaults;
   /** Resolves when the requests in flight are answered (their writes are then on disk). */
   flush(): Promise<void>;
   /** Resolves when no request is in flight. */
@@ -74,7 +77,8 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions): Promi
   // Cosmos call paid a new TLS handshake (most of the platform's CPU in a 500-cluster rollout).
   const server = createHttpsServer({ cert: cert.cert, key: cert.key, minVersion: "TLSv1.2", keepAlive: true });
   let journaling = false;
-  journalWrites(server, journal, () => journaling);
+  const faults = new CosmosFaults();
+  journalWrites(server, journal, () => journaling, faults);
   const tracker = new WriteTracker(server);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -129,6 +133,7 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions): Promi
     port,
     caPath: cert.caPath,
     storePath,
+    faults,
     flush: waitForIdle,
     waitForIdle,
     stop: async () => {

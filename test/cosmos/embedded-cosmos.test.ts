@@ -93,6 +93,23 @@ describe("embedded Cosmos", () => {
     expect(resources.map((r) => r.id)).toEqual(["x".repeat(255)]);
   });
 
+  it("answers a throttled write 429 RequestRateTooLarge with x-ms-retry-after-ms, writes nothing, and the SDK's retries absorb a short burst", async () => {
+    const { cosmos, client } = await start(new VirtualClock());
+    const clusters = client.database("aksops").container(ContainerNames.clusters);
+    cosmos.faults.throttle({ count: 10, retryAfterMs: 5, container: ContainerNames.clusters });
+    // One create meets 10 refusals: the SDK's 9 retries are spent and the 429 surfaces.
+    const refused = await clusters.items.create({ id: "throttled" }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 429, substatus: 3200 });
+    expect((refused as { retryAfterInMs?: number }).retryAfterInMs).toBe(5);
+    expect(cosmos.faults.throttled).toBe(10);
+    expect((await clusters.items.readAll().fetchAll()).resources).toEqual([]);
+    // A burst shorter than the SDK's retries is never seen by the caller; other containers are untouched.
+    cosmos.faults.throttle({ count: 3, retryAfterMs: 5, container: ContainerNames.clusters });
+    await expect(clusters.items.create({ id: "after-burst" })).resolves.toBeDefined();
+    await expect(client.database("aksops").container(ContainerNames.events).items.create({ id: "e1" })).resolves.toBeDefined();
+    expect(cosmos.faults.throttled).toBe(13);
+  });
+
   it("drops documents whose TTL ran out while it was stopped, and keeps their age across restarts", async () => {
     let now = 2_000_000_000;
     const nowSeconds = () => now;

@@ -5,7 +5,7 @@
  * ARM's error and an alert, and a resume finishes it once the fault is gone; a health capture that
  * cannot be made ends the operation `Failed`, never leaving it `Running`.
  */
-import { advance, api, cardText, clusterResourceId, operationWith, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
+import { advance, api, cardText, clusterResourceId, operations, operationWith, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
 import type { OperationRecord } from "../../shared/store";
 
 describe("operation engine: every operation ends with a record that says how", () => {
@@ -75,5 +75,22 @@ describe("operation engine: every operation ends with a record that says how", (
     await sim(h, "DELETE", `/_sim/faults/${fault.body.id}`);
     const cluster = await api<{ lock?: { holder?: unknown } }>(h, "GET", "/clusters/aks-dev");
     expect(cluster.body.lock?.holder).toBeUndefined();
+  });
+
+  it("completes an upgrade through Cosmos 429s on its record writes, with one record per step", async () => {
+    await sim(h, "POST", "/_sim/kubernetes-releases", { version: "1.36.6" });
+    const id = "k8s-upgrade:aks-dev:1.36.6";
+    await operationWith(h, id, (op) => op.steps[0]?.status === "Running", "the control-plane step to start");
+    // 60 consecutive writes to `operations` refused as Cosmos refuses them over its throughput:
+    // more than the SDK's own 9 retries of one request, so the activity proxy waits out the rest.
+    const faults = h.platform.cosmos.faults;
+    const before = faults.throttled;
+    faults.throttle({ count: 60, retryAfterMs: 20, container: "operations" });
+    const done = await operationWith(h, id, (op) => op.status === "Succeeded" || op.status === "Failed", "the upgrade to end");
+    expect(faults.throttled - before).toBe(60);
+    expect(done.status).toBe("Succeeded");
+    expect(done.steps.map((s) => `${s.index}:${s.status}`)).toEqual(["0:Succeeded", "1:Succeeded", "2:Succeeded"]);
+    const records = (await operations(h, "?clusterId=aks-dev")).filter((op) => op.id === id);
+    expect(records).toHaveLength(1);
   });
 });
