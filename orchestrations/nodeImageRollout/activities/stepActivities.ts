@@ -38,38 +38,48 @@ export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
 }
 
 /**
- * One poll of a pool's node-image upgrade: one GET of the operation status (the resumed poller),
- * or, when the start found the pool already rolling (no poller), one GET of the pool. A throttled
- * poll is just "still in progress": the next poll comes on the growing interval anyway.
+ * One poll of a pool's node-image upgrade: one GET of the pool, which says all a step needs while
+ * the upgrade runs and once it succeeded (provisioning state and node image). Only when the pool
+ * did not end on a new image is the operation itself read (the resumed poller, one more GET), for
+ * the error AKS gave. A throttled poll is just "still in progress": the next poll comes anyway.
  */
 export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks">) {
   return async (request: NodeImageStepRequest): Promise<StepState> => {
     const { resourceGroup, cluster } = coordinatesOf(request.resourceId);
     try {
-      if (request.armOperationId) {
-        const poller = restorePoller(deps.aks, request.armOperationId, deps.aks.agentPools.upgradeNodeImageVersion, { updateIntervalInMs: 0 });
-        try {
-          await poller.poll();
-        } catch (err) {
-          if (poller.operationState?.status === "failed" || !isHttpError(err)) {
-            const failure = failureOf(err);
-            return { state: "Failed", error: failure.kind === "throttled" ? { code: "Throttled", message: "throttled" } : { code: failure.code, message: failure.message } };
-          }
-          throw err;
-        }
-        return poller.isDone ? { state: "Succeeded" } : { state: "InProgress" };
-      }
       const pool = await deps.aks.agentPools.get(resourceGroup, cluster, request.step.pool);
       const state = pool.provisioningState ?? "";
       if (!SETTLED.has(state.toLowerCase())) return { state: "InProgress" };
       if (state === "Succeeded" && pool.nodeImageVersion !== request.step.from) return { state: "Succeeded" };
-      return { state: "Failed", error: { code: state === "Succeeded" ? "NodeImageUnchanged" : `Pool${state}`, message: `Pool ${request.step.pool} is ${state} on ${pool.nodeImageVersion ?? "?"}` } };
+      const unchanged: StepState = {
+        state: "Failed",
+        error: { code: state === "Succeeded" ? "NodeImageUnchanged" : `Pool${state}`, message: `Pool ${request.step.pool} is ${state} on ${pool.nodeImageVersion ?? "?"}` }
+      };
+      return request.armOperationId ? await operationState(deps, request.armOperationId, unchanged) : unchanged;
     } catch (err) {
       const failure = failureOf(err);
       if (failure.kind === "throttled") return { state: "InProgress" };
       throw new ArmCallError("AgentPools_NodeImageStatus", `${request.resourceId}/agentPools/${request.step.pool}`, { code: failure.code, message: failure.message }, failure.status);
     }
   };
+}
+
+/**
+ * The operation's own verdict when the pool did not end on a new image: its error when it failed,
+ * in progress when the pool's state ran ahead of it, else `fallback` (it succeeded and changed nothing).
+ */
+async function operationState(deps: Pick<NodeImageActivityDeps, "aks">, armOperationId: string, fallback: StepState): Promise<StepState> {
+  const poller = restorePoller(deps.aks, armOperationId, deps.aks.agentPools.upgradeNodeImageVersion, { updateIntervalInMs: 0 });
+  try {
+    await poller.poll();
+  } catch (err) {
+    if (poller.operationState?.status === "failed" || !isHttpError(err)) {
+      const failure = failureOf(err);
+      return { state: "Failed", error: { code: failure.code, message: failure.message } };
+    }
+    throw err;
+  }
+  return poller.isDone ? fallback : { state: "InProgress" };
 }
 
 /** An HTTP-level failure of the poll itself (429, 5xx), as opposed to the operation reporting failure. */
