@@ -52,6 +52,22 @@ export interface EpisodeResult {
 const UPPER_SCHEMA_VERSION = 3;
 const timeSpan = (ms: number): string => `${Math.floor(ms / 86_400_000)}.00:00:00`;
 
+/** What the extension hands the SDK's orchestrator handler: the whole history and the instance. */
+export function orchestratorPayload(record: Pick<InstanceRecord, "input" | "instanceId" | "parentInstanceId">, history: readonly HistoryEvent[], isReplaying: boolean): object {
+  return {
+    history,
+    input: record.input === null || record.input === "" ? undefined : JSON.parse(record.input) as unknown,
+    instanceId: record.instanceId,
+    isReplaying,
+    parentInstanceId: record.parentInstanceId ?? undefined,
+    upperSchemaVersion: UPPER_SCHEMA_VERSION,
+    upperSchemaVersionNew: UPPER_SCHEMA_VERSION,
+    longRunningTimerIntervalDuration: timeSpan(LONG_TIMER_INTERVAL_MS),
+    maximumShortTimerDuration: timeSpan(MAXIMUM_SHORT_TIMER_MS),
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+  };
+}
+
 export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, history: readonly HistoryEvent[], inbox: readonly EventMessage[]): Promise<EpisodeResult> {
   const record: InstanceRecord = { ...current, state: structuredClone(current.state) };
   const work: EpisodeWork = { events: [], messages: [], cancelTimerIds: [], children: [] };
@@ -113,18 +129,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   if (record.status === "Pending") record.status = "Running";
 
   const payloadHistory = [...history, started, ...newEvents];
-  const payload = {
-    history: payloadHistory,
-    input: record.input === null || record.input === "" ? undefined : JSON.parse(record.input) as unknown,
-    instanceId: record.instanceId,
-    isReplaying: history.length > 0,
-    parentInstanceId: record.parentInstanceId ?? undefined,
-    upperSchemaVersion: UPPER_SCHEMA_VERSION,
-    upperSchemaVersionNew: UPPER_SCHEMA_VERSION,
-    longRunningTimerIntervalDuration: timeSpan(LONG_TIMER_INTERVAL_MS),
-    maximumShortTimerDuration: timeSpan(MAXIMUM_SHORT_TIMER_MS),
-    defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
-  };
+  const payload = orchestratorPayload(record, payloadHistory, history.length > 0);
   const outcome = await env.invokeOrchestrator(record, payload);
   const episodeEvents = [started, ...newEvents, ...work.events];
   work.events = [];

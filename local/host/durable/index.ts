@@ -9,7 +9,11 @@ import type { AddressInfo } from "node:net";
 import type { ExtensionContext, HostExtension, RegisteredBinding, RpcTypedData } from "../extension";
 import type { ChaosOptions } from "./chaos";
 import { durableClientData, RPC_PREFIX } from "./clientBinding";
+import { flattenActions } from "./actions";
 import { DurableEngine } from "./engine";
+import { orchestratorPayload } from "./episode";
+import { invokeOrchestrator } from "./invoker";
+import { checkReplayAgainstHistory, type RecordedInstance } from "./replay";
 import { DurableManagement } from "./management";
 import { handleDurableWebhook } from "./webhook";
 
@@ -32,6 +36,13 @@ export interface DurableExtension extends HostExtension {
   readonly management: DurableManagement;
   /** Pending durable timers, e.g. to check that a losing timer was cancelled. */
   pendingTimers(instanceId?: string): { instanceId: string; timerId: number; fireAt: string }[];
+  /** Instances whose id starts with `prefix`, with their whole stored history (golden-history recording). */
+  recordedInstances(prefix: string): RecordedInstance[];
+  /**
+   * Hands a recorded history to orchestrator `functionName` as the runtime would on the next
+   * episode and checks what it schedules against the history (throws NonDeterminismError).
+   */
+  replay(functionName: string, recorded: RecordedInstance): Promise<{ isDone: boolean; error?: string }>;
   /** Episodes run, activities completed and SQLite checkpoints written since start. */
   stats(): { episodes: number; activities: number; checkpoints: number; peakConcurrentActivities: number };
 }
@@ -97,6 +108,27 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
       return { ...required(engine).stats };
     },
 
+    recordedInstances(prefix: string): RecordedInstance[] {
+      const store = required(engine).store;
+      return store.queryInstances({ instanceIdPrefix: prefix }).map((r) => ({
+        name: r.name,
+        instanceId: r.instanceId,
+        input: r.input === null || r.input === "" ? null : JSON.parse(r.input) as unknown,
+        ...(r.parentInstanceId ? { parentInstanceId: r.parentInstanceId } : {}),
+        history: store.loadHistory(r.instanceId)
+      }));
+    },
+
+    async replay(functionName: string, recorded: RecordedInstance): Promise<{ isDone: boolean; error?: string }> {
+      const history = recorded.history.map((e) => ({ ...e, IsPlayed: true }));
+      const record = { instanceId: recorded.instanceId, input: recorded.input === null || recorded.input === undefined ? null : JSON.stringify(recorded.input), parentInstanceId: recorded.parentInstanceId ?? null };
+      const outcome = await invokeOrchestrator(required(ctx), functionName, recorded.instanceId, orchestratorPayload(record, history, true));
+      if ("error" in outcome && !outcome.state) throw new Error(`Replaying ${recorded.instanceId} on ${functionName}: ${outcome.error}`);
+      const state = outcome.state ?? { isDone: false, actions: [] };
+      checkReplayAgainstHistory(recorded.instanceId, history, flattenActions(state.actions));
+      return { isDone: state.isDone, ...("error" in outcome ? { error: outcome.error } : {}) };
+    },
+
     waitForIdle(): Promise<void> {
       return engine ? engine.waitForIdle() : Promise.resolve();
     },
@@ -115,3 +147,4 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
     },
   };
 }
+export type { RecordedInstance } from "./replay";
