@@ -69,9 +69,52 @@ export interface ListFilter {
   type?: string;
 }
 
-/** In-memory ARM resources, keyed case-insensitively, JSON-serialisable for persistence. */
+/**
+ * The store key of the top-level resource an id is or is under: the id through the first
+ * `/providers/{namespace}/{type}/{name}` (a pool, a maintenance configuration and a diagnostic
+ * setting of a cluster all share the cluster's). Undefined above resources (subscription, group).
+ */
+function topOf(key: string): string | undefined {
+  const at = key.indexOf("/providers/");
+  if (at < 0) return undefined;
+  let end = at + "/providers/".length;
+  for (let i = 0; i < 3; i++) {
+    const next = key.indexOf("/", end);
+    if (i < 2 && next < 0) return undefined;
+    if (i === 2) return next < 0 ? key : key.slice(0, next);
+    end = next + 1;
+  }
+  return undefined;
+}
+
+/**
+ * In-memory ARM resources, keyed case-insensitively, JSON-serialisable for persistence. Indexed by
+ * type and by top-level resource, so that listing a cluster's pools or every cluster reads those
+ * and not the whole store (a metrics query and the fleet sampler do it for every cluster).
+ */
 export class ResourceStore {
   private readonly items = new Map<string, ArmResource>();
+  private readonly byType = new Map<string, Set<string>>();
+  private readonly byTop = new Map<string, Set<string>>();
+
+  private index(key: string, resource: ArmResource): void {
+    const type = resourceTypeOf(resource.id).toLowerCase();
+    let typed = this.byType.get(type);
+    if (!typed) this.byType.set(type, (typed = new Set()));
+    typed.add(key);
+    const top = topOf(key);
+    if (top === undefined) return;
+    let under = this.byTop.get(top);
+    if (!under) this.byTop.set(top, (under = new Set()));
+    under.add(key);
+  }
+
+  private unindex(key: string, resource: ArmResource): void {
+    const type = resourceTypeOf(resource.id).toLowerCase();
+    this.byType.get(type)?.delete(key);
+    const top = topOf(key);
+    if (top !== undefined) this.byTop.get(top)?.delete(key);
+  }
 
   constructor(private readonly clock: Clock) {}
 
@@ -87,20 +130,27 @@ export class ResourceStore {
   put<T extends ArmResource>(id: string, resource: T): T {
     const existing = this.items.get(idKey(id));
     const stored = { ...resource, id: existing?.id ?? resource.id ?? id } as T;
-    this.items.set(idKey(id), stored);
+    const key = idKey(id);
+    this.items.set(key, stored);
+    if (!existing) this.index(key, stored);
     return stored;
   }
 
   delete(id: string): boolean {
-    return this.items.delete(idKey(id));
+    const key = idKey(id);
+    const existing = this.items.get(key);
+    if (!existing) return false;
+    this.unindex(key, existing);
+    return this.items.delete(key);
   }
 
   /** Deletes the resource and everything under it (a resource group takes its resources with it). */
   deleteTree(id: string): number {
     const key = idKey(id);
     let n = 0;
-    for (const k of [...this.items.keys()]) {
+    for (const [k, v] of [...this.items]) {
       if (k === key || k.startsWith(key + "/")) {
+        this.unindex(k, v);
         this.items.delete(k);
         n++;
       }
@@ -113,7 +163,13 @@ export class ResourceStore {
     const prefix = filter.prefix ? idKey(filter.prefix) + "/" : undefined;
     const type = filter.type?.toLowerCase();
     const out: T[] = [];
-    for (const [k, v] of this.items) {
+    // Candidates in insertion order: an index's set is filled as `items` is, and an update keeps
+    // its place in both, so filtering a set returns what filtering the whole store would.
+    const top = prefix ? topOf(prefix.slice(0, -1)) : undefined;
+    const keys: Iterable<string> = top !== undefined ? (this.byTop.get(top) ?? []) : type ? (this.byType.get(type) ?? []) : this.items.keys();
+    for (const k of keys) {
+      const v = this.items.get(k);
+      if (!v) continue;
       if (prefix && !k.startsWith(prefix)) continue;
       if (type && resourceTypeOf(v.id).toLowerCase() !== type) continue;
       out.push(v as T);
@@ -145,6 +201,12 @@ export class ResourceStore {
 
   restore(resources: ArmResource[]): void {
     this.items.clear();
-    for (const r of resources) this.items.set(idKey(r.id), r);
+    this.byType.clear();
+    this.byTop.clear();
+    for (const r of resources) {
+      const key = idKey(r.id);
+      if (!this.items.has(key)) this.index(key, r);
+      this.items.set(key, r);
+    }
   }
 }
