@@ -116,12 +116,14 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
       target: "adopted",
       steps: [
         { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
-        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" }
+        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
+        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" }
       ]
     },
     steps: [
       { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
-      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" }
+      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
+      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" }
     ],
     approvals: [], timings: { createdAt: now, updatedAt: now }
   };

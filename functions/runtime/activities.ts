@@ -9,6 +9,7 @@ import { createCreateApprovalRequestActivity } from "../../orchestrations/approv
 import { createVerifyApprovalDecisionActivity } from "../../orchestrations/approval/activities/verifyApprovalDecision";
 import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableActivity } from "../../orchestrations/adoption/activities/autoUpgradeProfile";
 import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
+import { createEvaluateConformanceActivity } from "../../orchestrations/conformance/activities/conformance";
 import type { Platform } from "./platform";
 
 /** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
@@ -16,7 +17,8 @@ export const upgradeFlowActivityNames = [
   ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
   ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
   ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
-  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription
+  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription,
+  ActivityNames.evaluateConformance
 ] as const;
 
 type ActivityName = (typeof upgradeFlowActivityNames)[number];
@@ -58,7 +60,26 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
         get systemTopicEventSubscriptions() { return p.activityArm.eventGrid.systemTopicEventSubscriptions; }
       },
       endpointUrl: p.eventGridEndpoint
-    })
+    }),
+    [ActivityNames.evaluateConformance]: createEvaluateConformanceActivity(conformanceDeps(p, p.activityArm))
   };
   return activities;
+}
+
+/** What conformance reads ARM with (the activity's clients without SDK retries; the API's with them). */
+export function conformanceDeps(p: Platform, arm: Platform["arm"]) {
+  return {
+    aks: {
+      get managedClusters() { return arm.containerService.managedClusters; },
+      get maintenanceConfigurations() { return arm.containerService.maintenanceConfigurations; }
+    },
+    monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
+    network: {
+      get subnets() { return arm.network.subnets; },
+      get routeTables() { return arm.network.routeTables; }
+    },
+    eventGrid: { get systemTopics() { return arm.eventGrid.systemTopics; } },
+    subscriptionId: p.config.subscriptionId,
+    store: p.store, clock: p.clock
+  };
 }
