@@ -10,6 +10,7 @@ import { createVerifyApprovalDecisionActivity } from "../../orchestrations/appro
 import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableActivity } from "../../orchestrations/adoption/activities/autoUpgradeProfile";
 import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
 import { createEvaluateConformanceActivity } from "../../orchestrations/conformance/activities/conformance";
+import { conformanceDeps } from "./conformance";
 import type { Platform } from "./platform";
 
 /** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
@@ -66,20 +67,3 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   return activities;
 }
 
-/** What conformance reads ARM with (the activity's clients without SDK retries; the API's with them). */
-export function conformanceDeps(p: Platform, arm: Platform["arm"]) {
-  return {
-    aks: {
-      get managedClusters() { return arm.containerService.managedClusters; },
-      get maintenanceConfigurations() { return arm.containerService.maintenanceConfigurations; }
-    },
-    monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
-    network: {
-      get subnets() { return arm.network.subnets; },
-      get routeTables() { return arm.network.routeTables; }
-    },
-    eventGrid: { get systemTopics() { return arm.eventGrid.systemTopics; } },
-    subscriptionId: p.config.subscriptionId,
-    store: p.store, clock: p.clock
-  };
-}
