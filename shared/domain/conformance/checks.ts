@@ -68,7 +68,7 @@ export function perPool<V>(list: Pool[], value: (p: Pool) => V, ok: (v: V, p: Po
 export function related<K extends RelatedRead>(o: ObservedCluster, key: K): { value: NonNullable<ObservedCluster[K]> } | { missing: RuleCheck } {
   const value = o[key];
   if (value === undefined || value === null) return { missing: notApplicable(`${key} not read${o.unread?.[key] ? `: ${o.unread[key]}` : ""}`) };
-  return { value: value as NonNullable<ObservedCluster[K]> };
+  return { value };
 }
 
 /** `1.33.2` → [1, 33, 2]; undefined when it is not a version. */
