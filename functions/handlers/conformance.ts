@@ -20,7 +20,8 @@ export function createClusterConformanceHandler(p: Platform) {
     if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
     let report;
     try {
-      report = await evaluateClusterConformance(conformanceDeps(p, p.arm), cluster);
+      // Clients without SDK retries: a throttled ARM answers the caller at once (503 + Retry-After), no worker sleeps.
+      report = await evaluateClusterConformance(conformanceDeps(p, p.activityArm), cluster);
     } catch (err) {
       const failure = armFailureOf(err);
       if (failure.kind === "throttled" || failure.kind === "transient") {

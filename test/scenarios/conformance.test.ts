@@ -4,7 +4,7 @@
  * evaluates live from ARM; an operator fixes one property through ARM and the next evaluation
  * passes that rule and resolves its finding, keeping when it was first and last seen failing.
  */
-import { advance, api, operation, startHarness, type Harness } from "../platform/support";
+import { advance, api, clusterResourceId, operation, sim, startHarness, type Harness } from "../platform/support";
 
 interface Rule {
   id: string;
@@ -103,6 +103,36 @@ describe("baseline conformance of the demo fleet", () => {
     // The dashboard's findings show the resolved one beside the open ones.
     const stored = (await findings()).filter((f) => f.clusterId === "aks-dev");
     expect(stored.find((f) => f.rule === "local-accounts-disabled")).toMatchObject({ status: "pass", resolvedAt: after.evaluatedAt, firstSeenAt: firstSeen });
+  });
+
+  it("matches add-on keys as ARM stores them, in whatever casing they were written (the portal's azurePolicy)", async () => {
+    const current = await h.aks.managedClusters.get("rg-aks-staging", "aks-staging");
+    const addons = { ...current.addonProfiles };
+    const policy = addons.azurepolicy;
+    delete addons.azurepolicy;
+    const poller = await h.aks.managedClusters.beginCreateOrUpdate("rg-aks-staging", "aks-staging", {
+      ...current, addonProfiles: { ...addons, azurePolicy: { ...policy, enabled: true } }
+    });
+    await advance(h, 10 * 60_000);
+    expect(Object.keys((await poller.pollUntilDone()).addonProfiles ?? {})).toContain("azurePolicy");
+    expect(rule(await report("aks-staging"), "azure-policy-addon")).toMatchObject({ status: "pass", observed: { azurePolicy: true } });
+  });
+
+  it("a related read ARM refuses makes only the rules that need it not applicable, naming ARM's error; throttling answers 503 with Retry-After", async () => {
+    const prodId = clusterResourceId(h, "aks-prod");
+    const fault = await sim<{ id: string }>(h, "POST", "/_sim/faults", {
+      kind: "badRequest", target: `${prodId}/providers/Microsoft.Insights/diagnosticSettings`, code: "InvalidResourceType", message: "diagnostic settings are not readable here"
+    });
+    const refused = await report("aks-prod");
+    expect(rule(refused, "diag-control-plane")).toMatchObject({ status: "notApplicable", evidence: expect.stringContaining("InvalidResourceType") as string });
+    expect(rule(refused, "local-accounts-disabled").status).toBe("pass");
+    await sim(h, "DELETE", `/_sim/faults/${fault.body.id}`);
+
+    const throttle = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "throttle", target: h.subscriptionId, durationMs: 60_000, retryAfterSeconds: 7 });
+    const res = await fetch(`${h.platform.apiBase}/clusters/aks-prod/conformance`);
+    expect([res.status, res.headers.get("retry-after")]).toEqual([503, "7"]);
+    await sim(h, "DELETE", `/_sim/faults/${throttle.body.id}`);
+    expect((await report("aks-prod")).summary.fail).toBe(refused.summary.fail);
   });
 
   it("404 for a cluster the platform does not know", async () => {
