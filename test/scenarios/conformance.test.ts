@@ -4,6 +4,7 @@
  * evaluates live from ARM; an operator fixes one property through ARM and the next evaluation
  * passes that rule and resolves its finding, keeping when it was first and last seen failing.
  */
+import type { RequestRecord } from "../../local/azure/kernel/stats";
 import { advance, api, clusterResourceId, operation, sim, startHarness, type Harness } from "../platform/support";
 
 interface Rule {
@@ -133,6 +134,22 @@ describe("baseline conformance of the demo fleet", () => {
     expect([res.status, res.headers.get("retry-after")]).toEqual([503, "7"]);
     await sim(h, "DELETE", `/_sim/faults/${throttle.body.id}`);
     expect((await report("aks-prod")).summary.fail).toBe(refused.summary.fail);
+  });
+
+  it("one evaluation costs seven ARM reads for a cluster whose pools share one subnet", async () => {
+    const seen: RequestRecord[] = [];
+    const onResponse = (r: RequestRecord): void => { seen.push(r); };
+    h.platform.azure.kernel.stats.on("response", onResponse);
+    try {
+      await report("aks-prod");
+    } finally {
+      h.platform.azure.kernel.stats.off("response", onResponse);
+    }
+    const byOperation: Record<string, number> = {};
+    for (const r of seen) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    console.log(`ARM requests of one conformance evaluation: ${seen.length} ${JSON.stringify(byOperation)}`);
+    expect(seen.length).toBe(7);
+    expect(seen.every((r) => r.method === "GET")).toBe(true);
   });
 
   it("404 for a cluster the platform does not know", async () => {
