@@ -191,11 +191,16 @@ async function clusterView(p: Platform, c: ClusterRecord): Promise<Record<string
     return { operationId, kind: op?.kind, status: op?.status, targetVersion: op?.targetVersion, statusUrl: statusUrl(p, operationId) };
   };
   const holder = c.lock?.holder;
+  const open = await p.store.findings.listByCluster(c.id, { status: "fail" });
+  const count = <K extends string>(key: (f: (typeof open)[number]) => K): Record<string, number> =>
+    open.reduce<Record<string, number>>((acc, f) => ({ ...acc, [key(f)]: (acc[key(f)] ?? 0) + 1 }), {});
   return {
     id: c.id, resourceId: c.resourceId, environment: c.environment, policy: c.policy, spec: c.spec, observed: c.observed,
     versions: c.observed ? { controlPlane: c.observed.kubernetesVersion, pools: Object.fromEntries(c.observed.pools.map((pool) => [pool.name, pool.orchestratorVersion])) } : undefined,
     activeOperation: holder ? await summary(holder.operationId) : null,
     queuedOperations: await Promise.all((c.lock?.queue ?? []).map((e, i) => summary(e.operationId).then((s) => ({ ...s, position: i + 1 })))),
+    // Open findings (conformance and drift) as counts; GET /api/clusters/{id}/conformance has the detail.
+    findings: { open: open.length, bySeverity: count((f) => f.severity), byCategory: count((f) => f.category) },
     createdAt: c.createdAt, updatedAt: c.updatedAt
   };
 }

@@ -24,7 +24,7 @@ interface Report {
   summary: { total: number; pass: number; fail: number; notApplicable: number; failing: Record<string, number> };
   rules: Rule[];
 }
-interface Finding { id: string; clusterId: string; category: string; rule: string; status: string; firstSeenAt?: string; lastSeenAt?: string; resolvedAt?: string; observedAt: string }
+interface Finding { id: string; clusterId: string; category: string; rule: string; status: string; severity: string; firstSeenAt?: string; lastSeenAt?: string; resolvedAt?: string; observedAt: string }
 
 describe("baseline conformance of the demo fleet", () => {
   let h: Harness;
@@ -55,6 +55,9 @@ describe("baseline conformance of the demo fleet", () => {
     const dev = (await findings()).filter((f) => f.clusterId === "aks-dev" && f.category === "conformance");
     expect(dev.find((f) => f.rule === "local-accounts-disabled")).toMatchObject({ id: "aks-dev:conformance:local-accounts-disabled", status: "fail" });
     expect(dev.every((f) => f.status === "fail" && f.firstSeenAt === f.observedAt)).toBe(true);
+    const cluster = await api<{ findings: { open: number; bySeverity: Record<string, number>; byCategory: Record<string, number> } }>(h, "GET", "/clusters/aks-dev");
+    expect(cluster.body.findings).toMatchObject({ open: dev.length, byCategory: { conformance: dev.length } });
+    expect(cluster.body.findings.bySeverity.high).toBe(dev.filter((f) => f.severity === "high").length);
   });
 
   it("GET conformance judges each demo cluster live with evidence: dev and staging fail what they lack, prod mostly passes", async () => {
