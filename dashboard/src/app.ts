@@ -260,5 +260,19 @@ async function refresh(): Promise<void> {
 }
 
 const every = Number(new URLSearchParams(location.search).get("refresh") ?? "5000");
-void refresh();
-setInterval(() => { void refresh(); }, Number.isFinite(every) && every >= 200 ? every : 5000);
+/**
+ * One refresh at a time: on a slow API (a loaded host, a large fleet) ticks that find the previous
+ * refresh still running skip, instead of piling up requests whose stale answers land last.
+ */
+let refreshing = false;
+async function refreshOnce(): Promise<void> {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    await refresh();
+  } finally {
+    refreshing = false;
+  }
+}
+void refreshOnce();
+setInterval(() => { void refreshOnce(); }, Number.isFinite(every) && every >= 200 ? every : 5000);
