@@ -5,6 +5,7 @@ platform();
 
 import "./health";
 import "./clusters";
+import "./conformance";
 import "./operations";
 import "./approvals";
 import "./aksEvents";

@@ -26,6 +26,8 @@ export const ActivityNames = {
   startAutoUpgradeDisable: "startAutoUpgradeDisable",
   checkAutoUpgradeDisable: "checkAutoUpgradeDisable",
   ensureEventSubscription: "ensureEventSubscription",
+  /** Reads ARM, judges the baseline rules, records the findings (adoption's last step). */
+  evaluateConformance: "evaluateConformance",
   planNodeImageRollout: "planNodeImageRollout",
   listNodeImageRingPage: "listNodeImageRingPage",
   listNodeImageCatchUpPage: "listNodeImageCatchUpPage",

@@ -48,7 +48,7 @@ interface Operation {
   timings: { createdAt: string; startedAt?: string; endedAt?: string; updatedAt: string };
 }
 interface PendingApproval { operationId: string; clusterId: string; step: number; scope: string; round: number; requestedAt: string; deadline: string; approveUrl: string; rejectUrl: string }
-interface Finding { clusterId: string; category: string; rule: string; status: string; severity: string; evidence: string; observedAt: string }
+interface Finding { clusterId: string; category: string; rule: string; status: string; severity: string; evidence: string; observedAt: string; firstSeenAt?: string; lastSeenAt?: string; resolvedAt?: string }
 
 /** `/api/dashboard/` → `/api/`. */
 const API = new URL("../", document.baseURI).pathname;
@@ -220,8 +220,9 @@ function findingsView(list: Finding[] | undefined): HTMLElement {
   if (!list) return el("p", { class: "na" }, "n/a");
   if (list.length === 0) return el("p", { class: "empty" }, "No findings recorded yet.");
   return el("table", { id: "findings-table" },
-    el("thead", {}, el("tr", {}, ...["cluster", "category", "rule", "status", "severity", "evidence", "observed"].map((h) => el("th", {}, h)))),
-    el("tbody", {}, ...list.map((f) => el("tr", {}, el("td", {}, f.clusterId), el("td", {}, f.category), el("td", {}, f.rule), el("td", {}, statusBadge(f.status)), el("td", {}, f.severity), el("td", {}, f.evidence), el("td", {}, f.observedAt)))));
+    el("thead", {}, el("tr", {}, ...["cluster", "category", "rule", "status", "severity", "evidence", "first seen", "last seen", "resolved"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...list.map((f) => el("tr", {}, el("td", {}, f.clusterId), el("td", {}, f.category), el("td", {}, f.rule), el("td", {}, statusBadge(f.status)), el("td", {}, f.severity), el("td", {}, f.evidence),
+      el("td", {}, f.firstSeenAt ?? f.observedAt), el("td", {}, f.lastSeenAt ?? f.observedAt), el("td", {}, f.resolvedAt ?? "")))));
 }
 
 function replace(id: string, node: Node): void {
@@ -259,5 +260,19 @@ async function refresh(): Promise<void> {
 }
 
 const every = Number(new URLSearchParams(location.search).get("refresh") ?? "5000");
-void refresh();
-setInterval(() => { void refresh(); }, Number.isFinite(every) && every >= 200 ? every : 5000);
+/**
+ * One refresh at a time: on a slow API (a loaded host, a large fleet) ticks that find the previous
+ * refresh still running skip, instead of piling up requests whose stale answers land last.
+ */
+let refreshing = false;
+async function refreshOnce(): Promise<void> {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    await refresh();
+  } finally {
+    refreshing = false;
+  }
+}
+void refreshOnce();
+setInterval(() => { void refreshOnce(); }, Number.isFinite(every) && every >= 200 ? every : 5000);

@@ -116,12 +116,14 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
       target: "adopted",
       steps: [
         { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
-        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" }
+        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
+        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" }
       ]
     },
     steps: [
       { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
-      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" }
+      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
+      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" }
     ],
     approvals: [], timings: { createdAt: now, updatedAt: now }
   };
@@ -189,11 +191,16 @@ async function clusterView(p: Platform, c: ClusterRecord): Promise<Record<string
     return { operationId, kind: op?.kind, status: op?.status, targetVersion: op?.targetVersion, statusUrl: statusUrl(p, operationId) };
   };
   const holder = c.lock?.holder;
+  const open = await p.store.findings.listByCluster(c.id, { status: "fail" });
+  const count = <K extends string>(key: (f: (typeof open)[number]) => K): Record<string, number> =>
+    open.reduce<Record<string, number>>((acc, f) => ({ ...acc, [key(f)]: (acc[key(f)] ?? 0) + 1 }), {});
   return {
     id: c.id, resourceId: c.resourceId, environment: c.environment, policy: c.policy, spec: c.spec, observed: c.observed,
     versions: c.observed ? { controlPlane: c.observed.kubernetesVersion, pools: Object.fromEntries(c.observed.pools.map((pool) => [pool.name, pool.orchestratorVersion])) } : undefined,
     activeOperation: holder ? await summary(holder.operationId) : null,
     queuedOperations: await Promise.all((c.lock?.queue ?? []).map((e, i) => summary(e.operationId).then((s) => ({ ...s, position: i + 1 })))),
+    // Open findings (conformance and drift) as counts; GET /api/clusters/{id}/conformance has the detail.
+    findings: { open: open.length, bySeverity: count((f) => f.severity), byCategory: count((f) => f.category) },
     createdAt: c.createdAt, updatedAt: c.updatedAt
   };
 }

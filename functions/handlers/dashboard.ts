@@ -81,8 +81,13 @@ async function pendingApprovals(p: Platform): Promise<DashboardApproval[]> {
   return out.sort((a, b) => a.deadline.localeCompare(b.deadline));
 }
 
+const SEVERITY_ORDER: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+/** Open findings first, the most severe first; resolved ones after them. */
 async function findings(p: Platform): Promise<unknown[]> {
   const clusters = await p.store.clusters.list();
   const lists = await Promise.all(clusters.map((c) => p.store.findings.listByCluster(c.id)));
-  return lists.flat();
+  return lists.flat().sort((a, b) => (a.status === b.status ? 0 : a.status === "fail" ? -1 : 1)
+    || (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3)
+    || a.clusterId.localeCompare(b.clusterId) || a.rule.localeCompare(b.rule));
 }

@@ -9,6 +9,8 @@ import { createCreateApprovalRequestActivity } from "../../orchestrations/approv
 import { createVerifyApprovalDecisionActivity } from "../../orchestrations/approval/activities/verifyApprovalDecision";
 import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableActivity } from "../../orchestrations/adoption/activities/autoUpgradeProfile";
 import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
+import { createEvaluateConformanceActivity } from "../../orchestrations/conformance/activities/conformance";
+import { conformanceDeps } from "./conformance";
 import type { Platform } from "./platform";
 
 /** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
@@ -16,7 +18,8 @@ export const upgradeFlowActivityNames = [
   ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
   ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
   ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
-  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription
+  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription,
+  ActivityNames.evaluateConformance
 ] as const;
 
 type ActivityName = (typeof upgradeFlowActivityNames)[number];
@@ -58,7 +61,9 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
         get systemTopicEventSubscriptions() { return p.activityArm.eventGrid.systemTopicEventSubscriptions; }
       },
       endpointUrl: p.eventGridEndpoint
-    })
+    }),
+    [ActivityNames.evaluateConformance]: createEvaluateConformanceActivity(conformanceDeps(p, p.activityArm))
   };
   return activities;
 }
+

@@ -17,7 +17,8 @@ export interface AdoptionInput {
 /** The adoption's recorded steps (the API writes them as the plan when it creates the operation). */
 export const AdoptionSteps = {
   autoUpgradeProfile: 0,
-  eventSubscription: 1
+  eventSubscription: 1,
+  conformance: 2
 } as const;
 
 /** What the auto-upgrade activities receive: which cluster, and the step the result is recorded on. */
@@ -32,7 +33,8 @@ export interface AutoUpgradeDisableRequest {
  * Adopts a registered cluster, as a plan of two steps over the operation engine: turn AKS
  * auto-upgrade off (`upgradeChannel: none`, `nodeOSUpgradeChannel: None`, so AKS cannot race the
  * platform; an ARM long-running operation), then make sure the cluster's Event Grid system topic
- * delivers to the platform. Holds the cluster's lock like every operation that writes to it.
+ * delivers to the platform, then judge it against the baseline's conformance rules (the first
+ * report, kept as findings; a read of ARM, no change). Holds the cluster's lock like every operation that writes to it.
  */
 export function* adoptionOrchestrator(context: OrchestrationContext): Generator<Task, { status: string; message: string }, unknown> {
   const input = context.df.getInput<AdoptionInput>();
@@ -44,8 +46,9 @@ export function* adoptionOrchestrator(context: OrchestrationContext): Generator<
       return { plan: adoptionPlan(input), done: [] };
     },
     describe: (end) => {
-      if (end.status === "Succeeded") return "Adopted: AKS auto-upgrade is off and the cluster's events reach the platform";
-      const what = end.failedStep?.index === AdoptionSteps.eventSubscription ? "Subscribing the platform to the cluster's events" : "Turning AKS auto-upgrade off";
+      if (end.status === "Succeeded") return "Adopted: AKS auto-upgrade is off, the cluster's events reach the platform and its baseline conformance is recorded";
+      const what = end.failedStep?.index === AdoptionSteps.conformance ? "Evaluating baseline conformance"
+        : end.failedStep?.index === AdoptionSteps.eventSubscription ? "Subscribing the platform to the cluster's events" : "Turning AKS auto-upgrade off";
       return `${what} failed: ${end.error?.code ?? "Error"}: ${end.error?.message ?? ""}`;
     },
     notify: (end) => end.status === "Failed" ? {
@@ -61,7 +64,8 @@ export function adoptionPlan(input: AdoptionInput): OperationPlanData {
     resourceId: input.resourceId, environment: input.environment ?? "", target: "adopted",
     steps: [
       { index: AdoptionSteps.autoUpgradeProfile, title: "AKS auto-upgrade off", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 },
-      { index: AdoptionSteps.eventSubscription, title: "Event Grid subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 }
+      { index: AdoptionSteps.eventSubscription, title: "Event Grid subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 },
+      { index: AdoptionSteps.conformance, title: "Baseline conformance", action: { type: "conformanceEvaluation" }, health: false, settleMs: 0 }
     ],
     approval: { mode: "none", timeoutMinutes: 0, onTimeout: "reject" },
     polling: { ...defaultPollingPolicy, ...(input.polling ? { firstIntervalMs: input.polling.firstIntervalMs, maxIntervalMs: input.polling.maxIntervalMs } : {}) }

@@ -30,6 +30,8 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.startAutoUpgradeDisable, check: ActivityNames.checkAutoUpgradeDisable };
     case "eventSubscription":
       return { start: ActivityNames.ensureEventSubscription };
+    case "conformanceEvaluation":
+      return { start: ActivityNames.evaluateConformance };
   }
 }
 
@@ -48,5 +50,7 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
       return { ...base, step: { index: step.index } };
     case "eventSubscription":
       return { ...base, location: a.location, step: { index: step.index } };
+    case "conformanceEvaluation":
+      return { ...base, step: { index: step.index } };
   }
 }

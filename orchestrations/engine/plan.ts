@@ -15,7 +15,9 @@ export type StepAction =
   /** The platform owns upgrades: AKS's channels off (`upgradeChannel: none`, `nodeOSUpgradeChannel: None`). */
   | { type: "clusterPatch"; patch: "platformOwnsUpgrades" }
   /** The cluster's Event Grid system topic delivers to the platform. */
-  | { type: "eventSubscription"; location: string };
+  | { type: "eventSubscription"; location: string }
+  /** Judge the cluster against the baseline's conformance rules and record the findings (reads ARM, writes nothing there). */
+  | { type: "conformanceEvaluation" };
 
 export interface PollingPolicy {
   /** First poll after this, doubling up to the cap. */

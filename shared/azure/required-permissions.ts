@@ -102,6 +102,9 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "agentPools.upgradeNodeImageVersion", actions: [`${AKS}/agentPools/upgradeNodeImageVersion/action`], why: "node-image rollout" },
   { call: "agentPools.getUpgradeProfile", actions: [`${AKS}/agentPools/upgradeProfiles/read`], why: "a pool's latest node image" },
   { call: "maintenanceConfigurations.get", actions: [`${AKS}/maintenanceConfigurations/read`], why: "the node-OS maintenance window" },
+  { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "conformance: the cluster's resource-log categories" },
+  { call: "subnets.get", actions: ["Microsoft.Network/virtualNetworks/subnets/read"], why: "conformance: the node subnets' route table and NSG, the API-server subnet's delegation" },
+  { call: "routeTables.get", actions: ["Microsoft.Network/routeTables/read"], why: "conformance: the node subnets' default route to the firewall" },
   {
     call: "readAsyncOperation",
     actions: ["Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerService/locations/operationresults/read"],

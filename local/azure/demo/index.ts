@@ -7,6 +7,7 @@ const AKS_API = "2026-06-01";
 const RESOURCES_API = "2021-04-01";
 /** The api-version @azure/arm-network 36.0.0 sends. */
 const NETWORK_API = "2025-05-01";
+const DIAGNOSTICS_API = "2021-05-01-preview";
 
 export const DEMO_ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type DemoEnvironment = (typeof DEMO_ENVIRONMENTS)[number];
@@ -35,7 +36,14 @@ export function demoKubernetesVersion(catalog: ReleaseCatalog): string {
   return version;
 }
 
-/** A cluster shaped like the AKS baseline (mspnp/aks-baseline): system pool tainted, zones, Azure CNI + policy, Entra ID + Azure RBAC. */
+/**
+ * A cluster shaped like the AKS baseline (mspnp/aks-baseline): system pool tainted, zones, Azure CNI
+ * + policy, Entra ID + Azure RBAC. Each environment keeps the gaps real fleets have, so conformance
+ * has something to say (BASELINE.md §4): dev keeps local accounts, run command, Azure CNI without
+ * overlay and no Defender or resource logs; staging logs kube-audit beside kube-audit-admin; prod
+ * is close to the baseline (its gaps: system-assigned identity, no autoscaler, Ubuntu nodes, no API
+ * Server VNet Integration).
+ */
 export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kubernetesVersion: string): Record<string, unknown> {
   const sub = kernel.config.subscriptionId;
   const rg = `rg-aks-${env}`;
@@ -47,6 +55,7 @@ export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kuberne
     type: "VirtualMachineScaleSets", availabilityZones: ["1", "2", "3"], maxPods: 30,
     orchestratorVersion: kubernetesVersion, vnetSubnetID: subnet("snet-clusternodes"),
     upgradeSettings: { maxSurge: "33%" },
+    ...(env === "prod" ? { tags: { environment: env, "cost-center": "aksops-demo" } } : {}),
     ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"], onlyCriticalAddonsEnabled: true } : {})
   });
   return {
@@ -60,24 +69,42 @@ export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kuberne
       agentPoolProfiles: [pool("system", 3, "System"), pool("user", 2, "User")],
       networkProfile: {
         networkPlugin: "azure", networkPolicy: "azure", loadBalancerSku: "standard", outboundType: "userDefinedRouting",
+        ...(env === "dev" ? {} : { networkPluginMode: "overlay", podCidr: "192.168.0.0/16" }),
         serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10"
       },
+      apiServerAccessProfile: { authorizedIPRanges: ["203.0.113.0/24"], ...(env === "dev" ? {} : { disableRunCommand: true }) },
       aadProfile: { managed: true, enableAzureRBAC: true, tenantID: "00000000-0000-0000-0000-000000000000" },
       enableRBAC: true,
-      disableLocalAccounts: true,
+      disableLocalAccounts: env !== "dev",
       oidcIssuerProfile: { enabled: true },
       securityProfile: {
         workloadIdentity: { enabled: true },
-        defender: { logAnalyticsWorkspaceResourceId: workspace, securityMonitoring: { enabled: true } }
+        ...(env === "dev" ? {} : {
+          defender: { logAnalyticsWorkspaceResourceId: workspace, securityMonitoring: { enabled: true } },
+          imageCleaner: { enabled: true, intervalHours: 120 }
+        })
       },
       addonProfiles: {
         azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
         azurepolicy: { enabled: true, config: { version: "v2" } },
-        omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace } }
+        omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace, ...(env === "dev" ? {} : { useAADAuth: "true" }) } }
       },
+      ...(env === "dev" ? {} : { azureMonitorProfile: { metrics: { enabled: true } } }),
+      ...(env === "prod" ? { metricsProfile: { costAnalysis: { enabled: true } } } : {}),
       autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "NodeImage" }
     }
   };
+}
+
+/** The cluster's resource logs: none in dev, kube-audit beside kube-audit-admin in staging, the baseline's four in prod. */
+export function clusterLogSetting(env: DemoEnvironment, workspaceId: string): Record<string, unknown> | undefined {
+  const categories: Record<DemoEnvironment, string[]> = {
+    dev: [],
+    staging: ["cluster-autoscaler", "kube-controller-manager", "kube-audit", "kube-audit-admin", "guard"],
+    prod: ["cluster-autoscaler", "kube-controller-manager", "kube-audit-admin", "guard"]
+  };
+  if (categories[env].length === 0) return undefined;
+  return { properties: { workspaceId, logs: categories[env].map((category) => ({ category, enabled: true })) } };
 }
 
 export function nodeOsMaintenanceWindow(env: DemoEnvironment, startDate: string): Record<string, unknown> {
@@ -131,18 +158,24 @@ export async function seedDemoFleet(kernel: SimKernel, catalog: ReleaseCatalog, 
       location: kernel.config.location,
       properties: { routes: [{ name: "r-nexthop-to-fw", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.200.0.4" } }] }
     }));
+    const nsg = `${rg}/providers/Microsoft.Network/networkSecurityGroups/nsg-clusternodes`;
+    if (env !== "dev") {
+      await settle(kernel, nsg, await call(kernel, "PUT", nsg, NETWORK_API, { location: kernel.config.location, properties: { securityRules: [] } }));
+    }
     const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks-${env}`;
     await settle(kernel, vnet, await call(kernel, "PUT", vnet, NETWORK_API, {
       location: kernel.config.location,
       properties: {
         addressSpace: { addressPrefixes: ["10.240.0.0/16"] },
-        subnets: [{ name: "snet-clusternodes", properties: { addressPrefix: "10.240.0.0/22", routeTable: { id: routeTable } } }]
+        subnets: [{ name: "snet-clusternodes", properties: { addressPrefix: "10.240.0.0/22", routeTable: { id: routeTable }, ...(env === "dev" ? {} : { networkSecurityGroup: { id: nsg } }) } }]
       }
     }));
     const id = clusterId(sub, `rg-aks-${env}`, `aks-${env}`);
     await call(kernel, "PUT", id, AKS_API, baselineCluster(kernel, env, version));
     for (const op of kernel.lro.active(id)) kernel.lro.completeNow(op.name);
     await call(kernel, "PUT", `${id}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`, AKS_API, nodeOsMaintenanceWindow(env, startDate));
+    const logs = clusterLogSetting(env, `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`);
+    if (logs) await call(kernel, "PUT", `${id}/providers/Microsoft.Insights/diagnosticSettings/cluster-logs`, DIAGNOSTICS_API, logs);
     ids.push(id);
   }
   await options.afterDemoSeed?.(kernel, ids);

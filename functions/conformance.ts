@@ -1,0 +1,6 @@
+import { app } from "@azure/functions";
+import { createClusterConformanceHandler } from "./handlers/conformance";
+import { platform } from "./runtime/platform";
+
+/** The baseline conformance report (`anonymous` at the Functions level, as the cluster API: App Service authentication sits in front in Azure). */
+app.http("getClusterConformance", { route: "clusters/{id}/conformance", methods: ["GET"], authLevel: "anonymous", handler: createClusterConformanceHandler(platform()) });

@@ -1,0 +1,20 @@
+import type { ConformanceDeps } from "../../orchestrations/conformance/activities/conformance";
+import type { Platform } from "./platform";
+
+/** What conformance reads ARM with (the activity's clients without SDK retries; the API's with them). */
+export function conformanceDeps(p: Platform, arm: Platform["arm"]): ConformanceDeps {
+  return {
+    aks: {
+      get managedClusters() { return arm.containerService.managedClusters; },
+      get maintenanceConfigurations() { return arm.containerService.maintenanceConfigurations; }
+    },
+    monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
+    network: {
+      get subnets() { return arm.network.subnets; },
+      get routeTables() { return arm.network.routeTables; }
+    },
+    eventGrid: { get systemTopics() { return arm.eventGrid.systemTopics; } },
+    subscriptionId: p.config.subscriptionId,
+    store: p.store, clock: p.clock
+  };
+}

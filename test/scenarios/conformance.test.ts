@@ -1,0 +1,162 @@
+/**
+ * Baseline conformance through the public contracts, on the whole platform (simulator, embedded
+ * Cosmos, local host, virtual clock): adoption records the first report as findings; the API
+ * evaluates live from ARM; an operator fixes one property through ARM and the next evaluation
+ * passes that rule and resolves its finding, keeping when it was first and last seen failing.
+ */
+import type { RequestRecord } from "../../local/azure/kernel/stats";
+import { advance, api, clusterResourceId, operation, sim, startHarness, type Harness } from "../platform/support";
+
+interface Rule {
+  id: string;
+  status: "pass" | "fail" | "notApplicable";
+  severity: string;
+  evidence: string;
+  observed: unknown;
+  citation: string;
+  remediation: string;
+  finding?: { id: string; status: string; firstSeenAt?: string; lastSeenAt?: string; resolvedAt?: string };
+}
+interface Report {
+  clusterId: string;
+  environment: string;
+  evaluatedAt: string;
+  summary: { total: number; pass: number; fail: number; notApplicable: number; failing: Record<string, number> };
+  rules: Rule[];
+}
+interface Finding { id: string; clusterId: string; category: string; rule: string; status: string; severity: string; firstSeenAt?: string; lastSeenAt?: string; resolvedAt?: string; observedAt: string }
+
+describe("baseline conformance of the demo fleet", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await advance(h, 10 * 60_000);
+  });
+  afterAll(async () => { await h.stop(); });
+
+  const report = async (cluster: string): Promise<Report> => {
+    const res = await api<Report>(h, "GET", `/clusters/${cluster}/conformance`);
+    if (res.status !== 200) throw new Error(`GET conformance of ${cluster} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const rule = (r: Report, id: string): Rule => {
+    const found = r.rules.find((x) => x.id === id);
+    if (!found) throw new Error(`no rule ${id}`);
+    return found;
+  };
+  const failing = (r: Report): string[] => r.rules.filter((x) => x.status === "fail").map((x) => x.id);
+  const findings = async (): Promise<Finding[]> => (await api<{ value: Finding[] }>(h, "GET", "/dashboard/data/findings")).body.value;
+
+  it("adoption records the first report: its last step, and the failures as findings", async () => {
+    for (const cluster of ["aks-dev", "aks-staging", "aks-prod"]) {
+      const op = await operation(h, `adopt:${cluster}`);
+      expect({ cluster, status: op.status, last: op.steps.map((s) => [s.name, s.status]).at(-1) }).toEqual({ cluster, status: "Succeeded", last: ["Baseline conformance", "Succeeded"] });
+    }
+    const dev = (await findings()).filter((f) => f.clusterId === "aks-dev" && f.category === "conformance");
+    expect(dev.find((f) => f.rule === "local-accounts-disabled")).toMatchObject({ id: "aks-dev:conformance:local-accounts-disabled", status: "fail" });
+    expect(dev.every((f) => f.status === "fail" && f.firstSeenAt === f.observedAt)).toBe(true);
+    const cluster = await api<{ findings: { open: number; bySeverity: Record<string, number>; byCategory: Record<string, number> } }>(h, "GET", "/clusters/aks-dev");
+    expect(cluster.body.findings).toMatchObject({ open: dev.length, byCategory: { conformance: dev.length } });
+    expect(cluster.body.findings.bySeverity.high).toBe(dev.filter((f) => f.severity === "high").length);
+  });
+
+  it("GET conformance judges each demo cluster live with evidence: dev and staging fail what they lack, prod mostly passes", async () => {
+    const [dev, staging, prod] = [await report("aks-dev"), await report("aks-staging"), await report("aks-prod")];
+    for (const r of [dev, staging, prod]) {
+      expect(r.summary.total).toBeGreaterThanOrEqual(40);
+      expect(r.summary.pass + r.summary.fail + r.summary.notApplicable).toBe(r.summary.total);
+      expect(r.rules.filter((x) => x.citation.length === 0 || x.evidence.length === 0)).toEqual([]);
+    }
+    expect(failing(dev)).toEqual(expect.arrayContaining(["local-accounts-disabled", "run-command-disabled", "network-plugin-overlay", "diag-control-plane", "monitoring-ci"]));
+    expect(rule(dev, "local-accounts-disabled")).toMatchObject({ status: "fail", severity: "high", remediation: "approval", observed: false, evidence: "properties.disableLocalAccounts = false: fails (expected true)" });
+    // §5: dev may run Free tier and no Defender; the platform owns node images (nodeOS None), so no AKS window is asked for.
+    expect(["sku-tier-sla", "defender-profile", "node-os-maintenance-window"].map((id) => rule(dev, id).status)).toEqual(["notApplicable", "notApplicable", "notApplicable"]);
+    expect(rule(dev, "node-os-channel")).toMatchObject({ status: "pass", observed: "None" });
+
+    expect(failing(staging)).toEqual(expect.arrayContaining(["diag-audit-xor", "diag-noisy-off"]));
+    expect(rule(staging, "diag-audit-xor").evidence).toContain("kube-audit in cluster-logs and kube-audit-admin in cluster-logs");
+    expect(rule(staging, "defender-profile").status).toBe("pass");
+
+    expect(prod.summary.failing.high).toBe(0);
+    expect(prod.summary.fail).toBeLessThanOrEqual(5);
+    expect(["sku-tier-sla", "diag-control-plane", "egress-default-route", "event-grid-topic", "k8s-version-supported"].map((id) => rule(prod, id).status)).toEqual(["pass", "pass", "pass", "pass", "pass"]);
+  });
+
+  it("a property fixed through ARM passes at the next evaluation and its finding is resolved, first and last seen kept", async () => {
+    const before = await report("aks-dev");
+    const finding = rule(before, "local-accounts-disabled").finding;
+    expect(finding).toMatchObject({ id: "aks-dev:conformance:local-accounts-disabled", status: "fail", lastSeenAt: before.evaluatedAt });
+    const firstSeen = finding?.firstSeenAt ?? "";
+    expect(firstSeen < before.evaluatedAt).toBe(true);
+
+    // The operator turns local accounts off through ARM (the SDK), as the finding's remediation says.
+    const current = await h.aks.managedClusters.get("rg-aks-dev", "aks-dev");
+    const poller = await h.aks.managedClusters.beginCreateOrUpdate("rg-aks-dev", "aks-dev", { ...current, disableLocalAccounts: true });
+    await advance(h, 10 * 60_000);
+    expect((await poller.pollUntilDone()).disableLocalAccounts).toBe(true);
+
+    const after = await report("aks-dev");
+    expect(after.evaluatedAt > before.evaluatedAt).toBe(true);
+    expect(rule(after, "local-accounts-disabled")).toMatchObject({
+      status: "pass", observed: true,
+      finding: { status: "pass", firstSeenAt: firstSeen, lastSeenAt: before.evaluatedAt, resolvedAt: after.evaluatedAt }
+    });
+    expect(after.summary.fail).toBe(before.summary.fail - 1);
+    // A rule still failing keeps its first sighting and moves its last one.
+    expect(rule(after, "run-command-disabled").finding).toMatchObject({ status: "fail", firstSeenAt: firstSeen, lastSeenAt: after.evaluatedAt });
+    // The dashboard's findings show the resolved one beside the open ones.
+    const stored = (await findings()).filter((f) => f.clusterId === "aks-dev");
+    expect(stored.find((f) => f.rule === "local-accounts-disabled")).toMatchObject({ status: "pass", resolvedAt: after.evaluatedAt, firstSeenAt: firstSeen });
+  });
+
+  it("matches add-on keys as ARM stores them, in whatever casing they were written (the portal's azurePolicy)", async () => {
+    const current = await h.aks.managedClusters.get("rg-aks-staging", "aks-staging");
+    const addons = { ...current.addonProfiles };
+    const policy = addons.azurepolicy;
+    delete addons.azurepolicy;
+    const poller = await h.aks.managedClusters.beginCreateOrUpdate("rg-aks-staging", "aks-staging", {
+      ...current, addonProfiles: { ...addons, azurePolicy: { ...policy, enabled: true } }
+    });
+    await advance(h, 10 * 60_000);
+    expect(Object.keys((await poller.pollUntilDone()).addonProfiles ?? {})).toContain("azurePolicy");
+    expect(rule(await report("aks-staging"), "azure-policy-addon")).toMatchObject({ status: "pass", observed: { azurePolicy: true } });
+  });
+
+  it("a related read ARM refuses makes only the rules that need it not applicable, naming ARM's error; throttling answers 503 with Retry-After", async () => {
+    const prodId = clusterResourceId(h, "aks-prod");
+    const fault = await sim<{ id: string }>(h, "POST", "/_sim/faults", {
+      kind: "badRequest", target: `${prodId}/providers/Microsoft.Insights/diagnosticSettings`, code: "InvalidResourceType", message: "diagnostic settings are not readable here"
+    });
+    const refused = await report("aks-prod");
+    expect(rule(refused, "diag-control-plane")).toMatchObject({ status: "notApplicable", evidence: expect.stringContaining("InvalidResourceType") as string });
+    expect(rule(refused, "local-accounts-disabled").status).toBe("pass");
+    await sim(h, "DELETE", `/_sim/faults/${fault.body.id}`);
+
+    const throttle = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "throttle", target: h.subscriptionId, durationMs: 60_000, retryAfterSeconds: 7 });
+    const res = await fetch(`${h.platform.apiBase}/clusters/aks-prod/conformance`);
+    expect([res.status, res.headers.get("retry-after")]).toEqual([503, "7"]);
+    await sim(h, "DELETE", `/_sim/faults/${throttle.body.id}`);
+    expect((await report("aks-prod")).summary.fail).toBe(refused.summary.fail);
+  });
+
+  it("one evaluation costs seven ARM reads for a cluster whose pools share one subnet", async () => {
+    const seen: RequestRecord[] = [];
+    const onResponse = (r: RequestRecord): void => { seen.push(r); };
+    h.platform.azure.kernel.stats.on("response", onResponse);
+    try {
+      await report("aks-prod");
+    } finally {
+      h.platform.azure.kernel.stats.off("response", onResponse);
+    }
+    const byOperation: Record<string, number> = {};
+    for (const r of seen) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    console.log(`ARM requests of one conformance evaluation: ${seen.length} ${JSON.stringify(byOperation)}`);
+    expect(seen.length).toBe(7);
+    expect(seen.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("404 for a cluster the platform does not know", async () => {
+    const res = await api<{ error: { code: string } }>(h, "GET", "/clusters/aks-ghost/conformance");
+    expect([res.status, res.body.error.code]).toEqual([404, "ClusterNotFound"]);
+  });
+});
