@@ -58,6 +58,8 @@ export interface AksClusterView {
  */
 export interface AksFleet {
   getPoolHealth(clusterId: string, pool: string): PoolHealth | undefined;
+  /** Clusters (lower-cased ids) whose health can change without a resource write (see AksRuntime.busyClusterIds). */
+  busyClusterIds(): Set<string>;
   clusters(): AksClusterView[];
   cluster(clusterId: string): AksClusterView | undefined;
 }
@@ -96,6 +98,7 @@ export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFlee
   });
   const fleet: AksFleet = {
     getPoolHealth: (clusterId, pool) => runtime.health(clusterId, pool),
+    busyClusterIds: () => runtime.busyClusterIds(),
     clusters: () => kernel.store.list<ClusterResource>({ type: "Microsoft.ContainerService/managedClusters" }).map(view),
     cluster: (clusterId) => {
       const c = kernel.store.get<ClusterResource>(clusterId);

@@ -59,6 +59,21 @@ export class AksRuntime {
     });
   }
 
+  /**
+   * Clusters whose node health can change with time alone (no resource write): an operation in
+   * progress (batches roll on timers) or an unhealthy-pool fault, until a minute after it lapses.
+   */
+  busyClusterIds(): Set<string> {
+    const now = this.kernel.clock.now();
+    const busy = new Set<string>();
+    for (const op of this.ops.values()) if (!op.finished) busy.add(op.clusterId.toLowerCase());
+    for (const [pool, sick] of this.unhealthy) {
+      if (sick.until !== undefined && sick.until < now - 60_000) continue;
+      busy.add(pool.slice(0, pool.lastIndexOf("/agentpools/")));
+    }
+    return busy;
+  }
+
   /** The in-progress operation on a cluster, if any. */
   activeOn(clusterId: string): AksOperation | undefined {
     const key = clusterId.toLowerCase();

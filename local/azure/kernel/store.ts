@@ -96,6 +96,20 @@ export class ResourceStore {
   private readonly items = new Map<string, ArmResource>();
   private readonly byType = new Map<string, Set<string>>();
   private readonly byTop = new Map<string, Set<string>>();
+  /** Writes under each top-level resource, so a reader can tell "unchanged since I looked" cheaply. */
+  private readonly revisions = new Map<string, number>();
+  private epoch = 0;
+
+  private touch(key: string): void {
+    const top = topOf(key) ?? key;
+    this.revisions.set(top, (this.revisions.get(top) ?? 0) + 1);
+  }
+
+  /** Changes whenever the resource at `id`, or anything under its top-level resource, is written or deleted. */
+  revisionOf(id: string): string {
+    const key = idKey(id);
+    return `${this.epoch}:${this.revisions.get(topOf(key) ?? key) ?? 0}`;
+  }
 
   private index(key: string, resource: ArmResource): void {
     const type = resourceTypeOf(resource.id).toLowerCase();
@@ -133,6 +147,7 @@ export class ResourceStore {
     const key = idKey(id);
     this.items.set(key, stored);
     if (!existing) this.index(key, stored);
+    this.touch(key);
     return stored;
   }
 
@@ -141,6 +156,7 @@ export class ResourceStore {
     const existing = this.items.get(key);
     if (!existing) return false;
     this.unindex(key, existing);
+    this.touch(key);
     return this.items.delete(key);
   }
 
@@ -151,6 +167,7 @@ export class ResourceStore {
     for (const [k, v] of [...this.items]) {
       if (k === key || k.startsWith(key + "/")) {
         this.unindex(k, v);
+        this.touch(k);
         this.items.delete(k);
         n++;
       }
@@ -203,6 +220,8 @@ export class ResourceStore {
     this.items.clear();
     this.byType.clear();
     this.byTop.clear();
+    this.revisions.clear();
+    this.epoch++;
     for (const r of resources) {
       const key = idKey(r.id);
       if (!this.items.has(key)) this.index(key, r);

@@ -11,6 +11,7 @@ import { ClusterStateHistory } from "./stateHistory";
 /** What the AKS module exposes about a pool's nodes (the part of sim-core's `AksFleet` read here). */
 interface AksHealthReader {
   getPoolHealth(clusterId: string, pool: string): { nodes: number; ready: number; notReady: number; surgeNodes: number; rolling: boolean } | undefined;
+  busyClusterIds?(): Set<string>;
 }
 
 const CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
@@ -96,16 +97,33 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
     }
   };
   kernel.provide(SERVICE, service);
-  // The clock probes after every timer it fires, several passes each, and a sample reads the whole
-  // fleet: between queries (which sample themselves), sample at most once per virtual minute,
-  // the finest grain of AKS platform metrics (PT1M), so a fleet of hundreds stays linear.
+  // The clock probes after every timer it fires, several passes each: between queries (which
+  // sample themselves), sample at most once per virtual minute, the finest grain of AKS platform
+  // metrics (PT1M), and only the clusters that can have changed since the last sample: those
+  // written to (the store's revision under the cluster moved) and those AKS is changing with time
+  // (rolling batches, unhealthy-pool faults). A 2,000-cluster fleet then costs a map lookup per
+  // idle cluster per minute, not a state build and a JSON comparison.
   let sampledAt = Number.NaN;
+  const seen = new Map<string, string>();
+  const observeChanged = (): void => {
+    const aks = kernel.service<AksHealthReader>("aks");
+    const busy = aks?.busyClusterIds?.() ?? undefined;
+    const changed: ClusterState[] = [];
+    for (const cluster of kernel.store.list({ type: CLUSTER_TYPE })) {
+      const key = cluster.id.toLowerCase();
+      const revision = kernel.store.revisionOf(cluster.id);
+      if (busy && seen.get(key) === revision && !busy.has(key)) continue;
+      seen.set(key, revision);
+      changed.push(clusterState(kernel, cluster, kernel.store.list({ prefix: cluster.id, type: POOL_TYPE }), aks));
+    }
+    history.observe(kernel.clock.now(), changed);
+  };
   kernel.clock.registerIdleProbe(() => {
     const minute = Math.floor(kernel.clock.now() / 60_000);
     if (minute === sampledAt) return Promise.resolve();
     sampledAt = minute;
     try {
-      service.observe();
+      observeChanged();
     } catch {
       // Sampling is best effort: a failure here must never break the shared clock's waitForIdle.
     }
