@@ -235,6 +235,11 @@ export interface EventRecord {
   clusterId?: string;
   operationId?: string;
   data?: unknown;
+  /** SHA-256 of the event's content (type, subject, topic, time, data): a redelivery has the same one. */
+  contentHash?: string;
+  /** On a `conflict` record: the id of the recorded event whose content this one contradicts. */
+  conflictsWith?: string;
+  detail?: string;
   /** Seconds until Cosmos deletes the record; falls back to the container's default TTL. */
   ttl?: number;
 }
