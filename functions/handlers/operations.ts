@@ -9,12 +9,19 @@ const STATUSES: readonly OperationStatus[] = ["Pending", "Queued", "Running", "A
 export function createListOperationsHandler(p: Platform) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const issues: FieldIssue[] = [];
+    for (const field of ["clusterId", "status"]) {
+      if (request.query.getAll(field).length > 1) issues.push({ field, message: "must be given at most once (status takes a comma-separated list)" });
+    }
     const clusterId = request.query.get("clusterId") ?? undefined;
     const statusParam = request.query.get("status");
-    const statuses = statusParam ? statusParam.split(",").map((s) => s.trim()).filter(Boolean) : [];
+    const statuses = statusParam === null ? [] : statusParam.split(",").map((s) => s.trim());
     const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
-    if (unknown.length > 0) issues.push({ field: "status", message: `must be one or more of ${STATUSES.join(", ")} (got ${unknown.join(", ")})` });
+    if (statusParam !== null && (statuses.every((s) => s === "") || unknown.length > 0)) {
+      const got = unknown.filter(Boolean).slice(0, 10).map((s) => JSON.stringify(s.slice(0, 40)));
+      issues.push({ field: "status", message: `must be one or more of ${STATUSES.join(", ")}, comma-separated, none empty${got.length > 0 ? ` (got ${got.join(", ")})` : ""}` });
+    }
     if (clusterId !== undefined && clusterId.trim() === "") issues.push({ field: "clusterId", message: "must not be empty" });
+    if (clusterId !== undefined && clusterId.length > 255) issues.push({ field: "clusterId", message: "must be at most 255 characters" });
     if (issues.length > 0) return badRequest(issues);
     const value = await p.store.operations.query({
       ...(clusterId ? { clusterId } : {}),
