@@ -39,7 +39,7 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const id = request.params.id ?? "";
     const body = await readJson(request);
-    if (!body.ok) return badRequest([{ field: "body", message: "must be JSON" }]);
+    if (!body.ok) return body.response;
     const valid = validateUpgradeRequest(body.value);
     if (!valid.ok) return badRequest(valid.issues);
     const cluster = (await p.store.clusters.get(id))?.doc;

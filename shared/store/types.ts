@@ -210,6 +210,8 @@ export interface OperationRecord {
   approvals: ApprovalRecord[];
   /** Approval cards sent, for single-use enforcement of their links. */
   approvalRequests?: ApprovalRequestRecord[];
+  /** Ignored decision attempts beyond the ones kept in `approvals` (a decided or expired link posted again and again). */
+  ignoredApprovalAttempts?: number;
   /** Keys of Teams messages already delivered (a re-run activity does not post twice). */
   notifications?: string[];
   /** How many times an operator resumed the operation after a failure. */
