@@ -3,12 +3,15 @@ import { EventNames } from "../../orchestrations/names";
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
-import { isoNow, type ApprovalRecord } from "../../shared/store";
+import { ConcurrencyError, isoNow, type ApprovalRecord } from "../../shared/store";
 import { confirmationPage, messagePage } from "./approvalPage";
 import { instanceInput, type DurableClientPort } from "./durableClient";
 import { bodyTooLarge, isRecord, readText, type FieldIssue } from "./http";
 
 /** Bounds on what a decision may carry, and on how many ignored attempts one operation keeps. */
+/** ETag races a decision may lose before it gives up (many attempts on one link at once). */
+const APPROVAL_MUTATE_ATTEMPTS = 40;
+
 export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
 
@@ -87,7 +90,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const at = isoNow(p.clock);
     const decision = form.decision === "reject" ? "reject" : "approve";
     const result: { outcome: "recorded" | "decided" | "unknown" } = { outcome: "unknown" };
-    await p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
+    const recording = p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
       const requests = [...(op.approvalRequests ?? [])];
       const i = requests.findIndex((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce);
       const pending = i >= 0 && requests[i]!.status === "Pending" && verified.ok;
@@ -102,7 +105,15 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
       }
       if (pending) requests[i] = { ...requests[i]!, status: decision === "approve" ? "Approved" : "Rejected", decidedAt: at };
       return { ...op, approvalRequests: requests, approvals: [...op.approvals, record] };
+    }, APPROVAL_MUTATE_ATTEMPTS).then(() => true, (err: unknown) => {
+      if (err instanceof ConcurrencyError) return false;
+      throw err;
     });
+    if (!(await recording)) {
+      // A flood of posts on one operation: every write lost its ETag race. Nothing was decided by this attempt.
+      if (result.outcome === "recorded") return answer(409, "ApprovalBusy", "The operation is being updated by many requests at once; try again.", wantsJson);
+      return verified.ok ? answer(410, "ApprovalDecided", "This request was already decided; your attempt changed nothing.", wantsJson) : verified.response;
+    }
     if (!verified.ok) return verified.response;
     if (result.outcome !== "recorded") return answer(410, "ApprovalDecided", "This request was already decided; your attempt was recorded and changed nothing.", wantsJson);
 

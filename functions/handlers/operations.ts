@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { isClusterName } from "../../shared/domain/armResourceId";
 import type { OperationStatus } from "../../shared/store";
 import { badRequest, json, problem, type FieldIssue } from "./http";
 import type { Platform } from "../runtime/platform";
@@ -9,9 +10,6 @@ const STATUSES: readonly OperationStatus[] = ["Pending", "Queued", "Running", "A
 export function createListOperationsHandler(p: Platform) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const issues: FieldIssue[] = [];
-    for (const field of ["clusterId", "status"]) {
-      if (request.query.getAll(field).length > 1) issues.push({ field, message: "must be given at most once (status takes a comma-separated list)" });
-    }
     const clusterId = request.query.get("clusterId") ?? undefined;
     const statusParam = request.query.get("status");
     const statuses = statusParam === null ? [] : statusParam.split(",").map((s) => s.trim());
@@ -20,8 +18,9 @@ export function createListOperationsHandler(p: Platform) {
       const got = unknown.filter(Boolean).slice(0, 10).map((s) => JSON.stringify(s.slice(0, 40)));
       issues.push({ field: "status", message: `must be one or more of ${STATUSES.join(", ")}, comma-separated, none empty${got.length > 0 ? ` (got ${got.join(", ")})` : ""}` });
     }
+    // The Functions host joins a repeated query parameter with commas (as Azure's does), so `clusterId` given twice arrives as `a,b`.
     if (clusterId !== undefined && clusterId.trim() === "") issues.push({ field: "clusterId", message: "must not be empty" });
-    if (clusterId !== undefined && clusterId.length > 255) issues.push({ field: "clusterId", message: "must be at most 255 characters" });
+    else if (clusterId !== undefined && !isClusterName(clusterId)) issues.push({ field: "clusterId", message: "must be one cluster name (1-63 letters, digits, _ and -), given once" });
     if (issues.length > 0) return badRequest(issues);
     const value = await p.store.operations.query({
       ...(clusterId ? { clusterId } : {}),

@@ -47,6 +47,10 @@ export function parseArmResourceId(resourceId: unknown): ArmResourceId | undefin
 /** AKS cluster names: 1–63 letters, digits, `_` and `-`, starting and ending with a letter or digit. */
 const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 
+export function isClusterName(value: unknown): value is string {
+  return typeof value === "string" && CLUSTER_NAME.test(value);
+}
+
 export interface ManagedClusterId {
   subscriptionId: string;
   resourceGroup: string;
