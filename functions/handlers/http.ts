@@ -32,17 +32,12 @@ export async function readText(request: HttpRequest, limit = API_BODY_LIMIT_BYTE
   if (Number.isFinite(declared) && declared > limit) return undefined;
   const stream = request.body;
   if (!stream) return "";
-  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  // Leaving the loop early cancels the stream: the rest is never read.
+  for await (const value of stream as unknown as AsyncIterable<Uint8Array>) {
     size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
+    if (size > limit) return undefined;
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");

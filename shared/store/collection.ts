@@ -52,7 +52,7 @@ export class Collection<T extends { id: string }> {
 
   private stored(doc: T): ItemDefinition {
     const id = cosmosId(doc.id);
-    return (id === doc.id ? { ...doc } : { ...doc, id, sourceId: doc.id }) as ItemDefinition;
+    return (id === doc.id ? { ...doc } : { ...doc, id, sourceId: doc.id });
   }
 
   get name(): string {
