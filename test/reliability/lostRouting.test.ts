@@ -7,36 +7,20 @@
  * Real clock by necessity (a child process cannot share a virtual clock); every wait is a
  * deadline-bounded poll, and the only long wait (the throttled read) is ended by the SIGKILL.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { RealClock } from "../../local/clock";
-import { ensureLocalCertificate } from "../../local/certs";
-import { startAzureSimulator, type AzureSimulator } from "../../local/azure";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../local/cosmos";
+import type { AzureSimulator } from "../../local/azure";
 import { createCosmosClient } from "../../shared/azure";
 import { createStore, type OperationRecord, type Store } from "../../shared/store";
-import { eventually, freePort, startHostProcess, type HostProcess } from "../scenarios/hostProcess";
+import { eventually, startCrashRig, type CrashRig, type HostProcess } from "../scenarios/hostProcess";
 
 describe("an event whose routing a SIGKILL interrupted is routed on redelivery, once (issue 10 item 1)", () => {
-  let dataDir: string;
-  let cosmos: EmbeddedCosmos;
+  let rig: CrashRig;
   let azure: AzureSimulator;
   let store: Store;
-  let ca: string;
-  let hostPort: number;
-  let settings: Record<string, string>;
-  const hosts: HostProcess[] = [];
-  const startHost = async (): Promise<HostProcess> => {
-    const host = await startHostProcess({ port: hostPort, dataDir: path.join(dataDir, "host"), settings, readyTimeoutMs: 15_000 });
-    hosts.push(host);
-    return host;
-  };
   const control = (method: string, route: string, body?: unknown): Promise<number> =>
     new Promise((resolve, reject) => {
-      const req = request(new URL(`${azure.baseUrl}${route}`), { method, ca, timeout: 5000, headers: body !== undefined ? { "content-type": "application/json" } : {} }, (res) => {
+      const req = request(new URL(`${azure.baseUrl}${route}`), { method, ca: rig.ca, timeout: 5000, headers: body !== undefined ? { "content-type": "application/json" } : {} }, (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
       });
@@ -45,33 +29,18 @@ describe("an event whose routing a SIGKILL interrupted is routed on redelivery, 
     });
 
   beforeAll(async () => {
-    const clock = new RealClock();
-    dataDir = mkdtempSync(path.join(tmpdir(), "aksops-lostrouting-"));
-    const cert = await ensureLocalCertificate(dataDir);
-    ca = readFileSync(cert.caPath, "utf8");
-    cosmos = await startEmbeddedCosmos({ dataDir, port: 0, cert, clock });
-    azure = await startAzureSimulator({ clock, dataDir, port: 0, seed: "demo", durationScale: 0.01, persist: false });
-    hostPort = await freePort();
-    const eventGridKey = randomBytes(32).toString("base64url");
-    settings = {
-      AKSOPS_MODE: "local", AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId, ARM_ENDPOINT: azure.baseUrl,
-      COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, AKSOPS_LOCAL_CA_PATH: cert.caPath,
-      TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`, APPROVAL_SIGNING_KEY: randomBytes(32).toString("base64url"),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`, EVENTGRID_SYSTEM_KEY: eventGridKey, FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION: eventGridKey,
-      UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "1", HEALTH_SETTLE_SECONDS: "1"
-    };
-    store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: cert.caPath }), "aksops", clock);
+    rig = await startCrashRig("aksops-lostrouting-", 0.01);
+    azure = rig.azure;
+    const { cosmos } = rig;
+    store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: rig.settings.AKSOPS_LOCAL_CA_PATH ?? "" }), "aksops", new RealClock());
   }, 20_000);
 
   afterAll(async () => {
-    await Promise.all(hosts.map((h) => h.kill()));
-    await azure?.stop();
-    await cosmos?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await rig?.stop();
   }, 15_000);
 
   it("SIGKILL mid-routing, restart, three redeliveries: one upgrade", async () => {
-    const first = await startHost();
+    const first = await rig.startHost();
     const sub = azure.kernel.config.subscriptionId;
     const devId = `/subscriptions/${sub}/resourceGroups/rg-aks-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev`;
     const adopt = await fetch(`${first.baseUrl}/api/clusters/adopt`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ resourceId: devId, environment: "dev" }) });
@@ -86,7 +55,7 @@ describe("an event whose routing a SIGKILL interrupted is routed on redelivery, 
       id: "lost-routing-1", topic: devId, subject: "aks-dev", eventType: "Microsoft.ContainerService.NewKubernetesVersionAvailable",
       eventTime: new Date().toISOString(), dataVersion: "1", data: { latestSupportedKubernetesVersion: "1.36.3", latestStableKubernetesVersion: "1.36.3" }
     };
-    const deliver = (host: HostProcess): Promise<number> => fetch(`${host.baseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${settings.EVENTGRID_SYSTEM_KEY}`, {
+    const deliver = (host: HostProcess): Promise<number> => fetch(`${host.baseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${rig.settings.EVENTGRID_SYSTEM_KEY}`, {
       method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify([event]), signal: AbortSignal.timeout(30_000)
     }).then((r) => r.status, () => 0);
     const held = deliver(first);
@@ -96,7 +65,7 @@ describe("an event whose routing a SIGKILL interrupted is routed on redelivery, 
     expect((await store.events.get(event.id))?.doc.disposition).toBe("received");
 
     expect(await control("DELETE", "/_sim/faults")).toBeLessThan(300);
-    const second = await startHost();
+    const second = await rig.startHost();
     expect(await Promise.all([deliver(second), deliver(second), deliver(second)])).toEqual([202, 202, 202]);
     const record = (await store.events.get(event.id))?.doc;
     expect(record).toMatchObject({ operationId: "k8s-upgrade:aks-dev:1.36.3", clusterId: "aks-dev" });
