@@ -97,6 +97,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       TEAMS_ESCALATION_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/escalation`,
       APPROVAL_SIGNING_KEY: signingKey(dataDir),
       PUBLIC_BASE_URL: hostBase,
+      // The host refuses bodies over 1 MB (413), Event Grid's own limit for a delivery; the API routes read at most 64 KB of it.
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(1024 * 1024),
       ...(options.settings ?? {})
     };
     // Event Grid must present the host's `eventgrid_extension` system key, as in Azure: the app's

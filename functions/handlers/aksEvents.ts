@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import type { EventGridEvent as FunctionsEventGridEvent, InvocationContext } from "@azure/functions";
 import { isSystemEvent, type EventGridEvent } from "@azure/eventgrid";
-import { chooseTargetVersion, type NewKubernetesVersionAvailableData } from "../../shared/domain/versions";
 import { supportEndingCard } from "../../shared/teams/cards";
 import { isoNow, type ClusterRecord, type EventRecord } from "../../shared/store";
 import { statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
-import { policyProposal, readManagedCluster } from "./targets";
+import { policyProposal, policyTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
@@ -21,8 +20,9 @@ interface Routed {
 
 /**
  * The Event Grid function for the clusters' system topics. Each event is recorded once in `events`
- * (keyed by its id: a create that answers 409 is a duplicate delivery, acknowledged and ignored),
- * then routed. Invalid payloads and events about unknown clusters are recorded and acknowledged,
+ * (keyed by its id: a create that answers 409 is a duplicate delivery, acknowledged and ignored,
+ * unless its routing never finished, or its content differs: then it is recorded as a conflict and
+ * not acted on), then routed. Invalid payloads and events about unknown clusters are recorded and acknowledged,
  * so Event Grid does not retry them forever. A routing failure marks the record `failed` and
  * throws (the host answers 500), so Event Grid redelivers and the redelivery routes it again.
  */
@@ -36,13 +36,23 @@ export function createAksEventsHandler(p: Platform, clientOf: (context: Invocati
       context.warn(`aksEvents: invalid event ${id} recorded and acknowledged`);
       return;
     }
+    const contentHash = contentHashOf(event);
     const record: EventRecord = {
       id: event.id, type: event.eventType, subject: event.subject, topic: event.topic ?? "",
-      eventTime: event.eventTime.toISOString(), receivedAt, data: event.data, disposition: "received"
+      eventTime: event.eventTime.toISOString(), receivedAt, data: event.data, disposition: "received", contentHash
     };
     if ((await p.store.events.recordOnce(record)) === "duplicate") {
       const existing = (await p.store.events.get(event.id))?.doc;
-      if (existing?.disposition !== "failed") return;
+      if (existing && (existing.contentHash ?? recordedHashOf(existing)) !== contentHash) {
+        // The same id with other content: a forged or broken event. Kept for audit, never acted on.
+        const conflict = `${event.id}:conflict:${contentHash.slice(0, 16)}`;
+        await p.store.events.recordOnce({ ...record, id: conflict, disposition: "conflict", conflictsWith: event.id, detail: `content differs from the event recorded under id ${event.id}` });
+        context.warn(`aksEvents: event ${event.id} arrived again with different content; recorded as conflict ${conflict} and not acted on`);
+        return;
+      }
+      // A redelivery of an event whose routing never finished (the host died, or it failed) routes
+      // it again: every route is idempotent (deterministic instance ids, ETag-guarded records).
+      if (existing && existing.disposition !== "received" && existing.disposition !== "failed") return;
     }
     try {
       const routed = await route(p, clientOf(context), event);
@@ -52,6 +62,26 @@ export function createAksEventsHandler(p: Platform, clientOf: (context: Invocati
       throw err;
     }
   };
+}
+
+/** Canonical JSON (keys sorted), so equal content hashes equally whatever the key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  return JSON.stringify(value ?? null);
+}
+
+function hashContent(content: { type: string; subject: string; topic: string; eventTime: string; data: unknown }): string {
+  return createHash("sha256").update(canonical(content)).digest("hex");
+}
+
+function contentHashOf(event: EventGridEvent<unknown>): string {
+  return hashContent({ type: event.eventType, subject: event.subject, topic: event.topic ?? "", eventTime: event.eventTime.toISOString(), data: event.data });
+}
+
+/** Records written before `contentHash` existed. */
+function recordedHashOf(r: EventRecord): string {
+  return hashContent({ type: r.type, subject: r.subject, topic: r.topic, eventTime: r.eventTime ?? "", data: r.data });
 }
 
 /** The Functions binding's event as @azure/eventgrid types it (eventTime a Date), or undefined when it is not a valid event. */
@@ -77,7 +107,7 @@ async function route(p: Platform, client: DurableClientPort, event: EventGridEve
   if (isSystemEvent("Microsoft.ContainerService.NewKubernetesVersionAvailable", event)) {
     if (!isRecord(event.data)) return { disposition: "invalid", detail: "data is not an object" };
     const outcomes: Routed[] = [];
-    for (const cluster of clusters) outcomes.push(await onNewVersion(p, client, cluster, event.data, event.id));
+    for (const cluster of clusters) outcomes.push(await onNewVersion(p, client, cluster, event.id));
     return outcomes.length === 1 ? outcomes[0]! : { disposition: outcomes.map((o) => o.disposition).join(","), detail: JSON.stringify(outcomes) };
   }
   if (isSystemEvent("Microsoft.ContainerService.ClusterSupportEnding", event) || isSystemEvent("Microsoft.ContainerService.ClusterSupportEnded", event)) {
@@ -92,10 +122,12 @@ async function route(p: Platform, client: DurableClientPort, event: EventGridEve
   return { disposition: "ignored", clusterId: clusters[0]!.id, detail: `no route for ${event.eventType}` };
 }
 
-async function onNewVersion(p: Platform, client: DurableClientPort, cluster: ClusterRecord, data: NewKubernetesVersionAvailableData, eventId: string): Promise<Routed> {
-  const managed = await readManagedCluster(p, cluster);
-  const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
-  const choice = chooseTargetVersion({ data, policy: cluster.policy, currentControlPlane: current });
+/**
+ * The event is only the trigger: the target comes from ARM (the cluster's current version and the
+ * versions its region offers, read now), so a forged payload cannot pick a version.
+ */
+async function onNewVersion(p: Platform, client: DurableClientPort, cluster: ClusterRecord, eventId: string): Promise<Routed> {
+  const choice = await policyTarget(p, cluster);
   if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
   const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false });
   return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };

@@ -3,10 +3,16 @@ import { EventNames } from "../../orchestrations/names";
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
-import { isoNow, type ApprovalRecord } from "../../shared/store";
+import { ConcurrencyError, isoNow, type ApprovalRecord } from "../../shared/store";
 import { confirmationPage, messagePage } from "./approvalPage";
 import { instanceInput, type DurableClientPort } from "./durableClient";
-import { isRecord, type FieldIssue } from "./http";
+import { bodyTooLarge, isRecord, readText, type FieldIssue } from "./http";
+
+/** Bounds on what a decision may carry, and on how many ignored attempts one operation keeps. */
+/** ETag races a decision may lose before it gives up (many attempts on one link at once). */
+const APPROVAL_MUTATE_ATTEMPTS = 40;
+
+export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
 
 type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
@@ -63,6 +69,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const wantsJson = wantsJsonOf(request);
     const token = request.params.token ?? "";
     const form = await readDecisionForm(request);
+    if (!form) return bodyTooLarge();
     const verified = verify(p, token, wantsJson);
     const claims = verified.ok ? verified.claims : verified.claims;
     if (!claims) return verified.ok ? answer(500, "Internal", "unreachable", wantsJson) : verified.response;
@@ -73,7 +80,8 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const approver = approverOf(request) ?? form.approver;
     const issues: FieldIssue[] = [];
     if (form.decision !== "approve" && form.decision !== "reject") issues.push({ field: "decision", message: "must be approve or reject" });
-    if (form.comment !== undefined && form.comment.length > 1000) issues.push({ field: "comment", message: "must be at most 1000 characters" });
+    if (form.comment !== undefined && form.comment.length > APPROVAL_LIMITS.comment) issues.push({ field: "comment", message: `must be at most ${APPROVAL_LIMITS.comment} characters` });
+    if (approver !== undefined && approver.length > APPROVAL_LIMITS.approver) issues.push({ field: "approver", message: `must be at most ${APPROVAL_LIMITS.approver} characters` });
     if (!approver) issues.push({ field: "approver", message: "is required (signed-in user in Azure, the form field locally)" });
     if (verified.ok && issues.length > 0) {
       return wantsJson ? { status: 400, jsonBody: { error: { code: "InvalidRequest", message: issues.map((i) => `${i.field} ${i.message}`).join("; "), fields: issues } } } : answer(400, "InvalidRequest", issues.map((i) => `${i.field} ${i.message}`).join("; "), false);
@@ -82,18 +90,30 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const at = isoNow(p.clock);
     const decision = form.decision === "reject" ? "reject" : "approve";
     const result: { outcome: "recorded" | "decided" | "unknown" } = { outcome: "unknown" };
-    await p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
+    const recording = p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
       const requests = [...(op.approvalRequests ?? [])];
       const i = requests.findIndex((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce);
       const pending = i >= 0 && requests[i]!.status === "Pending" && verified.ok;
       const record: ApprovalRecord = {
-        step: input.scope === "upgrade" ? -1 : claims.step, decision, approver: approver ?? "unknown", at,
-        ...(form.comment ? { comment: form.comment } : {}), ...(pending ? {} : { ignored: true })
+        step: input.scope === "upgrade" ? -1 : claims.step, decision, approver: (approver ?? "unknown").slice(0, APPROVAL_LIMITS.approver), at,
+        ...(form.comment ? { comment: form.comment.slice(0, APPROVAL_LIMITS.comment) } : {}), ...(pending ? {} : { ignored: true })
       };
       result.outcome = pending ? "recorded" : i >= 0 ? "decided" : "unknown";
+      if (!pending && op.approvals.filter((a) => a.ignored).length >= APPROVAL_LIMITS.ignoredAttemptsKept) {
+        // Beyond the first ignored attempts only a count grows: the record stays small however often a link is posted.
+        return { ...op, ignoredApprovalAttempts: (op.ignoredApprovalAttempts ?? 0) + 1 };
+      }
       if (pending) requests[i] = { ...requests[i]!, status: decision === "approve" ? "Approved" : "Rejected", decidedAt: at };
       return { ...op, approvalRequests: requests, approvals: [...op.approvals, record] };
+    }, APPROVAL_MUTATE_ATTEMPTS).then(() => true, (err: unknown) => {
+      if (err instanceof ConcurrencyError) return false;
+      throw err;
     });
+    if (!(await recording)) {
+      // A flood of posts on one operation: every write lost its ETag race. Nothing was decided by this attempt.
+      if (result.outcome === "recorded") return answer(409, "ApprovalBusy", "The operation is being updated by many requests at once; try again.", wantsJson);
+      return verified.ok ? answer(410, "ApprovalDecided", "This request was already decided; your attempt changed nothing.", wantsJson) : verified.response;
+    }
     if (!verified.ok) return verified.response;
     if (result.outcome !== "recorded") return answer(410, "ApprovalDecided", "This request was already decided; your attempt was recorded and changed nothing.", wantsJson);
 
@@ -104,8 +124,9 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
   };
 }
 
-async function readDecisionForm(request: HttpRequest): Promise<{ decision?: string; comment?: string; approver?: string }> {
-  const text = await request.text();
+async function readDecisionForm(request: HttpRequest): Promise<{ decision?: string; comment?: string; approver?: string } | undefined> {
+  const text = await readText(request);
+  if (text === undefined) return undefined;
   let fields: Record<string, unknown> = {};
   if ((request.headers.get("content-type") ?? "").includes("application/json")) {
     try {

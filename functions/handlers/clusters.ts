@@ -39,7 +39,7 @@ export function validateAdoptRequest(body: unknown): { ok: true; value: AdoptReq
 export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const body = await readJson(request);
-    if (!body.ok) return badRequest([{ field: "body", message: "must be JSON" }]);
+    if (!body.ok) return body.response;
     const valid = validateAdoptRequest(body.value);
     if (!valid.ok) return badRequest(valid.issues);
     const { resourceId, environment } = valid.value;

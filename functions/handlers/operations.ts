@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { isClusterName } from "../../shared/domain/armResourceId";
 import type { OperationStatus } from "../../shared/store";
 import { badRequest, json, problem, type FieldIssue } from "./http";
 import type { Platform } from "../runtime/platform";
@@ -11,10 +12,15 @@ export function createListOperationsHandler(p: Platform) {
     const issues: FieldIssue[] = [];
     const clusterId = request.query.get("clusterId") ?? undefined;
     const statusParam = request.query.get("status");
-    const statuses = statusParam ? statusParam.split(",").map((s) => s.trim()).filter(Boolean) : [];
+    const statuses = statusParam === null ? [] : statusParam.split(",").map((s) => s.trim());
     const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
-    if (unknown.length > 0) issues.push({ field: "status", message: `must be one or more of ${STATUSES.join(", ")} (got ${unknown.join(", ")})` });
+    if (statusParam !== null && (statuses.every((s) => s === "") || unknown.length > 0)) {
+      const got = unknown.filter(Boolean).slice(0, 10).map((s) => JSON.stringify(s.slice(0, 40)));
+      issues.push({ field: "status", message: `must be one or more of ${STATUSES.join(", ")}, comma-separated, none empty${got.length > 0 ? ` (got ${got.join(", ")})` : ""}` });
+    }
+    // The Functions host joins a repeated query parameter with commas (as Azure's does), so `clusterId` given twice arrives as `a,b`.
     if (clusterId !== undefined && clusterId.trim() === "") issues.push({ field: "clusterId", message: "must not be empty" });
+    else if (clusterId !== undefined && !isClusterName(clusterId)) issues.push({ field: "clusterId", message: "must be one cluster name (1-63 letters, digits, _ and -), given once" });
     if (issues.length > 0) return badRequest(issues);
     const value = await p.store.operations.query({
       ...(clusterId ? { clusterId } : {}),

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { isKubernetesVersion } from "../../shared/domain/versions";
+import { compareKubernetesVersions, isKubernetesVersion, parseMinorVersion, planKubernetesUpgrade, versionsNewerThan } from "../../shared/domain/versions";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
@@ -8,14 +8,21 @@ import { statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import type { Platform } from "../runtime/platform";
 
-const MINOR = /^v?\d+\.\d+$/;
+function isMinorVersion(text: string): boolean {
+  try {
+    parseMinorVersion(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function validateUpgradeRequest(body: unknown): { ok: true; kind: "kubernetes" | "nodeImage"; targetVersion?: string } | { ok: false; issues: FieldIssue[] } {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
   const issues = unknownFields(body, ["kind", "targetVersion"]);
   if (body.kind !== "kubernetes" && body.kind !== "nodeImage") issues.push({ field: "kind", message: "must be one of kubernetes, nodeImage" });
   const target: unknown = body.targetVersion;
-  if (target !== undefined && !(typeof target === "string" && (isKubernetesVersion(target) || MINOR.test(String(target).trim())))) {
+  if (target !== undefined && !(typeof target === "string" && target.length <= 32 && (isKubernetesVersion(target) || isMinorVersion(target)))) {
     issues.push({ field: "targetVersion", message: "must be a Kubernetes version like 1.32.3 or a minor like 1.32" });
   }
   if (body.kind === "nodeImage" && body.targetVersion !== undefined) issues.push({ field: "targetVersion", message: "is not used by node image upgrades" });
@@ -32,7 +39,7 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const id = request.params.id ?? "";
     const body = await readJson(request);
-    if (!body.ok) return badRequest([{ field: "body", message: "must be JSON" }]);
+    if (!body.ok) return body.response;
     const valid = validateUpgradeRequest(body.value);
     if (!valid.ok) return badRequest(valid.issues);
     const cluster = (await p.store.clusters.get(id))?.doc;
@@ -50,9 +57,28 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     let target: string;
     if (valid.targetVersion) {
       const managed = await readManagedCluster(p, cluster);
-      const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
+      const location = managed.location ?? cluster.spec.location;
+      const catalog = await readCatalog(p, location);
+      const controlPlane = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
+      const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? controlPlane }));
+      const filter = { allowPreview: cluster.policy.allowPreview };
+      // What ARM offers: newer than the control plane, or the control plane's own version while a pool is still behind it (a resume).
+      const behind = pools.some((pool) => isKubernetesVersion(pool.version) && compareKubernetesVersions(pool.version, controlPlane) < 0);
+      const available = [...(behind ? [controlPlane] : []), ...versionsNewerThan(catalog, controlPlane, filter)];
+      const offered = `the versions available to ${id} (on ${controlPlane}) in ${location}: ${available.length > 0 ? available.join(", ") : "none"}`;
       const resolved = resolveRequestedTarget(catalog, valid.targetVersion, cluster.policy.allowPreview);
-      if (!resolved) return badRequest([{ field: "targetVersion", message: `AKS offers no ${cluster.policy.allowPreview ? "" : "generally available "}patch of ${valid.targetVersion} in ${managed.location ?? cluster.spec.location}` }]);
+      if (!resolved || !available.includes(resolved)) {
+        const why = !resolved ? `AKS offers no ${cluster.policy.allowPreview ? "" : "generally available "}patch of ${valid.targetVersion}`
+          : compareKubernetesVersions(resolved, controlPlane) < 0 ? `${resolved} would be a downgrade`
+          : compareKubernetesVersions(resolved, controlPlane) === 0 ? `${resolved} is the current version`
+          : `AKS does not offer ${resolved}`;
+        return badRequest([{ field: "targetVersion", message: `${why}; must be one of ${offered}` }]);
+      }
+      try {
+        planKubernetesUpgrade({ current: { controlPlane, pools }, target: resolved, catalog, policy: filter });
+      } catch (err) {
+        return badRequest([{ field: "targetVersion", message: `cannot plan an upgrade to ${resolved}: ${err instanceof Error ? err.message : String(err)}; ${offered}` }]);
+      }
       target = resolved;
     } else {
       const choice = await policyTarget(p, cluster);

@@ -87,6 +87,9 @@ var hostSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   // @azure/identity's ManagedIdentityCredential/DefaultAzureCredential pick the user-assigned identity from it.
   AZURE_CLIENT_ID: identityClientId
+  // The host answers 413 to a request body over 1 MB (default 100 MB): Event Grid's own delivery limit,
+  // so the webhook never buffers more; the API routes read at most 64 KB of it.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576'
 }
 
 // Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE:

@@ -13,6 +13,7 @@ import { InFlight } from "./in-flight";
 import { FunctionNotFoundError, invokeRegistered } from "./invoker";
 import type { HostLogger, LogLevel } from "./logger";
 import { applySettingsToEnv } from "./settings-env";
+import { requestBodySizeLimit } from "./http/rpc-http";
 import { publishHostClock } from "./clock-slot";
 import { buildHttpRoutes, type HttpRoute } from "./http/http-routes";
 import { createHttpServer, listen } from "./http/http-server";
@@ -85,6 +86,7 @@ export class LocalHost {
         routePrefix: this.routePrefix,
         keys: this.keys,
         routes: this.routes,
+        maxRequestBodySize: requestBodySizeLimit(options.settings),
         extensions: options.extensions,
         inFlight: this.inFlight,
         logger: options.logger,
@@ -92,7 +94,8 @@ export class LocalHost {
         handleEventGrid: (req, res, url) => handleEventGridWebhook(req, res, url, {
           functions: this.functions,
           invoke: (name, input, reason) => this.invokeWithReason(name, input, reason),
-          now: () => options.clock.now()
+          now: () => options.clock.now(),
+          maxRequestBodySize: requestBodySizeLimit(options.settings)
         })
       });
       this.port = await listen(this.server, options.port, options.hostname);

@@ -123,3 +123,10 @@ export function newestSupportedVersion(catalog: KubernetesCatalog, filter: Catal
 export function newestPatchOf(catalog: KubernetesCatalog, minor: string, filter: CatalogFilter): string | undefined {
   return supportedPatches(catalog, minor, filter).at(-1);
 }
+
+/** Every version the filter allows that is newer than `current`, oldest first: what an upgrade may target. */
+export function versionsNewerThan(catalog: KubernetesCatalog, current: string, filter: CatalogFilter): string[] {
+  return supportedLines(catalog, filter)
+    .flatMap((line) => supportedPatches(catalog, line, filter))
+    .filter((v) => compareKubernetesVersions(v, current) > 0);
+}

@@ -9,7 +9,7 @@ export class ClusterRepository {
   private readonly docs: Collection<ClusterRecord>;
 
   constructor(container: Container, private readonly clock: NowSource) {
-    this.docs = new Collection<ClusterRecord>(container, (c) => c.id);
+    this.docs = new Collection<ClusterRecord>(container, (c) => c.id, { partitionKeyIsId: true });
   }
 
   async get(id: string): Promise<Stored<ClusterRecord> | undefined> {

@@ -1,5 +1,6 @@
 import type { Container, ItemDefinition, SqlParameter } from "@azure/cosmos";
 import { ConcurrencyError, DuplicateError, NotFoundError, cosmosStatus } from "./errors";
+import { cosmosId } from "./ids";
 import type { Stored } from "./types";
 
 /** Properties Cosmos adds to every document; stripped so callers see only their own fields. */
@@ -14,9 +15,14 @@ export const DEFAULT_MUTATE_ATTEMPTS = 10;
  */
 export type Mutation<T> = (current: T) => T | undefined | Promise<T | undefined>;
 
+/** A document as its repository sees it: no system properties, and its own id back (see `cosmosId`). */
 function strip<T>(resource: ItemDefinition): T {
   const copy: Record<string, unknown> = { ...resource };
   for (const key of SYSTEM_PROPERTIES) delete copy[key];
+  if (typeof copy.sourceId === "string") {
+    copy.id = copy.sourceId;
+    delete copy.sourceId;
+  }
   return copy as T;
 }
 
@@ -28,13 +34,26 @@ function storedOf<T>(resource: ItemDefinition | undefined, etag: string | undefi
 /**
  * Typed access to one container: the few operations the repositories need, with Cosmos's status
  * codes turned into the store's errors (409 → DuplicateError, 404 → undefined or NotFoundError,
- * 412 → re-read and retry inside `mutate`).
+ * 412 → re-read and retry inside `mutate`). Ids are the repositories' keys: each is stored under
+ * `cosmosId(key)` (with the key in `sourceId` when the two differ), so a key from outside (`a/b`,
+ * 300 characters) can never make Cosmos refuse the request; with `partitionKeyIsId` the partition
+ * key (the `/id` path) is encoded the same way.
  */
 export class Collection<T extends { id: string }> {
   constructor(
     readonly container: Container,
-    private readonly partitionKeyOf: (doc: T) => string
+    private readonly partitionKeyOf: (doc: T) => string,
+    private readonly options: { partitionKeyIsId?: boolean } = {}
   ) {}
+
+  private pk(partitionKey: string): string {
+    return this.options.partitionKeyIsId ? cosmosId(partitionKey) : partitionKey;
+  }
+
+  private stored(doc: T): ItemDefinition {
+    const id = cosmosId(doc.id);
+    return (id === doc.id ? { ...doc } : { ...doc, id, sourceId: doc.id });
+  }
 
   get name(): string {
     return this.container.id;
@@ -42,14 +61,14 @@ export class Collection<T extends { id: string }> {
 
   async read(id: string, partitionKey: string): Promise<Stored<T> | undefined> {
     // @azure/cosmos 4 resolves a 404 read with `resource: undefined` rather than throwing.
-    const response = await this.container.item(id, partitionKey).read<ItemDefinition>();
+    const response = await this.container.item(cosmosId(id), this.pk(partitionKey)).read<ItemDefinition>();
     if (response.statusCode === 404 || !response.resource) return undefined;
     return storedOf<T>(response.resource, response.etag, `a read of ${id}`);
   }
 
   async create(doc: T): Promise<Stored<T>> {
     try {
-      const response = await this.container.items.create<ItemDefinition>(doc);
+      const response = await this.container.items.create<ItemDefinition>(this.stored(doc));
       return storedOf<T>(response.resource, response.etag, `a create of ${doc.id}`);
     } catch (err) {
       if (cosmosStatus(err) === 409) throw new DuplicateError(this.name, doc.id, this.partitionKeyOf(doc), err);
@@ -60,12 +79,12 @@ export class Collection<T extends { id: string }> {
   /** Replaces when `etag` still matches (else throws the Cosmos 412); upserts without one. */
   async write(doc: T, etag?: string): Promise<Stored<T>> {
     if (etag === undefined) {
-      const response = await this.container.items.upsert<ItemDefinition>(doc as ItemDefinition);
+      const response = await this.container.items.upsert<ItemDefinition>(this.stored(doc));
       return storedOf<T>(response.resource, response.etag, `an upsert of ${doc.id}`);
     }
     const response = await this.container
-      .item(doc.id, this.partitionKeyOf(doc))
-      .replace<ItemDefinition>(doc as ItemDefinition, { accessCondition: { type: "IfMatch", condition: etag } });
+      .item(cosmosId(doc.id), this.pk(this.partitionKeyOf(doc)))
+      .replace<ItemDefinition>(this.stored(doc), { accessCondition: { type: "IfMatch", condition: etag } });
     return storedOf<T>(response.resource, response.etag, `a replace of ${doc.id}`);
   }
 
@@ -97,7 +116,7 @@ export class Collection<T extends { id: string }> {
 
   async remove(id: string, partitionKey: string): Promise<boolean> {
     try {
-      await this.container.item(id, partitionKey).delete();
+      await this.container.item(cosmosId(id), this.pk(partitionKey)).delete();
       return true;
     } catch (err) {
       if (cosmosStatus(err) === 404) return false;
@@ -113,7 +132,7 @@ export class Collection<T extends { id: string }> {
   async query(sql: string, parameters: SqlParameter[] = [], partitionKey?: string): Promise<T[]> {
     const iterator = this.container.items.query<ItemDefinition>(
       { query: sql, parameters },
-      partitionKey === undefined ? {} : { partitionKey }
+      partitionKey === undefined ? {} : { partitionKey: this.pk(partitionKey) }
     );
     const { resources } = await iterator.fetchAll();
     return resources.map((r) => strip<T>(r));

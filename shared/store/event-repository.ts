@@ -10,7 +10,7 @@ export class EventRepository {
   private readonly docs: Collection<EventRecord>;
 
   constructor(container: Container) {
-    this.docs = new Collection<EventRecord>(container, (e) => e.id);
+    this.docs = new Collection<EventRecord>(container, (e) => e.id, { partitionKeyIsId: true });
   }
 
   /**

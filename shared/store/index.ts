@@ -34,6 +34,7 @@ export { EventRepository } from "./event-repository";
 export type { RecordOutcome } from "./event-repository";
 export { FindingRepository } from "./finding-repository";
 export { Collection, DEFAULT_MUTATE_ATTEMPTS } from "./collection";
+export { cosmosId, decodeCosmosId, COSMOS_ID_MAX_LENGTH } from "./ids";
 export type { Mutation } from "./collection";
 export { ensureCosmosContainers, containerDefinitions, ContainerNames, EVENTS_DEFAULT_TTL_SECONDS } from "./containers";
 export type { ContainerName } from "./containers";

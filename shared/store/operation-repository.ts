@@ -1,4 +1,5 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
+import { cosmosId } from "./ids";
 import { Collection, type Mutation } from "./collection";
 import { isoNow, type NowSource } from "./now";
 import type { OperationKind, OperationRecord, OperationStatus, Stored } from "./types";
@@ -31,7 +32,7 @@ export class OperationRepository {
 
   /** By id alone (`GET /api/operations/{id}`): a cross-partition query, so prefer `get` when the cluster is known. */
   async findById(id: string): Promise<OperationRecord | undefined> {
-    const found = await this.docs.query("SELECT * FROM c WHERE c.id = @id", [{ name: "@id", value: id }]);
+    const found = await this.docs.query("SELECT * FROM c WHERE c.id = @id", [{ name: "@id", value: cosmosId(id) }]);
     return found[0];
   }
 

@@ -210,6 +210,8 @@ export interface OperationRecord {
   approvals: ApprovalRecord[];
   /** Approval cards sent, for single-use enforcement of their links. */
   approvalRequests?: ApprovalRequestRecord[];
+  /** Ignored decision attempts beyond the ones kept in `approvals` (a decided or expired link posted again and again). */
+  ignoredApprovalAttempts?: number;
   /** Keys of Teams messages already delivered (a re-run activity does not post twice). */
   notifications?: string[];
   /** How many times an operator resumed the operation after a failure. */
@@ -235,6 +237,11 @@ export interface EventRecord {
   clusterId?: string;
   operationId?: string;
   data?: unknown;
+  /** SHA-256 of the event's content (type, subject, topic, time, data): a redelivery has the same one. */
+  contentHash?: string;
+  /** On a `conflict` record: the id of the recorded event whose content this one contradicts. */
+  conflictsWith?: string;
+  detail?: string;
   /** Seconds until Cosmos deletes the record; falls back to the container's default TTL. */
   ttl?: number;
 }

@@ -93,7 +93,22 @@ export function messageSizeBytes(message: TeamsMessage): number {
   return Buffer.byteLength(JSON.stringify(message), "utf8");
 }
 
+/**
+ * Text as Teams must show it, literally: TextBlocks and facts render Markdown, so a comment such as
+ * `[click me](https://evil.example)` would become a link. Backslash-escapes what makes links,
+ * emphasis, code and HTML (`\ \` * _ [ ] < > ~`) and folds line breaks (no injected lists).
+ */
+export function escapeMarkdown(value: string): string {
+  return value.replace(/\r\n|\r|\n/g, " ").replace(/[\\`*_[\]<>~]/g, "\\$&");
+}
+
+/** A TextBlock of plain text (escaped: see `escapeMarkdown`). */
 export function text(value: string, options: Omit<TextBlock, "type" | "text"> = {}): TextBlock {
+  return { type: "TextBlock", text: escapeMarkdown(value), wrap: true, ...options };
+}
+
+/** A TextBlock whose Markdown is the platform's own (never user text). */
+export function markdownText(value: string, options: Omit<TextBlock, "type" | "text"> = {}): TextBlock {
   return { type: "TextBlock", text: value, wrap: true, ...options };
 }
 
@@ -102,7 +117,7 @@ export function heading(value: string, color?: TextColor): TextBlock {
 }
 
 export function facts(entries: [string, string][], options: Omit<FactSet, "type" | "facts"> = {}): FactSet {
-  return { type: "FactSet", facts: entries.map(([title, value]) => ({ title, value: value === "" ? "—" : value })), ...options };
+  return { type: "FactSet", facts: entries.map(([title, value]) => ({ title: escapeMarkdown(title), value: value === "" ? "—" : escapeMarkdown(value) })), ...options };
 }
 
 export function banner(style: ContainerStyle, items: CardElement[]): Container {

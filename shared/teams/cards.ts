@@ -1,5 +1,5 @@
 import {
-  type CardElement, type OpenUrlAction, type TeamsMessage, banner, bounded, durationBetween, facts, heading, localTime, teamsMessage, text
+  type CardElement, type OpenUrlAction, type TeamsMessage, banner, bounded, durationBetween, escapeMarkdown, facts, heading, localTime, markdownText, teamsMessage, text
 } from "./adaptiveCard";
 
 export * from "./adaptiveCard";
@@ -57,16 +57,17 @@ function planFacts(plan: PlanStepView[], current?: number): CardElement {
 
 export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
   const links = approvalLinks(request.publicBaseUrl, request.token);
+  const cluster = escapeMarkdown(request.cluster);
   const what = request.scope === "upgrade"
-    ? `Approve the whole upgrade of **${request.cluster}** (${request.plan.length} steps)`
-    : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${request.cluster}**: ${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`;
+    ? `Approve the whole upgrade of **${cluster}** (${request.plan.length} steps)`
+    : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${cluster}**: ${escapeMarkdown(`${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`)}`;
   const body: CardElement[] = [];
   if (request.escalatedFrom) {
     body.push(banner("warning", [text(`Escalated: nobody decided before ${localTime(request.escalatedFrom.deadline)}.`, { weight: "bolder" })]));
   }
   body.push(
     heading(`Approval needed: ${request.cluster} (${request.environment})`),
-    text(what),
+    markdownText(what),
     facts([
       ["Cluster", request.cluster],
       ["Environment", request.environment],
@@ -107,7 +108,7 @@ export function upgradeFailureCard(failure: UpgradeFailure): TeamsMessage {
       ["At", failure.at],
       ["Operation", failure.operationId]
     ]),
-    text("Once the cause is fixed, `POST /api/clusters/{id}/upgrades` resumes from the failed step.", { isSubtle: true, size: "small" })
+    markdownText("Once the cause is fixed, `POST /api/clusters/{id}/upgrades` resumes from the failed step.", { isSubtle: true, size: "small" })
   ];
   return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
 }

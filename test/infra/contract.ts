@@ -23,6 +23,7 @@ export const HostSettings: Readonly<Record<string, string>> = {
   AzureWebJobsStorage__clientId: "identity-based host storage: the user-assigned identity",
   APPLICATIONINSIGHTS_CONNECTION_STRING: "host and worker telemetry",
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "telemetry sent with the identity (local auth is off on the component)",
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: "the host's request body limit in bytes (1 MB: Event Grid's delivery limit; the API routes read 64 KB of it)",
   OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: "Easy Auth proves the app registration with the identity instead of a secret",
   FUNCTIONS_EXTENSION_VERSION: "Elastic Premium: the host version (Flex takes it from functionAppConfig)",
   FUNCTIONS_WORKER_RUNTIME: "Elastic Premium: the worker (Flex takes it from functionAppConfig)",

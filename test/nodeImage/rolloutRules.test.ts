@@ -71,8 +71,13 @@ describe("node-image rollout rules", () => {
   });
 
   it("parses cluster resource ids and rejects others", () => {
-    expect(coordinatesOf("/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-a/")).toEqual({ subscriptionId: "s1", resourceGroup: "rg-a", cluster: "aks-a" });
-    expect(() => coordinatesOf("/subscriptions/s1/resourceGroups/rg-a")).toThrow(InvalidClusterResourceIdError);
+    const sub = "00000000-0000-0000-0000-000000000001";
+    expect(coordinatesOf(`/subscriptions/${sub}/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-a`)).toEqual({ subscriptionId: sub, resourceGroup: "rg-a", cluster: "aks-a" });
+    expect(() => coordinatesOf(`/subscriptions/${sub}/resourceGroups/rg-a`)).toThrow(InvalidClusterResourceIdError);
+    // Strict (shared/domain/armResourceId.ts): no trailing slash, no `..`, a GUID subscription.
+    expect(() => coordinatesOf(`/subscriptions/${sub}/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-a/`)).toThrow(InvalidClusterResourceIdError);
+    expect(() => coordinatesOf(`/subscriptions/${sub}/resourceGroups/../providers/Microsoft.ContainerService/managedClusters/aks-a`)).toThrow(InvalidClusterResourceIdError);
+    expect(() => coordinatesOf("/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-a")).toThrow(InvalidClusterResourceIdError);
   });
 
   it("merges page results, failures first, at most 25 notable clusters", () => {

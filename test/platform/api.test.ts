@@ -53,13 +53,13 @@ describe("platform API", () => {
     expect((await api<Problem>(h, "POST", "/clusters/aks-nope/upgrades", { kind: "kubernetes" })).status).toBe(404);
     const unknownTarget = await api<Problem>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: "1.29" });
     expect(unknownTarget.body.error.fields?.map((f) => f.field)).toEqual(["targetVersion"]);
-    const nothing = await api<Problem>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: "1.35.3" });
-    // A plan that would downgrade is refused by the planner: the operation fails without touching ARM.
-    expect(nothing.status).toBe(202);
+    const downgrade = await api<Problem>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: "1.35.3" });
+    // A downgrade is refused before anything starts, naming what ARM offers (issue 10).
+    expect(downgrade.status).toBe(400);
+    expect(downgrade.body.error.fields?.map((f) => f.field)).toEqual(["targetVersion"]);
+    expect(downgrade.body.error.fields?.[0]?.message).toContain("1.35.3 would be a downgrade");
     await advance(h, 60_000);
-    const refused = await api<{ status: string; outcome: { error: { code: string; message: string } } }>(h, "GET", `/operations/${encodeURIComponent("k8s-upgrade:aks-dev:1.35.3")}`);
-    expect(refused.body).toMatchObject({ status: "Failed", outcome: { error: { code: "PlanFailed" } } });
-    expect(refused.body.outcome.error.message).toContain("downgrade");
+    expect((await api(h, "GET", `/operations/${encodeURIComponent("k8s-upgrade:aks-dev:1.35.3")}`)).status).toBe(404);
     expect((await h.aks.managedClusters.get("rg-aks-dev", "aks-dev")).currentKubernetesVersion).toBe("1.35.4");
     const query = await api<Problem>(h, "GET", "/operations?status=Done,Running");
     expect(query.body.error.fields).toEqual([expect.objectContaining({ field: "status" })]);

@@ -5,7 +5,15 @@
  * whatever the durable engine had not checkpointed is gone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { RealClock } from "../../local/clock";
+import { ensureLocalCertificate } from "../../local/certs";
+import { startAzureSimulator, type AzureSimulator } from "../../local/azure";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../local/cosmos";
+import { freePort } from "../../local/platform";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const cli = path.join(repoRoot, "local", "host", "bin", "aksops-host.js");
@@ -81,7 +89,7 @@ export async function startHostProcess(options: HostProcessOptions): Promise<Hos
 }
 
 /** A free loopback port, chosen before the host starts because PUBLIC_BASE_URL must name it. */
-export { freePort } from "../../local/platform";
+export { freePort };
 
 /**
  * Polls `probe` on wall time until it returns a value: the host runs in another process on the
@@ -99,4 +107,55 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The crash tests' rig: the embedded Cosmos and the Azure simulator in this process on the real
+ * clock, the settings a host child runs with (polls and the health settle at 1 s), and children
+ * started on one port and data dir, so one can be SIGKILLed and the next resumes its state.
+ */
+export interface CrashRig {
+  dataDir: string;
+  cosmos: EmbeddedCosmos;
+  azure: AzureSimulator;
+  /** The local CA, PEM. */
+  ca: string;
+  settings: Record<string, string>;
+  startHost(): Promise<HostProcess>;
+  /** Kills every child, stops the simulator and Cosmos, removes the data dir. */
+  stop(): Promise<void>;
+}
+
+export async function startCrashRig(prefix: string, durationScale: number): Promise<CrashRig> {
+  const clock = new RealClock();
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  const cert = await ensureLocalCertificate(dataDir);
+  const cosmos = await startEmbeddedCosmos({ dataDir, port: 0, cert, clock });
+  const azure = await startAzureSimulator({ clock, dataDir, port: 0, seed: "demo", durationScale, persist: false });
+  const hostPort = await freePort();
+  const eventGridKey = randomBytes(32).toString("base64url");
+  const settings: Record<string, string> = {
+    AKSOPS_MODE: "local", AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId, ARM_ENDPOINT: azure.baseUrl,
+    COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, AKSOPS_LOCAL_CA_PATH: cert.caPath,
+    TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`, APPROVAL_SIGNING_KEY: randomBytes(32).toString("base64url"),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
+    UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "1", HEALTH_SETTLE_SECONDS: "1",
+    // Event Grid's subscription handshake must present the host's eventgrid_extension key.
+    EVENTGRID_SYSTEM_KEY: eventGridKey, FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION: eventGridKey
+  };
+  const hosts: HostProcess[] = [];
+  return {
+    dataDir, cosmos, azure, ca: readFileSync(cert.caPath, "utf8"), settings,
+    startHost: async () => {
+      const host = await startHostProcess({ port: hostPort, dataDir: path.join(dataDir, "host"), settings, readyTimeoutMs: 15_000 });
+      hosts.push(host);
+      return host;
+    },
+    stop: async () => {
+      await Promise.all(hosts.map((h) => h.kill()));
+      await azure.stop();
+      await cosmos.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
 }

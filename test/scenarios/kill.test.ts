@@ -17,21 +17,14 @@
  * of this test's budget waiting for a 0.6 s change. The adoption still runs through the API and
  * subscribes the cluster's Event Grid system topic to the child host.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:https";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { agentPolicy } from "@azure/core-rest-pipeline";
-import { RealClock } from "../../local/clock";
-import { ensureLocalCertificate } from "../../local/certs";
-import { startAzureSimulator, type AzureSimulator } from "../../local/azure";
+import type { AzureSimulator } from "../../local/azure";
 import type { RequestRecord } from "../../local/azure/kernel/stats";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../local/cosmos";
 import { LocalTokenCredential } from "../../shared/azure";
 import type { OperationRecord } from "../../shared/store";
-import { eventually, freePort, startHostProcess, type HostProcess } from "./hostProcess";
+import { eventually, startCrashRig, type CrashRig, type HostProcess } from "./hostProcess";
 
 /** A control-plane hop takes 3 s, the system pool's roll ~7 s, the user pool's ~5 s. */
 const SCALE = 0.01;
@@ -41,47 +34,16 @@ const UPGRADE_ID = `k8s-upgrade:aks-dev:${TARGET}`;
 type Stats = Record<string, Record<string, number>>;
 
 describe("host SIGKILLed mid-upgrade (scenario 9, a real crash)", () => {
-  let dataDir: string;
-  let cosmos: EmbeddedCosmos;
+  let rig: CrashRig;
   let azure: AzureSimulator;
   let aks: ContainerServiceClient;
   let ca: string;
-  let hostPort: number;
   let settings: Record<string, string>;
-  const hosts: HostProcess[] = [];
-
-  const startHost = async (): Promise<HostProcess> => {
-    const host = await startHostProcess({ port: hostPort, dataDir: path.join(dataDir, "host"), settings, readyTimeoutMs: 15_000 });
-    hosts.push(host);
-    return host;
-  };
+  const startHost = (): Promise<HostProcess> => rig.startHost();
 
   beforeAll(async () => {
-    const clock = new RealClock();
-    dataDir = mkdtempSync(path.join(tmpdir(), "aksops-kill-"));
-    const cert = await ensureLocalCertificate(dataDir);
-    ca = readFileSync(cert.caPath, "utf8");
-    cosmos = await startEmbeddedCosmos({ dataDir, port: 0, cert, clock });
-    azure = await startAzureSimulator({ clock, dataDir, port: 0, seed: "demo", durationScale: SCALE, persist: false });
-    hostPort = await freePort();
-    const eventGridKey = randomBytes(32).toString("base64url");
-    settings = {
-      AKSOPS_MODE: "local",
-      AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId,
-      ARM_ENDPOINT: azure.baseUrl,
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: cosmos.key,
-      AKSOPS_LOCAL_CA_PATH: cert.caPath,
-      TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`,
-      APPROVAL_SIGNING_KEY: randomBytes(32).toString("base64url"),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
-      UPGRADE_POLL_INTERVAL_SECONDS: "1",
-      UPGRADE_POLL_MAX_INTERVAL_SECONDS: "1",
-      HEALTH_SETTLE_SECONDS: "1",
-      // Event Grid's subscription handshake must present the host's eventgrid_extension key.
-      EVENTGRID_SYSTEM_KEY: eventGridKey,
-      FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION: eventGridKey
-    };
+    rig = await startCrashRig("aksops-kill-", SCALE);
+    ({ azure, ca, settings } = rig);
     aks = new ContainerServiceClient(new LocalTokenCredential(), settings.AZURE_SUBSCRIPTION_ID ?? "", {
       endpoint: azure.baseUrl, credentials: { scopes: [`${azure.baseUrl}/.default`] },
       additionalPolicies: [{ policy: agentPolicy(new Agent({ ca })), position: "perCall" }]
@@ -89,10 +51,7 @@ describe("host SIGKILLed mid-upgrade (scenario 9, a real crash)", () => {
   }, 20_000);
 
   afterAll(async () => {
-    await Promise.all(hosts.map((h) => h.kill()));
-    await azure?.stop();
-    await cosmos?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await rig?.stop();
   }, 15_000);
 
   const api = async <T>(host: HostProcess, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> => {

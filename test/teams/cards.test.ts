@@ -199,3 +199,26 @@ describe("nodeImageRingSummaryCard", () => {
     expect(cardText(card)).toContain("500");
   });
 });
+
+describe("user text in cards is literal, never Markdown", () => {
+  it("a reject comment with a link, emphasis, HTML and line breaks renders as the characters typed", () => {
+    const comment = "[click me](https://evil.example) **now** <b>x</b>\n- item `code` _it_ ~s~ \\";
+    const card = operationSummaryCard({
+      cluster: "aks-prod", environment: "prod", operationId: "op-x", kind: "kubernetes", outcome: "Rejected", target: "1.32.3",
+      startedAt: "2026-11-21T09:55:00Z", endedAt: "2026-11-21T10:37:30Z",
+      steps: [{ ...plan[0]!, status: "Rejected", approvedBy: `eve: ${comment}` }], message: `Rejected by eve: ${comment}`
+    });
+    expectValid(card);
+    const texts = JSON.stringify(card.attachments[0].content.body);
+    // No unescaped Markdown link or emphasis survives anywhere in the card.
+    const blocks = (card.attachments[0].content.body as { text?: string; facts?: { value: string }[] }[])
+      .flatMap((b) => [b.text ?? "", ...(b.facts ?? []).map((f) => f.value)]);
+    for (const value of blocks) {
+      expect(value).not.toMatch(/(^|[^\\])\[[^\]]*(^|[^\\])\]\(/);
+      expect(value).not.toMatch(/(^|[^\\])\*\*/);
+      expect(value).not.toMatch(/(^|[^\\])</);
+      expect(value).not.toContain("\n");
+    }
+    expect(texts).toContain(JSON.stringify("\\[click me\\](https://evil.example) \\*\\*now\\*\\* \\<b\\>x\\</b\\> - item \\`code\\` \\_it\\_ \\~s\\~ \\\\").slice(1, -1));
+  });
+});

@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InvocationInput, InvocationResult, RegisteredFunction } from "../extension";
-import { readBody } from "../http/rpc-http";
+import { RequestBodyTooLargeError, readBody } from "../http/rpc-http";
 
 export const SUBSCRIPTION_VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
@@ -25,6 +25,8 @@ export interface EventGridDeps {
   functions: ReadonlyMap<string, RegisteredFunction>;
   invoke(functionName: string, input: InvocationInput, reason: string): Promise<InvocationResult>;
   now(): number;
+  /** Bytes; a longer body is answered 413 (the host's `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`). */
+  maxRequestBodySize?: number;
 }
 
 export async function handleEventGridWebhook(req: IncomingMessage, res: ServerResponse, url: URL, deps: EventGridDeps): Promise<void> {
@@ -44,7 +46,14 @@ export async function handleEventGridWebhook(req: IncomingMessage, res: ServerRe
     return;
   }
 
-  const body = (await readBody(req)).toString("utf8");
+  let body: string;
+  try {
+    body = (await readBody(req, deps.maxRequestBodySize)).toString("utf8");
+  } catch (err) {
+    if (!(err instanceof RequestBodyTooLargeError)) throw err;
+    res.writeHead(413, { connection: "close" }).end();
+    return;
+  }
   let payload: unknown;
   try {
     payload = JSON.parse(body);

@@ -9,12 +9,14 @@ import type { HostLogger } from "../logger";
 import type { InFlight } from "../in-flight";
 import { findRoute, type HttpRoute } from "./http-routes";
 import { isAuthorized, isSystemAuthorized, presentedKey, type HostKeys } from "./keys";
-import { readBody, toRpcHttpRequest, writeRpcHttpResponse, type RpcHttpData } from "./rpc-http";
+import { RequestBodyTooLargeError, readBody, toRpcHttpRequest, writeRpcHttpResponse, type RpcHttpData } from "./rpc-http";
 
 export interface HttpServerDeps {
   routePrefix: string;
   keys: HostKeys;
   routes: readonly HttpRoute[];
+  /** Bytes; a longer body is answered 413 (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`). */
+  maxRequestBodySize: number;
   extensions: readonly HostExtension[];
   inFlight: InFlight;
   logger: HostLogger;
@@ -93,7 +95,14 @@ async function serveHttpTrigger(deps: HttpServerDeps, req: IncomingMessage, res:
     sendStatus(res, 401);
     return;
   }
-  const body = await readBody(req);
+  let body: Buffer;
+  try {
+    body = await readBody(req, deps.maxRequestBodySize);
+  } catch (err) {
+    if (!(err instanceof RequestBodyTooLargeError)) throw err;
+    res.writeHead(413, { connection: "close" }).end();
+    return;
+  }
   const request = toRpcHttpRequest(req, url, body, params);
   const input: InvocationInput = { inputData: [{ name: route.fn.triggerName, data: { http: request } }] };
   let result: InvocationResult;

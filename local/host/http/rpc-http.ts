@@ -42,11 +42,52 @@ export interface RpcHttpData {
   enableContentNegotiation?: boolean | null;
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The Functions host's limit on a request body: 100 MB (104,857,600 bytes) unless the app setting
+ * `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT` (bytes) changes it, as in Azure.
+ */
+export const DEFAULT_REQUEST_BODY_SIZE_LIMIT = 104_857_600;
+
+export function requestBodySizeLimit(settings: Readonly<Record<string, string>>): number {
+  const raw = settings.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT;
+  const value = raw === undefined ? NaN : Number(raw);
+  return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_REQUEST_BODY_SIZE_LIMIT;
+}
+
+export class RequestBodyTooLargeError extends Error {
+  override readonly name = "RequestBodyTooLargeError";
+  constructor(readonly limit: number) {
+    super(`Request body too large (limit ${limit} bytes)`);
+  }
+}
+
+/**
+ * Reads the body, at most `limit` bytes of it: a declared `content-length` over the limit is
+ * refused before reading, and a body that grows past it stops being kept (the rest is drained
+ * and discarded so the 413 can be answered on the same connection).
+ */
+export function readBody(req: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "");
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new RequestBodyTooLargeError(limit));
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => (over ? reject(new RequestBodyTooLargeError(limit)) : resolve(Buffer.concat(chunks))));
     req.on("error", reject);
   });
 }

@@ -5,7 +5,7 @@ export interface ClusterRef {
   name: string;
 }
 
-const CLUSTER_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i;
+import { parseManagedClusterId } from "../../../shared/domain/armResourceId";
 
 export class InvalidClusterResourceIdError extends Error {
   override readonly name = "InvalidClusterResourceIdError";
@@ -15,10 +15,9 @@ export class InvalidClusterResourceIdError extends Error {
   }
 }
 
+/** Strict (shared/domain/armResourceId.ts): no `..`, `.` or empty segments, AKS's name rules. */
 export function parseClusterResourceId(resourceId: string): ClusterRef | undefined {
-  const m = CLUSTER_ID.exec(resourceId.trim().replace(/\/+$/, ""));
-  if (!m) return undefined;
-  return { subscriptionId: m[1] ?? "", resourceGroup: m[2] ?? "", name: m[3] ?? "" };
+  return parseManagedClusterId(resourceId);
 }
 
 export function clusterRef(resourceId: string): ClusterRef {

@@ -4,6 +4,7 @@
  */
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { NowSource, Store } from "../../../shared/store";
+import { parseManagedClusterId } from "../../../shared/domain/armResourceId";
 import type { ArmErrorInfo } from "../../common/contracts";
 export { failureOf } from "../../../shared/domain/failures";
 import type { TeamsMessage } from "../../../shared/teams/adaptiveCard";
@@ -41,9 +42,9 @@ export class InvalidClusterResourceIdError extends Error {
 }
 
 export function coordinatesOf(resourceId: string): ArmCoordinates {
-  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i.exec(resourceId.replace(/\/+$/, ""));
-  if (!m) throw new InvalidClusterResourceIdError(resourceId);
-  return { subscriptionId: m[1]!, resourceGroup: m[2]!, cluster: m[3]! };
+  const ref = parseManagedClusterId(resourceId);
+  if (!ref) throw new InvalidClusterResourceIdError(resourceId);
+  return { subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, cluster: ref.name };
 }
 
 /** An ARM failure the activity does not handle: thrown with its context so the record names it. */
