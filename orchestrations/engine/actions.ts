@@ -30,6 +30,8 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.startAutoUpgradeDisable, check: ActivityNames.checkAutoUpgradeDisable };
     case "eventSubscription":
       return { start: ActivityNames.ensureEventSubscription };
+    case "armResourcePut":
+      return { start: ActivityNames.startArmResourcePut, check: ActivityNames.checkArmResourcePut };
   }
 }
 
@@ -48,5 +50,7 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
       return { ...base, step: { index: step.index } };
     case "eventSubscription":
       return { ...base, location: a.location, step: { index: step.index } };
+    case "armResourcePut":
+      return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [] } };
   }
 }
