@@ -9,5 +9,6 @@ import "./operations";
 import "./approvals";
 import "./aksEvents";
 import "./durable";
+import "./provisioning";
 import "./nodeImageRollout";
 import "./dashboard";
