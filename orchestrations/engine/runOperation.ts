@@ -161,7 +161,10 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
   });
   for (const wave of wavesOf(remaining)) {
     // A wave that must be approved first runs its first step alone (one card), then the rest together.
-    const batches = wave.length > 1 && needsApproval(plan, approvedBefore) ? [wave.slice(0, 1), wave.slice(1)] : [wave];
+    const first = wave.length > 1 && needsApproval(plan, approvedBefore) ? [wave.slice(0, 1)] : [];
+    const rest = wave.slice(first.length);
+    const batches = [...first];
+    for (let i = 0; i < rest.length; i += MAX_PARALLEL_STEPS) batches.push(rest.slice(i, i + MAX_PARALLEL_STEPS));
     for (const batch of batches) {
       const asks = batch.map(() => needsApproval(plan, approvedBefore));
       const tasks = batch.map((step, i) => context.df.callSubOrchestrator(OrchestratorNames.operationStep, inputFor(step, asks[i]!), InstanceIds.step(context.df.instanceId, step.index)));
@@ -189,6 +192,9 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
   }
   return ending(flow, { status: "Succeeded" }, planned);
 }
+
+/** At most this many steps of one wave run at once (each writes the one operation record). */
+export const MAX_PARALLEL_STEPS = 8;
 
 /** Consecutive steps sharing a `wave` run together; a step without one runs alone. */
 export function wavesOf(steps: readonly PlanStep[]): PlanStep[][] {
