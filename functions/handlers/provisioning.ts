@@ -65,7 +65,7 @@ export function createProvisionClusterHandler(p: Platform, clientOf: (request: H
       await p.store.clusters.create(cluster);
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
-      const existing = (await p.store.operations.get(req.name, operationId))?.doc as WithProvisioning | undefined;
+      const existing: WithProvisioning | undefined = (await p.store.operations.get(req.name, operationId))?.doc;
       if (!existing?.provisioning) return problem(409, "ClusterNameTaken", `A cluster named ${req.name} is already registered (adopted, not provisioned here); cluster names are unique in the registry`);
       if (existing.provisioning.requestHash !== hash) {
         return problem(409, "ProvisioningRequestDiffers", `Cluster ${req.name} was provisioned from a different request (operation ${operationId}); the same name needs the same body`);

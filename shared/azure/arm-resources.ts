@@ -66,7 +66,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
     async operation(path) {
       const res = await send("GET", path);
       const error = res.body.error as { code?: unknown; message?: unknown } | undefined;
-      return { status: typeof res.body.status === "string" ? res.body.status : "InProgress", ...(error ? { error: { code: String(error.code ?? "Failed"), message: String(error.message ?? "") } } : {}) };
+      return { status: typeof res.body.status === "string" ? res.body.status : "InProgress", ...(error ? { error: { code: typeof error.code === "string" ? error.code : "Failed", message: typeof error.message === "string" ? error.message : "" } } : {}) };
     }
   };
 }

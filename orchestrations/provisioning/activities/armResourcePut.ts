@@ -1,5 +1,5 @@
 import { failureOf } from "../../../shared/domain/failures";
-import { getPath, setPath } from "../../../shared/domain/baseline/plan";
+import { getPath, provisioningStateOf, setPath } from "../../../shared/domain/baseline/plan";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { ArmResourcePutRequest } from "../contracts";
@@ -42,7 +42,7 @@ export function createStartArmResourcePutActivity(deps: ArmResourcePutDeps) {
     const { id, apiVersion } = request.resource;
     try {
       const current = await deps.arm.get(id, apiVersion);
-      const state = String(getPath(current, "properties.provisioningState") ?? "").toLowerCase();
+      const state = (provisioningStateOf(current) ?? "").toLowerCase();
       if (current && RUNNING.has(state)) return { outcome: "inProgress" };
       const body = await resolvedBody(deps.arm, request);
       const put = await deps.arm.put(id, apiVersion, body);
@@ -68,7 +68,7 @@ export function createCheckArmResourcePutActivity(deps: ArmResourcePutDeps) {
     }
     const current = await deps.arm.get(id, apiVersion);
     if (!current) return { state: "Failed", error: { code: "ResourceNotFound", message: `${id} is not in ARM after its PUT` } };
-    const state = String(getPath(current, "properties.provisioningState") ?? "Succeeded").toLowerCase();
+    const state = (provisioningStateOf(current) ?? "Succeeded").toLowerCase();
     if (state === "succeeded") return { state: "Succeeded" };
     if (state === "failed" || state === "canceled") return { state: "Failed", error: { code: "ProvisioningFailed", message: `${id}: provisioningState ${state}` } };
     return { state: "InProgress" };

@@ -1,5 +1,5 @@
 import { assignWaves, baselineProfile, changeOf, resolveRefs, type PlannedResource } from "../../../shared/domain/baseline";
-import { getPath } from "../../../shared/domain/baseline/plan";
+import { provisioningStateOf } from "../../../shared/domain/baseline/plan";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import type { OperationRecord } from "../../../shared/store";
 import { defaultPollingPolicy, type OperationPlanData, type PlanStep } from "../../engine/plan";
@@ -49,7 +49,7 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
       const { body, missing } = resolveRefs(r.body, r.refs, (key) => observed.get(key));
       const refPaths = (r.refs ?? []).filter((x) => missing.includes(`${x.from}:${x.fromPath}`)).map((x) => x.path);
       const { change, differences } = changeOf({ ...r, ignoreOnUpdate: [...(r.ignoreOnUpdate ?? []), ...refPaths] }, body, current);
-      const state = String(getPath(current, "properties.provisioningState") ?? "Succeeded");
+      const state = provisioningStateOf(current) ?? "Succeeded";
       // A resource a failed write left behind is written again, whatever its body says.
       const failed = current !== undefined && /^(failed|canceled)$/i.test(state);
       const final = failed && change === "noChange" ? { change: "update" as const, differences: [{ path: "properties.provisioningState", desired: "Succeeded", observed: state }] } : { change, differences };

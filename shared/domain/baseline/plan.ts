@@ -37,6 +37,12 @@ export function getPath(value: unknown, path: string): unknown {
   return cur;
 }
 
+/** `properties.provisioningState`, when ARM reports one. */
+export function provisioningStateOf(resource: unknown): string | undefined {
+  const v = getPath(resource, "properties.provisioningState");
+  return typeof v === "string" ? v : undefined;
+}
+
 /** A copy of `value` with `path` set (intermediate objects and arrays must exist). */
 export function setPath<T>(value: T, path: string, v: unknown): T {
   const copy = structuredClone(value) as unknown;
@@ -77,7 +83,7 @@ function counterpart(desired: unknown, index: number, observed: unknown[]): unkn
   if (isRecord(desired)) {
     for (const key of ["name", "category"]) {
       const v = desired[key];
-      if (typeof v === "string") return observed.find((o) => isRecord(o) && typeof o[key] === "string" && (o[key] as string).toLowerCase() === v.toLowerCase());
+      if (typeof v === "string") return observed.find((o) => isRecord(o) && typeof o[key] === "string" && o[key].toLowerCase() === v.toLowerCase());
     }
   }
   return observed[index];

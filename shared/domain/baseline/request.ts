@@ -143,7 +143,7 @@ export function validateProvisionRequest(body: unknown): Validated {
     }
   }
 
-  if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { prefix: "policy." }));
+  if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true, prefix: "policy" }));
   if (issues.length > 0 || !name) return { ok: false, issues };
   return { ok: true, value: body as unknown as ProvisionRequest };
 }
