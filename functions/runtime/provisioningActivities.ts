@@ -16,9 +16,9 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
   let port: ArmResourcePort | undefined;
   // Built on first call, over the activities' ARM clients (no SDK retries: the engine waits on durable timers).
   const arm: ArmResourcePort = {
-    get: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).get(id, v),
-    put: (id, v, b) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).put(id, v, b),
-    operation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).operation(path)
+    getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v),
+    putArmResource: (id, v, b) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).putArmResource(id, v, b),
+    readArmOperation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).readArmOperation(path)
   };
   return {
     [ActivityNames.planProvisioning]: createPlanProvisioningActivity({ arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId }),

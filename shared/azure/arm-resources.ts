@@ -14,10 +14,10 @@ export interface ArmOperationStatus { status: string; error?: { code: string; me
 
 export interface ArmResourcePort {
   /** The resource, or undefined on 404. */
-  get(id: string, apiVersion: string): Promise<Json | undefined>;
+  getArmResource(id: string, apiVersion: string): Promise<Json | undefined>;
   /** PUT; `operationPath` when ARM answered with an asynchronous operation to poll. */
-  put(id: string, apiVersion: string, body: Json): Promise<{ status: number; body: Json; operationPath?: string }>;
-  operation(path: string): Promise<ArmOperationStatus>;
+  putArmResource(id: string, apiVersion: string, body: Json): Promise<{ status: number; body: Json; operationPath?: string }>;
+  readArmOperation(path: string): Promise<ArmOperationStatus>;
 }
 
 /** ARM's error answer, shaped as the failure model reads SDK errors (status, ARM code, Retry-After). */
@@ -46,7 +46,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
   };
   const withVersion = (id: string, apiVersion: string) => `${id}?api-version=${encodeURIComponent(apiVersion)}`;
   return {
-    async get(id, apiVersion) {
+    async getArmResource(id, apiVersion) {
       try {
         return (await send("GET", withVersion(id, apiVersion))).body;
       } catch (err) {
@@ -54,7 +54,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
         throw err;
       }
     },
-    async put(id, apiVersion, body) {
+    async putArmResource(id, apiVersion, body) {
       const res = await send("PUT", withVersion(id, apiVersion), body);
       const location = res.headers.get("azure-asyncoperation") ?? (res.status === 202 ? res.headers.get("location") : undefined);
       let operationPath: string | undefined;
@@ -63,7 +63,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
       }
       return { status: res.status, body: res.body, ...(operationPath ? { operationPath } : {}) };
     },
-    async operation(path) {
+    async readArmOperation(path) {
       const res = await send("GET", path);
       const error = res.body.error as { code?: unknown; message?: unknown } | undefined;
       return { status: typeof res.body.status === "string" ? res.body.status : "InProgress", ...(error ? { error: { code: typeof error.code === "string" ? error.code : "Failed", message: typeof error.message === "string" ? error.message : "" } } : {}) };

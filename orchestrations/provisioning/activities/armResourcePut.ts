@@ -24,7 +24,7 @@ const RUNNING = new Set(["creating", "updating", "accepted", "provisioning", "ru
 export async function resolvedBody(arm: ArmResourcePort, request: ArmResourcePutRequest): Promise<Record<string, unknown>> {
   let body = request.resource.body;
   for (const ref of request.resource.refs) {
-    const source = await arm.get(ref.fromId, ref.fromApiVersion);
+    const source = await arm.getArmResource(ref.fromId, ref.fromApiVersion);
     const value = getPath(source, ref.fromPath);
     if (typeof value !== "string" || !value) throw new MissingReferenceError(request.resource.id, ref.fromId, ref.fromPath);
     body = setPath(body, ref.path, ref.format === "cidr32" ? `${value}/32` : value);
@@ -41,11 +41,11 @@ export function createStartArmResourcePutActivity(deps: ArmResourcePutDeps) {
   return async (request: ArmResourcePutRequest): Promise<StartStepResult> => {
     const { id, apiVersion } = request.resource;
     try {
-      const current = await deps.arm.get(id, apiVersion);
+      const current = await deps.arm.getArmResource(id, apiVersion);
       const state = (provisioningStateOf(current) ?? "").toLowerCase();
       if (current && RUNNING.has(state)) return { outcome: "inProgress" };
       const body = await resolvedBody(deps.arm, request);
-      const put = await deps.arm.put(id, apiVersion, body);
+      const put = await deps.arm.putArmResource(id, apiVersion, body);
       return { outcome: "started", ...(put.operationPath ? { armOperationId: put.operationPath } : {}) };
     } catch (err) {
       const failure = failureOf(err);
@@ -60,13 +60,13 @@ export function createCheckArmResourcePutActivity(deps: ArmResourcePutDeps) {
   return async (request: ArmResourcePutRequest): Promise<StepState> => {
     const { id, apiVersion } = request.resource;
     if (request.armOperationId) {
-      const op = await deps.arm.operation(request.armOperationId);
+      const op = await deps.arm.readArmOperation(request.armOperationId);
       const status = op.status.toLowerCase();
       if (status === "succeeded") return { state: "Succeeded" };
       if (status === "failed" || status === "canceled") return { state: "Failed", error: op.error ?? { code: "ProvisioningFailed", message: `${id}: ${op.status}` } };
       return { state: "InProgress" };
     }
-    const current = await deps.arm.get(id, apiVersion);
+    const current = await deps.arm.getArmResource(id, apiVersion);
     if (!current) return { state: "Failed", error: { code: "ResourceNotFound", message: `${id} is not in ARM after its PUT` } };
     const state = (provisioningStateOf(current) ?? "Succeeded").toLowerCase();
     if (state === "succeeded") return { state: "Succeeded" };

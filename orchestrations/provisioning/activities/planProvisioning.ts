@@ -38,13 +38,14 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
     const now = new Date(deps.clock.now());
     const budgetStartDate = `${now.toISOString().slice(0, 8)}01T00:00:00Z`;
     const profile = baselineProfile(input.request, { subscriptionId: deps.subscriptionId, budgetStartDate });
+    const desired = profile.resources;
     const observed = new Map<string, Record<string, unknown> | undefined>();
-    for (const r of profile.resources) {
-      const got = await deps.arm.get(r.id, r.apiVersion);
+    for (const r of desired) {
+      const got = await deps.arm.getArmResource(r.id, r.apiVersion);
       if (r.external && !got) throw new ExternalResourceMissingError(r.id);
       observed.set(r.key, got);
     }
-    const planned: PlannedResource[] = profile.resources.filter((r) => !r.external).map((r) => {
+    const planned: PlannedResource[] = desired.filter((r) => !r.external).map((r) => {
       const current = observed.get(r.key);
       const { body, missing } = resolveRefs(r.body, r.refs, (key) => observed.get(key));
       const refPaths = (r.refs ?? []).filter((x) => missing.includes(`${x.from}:${x.fromPath}`)).map((x) => x.path);
@@ -56,9 +57,9 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
       return { key: r.key, title: r.title, id: r.id, type: r.type, ...final, source: r.source };
     });
     const changing = new Set(planned.filter((p) => p.change !== "noChange").map((p) => p.key));
-    const waves = assignWaves(profile.resources, changing);
+    const waves = assignWaves(desired, changing);
     for (const p of planned) if (waves.has(p.key)) p.wave = waves.get(p.key)!;
-    const byKey = new Map(profile.resources.map((r) => [r.key, r]));
+    const byKey = new Map(desired.map((r) => [r.key, r]));
     const ordered = planned.filter((p) => p.wave !== undefined).sort((a, b) => a.wave! - b.wave!);
     const steps: PlanStep[] = ordered.map((p, index) => {
       const r = byKey.get(p.key)!;
