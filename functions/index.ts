@@ -10,5 +10,6 @@ import "./operations";
 import "./approvals";
 import "./aksEvents";
 import "./durable";
+import "./provisioning";
 import "./nodeImageRollout";
 import "./dashboard";

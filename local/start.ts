@@ -87,6 +87,8 @@ export async function main(): Promise<LocalPlatform> {
     `  Data directory       ${dataDir}`,
     `  Upgrade polling      every ${setting(platform, SettingNames.upgradePollIntervalSeconds)} s, doubling to ${setting(platform, SettingNames.upgradePollMaxIntervalSeconds)} s (duration scale ${durationScale})`,
     platform.adoptions.length > 0 ? `  Adopted on this start: ${platform.adoptions.map((a) => a.clusterId).join(", ")}` : "  Demo clusters already adopted (kept in the data directory)",
+    "",
+    ...provisioningExample(platform.apiBase),
     ""
   ].join("\n"));
   const stop = (): void => {
@@ -105,4 +107,19 @@ if (require.main === module) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });
+}
+
+/** The banner's provisioning example: a baseline cluster `aks-demo` in dev, and what it deploys. */
+function provisioningExample(apiBase: string): string[] {
+  const body = JSON.stringify({ name: "aks-demo", environment: "dev", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" } });
+  return [
+    "Provision a baseline cluster (dev applies without approval; staging and prod ask once in Teams):",
+    `  curl -s -X POST ${apiBase}/clusters -H 'content-type: application/json' -d '${body}'`,
+    `  curl -s ${apiBase}/operations/provision:aks-demo | jq '.provisioning.summary, [.steps[] | {name, status}]'`,
+    "  deploys: rg-aks-demo-networking (hub VNet, Azure Firewall + policy + rules + IP group, spoke VNet with 5 subnets,",
+    "  5 NSGs, route table 0.0.0.0/0 → the firewall's private IP, peerings both ways, App Gateway IP) and rg-aks-demo",
+    "  (Log Analytics, ACR Premium and Key Vault with private endpoints and DNS zones, 3 identities and their role",
+    "  assignments, the AKS cluster, AcrPull for its kubelet, its diagnostic setting, the budget, WAF policy, App",
+    "  Gateway WAF_v2); then the cluster is registered and adopted."
+  ];
 }

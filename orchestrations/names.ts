@@ -9,7 +9,9 @@ export const OrchestratorNames = {
   nodeImageRing: "nodeImageRing",
   nodeImageClusterPage: "nodeImageClusterPage",
   nodeImageUpgrade: "nodeImageUpgrade",
-  nodeImageCatchUp: "nodeImageCatchUp"
+  nodeImageCatchUp: "nodeImageCatchUp",
+  /** Provisioning a baseline cluster (orchestrations/provisioning). */
+  provisioning: "provisioning"
 } as const;
 
 export const ActivityNames = {
@@ -36,7 +38,12 @@ export const ActivityNames = {
   startNodeImageUpgrade: "startNodeImageUpgrade",
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
   recordNodeImageRollout: "recordNodeImageRollout",
-  postNodeImageSummary: "postNodeImageSummary"
+  postNodeImageSummary: "postNodeImageSummary",
+  // Provisioning (orchestrations/provisioning/activities)
+  planProvisioning: "planProvisioning",
+  startArmResourcePut: "startArmResourcePut",
+  checkArmResourcePut: "checkArmResourcePut",
+  registerProvisionedCluster: "registerProvisionedCluster"
 } as const;
 
 export const EventNames = {
@@ -61,5 +68,7 @@ export const InstanceIds = {
   /** Per rollout and cluster, so a replayed page never starts a cluster twice. */
   nodeImageUpgrade: (rolloutId: string, clusterId: string): string => `node-image:${rolloutId}:${clusterId}`,
   /** One daily catch-up sweep per UTC date (`2026-11-24`). */
-  nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`
+  nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`,
+  /** One provisioning operation per cluster name. */
+  provisioning: (clusterName: string): string => `provision:${clusterName}`
 } as const;

@@ -32,6 +32,8 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.ensureEventSubscription };
     case "conformanceEvaluation":
       return { start: ActivityNames.evaluateConformance };
+    case "armResourcePut":
+      return { start: ActivityNames.startArmResourcePut, check: ActivityNames.checkArmResourcePut };
   }
 }
 
@@ -52,5 +54,7 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
       return { ...base, location: a.location, step: { index: step.index } };
     case "conformanceEvaluation":
       return { ...base, step: { index: step.index } };
+    case "armResourcePut":
+      return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [] } };
   }
 }

@@ -17,7 +17,18 @@ export type StepAction =
   /** The cluster's Event Grid system topic delivers to the platform. */
   | { type: "eventSubscription"; location: string }
   /** Judge the cluster against the baseline's conformance rules and record the findings (reads ARM, writes nothing there). */
-  | { type: "conformanceEvaluation" };
+  | { type: "conformanceEvaluation" }
+  /** Provisioning: one idempotent PUT of any ARM resource, values read from others when it starts. */
+  | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[] };
+
+/** A body value read from another resource when an `armResourcePut` starts (the firewall's private IP). */
+export interface ArmValueRef {
+  path: string;
+  fromId: string;
+  fromApiVersion: string;
+  fromPath: string;
+  format?: "cidr32";
+}
 
 export interface PollingPolicy {
   /** First poll after this, doubling up to the cap. */
@@ -54,6 +65,8 @@ export interface PlanStep {
   health: boolean;
   /** Wait between the change finishing and the health sample (metrics lag; a drained node takes a while to come back). */
   settleMs: number;
+  /** Consecutive steps with the same wave run in parallel (provisioning's independent branches). */
+  wave?: number;
 }
 
 export interface ApprovalPolicy {

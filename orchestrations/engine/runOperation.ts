@@ -151,34 +151,60 @@ function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: 
   const remaining = plan.steps.filter((s) => !planned.done.includes(s.index));
   let approvedBefore = false;
   let baseline: StepRunResult & { status: "Succeeded" } | undefined;
-  for (const step of remaining) {
-    onStep(step);
-    const ask = needsApproval(plan, approvedBefore);
-    const run: StepRunInput = {
-      target: { clusterId: flow.clusterId, operationId: flow.operationId, resourceId: plan.resourceId },
-      operationInstanceId: context.df.instanceId,
-      plan: { environment: plan.environment, approval: plan.approval, polling: plan.polling, ...(plan.healthGate ? { healthGate: plan.healthGate } : {}), ...(plan.notAfter ? { notAfter: plan.notAfter } : {}) },
-      planSteps, step,
-      ...(ask ? { approvalScope: plan.approval.mode === "everyStep" ? "step" as const : "upgrade" as const } : {}),
-      ...(!ask && baseline?.healthAfter ? { baseline: baseline.healthAfter } : {})
-    };
-    const result = (yield context.df.callSubOrchestrator(OrchestratorNames.operationStep, run, InstanceIds.step(context.df.instanceId, step.index))) as StepRunResult;
-    if (ask) approvedBefore = true;
-    switch (result.status) {
-      case "Succeeded":
-        baseline = result;
-        continue;
-      case "Failed":
-        return ending(flow, { status: "Failed", failedStep: step, error: result.error }, planned);
-      case "Rejected":
-        return ending(flow, { status: "Rejected", failedStep: step, approvedBy: `${result.approver}${result.comment ? `: ${result.comment}` : ""}` }, planned);
-      case "Expired":
-        return ending(flow, { status: "Expired", failedStep: step, error: { code: "ApprovalExpired", message: `by ${result.deadline}${result.escalated ? " after escalation" : ""}` } }, planned);
-      case "NotStarted":
-        return ending(flow, { status: "Cancelled", notStarted: { code: result.code, reason: result.reason, step } }, planned);
+  const inputFor = (step: PlanStep, ask: boolean): StepRunInput => ({
+    target: { clusterId: flow.clusterId, operationId: flow.operationId, resourceId: plan.resourceId },
+    operationInstanceId: context.df.instanceId,
+    plan: { environment: plan.environment, approval: plan.approval, polling: plan.polling, ...(plan.healthGate ? { healthGate: plan.healthGate } : {}), ...(plan.notAfter ? { notAfter: plan.notAfter } : {}) },
+    planSteps, step,
+    ...(ask ? { approvalScope: plan.approval.mode === "everyStep" ? "step" as const : "upgrade" as const } : {}),
+    ...(!ask && baseline?.healthAfter ? { baseline: baseline.healthAfter } : {})
+  });
+  for (const wave of wavesOf(remaining)) {
+    // A wave that must be approved first runs its first step alone (one card), then the rest together.
+    const first = wave.length > 1 && needsApproval(plan, approvedBefore) ? [wave.slice(0, 1)] : [];
+    const rest = wave.slice(first.length);
+    const batches = [...first];
+    for (let i = 0; i < rest.length; i += MAX_PARALLEL_STEPS) batches.push(rest.slice(i, i + MAX_PARALLEL_STEPS));
+    for (const batch of batches) {
+      const asks = batch.map(() => needsApproval(plan, approvedBefore));
+      const tasks = batch.map((step, i) => context.df.callSubOrchestrator(OrchestratorNames.operationStep, inputFor(step, asks[i]!), InstanceIds.step(context.df.instanceId, step.index)));
+      onStep(batch[0]!);
+      const results = (batch.length === 1 ? [yield tasks[0]!] : yield context.df.Task.all(tasks)) as StepRunResult[];
+      if (asks.some(Boolean)) approvedBefore = true;
+      for (const [i, result] of results.entries()) {
+        const step = batch[i]!;
+        onStep(step);
+        switch (result.status) {
+          case "Succeeded":
+            baseline = result;
+            continue;
+          case "Failed":
+            return ending(flow, { status: "Failed", failedStep: step, error: result.error }, planned);
+          case "Rejected":
+            return ending(flow, { status: "Rejected", failedStep: step, approvedBy: `${result.approver}${result.comment ? `: ${result.comment}` : ""}` }, planned);
+          case "Expired":
+            return ending(flow, { status: "Expired", failedStep: step, error: { code: "ApprovalExpired", message: `by ${result.deadline}${result.escalated ? " after escalation" : ""}` } }, planned);
+          case "NotStarted":
+            return ending(flow, { status: "Cancelled", notStarted: { code: result.code, reason: result.reason, step } }, planned);
+        }
+      }
     }
   }
   return ending(flow, { status: "Succeeded" }, planned);
+}
+
+/** At most this many steps of one wave run at once (each writes the one operation record). */
+export const MAX_PARALLEL_STEPS = 8;
+
+/** Consecutive steps sharing a `wave` run together; a step without one runs alone. */
+export function wavesOf(steps: readonly PlanStep[]): PlanStep[][] {
+  const waves: PlanStep[][] = [];
+  for (const step of steps) {
+    const last = waves[waves.length - 1];
+    if (last && step.wave !== undefined && last[0]!.wave === step.wave) last.push(step);
+    else waves.push([step]);
+  }
+  return waves;
 }
 
 function ending(flow: OperationFlow, end: Omit<OperationEnd, "message">, planned: Planned | undefined): OperationEnd {

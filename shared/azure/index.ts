@@ -8,3 +8,5 @@ export { createLogsQueryClient } from "./logs-client";
 export type { LogsSettings } from "./logs-client";
 export { trustedAgent, trustPolicies, LocalTrustError } from "./local-trust";
 export type { TrustSettings } from "./local-trust";
+export { createArmResourcePort, ArmRequestError } from "./arm-resources";
+export type { ArmResourcePort, ArmOperationStatus } from "./arm-resources";

@@ -82,6 +82,28 @@ export const BuiltInRoles: Readonly<Record<string, BuiltInRole>> = {
 
 const AKS = "Microsoft.ContainerService/managedClusters";
 
+/** What provisioning writes (the baseline profile's types) and the linked access ARM checks on the caller for those PUTs. */
+const NET = "Microsoft.Network";
+export const ProvisioningWriteActions: readonly string[] = [
+  "Microsoft.Resources/subscriptions/resourceGroups/write",
+  `${NET}/virtualNetworks/write`, `${NET}/virtualNetworks/virtualNetworkPeerings/write`, `${NET}/virtualNetworks/peer/action`,
+  `${NET}/networkSecurityGroups/write`, `${NET}/networkSecurityGroups/join/action`,
+  `${NET}/routeTables/write`, `${NET}/routeTables/join/action`,
+  `${NET}/publicIPAddresses/write`, `${NET}/publicIPAddresses/join/action`,
+  `${NET}/azureFirewalls/write`, `${NET}/firewallPolicies/write`, `${NET}/firewallPolicies/join/action`, `${NET}/firewallPolicies/ruleCollectionGroups/write`,
+  `${NET}/ipGroups/write`, `${NET}/ipGroups/join/action`,
+  `${NET}/privateEndpoints/write`, `${NET}/privateEndpoints/privateDnsZoneGroups/write`,
+  `${NET}/privateDnsZones/write`, `${NET}/privateDnsZones/join/action`, `${NET}/privateDnsZones/virtualNetworkLinks/write`,
+  `${NET}/applicationGateways/write`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/write`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/join/action`,
+  "Microsoft.ContainerRegistry/registries/write", "Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action",
+  "Microsoft.KeyVault/vaults/write", "Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action",
+  "Microsoft.OperationalInsights/workspaces/write",
+  "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+  "Microsoft.Authorization/roleAssignments/write",
+  "Microsoft.Insights/diagnosticSettings/write",
+  "Microsoft.Consumption/budgets/write"
+];
+
 export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "managedClusters.get", actions: [`${AKS}/read`], why: "read a cluster (adoption, upgrades, node-image rollout, API)" },
   {
@@ -122,6 +144,22 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     call: "systemTopicEventSubscriptions.beginCreateOrUpdateAndWait",
     actions: ["Microsoft.EventGrid/systemTopics/eventSubscriptions/write"],
     why: "subscribe the platform's webhook to the cluster's events"
+  },
+  {
+    call: "getArmResource",
+    actions: ["Microsoft.Resources/subscriptions/resourceGroups/read", `${NET}/virtualNetworks/read`, `${NET}/azureFirewalls/read`, "Microsoft.ContainerRegistry/registries/read", "Microsoft.KeyVault/vaults/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`],
+    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it"
+  },
+  {
+    call: "putArmResource",
+    actions: [...ProvisioningWriteActions, `${AKS}/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
+    why: "provisioning: one idempotent PUT per baseline resource"
+  },
+  {
+    call: "readArmOperation",
+    actions: [`${NET}/locations/operations/read`, "Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerRegistry/locations/operationResults/read", "Microsoft.KeyVault/locations/operationResults/read"],
+    why: "status of a provisioning PUT's long-running operation (Azure-AsyncOperation)"
   }
 ];
 

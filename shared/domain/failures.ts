@@ -59,6 +59,8 @@ export function failureOf(err: unknown): Failure {
   const base = { code, message, ...(status !== undefined ? { status } : {}) };
   if (status === 429) return { kind: "throttled", ...base, retryAfterMs: retryAfterOf(e) ?? DEFAULT_RETRY_AFTER_MS };
   if (e.permanent === true) return { kind: "permanent", ...base };
+  // A record write that lost every ETag race (parallel steps of one operation): others won, so later it will too.
+  if (e.name === "ConcurrencyError") return { kind: "transient", ...base };
   if (status === 409 || (code === "OperationNotAllowed" && /in progress/i.test(message))) return { kind: "conflict", ...base };
   if (status === 404) return { kind: "notFound", ...base };
   if (status === 408 || status === 449 || (status !== undefined && status >= 500)) return { kind: "transient", ...base, ...(retryAfterOf(e) !== undefined ? { retryAfterMs: retryAfterOf(e)! } : {}) };

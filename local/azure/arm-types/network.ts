@@ -155,6 +155,35 @@ function requireStandardIp(kernel: SimKernel, c: WriteContext, ref: unknown, wha
   }
 }
 
+/** Key Vault Secrets User, Key Vault Administrator, Key Vault Secrets Officer: roles that let a gateway read a certificate secret. */
+const SECRET_READER_ROLES = ["4633458b-17de-408a-b874-0445c86b69e6", "00482a5a-887f-4fb3-b363-3b7fe8e74483", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"];
+
+/**
+ * An App Gateway certificate referenced from Key Vault (`keyVaultSecretId`) is fetched with the
+ * gateway's user-assigned identity when the gateway is written: the vault must exist and the
+ * identity must hold a secret-reading role on it (RBAC vaults), else the write fails (BASELINE.md
+ * §3 V18, "Troubleshoot Application Gateway deployment…": ApplicationGatewayKeyVaultSecretException).
+ */
+function checkKeyVaultCertificates(c: WriteContext): void {
+  for (const cert of list(c.resource.properties.sslCertificates)) {
+    const secretId = str(record(cert.properties).keyVaultSecretId);
+    if (!secretId) continue;
+    const host = /^https:\/\/([^.]+)\.vault\.azure\.net\//i.exec(secretId)?.[1]?.toLowerCase();
+    const vault = host ? c.kernel.store.list({ type: "Microsoft.KeyVault/vaults" }).find((v) => v.name.toLowerCase() === host) : undefined;
+    const identities = Object.keys(record(record(c.resource.identity).userAssignedIdentities));
+    const principals = identities.map((id) => str(record(c.kernel.store.get(id)?.properties).principalId).toLowerCase()).filter(Boolean);
+    const allowed = vault && c.kernel.store.list({ type: "Microsoft.Authorization/roleAssignments" }).some((ra) => {
+      const p = record(ra.properties);
+      return principals.includes(str(p.principalId).toLowerCase()) && vault.id.toLowerCase().startsWith(str(p.scope).toLowerCase()) &&
+        SECRET_READER_ROLES.includes(nameOf(str(p.roleDefinitionId)).toLowerCase());
+    });
+    if (!allowed) {
+      throw new ArmError(400, "ApplicationGatewayKeyVaultSecretException",
+        `Problem occured while accessing and validating KeyVault Secrets associated with Application Gateway '${c.id}'. The Key Vault secret '${secretId}' cannot be read with the gateway's identity: ${vault ? "no role on the vault lets it read secrets" : "the vault does not exist"}.`);
+    }
+  }
+}
+
 const base = { scope: "resourceGroup" as const, apiVersions: NETWORK_API_VERSIONS, lro: true, deleteLro: true, etag: true, subscriptionList: true };
 
 export function networkTypes(): ResourceTypeSpec[] {
@@ -441,6 +470,7 @@ export function networkTypes(): ResourceTypeSpec[] {
         }
       }
       requireRef(c.kernel, c.resource.properties.firewallPolicy, c.id);
+      checkKeyVaultCertificates(c);
     },
     compute: (c) => {
       c.resource.properties.operationalState = "Running";

@@ -1,0 +1,31 @@
+import { ActivityNames } from "../../orchestrations/names";
+import { createCheckArmResourcePutActivity, createStartArmResourcePutActivity } from "../../orchestrations/provisioning/activities/armResourcePut";
+import { createPlanProvisioningActivity } from "../../orchestrations/provisioning/activities/planProvisioning";
+import { createRegisterProvisionedClusterActivity } from "../../orchestrations/provisioning/activities/registerProvisionedCluster";
+import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/arm-resources";
+import type { Platform } from "./platform";
+
+/** The provisioning flow's activities (registered, guarded, in functions/provisioning.ts). */
+export const provisioningActivityNames = [
+  ActivityNames.planProvisioning, ActivityNames.startArmResourcePut, ActivityNames.checkArmResourcePut, ActivityNames.registerProvisionedCluster
+] as const;
+
+type Activity = (input: never) => Promise<unknown>;
+
+export function createProvisioningActivities(p: Platform): Record<(typeof provisioningActivityNames)[number], Activity> {
+  let port: ArmResourcePort | undefined;
+  // Built on first call, over the activities' ARM clients (no SDK retries: the engine waits on durable timers).
+  const arm: ArmResourcePort = {
+    getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v),
+    putArmResource: (id, v, b) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).putArmResource(id, v, b),
+    readArmOperation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).readArmOperation(path)
+  };
+  return {
+    [ActivityNames.planProvisioning]: createPlanProvisioningActivity({ arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId }),
+    [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
+    [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
+    [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
+      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
+    })
+  };
+}

@@ -1,0 +1,76 @@
+import { failureOf } from "../../../shared/domain/failures";
+import { getPath, provisioningStateOf, setPath } from "../../../shared/domain/baseline/plan";
+import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
+import type { StartStepResult, StepState } from "../../common/contracts";
+import type { ArmResourcePutRequest } from "../contracts";
+
+export interface ArmResourcePutDeps {
+  arm: ArmResourcePort;
+}
+
+/** A value the body needs is not readable yet (its source has no such property): permanent, names both. */
+export class MissingReferenceError extends Error {
+  override readonly name = "MissingReferenceError";
+  readonly permanent = true as const;
+  readonly code = "ReferenceNotReadable";
+  constructor(readonly resourceId: string, readonly fromId: string, readonly fromPath: string) {
+    super(`${resourceId} needs ${fromPath} of ${fromId}, which ARM does not report`);
+  }
+}
+
+const RUNNING = new Set(["creating", "updating", "accepted", "provisioning", "running", "deleting", "inprogress"]);
+
+/** The body with the values it reads from other resources filled in (one GET each). */
+export async function resolvedBody(arm: ArmResourcePort, request: ArmResourcePutRequest): Promise<Record<string, unknown>> {
+  let body = request.resource.body;
+  for (const ref of request.resource.refs) {
+    const source = await arm.getArmResource(ref.fromId, ref.fromApiVersion);
+    const value = getPath(source, ref.fromPath);
+    if (typeof value !== "string" || !value) throw new MissingReferenceError(request.resource.id, ref.fromId, ref.fromPath);
+    body = setPath(body, ref.path, ref.format === "cidr32" ? `${value}/32` : value);
+  }
+  return body;
+}
+
+/**
+ * Starts one idempotent PUT and returns at once (the engine polls). A resource still being
+ * written (a re-run after a lost checkpoint) is `inProgress`; a 409 (another write holds it or its
+ * parent) is `conflict`, which the step waits out; throttling goes back to the activity proxy.
+ */
+export function createStartArmResourcePutActivity(deps: ArmResourcePutDeps) {
+  return async (request: ArmResourcePutRequest): Promise<StartStepResult> => {
+    const { id, apiVersion } = request.resource;
+    try {
+      const current = await deps.arm.getArmResource(id, apiVersion);
+      const state = (provisioningStateOf(current) ?? "").toLowerCase();
+      if (current && RUNNING.has(state)) return { outcome: "inProgress" };
+      const body = await resolvedBody(deps.arm, request);
+      const put = await deps.arm.putArmResource(id, apiVersion, body);
+      return { outcome: "started", ...(put.operationPath ? { armOperationId: put.operationPath } : {}) };
+    } catch (err) {
+      const failure = failureOf(err);
+      if (failure.kind === "conflict") return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      throw err;
+    }
+  };
+}
+
+/** One read: the ARM operation's status when the PUT gave one (with its error), else the resource's provisioningState. */
+export function createCheckArmResourcePutActivity(deps: ArmResourcePutDeps) {
+  return async (request: ArmResourcePutRequest): Promise<StepState> => {
+    const { id, apiVersion } = request.resource;
+    if (request.armOperationId) {
+      const op = await deps.arm.readArmOperation(request.armOperationId);
+      const status = op.status.toLowerCase();
+      if (status === "succeeded") return { state: "Succeeded" };
+      if (status === "failed" || status === "canceled") return { state: "Failed", error: op.error ?? { code: "ProvisioningFailed", message: `${id}: ${op.status}` } };
+      return { state: "InProgress" };
+    }
+    const current = await deps.arm.getArmResource(id, apiVersion);
+    if (!current) return { state: "Failed", error: { code: "ResourceNotFound", message: `${id} is not in ARM after its PUT` } };
+    const state = (provisioningStateOf(current) ?? "Succeeded").toLowerCase();
+    if (state === "succeeded") return { state: "Succeeded" };
+    if (state === "failed" || state === "canceled") return { state: "Failed", error: { code: "ProvisioningFailed", message: `${id}: provisioningState ${state}` } };
+    return { state: "InProgress" };
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Any ARM resource by id: GET, PUT (a long-running PUT answers its `Azure-AsyncOperation` path and
+ * returns at once) and the operation's status. Sent through the resources client's pipeline (its
+ * credential and, locally, its trust policy; built in arm-clients.ts). Not the SDK's generic
+ * `createOrUpdateById`: its `GenericResource` serializer drops top-level fields it does not model,
+ * such as `zones`, which the firewall, public IPs and App Gateway carry.
+ */
+import { createDefaultHttpClient, createPipelineRequest, type HttpClient } from "@azure/core-rest-pipeline";
+import type { ArmClients } from "./arm-clients";
+
+type Json = Record<string, unknown>;
+
+export interface ArmOperationStatus { status: string; error?: { code: string; message: string } }
+
+export interface ArmResourcePort {
+  /** The resource, or undefined on 404. */
+  getArmResource(id: string, apiVersion: string): Promise<Json | undefined>;
+  /** PUT; `operationPath` when ARM answered with an asynchronous operation to poll. */
+  putArmResource(id: string, apiVersion: string, body: Json): Promise<{ status: number; body: Json; operationPath?: string }>;
+  readArmOperation(path: string): Promise<ArmOperationStatus>;
+}
+
+/** ARM's error answer, shaped as the failure model reads SDK errors (status, ARM code, Retry-After). */
+export class ArmRequestError extends Error {
+  override readonly name = "ArmRequestError";
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly response: { headers: Record<string, string | undefined> }) {
+    super(message);
+  }
+}
+
+export function createArmResourcePort(clients: Pick<ArmClients, "resources">, armEndpoint: string, http: HttpClient = createDefaultHttpClient()): ArmResourcePort {
+  const base = armEndpoint.replace(/\/+$/, "");
+  const send = async (method: "GET" | "PUT", path: string, body?: Json) => {
+    const request = createPipelineRequest({ url: `${base}${path}`, method, ...(body ? { body: JSON.stringify(body) } : {}) });
+    if (body) request.headers.set("content-type", "application/json");
+    const response = await clients.resources.pipeline.sendRequest(http, request);
+    let parsed: Json = {};
+    try { parsed = response.bodyAsText ? (JSON.parse(response.bodyAsText) as Json) : {}; } catch { /* not JSON */ }
+    if (response.status >= 400) {
+      const error = (parsed.error ?? parsed) as { code?: unknown; message?: unknown };
+      throw new ArmRequestError(response.status, typeof error.code === "string" ? error.code : `Http${response.status}`,
+        typeof error.message === "string" ? error.message : `${method} ${path} answered HTTP ${response.status}`,
+        { headers: { "retry-after": response.headers.get("retry-after"), "x-ms-retry-after-ms": response.headers.get("x-ms-retry-after-ms") } });
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+  const withVersion = (id: string, apiVersion: string) => `${id}?api-version=${encodeURIComponent(apiVersion)}`;
+  return {
+    async getArmResource(id, apiVersion) {
+      try {
+        return (await send("GET", withVersion(id, apiVersion))).body;
+      } catch (err) {
+        if (err instanceof ArmRequestError && err.statusCode === 404) return undefined;
+        throw err;
+      }
+    },
+    async putArmResource(id, apiVersion, body) {
+      const res = await send("PUT", withVersion(id, apiVersion), body);
+      const location = res.headers.get("azure-asyncoperation") ?? (res.status === 202 ? res.headers.get("location") : undefined);
+      let operationPath: string | undefined;
+      if (location) {
+        try { const u = new URL(location); operationPath = `${u.pathname}${u.search}`; } catch { operationPath = location; }
+      }
+      return { status: res.status, body: res.body, ...(operationPath ? { operationPath } : {}) };
+    },
+    async readArmOperation(path) {
+      const res = await send("GET", path);
+      const error = res.body.error as { code?: unknown; message?: unknown } | undefined;
+      return { status: typeof res.body.status === "string" ? res.body.status : "InProgress", ...(error ? { error: { code: typeof error.code === "string" ? error.code : "Failed", message: typeof error.message === "string" ? error.message : "" } } : {}) };
+    }
+  };
+}

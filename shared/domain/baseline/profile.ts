@@ -1,0 +1,450 @@
+/**
+ * The baseline profile: from a provisioning request and its environment, the desired state of
+ * every resource the platform deploys, as data (ARM id, api-version, PUT body, what it depends on,
+ * the values read from other resources at apply time, and the seed section or repository line
+ * that justifies it). Citations: `ART` = the architecture article, `W22`/`W25` = the WAF reviews,
+ * `path:line` = mspnp/aks-baseline at 0b468aa, `§n` = ../shared/BASELINE.md. Pure.
+ */
+import type { Environment } from "../policy";
+import { BUDGET_NOTIFICATIONS, CLUSTER_LOG_CATEGORIES, DEFAULT_BUDGET_AMOUNT, FORBIDDEN_CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
+import { parseRange, subRange } from "./cidr";
+import { deterministicGuid, derivedNames } from "./names";
+import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
+
+type Json = Record<string, unknown>;
+
+/** A value of the body read from another resource when the step runs (the firewall's private IP, a principal id). */
+export interface ValueRef {
+  /** Dot path in this resource's body (`properties.routes.0.properties.nextHopIpAddress`). */
+  path: string;
+  /** Key of the resource it is read from. */
+  from: string;
+  fromPath: string;
+  /** `cidr32`: the address as a `/32` range. */
+  format?: "cidr32";
+}
+
+export interface DesiredResource {
+  /** Stable key within the profile (`firewall`, `ra-kubelet-acrpull`). */
+  key: string;
+  title: string;
+  id: string;
+  type: string;
+  apiVersion: string;
+  body: Json;
+  dependsOn: string[];
+  refs?: ValueRef[];
+  /** Why it exists and has these values. */
+  source: string;
+  /** Citations of individual properties (ARM path → source). */
+  sources?: Record<string, string>;
+  /** Read, never written: a hub the request names by id. */
+  external?: boolean;
+  /** Paths not compared for an existing resource (create-time values, or ones Azure moves on its own). */
+  ignoreOnUpdate?: string[];
+  /** Typical create duration (ms) for the critical-path estimate. */
+  durationMs?: number;
+}
+
+export interface ProfileContext {
+  subscriptionId: string;
+  /** First day of the current month (`2026-12-01T00:00:00Z`): the budget's start. */
+  budgetStartDate: string;
+}
+
+export interface BaselineProfile {
+  name: string;
+  environment: Environment;
+  location: string;
+  clusterId: string;
+  workloadResourceGroup: string;
+  networkResourceGroup: string;
+  resources: DesiredResource[];
+  /** Settings the profile deliberately leaves out, and why. */
+  omitted: { what: string; why: string }[];
+}
+
+export const API = {
+  resources: "2025-04-01",
+  network: "2025-05-01",
+  privateDns: "2024-06-01",
+  registry: "2023-07-01",
+  keyVault: "2023-07-01",
+  workspace: "2023-09-01",
+  identity: "2023-01-31",
+  authorization: "2022-04-01",
+  aks: "2025-10-01",
+  diagnostics: "2021-05-01-preview",
+  budget: "2021-10-01"
+} as const;
+
+/** Role definition ids (BASELINE.md Appendix A). */
+export const ROLES = {
+  networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+  privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2"
+} as const;
+
+interface EnvironmentProfile {
+  skuTier: string;
+  system: { count: number; minCount: number; maxCount: number; vmSize: string };
+  user: { count: number; minCount: number; maxCount: number; vmSize: string };
+  privateCluster: boolean;
+  defender: boolean;
+  firewallTier: "Standard" | "Premium";
+}
+
+/** BASELINE.md §5 (what varies by environment). */
+export const ENVIRONMENT_PROFILES: Record<Environment, EnvironmentProfile> = {
+  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard" },
+  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" },
+  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" }
+};
+
+const ZONES = ["1", "2", "3"];
+
+export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext): BaselineProfile {
+  const env = ENVIRONMENT_PROFILES[request.environment];
+  const o = request.overrides ?? {};
+  const { name, location } = request;
+  const names = derivedNames(name);
+  const sub = `/subscriptions/${ctx.subscriptionId}`;
+  const netRg = `rg-${name}-networking`;
+  const workRg = names.resourceGroup;
+  const netRgId = `${sub}/resourceGroups/${netRg}`;
+  const workRgId = `${sub}/resourceGroups/${workRg}`;
+  const net = (type: string, n: string, rgId = netRgId) => `${rgId}/providers/Microsoft.Network/${type}/${n}`;
+  const zones = o.zones ?? ZONES;
+  const privateCluster = o.privateCluster ?? env.privateCluster;
+  const defender = o.defender ?? env.defender;
+  const resources: DesiredResource[] = [];
+  const add = (r: DesiredResource) => { resources.push(r); return r; };
+
+  // ---------------------------------------------------------------- resource groups (§1.1)
+  add({ key: "rg-network", title: `resource group ${netRg}`, id: netRgId, type: "Microsoft.Resources/resourceGroups", apiVersion: API.resources, body: { location }, dependsOn: [], source: "§1.1 A1/A2 (04-networking.md:50,61): networking in its own group, separation of duties (04-networking.md:7-9)" });
+  add({ key: "rg-workload", title: `resource group ${workRg}`, id: workRgId, type: "Microsoft.Resources/resourceGroups", apiVersion: API.resources, body: { location }, dependsOn: [], source: "§1.1 A3 (05-bootstrap-prep.md:39)" });
+
+  // ---------------------------------------------------------------- hub (§1.2, §1.4)
+  const hubId = request.network.hubId ?? net("virtualNetworks", `vnet-${name}-hub`);
+  const hubName = hubId.split("/").pop() ?? "";
+  const hubRgId = hubId.split("/providers/")[0] ?? netRgId;
+  const fwId = `${hubRgId}/providers/Microsoft.Network/azureFirewalls/fw-${hubName}`;
+  const fwPipId = `${hubRgId}/providers/Microsoft.Network/publicIPAddresses/pip-fw-${hubName}`;
+  const spokeRange = parseRange(request.network.spokeAddressSpace)!;
+  const nodesPrefix = subRange(spokeRange, 0, 22);
+  if (request.network.hubId) {
+    add({ key: "hub-vnet", title: `hub ${hubName} (existing)`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, body: {}, dependsOn: [], external: true, source: "request network.hubId: a shared hub (ART §Network topology L20-34)" });
+    add({ key: "firewall", title: `firewall fw-${hubName} (existing)`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, body: {}, dependsOn: [], external: true, source: "the shared hub's firewall, named fw-<hub> by this platform" });
+    add({ key: "fw-pip", title: `firewall public IP (existing)`, id: fwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, body: {}, dependsOn: [], external: true, source: "the shared hub's firewall address" });
+  } else {
+    const hubRange = parseRange(request.network.hubAddressSpace ?? DEFAULT_HUB_ADDRESS_SPACE)!;
+    const policyId = net("firewallPolicies", `fwp-${hubName}`);
+    const ipGroupId = net("ipGroups", `ipg-${hubName}-aksnodepools`);
+    add({
+      key: "hub-vnet", title: `hub virtual network ${hubName}`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
+      body: { location, properties: { addressSpace: { addressPrefixes: [hubRange.text] }, subnets: [
+        { name: "AzureFirewallSubnet", properties: { addressPrefix: subRange(hubRange, 0, 26), defaultOutboundAccess: false } },
+        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } }
+      ] } },
+      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); Bastion left out (see omitted)"
+    });
+    add({ key: "fw-pip", title: `firewall public IP`, id: fwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+      body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
+      source: "§1.2 B7 (hub-default.bicep:339-356): Standard, zonal, static (V10)" });
+    add({ key: "fw-policy", title: `firewall policy fwp-${hubName}`, id: policyId, type: "Microsoft.Network/firewallPolicies", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 30_000,
+      body: { location, properties: {
+        sku: { tier: env.firewallTier }, threatIntelMode: "Deny", dnsSettings: { servers: [], enableProxy: true },
+        ...(env.firewallTier === "Premium" ? { intrusionDetection: { mode: "Deny", configuration: { bypassTrafficSettings: [], signatureOverrides: [] } } } : {})
+      } },
+      source: "§1.2 B9 (hub-default.bicep:399-431); tier by environment §5 (dev Standard)" });
+    add({ key: "ip-group", title: "IP group of the node subnets", id: ipGroupId, type: "Microsoft.Network/ipGroups", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
+      body: { location, properties: { ipAddresses: [nodesPrefix] } }, source: "§1.4 D4 (hub-regionA.bicep:466-472)" });
+    add({ key: "fw-rcg-network", title: "firewall network rules", id: `${policyId}/ruleCollectionGroups/DefaultNetworkRuleCollectionGroup`, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", apiVersion: API.network, dependsOn: ["fw-policy", "ip-group"], durationMs: 60_000,
+      body: { properties: { priority: 200, ruleCollections: [
+        { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "org-wide-allowed", priority: 100, action: { type: "Allow" }, rules: [
+          { ruleType: "NetworkRule", name: "DNS", ipProtocols: ["UDP"], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["53"] }] },
+        { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
+          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] }
+      ] } },
+      source: "§1.4 D5 (hub-regionA.bicep:515-603)" });
+    add({ key: "fw-rcg-application", title: "firewall application rules", id: `${policyId}/ruleCollectionGroups/DefaultApplicationRuleCollectionGroup`, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", apiVersion: API.network, dependsOn: ["fw-rcg-network"], durationMs: 60_000,
+      body: { properties: { priority: 300, ruleCollections: [
+        { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
+          { ruleType: "ApplicationRule", name: "azure-monitor-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", `${location}.monitoring.azure.com`, "*.metrics.ingest.monitor.azure.com"], terminateTLS: false },
+          { ruleType: "ApplicationRule", name: "azure-policy-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["data.policy.core.windows.net", "store.policy.core.windows.net"], terminateTLS: false },
+          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] }
+      ] } },
+      source: "§1.4 D6 (hub-regionA.bicep:606-765); one group at a time on a policy (§1.8.1, hub-default.bicep:478-480)" });
+    add({ key: "firewall", title: `Azure Firewall fw-${hubName}`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, dependsOn: ["hub-vnet", "fw-pip", "fw-rcg-application"], durationMs: 6 * 60_000,
+      body: { location, zones: ZONES, properties: {
+        sku: { name: "AZFW_VNet", tier: env.firewallTier }, firewallPolicy: { id: policyId },
+        ipConfigurations: [{ name: `pip-fw-${hubName}`, properties: { subnet: { id: `${hubId}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: fwPipId } } }]
+      } },
+      source: "§1.2 B12 (hub-default.bicep:489-523), after its rule groups (comment 497-501); ART §Egress traffic flow L310-325" });
+  }
+
+  // ---------------------------------------------------------------- spoke (§1.3)
+  const spokeName = `vnet-${name}-spoke`;
+  const spokeId = net("virtualNetworks", spokeName);
+  const rtId = net("routeTables", `route-${name}-to-hub-fw`);
+  add({ key: "route-table", title: "route table: default route to the firewall", id: rtId, type: "Microsoft.Network/routeTables", apiVersion: API.network, dependsOn: ["rg-network", "firewall"], durationMs: 10_000,
+    body: { location, properties: { routes: [{ name: "r-nexthop-to-fw", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "" } }] } },
+    refs: [{ path: "properties.routes.0.properties.nextHopIpAddress", from: "firewall", fromPath: "properties.ipConfigurations.0.properties.privateIPAddress" }],
+    source: "§1.3 C1 (spoke-BU0001A0008.bicep:48-63); next hop read back from the firewall (:58), never hard-coded (§1.8.2)" });
+  const nsgs: { key: string; suffix: string; rules: Json[]; source: string }[] = [
+    { key: "nsg-nodepools", suffix: "nodepools", rules: [], source: "§1.3 C2 (:66-72)" },
+    { key: "nsg-privatecluster", suffix: "privatecluster", rules: [], source: "§1.3 C3 (:75-81)" },
+    { key: "nsg-aksilbs", suffix: "aksilbs", rules: [], source: "§1.3 C4 (:110-116)" },
+    { key: "nsg-appgw", suffix: "appgw", source: "§1.3 C5 (:145-222); GatewayManager 65200-65535 required by v2 (V15)", rules: [
+      rule("Allow443Inbound", 100, "Inbound", "Allow", "Tcp", "Internet", "VirtualNetwork", "443"),
+      rule("AllowControlPlaneInbound", 110, "Inbound", "Allow", "*", "GatewayManager", "*", "65200-65535"),
+      rule("AllowHealthProbesInbound", 120, "Inbound", "Allow", "*", "AzureLoadBalancer", "*", "*"),
+      rule("DenyAllInbound", 1000, "Inbound", "Deny", "*", "*", "*", "*"),
+      rule("AllowAllOutbound", 1000, "Outbound", "Allow", "*", "*", "*", "*")] },
+    { key: "nsg-privatelinkendpoints", suffix: "privatelinkendpoints", source: "§1.3 C6 (:251-297)", rules: [
+      rule("AllowAll443InFromVnet", 100, "Inbound", "Allow", "Tcp", "VirtualNetwork", "VirtualNetwork", "443"),
+      rule("DenyAllInbound", 1000, "Inbound", "Deny", "*", "*", "*", "*"),
+      rule("DenyAllOutbound", 1000, "Outbound", "Deny", "*", "*", "*", "*")] }
+  ];
+  const nsgId = (suffix: string) => net("networkSecurityGroups", `nsg-${spokeName}-${suffix}`);
+  for (const n of nsgs) {
+    add({ key: n.key, title: `NSG ${n.suffix}`, id: nsgId(n.suffix), type: "Microsoft.Network/networkSecurityGroups", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+      body: { location, properties: { securityRules: n.rules } }, source: n.source });
+  }
+  const subnet = (n: string, offset: number, prefix: number, nsg: string, routeTable: boolean, extra: Json = {}) => ({
+    name: n, properties: {
+      addressPrefix: subRange(spokeRange, offset, prefix), networkSecurityGroup: { id: nsgId(nsg) }, ...(routeTable ? { routeTable: { id: rtId } } : {}),
+      privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Disabled", defaultOutboundAccess: false, ...extra
+    }
+  });
+  const subnetId = (n: string) => `${spokeId}/subnets/${n}`;
+  add({ key: "spoke-vnet", title: `spoke virtual network ${spokeName}`, id: spokeId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network,
+    dependsOn: ["rg-network", "route-table", ...nsgs.map((n) => n.key)], durationMs: 20_000,
+    body: { location, properties: { addressSpace: { addressPrefixes: [spokeRange.text] }, subnets: [
+      subnet("snet-clusternodes", 0, 22, "nodepools", true),
+      subnet("snet-clusteringressservices", 1024, 28, "aksilbs", true),
+      subnet("snet-privatelinkendpoints", 1056, 28, "privatelinkendpoints", false, { privateLinkServiceNetworkPolicies: "Enabled" }),
+      subnet("snet-applicationgateway", 1280, 24, "appgw", false),
+      subnet("snet-privatecluster", 1792, 28, "privatecluster", true, { delegations: [{ name: "aks-delegation", properties: { serviceName: "Microsoft.ContainerService/managedClusters" } }] })
+    ] } },
+    sources: { "properties.subnets": "§1.3 C8 (:328-421), Appendix B address plan", "properties.subnets.0.properties.routeTable": "force-tunnel UDR (04-networking.md:24-28); AKS checks it at create (V44)" },
+    source: "§1.3 C8: five subnets inline, every one with its NSG, RT and delegation (a VNet PUT replaces subnets, §1.8.8)" });
+  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false };
+  add({ key: "peering-spoke-hub", title: "peering spoke → hub", id: `${spokeId}/virtualNetworkPeerings/to_${hubName}`, type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", apiVersion: API.network,
+    dependsOn: ["spoke-vnet", "hub-vnet"], durationMs: 10_000, body: { properties: { remoteVirtualNetwork: { id: hubId }, ...peering } }, source: "§1.3 C9 (virtualNetworkPeering.bicep:13-25)" });
+  add({ key: "peering-hub-spoke", title: "peering hub → spoke", id: `${hubId}/virtualNetworkPeerings/to_${spokeName}`, type: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", apiVersion: API.network,
+    dependsOn: ["peering-spoke-hub"], durationMs: 10_000, body: { properties: { remoteVirtualNetwork: { id: spokeId }, ...peering } }, source: "§1.3 C10 (spoke…bicep:436-446), after spoke → hub (§1.8.3)" });
+
+  // ---------------------------------------------------------------- workload: monitoring, registry, identities, Key Vault (§1.5, §1.6 F-2)
+  const laId = `${workRgId}/providers/Microsoft.OperationalInsights/workspaces/${names.workspace}`;
+  add({ key: "workspace", title: `Log Analytics ${names.workspace}`, id: laId, type: "Microsoft.OperationalInsights/workspaces", apiVersion: API.workspace, dependsOn: ["rg-workload"],
+    body: { location, properties: { sku: { name: "PerGB2018" }, retentionInDays: 30, publicNetworkAccessForIngestion: "Enabled", publicNetworkAccessForQuery: "Enabled", workspaceCapping: { dailyQuotaGb: -1 } } },
+    source: "§1.5 E1 (acr-stamp.bicep:40-53): 30-day retention (§5)" });
+  const acrId = `${workRgId}/providers/Microsoft.ContainerRegistry/registries/${names.registry}`;
+  add({ key: "registry", title: `container registry ${names.registry}`, id: acrId, type: "Microsoft.ContainerRegistry/registries", apiVersion: API.registry, dependsOn: ["rg-workload"], durationMs: 60_000,
+    body: { location, sku: { name: "Premium" }, properties: {
+      adminUserEnabled: false, networkRuleSet: { defaultAction: "Deny", ipRules: [] }, publicNetworkAccess: "Disabled", zoneRedundancy: "Enabled",
+      dataEndpointEnabled: true, networkRuleBypassOptions: "AzureServices",
+      policies: { quarantinePolicy: { status: "disabled" }, trustPolicy: { type: "Notary", status: "disabled" }, retentionPolicy: { days: 15, status: "enabled" } }
+    } },
+    source: "§1.5 E8 (acr-stamp.bicep:166-203): Premium for private link (V23, V24); ART §Container image reference L129-144" });
+  privateLink("acr", "privatelink.azurecr.io", acrId, "registry", "privatelink-azurecr-io", "registry", "§1.5 E6, E7, E11, E12 (acr-stamp.bicep:148-281)");
+
+  const identity = (key: string, n: string, source: string) => add({ key, title: `identity ${n}`, id: `${workRgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities", apiVersion: API.identity, dependsOn: ["rg-workload"], body: { location }, source });
+  const cpIdentity = identity("id-controlplane", `mi-${name}-controlplane`, "§1.6 F9 (cluster-stamp.bicep:471-474); ART §AKS access to Azure L169-186");
+  const gwIdentity = identity("id-appgateway", `mi-${name}-appgateway`, "§1.6 F10 (:477-480)");
+  identity("id-ingress", `podmi-${name}-ingress-controller`, "§1.6 F11 (:483-486), a workload identity");
+
+  const kvId = `${workRgId}/providers/Microsoft.KeyVault/vaults/${names.keyVault}`;
+  add({ key: "key-vault", title: `Key Vault ${names.keyVault}`, id: kvId, type: "Microsoft.KeyVault/vaults", apiVersion: API.keyVault, dependsOn: ["rg-workload", "id-controlplane"], durationMs: 20_000,
+    body: { location, properties: {
+      sku: { family: "A", name: "standard" }, tenantId: "", accessPolicies: [], enableRbacAuthorization: true,
+      networkAcls: { bypass: "AzureServices", defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] },
+      enabledForDeployment: false, enabledForDiskEncryption: false, enabledForTemplateDeployment: false, enableSoftDelete: true, softDeleteRetentionInDays: 7
+    } },
+    refs: [{ path: "properties.tenantId", from: "id-controlplane", fromPath: "properties.tenantId" }],
+    source: "§1.6 F12 (:500-523): RBAC, firewall deny, private link; ART §Add secret management L348-354" });
+  privateLink("kv", "privatelink.vaultcore.azure.net", kvId, "vault", "privatelink-akv-net", "key-vault", "§1.6 F21, F22 (:619-669)");
+  const aksZoneId = `${workRgId}/providers/Microsoft.Network/privateDnsZones/privatelink.${location}.azmk8s.io`;
+  if (privateCluster) {
+    add({ key: "dns-aks", title: `private DNS zone privatelink.${location}.azmk8s.io`, id: aksZoneId, type: "Microsoft.Network/privateDnsZones", apiVersion: API.privateDns, dependsOn: ["rg-workload"], body: { location: "global" }, source: "§1.6 F23 (:672-688)" });
+    add({ key: "dns-aks-link", title: "AKS zone link to the spoke", id: `${aksZoneId}/virtualNetworkLinks/to_${spokeName}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", apiVersion: API.privateDns,
+      dependsOn: ["dns-aks", "spoke-vnet"], body: { location: "global", properties: { virtualNetwork: { id: spokeId }, registrationEnabled: false } }, source: "§1.6 F23" });
+  }
+
+  // ---------------------------------------------------------------- role assignments before the cluster (§1.6 F15-F20, F24; §1.8.4)
+  const roleAssignments: string[] = [];
+  const assign = (key: string, scopeKey: string, scope: string, role: string, principalKey: string, principalId: string, source: string, principalPath = "properties.principalId", extraDeps: string[] = []) => {
+    const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(scope, role, principalId)}`;
+    add({ key, title: `role ${roleName(role)} → ${principalKey} on ${scope.split("/").pop()}`, id, type: "Microsoft.Authorization/roleAssignments", apiVersion: API.authorization,
+      dependsOn: [scopeKey, principalKey, ...extraDeps],
+      body: { properties: { roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: "", principalType: "ServicePrincipal" } },
+      refs: [{ path: "properties.principalId", from: principalKey, fromPath: principalPath }],
+      source: `${source}; name = guid(scope, role, principal), BASELINE.md §6.2 #7` });
+    return key;
+  };
+  for (const s of ["snet-clusternodes", "snet-privatecluster", "snet-clusteringressservices"]) {
+    roleAssignments.push(assign(`ra-cp-netcontrib-${s}`, "spoke-vnet", subnetId(s), ROLES.networkContributor, "id-controlplane", cpIdentity.id, "§1.6 F19 (role-assignment-EnsureClusterIdentityHasRbacToSelfManagedResources.bicep:65-96); ART L183"));
+  }
+  if (privateCluster) {
+    roleAssignments.push(assign("ra-cp-dns-vnet", "spoke-vnet", spokeId, ROLES.privateDnsZoneContributor, "id-controlplane", cpIdentity.id, "§1.6 F20 (…SelfManagedResources.bicep:54-63)"));
+    roleAssignments.push(assign("ra-cp-dns-zone", "dns-aks", aksZoneId, ROLES.privateDnsZoneContributor, "id-controlplane", cpIdentity.id, "§1.6 F24 (:691-700)"));
+  }
+  const kvRoles: string[] = [];
+  for (const [pk, pid] of [["id-appgateway", gwIdentity.id], ["id-ingress", `${workRgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/podmi-${name}-ingress-controller`]] as const) {
+    kvRoles.push(assign(`ra-${pk}-kv-secrets`, "key-vault", kvId, ROLES.keyVaultSecretsUser, pk, pid, "§1.6 F15-F18 (:565-606); ART L354"));
+    kvRoles.push(assign(`ra-${pk}-kv-reader`, "key-vault", kvId, ROLES.keyVaultReader, pk, pid, "§1.6 F15-F18 (:565-606)"));
+  }
+
+  // ---------------------------------------------------------------- the cluster (§2)
+  const clusterId = `${workRgId}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+  const systemPool = { ...env.system, ...(o.systemPool ?? {}) };
+  const userPool = { ...env.user, ...(o.userPool ?? {}) };
+  const pool = (n: string, mode: "System" | "User", p: typeof systemPool, osDisk: number) => ({
+    name: n, mode, count: p.count, minCount: p.minCount, maxCount: p.maxCount, enableAutoScaling: true, vmSize: p.vmSize,
+    osDiskSizeGB: osDisk, osDiskType: "Ephemeral", osType: "Linux", osSKU: "AzureLinux", type: "VirtualMachineScaleSets",
+    vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: "33%" },
+    ...(o.kubernetesVersion ? { orchestratorVersion: o.kubernetesVersion } : {}),
+    ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] } : {})
+  });
+  const serviceCidr = o.serviceCidr ?? DEFAULT_SERVICE_CIDR;
+  add({
+    key: "cluster", title: `AKS cluster ${name}`, id: clusterId, type: "Microsoft.ContainerService/managedClusters", apiVersion: API.aks, durationMs: 10 * 60_000,
+    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments],
+    body: {
+      location, sku: { name: "Base", tier: o.skuTier ?? env.skuTier },
+      identity: { type: "UserAssigned", userAssignedIdentities: { [cpIdentity.id]: {} } },
+      properties: {
+        ...(o.kubernetesVersion ? { kubernetesVersion: o.kubernetesVersion } : {}),
+        dnsPrefix: name.replace(/_/g, "-"),
+        agentPoolProfiles: [pool("npsystem", "System", systemPool, 64), pool("npuser01", "User", userPool, 120)],
+        servicePrincipalProfile: { clientId: "msi" },
+        addonProfiles: {
+          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: laId, useAADAuth: "true" } },
+          azurepolicy: { enabled: true, config: { version: "v2" } },
+          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "false" } }
+        },
+        nodeResourceGroup: `rg-${name}-nodepools`,
+        enableRBAC: true,
+        networkProfile: {
+          networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "azure", outboundType: "userDefinedRouting", loadBalancerSku: "standard",
+          podCidr: o.podCidr ?? DEFAULT_POD_CIDR, serviceCidr, dnsServiceIP: o.dnsServiceIP ?? DEFAULT_DNS_SERVICE_IP
+        },
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [], tenantID: "" },
+        apiServerAccessProfile: privateCluster
+          ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true, enableVnetIntegration: true, privateDNSZone: aksZoneId, subnetId: subnetId("snet-privatecluster"), disableRunCommand: true }
+          : { enablePrivateCluster: false, authorizedIPRanges: [""], disableRunCommand: true },
+        autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "None" },
+        azureMonitorProfile: { metrics: { enabled: true } },
+        disableLocalAccounts: true,
+        securityProfile: {
+          workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 120 },
+          ...(defender ? { defender: { logAnalyticsWorkspaceResourceId: laId, securityMonitoring: { enabled: true } } } : {})
+        },
+        oidcIssuerProfile: { enabled: true },
+        storageProfile: { blobCSIDriver: { enabled: false }, diskCSIDriver: { enabled: false }, fileCSIDriver: { enabled: false }, snapshotController: { enabled: false } }
+      }
+    },
+    refs: [
+      { path: "properties.aadProfile.tenantID", from: "id-controlplane", fromPath: "properties.tenantId" },
+      ...(privateCluster ? [] : [{ path: "properties.apiServerAccessProfile.authorizedIPRanges.0", from: "fw-pip", fromPath: "properties.ipAddress", format: "cidr32" as const }])
+    ],
+    ignoreOnUpdate: ["properties.dnsPrefix", "properties.nodeResourceGroup"],
+    sources: {
+      "properties.agentPoolProfiles.0.nodeTaints": "ART §Cluster nodes L443 (CriticalAddonsOnly); W22 §Reliability › Node pool design",
+      "properties.agentPoolProfiles.0.count": "ART §Cluster autoscaler L431 (system minimum 3); §5 (dev smaller)",
+      "properties.agentPoolProfiles.1.availabilityZones": "ART §Availability zones L466-480 (cluster-stamp.bicep:772-775)",
+      "properties.agentPoolProfiles.0.maxPods": "ART L160 (30); overlay default is 250 (§6.2 #3)",
+      "properties.networkProfile": "§2 (cluster-stamp.bicep:856-866); ART §Pod-to-pod traffic L329-336",
+      "properties.networkProfile.outboundType": "ART §Egress traffic flow L312-316; needs the route table on the node subnet (V44, V45)",
+      "properties.aadProfile": "ART §Integrate Microsoft Entra ID L207 (cluster-stamp.bicep:867-872)",
+      "properties.disableLocalAccounts": "ART §Local accounts L213-215 (:951)",
+      "properties.securityProfile.workloadIdentity": "ART §Integrate Microsoft Entra ID for the workload L219-221 (:952-972)",
+      "properties.oidcIssuerProfile": "(:973-975), required by workload identity",
+      "properties.addonProfiles.azureKeyvaultSecretsProvider": "ART §Accessing cluster secrets L358-360 (:847-851)",
+      "properties.addonProfiles.azurepolicy": "ART §Policy management L368-391 (:831-836)",
+      "properties.securityProfile.defender": "W25 §Security › Recommendations; per environment §5 (off in dev)",
+      "properties.apiServerAccessProfile": "§5 private cluster per environment (cluster-stamp.bicep:892-900); dev public with the firewall's address authorized (W25, rule 22)",
+      "properties.sku.tier": "ART §Kubernetes API Server SLA L523; §5",
+      "properties.autoUpgradeProfile": "the platform owns upgrades and node images (§6.1 D8): no maintenance configuration"
+    },
+    source: "§2 the managed cluster PUT body (cluster-stamp.bicep:739-1009), stable api (preview-only fields dropped, §0.2)"
+  });
+
+  // ---------------------------------------------------------------- after the cluster (§1.8.6)
+  assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
+  add({ key: "cluster-diagnostics", title: `cluster diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}`, id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
+    type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: ["cluster", "workspace"],
+    body: { properties: { workspaceId: laId, logs: [...CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })), ...FORBIDDEN_CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: false }))] } },
+    source: "§1.6 F31 (:1083-1111); ART §Monitor and collect metrics L544-551; governance/desired.ts" });
+  add({ key: "budget", title: `budget ${PLATFORM_BUDGET}`, id: `${workRgId}/providers/Microsoft.Consumption/budgets/${PLATFORM_BUDGET}`, type: "Microsoft.Consumption/budgets", apiVersion: API.budget, dependsOn: ["rg-workload"],
+    body: { properties: {
+      category: "Cost", amount: o.budgetAmount ?? DEFAULT_BUDGET_AMOUNT[request.environment], timeGrain: "Monthly", timePeriod: { startDate: ctx.budgetStartDate },
+      notifications: Object.fromEntries(BUDGET_NOTIFICATIONS.map((n) => [n.key, { enabled: true, operator: "GreaterThan", threshold: n.threshold, thresholdType: n.thresholdType, contactRoles: ["Owner"] }]))
+    } },
+    ignoreOnUpdate: ["properties.timePeriod"],
+    source: "§1.6 F44 (not in the repo; ART §Cost management L707, contoso-bicycle/README.md:82); governance/desired.ts" });
+
+  // ---------------------------------------------------------------- ingress: WAF policy and App Gateway (§1.6 F41-F42)
+  const wafId = net("ApplicationGatewayWebApplicationFirewallPolicies", `waf-${name}`, workRgId);
+  add({ key: "waf-policy", title: `WAF policy waf-${name}`, id: wafId, type: "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", apiVersion: API.network, dependsOn: ["rg-workload"], durationMs: 30_000,
+    body: { location, properties: { policySettings: { fileUploadLimitInMb: 10, state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2" }, { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.0" }] } } },
+    source: "§1.6 F41 (:1219-1243); ART §Ingress traffic flow L302" });
+  const gwPipId = net("publicIPAddresses", `pip-${name}-appgw`);
+  add({ key: "appgw-pip", title: "App Gateway public IP", id: gwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+    body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } }, source: "§1.3 C12 (:464-480)" });
+  const gwId = net("applicationGateways", `apw-${name}`, workRgId);
+  const sr = (kind: string, n: string) => ({ id: `${gwId}/${kind}/${n}` });
+  add({ key: "app-gateway", title: `App Gateway apw-${name} (WAF_v2)`, id: gwId, type: "Microsoft.Network/applicationGateways", apiVersion: API.network, durationMs: 8 * 60_000,
+    dependsOn: ["spoke-vnet", "appgw-pip", "waf-policy", "id-appgateway", "pe-kv-zone-group", ...kvRoles.filter((k) => k.includes("appgateway"))],
+    body: { location, zones, identity: { type: "UserAssigned", userAssignedIdentities: { [gwIdentity.id]: {} } }, properties: {
+      sku: { name: "WAF_v2", tier: "WAF_v2" },
+      sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] },
+      gatewayIPConfigurations: [{ name: "apw-ip-configuration", properties: { subnet: { id: subnetId("snet-applicationgateway") } } }],
+      frontendIPConfigurations: [{ name: "apw-frontend-ip-configuration", properties: { publicIPAddress: { id: gwPipId } } }],
+      frontendPorts: [{ name: "port-443", properties: { port: 443 } }],
+      autoscaleConfiguration: { minCapacity: 0, maxCapacity: 10 },
+      firewallPolicy: { id: wafId },
+      enableHttp2: false,
+      sslCertificates: [{ name: `${name}-ssl-certificate`, properties: { keyVaultSecretId: `https://${names.keyVault}.vault.azure.net/secrets/gateway-external-pfx-cert` } }],
+      probes: [{ name: "probe-ingress", properties: { protocol: "Https", path: "/favicon.ico", interval: 30, timeout: 30, unhealthyThreshold: 3, pickHostNameFromBackendHttpSettings: true, minServers: 0, match: {} } }],
+      backendAddressPools: [{ name: "ingress", properties: { backendAddresses: [{ fqdn: `${name}.aks-ingress.internal` }] } }],
+      backendHttpSettingsCollection: [{ name: "ingress-https", properties: { port: 443, protocol: "Https", cookieBasedAffinity: "Disabled", pickHostNameFromBackendAddress: true, requestTimeout: 20, probe: sr("probes", "probe-ingress") } }],
+      httpListeners: [{ name: "listener-https", properties: { frontendIPConfiguration: sr("frontendIPConfigurations", "apw-frontend-ip-configuration"), frontendPort: sr("frontendPorts", "port-443"), protocol: "Https", sslCertificate: sr("sslCertificates", `${name}-ssl-certificate`), hostName: `${name}.example.internal`, requireServerNameIndication: true } }],
+      requestRoutingRules: [{ name: "apw-routing-rules", properties: { ruleType: "Basic", priority: 100, httpListener: sr("httpListeners", "listener-https"), backendAddressPool: sr("backendAddressPools", "ingress"), backendHttpSettings: sr("backendHttpSettingsCollection", "ingress-https") } }]
+    } },
+    source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10; ART §Ingress traffic flow L292-306" });
+
+  return {
+    name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
+    omitted: [
+      { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
+      { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
+      { what: "Bastion, Flux, Azure Policy assignments, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F26, F34-F35, §1.5 E9)" },
+      { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
+    ]
+  };
+
+  function privateLink(short: string, zone: string, targetId: string, group: string, configName: string, targetKey: string, source: string): void {
+    const zoneId = `${workRgId}/providers/Microsoft.Network/privateDnsZones/${zone}`;
+    const peId = net("privateEndpoints", `pe-${targetId.split("/").pop()}`, workRgId);
+    add({ key: `dns-${short}`, title: `private DNS zone ${zone}`, id: zoneId, type: "Microsoft.Network/privateDnsZones", apiVersion: API.privateDns, dependsOn: ["rg-workload"], body: { location: "global" }, source });
+    add({ key: `dns-${short}-link`, title: `${zone} link to the spoke`, id: `${zoneId}/virtualNetworkLinks/to_${spokeName}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", apiVersion: API.privateDns,
+      dependsOn: [`dns-${short}`, "spoke-vnet"], body: { location: "global", properties: { virtualNetwork: { id: spokeId }, registrationEnabled: false } }, source });
+    add({ key: `pe-${short}`, title: `private endpoint for ${targetId.split("/").pop()}`, id: peId, type: "Microsoft.Network/privateEndpoints", apiVersion: API.network, dependsOn: [targetKey, "spoke-vnet"], durationMs: 60_000,
+      body: { location, properties: { subnet: { id: subnetId("snet-privatelinkendpoints") }, privateLinkServiceConnections: [{ name: `to_${spokeName}`, properties: { privateLinkServiceId: targetId, groupIds: [group] } }] } }, source });
+    add({ key: `pe-${short}-zone-group`, title: `DNS zone group of pe-${targetId.split("/").pop()}`, id: `${peId}/privateDnsZoneGroups/default`, type: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", apiVersion: API.network,
+      dependsOn: [`pe-${short}`, `dns-${short}-link`], durationMs: 10_000, body: { properties: { privateDnsZoneConfigs: [{ name: configName, properties: { privateDnsZoneId: zoneId } }] } }, source });
+  }
+}
+
+function rule(name: string, priority: number, direction: string, access: string, protocol: string, source: string, destination: string, port: string): Json {
+  return { name, properties: { priority, direction, access, protocol, sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: destination, destinationPortRange: port } };
+}
+
+function roleName(id: string): string {
+  return Object.entries(ROLES).find(([, v]) => v === id)?.[0] ?? id;
+}

@@ -1,0 +1,202 @@
+/**
+ * The provisioning request (`POST /api/clusters` with a `network`), and its validation: every
+ * invalid field named at once, before anything is written. Pure.
+ */
+import { ENVIRONMENTS, validatePolicy, type Environment } from "../policy";
+import type { FieldIssue } from "../maintenanceSchedule";
+import { AKS_RESERVED_RANGES, containsAddress, overlaps, parseIpv4, parseRange, type Range } from "./cidr";
+import { derivedNames, NAME_RULES } from "./names";
+
+export interface PoolOverride { vmSize?: string; count?: number; minCount?: number; maxCount?: number }
+
+/** What a request may change in the profile (a closed set; anything else is a 400). */
+export interface ProfileOverrides {
+  kubernetesVersion?: string;
+  systemPool?: PoolOverride;
+  userPool?: PoolOverride;
+  zones?: string[];
+  privateCluster?: boolean;
+  defender?: boolean;
+  skuTier?: "Free" | "Standard" | "Premium";
+  podCidr?: string;
+  serviceCidr?: string;
+  dnsServiceIP?: string;
+  budgetAmount?: number;
+}
+
+export interface ProvisionRequest {
+  name: string;
+  environment: Environment;
+  location: string;
+  network: { hubAddressSpace?: string; hubId?: string; spokeAddressSpace: string };
+  overrides?: ProfileOverrides;
+  policy?: Record<string, unknown>;
+}
+
+/** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
+export const ZONAL_REGIONS: readonly string[] = [
+  "australiaeast", "brazilsouth", "canadacentral", "centralindia", "centralus", "eastus", "eastus2", "francecentral",
+  "germanywestcentral", "japaneast", "koreacentral", "northeurope", "norwayeast", "southcentralus", "southeastasia",
+  "swedencentral", "switzerlandnorth", "uksouth", "westeurope", "westus2", "westus3"
+];
+
+/** Defaults of the address plan (BASELINE.md Appendix B). */
+export const DEFAULT_HUB_ADDRESS_SPACE = "10.200.0.0/24";
+export const DEFAULT_POD_CIDR = "192.168.0.0/16";
+export const DEFAULT_SERVICE_CIDR = "172.16.0.0/16";
+export const DEFAULT_DNS_SERVICE_IP = "172.16.0.10";
+/** The spoke holds five subnets up to offset 7.0/28 (Appendix B): a /21 at least. */
+export const MAX_SPOKE_PREFIX = 21;
+/** The hub holds AzureFirewallSubnet /26 (V8) and GatewaySubnet /27: a /24 at least. */
+export const MAX_HUB_PREFIX = 24;
+
+const HUB_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
+const POOL_KEYS = ["vmSize", "count", "minCount", "maxCount"];
+const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function unknown(body: Record<string, unknown>, allowed: readonly string[], prefix: string): FieldIssue[] {
+  return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ field: `${prefix}${k}`, message: "is not a known field" }));
+}
+
+export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; issues: FieldIssue[] };
+
+/**
+ * Validates a provisioning request. Rules: name rules of every resource the name derives (AKS,
+ * Key Vault, registry, workspace), CIDR syntax and network addresses, overlaps between hub, spoke,
+ * pod, service and AKS-reserved ranges, subnet sizes, `dnsServiceIP` inside the service range and
+ * not its first addresses, zonal region and zones, pool counts, and overrides that would break a
+ * baseline rule (allowed in dev only: BASELINE.md §5's dev column).
+ */
+export function validateProvisionRequest(body: unknown): Validated {
+  if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy"], "");
+  const name = typeof body.name === "string" ? body.name : "";
+  if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });
+  else {
+    for (const [resource, value] of Object.entries(derivedNames(name))) {
+      const rule = NAME_RULES[resource as keyof typeof NAME_RULES];
+      if (!rule.pattern.test(value) || value.length > rule.max || value.length < rule.min || (rule.noDoubleHyphen && value.includes("--"))) {
+        issues.push({ field: "name", message: `gives the ${rule.what} name '${value}', which ${rule.rule}` });
+      }
+    }
+  }
+  const environment = body.environment as Environment;
+  if (typeof body.environment !== "string" || !(ENVIRONMENTS as readonly string[]).includes(body.environment)) {
+    issues.push({ field: "environment", message: `must be one of ${ENVIRONMENTS.join(", ")}` });
+  }
+  if (typeof body.location !== "string" || !ZONAL_REGIONS.includes(body.location)) {
+    issues.push({ field: "location", message: `must be an Azure region with three availability zones: ${ZONAL_REGIONS.join(", ")}` });
+  }
+
+  const ranges: { field: string; range: Range }[] = [];
+  const cidr = (field: string, value: unknown, maxPrefix?: number): Range | undefined => {
+    const r = parseRange(value);
+    if (!r) { issues.push({ field, message: `must be an IPv4 CIDR (a.b.c.d/n), got ${JSON.stringify(value)}` }); return undefined; }
+    if (r.hostBits) { issues.push({ field, message: `${r.text} has host bits set: the network address is ${formatStart(r)}` }); return undefined; }
+    if (maxPrefix !== undefined && r.prefix > maxPrefix) { issues.push({ field, message: `${r.text} is too small: at least a /${maxPrefix} is needed for the baseline's subnets` }); return undefined; }
+    ranges.push({ field, range: r });
+    return r;
+  };
+
+  if (!isRecord(body.network)) issues.push({ field: "network", message: "is required: { hubAddressSpace? | hubId?, spokeAddressSpace }" });
+  else {
+    const n = body.network;
+    issues.push(...unknown(n, ["hubAddressSpace", "hubId", "spokeAddressSpace"], "network."));
+    if (n.hubAddressSpace !== undefined && n.hubId !== undefined) issues.push({ field: "network.hubId", message: "give either hubId (an existing hub) or hubAddressSpace (a new hub), not both" });
+    if (n.hubId !== undefined && (typeof n.hubId !== "string" || !HUB_ID.test(n.hubId))) issues.push({ field: "network.hubId", message: "must be a virtual network resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…)" });
+    if (n.hubId === undefined) cidr("network.hubAddressSpace", n.hubAddressSpace ?? DEFAULT_HUB_ADDRESS_SPACE, MAX_HUB_PREFIX);
+    cidr("network.spokeAddressSpace", n.spokeAddressSpace, MAX_SPOKE_PREFIX);
+  }
+
+  let podCidr: unknown = DEFAULT_POD_CIDR, serviceCidr: unknown = DEFAULT_SERVICE_CIDR, dnsServiceIP: unknown = DEFAULT_DNS_SERVICE_IP;
+  if (body.overrides !== undefined) {
+    if (!isRecord(body.overrides)) issues.push({ field: "overrides", message: "must be an object" });
+    else {
+      const o = body.overrides;
+      issues.push(...unknown(o, OVERRIDE_KEYS, "overrides."));
+      if (o.podCidr !== undefined) podCidr = o.podCidr;
+      if (o.serviceCidr !== undefined) serviceCidr = o.serviceCidr;
+      if (o.dnsServiceIP !== undefined) dnsServiceIP = o.dnsServiceIP;
+      issues.push(...overrideIssues(o, environment));
+    }
+  }
+  cidr("overrides.podCidr", podCidr);
+  const service = cidr("overrides.serviceCidr", serviceCidr);
+  const dns = typeof dnsServiceIP === "string" ? parseIpv4(dnsServiceIP) : undefined;
+  if (dns === undefined) issues.push({ field: "overrides.dnsServiceIP", message: `must be an IPv4 address, got ${JSON.stringify(dnsServiceIP)}` });
+  else if (service && (!containsAddress(service, dns) || dns - service.start < 1 || dns === service.end)) {
+    issues.push({ field: "overrides.dnsServiceIP", message: `${String(dnsServiceIP)} must be inside the service CIDR ${service.text}, not its network, first or broadcast address` });
+  }
+
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      const a = ranges[i]!, b = ranges[j]!;
+      if (overlaps(a.range, b.range)) issues.push({ field: b.field, message: `${b.range.text} overlaps ${a.field} ${a.range.text}` });
+    }
+    for (const reserved of AKS_RESERVED_RANGES) {
+      const r = parseRange(reserved)!;
+      if (overlaps(ranges[i]!.range, r)) issues.push({ field: ranges[i]!.field, message: `${ranges[i]!.range.text} overlaps ${reserved}, which AKS reserves` });
+    }
+  }
+
+  if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true, prefix: "policy" }));
+  if (issues.length > 0 || !name) return { ok: false, issues };
+  return { ok: true, value: body as unknown as ProvisionRequest };
+}
+
+function formatStart(r: Range): string {
+  return `${[24, 16, 8, 0].map((s) => (r.start >>> s) & 255).join(".")}/${r.prefix}`;
+}
+
+/** Override syntax, and the baseline rules an override may only break in dev. */
+function overrideIssues(o: Record<string, unknown>, environment: Environment): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const strict = environment === "staging" || environment === "prod";
+  if (o.kubernetesVersion !== undefined && (typeof o.kubernetesVersion !== "string" || !/^\d+\.\d+(\.\d+)?$/.test(o.kubernetesVersion))) {
+    issues.push({ field: "overrides.kubernetesVersion", message: "must be a version like 1.35 or 1.35.4" });
+  }
+  const pool = (key: "systemPool" | "userPool", minimum: number, floor: number) => {
+    const p = o[key];
+    if (p === undefined) return;
+    if (!isRecord(p)) { issues.push({ field: `overrides.${key}`, message: "must be an object" }); return; }
+    issues.push(...unknown(p, POOL_KEYS, `overrides.${key}.`));
+    if (p.vmSize !== undefined && (typeof p.vmSize !== "string" || !/^Standard_[A-Za-z0-9_]+$/.test(p.vmSize) || /^Standard_B/i.test(p.vmSize))) {
+      issues.push({ field: `overrides.${key}.vmSize`, message: "must be a Standard_ VM size that is not B-series (V37)" });
+    }
+    for (const k of ["count", "minCount", "maxCount"]) {
+      const v = p[k];
+      if (v === undefined) continue;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < floor || v > 1000) issues.push({ field: `overrides.${key}.${k}`, message: `must be an integer ${floor}-1000` });
+      else if (k !== "maxCount" && strict && v < minimum) {
+        issues.push({ field: `overrides.${key}.${k}`, message: `${v} breaks the baseline (${key === "systemPool" ? "three system nodes, ART L431" : "two user nodes, ART L154"}); only dev may go below ${minimum}` });
+      }
+    }
+    const min = typeof p.minCount === "number" ? p.minCount : undefined, max = typeof p.maxCount === "number" ? p.maxCount : undefined, count = typeof p.count === "number" ? p.count : undefined;
+    if (min !== undefined && max !== undefined && min > max) issues.push({ field: `overrides.${key}.minCount`, message: "must not exceed maxCount" });
+    if (count !== undefined && ((min !== undefined && count < min) || (max !== undefined && count > max))) issues.push({ field: `overrides.${key}.count`, message: "must lie between minCount and maxCount" });
+  };
+  pool("systemPool", 3, 1);
+  pool("userPool", 2, 0);
+  if (o.zones !== undefined) {
+    if (!Array.isArray(o.zones) || o.zones.length === 0 || o.zones.some((z) => !["1", "2", "3"].includes(z as string)) || new Set(o.zones).size !== o.zones.length) {
+      issues.push({ field: "overrides.zones", message: "must be distinct zones among \"1\", \"2\", \"3\"" });
+    } else if (strict && o.zones.length < 3) {
+      issues.push({ field: "overrides.zones", message: "fewer than three zones breaks the baseline (ART §Availability zones L466-480); only dev may" });
+    }
+  }
+  for (const k of ["privateCluster", "defender"]) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== "boolean") issues.push({ field: `overrides.${k}`, message: "must be true or false" });
+    else if (strict && o[k] === false) issues.push({ field: `overrides.${k}`, message: `false breaks the baseline for ${environment} (BASELINE.md §5); only dev may` });
+  }
+  if (o.skuTier !== undefined) {
+    if (!["Free", "Standard", "Premium"].includes(o.skuTier as string)) issues.push({ field: "overrides.skuTier", message: "must be Free, Standard or Premium" });
+    else if (environment === "prod" && o.skuTier === "Free") issues.push({ field: "overrides.skuTier", message: "Free breaks the baseline for prod (ART L523: production clusters use Standard)" });
+  }
+  if (o.budgetAmount !== undefined && (typeof o.budgetAmount !== "number" || !(o.budgetAmount > 0))) issues.push({ field: "overrides.budgetAmount", message: "must be a positive number" });
+  return issues;
+}

@@ -1,0 +1,239 @@
+import {
+  assignWaves, baselineProfile, changeOf, criticalPathMs, deterministicGuid, differences, resolveRefs, validateProvisionRequest,
+  type BaselineProfile, type DesiredResource
+} from "../../shared/domain/baseline";
+import { CLUSTER_LOG_CATEGORIES, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
+
+const SUB = "00000000-0000-0000-0000-000000000001";
+const ctx = { subscriptionId: SUB, budgetStartDate: "2026-12-01T00:00:00Z" };
+const base = { name: "aks-demo", environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" } };
+
+function profileOf(overrides: Record<string, unknown> = {}): BaselineProfile {
+  const v = validateProvisionRequest({ ...base, ...overrides });
+  if (!v.ok) throw new Error(JSON.stringify(v.issues));
+  return baselineProfile(v.value, ctx);
+}
+const res = (p: BaselineProfile, key: string): DesiredResource => {
+  const r = p.resources.find((x) => x.key === key);
+  if (!r) throw new Error(`no ${key}`);
+  return r;
+};
+const at = (v: unknown, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
+
+/** The fields a request gets a 400 for. */
+function fields(body: unknown): string[] {
+  const v = validateProvisionRequest(body);
+  return v.ok ? [] : v.issues.map((i) => i.field);
+}
+
+describe("baseline profile per environment", () => {
+  it("prod: private cluster with VNet integration, Defender, Standard tier, tainted 3-node system pool, zones 1-3, Premium firewall", () => {
+    const p = profileOf();
+    const mc = res(p, "cluster").body;
+    expect(at(mc, "sku.tier")).toBe("Standard");
+    expect(at(mc, "properties.apiServerAccessProfile")).toMatchObject({ enablePrivateCluster: true, enableVnetIntegration: true, disableRunCommand: true });
+    expect(at(mc, "properties.securityProfile.defender.securityMonitoring.enabled")).toBe(true);
+    const [system, user] = at(mc, "properties.agentPoolProfiles") as Record<string, unknown>[];
+    expect(system).toMatchObject({ mode: "System", count: 3, minCount: 3, nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"], availabilityZones: ["1", "2", "3"], maxPods: 30 });
+    expect(user).toMatchObject({ mode: "User", count: 2, minCount: 2, maxCount: 5, availabilityZones: ["1", "2", "3"] });
+    expect(at(mc, "properties.networkProfile")).toMatchObject({ networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "azure", outboundType: "userDefinedRouting", dnsServiceIP: "172.16.0.10" });
+    expect(at(mc, "properties.aadProfile")).toMatchObject({ managed: true, enableAzureRBAC: true });
+    expect([at(mc, "properties.disableLocalAccounts"), at(mc, "properties.oidcIssuerProfile.enabled"), at(mc, "properties.securityProfile.workloadIdentity.enabled")]).toEqual([true, true, true]);
+    expect(at(mc, "properties.addonProfiles.azureKeyvaultSecretsProvider.enabled")).toBe(true);
+    expect(at(mc, "properties.addonProfiles.azurepolicy.enabled")).toBe(true);
+    expect(at(mc, "properties.autoUpgradeProfile")).toEqual({ upgradeChannel: "none", nodeOSUpgradeChannel: "None" });
+    expect(at(res(p, "fw-policy").body, "properties.sku.tier")).toBe("Premium");
+    expect(p.resources.some((r) => r.key === "dns-aks")).toBe(true);
+    expect(res(p, "cluster").sources?.["properties.agentPoolProfiles.0.nodeTaints"]).toContain("ART");
+  });
+
+  it("staging mirrors prod's private cluster and Defender", () => {
+    const mc = res(profileOf({ environment: "staging" }), "cluster").body;
+    expect([at(mc, "properties.apiServerAccessProfile.enablePrivateCluster"), at(mc, "properties.securityProfile.defender.securityMonitoring.enabled"), at(mc, "sku.tier")]).toEqual([true, true, "Standard"]);
+  });
+
+  it("dev: public API server limited to the firewall's address, no Defender, Free tier, smaller pools, Standard firewall", () => {
+    const p = profileOf({ environment: "dev" });
+    const cluster = res(p, "cluster");
+    expect(at(cluster.body, "properties.apiServerAccessProfile.enablePrivateCluster")).toBe(false);
+    expect(cluster.refs).toContainEqual({ path: "properties.apiServerAccessProfile.authorizedIPRanges.0", from: "fw-pip", fromPath: "properties.ipAddress", format: "cidr32" });
+    expect(at(cluster.body, "properties.securityProfile.defender")).toBeUndefined();
+    expect(at(cluster.body, "sku.tier")).toBe("Free");
+    expect((at(cluster.body, "properties.agentPoolProfiles") as { count: number }[]).map((x) => x.count)).toEqual([2, 1]);
+    expect(p.resources.some((r) => r.key === "dns-aks")).toBe(false);
+    expect(at(res(p, "fw-policy").body, "properties.sku.tier")).toBe("Standard");
+  });
+
+  it("governed settings come from governance/desired.ts: the diagnostic setting's categories and the budget by environment", () => {
+    for (const env of ["dev", "staging", "prod"] as const) {
+      const p = profileOf({ environment: env });
+      const diag = res(p, "cluster-diagnostics");
+      expect(diag.id).toMatch(new RegExp(`/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}$`));
+      const logs = at(diag.body, "properties.logs") as { category: string; enabled: boolean }[];
+      expect(logs.filter((l) => l.enabled).map((l) => l.category)).toEqual([...CLUSTER_LOG_CATEGORIES]);
+      expect(logs.filter((l) => !l.enabled).map((l) => l.category)).toEqual(["kube-audit", "kube-scheduler"]);
+      const budget = res(p, "budget");
+      expect(budget.id).toMatch(new RegExp(`/budgets/${PLATFORM_BUDGET}$`));
+      expect(at(budget.body, "properties.amount")).toBe(DEFAULT_BUDGET_AMOUNT[env]);
+    }
+  });
+
+  it("the route table's next hop, the Key Vault tenant and every principal are read from other resources, never hard-coded", () => {
+    const p = profileOf();
+    expect(res(p, "route-table").refs).toEqual([{ path: "properties.routes.0.properties.nextHopIpAddress", from: "firewall", fromPath: "properties.ipConfigurations.0.properties.privateIPAddress" }]);
+    expect(res(p, "ra-kubelet-acrpull").refs?.[0]).toMatchObject({ from: "cluster", fromPath: "properties.identityProfile.kubeletidentity.objectId" });
+    expect(at(res(p, "ra-kubelet-acrpull").body, "properties.roleDefinitionId")).toMatch(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/);
+    expect(res(p, "key-vault").refs?.[0]?.fromPath).toBe("properties.tenantId");
+  });
+
+  it("role assignment names are deterministic GUIDs of scope, role and principal", () => {
+    const a = profileOf().resources.filter((r) => r.type === "Microsoft.Authorization/roleAssignments").map((r) => r.id);
+    const b = profileOf().resources.filter((r) => r.type === "Microsoft.Authorization/roleAssignments").map((r) => r.id);
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(a.length);
+    for (const id of a) expect(id.split("/").pop()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicGuid("A", "b")).toBe(deterministicGuid("a", "B"));
+    expect(deterministicGuid("a", "b")).not.toBe(deterministicGuid("a", "c"));
+  });
+
+  it("a hub named by id is read, not written: no hub VNet, firewall or rules are created, the spoke peers with it", () => {
+    const hubId = `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/virtualNetworks/vnet-shared-hub`;
+    const p = profileOf({ network: { hubId, spokeAddressSpace: "10.241.0.0/16" } });
+    expect(p.resources.filter((r) => r.external).map((r) => r.key)).toEqual(["hub-vnet", "firewall", "fw-pip"]);
+    expect(res(p, "firewall").id).toBe(`/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/azureFirewalls/fw-vnet-shared-hub`);
+    expect(p.resources.some((r) => r.type === "Microsoft.Network/firewallPolicies")).toBe(false);
+    expect(res(p, "peering-hub-spoke").id.startsWith(`${hubId}/virtualNetworkPeerings/`)).toBe(true);
+  });
+
+  it("every resource cites its source, names only known dependencies, and the graph has no cycle", () => {
+    for (const env of ["dev", "prod"]) {
+      const p = profileOf({ environment: env });
+      const keys = new Set(p.resources.map((r) => r.key));
+      expect(keys.size).toBe(p.resources.length);
+      for (const r of p.resources) {
+        expect(r.source.length).toBeGreaterThan(5);
+        for (const d of r.dependsOn) expect(keys.has(d) ? d : `${r.key} → ${d}`).toBe(d);
+        for (const ref of r.refs ?? []) expect(keys.has(ref.from)).toBe(true);
+      }
+      expect(() => assignWaves(p.resources, keys)).not.toThrow();
+    }
+  });
+});
+
+describe("provisioning request validation (one test per rule)", () => {
+  it("accepts the baseline request", () => expect(fields(base)).toEqual([]));
+  it("cluster name rule (V34)", () => expect(fields({ ...base, name: "-bad!" })).toContain("name"));
+  it("Key Vault name rule: kv-<name> at most 24 characters (V25)", () => {
+    const v = validateProvisionRequest({ ...base, name: "a-very-long-cluster-name" });
+    expect(!v.ok && v.issues.some((i) => i.field === "name" && i.message.includes("Key Vault"))).toBe(true);
+  });
+  it("registry name rule: at least 5 letters and digits (V22)", () => {
+    const v = validateProvisionRequest({ ...base, name: "a" });
+    expect(!v.ok && v.issues.some((i) => i.field === "name" && i.message.includes("container registry"))).toBe(true);
+  });
+  it("environment must be dev, staging or prod", () => expect(fields({ ...base, environment: "qa" })).toEqual(["environment"]));
+  it("location must be a region with three zones", () => expect(fields({ ...base, location: "westcentralus" })).toEqual(["location"]));
+  it("CIDR syntax", () => expect(fields({ ...base, network: { spokeAddressSpace: "10.240.0.0/33" } })).toEqual(["network.spokeAddressSpace"]));
+  it("a CIDR with host bits set names the network address", () => {
+    const v = validateProvisionRequest({ ...base, network: { spokeAddressSpace: "10.240.3.0/16" } });
+    const issue = v.ok ? undefined : v.issues[0];
+    expect([issue?.field, issue?.message.includes("10.240.0.0/16")]).toEqual(["network.spokeAddressSpace", true]);
+  });
+  it("spoke size: a /21 at least for the five subnets", () => expect(fields({ ...base, network: { spokeAddressSpace: "10.240.0.0/22" } })).toEqual(["network.spokeAddressSpace"]));
+  it("hub size: a /24 at least for AzureFirewallSubnet /26 and GatewaySubnet", () => expect(fields({ ...base, network: { hubAddressSpace: "10.200.0.0/25", spokeAddressSpace: "10.240.0.0/16" } })).toEqual(["network.hubAddressSpace"]));
+  it("hub and spoke must not overlap", () => expect(fields({ ...base, network: { hubAddressSpace: "10.240.0.0/24", spokeAddressSpace: "10.240.0.0/16" } })).toEqual(["network.spokeAddressSpace"]));
+  it("pod CIDR must not overlap the spoke (V40)", () => expect(fields({ ...base, overrides: { podCidr: "10.240.128.0/17" } })).toEqual(["overrides.podCidr"]));
+  it("service CIDR must not overlap the hub (V39)", () => expect(fields({ ...base, overrides: { serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" } })).toEqual(["overrides.serviceCidr"]));
+  it("no range may use what AKS reserves (V43)", () => expect(fields({ ...base, overrides: { serviceCidr: "172.30.0.0/16", dnsServiceIP: "172.30.0.10" } })).toEqual(["overrides.serviceCidr"]));
+  it("dnsServiceIP inside the service CIDR (V41)", () => expect(fields({ ...base, overrides: { dnsServiceIP: "10.0.0.10" } })).toEqual(["overrides.dnsServiceIP"]));
+  it("dnsServiceIP is not the service range's network address", () => expect(fields({ ...base, overrides: { dnsServiceIP: "172.16.0.0" } })).toEqual(["overrides.dnsServiceIP"]));
+  it("either hubId or hubAddressSpace", () => expect(fields({ ...base, network: { ...base.network, hubId: `/subscriptions/${SUB}/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/h` } })).toEqual(["network.hubId"]));
+  it("hubId must be a virtual network id", () => expect(fields({ ...base, network: { hubId: "vnet-hub", spokeAddressSpace: "10.240.0.0/16" } })).toEqual(["network.hubId"]));
+  it("zones are among 1, 2, 3", () => expect(fields({ ...base, overrides: { zones: ["1", "4"] } })).toEqual(["overrides.zones"]));
+  it("fewer zones break the baseline outside dev", () => {
+    expect(fields({ ...base, overrides: { zones: ["1"] } })).toEqual(["overrides.zones"]);
+    expect(fields({ ...base, environment: "dev", overrides: { zones: ["1"] } })).toEqual([]);
+  });
+  it("fewer than three system nodes break the baseline outside dev", () => {
+    expect(fields({ ...base, overrides: { systemPool: { count: 1, minCount: 1 } } })).toEqual(["overrides.systemPool.count", "overrides.systemPool.minCount"]);
+    expect(fields({ ...base, environment: "dev", overrides: { systemPool: { count: 1, minCount: 1 } } })).toEqual([]);
+  });
+  it("a public cluster or no Defender breaks the baseline outside dev", () => {
+    expect(fields({ ...base, environment: "staging", overrides: { privateCluster: false, defender: false } })).toEqual(["overrides.privateCluster", "overrides.defender"]);
+    expect(fields({ ...base, environment: "dev", overrides: { privateCluster: false, defender: false } })).toEqual([]);
+  });
+  it("the Free tier breaks the baseline in prod", () => expect(fields({ ...base, overrides: { skuTier: "Free" } })).toEqual(["overrides.skuTier"]));
+  it("B-series VM sizes are refused (V37)", () => expect(fields({ ...base, overrides: { userPool: { vmSize: "Standard_B2s" } } })).toEqual(["overrides.userPool.vmSize"]));
+  it("pool counts lie between minCount and maxCount", () => expect(fields({ ...base, overrides: { userPool: { count: 9, maxCount: 5 } } })).toEqual(["overrides.userPool.count"]));
+  it("unknown fields are named", () => expect(fields({ ...base, color: "blue", overrides: { gpu: true } })).toEqual(["color", "overrides.gpu"]));
+  it("the policy is validated by the policy module", () => expect(fields({ ...base, policy: { approval: "sometimes" } })).toEqual(["policy.approval"]));
+  it("every invalid field is named in one answer", () => {
+    expect(fields({ name: "-x", environment: "qa", location: "mars", network: { spokeAddressSpace: "nope" } })).toEqual(["name", "name", "name", "environment", "location", "network.spokeAddressSpace"]);
+  });
+});
+
+describe("plan diffs", () => {
+  const desired = { location: "westeurope", properties: { routes: [{ name: "r", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" } }], zones: ["1", "2", "3"], addonProfiles: { azurepolicy: { enabled: true } } } };
+  const r = { key: "x", title: "x", id: "/subscriptions/s/x", type: "t", apiVersion: "v", body: desired, dependsOn: [], source: "s" } satisfies DesiredResource;
+
+  it("create when ARM answers 404", () => expect(changeOf(r, desired, undefined)).toEqual({ change: "create", differences: [] }));
+  it("no change when ARM holds the desired values, with its own additions, casing and order", () => {
+    const observed = { id: "/SUBSCRIPTIONS/S/X", location: "westeurope", properties: { provisioningState: "Succeeded", routes: [{ id: "/x/r", name: "r", etag: "e", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" } }], zones: ["3", "1", "2"], addonProfiles: { azurePolicy: { enabled: true, identity: {} } } } };
+    expect(changeOf(r, desired, observed)).toEqual({ change: "noChange", differences: [] });
+  });
+  it("update with the property-level difference", () => {
+    const observed = { location: "westeurope", properties: { routes: [{ name: "r", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "Internet" } }], zones: ["1"], addonProfiles: {} } };
+    expect(changeOf(r, desired, observed)).toEqual({ change: "update", differences: [
+      { path: "properties.routes.0.properties.nextHopType", desired: "VirtualAppliance", observed: "Internet" },
+      { path: "properties.zones", desired: ["1", "2", "3"], observed: ["1"] },
+      { path: "properties.addonProfiles.azurepolicy", desired: { enabled: true }, observed: undefined }
+    ] });
+  });
+  it("ignores create-time paths of an existing resource", () => {
+    expect(differences({ properties: { dnsPrefix: "a", x: 1 } }, { properties: { dnsPrefix: "b", x: 1 } }, "", ["properties.dnsPrefix"])).toEqual([]);
+  });
+  it("fills references from the resources they read, and reports the ones not readable yet", () => {
+    const out = resolveRefs({ properties: { routes: [{ properties: { nextHopIpAddress: "" } }] } }, [{ path: "properties.routes.0.properties.nextHopIpAddress", from: "firewall", fromPath: "properties.ipConfigurations.0.properties.privateIPAddress" }],
+      (key) => key === "firewall" ? { properties: { ipConfigurations: [{ properties: { privateIPAddress: "10.200.0.4" } }] } } : undefined);
+    expect(out).toEqual({ body: { properties: { routes: [{ properties: { nextHopIpAddress: "10.200.0.4" } }] } }, missing: [] });
+    expect(resolveRefs({ a: "" }, [{ path: "a", from: "pip", fromPath: "properties.ipAddress", format: "cidr32" }], () => undefined).missing).toEqual(["pip:properties.ipAddress"]);
+    expect(resolveRefs({ a: "" }, [{ path: "a", from: "pip", fromPath: "properties.ipAddress", format: "cidr32" }], () => ({ properties: { ipAddress: "20.1.2.3" } })).body).toEqual({ a: "20.1.2.3/32" });
+  });
+});
+
+describe("plan ordering", () => {
+  const p = profileOf();
+  const all = new Set(p.resources.map((r) => r.key));
+  const waves = assignWaves(p.resources, all);
+  const w = (k: string) => waves.get(k)!;
+
+  it("firewall (its private IP) before the route table, the route table before the cluster, then the cluster's dependants (BASELINE.md §1.8)", () => {
+    expect(w("firewall")).toBeLessThan(w("route-table"));
+    expect(w("route-table")).toBeLessThan(w("spoke-vnet"));
+    expect(w("spoke-vnet")).toBeLessThan(w("cluster"));
+    expect(w("fw-rcg-network")).toBeLessThan(w("fw-rcg-application"));
+    expect(w("fw-rcg-application")).toBeLessThan(w("firewall"));
+    expect(w("peering-spoke-hub")).toBeLessThan(w("peering-hub-spoke"));
+    expect(w("cluster")).toBeLessThan(w("ra-kubelet-acrpull"));
+    expect(w("cluster")).toBeLessThan(w("cluster-diagnostics"));
+  });
+  it("identities and their role assignments before the cluster; App Gateway after its Key Vault roles and endpoint", () => {
+    for (const r of p.resources.filter((x) => x.key.startsWith("ra-cp-") || x.key.startsWith("id-"))) expect(w(r.key)).toBeLessThan(w("cluster"));
+    expect(w("ra-id-appgateway-kv-secrets")).toBeLessThan(w("app-gateway"));
+    expect(w("pe-kv-zone-group")).toBeLessThan(w("app-gateway"));
+  });
+  it("independent branches share a wave", () => {
+    expect(w("rg-network")).toBe(w("rg-workload"));
+    expect(w("workspace")).toBe(w("registry"));
+    expect(w("nsg-nodepools")).toBe(w("nsg-appgw"));
+  });
+  it("resources with no change do not hold back the ones that depend on them", () => {
+    const only = new Set(["route-table", "cluster"]);
+    expect(Object.fromEntries(assignWaves(p.resources, only))).toEqual({ "route-table": 0, cluster: 1 });
+  });
+  it("the critical path runs through the firewall and the cluster", () => {
+    const cp = criticalPathMs(p.resources, (r) => r.durationMs ?? 0);
+    expect(cp.path).toEqual(expect.arrayContaining(["firewall", "route-table", "spoke-vnet", "cluster"]));
+    expect(cp.ms).toBeGreaterThanOrEqual(16 * 60_000);
+  });
+});

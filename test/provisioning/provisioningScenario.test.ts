@@ -1,0 +1,147 @@
+/**
+ * Issue 12 (provisioning half) on the simulator, through the public contracts: a prod baseline
+ * cluster is planned, approved in Teams and applied; every resource is read back through its SDK
+ * client; the same request again plans no change; a fault on the App Gateway create stops the run
+ * there and re-running the request completes it without re-creating what exists; bad ranges get 400.
+ */
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { agentPolicy } from "@azure/core-rest-pipeline";
+import { LocalTokenCredential } from "../../shared/azure";
+import type { OperationRecord } from "../../shared/store";
+import type { ProvisioningSection } from "../../orchestrations/provisioning/contracts";
+import { advance, api, approvalCards, approveUrl, armStats, decide, operationWith, sim, startHarness, type Harness } from "../platform/support";
+
+type ProvisioningOp = OperationRecord & { provisioning: ProvisioningSection };
+
+const prodRequest = (name: string, spoke: string) => ({ name, environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.201.0.0/24", spokeAddressSpace: spoke } });
+
+describe("provisioning a baseline cluster (issue 12)", () => {
+  let h: Harness;
+  let sub: string;
+  let net: NetworkManagementClient;
+  let aks: ContainerServiceClient;
+  let auth: AuthorizationManagementClient;
+  let acr: ContainerRegistryManagementClient;
+  let kv: KeyVaultManagementClient;
+  beforeAll(async () => {
+    h = await startHarness({ seed: "none", adoptDemoClusters: false });
+    sub = h.subscriptionId;
+    const agent = new Agent({ ca: readFileSync(h.platform.settings.AKSOPS_LOCAL_CA_PATH ?? "", "utf8") });
+    const base = h.platform.azure.baseUrl;
+    const policies = [{ policy: agentPolicy(agent), position: "perCall" as const }];
+    const cred = new LocalTokenCredential();
+    net = new NetworkManagementClient(cred, sub, { endpoint: base, $host: base, credentialScopes: [`${base}/.default`], additionalPolicies: policies });
+    auth = new AuthorizationManagementClient(cred, sub, { endpoint: base, $host: base, credentialScopes: [`${base}/.default`], additionalPolicies: policies });
+    const ts = { endpoint: base, credentials: { scopes: [`${base}/.default`] }, additionalPolicies: policies };
+    aks = new ContainerServiceClient(cred, sub, ts);
+    acr = new ContainerRegistryManagementClient(cred, sub, ts);
+    kv = new KeyVaultManagementClient(cred, sub, ts);
+  });
+  afterAll(async () => { await h.stop(); });
+
+  it("an overlapping spoke range gets a 400 naming it, and nothing is written", async () => {
+    const res = await api<{ issues?: { field: string; message: string }[] }>(h, "POST", "/clusters", prodRequest("aks-bad", "10.201.0.0/16"));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain("network.spokeAddressSpace");
+    expect((await api(h, "GET", "/clusters/aks-bad")).status).toBe(404);
+  });
+
+  it("prod: plan shown → approval card → approve → every resource in ARM with its baseline properties → registered and adopted", async () => {
+    const body = prodRequest("aks-p1", "10.240.0.0/16");
+    const started = await api<{ operationId: string; statusUrl: string }>(h, "POST", "/clusters", body);
+    expect(started.status).toBe(202);
+    const id = started.body.operationId;
+    const waiting = await operationWith(h, id, (op) => op.status === "AwaitingApproval", "the plan to wait for approval") as ProvisioningOp;
+    const planned = waiting.provisioning.resources ?? [];
+    expect(planned.length).toBeGreaterThan(40);
+    expect(planned.every((r) => r.change === "create")).toBe(true);
+    const wave = (key: string) => planned.find((r) => r.key === key)!.wave!;
+    expect(wave("firewall")).toBeLessThan(wave("route-table"));
+    expect(wave("route-table")).toBeLessThan(wave("cluster"));
+    expect(wave("ra-cp-netcontrib-snet-clusternodes")).toBeLessThan(wave("cluster"));
+    expect(wave("ra-kubelet-acrpull")).toBeGreaterThan(wave("cluster"));
+    expect(waiting.steps.length).toBe(planned.length);
+    const cards = await approvalCards(h, "aks-p1");
+    expect(cards).toHaveLength(1);
+    expect((await decide(approveUrl(cards[0]!), "approve", "alice", "go")).status).toBe(200);
+    const done = await operationWith(h, id, (op) => op.status === "Succeeded", "provisioning to succeed", 6 * 3600_000) as ProvisioningOp;
+    expect(done.steps.every((s) => s.status === "Succeeded")).toBe(true);
+
+    const rg = "rg-aks-p1-networking";
+    const fw = await net.azureFirewalls.get(rg, "fw-vnet-aks-p1-hub");
+    const fwIp = fw.ipConfigurations?.[0]?.privateIPAddress;
+    expect(fwIp).toBe("10.201.0.4");
+    const rt = await net.routeTables.get(rg, "route-aks-p1-to-hub-fw");
+    expect(rt.routes?.[0]).toMatchObject({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: fwIp });
+    const nodes = await net.subnets.get(rg, "vnet-aks-p1-spoke", "snet-clusternodes");
+    expect(nodes.routeTable?.id?.toLowerCase()).toBe(rt.id?.toLowerCase());
+    expect(nodes.networkSecurityGroup?.id).toMatch(/nsg-vnet-aks-p1-spoke-nodepools$/);
+    const peering = await net.virtualNetworkPeerings.get(rg, "vnet-aks-p1-spoke", "to_vnet-aks-p1-hub");
+    expect(peering.peeringState).toBe("Connected");
+    const gw = await net.applicationGateways.get("rg-aks-p1", "apw-aks-p1");
+    expect([gw.sku?.tier, gw.sslPolicy?.minProtocolVersion, gw.httpListeners?.[0]?.requireServerNameIndication]).toEqual(["WAF_v2", "TLSv1_2", true]);
+    const registry = await acr.registries.get("rg-aks-p1", "acraksp1");
+    expect([registry.sku.name, registry.publicNetworkAccess, registry.adminUserEnabled]).toEqual(["Premium", "Disabled", false]);
+    const vault = await kv.vaults.get("rg-aks-p1", "kv-aks-p1");
+    expect([vault.properties.enableRbacAuthorization, vault.properties.networkAcls?.defaultAction]).toEqual([true, "Deny"]);
+
+    const mc = await aks.managedClusters.get("rg-aks-p1", "aks-p1");
+    const system = mc.agentPoolProfiles?.find((p) => p.mode === "System");
+    const user = mc.agentPoolProfiles?.find((p) => p.mode === "User");
+    expect([system?.count, system?.nodeTaints, user?.availabilityZones]).toEqual([3, ["CriticalAddonsOnly=true:NoSchedule"], ["1", "2", "3"]]);
+    expect([mc.networkProfile?.networkPlugin, mc.networkProfile?.networkPluginMode, mc.networkProfile?.networkPolicy, mc.networkProfile?.outboundType]).toEqual(["azure", "overlay", "azure", "userDefinedRouting"]);
+    expect([mc.aadProfile?.managed, mc.aadProfile?.enableAzureRbac, mc.disableLocalAccounts, mc.oidcIssuerProfile?.enabled, mc.securityProfile?.workloadIdentity?.enabled]).toEqual([true, true, true, true, true]);
+    expect([mc.apiServerAccessProfile?.enablePrivateCluster, mc.securityProfile?.defender?.securityMonitoring?.enabled, mc.sku?.tier]).toEqual([true, true, "Standard"]);
+    const kubelet = mc.identityProfile?.["kubeletidentity"]?.objectId;
+    const pulls = [];
+    for await (const ra of auth.roleAssignments.listForScope(registry.id ?? "")) pulls.push(ra);
+    expect(pulls.some((ra) => ra.principalId === kubelet && ra.roleDefinitionId?.endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"))).toBe(true);
+
+    const cluster = await api<{ id: string; resourceId: string; observed?: unknown }>(h, "GET", "/clusters/aks-p1");
+    expect(cluster.status).toBe(200);
+    expect(cluster.body.resourceId.toLowerCase()).toBe(mc.id?.toLowerCase());
+    await operationWith(h, "adopt:aks-p1", (op) => op.status === "Succeeded", "the adoption to succeed");
+
+    // The same request again, once it has ended: a fresh plan from ARM, with nothing to change.
+    const again = await api<{ operationId: string; rerun?: boolean }>(h, "POST", "/clusters", body);
+    expect([again.status, again.body.rerun]).toEqual([202, true]);
+    const rerun = await operationWith(h, id, (op) => op.status === "Succeeded" && op.resumes === 1, "the re-run to succeed") as ProvisioningOp;
+    expect(rerun.provisioning.summary).toEqual({ create: 0, update: 0, noChange: planned.length, waves: 0 });
+    expect(rerun.steps).toEqual([]);
+    // A different body for the same name is a conflict.
+    expect((await api(h, "POST", "/clusters", { ...body, location: "northeurope" })).status).toBe(409);
+  });
+
+  it("a fault on the App Gateway create fails there; the same request again completes without re-creating what exists", async () => {
+    const body = { name: "aks-d1", environment: "dev", location: "westeurope", network: { hubAddressSpace: "10.202.0.0/24", spokeAddressSpace: "10.241.0.0/16" } };
+    const gwId = `/subscriptions/${sub}/resourceGroups/rg-aks-d1/providers/Microsoft.Network/applicationGateways/apw-aks-d1`;
+    expect((await sim(h, "POST", "/_sim/faults", { kind: "createFailure", target: gwId, count: 1, message: "ApplicationGatewayKeyVaultSecretException" })).status).toBe(201);
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters", body);
+    expect(started.status).toBe(202);
+    const failed = await operationWith(h, started.body.operationId, (op) => op.status === "Failed", "the run to fail at the App Gateway", 6 * 3600_000) as ProvisioningOp;
+    const failedStep = failed.steps.find((s) => s.status === "Failed");
+    expect(failedStep?.name).toBe("create App Gateway apw-aks-d1 (WAF_v2)");
+    const before = await armStats(h);
+    const again = await api<{ rerun?: boolean }>(h, "POST", "/clusters", body);
+    expect([again.status, again.body.rerun]).toEqual([202, true]);
+    const done = await operationWith(h, started.body.operationId, (op) => op.status === "Succeeded", "the re-run to succeed", 6 * 3600_000) as ProvisioningOp;
+    // Only what had not succeeded runs again: the failed App Gateway (now an update of the Failed
+    // resource) and the steps the stop left unstarted; nothing that exists is created again.
+    const notDone = failed.steps.filter((s) => s.status !== "Succeeded").map((s) => s.name.replace(/^create App Gateway/, "update App Gateway"));
+    expect(done.steps.map((s) => s.name).sort()).toEqual(notDone.sort());
+    expect(done.steps.every((s) => s.status === "Succeeded")).toBe(true);
+    const after = await armStats(h);
+    // Writes of the plan's resource types (the adoption that follows writes the cluster and its Event Grid subscription).
+    const writes = (s: Record<string, Record<string, number>>) => Object.entries(s).filter(([k]) => /_CreateOrUpdate$/.test(k) && !/ManagedClusters|SystemTopic|EventSubscription/.test(k)).reduce((n, [, v]) => n + Object.values(v).reduce((a, b) => a + b, 0), 0);
+    expect(writes(after) - writes(before)).toBe(notDone.length);
+    const gw = await net.applicationGateways.get("rg-aks-d1", "apw-aks-d1");
+    expect(gw.provisioningState).toBe("Succeeded");
+    await advance(h, 60_000);
+  });
+});
