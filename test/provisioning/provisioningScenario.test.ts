@@ -107,6 +107,13 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect(cluster.status).toBe(200);
     expect(cluster.body.resourceId.toLowerCase()).toBe(mc.id?.toLowerCase());
     await operationWith(h, "adopt:aks-p1", (op) => op.status === "Succeeded", "the adoption to succeed");
+    // Adoption stored the first conformance report: a cluster provisioned from the baseline passes every rule ARM can answer.
+    const conformance = await api<{ summary: Record<string, number>; rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-p1/conformance");
+    expect(conformance.status).toBe(200);
+    expect(conformance.body.rules.filter((r) => r.status === "fail").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
+    expect(conformance.body.rules.filter((r) => r.status === "pass").length).toBeGreaterThanOrEqual(40);
+    const findings = await api<{ findings?: { open: number } }>(h, "GET", "/clusters/aks-p1");
+    expect(findings.body.findings?.open).toBe(0);
 
     // The same request again, once it has ended: a fresh plan from ARM, with nothing to change.
     const again = await api<{ operationId: string; rerun?: boolean }>(h, "POST", "/clusters", body);

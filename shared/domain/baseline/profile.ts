@@ -307,6 +307,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     name: n, mode, count: p.count, minCount: p.minCount, maxCount: p.maxCount, enableAutoScaling: true, vmSize: p.vmSize,
     osDiskSizeGB: osDisk, osDiskType: "Ephemeral", osType: "Linux", osSKU: "AzureLinux", type: "VirtualMachineScaleSets",
     vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: "33%" },
+    tags: { workload: name, environment: request.environment, pool: n },
     ...(o.kubernetesVersion ? { orchestratorVersion: o.kubernetesVersion } : {}),
     ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] } : {})
   });
@@ -339,6 +340,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
           : { enablePrivateCluster: false, authorizedIPRanges: [""], disableRunCommand: true },
         autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "None" },
         azureMonitorProfile: { metrics: { enabled: true } },
+        ...((o.skuTier ?? env.skuTier) === "Free" ? {} : { metricsProfile: { costAnalysis: { enabled: true } } }),
         disableLocalAccounts: true,
         securityProfile: {
           workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 120 },
@@ -366,6 +368,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       "properties.oidcIssuerProfile": "(:973-975), required by workload identity",
       "properties.addonProfiles.azureKeyvaultSecretsProvider": "ART §Accessing cluster secrets L358-360 (:847-851)",
       "properties.addonProfiles.azurepolicy": "ART §Policy management L368-391 (:831-836)",
+      "properties.agentPoolProfiles.0.tags": "ART §Cost management (L703 \"Use tags when you create node pools\"); not in the reference repo",
+      "properties.metricsProfile.costAnalysis": "ART §Cost management (L682 \"Consider enabling AKS cost analysis\"); Standard or Premium tier only; not in the reference repo",
       "properties.securityProfile.defender": "W25 §Security › Recommendations; per environment §5 (off in dev)",
       "properties.apiServerAccessProfile": "§5 private cluster per environment (cluster-stamp.bicep:892-900); dev public with the firewall's address authorized (W25, rule 22)",
       "properties.sku.tier": "ART §Kubernetes API Server SLA L523; §5",
