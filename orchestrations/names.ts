@@ -9,7 +9,9 @@ export const OrchestratorNames = {
   nodeImageRing: "nodeImageRing",
   nodeImageClusterPage: "nodeImageClusterPage",
   nodeImageUpgrade: "nodeImageUpgrade",
-  nodeImageCatchUp: "nodeImageCatchUp"
+  nodeImageCatchUp: "nodeImageCatchUp",
+  /** A governance remediation or enforcement (orchestrations/governance). */
+  governance: "governance"
 } as const;
 
 export const ActivityNames = {
@@ -34,7 +36,14 @@ export const ActivityNames = {
   startNodeImageUpgrade: "startNodeImageUpgrade",
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
   recordNodeImageRollout: "recordNodeImageRollout",
-  postNodeImageSummary: "postNodeImageSummary"
+  postNodeImageSummary: "postNodeImageSummary",
+  // --- governance (issue 13)
+  putDiagnosticSetting: "putDiagnosticSetting",
+  putBudget: "putBudget",
+  startPoolScale: "startPoolScale",
+  checkPoolScale: "checkPoolScale",
+  startClusterStop: "startClusterStop",
+  checkClusterStop: "checkClusterStop"
 } as const;
 
 export const EventNames = {
@@ -59,5 +68,10 @@ export const InstanceIds = {
   /** Per rollout and cluster, so a replayed page never starts a cluster twice. */
   nodeImageUpgrade: (rolloutId: string, clusterId: string): string => `node-image:${rolloutId}:${clusterId}`,
   /** One daily catch-up sweep per UTC date (`2026-11-24`). */
-  nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`
+  nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`,
+  /**
+   * A governance operation on a cluster for one finding (`diagnostics`, `budget`) or alert, keyed by
+   * what differs: the event path and the sweep seeing the same drift start one operation.
+   */
+  governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`
 } as const;

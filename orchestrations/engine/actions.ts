@@ -30,6 +30,15 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.startAutoUpgradeDisable, check: ActivityNames.checkAutoUpgradeDisable };
     case "eventSubscription":
       return { start: ActivityNames.ensureEventSubscription };
+    // --- governance (issue 13)
+    case "diagnosticSettingPut":
+      return { start: ActivityNames.putDiagnosticSetting };
+    case "budgetPut":
+      return { start: ActivityNames.putBudget };
+    case "poolScale":
+      return { start: ActivityNames.startPoolScale, check: ActivityNames.checkPoolScale };
+    case "clusterStop":
+      return { start: ActivityNames.startClusterStop, check: ActivityNames.checkClusterStop };
   }
 }
 
@@ -48,5 +57,11 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
       return { ...base, step: { index: step.index } };
     case "eventSubscription":
       return { ...base, location: a.location, step: { index: step.index } };
+    // --- governance (issue 13)
+    case "diagnosticSettingPut":
+    case "budgetPut":
+    case "poolScale":
+    case "clusterStop":
+      return { ...base, action: a, step: { index: step.index } };
   }
 }

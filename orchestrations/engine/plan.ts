@@ -15,7 +15,16 @@ export type StepAction =
   /** The platform owns upgrades: AKS's channels off (`upgradeChannel: none`, `nodeOSUpgradeChannel: None`). */
   | { type: "clusterPatch"; patch: "platformOwnsUpgrades" }
   /** The cluster's Event Grid system topic delivers to the platform. */
-  | { type: "eventSubscription"; location: string };
+  | { type: "eventSubscription"; location: string }
+  // --- governance (issue 13): the platform's diagnostic setting and budget put back, budget enforcement.
+  /** PUT of the platform's diagnostic setting on the cluster: exactly the governed categories to `workspaceId`. */
+  | { type: "diagnosticSettingPut"; name: string; workspaceId: string }
+  /** PUT of the platform's budget on `scope` (the cluster's resource group). */
+  | { type: "budgetPut"; scope: string; name: string; amount: number; actionGroupId: string }
+  /** A user pool scaled to `count` nodes (its autoscaler minimum when it has one). */
+  | { type: "poolScale"; pool: string; count: number }
+  /** The cluster stopped (`managedClusters/stop`). */
+  | { type: "clusterStop" };
 
 export interface PollingPolicy {
   /** First poll after this, doubling up to the cap. */

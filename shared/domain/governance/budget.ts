@@ -28,7 +28,7 @@ export interface DesiredBudget {
   amount: number;
   timeGrain: "Monthly";
   timePeriod: { startDate: string };
-  notifications: Record<string, BudgetNotification & { contactGroups: string[]; thresholdType: string }>;
+  notifications: Record<string, BudgetNotification & { contactGroups: string[]; contactEmails: string[]; thresholdType: string }>;
 }
 
 /** The first of the UTC month of `now`: a budget's start date must be the first of a month. */
@@ -40,7 +40,7 @@ export function monthStart(now: number): string {
 export function desiredBudget(amount: number, actionGroupId: string, now: number): DesiredBudget {
   const notifications: DesiredBudget["notifications"] = {};
   for (const n of BUDGET_NOTIFICATIONS) {
-    notifications[n.key] = { enabled: true, operator: "GreaterThanOrEqualTo", threshold: n.threshold, thresholdType: n.thresholdType, contactGroups: [actionGroupId] };
+    notifications[n.key] = { enabled: true, operator: "GreaterThanOrEqualTo", threshold: n.threshold, thresholdType: n.thresholdType, contactGroups: [actionGroupId], contactEmails: [] };
   }
   return { name: PLATFORM_BUDGET, category: "Cost", amount, timeGrain: "Monthly", timePeriod: { startDate: monthStart(now) }, notifications };
 }
