@@ -11,3 +11,4 @@ import "./aksEvents";
 import "./durable";
 import "./nodeImageRollout";
 import "./dashboard";
+import "./governance";

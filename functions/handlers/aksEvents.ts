@@ -10,6 +10,7 @@ import { isRecord } from "./http";
 import { policyProposal, readManagedCluster } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { clustersForResourceEvent, reviewGovernance } from "./governance";
+import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
 
@@ -102,7 +103,9 @@ async function onNewVersion(p: Platform, client: DurableClientPort, cluster: Clu
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
   const choice = chooseTargetVersion({ data, policy: cluster.policy, currentControlPlane: current });
   if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
-  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false });
+  // A budget hold (staging/prod past their budget) makes a new minor wait; patches go ahead.
+  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, { type: "event", eventId }, current);
+  if (started.outcome === "held") return { disposition: "upgradeHeld", clusterId: cluster.id, detail: `${choice.target} waits for hold ${started.holdId} to be released` };
   return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };
 }
 

@@ -224,3 +224,33 @@ export async function clustersForResourceEvent(p: Platform, subject: string): Pr
   const clusters = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
   return { clusters, subject: "budget" };
 }
+
+/**
+ * What `GET /api/clusters/{id}` shows of governance: the findings summary (open ones by category
+ * and severity), the budget as ARM has it now (amount, current and forecast spend; `unreadable`
+ * when ARM could not be read), the last alerts and the holds.
+ */
+export async function governanceView(p: Platform, cluster: ClusterRecord): Promise<Record<string, unknown>> {
+  const findings = await p.store.findings.listByCluster(cluster.id);
+  const open = findings.filter((f) => f.status === "fail");
+  const bySeverity: Record<string, number> = {};
+  for (const f of open) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  let budget: Record<string, unknown>;
+  try {
+    const b = await readBudget(p, cluster);
+    budget = b
+      ? { name: PLATFORM_BUDGET, amount: b.amount, timeGrain: b.timeGrain, currentSpend: b.currentSpend?.amount, forecastSpend: b.forecastSpend?.amount }
+      : { name: PLATFORM_BUDGET, missing: true };
+  } catch (err) {
+    budget = { name: PLATFORM_BUDGET, unreadable: armFailureOf(err).message };
+  }
+  return {
+    findings: {
+      open: open.length, bySeverity,
+      items: open.map((f) => ({ id: f.id, category: f.category, rule: f.rule, severity: f.severity, evidence: f.evidence, firstSeenAt: f.firstSeenAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
+    },
+    budget,
+    alerts: (cluster.governance?.alerts ?? []).slice(-5),
+    holds: cluster.governance?.holds ?? []
+  };
+}
