@@ -247,7 +247,10 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
   return {
     findings: {
       open: open.length, bySeverity,
-      items: open.map((f) => ({ id: f.id, category: f.category, rule: f.rule, severity: f.severity, evidence: f.evidence, firstSeenAt: f.firstSeenAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
+      items: open.map((f) => ({ id: f.id, category: f.category, rule: f.rule, severity: f.severity, evidence: f.evidence, firstSeenAt: f.firstSeenAt, ...(f.operationId ? { operationId: f.operationId } : {}) })),
+      // Put right lately: the history says what drifted and when it was fixed.
+      resolved: findings.filter((f) => f.resolvedAt).sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? "")).slice(0, 10)
+        .map((f) => ({ id: f.id, category: f.category, rule: f.rule, evidence: f.evidence, firstSeenAt: f.firstSeenAt, resolvedAt: f.resolvedAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
     },
     budget,
     alerts: (cluster.governance?.alerts ?? []).slice(-5),

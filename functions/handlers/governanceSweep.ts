@@ -6,7 +6,7 @@
  * deterministic id (`k8s-upgrade:<cluster>:<target>`), so an event and the sweep never start two.
  * One cluster that cannot be read does not stop the others.
  */
-import type { ClusterRecord, OperationTrigger } from "../../shared/store";
+import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
 import type { DurableClientPort } from "./durableClient";
 import { GOVERNANCE_SUBJECTS, reviewGovernance } from "./governance";
 import { policyTarget } from "./targets";
@@ -45,10 +45,20 @@ export function createGovernanceSweep(p: Platform) {
   };
 }
 
-/** The upgrade the policy wants now, started (or found) under the event path's id. */
+/**
+ * The upgrade the policy wants now, started (or found) under the event path's id, when the
+ * region's list changed since the last sweep (a release came in: its event may have been missed).
+ */
 async function catchUpVersion(p: Platform, client: DurableClientPort, cluster: ClusterRecord): Promise<{ target: string; outcome: string } | undefined> {
   const choice = await policyTarget(p, cluster);
-  if (choice.kind === "none") return undefined;
+  const target = choice.kind === "upgrade" ? choice.target : "none";
+  const seen = cluster.governance?.versionBaseline;
+  if (seen?.target === target) return undefined;
+  await p.store.clusters.mutate(cluster.id, (c) => ({
+    ...c, governance: { alerts: c.governance?.alerts ?? [], holds: c.governance?.holds ?? [], ...c.governance, versionBaseline: { target, at: isoNow(p.clock) } }
+  }));
+  // First look: only noted.
+  if (!seen || choice.kind === "none") return undefined;
   const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, SWEEP_TRIGGER);
   return { target: choice.target, outcome: started.outcome };
 }

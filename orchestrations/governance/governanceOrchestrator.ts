@@ -39,9 +39,13 @@ export function governancePlan(input: GovernanceInput): OperationPlanData {
 
 export function* governanceOrchestrator(context: OrchestrationContext): Generator<Task, { status: string; message: string }, unknown> {
   const input = context.df.getInput<GovernanceInput>();
+  // Putting back a diagnostic setting or a budget writes no AKS resource: it does not wait for the
+  // cluster's lock. Scaling pools or stopping the cluster does.
+  const exclusive = input.steps.some((s) => s.action.type === "poolScale" || s.action.type === "clusterStop");
   const end = yield* runOperation(context, {
     clusterId: input.clusterId,
     operationId: input.operationId,
+    exclusive,
     // eslint-disable-next-line require-yield
     plan: function* () {
       return { plan: governancePlan(input), done: [] };

@@ -127,6 +127,12 @@ export interface ClusterGovernanceState {
   /** Newest last; the last 20 are kept. */
   alerts: BudgetAlertRecord[];
   holds: UpgradeHold[];
+  /**
+   * The upgrade target the cluster's policy pointed at when the sweep last looked (`none`: none).
+   * The first look only notes it (what was available before is the operators' call); a later
+   * sweep that finds another target knows a release came in, and starts what its event would have.
+   */
+  versionBaseline?: { target: string; at: IsoTimestamp };
 }
 
 // ---------------------------------------------------------------- operations (pk /clusterId)
