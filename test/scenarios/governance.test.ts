@@ -131,4 +131,61 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
       (await governanceOps("aks-dev")).find((o) => (o.targetVersion ?? "").startsWith("budget enforcement") && o.status === "Succeeded"), 3600_000, 30_000);
     expect(enforcement.steps.map((s) => [s.name, s.status])).toEqual([[expect.stringContaining("Pool user: 2 → 0 nodes"), "Succeeded"]]);
   });
+
+  let newMinor = "";
+
+  it("aks-prod forecast past 100 % holds a new minor upgrade until it is released from the card", async () => {
+    const readopt = await api(h, "POST", "/clusters/adopt", { resourceId: clusterResourceId(h, "aks-prod"), environment: "prod", policy: { governance: { budgetAmount: 1 } } });
+    expect([200, 202]).toContain(readopt.status);
+    await waitFor(h, "prod's budget lowered by the sweep", async () => (await consumption.budgets.get(rg("aks-prod"), PLATFORM_BUDGET).catch(() => undefined))?.amount === 1 ? true : undefined, 2 * 3600_000);
+    const evaluated = await sim<{ value: { budget: string; threshold: number; thresholdType: string }[] }>(h, "POST", "/_sim/budgets/evaluate");
+    expect(evaluated.body.value.some((a) => a.budget.includes("rg-aks-prod") && a.thresholdType === "Forecasted" && a.threshold === 100)).toBe(true);
+    const hold = await waitFor(h, "the hold on aks-prod", async () => (await view("aks-prod")).holds.find((x) => !x.releasedAt), 30 * 60_000, 10_000);
+    expect((await view("aks-prod")).holds).toHaveLength(1);
+
+    const releases = await sim<{ supportedMinors: string[] }>(h, "GET", "/_sim/kubernetes-releases");
+    const newest = releases.body.supportedMinors.at(-1)!;
+    newMinor = `1.${Number(newest.split(".")[1]) + 1}.0`;
+    expect((await sim(h, "POST", "/_sim/kubernetes-releases", { version: newMinor })).status).toBeLessThan(300);
+    const held = await waitFor(h, "the new minor held", async () => (await view("aks-prod")).holds.find((x) => x.id === hold.id && x.heldTargets.includes(newMinor)), 30 * 60_000, 10_000);
+    expect(held.heldTargets).toEqual([newMinor]);
+    const upgradeId = `k8s-upgrade:aks-prod:${newMinor}`;
+    expect((await api(h, "GET", `/operations/${encodeURIComponent(upgradeId)}`)).status).toBe(404);
+
+    const card = (await teamsMessages(h, "ops")).find((m) => cardText(m).includes("Budget alert: aks-prod") && m.card.actions?.some((a) => a.title === "Release hold"));
+    const url = card?.card.actions?.find((a) => a.title === "Release hold")?.url ?? "";
+    expect(url).toContain("/api/holds/");
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(newMinor);
+    const released = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "approver=alice" });
+    expect(released.status).toBe(200);
+    expect(await released.json()).toMatchObject({ released: true, releasedBy: "alice", startedOperations: [upgradeId] });
+    const upgrade = await api<OperationRecord>(h, "GET", `/operations/${encodeURIComponent(upgradeId)}`);
+    expect(upgrade.status).toBe(200);
+    expect(upgrade.body.targetVersion).toBe(newMinor);
+    // A second release from the same card changes nothing.
+    const again = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "approver=bob" });
+    expect(await again.json()).toMatchObject({ released: false, releasedBy: "alice" });
+    expect((await view("aks-prod")).holds[0]).toMatchObject({ releasedBy: "alice", startedOnRelease: [upgradeId] });
+  });
+
+  it("a release whose event never reached the platform is caught up by the sweep, once", async () => {
+    // Let one sweep see the region's list as it is now (the new minor's upgrades already exist).
+    await advance(h, 60 * 60_000, 5 * 60_000);
+    const patch = `${newMinor.split(".").slice(0, 2).join(".")}.1`;
+    await sim(h, "POST", "/_sim/faults", { kind: "webhookFailure", target: clusterResourceId(h, "aks-staging"), status: 400, durationMs: 10 * 60_000 });
+    expect((await sim(h, "POST", "/_sim/kubernetes-releases", { version: patch })).status).toBeLessThan(300);
+    const id = `k8s-upgrade:aks-staging:${patch}`;
+    await advance(h, 5 * 60_000, 30_000);
+    expect((await api(h, "GET", `/operations/${encodeURIComponent(id)}`)).status).toBe(404);
+    const caught = await waitFor(h, "the sweep to start the missed upgrade", async () => {
+      const res = await api<OperationRecord>(h, "GET", `/operations/${encodeURIComponent(id)}`);
+      return res.status === 200 ? res.body : undefined;
+    }, 2 * 3600_000, 5 * 60_000);
+    expect(caught.trigger).toMatchObject({ type: "timer", by: "governanceSweep" });
+    await advance(h, 2 * 3600_000, 10 * 60_000);
+    const forPatch = (await operations(h, "?clusterId=aks-staging")).filter((o) => o.targetVersion === patch);
+    expect(forPatch.map((o) => o.id)).toEqual([id]);
+  });
 });
