@@ -37,7 +37,7 @@ export interface ParsedBudgetAlert {
 export function moneyValue(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value !== "string") return undefined;
-  const n = Number(value.replace(/[^0-9.\-]/g, ""));
+  const n = Number(value.replace(/[^0-9.-]/g, ""));
   return value.trim() !== "" && Number.isFinite(n) ? n : undefined;
 }
 
