@@ -127,7 +127,7 @@ describe("budget alerts: enforcement policy", () => {
 
 describe("policy: governance section", () => {
   it("defaults by environment under what the cluster overrides", () => {
-    expect(governanceOf(defaultPolicy("dev"), "dev")).toEqual({ budgetAmount: 500, remediation: "automatic", enforcement: "enforce" });
+    expect(governanceOf(defaultPolicy("dev"), "dev")).toEqual({ budgetAmount: 1500, remediation: "automatic", enforcement: "enforce" });
     expect(governanceOf(resolvePolicy("prod", { governance: { budgetAmount: 25000, remediation: "approval" } }), "prod"))
       .toEqual({ budgetAmount: 25000, remediation: "approval", enforcement: "enforce" });
   });

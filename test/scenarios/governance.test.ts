@@ -52,7 +52,7 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     for (const cluster of ["aks-dev", "aks-staging", "aks-prod"]) {
       await waitFor(h, `${cluster}'s diagnostic setting`, async () => (await enabled(cluster).catch(() => undefined))?.join() === wanted.join() ? true : undefined, 2 * 3600_000);
       const budget = await waitFor(h, `${cluster}'s budget`, () => consumption.budgets.get(rg(cluster), PLATFORM_BUDGET).catch(() => undefined), 3600_000);
-      expect(budget).toMatchObject({ amount: { "aks-dev": 500, "aks-staging": 2000, "aks-prod": 10000 }[cluster], timeGrain: "Monthly" });
+      expect(budget).toMatchObject({ amount: { "aks-dev": 1500, "aks-staging": 3000, "aks-prod": 10000 }[cluster], timeGrain: "Monthly" });
       expect(Object.values(budget.notifications ?? {}).map((n) => `${n.thresholdType}:${n.threshold}`).sort()).toEqual(["Actual:50", "Actual:75", "Actual:90", "Forecasted:100"]);
     }
     const setting = await monitor.diagnosticSettings.get(clusterResourceId(h, "aks-prod"), PLATFORM_DIAGNOSTIC_SETTING);
@@ -91,7 +91,7 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     await consumption.budgets.delete(rg("aks-dev"), PLATFORM_BUDGET);
     expect(await consumption.budgets.get(rg("aks-dev"), PLATFORM_BUDGET).catch(() => undefined)).toBeUndefined();
     const budget = await waitFor(h, "the budget recreated", () => consumption.budgets.get(rg("aks-dev"), PLATFORM_BUDGET).catch(() => undefined), 10 * 60_000, 5_000);
-    expect(budget).toMatchObject({ amount: 500, timeGrain: "Monthly" });
+    expect(budget).toMatchObject({ amount: 1500, timeGrain: "Monthly" });
     const op = (await governanceOps("aks-dev")).find((o) => o.trigger.type === "event");
     expect(op).toMatchObject({ status: "Succeeded" });
   });
