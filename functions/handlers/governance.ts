@@ -114,13 +114,19 @@ async function reviewBudget(p: Platform, client: DurableClientPort, cluster: Clu
     return { subject: "budget", failing: ["budget.actionGroup"] };
   }
   const policy = governanceOf(cluster.policy, cluster.environment);
-  const desired = desiredBudget(policy.budgetAmount, actionGroupId, p.clock.now());
+  // One budget per resource group: clusters sharing a group share it, at the sum of their amounts
+  // (whichever of them is reviewed wants the same budget, so their reviews never undo each other).
+  const scope = resourceGroupScope(cluster).toLowerCase();
+  const sharing = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
+  const amount = (sharing.some((c) => c.id === cluster.id) ? sharing : [...sharing, cluster])
+    .reduce((sum, c) => sum + governanceOf(c.policy, c.environment).budgetAmount, 0);
+  const desired = desiredBudget(amount, actionGroupId, p.clock.now());
   const comparison = compareBudget(await readBudget(p, cluster), desired);
   let operation: GovernanceStart | undefined;
   if (comparison.status === "fail") {
     const step: PlanStep = {
-      index: 0, title: `Budget ${PLATFORM_BUDGET}: ${policy.budgetAmount} monthly on ${cluster.resourceGroup}, 50/75/90 % actual and 100 % forecast to the platform`,
-      action: { type: "budgetPut", scope: resourceGroupScope(cluster), name: PLATFORM_BUDGET, amount: policy.budgetAmount, actionGroupId }, health: false, settleMs: 0
+      index: 0, title: `Budget ${PLATFORM_BUDGET}: ${amount} monthly on ${cluster.resourceGroup}, 50/75/90 % actual and 100 % forecast to the platform`,
+      action: { type: "budgetPut", scope: resourceGroupScope(cluster), name: PLATFORM_BUDGET, amount, actionGroupId }, health: false, settleMs: 0
     };
     operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps: [step], target: "budget as desired", remediation: policy.remediation, trigger });
   }

@@ -188,4 +188,23 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     const forPatch = (await operations(h, "?clusterId=aks-staging")).filter((o) => o.targetVersion === patch);
     expect(forPatch.map((o) => o.id)).toEqual([id]);
   });
+
+  it("the budget alert webhook needs the function key, names each bad field, and acts once per alert", async () => {
+    const url = `${h.platform.apiBase}/alerts/budget`;
+    const delivered = (await sim<{ value: { endpointUrl: string; status: string; payload?: unknown; attempts: { responseCode?: number }[] }[] }>(h, "GET", "/_sim/action-groups/deliveries")).body.value;
+    const first = delivered.find((d) => d.status === "delivered" && JSON.stringify(d.payload).includes("rg-aks-dev"))!;
+    expect(first.attempts.at(-1)?.responseCode).toBe(200);
+    const post = (target: string, body: unknown) => fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post(url, first.payload)).status).toBe(401);
+    const bad = await post(first.endpointUrl, { schemaId: "AIP Budget Notification", data: {} });
+    expect(bad.status).toBe(400);
+    const fields = ((await bad.json()) as { error: { details?: { field: string }[]; issues?: { field: string }[] } }).error;
+    expect(JSON.stringify(fields)).toContain("schemaId");
+    expect(JSON.stringify(fields)).toContain("data.alertContext.AlertData.Scope");
+    const alertsBefore = (await view("aks-dev")).alerts.length;
+    const again = await post(first.endpointUrl, first.payload);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ recorded: true, clusters: [{ clusterId: "aks-dev", duplicate: true }] });
+    expect((await view("aks-dev")).alerts.length).toBe(alertsBefore);
+  });
 });
