@@ -13,3 +13,4 @@ import "./durable";
 import "./provisioning";
 import "./nodeImageRollout";
 import "./dashboard";
+import "./governance";

@@ -224,6 +224,8 @@ module functionApp 'modules/functionApp.bicep' = {
       EVENTGRID_SYSTEM_KEY: keyVault.outputs.eventGridSystemKeyReference
       NODE_IMAGE_ROLLOUT_SCHEDULE: nodeImageRolloutSchedule
       NODE_IMAGE_CATCHUP_SCHEDULE: nodeImageCatchUpSchedule
+      // The action group the platform's budgets notify (module budgetActionGroup below; its id is known before it exists).
+      BUDGET_ACTION_GROUP_ID: resourceId('Microsoft.Insights/actionGroups', names.actionGroup)
       // Easy Auth proves the app registration with this identity's token instead of a client secret.
       OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identity.outputs.clientId
     })

@@ -28,7 +28,8 @@ var builtInRoles = {
 // async operations); Monitoring Reader's */read covers every read. Left: adoption creates the
 // cluster's Event Grid system topic and its subscription and reads the subscription's full URL, and
 // a cluster or pool PUT on a cluster with its own subnet and user-assigned identities (the baseline's
-// shape) is also checked for subnet join and identity assign on the caller.
+// shape) is also checked for subnet join and identity assign on the caller. Governance puts the
+// platform's diagnostic setting back on a cluster and its budget on the cluster's resource group.
 var clusterOperatorActions = [
   'Microsoft.EventGrid/systemTopics/write'
   'Microsoft.EventGrid/systemTopics/eventSubscriptions/write'

@@ -18,6 +18,7 @@ import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./cosmos";
 import { startHost, SYSTEM_KEY_SETTINGS, type LocalHostHandle, type StartHostOptions } from "./host";
 import { loadHostKeys } from "./host/http/keys";
+import { budgetActionGroupId, ensureBudgetActionGroup } from "./platformActionGroup";
 
 export interface LocalPlatformOptions {
   clock: Clock;
@@ -99,17 +100,21 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       PUBLIC_BASE_URL: hostBase,
       // The host refuses bodies over 1 MB (413), Event Grid's own limit for a delivery; the API routes read at most 64 KB of it.
       FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(1024 * 1024),
+      BUDGET_ACTION_GROUP_ID: budgetActionGroupId(azure.kernel.config.subscriptionId),
       ...(options.settings ?? {})
     };
     // Event Grid must present the host's `eventgrid_extension` system key, as in Azure: the app's
     // EVENTGRID_SYSTEM_KEY (which it puts in the subscriptions it creates) is that key.
-    const systemKeys = loadHostKeys(settings, path.join(dataDir, "host")).system;
+    const hostKeys = loadHostKeys(settings, path.join(dataDir, "host"));
+    const systemKeys = hostKeys.system;
     settings.EVENTGRID_SYSTEM_KEY ??= systemKeys.eventgrid_extension;
     settings[SYSTEM_KEY_SETTINGS.eventgrid_extension] ??= settings.EVENTGRID_SYSTEM_KEY;
     host = await startHost({
       appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
       dataDir: path.join(dataDir, "host"), ...(options.hostOptions ?? {})
     });
+    // The action group the budgets notify (infra/modules/actionGroup.bicep in Azure).
+    await ensureBudgetActionGroup(azure.kernel, `${hostBase}/api/alerts/budget?code=${encodeURIComponent(hostKeys.host)}`);
     if ((options.seed ?? "demo") === "demo") {
       await subscribeDemoClusters(azure.kernel, `${hostBase}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${encodeURIComponent(settings.EVENTGRID_SYSTEM_KEY)}`);
     }

@@ -11,7 +11,9 @@ export const OrchestratorNames = {
   nodeImageUpgrade: "nodeImageUpgrade",
   nodeImageCatchUp: "nodeImageCatchUp",
   /** Provisioning a baseline cluster (orchestrations/provisioning). */
-  provisioning: "provisioning"
+  provisioning: "provisioning",
+  /** A governance remediation or enforcement (orchestrations/governance). */
+  governance: "governance"
 } as const;
 
 export const ActivityNames = {
@@ -43,7 +45,14 @@ export const ActivityNames = {
   planProvisioning: "planProvisioning",
   startArmResourcePut: "startArmResourcePut",
   checkArmResourcePut: "checkArmResourcePut",
-  registerProvisionedCluster: "registerProvisionedCluster"
+  registerProvisionedCluster: "registerProvisionedCluster",
+  // --- governance (issue 13)
+  putDiagnosticSetting: "putDiagnosticSetting",
+  putBudget: "putBudget",
+  startPoolScale: "startPoolScale",
+  checkPoolScale: "checkPoolScale",
+  startClusterStop: "startClusterStop",
+  checkClusterStop: "checkClusterStop"
 } as const;
 
 export const EventNames = {
@@ -70,5 +79,10 @@ export const InstanceIds = {
   /** One daily catch-up sweep per UTC date (`2026-11-24`). */
   nodeImageCatchUp: (utcDate: string): string => `node-image-catchup:${utcDate}`,
   /** One provisioning operation per cluster name. */
-  provisioning: (clusterName: string): string => `provision:${clusterName}`
+  provisioning: (clusterName: string): string => `provision:${clusterName}`,
+  /**
+   * A governance operation on a cluster for one finding (`diagnostics`, `budget`) or alert, keyed by
+   * what differs: the event path and the sweep seeing the same drift start one operation.
+   */
+  governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`
 } as const;

@@ -6,8 +6,10 @@ import { isoNow, type ClusterRecord, type EventRecord } from "../../shared/store
 import { statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
-import { policyProposal, policyTarget } from "./targets";
+import { policyProposal } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
+import { clustersForResourceEvent, reviewGovernance } from "./governance";
+import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
 
@@ -101,6 +103,10 @@ async function clustersOf(p: Platform, topic: string): Promise<ClusterRecord[]> 
 }
 
 async function route(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<Routed> {
+  // --- governance (issue 13): resource writes and deletes from the clusters' resource-group topics.
+  if (event.eventType === "Microsoft.Resources.ResourceWriteSuccess" || event.eventType === "Microsoft.Resources.ResourceDeleteSuccess") {
+    return onResourceEvent(p, client, event);
+  }
   const clusters = await clustersOf(p, event.topic ?? "");
   if (clusters.length === 0) return { disposition: "unknownCluster" };
 
@@ -127,9 +133,11 @@ async function route(p: Platform, client: DurableClientPort, event: EventGridEve
  * versions its region offers, read now), so a forged payload cannot pick a version.
  */
 async function onNewVersion(p: Platform, client: DurableClientPort, cluster: ClusterRecord, eventId: string): Promise<Routed> {
-  const choice = await policyTarget(p, cluster);
+  const { choice, current } = await policyProposal(p, cluster);
   if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
-  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false });
+  // A budget hold (staging/prod past their budget) makes a new minor wait; patches go ahead.
+  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, { type: "event", eventId }, current);
+  if (started.outcome === "held") return { disposition: "upgradeHeld", clusterId: cluster.id, detail: `${choice.target} waits for hold ${started.holdId} to be released` };
   return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };
 }
 
@@ -185,4 +193,23 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
     if (attached) return { disposition: wake ? "attachedAndWoke" : "attached", clusterId: cluster.id, operationId: holder.operationId };
   }
   return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
+}
+
+/**
+ * A diagnostic setting or budget written or deleted in a cluster's resource group: the cluster's
+ * governance for that subject is reviewed against ARM (never the event's payload), so the
+ * platform's own remediation writes find nothing to do.
+ */
+async function onResourceEvent(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<Routed> {
+  const { clusters, subject } = await clustersForResourceEvent(p, event.subject);
+  if (!subject || clusters.length === 0) return { disposition: "ignored", detail: `not governed: ${event.subject}` };
+  const results: Routed[] = [];
+  for (const cluster of clusters) {
+    const [review] = await reviewGovernance(p, client, cluster, [subject], { type: "event", eventId: event.id });
+    const op = review?.operation;
+    results.push(op
+      ? { disposition: op.outcome === "exists" ? "remediationExists" : "remediationStarted", clusterId: cluster.id, operationId: op.operationId }
+      : { disposition: "noDrift", clusterId: cluster.id, ...(review?.failing.length ? { detail: `reported: ${review.failing.join(", ")}` } : {}) });
+  }
+  return results.length === 1 ? results[0]! : { disposition: results.map((r) => r.disposition).join(","), clusterId: results[0]!.clusterId ?? "", detail: JSON.stringify(results) };
 }

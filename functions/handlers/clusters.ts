@@ -8,6 +8,7 @@ import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, typ
 import { DuplicateError, isoNow, type ClusterRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
 import { instanceExists, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
+import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
 
 interface AdoptRequest {
@@ -181,7 +182,7 @@ export function createGetClusterHandler(p: Platform) {
     } catch {
       // ARM unreachable or throttled: the last observed state is still the best answer.
     }
-    return json(200, { ...(await clusterView(p, cluster)), observedFresh: fresh });
+    return json(200, { ...(await clusterView(p, cluster)), observedFresh: fresh, governance: await governanceView(p, cluster) });
   };
 }
 

@@ -27,19 +27,19 @@ export async function policyTarget(p: Platform, cluster: ClusterRecord): Promise
 }
 
 /** The policy's target and, when there is one, how many steps the plan to it has (for the Teams alert). */
-export async function policyProposal(p: Platform, cluster: ClusterRecord): Promise<{ choice: TargetChoice; steps?: number }> {
+export async function policyProposal(p: Platform, cluster: ClusterRecord): Promise<{ choice: TargetChoice; steps?: number; current: string }> {
   const managed = await readManagedCluster(p, cluster);
   const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
   const choice = chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
-  if (choice.kind === "none") return { choice };
+  if (choice.kind === "none") return { choice, current };
   try {
     const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? current }));
     const plan = planKubernetesUpgrade({ current: { controlPlane: current, pools }, target: choice.target, catalog, policy: { allowPreview: cluster.policy.allowPreview } });
-    return { choice, steps: plan.steps.length };
+    return { choice, steps: plan.steps.length, current };
   } catch {
     // The upgrade itself plans again (and records why it cannot); the alert goes out without a step count.
-    return { choice };
+    return { choice, current };
   }
 }
 

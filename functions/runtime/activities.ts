@@ -11,6 +11,10 @@ import { createCheckAutoUpgradeDisableActivity, createStartAutoUpgradeDisableAct
 import { createEnsureEventSubscriptionActivity } from "../../orchestrations/adoption/activities/ensureEventSubscription";
 import { createEvaluateConformanceActivity } from "../../orchestrations/conformance/activities/conformance";
 import { conformanceDeps } from "./conformance";
+import {
+  createCheckClusterStopActivity, createCheckPoolScaleActivity, createPutBudgetActivity, createPutDiagnosticSettingActivity,
+  createStartClusterStopActivity, createStartPoolScaleActivity, type GovernanceStepDeps
+} from "../../orchestrations/governance/activities/governanceSteps";
 import type { Platform } from "./platform";
 
 /** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
@@ -67,3 +71,31 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   return activities;
 }
 
+// --- governance (issue 13): registered by functions/governance.ts.
+export const governanceActivityNames = [
+  ActivityNames.putDiagnosticSetting, ActivityNames.putBudget, ActivityNames.startPoolScale, ActivityNames.checkPoolScale,
+  ActivityNames.startClusterStop, ActivityNames.checkClusterStop
+] as const;
+
+type GovernanceActivityName = (typeof governanceActivityNames)[number];
+
+/** The governance step activities over the platform's retry-less ARM clients (resolved on first call). */
+export function createGovernanceActivities(p: Platform): Record<GovernanceActivityName, Activity> {
+  const deps: GovernanceStepDeps = {
+    monitor: { get diagnosticSettings() { return p.activityArm.monitor.diagnosticSettings; } },
+    consumption: { get budgets() { return p.activityArm.consumption.budgets; } },
+    aks: {
+      get managedClusters() { return p.activityArm.containerService.managedClusters; },
+      get agentPools() { return p.activityArm.containerService.agentPools; }
+    },
+    clock: p.clock
+  };
+  return {
+    [ActivityNames.putDiagnosticSetting]: createPutDiagnosticSettingActivity(deps),
+    [ActivityNames.putBudget]: createPutBudgetActivity(deps),
+    [ActivityNames.startPoolScale]: createStartPoolScaleActivity(deps),
+    [ActivityNames.checkPoolScale]: createCheckPoolScaleActivity(deps),
+    [ActivityNames.startClusterStop]: createStartClusterStopActivity(deps),
+    [ActivityNames.checkClusterStop]: createCheckClusterStopActivity(deps)
+  };
+}

@@ -34,6 +34,15 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.evaluateConformance };
     case "armResourcePut":
       return { start: ActivityNames.startArmResourcePut, check: ActivityNames.checkArmResourcePut };
+    // --- governance (issue 13)
+    case "diagnosticSettingPut":
+      return { start: ActivityNames.putDiagnosticSetting };
+    case "budgetPut":
+      return { start: ActivityNames.putBudget };
+    case "poolScale":
+      return { start: ActivityNames.startPoolScale, check: ActivityNames.checkPoolScale };
+    case "clusterStop":
+      return { start: ActivityNames.startClusterStop, check: ActivityNames.checkClusterStop };
   }
 }
 
@@ -56,5 +65,11 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
       return { ...base, step: { index: step.index } };
     case "armResourcePut":
       return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [] } };
+    // --- governance (issue 13)
+    case "diagnosticSettingPut":
+    case "budgetPut":
+    case "poolScale":
+    case "clusterStop":
+      return { ...base, action: a, step: { index: step.index } };
   }
 }

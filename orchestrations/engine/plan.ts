@@ -19,7 +19,16 @@ export type StepAction =
   /** Judge the cluster against the baseline's conformance rules and record the findings (reads ARM, writes nothing there). */
   | { type: "conformanceEvaluation" }
   /** Provisioning: one idempotent PUT of any ARM resource, values read from others when it starts. */
-  | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[] };
+  | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[] }
+  // --- governance (issue 13): the platform's diagnostic setting and budget put back, budget enforcement.
+  /** PUT of the platform's diagnostic setting on the cluster: exactly the governed categories to `workspaceId`. */
+  | { type: "diagnosticSettingPut"; name: string; workspaceId: string }
+  /** PUT of the platform's budget on `scope` (the cluster's resource group). */
+  | { type: "budgetPut"; scope: string; name: string; amount: number; actionGroupId: string }
+  /** A user pool scaled to `count` nodes (its autoscaler minimum when it has one). */
+  | { type: "poolScale"; pool: string; count: number }
+  /** The cluster stopped (`managedClusters/stop`). */
+  | { type: "clusterStop" };
 
 /** A body value read from another resource when an `armResourcePut` starts (the firewall's private IP). */
 export interface ArmValueRef {

@@ -64,6 +64,12 @@ export interface OperationFlow {
   finalPatch?: (end: OperationEnd, planned: Planned | undefined) => OperationPatch;
   /** Queued behind another operation: the record says so once. */
   queuedPatch?: (attempt: LockAttempt) => OperationPatch;
+  /**
+   * `false`: the operation does not take the cluster's lock, because its steps write no AKS
+   * resource (governance puts back a diagnostic setting or a budget: it must not wait a day behind
+   * an upgrade awaiting approval, and cannot conflict with one). Default `true`.
+   */
+  exclusive?: boolean;
 }
 
 export function* runOperation(context: OrchestrationContext, flow: OperationFlow): Generator<Task, OperationEnd, unknown> {
@@ -77,13 +83,13 @@ export function* runOperation(context: OrchestrationContext, flow: OperationFlow
   let end: OperationEnd;
   let current: PlanStep | undefined;
   try {
-    const acquired = yield* acquireClusterLock(context, lock, function* (attempt) {
+    const acquired = flow.exclusive === false ? { acquired: true as const } : yield* acquireClusterLock(context, lock, function* (attempt) {
       yield* record(flow.queuedPatch ? flow.queuedPatch(attempt) : { status: "Queued", queuePosition: attempt.position });
     }, flow.lockDeadline !== undefined ? { deadline: flow.lockDeadline } : {});
     if (!acquired.acquired) {
       end = ending(flow, { status: "Cancelled", notStarted: { code: "WindowClosedWhileQueued", reason: `window closed while queued behind ${acquired.holder ?? "another platform operation"}`, step: NO_STEP } }, undefined);
     } else {
-      locked = true;
+      locked = flow.exclusive !== false;
       const made = yield* planOf(flow);
       if (!made.ok) {
         end = ending(flow, { status: "Failed", error: made.error }, undefined);

@@ -160,7 +160,19 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     call: "readArmOperation",
     actions: [`${NET}/locations/operations/read`, "Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerRegistry/locations/operationResults/read", "Microsoft.KeyVault/locations/operationResults/read"],
     why: "status of a provisioning PUT's long-running operation (Azure-AsyncOperation)"
-  }
+  },
+  // --- governance (issue 13)
+  { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "a cluster's diagnostic settings against the desired state (sweep, resource events)" },
+  { call: "diagnosticSettings.get", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "the platform's diagnostic setting before it is put back" },
+  { call: "diagnosticSettings.createOrUpdate", actions: ["Microsoft.Insights/diagnosticSettings/write"], why: "put the platform's diagnostic setting back" },
+  { call: "budgets.get", actions: ["Microsoft.Consumption/budgets/read"], why: "the platform's budget on a cluster's resource group (drift, API)" },
+  {
+    call: "budgets.createOrUpdate",
+    // Notifications name the platform's action group: ARM reads it on the caller's behalf (Monitoring Reader's */read).
+    actions: ["Microsoft.Consumption/budgets/write", "Microsoft.Insights/actionGroups/read"],
+    why: "put the platform's budget back"
+  },
+  { call: "managedClusters.beginStop", actions: [`${AKS}/stop/action`], why: "a dev cluster stopped when its budget forecast passes 100 % outside working hours" }
 ];
 
 /** Whether an action pattern of a role definition (`*` matches any characters, case-insensitive) covers an action. */

@@ -37,6 +37,13 @@
  *                                     health sample (Azure Monitor's platform metrics lag a few minutes).
  *                                     Default 300. These three are the one polling set of every flow
  *                                     (Kubernetes upgrade, node-image upgrade, adoption); `npm start` scales them.
+ *   GOVERNANCE_SWEEP_SCHEDULE
+ *                           optional  NCRONTAB (6 fields) of the governance sweep (every registered cluster's
+ *                                     diagnostic settings, budget and Kubernetes version against the desired
+ *                                     state); default `0 0 * * * *`, hourly. Read by the timer's registration.
+ *   BUDGET_ACTION_GROUP_ID  optional  ARM id of the action group budgets notify (infra output `budgetActionGroupId`;
+ *                                     its webhook is `POST /api/alerts/budget`). Unset: budgets are not governed
+ *                                     (a finding says so). `npm start` creates one in the simulator.
  */
 import { ConfigError } from "./config-error";
 import { SettingReader } from "./setting-reader";
@@ -67,6 +74,8 @@ export interface AppConfig {
   readonly managedIdentityClientId?: string;
   /** How often the upgrade orchestration polls a step's ARM operation (first wait, doubling up to the cap). */
   readonly upgradePolling: UpgradePollingSettings;
+  /** The action group the platform's budgets notify (governance); unset: budgets are not governed. */
+  readonly budgetActionGroupId?: string;
 }
 
 export interface UpgradePollingSettings {
@@ -91,7 +100,9 @@ export const SettingNames = {
   monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT",
   upgradePollIntervalSeconds: "UPGRADE_POLL_INTERVAL_SECONDS",
   upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS",
-  healthSettleSeconds: "HEALTH_SETTLE_SECONDS"
+  healthSettleSeconds: "HEALTH_SETTLE_SECONDS",
+  governanceSweepSchedule: "GOVERNANCE_SWEEP_SCHEDULE",
+  budgetActionGroupId: "BUDGET_ACTION_GROUP_ID"
 } as const;
 
 export const SettingDefaults = {
@@ -100,8 +111,12 @@ export const SettingDefaults = {
   monitorLogsEndpoint: "https://api.loganalytics.io",
   upgradePollIntervalSeconds: 30,
   upgradePollMaxIntervalSeconds: 300,
-  healthSettleSeconds: 300
+  healthSettleSeconds: 300,
+  /** Hourly, on the hour. */
+  governanceSweepSchedule: "0 0 * * * *"
 } as const;
+
+const ACTION_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/actionGroups\/[^/]+$/i;
 
 /**
  * Poll intervals longer than an hour would leave a finished upgrade step unnoticed for that long;
@@ -147,6 +162,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const managedIdentityClientId = s.raw(N.managedIdentityClientId) === undefined ? undefined : s.guid(N.managedIdentityClientId);
   const upgradePolling = readUpgradePolling(s);
+  const budgetActionGroupId = s.raw(N.budgetActionGroupId)?.trim() || undefined;
+  if (budgetActionGroupId !== undefined && !ACTION_GROUP_ID.test(budgetActionGroupId)) {
+    s.fail(N.budgetActionGroupId, "must be an action group resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Insights/actionGroups/…)");
+  }
 
   if (s.problems.length > 0) throw new ConfigError(s.problems);
 
@@ -162,7 +181,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     monitorLogsEndpoint: monitorLogsEndpoint!,
     upgradePolling,
     ...(localCaPath ? { localCaPath } : {}),
-    ...(managedIdentityClientId ? { managedIdentityClientId } : {})
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+    ...(budgetActionGroupId ? { budgetActionGroupId } : {})
   };
   return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling) });
 }

@@ -1,6 +1,7 @@
 import type { HealthGateThresholds } from "./healthGate";
 import { type FieldIssue, type MaintenanceWindowSpec, maintenanceWindowIssues, maintenanceWindowOf } from "./maintenanceSchedule";
 import type { TargetChannel } from "./versionEvents";
+import { DEFAULT_BUDGET_AMOUNT } from "./governance/desired";
 
 export type Environment = "dev" | "staging" | "prod";
 export const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
@@ -31,6 +32,23 @@ export interface ClusterPolicy {
   allowPreview: boolean;
   nodeImage: NodeImagePolicy;
   healthGate: HealthGateThresholds;
+  /** Budget and drift remediation (issue 13). Absent in records made before it: `governanceOf` gives the defaults. */
+  governance?: Partial<GovernancePolicy>;
+}
+
+/** How governance treats the cluster. */
+export interface GovernancePolicy {
+  /** Monthly budget on the cluster's resource group, in the billing currency. */
+  budgetAmount: number;
+  /** Drift is put right by the platform at once (`automatic`) or after an approval card (`approval`). */
+  remediation: "automatic" | "approval";
+  /** Budget alerts act (scale, stop, hold) or only post a card. */
+  enforcement: "enforce" | "notify";
+}
+
+/** The cluster's governance policy, defaults by environment under whatever it overrides. */
+export function governanceOf(policy: Pick<ClusterPolicy, "governance">, environment: Environment): GovernancePolicy {
+  return { budgetAmount: DEFAULT_BUDGET_AMOUNT[environment], remediation: "automatic", enforcement: "enforce", ...(policy.governance ?? {}) };
 }
 
 /** What a caller may override: any subset, nested objects partially (a window is replaced whole). */
@@ -43,6 +61,7 @@ export interface PolicyOverrides {
   allowPreview?: boolean;
   nodeImage?: Partial<NodeImagePolicy>;
   healthGate?: Partial<HealthGateThresholds>;
+  governance?: Partial<GovernancePolicy>;
 }
 
 export class PolicyValidationError extends Error {
@@ -129,7 +148,9 @@ export function mergePolicy(defaults: ClusterPolicy, overrides: PolicyOverrides 
       escalationChannel: overrides.escalationChannel, targetChannel: overrides.targetChannel, allowPreview: overrides.allowPreview
     }),
     nodeImage: { ...structuredClone(defaults.nodeImage), ...definedOnly({ ring: overrides.nodeImage?.ring, window: overrides.nodeImage?.window && structuredClone(overrides.nodeImage.window) }) },
-    healthGate: { ...defaults.healthGate, ...definedOnly(overrides.healthGate ?? {}) }
+    healthGate: { ...defaults.healthGate, ...definedOnly(overrides.healthGate ?? {}) },
+    // Governance stays absent unless overridden: `governanceOf` supplies the environment's defaults.
+    ...(defaults.governance || overrides.governance ? { governance: { ...defaults.governance, ...definedOnly(overrides.governance ?? {}) } } : {})
   };
   return merged;
 }
@@ -144,7 +165,7 @@ export function resolvePolicy(environment: Environment, overrides?: unknown): Cl
   return policy;
 }
 
-const TOP_LEVEL = ["approval", "approvalTimeoutMinutes", "onApprovalTimeout", "escalationChannel", "targetChannel", "allowPreview", "nodeImage", "healthGate"];
+const TOP_LEVEL = ["approval", "approvalTimeoutMinutes", "onApprovalTimeout", "escalationChannel", "targetChannel", "allowPreview", "nodeImage", "healthGate", "governance"];
 const HEALTH_FIELDS: (keyof HealthGateThresholds)[] = ["minNodesReadyRatio", "minPodsReadyRatio", "maxPodsReadyDrop", "maxFailedPodsIncrease", "maxPendingPodsIncrease"];
 
 /**
@@ -200,6 +221,16 @@ export function validatePolicy(input: unknown, options: { partial?: boolean; pre
           add(`healthGate.${key}`, key.endsWith("Increase") ? "must be a whole number ≥ 0" : "must be a ratio from 0 to 1");
         }
       }
+    }
+  }
+  if (has("governance")) {
+    const g = input.governance;
+    if (!isRecord(g)) add("governance", "must be an object");
+    else {
+      for (const key of Object.keys(g)) if (!["budgetAmount", "remediation", "enforcement"].includes(key)) add(`governance.${key}`, "is not a governance field");
+      if (g.budgetAmount !== undefined && !(typeof g.budgetAmount === "number" && Number.isFinite(g.budgetAmount) && g.budgetAmount > 0 && g.budgetAmount <= 1e9)) add("governance.budgetAmount", "must be a number greater than 0");
+      if (g.remediation !== undefined) oneOf(g.remediation, ["automatic", "approval"], "governance.remediation", add);
+      if (g.enforcement !== undefined) oneOf(g.enforcement, ["enforce", "notify"], "governance.enforcement", add);
     }
   }
   return issues;

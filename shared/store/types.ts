@@ -83,8 +83,56 @@ export interface ClusterRecord {
   /** The Event Grid system topic whose events concern this cluster (matched on delivery). */
   eventTopic?: string;
   lock?: ClusterLock;
+  /** Budget alerts received and upgrade holds (issue 13). */
+  governance?: ClusterGovernanceState;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
+}
+
+export interface BudgetAlertRecord {
+  /** The common alert schema's `essentials.alertId`: a redelivery is recognised by it. */
+  alertId: string;
+  receivedAt: IsoTimestamp;
+  firedAt?: IsoTimestamp;
+  budgetName: string;
+  thresholdType: "Actual" | "Forecasted";
+  /** Percent of the amount the notification is set at. */
+  threshold: number;
+  amount: number;
+  spent: number;
+  forecast?: number;
+  /** What the platform did (`card`, `scaleUserPoolsToMinimum`, ...) and why. */
+  actions: string[];
+  reason: string;
+  operationId?: string;
+  holdId?: string;
+}
+
+/** Non-urgent upgrades (new minors) wait while a hold is active; patches and node images continue. */
+export interface UpgradeHold {
+  id: string;
+  reason: string;
+  since: IsoTimestamp;
+  /** The alert that set it. */
+  alertId?: string;
+  /** Upgrades that would have started while held (target versions). */
+  heldTargets: string[];
+  releasedAt?: IsoTimestamp;
+  releasedBy?: string;
+  /** Upgrades started by the release. */
+  startedOnRelease?: string[];
+}
+
+export interface ClusterGovernanceState {
+  /** Newest last; the last 20 are kept. */
+  alerts: BudgetAlertRecord[];
+  holds: UpgradeHold[];
+  /**
+   * The upgrade target the cluster's policy pointed at when the sweep last looked (`none`: none).
+   * The first look only notes it (what was available before is the operators' call); a later
+   * sweep that finds another target knows a release came in, and starts what its event would have.
+   */
+  versionBaseline?: { target: string; at: IsoTimestamp };
 }
 
 // ---------------------------------------------------------------- operations (pk /clusterId)

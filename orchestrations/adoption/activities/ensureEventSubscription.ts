@@ -15,6 +15,12 @@ export interface EnsureEventSubscriptionDeps {
 }
 
 export const PLATFORM_SUBSCRIPTION_NAME = "aksops";
+/** The subscription on the cluster's resource-group topic (governance: writes and deletes of diagnostic settings and budgets). */
+export const GOVERNANCE_SUBSCRIPTION_NAME = "aksops-governance";
+const RG_TOPIC_TYPE = "Microsoft.Resources.ResourceGroups";
+/** Resource-group topics are global (the resource group's events are not regional). */
+const RG_TOPIC_LOCATION = "global";
+export const GOVERNANCE_EVENT_TYPES = ["Microsoft.Resources.ResourceWriteSuccess", "Microsoft.Resources.ResourceDeleteSuccess"];
 const AKS_TOPIC_TYPE = "Microsoft.ContainerService.ManagedClusters";
 /** What the platform routes (issue 4); resource-write events are not needed here. */
 const INCLUDED_EVENT_TYPES = [
@@ -53,16 +59,48 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
           if (armFailureOf(err).status === 404) return undefined;
           throw err;
         });
-      if (current === deps.endpointUrl) return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: false };
-      await deps.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME, {
-        destination: { endpointType: "WebHook", endpointUrl: deps.endpointUrl },
-        eventDeliverySchema: "EventGridSchema",
-        filter: { includedEventTypes: INCLUDED_EVENT_TYPES }
-      });
-      return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: true };
+      let changed = false;
+      if (current !== deps.endpointUrl) {
+        await deps.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME, {
+          destination: { endpointType: "WebHook", endpointUrl: deps.endpointUrl },
+          eventDeliverySchema: "EventGridSchema",
+          filter: { includedEventTypes: INCLUDED_EVENT_TYPES }
+        });
+        changed = true;
+      }
+      // Governance: the resource group's writes and deletes (diagnostic settings on the cluster, the budget on the group).
+      const rgChanged = await ensureResourceGroupSubscription(deps, ref.subscriptionId, ref.resourceGroup);
+      return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
     } catch (err) {
       if (isRetryable(armFailureOf(err))) throw err;
       throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", armFailureOf(err));
     }
   };
+}
+
+/** The resource group's system topic (reused whatever its name) with the platform's governance subscription. */
+async function ensureResourceGroupSubscription(deps: EnsureEventSubscriptionDeps, subscriptionId: string, resourceGroup: string): Promise<boolean> {
+  const source = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+  let topicName: string | undefined;
+  for await (const topic of deps.eventGrid.systemTopics.listByResourceGroup(resourceGroup)) {
+    if ((topic.source ?? "").toLowerCase() === source.toLowerCase()) topicName = topic.name;
+  }
+  if (!topicName) {
+    topicName = `${resourceGroup}-events`;
+    await deps.eventGrid.systemTopics.beginCreateOrUpdateAndWait(resourceGroup, topicName, { location: RG_TOPIC_LOCATION, source, topicType: RG_TOPIC_TYPE });
+  }
+  const current = await deps.eventGrid.systemTopicEventSubscriptions
+    .getFullUrl(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME)
+    .then((r) => r.endpointUrl)
+    .catch((err: unknown) => {
+      if (armFailureOf(err).status === 404) return undefined;
+      throw err;
+    });
+  if (current === deps.endpointUrl) return false;
+  await deps.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME, {
+    destination: { endpointType: "WebHook", endpointUrl: deps.endpointUrl },
+    eventDeliverySchema: "EventGridSchema",
+    filter: { includedEventTypes: GOVERNANCE_EVENT_TYPES }
+  });
+  return true;
 }

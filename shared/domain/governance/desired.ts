@@ -32,5 +32,9 @@ export const BUDGET_NOTIFICATIONS: readonly { key: string; threshold: number; th
   { key: "forecast100", threshold: 100, thresholdType: "Forecasted" }
 ];
 
-/** Monthly budget amount (in the billing currency) by environment, unless the cluster's policy says otherwise. */
-export const DEFAULT_BUDGET_AMOUNT: Record<Environment, number> = { dev: 500, staging: 2000, prod: 10000 };
+/**
+ * Monthly budget amount (in the billing currency) by environment, unless the cluster's policy says
+ * otherwise. Sized above what a baseline-shaped cluster of five D4ds_v5 nodes costs in a month
+ * (about 840 USD), so a cluster's ordinary running does not trip dev's enforcement.
+ */
+export const DEFAULT_BUDGET_AMOUNT: Record<Environment, number> = { dev: 1500, staging: 3000, prod: 10000 };

@@ -1,0 +1,46 @@
+/**
+ * Governance (issue 13): the remediation orchestrator and its activities, the governance sweep
+ * (GOVERNANCE_SWEEP_SCHEDULE, hourly by default) and the budget alert webhook
+ * (`POST /api/alerts/budget`, function key: the action group's receiver carries `code=`), and the
+ * release links of upgrade holds (`GET`/`POST /api/holds/{token}`, anonymous: the signed token is
+ * the authorisation, as for approvals).
+ */
+import { app, type HttpRequest, type InvocationContext, type Timer } from "@azure/functions";
+import * as df from "durable-functions";
+import { guarded } from "../orchestrations/engine/call";
+import { OrchestratorNames } from "../orchestrations/names";
+import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
+import { SettingDefaults, SettingNames } from "../shared/config";
+import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
+import { createGovernanceSweep } from "./handlers/governanceSweep";
+import { createBudgetAlertHandler } from "./handlers/budgetAlerts";
+import { createHoldPageHandler, createHoldReleaseHandler } from "./handlers/budgetHolds";
+import { platform } from "./runtime/platform";
+
+const p = platform();
+
+df.app.orchestration(OrchestratorNames.governance, governanceOrchestrator);
+const activities = createGovernanceActivities(p);
+for (const name of governanceActivityNames) {
+  df.app.activity(name, { handler: guarded((input: unknown) => activities[name](input as never)) });
+}
+
+app.timer("governanceSweep", {
+  schedule: process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule,
+  extraInputs: [df.input.durableClient()],
+  handler: async (_timer: Timer, context: InvocationContext): Promise<void> => {
+    const result = await createGovernanceSweep(p)(df.getClient(context));
+    context.log(`Governance sweep: ${result.clusters} clusters, ${result.started} operations started, ${result.failed.length} clusters not read`);
+  }
+});
+
+app.http("budgetAlert", {
+  route: "alerts/budget", methods: ["POST"], authLevel: "function", extraInputs: [df.input.durableClient()],
+  handler: (request: HttpRequest, context: InvocationContext) => createBudgetAlertHandler(p, () => df.getClient(context))(request)
+});
+
+app.http("holdPage", { route: "holds/{token}", methods: ["GET"], authLevel: "anonymous", handler: createHoldPageHandler(p) });
+app.http("holdRelease", {
+  route: "holds/{token}", methods: ["POST"], authLevel: "anonymous", extraInputs: [df.input.durableClient()],
+  handler: (request: HttpRequest, context: InvocationContext) => createHoldReleaseHandler(p, () => df.getClient(context))(request)
+});

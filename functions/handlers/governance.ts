@@ -1,0 +1,265 @@
+/**
+ * Governance reviews: read a cluster's diagnostic settings and budget from ARM, compare them with
+ * the desired state (shared/domain/governance), record each rule as a `drift` finding, and start
+ * the remediation operation when the platform's own setting or budget differs. The Event Grid path
+ * (a resource write or delete in the cluster's resource group) and the sweep both come here; the
+ * event payload is never trusted, ARM is read again, so the platform's own writes find no
+ * difference and start nothing. Remediations have deterministic ids: the event and the sweep
+ * seeing the same drift start one operation.
+ */
+import { createHash } from "node:crypto";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
+import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
+import type { PlanStep } from "../../orchestrations/engine/plan";
+import { armFailureOf } from "../../orchestrations/common/activities/errors";
+import { compareDiagnosticSettings, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
+import { compareBudget, desiredBudget, type ObservedBudget } from "../../shared/domain/governance/budget";
+import { CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
+import { governanceOf } from "../../shared/domain/policy";
+import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
+import { instanceExists, type DurableClientPort } from "./durableClient";
+import { readManagedCluster } from "./targets";
+import type { Platform } from "../runtime/platform";
+
+export type GovernanceSubject = "diagnostics" | "budget";
+export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
+
+export interface GovernanceStart {
+  outcome: "started" | "rerun" | "exists";
+  operationId: string;
+  instanceId?: string;
+  status?: OperationRecord["status"];
+}
+
+export interface SubjectReview {
+  subject: GovernanceSubject;
+  /** The rules that fail now. */
+  failing: string[];
+  operation?: GovernanceStart;
+}
+
+/** The cluster's Log Analytics workspace: the one its monitoring add-on sends to. */
+export function workspaceOf(managed: ManagedCluster): string | undefined {
+  const profiles = managed.addonProfiles ?? {};
+  const oms = Object.entries(profiles).find(([k]) => k.toLowerCase() === "omsagent")?.[1];
+  const config = oms?.config ?? {};
+  const id = Object.entries(config).find(([k]) => k.toLowerCase() === "loganalyticsworkspaceresourceid")?.[1];
+  return id || undefined;
+}
+
+export function resourceGroupScope(cluster: Pick<ClusterRecord, "subscriptionId" | "resourceGroup">): string {
+  return `/subscriptions/${cluster.subscriptionId}/resourceGroups/${cluster.resourceGroup}`;
+}
+
+const shortHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 12);
+
+/** Reviews the given subjects of one cluster; starts what must be put right. */
+export async function reviewGovernance(p: Platform, client: DurableClientPort, cluster: ClusterRecord, subjects: readonly GovernanceSubject[], trigger: OperationTrigger): Promise<SubjectReview[]> {
+  const out: SubjectReview[] = [];
+  for (const subject of subjects) out.push(subject === "diagnostics" ? await reviewDiagnostics(p, client, cluster, trigger) : await reviewBudget(p, client, cluster, trigger));
+  return out;
+}
+
+async function observe(p: Platform, cluster: ClusterRecord, rule: string, verdict: Pick<FindingRecord, "status" | "severity" | "evidence" | "remediation">, operationId?: string): Promise<void> {
+  await p.store.findings.observe({
+    id: `drift.${rule}`, clusterId: cluster.id, category: "drift", rule, observedAt: isoNow(p.clock),
+    status: verdict.status, severity: verdict.severity, evidence: verdict.evidence,
+    ...(verdict.remediation ? { remediation: verdict.remediation } : {}), ...(operationId ? { operationId } : {})
+  });
+}
+
+async function reviewDiagnostics(p: Platform, client: DurableClientPort, cluster: ClusterRecord, trigger: OperationTrigger): Promise<SubjectReview> {
+  const workspaceId = workspaceOf(await readManagedCluster(p, cluster));
+  if (!workspaceId) {
+    await observe(p, cluster, "diagnostics.workspace", { status: "fail", severity: "high", remediation: "manual", evidence: "The cluster's monitoring add-on names no Log Analytics workspace: there is nowhere to send its logs" });
+    return { subject: "diagnostics", failing: ["diagnostics.workspace"] };
+  }
+  await observe(p, cluster, "diagnostics.workspace", { status: "pass", severity: "high", remediation: "manual", evidence: `Logs go to ${workspaceId}` });
+  const settings: ObservedDiagnosticSetting[] = [];
+  for await (const s of p.arm.monitor.diagnosticSettings.list(cluster.resourceId)) settings.push({ name: s.name ?? "", workspaceId: s.workspaceId, logs: s.logs });
+  const comparison = compareDiagnosticSettings(settings, workspaceId);
+  let operation: GovernanceStart | undefined;
+  if (comparison.write) {
+    const policy = governanceOf(cluster.policy, cluster.environment);
+    const step: PlanStep = {
+      index: 0, title: `Diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}: ${CLUSTER_LOG_CATEGORIES.join(", ")} to the cluster's workspace`,
+      action: { type: "diagnosticSettingPut", name: PLATFORM_DIAGNOSTIC_SETTING, workspaceId }, health: false, settleMs: 0
+    };
+    operation = await startGovernanceOperation(p, client, {
+      cluster, subject: "diagnostics", fingerprint: comparison.fingerprint, steps: [step], target: "diagnostic settings as desired",
+      remediation: policy.remediation, trigger
+    });
+  }
+  for (const v of comparison.verdicts) {
+    await observe(p, cluster, v.rule, v, v.status === "fail" && v.remediation === "automatic" ? operation?.operationId : undefined);
+  }
+  return { subject: "diagnostics", failing: comparison.verdicts.filter((v) => v.status === "fail").map((v) => v.rule), ...(operation ? { operation } : {}) };
+}
+
+/** The platform's budget on the cluster's resource group as ARM has it now (undefined: none). */
+export async function readBudget(p: Platform, cluster: ClusterRecord): Promise<(ObservedBudget & { currentSpend?: { amount?: number }; forecastSpend?: { amount?: number } }) | undefined> {
+  try {
+    return await p.arm.consumption.budgets.get(resourceGroupScope(cluster), PLATFORM_BUDGET);
+  } catch (err) {
+    if (armFailureOf(err).status === 404) return undefined;
+    throw err;
+  }
+}
+
+async function reviewBudget(p: Platform, client: DurableClientPort, cluster: ClusterRecord, trigger: OperationTrigger): Promise<SubjectReview> {
+  const actionGroupId = p.config.budgetActionGroupId;
+  if (!actionGroupId) {
+    await observe(p, cluster, "budget.actionGroup", { status: "fail", severity: "medium", remediation: "manual", evidence: "BUDGET_ACTION_GROUP_ID is not set: the platform cannot make a budget that notifies it" });
+    return { subject: "budget", failing: ["budget.actionGroup"] };
+  }
+  const policy = governanceOf(cluster.policy, cluster.environment);
+  // One budget per resource group: clusters sharing a group share it, at the sum of their amounts
+  // (whichever of them is reviewed wants the same budget, so their reviews never undo each other).
+  const scope = resourceGroupScope(cluster).toLowerCase();
+  const sharing = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
+  const amount = (sharing.some((c) => c.id === cluster.id) ? sharing : [...sharing, cluster])
+    .reduce((sum, c) => sum + governanceOf(c.policy, c.environment).budgetAmount, 0);
+  const desired = desiredBudget(amount, actionGroupId, p.clock.now());
+  const comparison = compareBudget(await readBudget(p, cluster), desired);
+  let operation: GovernanceStart | undefined;
+  if (comparison.status === "fail") {
+    const step: PlanStep = {
+      index: 0, title: `Budget ${PLATFORM_BUDGET}: ${amount} monthly on ${cluster.resourceGroup}, 50/75/90 % actual and 100 % forecast to the platform`,
+      action: { type: "budgetPut", scope: resourceGroupScope(cluster), name: PLATFORM_BUDGET, amount, actionGroupId }, health: false, settleMs: 0
+    };
+    operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps: [step], target: "budget as desired", remediation: policy.remediation, trigger });
+  }
+  await observe(p, cluster, "budget.platformBudget", { status: comparison.status, severity: "medium", remediation: "automatic", evidence: comparison.evidence }, operation?.operationId);
+  return { subject: "budget", failing: comparison.status === "fail" ? ["budget.platformBudget"] : [], ...(operation ? { operation } : {}) };
+}
+
+export interface GovernanceOperationRequest {
+  cluster: ClusterRecord;
+  /** What the operation is about (`diagnostics`, `budget`, `alert`): part of its id. */
+  subject: string;
+  /** What differs (or which alert): the rest of its id. */
+  fingerprint: string;
+  steps: PlanStep[];
+  target: string;
+  remediation: "automatic" | "approval";
+  trigger: OperationTrigger;
+  notify?: boolean;
+}
+
+/**
+ * Creates the operation record (the atomic check: a second trigger finds it) and starts the
+ * instance. The same drift seen again after its operation ended (it came back) runs the same
+ * operation again under `<id>:run-<n>`, as a resume does.
+ */
+export async function startGovernanceOperation(p: Platform, client: DurableClientPort, r: GovernanceOperationRequest): Promise<GovernanceStart> {
+  const operationId = InstanceIds.governance(r.cluster.id, r.subject, shortHash(r.fingerprint));
+  const now = isoNow(p.clock);
+  const input = (instanceOperationId: string): GovernanceInput => ({
+    operationId: instanceOperationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
+    target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.upgradePolling,
+    approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
+  });
+  const stepsOf = (): OperationRecord["steps"] => r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));
+  try {
+    await p.store.operations.create({
+      id: operationId, clusterId: r.cluster.id, kind: "governance", trigger: r.trigger, status: "Pending", instanceId: operationId,
+      targetVersion: r.target, plan: { target: r.target, steps: r.steps.map((s) => ({ index: s.index, kind: "configuration", from: "", to: s.title })) },
+      steps: stepsOf(), approvals: [], timings: { createdAt: now, updatedAt: now }
+    });
+    await start(client, operationId, input(operationId));
+    return { outcome: "started", operationId, instanceId: operationId };
+  } catch (err) {
+    if (!(err instanceof DuplicateError)) throw err;
+  }
+  const existing = (await p.store.operations.get(r.cluster.id, operationId))?.doc;
+  if (!existing) throw new Error(`Operation ${operationId} was reported to exist but cannot be read`);
+  if (terminalOperationStatuses.includes(existing.status)) {
+    const runs = (existing.resumes ?? 0) + 1;
+    const instanceId = `${operationId}:run-${runs}`;
+    let claimed = false;
+    await p.store.operations.mutate(r.cluster.id, operationId, (op) => {
+      if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== runs) return undefined;
+      claimed = true;
+      const { outcome: _o, ...rest } = op;
+      const { endedAt: _e, ...timings } = op.timings;
+      return { ...rest, status: "Pending", resumes: runs, instanceId, trigger: r.trigger, steps: stepsOf(), timings: { ...timings, createdAt: now } };
+    });
+    if (!claimed) return { outcome: "exists", operationId, status: (await p.store.operations.get(r.cluster.id, operationId))?.doc.status ?? existing.status };
+    await start(client, instanceId, input(operationId));
+    return { outcome: "rerun", operationId, instanceId };
+  }
+  const instanceId = existing.instanceId ?? operationId;
+  if (existing.status === "Pending" && !(await instanceExists(client, instanceId))) {
+    await start(client, instanceId, input(operationId));
+    return { outcome: "started", operationId, instanceId };
+  }
+  return { outcome: "exists", operationId, status: existing.status };
+}
+
+async function start(client: DurableClientPort, instanceId: string, input: GovernanceInput): Promise<void> {
+  try {
+    await client.startNew(OrchestratorNames.governance, { instanceId, input });
+  } catch (err) {
+    if (await instanceExists(client, instanceId)) return;
+    throw err;
+  }
+}
+
+/**
+ * A resource event from a resource group's topic: which cluster and subject it concerns, from its
+ * subject (the written resource's id). Anything else in the group is not governed here.
+ */
+export function governedTarget(subject: string): { kind: "diagnostics"; clusterResourceId: string } | { kind: "budget"; scope: string } | undefined {
+  const diag = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)\/providers\/Microsoft\.Insights\/diagnosticSettings\/[^/]+$/i.exec(subject);
+  if (diag) return { kind: "diagnostics", clusterResourceId: diag[1]! };
+  const budget = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/Microsoft\.Consumption\/budgets\/[^/]+$/i.exec(subject);
+  if (budget) return { kind: "budget", scope: budget[1]! };
+  return undefined;
+}
+
+/** The registered clusters a resource event concerns. */
+export async function clustersForResourceEvent(p: Platform, subject: string): Promise<{ clusters: ClusterRecord[]; subject?: GovernanceSubject }> {
+  const target = governedTarget(subject);
+  if (!target) return { clusters: [] };
+  if (target.kind === "diagnostics") {
+    const cluster = await p.store.clusters.findByResourceId(target.clusterResourceId);
+    return { clusters: cluster ? [cluster] : [], subject: "diagnostics" };
+  }
+  const scope = target.scope.toLowerCase();
+  const clusters = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
+  return { clusters, subject: "budget" };
+}
+
+/**
+ * What `GET /api/clusters/{id}` shows of governance: the findings summary (open ones by category
+ * and severity), the budget as ARM has it now (amount, current and forecast spend; `unreadable`
+ * when ARM could not be read), the last alerts and the holds.
+ */
+export async function governanceView(p: Platform, cluster: ClusterRecord): Promise<Record<string, unknown>> {
+  const findings = await p.store.findings.listByCluster(cluster.id);
+  const open = findings.filter((f) => f.status === "fail");
+  const bySeverity: Record<string, number> = {};
+  for (const f of open) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  let budget: Record<string, unknown>;
+  try {
+    const b = await readBudget(p, cluster);
+    budget = b
+      ? { name: PLATFORM_BUDGET, amount: b.amount, timeGrain: b.timeGrain, currentSpend: b.currentSpend?.amount, forecastSpend: b.forecastSpend?.amount }
+      : { name: PLATFORM_BUDGET, missing: true };
+  } catch (err) {
+    budget = { name: PLATFORM_BUDGET, unreadable: armFailureOf(err).message };
+  }
+  return {
+    findings: {
+      open: open.length, bySeverity,
+      items: open.map((f) => ({ id: f.id, category: f.category, rule: f.rule, severity: f.severity, evidence: f.evidence, firstSeenAt: f.firstSeenAt, ...(f.operationId ? { operationId: f.operationId } : {}) })),
+      // Put right lately: the history says what drifted and when it was fixed.
+      resolved: findings.filter((f) => f.resolvedAt).sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? "")).slice(0, 10)
+        .map((f) => ({ id: f.id, category: f.category, rule: f.rule, evidence: f.evidence, firstSeenAt: f.firstSeenAt, resolvedAt: f.resolvedAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
+    },
+    budget,
+    alerts: (cluster.governance?.alerts ?? []).slice(-5),
+    holds: cluster.governance?.holds ?? []
+  };
+}
