@@ -39,7 +39,7 @@ export function createVerifyApprovalDecisionActivity(deps: VerifyApprovalDecisio
         const reason = !request
           ? "no approval request of this approval carries the event's token"
           : request.status === "Pending" ? "the request is still pending: no decision was recorded through its link"
-            : step !== input.step ? `the request was for step ${step ?? "?"}, not ${input.step}`
+            : step !== input.step ? `the request was for ${stepName(step)}, not ${stepName(input.step)}`
               : `the recorded decision is ${request.status.toLowerCase()}, the event said ${input.decision.decision}`;
         verdict = { accepted: false, reason };
         const comment = `decision event ignored: ${reason}`;
@@ -58,4 +58,10 @@ export function createVerifyApprovalDecisionActivity(deps: VerifyApprovalDecisio
     }
     return verdict;
   };
+}
+
+/** How a person reads an approval's step: 1-based, or the whole upgrade (-1, `oncePerUpgrade`). */
+function stepName(step: number | undefined): string {
+  if (step === undefined) return "step ?";
+  return step < 0 ? "the whole upgrade" : `step ${step + 1}`;
 }

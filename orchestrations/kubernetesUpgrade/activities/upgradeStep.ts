@@ -62,7 +62,7 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
       if (isRetryable(failure)) throw err;
-      throw new PermanentArmError(request.clusterId, `Starting step ${step.index} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
+      throw new PermanentArmError(request.clusterId, `Starting step ${step.index + 1} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
     }
   };
 }
