@@ -35,7 +35,9 @@ export function createProvisionClusterHandler(p: Platform, clientOf: (request: H
     const req: ProvisionRequest = valid.value;
     let policy;
     try {
-      policy = resolvePolicy(req.environment, req.policy);
+      // A budget amount given as an override is the cluster's governed amount too (governance keeps it).
+      const budgetAmount = req.policy?.governance?.budgetAmount ?? req.overrides?.budgetAmount;
+      policy = resolvePolicy(req.environment, budgetAmount === undefined ? req.policy : { ...req.policy, governance: { ...req.policy?.governance, budgetAmount } });
     } catch (err) {
       if (err instanceof PolicyValidationError) return badRequest(err.issues);
       throw err;

@@ -21,7 +21,9 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
     readArmOperation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).readArmOperation(path)
   };
   return {
-    [ActivityNames.planProvisioning]: createPlanProvisioningActivity({ arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId }),
+    [ActivityNames.planProvisioning]: createPlanProvisioningActivity({
+      arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId, ...(p.config.budgetActionGroupId ? { budgetActionGroupId: p.config.budgetActionGroupId } : {})
+    }),
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
     [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({

@@ -124,7 +124,7 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "agentPools.upgradeNodeImageVersion", actions: [`${AKS}/agentPools/upgradeNodeImageVersion/action`], why: "node-image rollout" },
   { call: "agentPools.getUpgradeProfile", actions: [`${AKS}/agentPools/upgradeProfiles/read`], why: "a pool's latest node image" },
   { call: "maintenanceConfigurations.get", actions: [`${AKS}/maintenanceConfigurations/read`], why: "the node-OS maintenance window" },
-  { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "conformance: the cluster's resource-log categories" },
+  { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "conformance: the cluster's resource-log categories; governance: its settings against the desired state (sweep, resource events)" },
   { call: "subnets.get", actions: ["Microsoft.Network/virtualNetworks/subnets/read"], why: "conformance: the node subnets' route table and NSG, the API-server subnet's delegation" },
   { call: "routeTables.get", actions: ["Microsoft.Network/routeTables/read"], why: "conformance: the node subnets' default route to the firewall" },
   {
@@ -162,7 +162,6 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     why: "status of a provisioning PUT's long-running operation (Azure-AsyncOperation)"
   },
   // --- governance (issue 13)
-  { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "a cluster's diagnostic settings against the desired state (sweep, resource events)" },
   { call: "diagnosticSettings.get", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "the platform's diagnostic setting before it is put back" },
   { call: "diagnosticSettings.createOrUpdate", actions: ["Microsoft.Insights/diagnosticSettings/write"], why: "put the platform's diagnostic setting back" },
   { call: "budgets.get", actions: ["Microsoft.Consumption/budgets/read"], why: "the platform's budget on a cluster's resource group (drift, API)" },

@@ -71,7 +71,9 @@ describe("baseline profile per environment", () => {
       expect(diag.id).toMatch(new RegExp(`/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}$`));
       const logs = at(diag.body, "properties.logs") as { category: string; enabled: boolean }[];
       expect(logs.filter((l) => l.enabled).map((l) => l.category)).toEqual([...CLUSTER_LOG_CATEGORIES]);
-      expect(logs.filter((l) => !l.enabled).map((l) => l.category)).toEqual(["kube-audit", "kube-scheduler"]);
+      // Exactly governance's desired setting: kube-audit and kube-scheduler are off by being absent.
+      expect(logs.filter((l) => !l.enabled)).toEqual([]);
+      expect(logs.map((l) => l.category)).not.toContain("kube-audit");
       const budget = res(p, "budget");
       expect(budget.id).toMatch(new RegExp(`/budgets/${PLATFORM_BUDGET}$`));
       expect(at(budget.body, "properties.amount")).toBe(DEFAULT_BUDGET_AMOUNT[env]);

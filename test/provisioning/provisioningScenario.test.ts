@@ -141,12 +141,17 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     // Only what had not succeeded runs again: the failed App Gateway (now an update of the Failed
     // resource) and the steps the stop left unstarted; nothing that exists is created again.
     const notDone = failed.steps.filter((s) => s.status !== "Succeeded").map((s) => s.name.replace(/^create App Gateway/, "update App Gateway"));
-    expect(done.steps.map((s) => s.name).sort()).toEqual(notDone.sort());
+    // Governance may put back the platform's diagnostic setting on the registered cluster in the
+    // meantime (it wants the same setting): the re-run then finds it as no change.
+    expect(notDone).toEqual(expect.arrayContaining(done.steps.map((s) => s.name)));
+    expect(notDone.filter((n) => !done.steps.some((s) => s.name === n)).every((n) => n.includes("diagnostic setting"))).toBe(true);
+    expect(done.steps.map((s) => s.name)).toContain("update App Gateway apw-aks-d1 (WAF_v2)");
     expect(done.steps.every((s) => s.status === "Succeeded")).toBe(true);
     const after = await armStats(h);
     // Writes of the plan's resource types (the adoption that follows writes the cluster and its Event Grid subscription).
-    const writes = (s: Record<string, Record<string, number>>) => Object.entries(s).filter(([k]) => /_CreateOrUpdate$/.test(k) && !/ManagedClusters|SystemTopic|EventSubscription/.test(k)).reduce((n, [, v]) => n + Object.values(v).reduce((a, b) => a + b, 0), 0);
-    expect(writes(after) - writes(before)).toBe(notDone.length);
+    const writes = (s: Record<string, Record<string, number>>) => Object.entries(s).filter(([k]) => /_CreateOrUpdate$/.test(k) && !/ManagedClusters|SystemTopic|EventSubscription|DiagnosticSettings/.test(k)).reduce((n, [, v]) => n + Object.values(v).reduce((a, b) => a + b, 0), 0);
+    // (diagnostic settings left out: governance may write the same one meanwhile, see above)
+    expect(writes(after) - writes(before)).toBe(notDone.filter((n) => !n.includes("diagnostic setting")).length);
     const gw = await net.applicationGateways.get("rg-aks-d1", "apw-aks-d1");
     expect(gw.provisioningState).toBe("Succeeded");
     await advance(h, 60_000);

@@ -12,6 +12,7 @@ export interface PlanProvisioningDeps {
   store: StorePort;
   clock: ActivityClock;
   subscriptionId: string;
+  budgetActionGroupId?: string;
 }
 
 /** The hub a request names does not exist (or cannot be read): the plan is refused, nothing is written. */
@@ -37,7 +38,7 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
   return async (input: ProvisioningInput): Promise<Planned> => {
     const now = new Date(deps.clock.now());
     const budgetStartDate = `${now.toISOString().slice(0, 8)}01T00:00:00Z`;
-    const profile = baselineProfile(input.request, { subscriptionId: deps.subscriptionId, budgetStartDate });
+    const profile = baselineProfile(input.request, { subscriptionId: deps.subscriptionId, budgetStartDate, ...(deps.budgetActionGroupId ? { budgetActionGroupId: deps.budgetActionGroupId } : {}) });
     const desired = profile.resources;
     const observed = new Map<string, Record<string, unknown> | undefined>();
     for (const r of desired) {

@@ -6,7 +6,9 @@
  * `path:line` = mspnp/aks-baseline at 0b468aa, `§n` = ../shared/BASELINE.md. Pure.
  */
 import type { Environment } from "../policy";
-import { BUDGET_NOTIFICATIONS, CLUSTER_LOG_CATEGORIES, DEFAULT_BUDGET_AMOUNT, FORBIDDEN_CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
+import { desiredBudget } from "../governance/budget";
+import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
+import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { parseRange, subRange } from "./cidr";
 import { deterministicGuid, derivedNames } from "./names";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
@@ -50,6 +52,8 @@ export interface ProfileContext {
   subscriptionId: string;
   /** First day of the current month (`2026-12-01T00:00:00Z`): the budget's start. */
   budgetStartDate: string;
+  /** The platform's action group (BUDGET_ACTION_GROUP_ID): the budget notifies it, as governance keeps it. */
+  budgetActionGroupId?: string;
 }
 
 export interface BaselineProfile {
@@ -382,12 +386,17 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
   add({ key: "cluster-diagnostics", title: `cluster diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}`, id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
     type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: ["cluster", "workspace"],
-    body: { properties: { workspaceId: laId, logs: [...CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })), ...FORBIDDEN_CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: false }))] } },
+    // Governance's desired setting, so provisioning and governance never rewrite each other's.
+    body: { properties: { workspaceId: laId, logs: desiredDiagnosticSetting(laId).logs } },
     source: "§1.6 F31 (:1083-1111); ART §Monitor and collect metrics L544-551; governance/desired.ts" });
+  const budgetAmount = request.policy?.governance?.budgetAmount ?? o.budgetAmount ?? DEFAULT_BUDGET_AMOUNT[request.environment];
   add({ key: "budget", title: `budget ${PLATFORM_BUDGET}`, id: `${workRgId}/providers/Microsoft.Consumption/budgets/${PLATFORM_BUDGET}`, type: "Microsoft.Consumption/budgets", apiVersion: API.budget, dependsOn: ["rg-workload"],
     body: { properties: {
-      category: "Cost", amount: o.budgetAmount ?? DEFAULT_BUDGET_AMOUNT[request.environment], timeGrain: "Monthly", timePeriod: { startDate: ctx.budgetStartDate },
-      notifications: Object.fromEntries(BUDGET_NOTIFICATIONS.map((n) => [n.key, { enabled: true, operator: "GreaterThan", threshold: n.threshold, thresholdType: n.thresholdType, contactRoles: ["Owner"] }]))
+      category: "Cost", amount: budgetAmount, timeGrain: "Monthly", timePeriod: { startDate: ctx.budgetStartDate },
+      // Governance's notifications (to the platform's action group) when one is configured; else the owners.
+      notifications: ctx.budgetActionGroupId
+        ? desiredBudget(budgetAmount, ctx.budgetActionGroupId, Date.parse(ctx.budgetStartDate)).notifications
+        : Object.fromEntries(BUDGET_NOTIFICATIONS.map((n) => [n.key, { enabled: true, operator: "GreaterThanOrEqualTo", threshold: n.threshold, thresholdType: n.thresholdType, contactRoles: ["Owner"] }]))
     } },
     ignoreOnUpdate: ["properties.timePeriod"],
     source: "§1.6 F44 (not in the repo; ART §Cost management L707, contoso-bicycle/README.md:82); governance/desired.ts" });

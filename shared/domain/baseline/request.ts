@@ -2,7 +2,7 @@
  * The provisioning request (`POST /api/clusters` with a `network`), and its validation: every
  * invalid field named at once, before anything is written. Pure.
  */
-import { ENVIRONMENTS, validatePolicy, type Environment } from "../policy";
+import { ENVIRONMENTS, validatePolicy, type Environment, type PolicyOverrides } from "../policy";
 import type { FieldIssue } from "../maintenanceSchedule";
 import { AKS_RESERVED_RANGES, containsAddress, overlaps, parseIpv4, parseRange, type Range } from "./cidr";
 import { derivedNames, NAME_RULES } from "./names";
@@ -30,7 +30,8 @@ export interface ProvisionRequest {
   location: string;
   network: { hubAddressSpace?: string; hubId?: string; spokeAddressSpace: string };
   overrides?: ProfileOverrides;
-  policy?: Record<string, unknown>;
+  /** Validated as PolicyOverrides (`validatePolicy`) before it is accepted. */
+  policy?: PolicyOverrides;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
