@@ -12,6 +12,7 @@ import { GOVERNANCE_SUBJECTS, reviewGovernance } from "./governance";
 import { policyTarget } from "./targets";
 import { startHeldAwareUpgrade } from "./budgetHolds";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 export interface SweepResult {
   clusters: number;
@@ -23,11 +24,15 @@ export interface SweepResult {
 
 const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" };
 
-export function createGovernanceSweep(p: Platform) {
+export function createGovernanceSweep(platform: Platform) {
+  // The sweep reads through the retry-less clients: when ARM throttles, the rest of the fleet waits
+  // for the next sweep instead of the SDK sleeping inside one timer invocation (at fleet size that
+  // would run past the function timeout, and on the local runtime's virtual clock never end).
+  const p = Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
   return async (client: DurableClientPort): Promise<SweepResult> => {
     const clusters = await p.store.clusters.list();
     const result: SweepResult = { clusters: clusters.length, started: 0, upgrades: [], failed: [] };
-    for (const cluster of clusters) {
+    for (const [i, cluster] of clusters.entries()) {
       try {
         for (const review of await reviewGovernance(p, client, cluster, GOVERNANCE_SUBJECTS, SWEEP_TRIGGER)) {
           if (review.operation && review.operation.outcome !== "exists") result.started++;
@@ -39,6 +44,10 @@ export function createGovernanceSweep(p: Platform) {
         }
       } catch (err) {
         result.failed.push({ clusterId: cluster.id, error: err instanceof Error ? err.message : String(err) });
+        if (failureOf(err).kind === "throttled") {
+          for (const rest of clusters.slice(i + 1)) result.failed.push({ clusterId: rest.id, error: "ARM throttled the sweep: reviewed by the next one" });
+          break;
+        }
       }
     }
     return result;
