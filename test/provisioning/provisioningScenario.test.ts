@@ -155,5 +155,9 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     const gw = await net.applicationGateways.get("rg-aks-d1", "apw-aks-d1");
     expect(gw.provisioningState).toBe("Succeeded");
     await advance(h, 60_000);
+    // Dev's baseline (public API server with the firewall's address authorized, VNet integration) fails no rule either.
+    await operationWith(h, "adopt:aks-d1", (op) => op.status === "Succeeded", "the dev adoption to succeed");
+    const conformance = await api<{ rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-d1/conformance");
+    expect(conformance.body.rules.filter((r) => r.status === "fail").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
   });
 });

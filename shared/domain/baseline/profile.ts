@@ -341,7 +341,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [], tenantID: "" },
         apiServerAccessProfile: privateCluster
           ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true, enableVnetIntegration: true, privateDNSZone: aksZoneId, subnetId: subnetId("snet-privatecluster"), disableRunCommand: true }
-          : { enablePrivateCluster: false, authorizedIPRanges: [""], disableRunCommand: true },
+          : { enablePrivateCluster: false, enableVnetIntegration: true, subnetId: subnetId("snet-privatecluster"), authorizedIPRanges: [""], disableRunCommand: true },
         autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "None" },
         azureMonitorProfile: { metrics: { enabled: true } },
         ...((o.skuTier ?? env.skuTier) === "Free" ? {} : { metricsProfile: { costAnalysis: { enabled: true } } }),
