@@ -11,7 +11,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { enforcementFor, type EnforcementAction } from "../../shared/domain/governance/enforcement";
 import { governanceOf } from "../../shared/domain/policy";
 import { budgetAlertCard } from "../../shared/teams/governanceCards";
-import { isoNow, type BudgetAlertRecord, type ClusterRecord } from "../../shared/store";
+import { isoNow, type BudgetAlertFacts, type BudgetAlertRecord, type ClusterRecord } from "../../shared/store";
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import type { DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, readJson, type FieldIssue } from "./http";
@@ -21,16 +21,10 @@ import { readManagedCluster } from "./targets";
 import { statusUrl } from "./clusters";
 import type { Platform } from "../runtime/platform";
 
-export interface ParsedBudgetAlert {
+export interface ParsedBudgetAlert extends BudgetAlertFacts {
   alertId: string;
   firedAt?: string;
   scope: string;
-  budgetName: string;
-  thresholdType: "Actual" | "Forecasted";
-  threshold: number;
-  amount: number;
-  spent: number;
-  forecast?: number;
 }
 
 /** `$1,234.50`, `1234.5`, `€ 80` → the number; undefined when there is none. */

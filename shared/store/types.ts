@@ -89,11 +89,8 @@ export interface ClusterRecord {
   updatedAt: IsoTimestamp;
 }
 
-export interface BudgetAlertRecord {
-  /** The common alert schema's `essentials.alertId`: a redelivery is recognised by it. */
-  alertId: string;
-  receivedAt: IsoTimestamp;
-  firedAt?: IsoTimestamp;
+/** What a budget notification says: which budget, which threshold it crossed, the spend. */
+export interface BudgetAlertFacts {
   budgetName: string;
   thresholdType: "Actual" | "Forecasted";
   /** Percent of the amount the notification is set at. */
@@ -101,6 +98,13 @@ export interface BudgetAlertRecord {
   amount: number;
   spent: number;
   forecast?: number;
+}
+
+export interface BudgetAlertRecord extends BudgetAlertFacts {
+  /** The common alert schema's `essentials.alertId`: a redelivery is recognised by it. */
+  alertId: string;
+  receivedAt: IsoTimestamp;
+  firedAt?: IsoTimestamp;
   /** What the platform did (`card`, `scaleUserPoolsToMinimum`, ...) and why. */
   actions: string[];
   reason: string;

@@ -1,15 +1,10 @@
 /** The budget alert card (issue 13): what spend crossed, what the platform did, and a hold's release link. */
+import type { BudgetAlertFacts } from "../store/types";
 import { banner, facts, heading, teamsMessage, text, type CardElement, type OpenUrlAction, type TeamsMessage } from "./adaptiveCard";
 
-export interface BudgetAlertCardInput {
+export interface BudgetAlertCardInput extends BudgetAlertFacts {
   cluster: string;
   environment: string;
-  budgetName: string;
-  thresholdType: "Actual" | "Forecasted";
-  threshold: number;
-  amount: number;
-  spent: number;
-  forecast?: number;
   /** What the platform did, in words. */
   actions: string[];
   reason: string;
