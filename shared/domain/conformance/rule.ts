@@ -40,16 +40,8 @@ export interface ConformanceRule {
   check(observed: ObservedCluster, environment: Environment): RuleCheck;
 }
 
-export interface RuleResult {
-  id: string;
-  number: number;
-  title: string;
-  path: string;
-  expected: string;
-  severity: RuleSeverity;
-  citation: string;
-  source: ConformanceRule["source"];
-  remediation: RemediationClass;
+/** A rule's verdict on one cluster: the rule's description (severity as it applies there) and the evidence. */
+export interface RuleResult extends Pick<ConformanceRule, "id" | "number" | "title" | "path" | "expected" | "severity" | "citation" | "source" | "remediation"> {
   status: RuleStatus;
   observed: unknown;
   /** One line: the path, what ARM holds there, and why it passes or fails. */
