@@ -8,22 +8,20 @@ const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);
 
 /**
  * Starts `upgradeNodeImageVersion` on one pool and returns at once: the orchestration polls.
- * Read, compare, then write: a re-run activity (at-least-once delivery) finds the pool already on
- * the target or already rolling and does not start a second reimage. A 409 (another operation holds
- * the cluster) and a 429 come back as `conflict`, which runArmStep waits out on a durable timer.
- * `armOperationId` is the SDK poller's serialized state: the check resumes that poller, so it reads
- * the operation's own status (with its error) rather than guessing from the pool.
+ * Write first, read only when AKS refuses: the step was planned from a read of the pool, so the
+ * first delivery needs no read of its own (one ARM request per pool saved at fleet scale). A
+ * re-run activity (at-least-once delivery) meets AKS's 409 while its first POST still rolls the
+ * pool, and then reads the pool: rolling its node image means in progress (that roll is waited
+ * for), on a new image means done, anything else is a `conflict` (another operation holds the
+ * cluster), which the step waits out on a durable timer. A 429 goes back to the activity proxy.
+ * `armOperationId` is the SDK poller's serialized state: the check resumes that poller, so it
+ * reads the operation's own status (with its error) rather than guessing from the pool.
  */
 export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks">) {
   return async (request: NodeImageStepRequest): Promise<StartStepResult> => {
     const { resourceGroup, cluster } = coordinatesOf(request.resourceId);
     const pool = request.step.pool;
     try {
-      const current = await deps.aks.agentPools.get(resourceGroup, cluster, pool);
-      if (current.provisioningState === "Succeeded" && current.nodeImageVersion && current.nodeImageVersion !== request.step.from) {
-        return { outcome: "alreadyDone" };
-      }
-      if (current.provisioningState === "UpgradingNodeImageVersion") return { outcome: "inProgress" };
       const poller = deps.aks.agentPools.upgradeNodeImageVersion(resourceGroup, cluster, pool, { updateIntervalInMs: 0 });
       await poller.submitted();
       return { outcome: "started", armOperationId: await poller.serialize() };
@@ -31,10 +29,26 @@ export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
       const failure = failureOf(err);
       // Throttling goes back to the engine's activity proxy, which waits Retry-After on a durable timer.
       if (failure.kind === "throttled") throw err;
-      if (failure.kind === "conflict") return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
+      if (failure.kind === "conflict") return classifyConflict(deps, request, { code: failure.code, message: failure.message });
       throw new ArmCallError("AgentPools_UpgradeNodeImageVersion", `${request.resourceId}/agentPools/${pool}`, { code: failure.code, message: failure.message }, failure.status);
     }
   };
+}
+
+/** After AKS's 409: is the pool already rolling its node image (a re-run's first POST), already on a new one, or held by something else? */
+async function classifyConflict(deps: Pick<NodeImageActivityDeps, "aks">, request: NodeImageStepRequest, error: { code: string; message: string }): Promise<StartStepResult> {
+  const { resourceGroup, cluster } = coordinatesOf(request.resourceId);
+  const pool = request.step.pool;
+  try {
+    const current = await deps.aks.agentPools.get(resourceGroup, cluster, pool);
+    if (current.provisioningState === "UpgradingNodeImageVersion") return { outcome: "inProgress" };
+    if (current.provisioningState === "Succeeded" && current.nodeImageVersion && current.nodeImageVersion !== request.step.from) return { outcome: "alreadyDone" };
+  } catch (err) {
+    const failure = failureOf(err);
+    if (failure.kind === "throttled") throw err;
+    throw new ArmCallError("AgentPools_Get", `${request.resourceId}/agentPools/${pool}`, { code: failure.code, message: failure.message }, failure.status);
+  }
+  return { outcome: "conflict", error };
 }
 
 /**
