@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ArmError, resourceTypeOf, type ArmResource, type SimKernel, type SimRequest } from "../kernel";
+import { ArmError, resourceTypeOf, withoutTrailingSlashes, type ArmResource, type SimKernel, type SimRequest } from "../kernel";
 
 /**
  * `Microsoft.EventGrid/systemTopics`: the topic Azure services publish their events to. Shapes from
@@ -29,9 +29,9 @@ export function topicId(subscriptionId: string, resourceGroupName: string, name:
 
 /** System topics whose source is `sourceId` (compared case-insensitively, as ARM ids are). */
 export function topicsForSource(kernel: SimKernel, sourceId: string): ArmResource[] {
-  const source = sourceId.toLowerCase().replace(/\/+$/, "");
+  const source = withoutTrailingSlashes(sourceId).toLowerCase();
   return kernel.store.list({ type: SYSTEM_TOPIC_TYPE })
-    .filter((t) => asString(t.properties?.["source"]).toLowerCase().replace(/\/+$/, "") === source);
+    .filter((t) => withoutTrailingSlashes(asString(t.properties?.["source"])).toLowerCase() === source);
 }
 
 export function registerSystemTopics(kernel: SimKernel, onDelete: (topicId: string) => void): void {

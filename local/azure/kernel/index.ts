@@ -44,6 +44,6 @@ export { DEFAULT_PAGE_SIZE, pageOf } from "./paging";
 export { SimRouter, pathSegments, type Route, type RouteMatch } from "./router";
 export { dispatch, listen, toSimRequest, type RunningServer } from "./server";
 export { SimStats, type RequestRecord } from "./stats";
-export { ResourceStore, idKey, nameOf, resourceTypeOf, type ArmResource, type ListFilter, type SystemData } from "./store";
+export { ResourceStore, idKey, nameOf, resourceTypeOf, withoutTrailingSlashes, type ArmResource, type ListFilter, type SystemData } from "./store";
 export { ARM_DEFAULT_LIMITS, REMAINING_HEADER, Throttler, type BucketLimit, type ThrottleDecision, type ThrottleLimits } from "./throttle";
 export type { ArmOperationKind, ArmRouteOptions, EventGridEvent, EventGridEventInput, SimHandler, SimRequest, SimResponse } from "./types";

@@ -14,6 +14,8 @@ export interface Route {
   /** ARM routes get auth, api-version, throttling and stats; control routes (`/_sim/...`) do not. */
   arm?: ArmRouteOptions;
   segments: Segment[];
+  /** The number of path segments the route takes exactly; undefined when a `{*rest}` makes it vary. */
+  length?: number;
   /** Literal segments count most, then named params; `{*rest}` counts least. */
   score: number;
   order: number;
@@ -32,14 +34,15 @@ export function pathSegments(path: string): string[] {
   return path.split("/").filter(Boolean);
 }
 
-function matchSegments(segs: Segment[], parts: string[], si: number, pi: number, params: Record<string, string>): boolean {
+/** `parts` as given (parameters keep their case) and lower-cased (literals compare with these). */
+function matchSegments(segs: Segment[], parts: string[], lower: string[], si: number, pi: number, params: Record<string, string>): boolean {
   if (si === segs.length) return pi === parts.length;
   const seg = segs[si];
   if (!seg) return false;
   if ("rest" in seg) {
     // `{*scope}` takes one or more segments; try the shortest first so later literals can anchor.
     for (let end = pi + 1; end <= parts.length; end++) {
-      if (matchSegments(segs, parts, si + 1, end, params)) {
+      if (matchSegments(segs, parts, lower, si + 1, end, params)) {
         params[seg.rest] = "/" + parts.slice(pi, end).join("/");
         return true;
       }
@@ -49,11 +52,11 @@ function matchSegments(segs: Segment[], parts: string[], si: number, pi: number,
   const part = parts[pi];
   if (part === undefined) return false;
   if ("literal" in seg) {
-    if (seg.literal !== part.toLowerCase()) return false;
+    if (seg.literal !== lower[pi]) return false;
   } else {
     params[seg.param] = part;
   }
-  if (matchSegments(segs, parts, si + 1, pi + 1, params)) return true;
+  if (matchSegments(segs, parts, lower, si + 1, pi + 1, params)) return true;
   if ("param" in seg) delete params[seg.param];
   return false;
 }
@@ -80,17 +83,20 @@ export class SimRouter {
     const segments = parseTemplate(template);
     const specificity = segments.reduce((s, seg) => s + ("literal" in seg ? 1000 : "param" in seg ? 10 : 1), 0);
     const score = arm?.fallback ? specificity - 1_000_000 : specificity;
-    this.routes.push({ method: method.toUpperCase(), template, handler, arm, segments, score, order: this.routes.length });
+    const length = segments.some((seg) => "rest" in seg) ? undefined : segments.length;
+    this.routes.push({ method: method.toUpperCase(), template, handler, arm, segments, ...(length !== undefined ? { length } : {}), score, order: this.routes.length });
   }
 
   /** The best route for the path, and whether any route matched the path with another method (→ 405). */
   match(method: string, path: string): { match?: RouteMatch; otherMethods: string[] } {
     const parts = pathSegments(path);
+    const lower = parts.map((p) => p.toLowerCase());
     let best: RouteMatch | undefined;
     const otherMethods = new Set<string>();
     for (const route of this.routes) {
       const params: Record<string, string> = {};
-      if (!matchSegments(route.segments, parts, 0, 0, params)) continue;
+      if (route.length !== undefined && route.length !== parts.length) continue;
+      if (!matchSegments(route.segments, parts, lower, 0, 0, params)) continue;
       if (route.method !== method.toUpperCase()) {
         otherMethods.add(route.method);
         continue;

@@ -23,7 +23,14 @@ export interface SystemData {
 
 /** ARM compares ids case-insensitively; the store keys by the lower-cased id and keeps the original. */
 export function idKey(id: string): string {
-  return id.replace(/\/+$/, "").toLowerCase();
+  return withoutTrailingSlashes(id).toLowerCase();
+}
+
+/** `id` without trailing `/` (ARM tolerates them); the common case, none, costs one character test. */
+export function withoutTrailingSlashes(id: string): string {
+  let end = id.length;
+  while (end > 0 && id.charCodeAt(end - 1) === 47) end--;
+  return end === id.length ? id : id.slice(0, end);
 }
 
 /**
@@ -99,10 +106,22 @@ export class ResourceStore {
   /** Writes under each top-level resource, so a reader can tell "unchanged since I looked" cheaply. */
   private readonly revisions = new Map<string, number>();
   private epoch = 0;
+  private readonly touchListeners = new Set<(top: string | undefined) => void>();
 
   private touch(key: string): void {
     const top = topOf(key) ?? key;
     this.revisions.set(top, (this.revisions.get(top) ?? 0) + 1);
+    for (const listener of this.touchListeners) listener(top);
+  }
+
+  /**
+   * Calls `listener` with the lower-cased id of the top-level resource under which each write or
+   * delete happened, and with `undefined` when the store is restored (anything may have changed),
+   * so a reader can keep its own set of changed resources instead of scanning the store.
+   */
+  onTouch(listener: (top: string | undefined) => void): () => void {
+    this.touchListeners.add(listener);
+    return () => { this.touchListeners.delete(listener); };
   }
 
   /** Changes whenever the resource at `id`, or anything under its top-level resource, is written or deleted. */
@@ -227,5 +246,6 @@ export class ResourceStore {
       if (!this.items.has(key)) this.index(key, r);
       this.items.set(key, r);
     }
+    for (const listener of this.touchListeners) listener(undefined);
   }
 }

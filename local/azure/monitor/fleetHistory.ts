@@ -100,20 +100,26 @@ export function fleetHistory(kernel: SimKernel): FleetHistory {
   // The clock probes after every timer it fires, several passes each: between queries (which
   // sample themselves), sample at most once per virtual minute, the finest grain of AKS platform
   // metrics (PT1M), and only the clusters that can have changed since the last sample: those
-  // written to (the store's revision under the cluster moved) and those AKS is changing with time
-  // (rolling batches, unhealthy-pool faults). A 2,000-cluster fleet then costs a map lookup per
-  // idle cluster per minute, not a state build and a JSON comparison.
+  // written to (the store reports each write's top-level resource) and those AKS is changing with
+  // time (rolling batches, unhealthy-pool faults). A 2,000-cluster fleet then costs nothing per
+  // idle cluster per minute, not a state build and a JSON comparison (nor a scan of the fleet).
   let sampledAt = Number.NaN;
-  const seen = new Map<string, string>();
+  let everything = true;
+  const written = new Set<string>();
+  kernel.onDispose(kernel.store.onTouch((top) => {
+    if (top === undefined) everything = true;
+    else written.add(top);
+  }));
   const observeChanged = (): void => {
     const aks = kernel.service<AksHealthReader>("aks");
-    const busy = aks?.busyClusterIds?.() ?? undefined;
+    const busy = aks?.busyClusterIds?.();
+    const candidates = everything || !busy ? kernel.store.list({ type: CLUSTER_TYPE }).map((c) => c.id.toLowerCase()) : [...new Set([...written, ...busy])];
+    everything = false;
+    written.clear();
     const changed: ClusterState[] = [];
-    for (const cluster of kernel.store.list({ type: CLUSTER_TYPE })) {
-      const key = cluster.id.toLowerCase();
-      const revision = kernel.store.revisionOf(cluster.id);
-      if (busy && seen.get(key) === revision && !busy.has(key)) continue;
-      seen.set(key, revision);
+    for (const key of candidates) {
+      const cluster = kernel.store.get(key);
+      if (!cluster || cluster.type.toLowerCase() !== CLUSTER_TYPE.toLowerCase()) continue;
       changed.push(clusterState(kernel, cluster, kernel.store.list({ prefix: cluster.id, type: POOL_TYPE }), aks));
     }
     history.observe(kernel.clock.now(), changed);

@@ -6,6 +6,7 @@
  * order; we flatten it depth-first, which is also the order in which the SDK's
  * `TaskOrchestrationExecutor.trackOpenTask` hands out sequence numbers (event ids).
  */
+import { createHash } from "node:crypto";
 export enum ActionType {
   CallActivity = 0,
   CallActivityWithRetry = 1,
@@ -74,7 +75,8 @@ export function flattenActions(actions: unknown): FlatAction[] {
  * new sequence number (`trackOpenTask` skips tasks that have an id).
  */
 export function contentKey(a: WireAction): string {
-  return JSON.stringify([a.actionType, a.functionName, a.input, a.instanceId, a.fireAt, a.externalEventName, a.operation, a.retryOptions]);
+  // A digest: the key is kept in the instance's state, which is rewritten at every checkpoint.
+  return createHash("sha256").update(JSON.stringify([a.actionType, a.functionName, a.input, a.instanceId, a.fireAt, a.externalEventName, a.operation, a.retryOptions])).digest("base64url");
 }
 
 /** The identity DTFx compares on replay: the action's kind and its target name. */

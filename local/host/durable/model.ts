@@ -30,7 +30,7 @@ export interface RecordedAction {
   lastFailure?: { reason: string; details: string };
   /** Final fire time (epoch ms) of a timer split into segments (longer than maximumShortTimerDuration). */
   finalFireAt?: number;
-  /** `contentKey` of the wire action. */
+  /** `contentKey` of the wire action (a digest). */
   content?: string;
   /** Its task has an outcome (completed, failed for good, fired, answered): no longer open. */
   settled?: boolean;

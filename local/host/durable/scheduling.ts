@@ -134,14 +134,17 @@ export function scheduleNewAction(env: SchedulingEnv, wire: FlatAction, compound
     case ActionType.CallActivityWithRetry:
     case ActionType.CallSubOrchestrator:
     case ActionType.CallSubOrchestratorWithRetry: {
-      action.input = serializedInput(wire);
+      // The input is kept only where a retry must send it again: the state is rewritten at every
+      // checkpoint, and a fan-out's inputs would make that quadratic in the history.
+      const input = serializedInput(wire);
       if (wire.instanceId) action.subInstanceId = wire.instanceId;
       if (wire.retryOptions) {
+        action.input = input;
         action.retry = wire.retryOptions;
         action.failures = 0;
         action.firstAttemptAt = env.now;
       }
-      startAttempt(env, action, allocate(env, index, "attempt"));
+      startAttempt(env, action, allocate(env, index, "attempt"), input);
       return;
     }
     case ActionType.CreateTimer: {
@@ -207,9 +210,9 @@ function addTimer(env: SchedulingEnv, actionIndex: number, fireAt: number, role:
   env.work.messages.push(eventMessage(env.record.instanceId, env.record.executionId, fireAt, fired));
 }
 
-function startAttempt(env: SchedulingEnv, action: RecordedAction, id: number): void {
+function startAttempt(env: SchedulingEnv, action: RecordedAction, id: number, firstInput?: string): void {
   const rec = env.record;
-  const input = action.input ?? "null";
+  const input = firstInput ?? action.input ?? "null";
   if (action.type === ActionType.CallActivity || action.type === ActionType.CallActivityWithRetry) {
     env.work.events.push(historyEvent(EventType.TaskScheduled, env.now, { EventId: id, Name: action.name, Input: input }));
     env.work.messages.push({ kind: "activity", instanceId: rec.instanceId, executionId: rec.executionId, visibleAt: env.now, taskId: id, name: action.name, input });
