@@ -1,7 +1,7 @@
 /**
  * The simulator's resource store answers `list` from its type and top-level-resource indexes
  * exactly as a scan of every resource would: same resources, same (insertion) order, after
- * updates, deletes, tree deletes and a restore.
+ * updates, deletes, tree deletes and a restore; and it tells listeners where each write happened.
  */
 import { VirtualClock } from "../../../local/clock";
 import { ResourceStore, type ListFilter } from "../../../local/azure/kernel/store";
@@ -53,5 +53,18 @@ describe("simulator resource store indexes", () => {
     const copy = new ResourceStore(new VirtualClock("2026-01-01T00:00:00Z"));
     copy.restore(store.snapshot());
     for (const f of filters) expect(copy.list(f).map((r) => r.id)).toEqual(scan(store, f));
+  });
+
+  it("tells its listeners the top-level resource of every write and delete, and that a restore may have changed anything", () => {
+    const fresh = new ResourceStore(new VirtualClock("2026-01-01T00:00:00Z"));
+    const seen: (string | undefined)[] = [];
+    const stop = fresh.onTouch((top) => seen.push(top));
+    fresh.put(cluster(4), fresh.envelope(cluster(4), { properties: {} }));
+    fresh.put(`${cluster(4)}/agentPools/user/`, fresh.envelope(`${cluster(4)}/agentPools/user`, { properties: {} }));
+    fresh.delete(`${cluster(4).toUpperCase()}/agentPools/user`);
+    fresh.restore([]);
+    stop();
+    fresh.put(cluster(5), fresh.envelope(cluster(5), { properties: {} }));
+    expect(seen).toEqual([cluster(4).toLowerCase(), cluster(4).toLowerCase(), cluster(4).toLowerCase(), undefined]);
   });
 });
