@@ -5,7 +5,7 @@ import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrches
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
-import { DuplicateError, isoNow, type ClusterRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
+import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
 import { instanceExists, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
@@ -162,7 +162,8 @@ export function observedFrom(managed: ManagedCluster, at: string): ObservedClust
 export function createListClustersHandler(p: Platform) {
   return async (): Promise<HttpResponseInit> => {
     const clusters = await p.store.clusters.list();
-    return json(200, { value: await Promise.all(clusters.map((c) => clusterView(p, c))) });
+    const failing = await p.store.findings.failingByCluster();
+    return json(200, { value: await Promise.all(clusters.map((c) => clusterView(p, c, failing.get(c.id) ?? []))) });
   };
 }
 
@@ -186,13 +187,14 @@ export function createGetClusterHandler(p: Platform) {
   };
 }
 
-async function clusterView(p: Platform, c: ClusterRecord): Promise<Record<string, unknown>> {
+/** `failing`: the cluster's failing findings when the caller read the fleet's at once (the list). */
+async function clusterView(p: Platform, c: ClusterRecord, failing?: Pick<FindingRecord, "severity" | "category">[]): Promise<Record<string, unknown>> {
   const summary = async (operationId: string): Promise<Record<string, unknown>> => {
     const op = (await p.store.operations.get(c.id, operationId))?.doc;
     return { operationId, kind: op?.kind, status: op?.status, targetVersion: op?.targetVersion, statusUrl: statusUrl(p, operationId) };
   };
   const holder = c.lock?.holder;
-  const open = await p.store.findings.listByCluster(c.id, { status: "fail" });
+  const open = failing ?? await p.store.findings.listByCluster(c.id, { status: "fail" });
   const count = <K extends string>(key: (f: (typeof open)[number]) => K): Record<string, number> =>
     open.reduce<Record<string, number>>((acc, f) => ({ ...acc, [key(f)]: (acc[key(f)] ?? 0) + 1 }), {});
   return {

@@ -55,6 +55,21 @@ export class FindingRepository {
     return this.docs.query(`SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.rule`, parameters, clusterId);
   }
 
+  /**
+   * Every failing finding's cluster, severity and category, in one cross-partition query: the fleet
+   * list's counts without a query per cluster.
+   */
+  async failingByCluster(): Promise<Map<string, Pick<FindingRecord, "severity" | "category">[]>> {
+    const rows = (await this.docs.query("SELECT c.clusterId, c.severity, c.category FROM c WHERE c.status = @status", [{ name: "@status", value: "fail" }])) as unknown as Pick<FindingRecord, "clusterId" | "severity" | "category">[];
+    const out = new Map<string, Pick<FindingRecord, "severity" | "category">[]>();
+    for (const r of rows) {
+      const list = out.get(r.clusterId) ?? [];
+      list.push({ severity: r.severity, category: r.category });
+      out.set(r.clusterId, list);
+    }
+    return out;
+  }
+
   async remove(clusterId: string, id: string): Promise<boolean> {
     return this.docs.remove(id, clusterId);
   }

@@ -58,6 +58,13 @@ describe("baseline conformance of the demo fleet", () => {
     const cluster = await api<{ findings: { open: number; bySeverity: Record<string, number>; byCategory: Record<string, number> } }>(h, "GET", "/clusters/aks-dev");
     expect(cluster.body.findings).toMatchObject({ open: dev.length, byCategory: { conformance: dev.length } });
     expect(cluster.body.findings.bySeverity.high).toBe(dev.filter((f) => f.severity === "high").length);
+    // The fleet list counts from one cross-partition query: the same counts as each cluster's own view.
+    const list = await api<{ value: { id: string; findings: unknown }[] }>(h, "GET", "/clusters");
+    for (const id of ["aks-dev", "aks-staging", "aks-prod"]) {
+      const one = await api<{ findings: unknown }>(h, "GET", `/clusters/${id}`);
+      expect([id, list.body.value.find((c) => c.id === id)?.findings]).toEqual([id, one.body.findings]);
+    }
+    expect(list.body.value.find((c) => c.id === "aks-dev")?.findings).toMatchObject({ open: dev.length });
   });
 
   it("GET conformance judges each demo cluster live with evidence: dev and staging fail what they lack, prod mostly passes", async () => {
