@@ -78,7 +78,9 @@ async function main(): Promise<void> {
       sampleMemory();
       rollout = (await store.operations.get("fleet", `nodeimage-rollout-${WEEK}`))?.doc as NodeImageRolloutRecord | undefined;
       const rings = rollout?.rollout.rings.map((r) => `${r.ring}:${r.status}${r.upgraded !== undefined ? `(${r.upgraded}↑ ${r.failed ?? 0}✗ ${r.skipped ?? 0}⤼)` : ""}`).join(" ") ?? "not started";
-      console.log(`  ${new Date(clock.now()).toISOString().slice(0, 16)}Z  wall ${((performance.now() - wall0) / 1000).toFixed(1)} s  rings ${rings}  ARM ${kernel.stats.total} (429: ${kernel.stats.throttled})`);
+      const mem = process.memoryUsage();
+      const mb = (n: number): string => (n / 1048576).toFixed(0);
+      console.log(`  ${new Date(clock.now()).toISOString().slice(0, 16)}Z  wall ${((performance.now() - wall0) / 1000).toFixed(1)} s  rings ${rings}  ARM ${kernel.stats.total} (429: ${kernel.stats.throttled})  rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)}, external ${mb(mem.external)})`);
       if (rollout && rollout.status !== "Running") break;
     }
     const wallSeconds = (performance.now() - wall0) / 1000;

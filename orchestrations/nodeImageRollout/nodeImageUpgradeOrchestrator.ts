@@ -14,6 +14,14 @@ import { spreadMs } from "../engine/spread";
  */
 const MAX_WINDOW_STAGGER_MS = 15 * 60_000;
 
+/**
+ * A ring starts all its clusters at once; each first reads its maintenance configuration. Spread
+ * over two minutes, 3,000 clusters stay within ARM's read bucket (250 at once, 25 a second) instead
+ * of meeting 429s, and the platform does not start them all in the same second. A manual start, an
+ * operator's request, goes at once.
+ */
+const PREPARE_STAGGER_MS = 2 * 60_000;
+
 /** The engine's polling and the settle time before a pool's health sample, from the app settings (passed as data). */
 export interface NodeImageUpgradeOptions {
   polling?: Partial<PollingPolicy>;
@@ -43,6 +51,9 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     return result(r, [], message, catchUpDue);
   };
 
+  if (input.mode !== "manual") {
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS)));
+  }
   const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
 

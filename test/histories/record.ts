@@ -1,5 +1,5 @@
 /**
- * `npm run record:histories`: runs three flows on the whole local platform (virtual clock) and
+ * `npm run record:histories`: runs four flows on the whole local platform (virtual clock) and
  * writes each one's orchestration histories, parent and sub-orchestrations, to test/histories/*.json
  * for `replay.test.ts`. Re-record when an orchestrator changes on purpose, and ship that change
  * under the drain rule in the README (in-flight instances of the old shape finish first).
@@ -53,6 +53,14 @@ async function main(): Promise<void> {
     const instance = durableOf(h).recordedInstances(prefix).find((i) => i.name === "nodeImageUpgrade" && i.instanceId.endsWith(":aks-dev"));
     if (!instance) throw new Error("no node-image upgrade instance for aks-dev");
     write(h, "node-image-upgrade", "a manual node-image upgrade of aks-dev's two pools", instance.instanceId);
+
+    // The weekly rollout's per-cluster upgrade (rollout mode: the staggered first read, the
+    // maintenance window, then the engine): aks-dev in the dev ring, which needs no approval.
+    await sim(h, "POST", "/_sim/node-images", {});
+    const monday = Date.parse("2026-11-09T00:00:00Z");
+    await advance(h, monday - h.clock.now() + 60_000, 10 * 60_000);
+    await operationWith(h, "nodeimage-2026-W46-aks-dev", (op) => op.status === "Succeeded", "aks-dev's weekly node-image upgrade", 3 * 24 * 3600_000);
+    write(h, "node-image-rollout-cluster", "aks-dev's node-image upgrade in the weekly rollout of 2026-W46 (dev ring, its maintenance window)", "node-image:2026-W46:aks-dev");
   } finally {
     await h.stop();
   }

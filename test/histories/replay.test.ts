@@ -1,7 +1,7 @@
 /**
- * Golden histories: the recorded histories of a Kubernetes upgrade, a node-image upgrade and an
- * adoption (test/histories/*.json, `npm run record:histories`) replayed against the orchestrators as
- * they are now. A change that would break instances in flight fails here; a changed orchestrator
+ * Golden histories: the recorded histories of a Kubernetes upgrade, a manual node-image upgrade, a
+ * cluster's node-image upgrade in the weekly rollout and an adoption (test/histories/*.json,
+ * `npm run record:histories`) replayed against the orchestrators as they are now. A change that would break instances in flight fails here; a changed orchestrator
  * (the fixture's `kubernetesUpgradeChanged`) is caught as non-determinism.
  */
 import { readFileSync } from "node:fs";
@@ -33,7 +33,7 @@ describe("golden histories replay against today's orchestrators", () => {
   });
   afterAll(async () => { await host.stop(); });
 
-  it.each(["kubernetes-upgrade", "node-image-upgrade", "adoption"])("%s: every recorded instance replays to its recorded end", async (flow) => {
+  it.each(["kubernetes-upgrade", "node-image-upgrade", "node-image-rollout-cluster", "adoption"])("%s: every recorded instance replays to its recorded end", async (flow) => {
     const file = golden(flow);
     expect(file.instances.length).toBeGreaterThanOrEqual(3);
     for (const instance of file.instances) {
