@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import { call } from "../engine/call";
-import { nowIso } from "../common/time";
+import { nowIso, timerAfter } from "../common/time";
 import { runOperation, type OperationEnd, type OperationPatch, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
@@ -52,7 +52,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   };
 
   if (input.mode !== "manual") {
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS)));
+    yield timerAfter(context, 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS));
   }
   const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);

@@ -103,14 +103,10 @@ export class ResourceStore {
   private readonly items = new Map<string, ArmResource>();
   private readonly byType = new Map<string, Set<string>>();
   private readonly byTop = new Map<string, Set<string>>();
-  /** Writes under each top-level resource, so a reader can tell "unchanged since I looked" cheaply. */
-  private readonly revisions = new Map<string, number>();
-  private epoch = 0;
   private readonly touchListeners = new Set<(top: string | undefined) => void>();
 
   private touch(key: string): void {
     const top = topOf(key) ?? key;
-    this.revisions.set(top, (this.revisions.get(top) ?? 0) + 1);
     for (const listener of this.touchListeners) listener(top);
   }
 
@@ -122,12 +118,6 @@ export class ResourceStore {
   onTouch(listener: (top: string | undefined) => void): () => void {
     this.touchListeners.add(listener);
     return () => { this.touchListeners.delete(listener); };
-  }
-
-  /** Changes whenever the resource at `id`, or anything under its top-level resource, is written or deleted. */
-  revisionOf(id: string): string {
-    const key = idKey(id);
-    return `${this.epoch}:${this.revisions.get(topOf(key) ?? key) ?? 0}`;
   }
 
   private index(key: string, resource: ArmResource): void {
@@ -239,8 +229,6 @@ export class ResourceStore {
     this.items.clear();
     this.byType.clear();
     this.byTop.clear();
-    this.revisions.clear();
-    this.epoch++;
     for (const r of resources) {
       const key = idKey(r.id);
       if (!this.items.has(key)) this.index(key, r);
