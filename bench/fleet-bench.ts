@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     if (!published) throw new Error("could not publish a node image");
     const seedSeconds = (performance.now() - t0) / 1000;
     kernel.stats.reset();
+    kernel.dataPlaneStats.reset();
     console.log(`fleet: ${fleet.length} clusters × ${args.pools} pools = ${fleet.length * args.pools} pools (seeded in ${seedSeconds.toFixed(1)} s); new image ${published}; windows ${args.sameWindow ? "shared per ring" : "spread"}`);
 
     const wall0 = performance.now();
@@ -130,8 +131,8 @@ async function main(): Promise<void> {
     console.log(`pools upgraded            ${poolsUpgraded} / ${totalPools} (on ${published}: ${onLatest}); outside their window: ${poolsOutside}; cluster operations: ${ops.length}`);
     console.log(`ARM requests              ${stats.total} total = ${perPool.toFixed(2)} per pool upgrade`);
     console.log(`  by operation            ${byOperation.map(([op, n]) => `${op} ${n}`).join(", ")}`);
-    const metricReads = byOperation.find(([op]) => op === "Metrics_List")?.[1] ?? 0;
-    console.log(`  health reads            ${(metricReads / Math.max(1, poolsUpgraded)).toFixed(2)} per pool (3 metric queries a sample, one sample before the first pool and one after each); the rest ${((stats.total - metricReads) / Math.max(1, poolsUpgraded)).toFixed(2)} per pool`);
+    const dataPlane = kernel.dataPlaneStats.toJSON();
+    console.log(`metrics data plane        ${dataPlane.total} queries = ${(dataPlane.total / Math.max(1, poolsUpgraded)).toFixed(2)} per pool (health: 3 queries a sample, one sample before the first pool and one after each; not ARM); 429s: ${dataPlane.throttled}`);
     console.log(`429s received             ${stats.throttled}${throttledBy.length ? ` (${throttledBy.join(", ")})` : ""}; absorbed by durable timers (Retry-After + per-instance spread for reads, the activity proxy's backoff for starts, next poll for checks); failures caused by throttling: ${throttledFailures.length}`);
     console.log(`longest history           ${longest.events} events (${longest.instanceId}); instances: ${instances}`);
     console.log(`peak memory               maxRSS ${maxRssMb.toFixed(0)} MB, heapUsed peak (daily samples) ${(peakHeap / 1048576).toFixed(0)} MB`);

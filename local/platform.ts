@@ -90,6 +90,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const settings: Record<string, string> = {
       AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId,
       ARM_ENDPOINT: azure.baseUrl,
+      // The metrics data plane (Azure: https://{region}.metrics.monitor.azure.com).
+      MONITOR_METRICS_ENDPOINT: `${azure.baseUrl}/_metrics/{region}`,
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_KEY: cosmos.key,
       AKSOPS_MODE: "local",

@@ -46,7 +46,11 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
-    [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({ monitor: { get metrics() { return p.activityArm.monitor.metrics; } }, clock: p.clock }),
+    [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({
+      dataPlane: { queryResources: (region, ...args) => p.metrics(region).queryResources(...args) },
+      locationOf: async (clusterId) => (await p.store.clusters.get(clusterId))?.doc.spec.location,
+      clock: p.clock
+    }),
     [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()

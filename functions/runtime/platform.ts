@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { ConfigError, loadConfig, type AppConfig, type SettingProblem } from "../../shared/config";
-import { createArmClients, createCosmosClient, trustedAgent, type ArmClients } from "../../shared/azure";
+import { createArmClients, createCosmosClient, createMetricsClient, trustedAgent, type ArmClients, type MetricsQueryPort } from "../../shared/azure";
 import { createStore, type NowSource, type Store } from "../../shared/store";
 import { postOnce, type PostOutcome } from "../../shared/teams/webhook";
 import type { TeamsMessage } from "../../shared/teams/cards";
@@ -34,6 +34,8 @@ export interface Platform {
    * orchestration, whose activity proxy waits on a durable timer instead of sleeping in the worker.
    */
   readonly activityArm: ArmClients;
+  /** The metrics data plane of a region (not ARM; no SDK retries: activities use it). */
+  metrics(region: string): MetricsQueryPort;
   postTeams(url: string, message: TeamsMessage): Promise<PostOutcome>;
   readAsyncOperation(operationPath: string): Promise<AsyncOperationStatus>;
   nonce(): string;
@@ -71,6 +73,7 @@ export function platform(env: Readonly<Record<string, string | undefined>> = pro
 
   cached = {
     config, clock, store, arm, activityArm, eventGridEndpoint,
+    metrics: (region) => createMetricsClient(config, region),
     ...(escalationWebhookUrl ? { escalationWebhookUrl } : {}),
     postTeams: (url, message) => postOnce(url, message, { fetch: teamsFetch }),
     // Through the container service client's pipeline: its credential, retry and (locally) trust policies.

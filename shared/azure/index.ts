@@ -10,3 +10,5 @@ export { trustedAgent, trustPolicies, LocalTrustError } from "./local-trust";
 export type { TrustSettings } from "./local-trust";
 export { createArmResourcePort, ArmRequestError } from "./arm-resources";
 export type { ArmResourcePort, ArmOperationStatus } from "./arm-resources";
+export { createMetricsClient, metricsEndpointFor, metricsScope } from "./metrics-client";
+export type { MetricsSettings, MetricsQueryPort } from "./metrics-client";

@@ -132,7 +132,11 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     actions: ["Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerService/locations/operationresults/read"],
     why: "status of a long-running cluster or pool operation (Azure-AsyncOperation / Location URLs)"
   },
-  { call: "metrics.list", actions: ["Microsoft.Insights/metrics/read"], why: "cluster health gates before and after upgrade steps" },
+  {
+    call: "queryResources",
+    actions: ["Microsoft.Insights/metrics/read"],
+    why: "cluster health gates before and after upgrade steps, through the regional metrics data plane (metrics:getBatch, not ARM)"
+  },
   { call: "systemTopics.listByResourceGroup", actions: ["Microsoft.EventGrid/systemTopics/read"], why: "find the cluster's system topic at adoption" },
   { call: "systemTopics.beginCreateOrUpdateAndWait", actions: ["Microsoft.EventGrid/systemTopics/write"], why: "create the cluster's system topic at adoption" },
   {

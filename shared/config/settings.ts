@@ -25,6 +25,13 @@
  *   AZURE_CLIENT_ID         optional  GUID of a user-assigned managed identity (the name @azure/identity
  *                                     itself reads); unset = the system-assigned identity.
  *   MONITOR_LOGS_ENDPOINT   optional  https URL of the Log Analytics query API; default https://api.loganalytics.io.
+ *   MONITOR_METRICS_ENDPOINT
+ *                           azure: optional; local: required. The Azure Monitor metrics data plane
+ *                                     (`metrics:getBatch`), a template whose `{region}` is the cluster's location;
+ *                                     default https://{region}.metrics.monitor.azure.com. Its reads are not ARM
+ *                                     requests, so health gates do not spend the subscription's ARM read bucket.
+ *                                     Token scope: the host without its `{region}.` label, `/.default`.
+ *                                     Locally: the simulator's `/_metrics/{region}`.
  *   UPGRADE_POLL_INTERVAL_SECONDS
  *                           optional  Whole seconds (1-3600) before the first poll of an upgrade step's ARM
  *                                     operation; each later poll waits twice as long. Default 30 (an AKS
@@ -68,6 +75,8 @@ export interface AppConfig {
   /** Without a trailing slash. */
   readonly publicBaseUrl: string;
   readonly monitorLogsEndpoint: string;
+  /** The metrics data plane, with `{region}` where the cluster's location goes; without a trailing slash. */
+  readonly monitorMetricsEndpoint: string;
   /** Local mode only: the CA the SDK clients trust. */
   readonly localCaPath?: string;
   /** Azure mode: a user-assigned managed identity; unset means system-assigned. */
@@ -98,6 +107,7 @@ export const SettingNames = {
   localCaPath: "AKSOPS_LOCAL_CA_PATH",
   managedIdentityClientId: "AZURE_CLIENT_ID",
   monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT",
+  monitorMetricsEndpoint: "MONITOR_METRICS_ENDPOINT",
   upgradePollIntervalSeconds: "UPGRADE_POLL_INTERVAL_SECONDS",
   upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS",
   healthSettleSeconds: "HEALTH_SETTLE_SECONDS",
@@ -109,6 +119,7 @@ export const SettingDefaults = {
   armEndpoint: "https://management.azure.com",
   cosmosDatabase: "aksops",
   monitorLogsEndpoint: "https://api.loganalytics.io",
+  monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
   upgradePollIntervalSeconds: 30,
   upgradePollMaxIntervalSeconds: 300,
   healthSettleSeconds: 300,
@@ -152,6 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     fallback: SettingDefaults.monitorLogsEndpoint,
     httpsOnly: true
   });
+  const monitorMetricsEndpoint = readMetricsEndpoint(s, local);
 
   let localCaPath: string | undefined;
   if (local) {
@@ -179,12 +191,42 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     approvalSigningKey: approvalSigningKey!,
     publicBaseUrl: publicBaseUrl!,
     monitorLogsEndpoint: monitorLogsEndpoint!,
+    monitorMetricsEndpoint: monitorMetricsEndpoint!,
     upgradePolling,
     ...(localCaPath ? { localCaPath } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     ...(budgetActionGroupId ? { budgetActionGroupId } : {})
   };
   return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling) });
+}
+
+/**
+ * The metrics data plane is regional (`https://{region}.metrics.monitor.azure.com`: a batch must
+ * name resources of the endpoint's region), so the setting is a template. It is checked as a URL
+ * with a region put in. Locally it must be set: the default would leave the machine.
+ */
+function readMetricsEndpoint(s: SettingReader, local: boolean): string | undefined {
+  const name = SettingNames.monitorMetricsEndpoint;
+  const raw = s.raw(name)?.trim();
+  if (raw === undefined && local) {
+    s.fail(name, "is required when AKSOPS_MODE=local (the simulator's /_metrics/{region})");
+    return undefined;
+  }
+  const value = (raw ?? SettingDefaults.monitorMetricsEndpoint).replace(/\/+$/, "");
+  if (!value.includes("{region}")) {
+    s.fail(name, "must contain {region}, where the cluster's location goes (https://{region}.metrics.monitor.azure.com)");
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value.replaceAll("{region}", "eastus"));
+  } catch {
+    s.fail(name, "must be an absolute https URL once {region} is filled in");
+    return undefined;
+  }
+  if (parsed.protocol !== "https:") s.fail(name, `must use https, not ${parsed.protocol.replace(":", "")}`);
+  else if (parsed.search || parsed.hash) s.fail(name, "must not carry a query string or fragment");
+  return value;
 }
 
 /** The first poll interval and its cap; an unset cap follows a first interval set above the default cap. */

@@ -136,6 +136,7 @@ export async function startCrashRig(prefix: string, durationScale: number): Prom
   const eventGridKey = randomBytes(32).toString("base64url");
   const settings: Record<string, string> = {
     AKSOPS_MODE: "local", AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId, ARM_ENDPOINT: azure.baseUrl,
+    MONITOR_METRICS_ENDPOINT: `${azure.baseUrl}/_metrics/{region}`,
     COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, AKSOPS_LOCAL_CA_PATH: cert.caPath,
     TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`, APPROVAL_SIGNING_KEY: randomBytes(32).toString("base64url"),
     PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,

@@ -27,7 +27,7 @@ export function registerFaultControl(kernel: SimKernel): void {
     kernel.faults.remove(p.id ?? "") ? { status: 204 } : { status: 404, body: { error: { code: "NotFound", message: `No fault '${p.id}'` } } });
 }
 
-/** `GET /_sim/stats`: ARM requests by operation and status; `DELETE /_sim/stats` resets the counters.
+/** `GET /_sim/stats`: ARM requests by operation and status (`dataPlane`: the metrics data plane's, apart); `DELETE /_sim/stats` resets the counters.
  * `GET|PUT /_sim/throttling` reads or lowers the token-bucket limits (`{ read?: { burst, perSecond }, write?, delete? }`). */
 export function registerStatsControl(kernel: SimKernel): void {
   kernel.router.control("GET", "/_sim/throttling", () => ({ status: 200, body: kernel.throttler.limits }));
@@ -49,10 +49,14 @@ export function registerStatsControl(kernel: SimKernel): void {
   });
   kernel.router.control("GET", "/_sim/stats", () => ({
     status: 200,
-    body: { ...kernel.stats.toJSON(), operationsInProgress: kernel.lro.inProgressCount(), now: new Date(kernel.clock.now()).toISOString() }
+    body: {
+      ...kernel.stats.toJSON(), operationsInProgress: kernel.lro.inProgressCount(), now: new Date(kernel.clock.now()).toISOString(),
+      dataPlane: kernel.dataPlaneStats.toJSON()
+    }
   }));
   kernel.router.control("DELETE", "/_sim/stats", () => {
     kernel.stats.reset();
+    kernel.dataPlaneStats.reset();
     return { status: 204 };
   });
 }

@@ -59,6 +59,8 @@ export class SimKernel {
   readonly faults: FaultRegistry;
   readonly lro: LroManager;
   readonly stats = new SimStats();
+  /** Requests to data planes that are not ARM (the metrics data plane's `metrics:getBatch`), counted apart from `stats`. */
+  readonly dataPlaneStats = new SimStats();
   readonly throttler: Throttler;
   readonly work = new IdleTracker();
   /** api-versions per modelled provider namespace (unknown ones → 400 InvalidApiVersionParameter). */

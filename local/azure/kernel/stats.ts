@@ -6,6 +6,8 @@ export interface RequestRecord {
   path: string;
   status: number;
   subscriptionId?: string;
+  /** Data-plane batches: the resource ids the request named (its path names none). */
+  resources?: string[];
 }
 
 /** ARM requests counted by operation and status, for benchmarks (`GET /_sim/stats`). */

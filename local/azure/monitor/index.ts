@@ -1,7 +1,7 @@
 /**
  * Simulator module "monitor" (sim-services): `Microsoft.Insights` diagnostic settings on any
  * resource, diagnostic categories of managed clusters, and AKS platform metrics derived from the
- * simulated fleet (nodes leave Ready while their pool rolls; the `unhealthyPool` fault keeps them
+ * simulated fleet (through ARM and through the metrics data plane's `metrics:getBatch`) (nodes leave Ready while their pool rolls; the `unhealthyPool` fault keeps them
  * NotReady); action groups' webhook receivers get the alerts of the sources that name them
  * (budget notifications' contactGroups), retried on Azure Monitor's schedule.
  */
@@ -10,9 +10,11 @@ import { registerActionGroupNotifier } from "./actionGroupNotifier";
 import { registerDiagnosticSettings } from "./diagnosticSettings";
 import { fleetHistory } from "./fleetHistory";
 import { registerMetrics } from "./metricsRoutes";
+import { registerMetricsBatch } from "./metricsBatchRoutes";
 
 export { fleetHistory, readFleet, type FleetHistory } from "./fleetHistory";
 export type { ClusterState, PoolState, FleetView } from "./fleetState";
+export { metricsDataPlane, MAX_BATCH_RESOURCES, METRICS_BATCH_API_VERSIONS, type MetricsDataPlane } from "./metricsBatchRoutes";
 export { MAX_SETTINGS_PER_RESOURCE } from "./diagnosticSettings";
 export { ACTION_GROUP_NOTIFIER, actionGroupRetryPolicy, registerActionGroupNotifier, type ActionGroupNotifier, type AlertPayloads } from "./actionGroupNotifier";
 
@@ -23,5 +25,6 @@ export function registerMonitor(kernel: SimKernel): void {
   kernel.provide(SERVICE, true);
   registerDiagnosticSettings(kernel);
   registerMetrics(kernel, fleetHistory(kernel));
+  registerMetricsBatch(kernel, fleetHistory(kernel));
   registerActionGroupNotifier(kernel);
 }

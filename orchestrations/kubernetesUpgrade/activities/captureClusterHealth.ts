@@ -1,29 +1,55 @@
-import type { MonitorClient, Response as MetricsResponse } from "@azure/arm-monitor";
+import type { MetricsQueryResult } from "@azure/monitor-query-metrics";
 import type { ArmStepRequest } from "../../common/armStep";
 import type { ClusterHealthSample, PoolNodeHealth } from "../../../shared/domain/healthGate";
 import { isoAt, type ActivityClock } from "../../common/activities/ports";
 
+/** One metric of one cluster from the metrics data plane (`MetricsClient.queryResources` of the cluster's region). */
+export interface MetricsDataPlanePort {
+  queryResources(region: string, resourceIds: string[], metricNames: string[], metricNamespace: string, options: {
+    startTime: Date; endTime: Date; interval: string; aggregation: string; filter: string; top: number;
+  }): Promise<MetricsQueryResult[]>;
+}
+
 export interface CaptureClusterHealthDeps {
-  monitor: { metrics: Pick<MonitorClient["metrics"], "list"> };
+  dataPlane: MetricsDataPlanePort;
+  /** The cluster's location (the registry's record: a cluster's location never changes in ARM). */
+  locationOf(clusterId: string): Promise<string | undefined>;
   clock: ActivityClock;
+}
+
+export class ClusterLocationUnknownError extends Error {
+  override readonly name = "ClusterLocationUnknownError";
+  readonly permanent = true;
+  constructor(readonly clusterId: string) {
+    super(`Cluster ${clusterId} has no location in the registry: its health cannot be read from the regional metrics endpoint`);
+  }
 }
 
 /** AKS names nodes `aks-<pool>-<8 digits>-vmss<instance>`: the pool is read from the name (the metric has no pool dimension). */
 const NODE_NAME = /^aks-([a-z][a-z0-9]{0,11})-\d{8}-vmss[0-9a-z]+$/;
 const WINDOW_MS = 60_000;
+const NAMESPACE = "Microsoft.ContainerService/managedClusters";
 
 /**
  * Samples cluster health from Azure Monitor platform metrics (no agent, no kubeconfig needed):
  * `kube_node_status_condition` split by node (Ready true/false per node, grouped into pools),
  * `kube_pod_status_ready` split by condition and `kube_pod_status_phase` split by phase, over the
- * last minute. Three metric reads; missing series leave the sample incomplete, which fails the gate.
+ * last minute. The reads go to the metrics data plane of the cluster's region (`metrics:getBatch`),
+ * not through ARM: a fleet's health gates spend none of the subscription's ARM read bucket. Three
+ * queries, since one `filter` applies to every metric a query names and each metric is split by
+ * its own dimension; missing series leave the sample incomplete, which fails the gate.
  */
-export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDeps): (request: Pick<ArmStepRequest, "resourceId">) => Promise<ClusterHealthSample> {
-  return async ({ resourceId }) => {
+export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDeps): (request: Pick<ArmStepRequest, "resourceId" | "clusterId">) => Promise<ClusterHealthSample> {
+  return async ({ resourceId, clusterId }) => {
+    const region = await deps.locationOf(clusterId);
+    if (!region) throw new ClusterLocationUnknownError(clusterId);
     const now = deps.clock.now();
-    const timespan = `${new Date(now - WINDOW_MS).toISOString()}/${new Date(now).toISOString()}`;
-    const query = (metricnames: string, filter: string): Promise<MetricsResponse> =>
-      deps.monitor.metrics.list(resourceId, { metricnames, timespan, interval: "PT1M", aggregation: "Average", filter, top: 1000 });
+    const window = { startTime: new Date(now - WINDOW_MS), endTime: new Date(now), interval: "PT1M", aggregation: "Average", top: 1000 };
+    const query = async (metric: string, filter: string): Promise<Series[]> => {
+      const [result] = await deps.dataPlane.queryResources(region, [resourceId], [metric], NAMESPACE, { ...window, filter });
+      // The SDK gives a metric's localized (display) name; its id ends with the metric's own name.
+      return (result?.metrics ?? []).find((m) => m.id.toLowerCase().endsWith(`/${metric.toLowerCase()}`) || m.name === metric)?.timeseries ?? [];
+    };
     const [nodes, ready, phases] = await Promise.all([
       query("kube_node_status_condition", "condition eq 'Ready' and status eq '*' and node eq '*'"),
       query("kube_pod_status_ready", "condition eq '*'"),
@@ -31,7 +57,7 @@ export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDep
     ]);
 
     const pools = new Map<string, PoolNodeHealth>();
-    for (const series of nodes.value[0]?.timeseries ?? []) {
+    for (const series of nodes) {
       const node = dimension(series, "node");
       const status = dimension(series, "status");
       const pool = NODE_NAME.exec(node ?? "")?.[1];
@@ -55,10 +81,10 @@ export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDep
   };
 }
 
-type Series = NonNullable<MetricsResponse["value"][number]["timeseries"]>[number];
+type Series = MetricsQueryResult["metrics"][number]["timeseries"][number];
 
 function dimension(series: Series, name: string): string | undefined {
-  return series.metadatavalues?.find((m) => m.name?.value === name)?.value;
+  return series.metadatavalues?.find((m) => m.name === name)?.value;
 }
 
 function latest(series: Series): number | undefined {
@@ -66,11 +92,11 @@ function latest(series: Series): number | undefined {
   return points[points.length - 1]?.average;
 }
 
-function totals(response: MetricsResponse, dim: string): Map<string, number> {
+function totals(series: Series[], dim: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const series of response.value[0]?.timeseries ?? []) {
-    const key = dimension(series, dim);
-    const value = latest(series);
+  for (const one of series) {
+    const key = dimension(one, dim);
+    const value = latest(one);
     if (key !== undefined && value !== undefined) out.set(key, Math.round(value));
   }
   return out;

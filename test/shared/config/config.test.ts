@@ -50,6 +50,7 @@ describe("loadConfig", () => {
       approvalSigningKey: SIGNING_KEY,
       publicBaseUrl: "https://aksops.azurewebsites.net",
       monitorLogsEndpoint: "https://api.loganalytics.io",
+      monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
       upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -61,6 +62,7 @@ describe("loadConfig", () => {
       AKSOPS_MODE: "local",
       AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001",
       ARM_ENDPOINT: "https://127.0.0.1:8443",
+      MONITOR_METRICS_ENDPOINT: "https://127.0.0.1:8443/_metrics/{region}/",
       COSMOS_ENDPOINT: "https://127.0.0.1:8081/",
       COSMOS_DATABASE: "aksops-test",
       COSMOS_KEY: EMULATOR_KEY,
@@ -72,6 +74,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       mode: "local",
       armEndpoint: "https://127.0.0.1:8443",
+      monitorMetricsEndpoint: "https://127.0.0.1:8443/_metrics/{region}",
       cosmos: { endpoint: "https://127.0.0.1:8081", database: "aksops-test", key: EMULATOR_KEY },
       localCaPath: caPath,
       publicBaseUrl: "http://localhost:7071"
@@ -127,10 +130,21 @@ describe("loadConfig", () => {
     expect(err.message).not.toContain("short-secret-value");
   });
 
-  it("local mode requires the Cosmos key and an existing CA file", () => {
+  it("local mode requires the Cosmos key, the metrics endpoint and an existing CA file", () => {
     const err = configError(azureEnv({ AKSOPS_MODE: "local", AKSOPS_LOCAL_CA_PATH: join(dir, "missing.pem") }));
-    expect(err.settings).toEqual(["COSMOS_KEY", "AKSOPS_LOCAL_CA_PATH"]);
-    expect(err.problems[1]?.problem).toMatch(/existing file/);
+    expect(err.settings).toEqual(["COSMOS_KEY", "MONITOR_METRICS_ENDPOINT", "AKSOPS_LOCAL_CA_PATH"]);
+    expect(err.problems[1]?.problem).toMatch(/required when AKSOPS_MODE=local/);
+    expect(err.problems[2]?.problem).toMatch(/existing file/);
+  });
+
+  it("reads the metrics data plane as a template with {region}, https only", () => {
+    expect(loadConfig(azureEnv({ MONITOR_METRICS_ENDPOINT: "https://{region}.metrics.monitor.azure.cn/" })).monitorMetricsEndpoint)
+      .toBe("https://{region}.metrics.monitor.azure.cn");
+    const problem = (value: string) => configError(azureEnv({ MONITOR_METRICS_ENDPOINT: value })).problems.map((p) => `${p.setting}: ${p.problem}`);
+    expect(problem("https://eastus.metrics.monitor.azure.com")).toEqual([expect.stringMatching(/^MONITOR_METRICS_ENDPOINT: must contain \{region\}/)]);
+    expect(problem("http://{region}.metrics.monitor.azure.com")).toEqual(["MONITOR_METRICS_ENDPOINT: must use https, not http"]);
+    expect(problem("{region}")).toEqual(["MONITOR_METRICS_ENDPOINT: must be an absolute https URL once {region} is filled in"]);
+    expect(problem("https://{region}.metrics.monitor.azure.com/?a=1")).toEqual(["MONITOR_METRICS_ENDPOINT: must not carry a query string or fragment"]);
   });
 
   it("refuses a local CA in Azure mode, and a Cosmos key that decodes too short", () => {
