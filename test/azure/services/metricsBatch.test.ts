@@ -6,6 +6,8 @@
  */
 import type { RestError } from "@azure/core-rest-pipeline";
 import { createMetricsClient, metricsScope } from "../../../shared/azure";
+import { failureOf } from "../../../shared/domain/failures";
+import { ClusterLocationUnknownError, createCaptureClusterHealthActivity } from "../../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCluster, simRequest, startHarness, type SimHarness } from "./harness";
 
 const NAMESPACE = "Microsoft.ContainerService/managedClusters";
@@ -83,6 +85,27 @@ describe("Metrics data plane (metrics:getBatch)", () => {
     const answers = await Promise.all(Array.from({ length: 260 }, () => client.queryResources([clusterId], ["kube_pod_status_phase"], NAMESPACE, window()).then(() => 200, (e: RestError) => e.statusCode)));
     expect(answers.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(h.sim.kernel.stats.throttled).toBe(0);
+  });
+
+  it("gives the health gate its sample from the cluster's region, and fails it plainly when the region is unknown or wrong", async () => {
+    const activity = (location: string | undefined) => createCaptureClusterHealthActivity({
+      dataPlane: { queryResources: (region, ...args) => createMetricsClient(settings(), region).queryResources(...args) },
+      locationOf: async () => location,
+      clock: { now: () => h.clock.now() }
+    });
+    h.sim.kernel.stats.reset();
+    const sample = await activity("West Europe")({ clusterId: "aks-batch", resourceId: clusterId });
+    expect(sample).toMatchObject({
+      pools: [{ pool: "system", nodesReady: 3, nodesTotal: 3 }, { pool: "user", nodesReady: 2, nodesTotal: 2 }],
+      podsReadyRatio: 1, podsFailed: 0, podsPending: 0
+    });
+    expect([h.sim.kernel.stats.total, h.sim.kernel.dataPlaneStats.count("Metrics_Batch", 200)]).toEqual([0, 3]);
+
+    const unknown = await activity(undefined)({ clusterId: "aks-batch", resourceId: clusterId }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(ClusterLocationUnknownError);
+    expect(failureOf(unknown).kind).toBe("permanent");
+    const wrong = await activity("eastus")({ clusterId: "aks-batch", resourceId: clusterId }).catch((e: unknown) => e);
+    expect(failureOf(wrong)).toMatchObject({ kind: "permanent", status: 400, code: "BadRequest" });
   });
 
   it("scopes tokens to the data plane's audience, not ARM's", () => {
