@@ -110,7 +110,12 @@ function batch(kernel: SimKernel, fleet: FleetHistory, plane: MetricsDataPlane, 
     throw new ArmError(status, typeof broken.code === "string" ? broken.code : "InternalServerError",
       typeof broken.message === "string" ? broken.message : "Encountered internal server error. Please try again.");
   }
-  const refusal = firstFault(kernel, "badRequest", metricsPaths);
+  // As on ARM, a `badRequest` fault may name one HTTP method; the batch is a POST.
+  const refusalPath = metricsPaths.find((path) => {
+    const fault = kernel.faults.peek("badRequest", path);
+    return fault && (typeof fault.method !== "string" || fault.method.toUpperCase() === "POST");
+  });
+  const refusal = refusalPath ? kernel.faults.take("badRequest", refusalPath) : undefined;
   if (refusal) {
     throw new ArmError(400, typeof refusal.code === "string" ? refusal.code : "BadRequest", typeof refusal.message === "string" ? refusal.message : "The request is invalid.");
   }
@@ -159,7 +164,7 @@ function timespanOf(start: string | null, end: string | null, now: number): stri
   return `${start}/${end ?? new Date(now).toISOString()}`;
 }
 
-function firstFault(kernel: SimKernel, kind: "throttle" | "serverError" | "badRequest", paths: string[]) {
+function firstFault(kernel: SimKernel, kind: "throttle" | "serverError", paths: string[]) {
   for (const path of paths) {
     const fault = kernel.faults.take(kind, path);
     if (fault) return fault;
