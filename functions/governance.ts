@@ -1,6 +1,7 @@
 /**
  * Governance (issue 13): the remediation orchestrator and its activities, the governance sweep
- * (GOVERNANCE_SWEEP_SCHEDULE, hourly by default) and the budget alert webhook
+ * (GOVERNANCE_SWEEP_SCHEDULE, hourly by default: the timer starts a durable sweep, whose pages
+ * review the registry's clusters through `sweepCluster`) and the budget alert webhook
  * (`POST /api/alerts/budget`, function key: the action group's receiver carries `code=`), and the
  * release links of upgrade holds (`GET`/`POST /api/holds/{token}`, anonymous: the signed token is
  * the authorisation, as for approvals).
@@ -12,7 +13,9 @@ import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
-import { createGovernanceSweep } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createSweepClusterActivity, startGovernanceSweep } from "./handlers/governanceSweep";
+import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
+import { ActivityNames } from "../orchestrations/names";
 import { createBudgetAlertHandler } from "./handlers/budgetAlerts";
 import { createHoldPageHandler, createHoldReleaseHandler } from "./handlers/budgetHolds";
 import { platform } from "./runtime/platform";
@@ -25,12 +28,22 @@ for (const name of governanceActivityNames) {
   df.app.activity(name, { handler: guarded((input: unknown) => activities[name](input as never)) });
 }
 
+df.app.orchestration(OrchestratorNames.governanceSweep, governanceSweepOrchestrator);
+df.app.orchestration(OrchestratorNames.governanceSweepPage, governanceSweepPageOrchestrator);
+const listSweepClusters = createListSweepClustersActivity(p);
+df.app.activity(ActivityNames.listSweepClusters, { handler: guarded(() => listSweepClusters()) });
+const sweepCluster = createSweepClusterActivity(p);
+df.app.activity(ActivityNames.sweepCluster, {
+  extraInputs: [df.input.durableClient()],
+  handler: (input: unknown, context: InvocationContext) => guarded((i: { clusterId: string }) => sweepCluster(df.getClient(context), i))(input as { clusterId: string })
+});
+
 app.timer("governanceSweep", {
   schedule: process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule,
   extraInputs: [df.input.durableClient()],
   handler: async (_timer: Timer, context: InvocationContext): Promise<void> => {
-    const result = await createGovernanceSweep(p)(df.getClient(context));
-    context.log(`Governance sweep: ${result.clusters} clusters, ${result.started} operations started, ${result.failed.length} clusters not read`);
+    const result = await startGovernanceSweep(df.getClient(context), new Date(p.clock.now()));
+    context.log(result.started ? `Started governance sweep ${result.instanceId}` : `Governance sweep ${result.instanceId} already exists`);
   }
 });
 

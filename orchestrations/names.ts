@@ -13,7 +13,10 @@ export const OrchestratorNames = {
   /** Provisioning a baseline cluster (orchestrations/provisioning). */
   provisioning: "provisioning",
   /** A governance remediation or enforcement (orchestrations/governance). */
-  governance: "governance"
+  governance: "governance",
+  /** The governance sweep over the registry (the timer `governanceSweep` starts it), and one page of its clusters. */
+  governanceSweep: "governanceSweepRun",
+  governanceSweepPage: "governanceSweepPage"
 } as const;
 
 export const ActivityNames = {
@@ -52,7 +55,10 @@ export const ActivityNames = {
   startPoolScale: "startPoolScale",
   checkPoolScale: "checkPoolScale",
   startClusterStop: "startClusterStop",
-  checkClusterStop: "checkClusterStop"
+  checkClusterStop: "checkClusterStop",
+  /** The sweep: the registry's cluster ids, then one cluster reviewed (settings, budget, missed versions). */
+  listSweepClusters: "listSweepClusters",
+  sweepCluster: "sweepCluster"
 } as const;
 
 export const EventNames = {
@@ -84,5 +90,8 @@ export const InstanceIds = {
    * A governance operation on a cluster for one finding (`diagnostics`, `budget`) or alert, keyed by
    * what differs: the event path and the sweep seeing the same drift start one operation.
    */
-  governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`
+  governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`,
+  /** One sweep per scheduled minute (`2026-12-03T18:00Z`): a second trigger of the same occurrence starts nothing. */
+  governanceSweep: (minute: string): string => `governance-sweep:${minute}`,
+  governanceSweepPage: (sweepInstanceId: string, page: number): string => `${sweepInstanceId}:page:${page}`
 } as const;

@@ -4,54 +4,68 @@
  * compared with the region's list and its policy, starting the upgrade a missed
  * NewKubernetesVersionAvailable or ClusterSupportEnding would have started, under the same
  * deterministic id (`k8s-upgrade:<cluster>:<target>`), so an event and the sweep never start two.
- * One cluster that cannot be read does not stop the others.
+ * The timer starts a durable sweep (orchestrations/governance/sweepOrchestrator.ts) whose pages
+ * call `sweepCluster` per cluster: one cluster that cannot be read does not stop the others, and a
+ * throttled read is retried on a durable timer, not dropped until the next sweep.
  */
 import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
-import type { DurableClientPort } from "./durableClient";
+import { instanceExists, type DurableClientPort } from "./durableClient";
+import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
+import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput } from "../../orchestrations/governance/sweepOrchestrator";
 import { GOVERNANCE_SUBJECTS, reviewGovernance } from "./governance";
 import { policyTarget } from "./targets";
 import { startHeldAwareUpgrade } from "./budgetHolds";
 import type { Platform } from "../runtime/platform";
-import { failureOf } from "../../shared/domain/failures";
-
-export interface SweepResult {
-  clusters: number;
-  /** Operations started (remediations and caught-up upgrades). */
-  started: number;
-  upgrades: { clusterId: string; target: string; outcome: string }[];
-  failed: { clusterId: string; error: string }[];
-}
 
 const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" };
 
-export function createGovernanceSweep(platform: Platform) {
-  // The sweep reads through the retry-less clients: when ARM throttles, the rest of the fleet waits
-  // for the next sweep instead of the SDK sleeping inside one timer invocation (at fleet size that
-  // would run past the function timeout, and on the local runtime's virtual clock never end).
-  const p = Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
-  return async (client: DurableClientPort): Promise<SweepResult> => {
-    const clusters = await p.store.clusters.list();
-    const result: SweepResult = { clusters: clusters.length, started: 0, upgrades: [], failed: [] };
-    for (const [i, cluster] of clusters.entries()) {
-      try {
-        for (const review of await reviewGovernance(p, client, cluster, GOVERNANCE_SUBJECTS, SWEEP_TRIGGER)) {
-          if (review.operation && review.operation.outcome !== "exists") result.started++;
-        }
-        const upgrade = await catchUpVersion(p, client, cluster);
-        if (upgrade) {
-          result.upgrades.push({ clusterId: cluster.id, ...upgrade });
-          if (upgrade.outcome === "started") result.started++;
-        }
-      } catch (err) {
-        result.failed.push({ clusterId: cluster.id, error: err instanceof Error ? err.message : String(err) });
-        if (failureOf(err).kind === "throttled") {
-          for (const rest of clusters.slice(i + 1)) result.failed.push({ clusterId: rest.id, error: "ARM throttled the sweep: reviewed by the next one" });
-          break;
-        }
-      }
+/**
+ * Reviews through the retry-less clients: a 429 or 5xx goes back to the sweep's page
+ * orchestration, which waits it out on a durable timer instead of the SDK sleeping in an activity.
+ */
+function retryless(platform: Platform): Platform {
+  return Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
+}
+
+/** The `listSweepClusters` activity: the registry's cluster ids, in a stable order. */
+export function createListSweepClustersActivity(platform: Platform): () => Promise<string[]> {
+  return async () => (await platform.store.clusters.list()).map((c) => c.id).sort();
+}
+
+/**
+ * The `sweepCluster` activity: one cluster read afresh from the registry and reviewed (diagnostic
+ * settings, budget, a missed Kubernetes version). Idempotent: every start it makes is under a
+ * deterministic instance id, so a retried review starts nothing twice. What it cannot read throws,
+ * classified by the activity proxy (throttling and 5xx retried, the rest ends this cluster's review).
+ */
+export function createSweepClusterActivity(platform: Platform): (client: DurableClientPort, input: { clusterId: string }) => Promise<ClusterSweepResult> {
+  const p = retryless(platform);
+  return async (client, { clusterId }) => {
+    const cluster = (await p.store.clusters.get(clusterId))?.doc;
+    if (!cluster) return { clusterId, started: 0, gone: true };
+    let started = 0;
+    for (const review of await reviewGovernance(p, client, cluster, GOVERNANCE_SUBJECTS, SWEEP_TRIGGER)) {
+      if (review.operation && review.operation.outcome !== "exists") started++;
     }
-    return result;
+    const upgrade = await catchUpVersion(p, client, cluster);
+    if (upgrade?.outcome === "started") started++;
+    return { clusterId, started, ...(upgrade ? { upgrade } : {}) };
   };
+}
+
+/** Starts the sweep of the scheduled minute `at`, unless one exists for it in any state. */
+export async function startGovernanceSweep(client: DurableClientPort, at: Date): Promise<{ started: boolean; instanceId: string }> {
+  const minute = `${at.toISOString().slice(0, 16)}Z`;
+  const instanceId = InstanceIds.governanceSweep(minute);
+  if (await instanceExists(client, instanceId)) return { started: false, instanceId };
+  const input: GovernanceSweepInput = { at: minute, ...defaultSweepShape };
+  try {
+    await client.startNew(OrchestratorNames.governanceSweep, { instanceId, input });
+  } catch {
+    // Two triggers of the same occurrence racing: the extension refuses the second start.
+    return { started: false, instanceId };
+  }
+  return { started: true, instanceId };
 }
 
 /**

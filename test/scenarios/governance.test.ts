@@ -110,6 +110,26 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     expect(repairs.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("one sweep puts every cluster right while ARM throttles its reads: a throttled review waits and is read again", async () => {
+    const drifted = ["cluster-autoscaler", "guard"];
+    for (const cluster of ["aks-dev", "aks-staging", "aks-prod"]) {
+      await sim(h, "POST", "/_sim/faults", { kind: "webhookFailure", target: rg(cluster), status: 400, durationMs: 90 * 60_000 });
+      await monitor.diagnosticSettings.createOrUpdate(clusterResourceId(h, cluster), PLATFORM_DIAGNOSTIC_SETTING, {
+        workspaceId: `${rg(cluster)}/providers/Microsoft.OperationalInsights/workspaces/log-${cluster}`,
+        logs: drifted.map((category) => ({ category, enabled: true }))
+      });
+    }
+    // Every diagnostic-settings read is throttled six times over (Retry-After 5 s); a sweep that
+    // gave up on the rest of the fleet at the first 429 would need six sweeps, six hours.
+    await sim(h, "POST", "/_sim/faults", { kind: "throttle", resourceType: "Microsoft.Insights/diagnosticSettings", count: 6, retryAfterSeconds: 5 });
+    const stats = async () => (await sim<{ operations: Record<string, Record<string, number>> }>(h, "GET", "/_sim/stats")).body.operations.DiagnosticSettings_List ?? {};
+    const throttledBefore = (await stats())["429"] ?? 0;
+    // Only the control API is read until the sweep has met all six 429s (the test's own ARM reads would meet them too).
+    await waitFor(h, "the sweep to meet the throttling", async () => (((await stats())["429"] ?? 0) - throttledBefore === 6 ? true : undefined), 70 * 60_000, 60_000);
+    await advance(h, 10 * 60_000, 30_000);
+    for (const cluster of ["aks-dev", "aks-staging", "aks-prod"]) expect(await enabled(cluster)).toEqual(wanted);
+  });
+
   it("aks-dev's spend past 90 % of its budget scales its user pools to their minimum and posts a card", async () => {
     // A budget the day's node-hours already exceed (the cluster's policy, changed through the API).
     const readopt = await api(h, "POST", "/clusters/adopt", { resourceId: clusterResourceId(h, "aks-dev"), environment: "dev", policy: { governance: { budgetAmount: 1 } } });

@@ -1,0 +1,80 @@
+/**
+ * The governance sweep as durable work: the registry's clusters in pages of `pageSize`, each page
+ * a sub-orchestration that reviews its clusters one after another through `call` (so a throttled
+ * or transient ARM read waits on a durable timer and is read again, instead of ending the sweep
+ * for the rest of the fleet), pages started a deterministic `pageStaggerMs` apart so a fleet's
+ * reviews do not spend ARM's read bucket in one burst. A cluster that fails for good is counted
+ * and the others go on. Histories stay small: about two events per cluster in a page, two per page
+ * in the sweep.
+ */
+import type { OrchestrationContext, Task } from "durable-functions";
+import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
+import { ActivityFailedError, call } from "../engine/call";
+import { timerAfter } from "../common/time";
+
+export interface GovernanceSweepInput {
+  /** The scheduled minute the sweep stands for (its instance id). */
+  at: string;
+  pageSize: number;
+  pageStaggerMs: number;
+}
+
+export interface SweepPageInput {
+  clusterIds: string[];
+  /** Wait before the first review (the page's place in the stagger). */
+  delayMs: number;
+}
+
+/** What one cluster's review did (the `sweepCluster` activity). */
+export interface ClusterSweepResult {
+  clusterId: string;
+  /** Operations started (remediations and a caught-up upgrade). */
+  started: number;
+  upgrade?: { target: string; outcome: string };
+  /** The cluster left the registry between the list and its review. */
+  gone?: boolean;
+}
+
+export interface SweepPageResult {
+  clusters: number;
+  started: number;
+  upgrades: { clusterId: string; target: string; outcome: string }[];
+  failed: { clusterId: string; error: string }[];
+}
+
+export type GovernanceSweepResult = SweepPageResult & { pages: number };
+
+export const defaultSweepShape = { pageSize: 50, pageStaggerMs: 30_000 } as const;
+
+export function* governanceSweepOrchestrator(context: OrchestrationContext): Generator<Task, GovernanceSweepResult, unknown> {
+  const input = context.df.getInput<GovernanceSweepInput>();
+  const ids = yield* call<string[]>(context, ActivityNames.listSweepClusters, {});
+  const size = Math.max(1, input.pageSize);
+  const pages: Task[] = [];
+  for (let start = 0; start < ids.length; start += size) {
+    const page: SweepPageInput = { clusterIds: ids.slice(start, start + size), delayMs: pages.length * Math.max(0, input.pageStaggerMs) };
+    pages.push(context.df.callSubOrchestrator(OrchestratorNames.governanceSweepPage, page, InstanceIds.governanceSweepPage(context.df.instanceId, pages.length)));
+  }
+  const results = pages.length > 0 ? (yield context.df.Task.all(pages)) as SweepPageResult[] : [];
+  return results.reduce<GovernanceSweepResult>((sum, r) => ({
+    pages: sum.pages, clusters: sum.clusters + r.clusters, started: sum.started + r.started,
+    upgrades: [...sum.upgrades, ...r.upgrades], failed: [...sum.failed, ...r.failed]
+  }), { pages: pages.length, clusters: 0, started: 0, upgrades: [], failed: [] });
+}
+
+export function* governanceSweepPageOrchestrator(context: OrchestrationContext): Generator<Task, SweepPageResult, unknown> {
+  const input = context.df.getInput<SweepPageInput>();
+  const result: SweepPageResult = { clusters: input.clusterIds.length, started: 0, upgrades: [], failed: [] };
+  if (input.delayMs > 0) yield timerAfter(context, input.delayMs);
+  for (const clusterId of input.clusterIds) {
+    try {
+      const review = yield* call<ClusterSweepResult>(context, ActivityNames.sweepCluster, { clusterId });
+      result.started += review.started;
+      if (review.upgrade) result.upgrades.push({ clusterId, ...review.upgrade });
+    } catch (err) {
+      if (!(err instanceof ActivityFailedError)) throw err;
+      result.failed.push({ clusterId, error: `${err.failure.code}: ${err.failure.message}` });
+    }
+  }
+  return result;
+}
