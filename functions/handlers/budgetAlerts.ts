@@ -15,7 +15,7 @@ import { isoNow, type BudgetAlertFacts, type BudgetAlertRecord, type ClusterReco
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import type { DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, readJson, type FieldIssue } from "./http";
-import { resourceGroupScope, startGovernanceOperation } from "./governance";
+import { clustersInScope, startGovernanceOperation } from "./governance";
 import { holdIdOf, holdReleaseUrl, setHold } from "./budgetHolds";
 import { readManagedCluster } from "./targets";
 import { statusUrl } from "./clusters";
@@ -82,7 +82,7 @@ export function createBudgetAlertHandler(p: Platform, clientOf: (request: HttpRe
     const parsed = parseBudgetAlert(body.value);
     if (!parsed.ok) return badRequest(parsed.issues);
     const alert = parsed.alert;
-    const clusters = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === alert.scope.toLowerCase());
+    const clusters = await clustersInScope(p, alert.scope);
     // Not a registered cluster's group: acknowledged (a retry would not change that).
     if (clusters.length === 0) return json(202, { recorded: false, reason: `no registered cluster in ${alert.scope}` });
     const results = [];

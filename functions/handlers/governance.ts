@@ -52,6 +52,12 @@ export function resourceGroupScope(cluster: Pick<ClusterRecord, "subscriptionId"
   return `/subscriptions/${cluster.subscriptionId}/resourceGroups/${cluster.resourceGroup}`;
 }
 
+/** The registered clusters of a resource-group scope (`/subscriptions/{id}/resourceGroups/{name}`, any case); none for another scope. */
+export async function clustersInScope(p: Platform, scope: string): Promise<ClusterRecord[]> {
+  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/?$/i.exec(scope.trim());
+  return m ? p.store.clusters.listInResourceGroup(m[1]!, m[2]!) : [];
+}
+
 const shortHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 12);
 
 /** Reviews the given subjects of one cluster; starts what must be put right. */
@@ -116,8 +122,7 @@ async function reviewBudget(p: Platform, client: DurableClientPort, cluster: Clu
   const policy = governanceOf(cluster.policy, cluster.environment);
   // One budget per resource group: clusters sharing a group share it, at the sum of their amounts
   // (whichever of them is reviewed wants the same budget, so their reviews never undo each other).
-  const scope = resourceGroupScope(cluster).toLowerCase();
-  const sharing = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
+  const sharing = await p.store.clusters.listInResourceGroup(cluster.subscriptionId, cluster.resourceGroup);
   const amount = (sharing.some((c) => c.id === cluster.id) ? sharing : [...sharing, cluster])
     .reduce((sum, c) => sum + governanceOf(c.policy, c.environment).budgetAmount, 0);
   const desired = desiredBudget(amount, actionGroupId, p.clock.now());
@@ -226,9 +231,7 @@ export async function clustersForResourceEvent(p: Platform, subject: string): Pr
     const cluster = await p.store.clusters.findByResourceId(target.clusterResourceId);
     return { clusters: cluster ? [cluster] : [], subject: "diagnostics" };
   }
-  const scope = target.scope.toLowerCase();
-  const clusters = (await p.store.clusters.list()).filter((c) => resourceGroupScope(c).toLowerCase() === scope);
-  return { clusters, subject: "budget" };
+  return { clusters: await clustersInScope(p, target.scope), subject: "budget" };
 }
 
 /**

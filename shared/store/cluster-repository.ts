@@ -28,6 +28,17 @@ export class ClusterRepository {
     return found[0];
   }
 
+  /**
+   * The clusters of one resource group (they share its budget). Subscription ids and group names
+   * are case-insensitive in ARM, so the match is too. One query, not the whole registry per review.
+   */
+  async listInResourceGroup(subscriptionId: string, resourceGroup: string): Promise<ClusterRecord[]> {
+    return this.docs.query("SELECT * FROM c WHERE LOWER(c.subscriptionId) = @subscriptionId AND LOWER(c.resourceGroup) = @resourceGroup ORDER BY c.id", [
+      { name: "@subscriptionId", value: subscriptionId.toLowerCase() },
+      { name: "@resourceGroup", value: resourceGroup.toLowerCase() }
+    ]);
+  }
+
   /** The clusters whose Event Grid system topic is `topic` (an event's `topic` is an ARM id). */
   async listByEventTopic(topic: string): Promise<ClusterRecord[]> {
     return this.docs.query("SELECT * FROM c WHERE LOWER(c.eventTopic) = @topic ORDER BY c.id", [
