@@ -40,9 +40,23 @@ const NAMESPACE = "Microsoft.ContainerService/managedClusters";
  * its own dimension; missing series leave the sample incomplete, which fails the gate.
  */
 export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDeps): (request: Pick<ArmStepRequest, "resourceId" | "clusterId">) => Promise<ClusterHealthSample> {
+  // A cluster's location never changes, so it is read once per cluster and process (one entry per
+  // registered cluster; a failed sample forgets it, so a re-registered cluster is read again).
+  const regions = new Map<string, string>();
   return async ({ resourceId, clusterId }) => {
-    const region = await deps.locationOf(clusterId);
+    const region = regions.get(resourceId.toLowerCase()) ?? await deps.locationOf(clusterId);
     if (!region) throw new ClusterLocationUnknownError(clusterId);
+    try {
+      const sample = await sampleOf(region, resourceId);
+      regions.set(resourceId.toLowerCase(), region);
+      return sample;
+    } catch (err) {
+      regions.delete(resourceId.toLowerCase());
+      throw err;
+    }
+  };
+
+  async function sampleOf(region: string, resourceId: string): Promise<ClusterHealthSample> {
     const now = deps.clock.now();
     const window = { startTime: new Date(now - WINDOW_MS), endTime: new Date(now), interval: "PT1M", aggregation: "Average", top: 1000 };
     const query = async (metric: string, filter: string): Promise<Series[]> => {
@@ -78,7 +92,7 @@ export function createCaptureClusterHealthActivity(deps: CaptureClusterHealthDep
       podsFailed: byPhase.get("Failed") ?? 0,
       podsPending: byPhase.get("Pending") ?? 0
     };
-  };
+  }
 }
 
 type Series = MetricsQueryResult["metrics"][number]["timeseries"][number];
