@@ -77,11 +77,17 @@ async function catchUpVersion(p: Platform, client: DurableClientPort, cluster: C
   const target = choice.kind === "upgrade" ? choice.target : "none";
   const seen = cluster.governance?.versionBaseline;
   if (seen?.target === target) return undefined;
-  await p.store.clusters.mutate(cluster.id, (c) => ({
+  const note = () => p.store.clusters.mutate(cluster.id, (c) => ({
     ...c, governance: { alerts: c.governance?.alerts ?? [], holds: c.governance?.holds ?? [], ...c.governance, versionBaseline: { target, at: isoNow(p.clock) } }
   }));
   // First look: only noted.
-  if (!seen || choice.kind === "none") return undefined;
+  if (!seen || choice.kind === "none") {
+    await note();
+    return undefined;
+  }
+  // Noted only once the upgrade is started (or found): a start that throws is retried with the
+  // baseline unchanged, so the retry still sees the release and starts it.
   const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, SWEEP_TRIGGER);
+  await note();
   return { target: choice.target, outcome: started.outcome };
 }
