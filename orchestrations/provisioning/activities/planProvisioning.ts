@@ -64,7 +64,8 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
     }
     // Never an update of a managed cluster someone else owns, or one this provisioning did not
     // create (issue 24 item 1): the first plan, stored before any write, records that it creates it.
-    const section = ((await deps.store.operations.get(input.clusterId, input.operationId))?.doc as WithProvisioning | undefined)?.provisioning;
+    const record: WithProvisioning | undefined = (await deps.store.operations.get(input.clusterId, input.operationId))?.doc;
+    const section = record?.provisioning;
     const managed = desired.find((r) => r.type.toLowerCase() === "microsoft.containerservice/managedclusters");
     let createsCluster = section?.createsCluster === true;
     if (managed) {

@@ -183,7 +183,7 @@ export function validateProvisionRequest(body: unknown): Validated {
 }
 
 function poolOf(value: unknown): PoolOverride {
-  return isRecord(value) ? value as PoolOverride : {};
+  return isRecord(value) ? value : {};
 }
 
 /** How many nodes a surge adds to `nodes`: a percentage of the pool, fractional nodes rounded up, or a count. */
