@@ -63,14 +63,19 @@ export class ClusterRepository {
     return (await this.moveUnfolded(id)) ? this.docs.read(id, id) : undefined;
   }
 
-  /** A document stored under its name as spelled (before names were folded) moves to its folded id. */
+  /**
+   * A document stored under its name as spelled (before names were folded) moves to its folded id.
+   * When the folded id is taken (two names that differ only in case, registered before), the
+   * document stays where it is, untouched, and the name resolves to the folded one's record.
+   */
   private async moveUnfolded(id: string): Promise<boolean> {
     const legacy = await this.unfolded.read(id, id);
     if (!legacy) return false;
     try {
       await this.docs.create(legacy.doc);
     } catch (err) {
-      if (!(err instanceof DuplicateError)) throw err;
+      if (err instanceof DuplicateError) return true;
+      throw err;
     }
     await this.unfolded.remove(id, id);
     return true;
