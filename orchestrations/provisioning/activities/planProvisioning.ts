@@ -67,7 +67,8 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
     const record: WithProvisioning | undefined = (await deps.store.operations.get(input.clusterId, input.operationId))?.doc;
     const section = record?.provisioning;
     const managed = desired.find((r) => r.type.toLowerCase() === "microsoft.containerservice/managedclusters");
-    let createsCluster = section?.createsCluster === true;
+    // Operations planned before the flag existed: their last plan created the cluster.
+    let createsCluster = section?.createsCluster ?? (section?.resources ?? []).some((r) => r.id === managed?.id && r.change === "create");
     if (managed) {
       const owner = await deps.store.clusters.findOwner(managed.id);
       if (owner && clusterKey(owner.id) !== clusterKey(input.clusterId)) throw new ClusterNotOwnedError(managed.id, owner.id);
