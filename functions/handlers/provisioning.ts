@@ -81,7 +81,7 @@ export function createProvisionClusterHandler(p: Platform, clientOf: (request: H
       await p.store.operations.mutate(req.name, operationId, (op) => {
         if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== resumes) return undefined;
         flipped = true;
-        const { outcome: _o, ...rest } = op;
+        const { outcome: _o, cancellation: _c, ...rest } = op;
         return { ...rest, status: "Pending", resumes, instanceId, timings: { createdAt: op.timings.createdAt, updatedAt: now } };
       });
       if (!flipped) return json(200, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name });
