@@ -85,7 +85,7 @@ export function cancelledRecord(op: OperationRecord, cancellation: OperationCanc
     ...rest, status: "Cancelled", steps, cancellation, outcome: { result: "Cancelled", message },
     timings: { ...op.timings, endedAt: cancellation.at },
     ...(nodeImage ? { nodeImage: image } : {})
-  } as OperationRecord;
+  };
 }
 
 export function createCancelOperationHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {

@@ -5,7 +5,7 @@ import type { ProvisioningInput, ProvisioningSection } from "../../orchestration
 import { ENVIRONMENT_PROFILES, validateProvisionRequest, type ProvisionRequest } from "../../shared/domain/baseline";
 import { PolicyValidationError, resolvePolicy } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type OperationRecord } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, json, problem, readJson } from "./http";
 import { statusUrl } from "./clusters";
 import type { Platform } from "../runtime/platform";
@@ -85,7 +85,7 @@ export function createProvisionClusterHandler(p: Platform, clientOf: (request: H
         return { ...rest, status: "Pending", resumes, instanceId, timings: { createdAt: op.timings.createdAt, updatedAt: now } };
       });
       if (!flipped) return json(200, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name });
-      if (!(await instanceExists(client, instanceId))) await client.startNew(OrchestratorNames.provisioning, { instanceId, input });
+      await startOnce(client, OrchestratorNames.provisioning, instanceId, input);
       return json(202, { operationId, instanceId, rerun: true, statusUrl: statusUrl(p, operationId), clusterId: req.name });
     }
     const op: WithProvisioning = {
@@ -98,7 +98,8 @@ export function createProvisionClusterHandler(p: Platform, clientOf: (request: H
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
     }
-    if (!(await instanceExists(client, operationId))) await client.startNew(OrchestratorNames.provisioning, { instanceId: operationId, input });
+    // Parallel identical requests race to start it: the loser's 409 from the extension is "already started".
+    if (!(await instanceExists(client, operationId))) await startOnce(client, OrchestratorNames.provisioning, operationId, input);
     return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name });
   };
 }
