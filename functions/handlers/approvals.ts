@@ -4,8 +4,9 @@ import type { ApprovalInput } from "../../orchestrations/approval/approvalOrches
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
 import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
+import { ENDED_INSTANCE_STATUSES } from "../../orchestrations/common/activities/clusterLock";
 import { confirmationPage, messagePage } from "./approvalPage";
-import { instanceInput, type DurableClientPort } from "./durableClient";
+import { instanceInput, instanceRuntimeStatus, type DurableClientPort } from "./durableClient";
 import { bodyTooLarge, isRecord, readText, type FieldIssue } from "./http";
 
 /** Bounds on what a decision may carry, and on how many ignored attempts one operation keeps. */
@@ -82,8 +83,16 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const current = (await p.store.operations.get(input.clusterId, input.operationId))?.doc;
     if (current && terminalOperationStatuses.includes(current.status)) return notWaiting(current, wantsJson);
     const pendingRequest = current?.approvalRequests?.find((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce && r.status === "Pending");
-    if (pendingRequest && !WAITING_INSTANCE_STATUSES.includes(instance.runtimeStatus)) {
-      return answer(409, "ApprovalNotWaiting", `Operation ${input.operationId} is not waiting for this decision: its approval is ${instance.runtimeStatus.toLowerCase()}. Nothing was recorded.`, wantsJson, { operationId: input.operationId, status: current?.status });
+    if (pendingRequest) {
+      // The approval, and the operation's own orchestration, must still be there to act on it (either
+      // may have been terminated through the durable API, which writes no record).
+      const root = current?.instanceId;
+      const rootStatus = root && root !== claims.instanceId ? await instanceRuntimeStatus(client, root) : "Running";
+      const stopped = !WAITING_INSTANCE_STATUSES.includes(instance.runtimeStatus) ? `its approval is ${instance.runtimeStatus.toLowerCase()}`
+        : rootStatus !== undefined && ENDED_INSTANCE_STATUSES.includes(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
+      if (stopped) {
+        return answer(409, "ApprovalNotWaiting", `Operation ${input.operationId} is not waiting for this decision: ${stopped}. Nothing was recorded.`, wantsJson, { operationId: input.operationId, status: current?.status });
+      }
     }
 
     const approver = approverOf(request) ?? form.approver;

@@ -84,7 +84,8 @@ export function cancelledRecord(op: OperationRecord, cancellation: OperationCanc
   return {
     ...rest, status: "Cancelled", steps, cancellation, outcome: { result: "Cancelled", message },
     timings: { ...op.timings, endedAt: cancellation.at },
-    ...(nodeImage ? { nodeImage: image } : {})
+    // An operator's cancel is not a missed window: the daily catch-up does not run it again.
+    ...(nodeImage ? { nodeImage: { ...image, result: "skipped", catchUpDue: false } } : {})
   };
 }
 
