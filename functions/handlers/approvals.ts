@@ -79,8 +79,10 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const instance = await approvalInstance(client, claims.instanceId);
     if (!instance) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", wantsJson);
     const { input } = instance;
-    // A decision for an operation that no longer waits for it (cancelled, ended, its approval stopped) is refused and changes nothing.
-    const current = (await p.store.operations.get(input.clusterId, input.operationId))?.doc;
+    // A decision on a live link for an operation that no longer waits for it (cancelled, ended, its
+    // approval or orchestration stopped) is refused and changes nothing. (An expired link keeps its
+    // 410 and its audit entry below: the link's own state is the more precise answer.)
+    const current = verified.ok ? (await p.store.operations.get(input.clusterId, input.operationId))?.doc : undefined;
     if (current && terminalOperationStatuses.includes(current.status)) return notWaiting(current, wantsJson);
     const pendingRequest = current?.approvalRequests?.find((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce && r.status === "Pending");
     if (pendingRequest) {
@@ -110,7 +112,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const result: { outcome: "recorded" | "decided" | "unknown" | "notWaiting"; ended?: OperationRecord } = { outcome: "unknown" };
     const recording = p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
       // Checked again under the ETag: a cancel that won the race leaves this decision unrecorded.
-      if (terminalOperationStatuses.includes(op.status)) {
+      if (verified.ok && terminalOperationStatuses.includes(op.status)) {
         result.outcome = "notWaiting";
         result.ended = op;
         return undefined;
