@@ -46,6 +46,8 @@ export const ActivityNames = {
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
   recordNodeImageRollout: "recordNodeImageRollout",
   postNodeImageSummary: "postNodeImageSummary",
+  /** Who cancelled a cluster's node-image operation, if anyone (its page counts it skipped, not failed). */
+  readOperationCancellation: "readOperationCancellation",
   // Provisioning (orchestrations/provisioning/activities)
   planProvisioning: "planProvisioning",
   startArmResourcePut: "startArmResourcePut",

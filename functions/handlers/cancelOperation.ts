@@ -32,6 +32,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import type { TeamsMessageRequest } from "../../orchestrations/common/teams";
 import { createReleaseClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
+import { FLEET_PARTITION } from "../../orchestrations/nodeImageRollout/rolloutPolicy";
 import { isoNow, terminalOperationStatuses, type OperationCancellation, type OperationRecord } from "../../shared/store";
 import { approverOf } from "./approvals";
 import { startOnce, type DurableClientPort } from "./durableClient";
@@ -98,6 +99,11 @@ export function createCancelOperationHandler(p: Platform, clientOf: (request: Ht
     if (!valid.ok) return badRequest(valid.issues);
     const found = await p.store.operations.findById(id);
     if (!found) return problem(404, "OperationNotFound", `No operation ${id}`);
+    if (found.clusterId === FLEET_PARTITION) {
+      // A fleet rollout is a tree of rings, pages and per-cluster operations: it stops on its failure
+      // budget; an operator cancels the per-cluster node-image operations, each with its own record.
+      return problem(409, "OperationNotCancellable", `Operation ${id} is a fleet-wide rollout: cancel its per-cluster operations instead`, { operationId: found.id, status: found.status });
+    }
 
     const by = (approverOf(request) ?? principalName(request) ?? valid.value.operator ?? "anonymous").slice(0, CANCEL_LIMITS.operator);
     const at = isoNow(p.clock);
