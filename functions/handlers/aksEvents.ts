@@ -95,9 +95,14 @@ function typed(raw: FunctionsEventGridEvent | undefined): EventGridEvent<unknown
   return { id: raw.id, topic: raw.topic, subject: raw.subject, eventType: raw.eventType, eventTime, dataVersion: String(raw.dataVersion ?? ""), data: raw.data };
 }
 
+/**
+ * The one record an event is for. A resource id belongs to one record; should older data hold two
+ * (a case variant registered before names were case-insensitive), the first registered one is the
+ * owner and the event is routed to it alone, never to both.
+ */
 async function clustersOf(p: Platform, topic: string): Promise<ClusterRecord[]> {
   const byTopic = await p.store.clusters.listByEventTopic(topic);
-  if (byTopic.length > 0) return byTopic;
+  if (byTopic.length > 0) return byTopic.slice(0, 1);
   const byId = await p.store.clusters.findByResourceId(topic);
   return byId ? [byId] : [];
 }

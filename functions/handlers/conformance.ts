@@ -4,6 +4,7 @@ import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import type { FindingRecord } from "../../shared/store";
 import { json, problem } from "./http";
 import { conformanceDeps } from "../runtime/conformance";
+import { registeredCluster } from "./clusters";
 import type { Platform } from "../runtime/platform";
 
 /**
@@ -15,9 +16,10 @@ import type { Platform } from "../runtime/platform";
  */
 export function createClusterConformanceHandler(p: Platform) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const id = request.params.id ?? "";
-    const cluster = (await p.store.clusters.get(id))?.doc;
-    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    const found = await registeredCluster(p, request.params.id ?? "");
+    if ("response" in found) return found.response;
+    const { cluster } = found;
+    const id = cluster.id;
     let report;
     try {
       // Clients without SDK retries: a throttled ARM answers the caller at once (503 + Retry-After), no worker sleeps.

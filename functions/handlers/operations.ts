@@ -22,8 +22,10 @@ export function createListOperationsHandler(p: Platform) {
     if (clusterId !== undefined && clusterId.trim() === "") issues.push({ field: "clusterId", message: "must not be empty" });
     else if (clusterId !== undefined && !isClusterName(clusterId)) issues.push({ field: "clusterId", message: "must be one cluster name (1-63 letters, digits, _ and -), given once" });
     if (issues.length > 0) return badRequest(issues);
+    // Operations are kept under the cluster's name as registered; the filter takes it in any case.
+    const registered = clusterId ? (await p.store.clusters.get(clusterId))?.doc.id ?? clusterId : undefined;
     const value = await p.store.operations.query({
-      ...(clusterId ? { clusterId } : {}),
+      ...(registered ? { clusterId: registered } : {}),
       ...(statuses.length > 0 ? { status: statuses as OperationStatus[] } : {})
     });
     return json(200, { value });

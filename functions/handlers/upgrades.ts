@@ -4,7 +4,7 @@ import { badRequest, isRecord, json, problem, readJson, unknownFields, type Fiel
 import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { startNodeImageUpgradeByHand } from "../../orchestrations/nodeImageRollout/starters";
-import { statusUrl } from "./clusters";
+import { registeredCluster, statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import type { Platform } from "../runtime/platform";
 
@@ -37,13 +37,14 @@ export function validateUpgradeRequest(body: unknown): { ok: true; kind: "kubern
  */
 export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const id = request.params.id ?? "";
     const body = await readJson(request);
     if (!body.ok) return body.response;
     const valid = validateUpgradeRequest(body.value);
     if (!valid.ok) return badRequest(valid.issues);
-    const cluster = (await p.store.clusters.get(id))?.doc;
-    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    const found = await registeredCluster(p, request.params.id ?? "");
+    if ("response" in found) return found.response;
+    const { cluster } = found;
+    const id = cluster.id;
     if (valid.kind === "nodeImage") {
       // The operator's call: now, window or not (orchestrations/nodeImageRollout/starters.ts).
       const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()), {

@@ -71,7 +71,10 @@ export interface ClusterLock {
 }
 
 export interface ClusterRecord {
-  /** The cluster's name: unique in the registry (a second adopt of the same name is a 409). */
+  /**
+   * The cluster's name as registered: unique in the registry in any case (`AKS-PROD` is
+   * `aks-prod`; ClusterRepository keys by the case-folded name).
+   */
   id: string;
   resourceId: string;
   subscriptionId: string;
@@ -85,6 +88,15 @@ export interface ClusterRecord {
   lock?: ClusterLock;
   /** Budget alerts received and upgrade holds (issue 13). */
   governance?: ClusterGovernanceState;
+  /**
+   * Set while the cluster is being provisioned here (`POST /api/clusters`): the record holds the
+   * name, the resource id and the operation's lock, but it is not a cluster yet (not listed, no
+   * events, sweeps, budgets or upgrades) until `registerProvisionedCluster` finds it in ARM and
+   * removes this. The request hash lets the same request resume whatever it left half done.
+   */
+  provisioning?: { operationId: string; requestHash: string };
+  /** The provisioning operation that created the managed cluster, when it was created here. */
+  provisionedBy?: string;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
 }

@@ -113,6 +113,44 @@ export function upgradeFailureCard(failure: UpgradeFailure): TeamsMessage {
   return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
 }
 
+/** What failed, for operations that are not upgrades (a card's heading and its advice follow from it). */
+export type NonUpgradeOperation = "provisioning" | "adoption" | "governance";
+
+const NON_UPGRADE_WORDS: Record<NonUpgradeOperation, { heading: string; resume: string }> = {
+  provisioning: { heading: "Provisioning failed", resume: "Once the cause is fixed, the same `POST /api/clusters` request plans again from ARM and carries on at the failed resource." },
+  adoption: { heading: "Adoption failed", resume: "Once the cause is fixed, the same `POST /api/clusters/adopt` request runs the adoption again." },
+  governance: { heading: "Governance change failed", resume: "The next governance sweep or resource event tries again." }
+};
+
+export interface OperationFailure {
+  operation: NonUpgradeOperation;
+  cluster: string;
+  environment: string;
+  operationId: string;
+  /** The step that failed, as the operation record names it; none when it failed before its first step (planning). */
+  step?: { index: number; name: string };
+  error: { code: string; message: string };
+  at: string;
+  operationUrl?: string;
+}
+
+/** A failed provisioning, adoption or governance change: worded by what it was, never "Upgrade failed". */
+export function operationFailureCard(failure: OperationFailure): TeamsMessage {
+  const words = NON_UPGRADE_WORDS[failure.operation];
+  const body: CardElement[] = [
+    banner("attention", [heading(`${words.heading}: ${failure.cluster} (${failure.environment})`, "attention")]),
+    text(failure.step ? `Step ${failure.step.index + 1}, ${failure.step.name}, failed. No further steps will run.` : "It failed before its first step; nothing was changed."),
+    facts([
+      ["Error code", failure.error.code],
+      ["Error", truncate(failure.error.message, 1000)],
+      ["At", failure.at],
+      ["Operation", failure.operationId]
+    ]),
+    markdownText(words.resume, { isSubtle: true, size: "small" })
+  ];
+  return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
+}
+
 export type OperationOutcome = "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
 
 export interface SummaryStep extends PlanStepView {

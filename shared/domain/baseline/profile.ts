@@ -11,7 +11,7 @@ import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { parseRange, subRange } from "./cidr";
 import { deterministicGuid, derivedNames } from "./names";
-import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
+import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
 
@@ -90,22 +90,6 @@ export const ROLES = {
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
   keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2"
 } as const;
-
-interface EnvironmentProfile {
-  skuTier: string;
-  system: { count: number; minCount: number; maxCount: number; vmSize: string };
-  user: { count: number; minCount: number; maxCount: number; vmSize: string };
-  privateCluster: boolean;
-  defender: boolean;
-  firewallTier: "Standard" | "Premium";
-}
-
-/** BASELINE.md §5 (what varies by environment). */
-export const ENVIRONMENT_PROFILES: Record<Environment, EnvironmentProfile> = {
-  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard" },
-  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" },
-  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" }
-};
 
 const ZONES = ["1", "2", "3"];
 
@@ -227,7 +211,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   add({ key: "spoke-vnet", title: `spoke virtual network ${spokeName}`, id: spokeId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network,
     dependsOn: ["rg-network", "route-table", ...nsgs.map((n) => n.key)], durationMs: 20_000,
     body: { location, properties: { addressSpace: { addressPrefixes: [spokeRange.text] }, subnets: [
-      subnet("snet-clusternodes", 0, 22, "nodepools", true),
+      subnet("snet-clusternodes", 0, NODE_SUBNET_PREFIX, "nodepools", true),
       subnet("snet-clusteringressservices", 1024, 28, "aksilbs", true),
       subnet("snet-privatelinkendpoints", 1056, 28, "privatelinkendpoints", false, { privateLinkServiceNetworkPolicies: "Enabled" }),
       subnet("snet-applicationgateway", 1280, 24, "appgw", false),
@@ -310,7 +294,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const pool = (n: string, mode: "System" | "User", p: typeof systemPool, osDisk: number) => ({
     name: n, mode, count: p.count, minCount: p.minCount, maxCount: p.maxCount, enableAutoScaling: true, vmSize: p.vmSize,
     osDiskSizeGB: osDisk, osDiskType: "Ephemeral", osType: "Linux", osSKU: "AzureLinux", type: "VirtualMachineScaleSets",
-    vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: "33%" },
+    vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: POOL_MAX_SURGE },
     tags: { workload: name, environment: request.environment, pool: n },
     ...(o.kubernetesVersion ? { orchestratorVersion: o.kubernetesVersion } : {}),
     ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] } : {})
