@@ -16,7 +16,9 @@ export const OrchestratorNames = {
   governance: "governance",
   /** The governance sweep over the registry (the timer `governanceSweep` starts it), and one page of its clusters. */
   governanceSweep: "governanceSweepRun",
-  governanceSweepPage: "governanceSweepPage"
+  governanceSweepPage: "governanceSweepPage",
+  /** Posts one Teams message about an operation with the usual hour of retries (the cancel route's card). */
+  operationNotice: "operationNotice"
 } as const;
 
 export const ActivityNames = {
@@ -44,6 +46,8 @@ export const ActivityNames = {
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
   recordNodeImageRollout: "recordNodeImageRollout",
   postNodeImageSummary: "postNodeImageSummary",
+  /** Who cancelled a cluster's node-image operation, if anyone (its page counts it skipped, not failed). */
+  readOperationCancellation: "readOperationCancellation",
   // Provisioning (orchestrations/provisioning/activities)
   planProvisioning: "planProvisioning",
   startArmResourcePut: "startArmResourcePut",
@@ -93,5 +97,7 @@ export const InstanceIds = {
   governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`,
   /** One sweep per scheduled minute (`2026-12-03T18:00Z`): a second trigger of the same occurrence starts nothing. */
   governanceSweep: (minute: string): string => `governance-sweep:${minute}`,
-  governanceSweepPage: (sweepInstanceId: string, page: number): string => `${sweepInstanceId}:page:${page}`
+  governanceSweepPage: (sweepInstanceId: string, page: number): string => `${sweepInstanceId}:page:${page}`,
+  /** The Teams card saying an operation run (its instance) was cancelled: one per run, however often cancel is posted. */
+  cancelNotice: (operationInstanceId: string): string => `${operationInstanceId}:cancelled`
 } as const;

@@ -6,7 +6,7 @@ import { parseClusterResourceId } from "../../orchestrations/common/activities/a
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
@@ -149,7 +149,8 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
   }
   const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment };
   if (await instanceExists(client, operationId)) return;
-  await client.startNew(OrchestratorNames.adoption, { instanceId: operationId, input });
+  // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
+  await startOnce(client, OrchestratorNames.adoption, operationId, input);
 }
 
 export function statusUrl(p: Platform, operationId: string): string {

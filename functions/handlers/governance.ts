@@ -186,7 +186,7 @@ export async function startGovernanceOperation(p: Platform, client: DurableClien
     await p.store.operations.mutate(r.cluster.id, operationId, (op) => {
       if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== runs) return undefined;
       claimed = true;
-      const { outcome: _o, ...rest } = op;
+      const { outcome: _o, cancellation: _c, ...rest } = op;
       const { endedAt: _e, ...timings } = op.timings;
       return { ...rest, status: "Pending", resumes: runs, instanceId, trigger: r.trigger, steps: stepsOf(), timings: { ...timings, createdAt: now } };
     });

@@ -7,7 +7,7 @@ import { PolicyValidationError, resolvePolicy, type ClusterPolicy } from "../../
 import { isKubernetesVersion, lineRejection, minorKey, parseKubernetesVersion, parseMinorVersion, supportedLines, supportedPatches } from "../../shared/domain/versions";
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { cosmosStatus, DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type OperationRecord } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, type FieldIssue } from "./http";
 import { statusUrl } from "./clusters";
 import { readCatalog } from "./targets";
@@ -147,7 +147,8 @@ async function startOperation(ctx: Ctx, resumed = false): Promise<HttpResponseIn
   } catch (err) {
     if (!(err instanceof DuplicateError)) throw err;
   }
-  if (!(await instanceExists(client, operationId))) await client.startNew(OrchestratorNames.provisioning, { instanceId: operationId, input: ctx.input });
+  // Parallel identical requests race to start it: the loser's 409 from the extension is "already started".
+  if (!(await instanceExists(client, operationId))) await startOnce(client, OrchestratorNames.provisioning, operationId, ctx.input);
   return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name, ...(resumed ? { resumed: true } : {}) });
 }
 
@@ -168,7 +169,7 @@ async function resume(ctx: Ctx, existing: ClusterRecord): Promise<HttpResponseIn
   if (!terminalOperationStatuses.includes(existingOp.status)) {
     // An operation whose instance never started (the request failed between the two) starts now.
     if (existingOp.status === "Pending" && existingOp.instanceId === operationId && !(await instanceExists(client, operationId))) {
-      await client.startNew(OrchestratorNames.provisioning, { instanceId: operationId, input });
+      await startOnce(client, OrchestratorNames.provisioning, operationId, input);
       return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name, resumed: true });
     }
     return json(200, { operationId, status: existingOp.status, statusUrl: statusUrl(p, operationId), clusterId: req.name });
@@ -180,11 +181,11 @@ async function resume(ctx: Ctx, existing: ClusterRecord): Promise<HttpResponseIn
   await p.store.operations.mutate(req.name, operationId, (op) => {
     if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== resumes) return undefined;
     flipped = true;
-    const { outcome: _o, ...rest } = op;
+    const { outcome: _o, cancellation: _c, ...rest } = op;
     return { ...rest, status: "Pending", resumes, instanceId, timings: { createdAt: op.timings.createdAt, updatedAt: now } };
   });
   if (!flipped) return json(200, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name });
-  if (!(await instanceExists(client, instanceId))) await client.startNew(OrchestratorNames.provisioning, { instanceId, input });
+  await startOnce(client, OrchestratorNames.provisioning, instanceId, input);
   return json(202, { operationId, instanceId, rerun: true, statusUrl: statusUrl(p, operationId), clusterId: req.name });
 }
 

@@ -51,8 +51,12 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
         polling: { firstIntervalMs: p.config.upgradePolling.firstIntervalMs, maxIntervalMs: p.config.upgradePolling.maxIntervalMs },
         healthSettleMs: p.config.upgradePolling.healthSettleMs
       });
-      if (!started.started) return problem(409, "UpgradeExists", `The node image upgrade ${started.operationId} of ${id} is ${started.reason ?? "already started"}`, { operationId: started.operationId });
-      return json(202, { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) });
+      const answer = { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) };
+      if (started.started) return json(202, answer);
+      // The same request again (parallel posts in the same second name one operation): it is that
+      // operation, answered with its record's status (`Pending` until its orchestration writes it).
+      const status = (await p.store.operations.get(id, started.operationId))?.doc.status ?? "Pending";
+      return json(200, { ...answer, started: false, status, message: `The node image upgrade ${started.operationId} of ${id} is already started: it is ${status}` });
     }
 
     let target: string;

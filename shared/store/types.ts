@@ -260,6 +260,14 @@ export interface OperationOutcome {
   error?: ArmErrorRecord;
 }
 
+export interface OperationCancellation {
+  by: string;
+  at: IsoTimestamp;
+  reason?: string;
+  /** The status the operation had when it was cancelled (`Queued`, `AwaitingApproval`, `Running`, ...). */
+  previousStatus: OperationStatus;
+}
+
 export interface OperationRecord {
   id: string;
   clusterId: string;
@@ -281,6 +289,12 @@ export interface OperationRecord {
   /** How many times an operator resumed the operation after a failure. */
   resumes?: number;
   outcome?: OperationOutcome;
+  /**
+   * Set by `POST /api/operations/{id}/cancel`: who stopped the operation, when, why and what it was
+   * doing. A cancelled operation stays cancelled (late patches of its stopped orchestration change
+   * neither status nor outcome); only a resume, which clears this, runs it again.
+   */
+  cancellation?: OperationCancellation;
   /** Position behind the cluster's current holder while `Queued` (1 = next). */
   queuePosition?: number;
   timings: { createdAt: IsoTimestamp; startedAt?: IsoTimestamp; endedAt?: IsoTimestamp; updatedAt: IsoTimestamp };

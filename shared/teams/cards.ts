@@ -202,6 +202,48 @@ export function operationSummaryCard(summary: OperationSummary): TeamsMessage {
   return teamsMessage(body, summary.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: summary.operationUrl }] : undefined);
 }
 
+export interface OperationCancellationNotice {
+  cluster: string;
+  environment?: string;
+  operationId: string;
+  /** What the operation was: `kubernetesUpgrade`, `nodeImageRollout`, `governance`, ... */
+  kind: string;
+  target?: string;
+  by: string;
+  reason?: string;
+  at: string;
+  /** What it was doing when cancelled (`AwaitingApproval`, `Queued`, `Running`). */
+  previousStatus: string;
+  operationUrl?: string;
+}
+
+const KIND_LABEL: Record<string, string> = {
+  kubernetesUpgrade: "Kubernetes upgrade", nodeImageRollout: "Node image upgrade", adoption: "Adoption", provisioning: "Provisioning",
+  governance: "Governance remediation", autoUpgradeDisable: "Auto-upgrade change"
+};
+
+/**
+ * An operator cancelled an operation (`POST /api/operations/{id}/cancel`). A webhook cannot edit
+ * the approval card posted earlier, so this card says its links no longer decide anything.
+ */
+export function operationCancelledCard(notice: OperationCancellationNotice): TeamsMessage {
+  const what = `${KIND_LABEL[notice.kind] ?? "Operation"}${notice.target ? ` to ${notice.target}` : ""}`;
+  const body: CardElement[] = [
+    banner("warning", [heading(`${what} cancelled: ${notice.cluster}${notice.environment ? ` (${notice.environment})` : ""}`)]),
+    facts([
+      ["Cancelled by", notice.by],
+      ["Reason", truncate(notice.reason ?? "none given", 500)],
+      ["At", notice.at],
+      ["Was", notice.previousStatus],
+      ["Operation", notice.operationId]
+    ]),
+    text(notice.previousStatus === "AwaitingApproval"
+      ? "Its approval links no longer decide anything; nothing more will run. The cluster's queued operations go ahead."
+      : "Nothing more will run; a step already started in AKS finishes there. The cluster's queued operations go ahead.")
+  ];
+  return teamsMessage(body, notice.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: notice.operationUrl }] : undefined);
+}
+
 export interface SupportEndingAlert {
   cluster: string;
   environment: string;

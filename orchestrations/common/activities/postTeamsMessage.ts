@@ -3,8 +3,8 @@ import type { TeamsDelivery, UpgradeStep } from "../contracts";
 import type { TeamsMessageRequest } from "../teams";
 import type { ApprovalInput } from "../../approval/approvalOrchestrator";
 import {
-  approvalRequestCard, operationFailureCard, operationSummaryCard, supportEndingCard, upgradeFailureCard,
-  type NonUpgradeOperation, type OperationOutcome, type PlanStepView, type SummaryStep, type SupportEndingAlert, type TeamsMessage
+  approvalRequestCard, operationCancelledCard, operationFailureCard, operationSummaryCard, supportEndingCard, upgradeFailureCard,
+  type NonUpgradeOperation, type OperationCancellationNotice, type OperationOutcome, type PlanStepView, type SummaryStep, type SupportEndingAlert, type TeamsMessage
 } from "../../../shared/teams/cards";
 import type { PostOutcome } from "../../../shared/teams/webhook";
 import type { OperationRecord } from "../../../shared/store";
@@ -116,6 +116,10 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
       });
     case "supportEnding":
       return supportEndingCard(p as unknown as SupportEndingAlert);
+    case "operationCancelled": {
+      const notice = p as unknown as Omit<OperationCancellationNotice, "cluster" | "operationUrl"> & { clusterId: string };
+      return operationCancelledCard({ ...notice, cluster: notice.clusterId, operationUrl: operationUrl(notice.operationId) });
+    }
     default:
       throw new UnknownTeamsMessageError(String(request.kind));
   }
