@@ -5,7 +5,7 @@
  */
 import { createCosmosClient } from "../../shared/azure";
 import { createStore, type Store } from "../../shared/store";
-import { advance, api, cardText, clusterResourceId, startHarness, teamsMessages, type Harness } from "../platform/support";
+import { advance, api, cardText, clusterResourceId, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
 
 describe("poison events and duplicate deliveries (issue 24)", () => {
   let h: Harness;
@@ -102,5 +102,16 @@ describe("poison events and duplicate deliveries (issue 24)", () => {
     expect((await deliver([e])).status).toBe(202);
     expect((await store.events.get("support-ending-leased"))?.doc).toMatchObject({ disposition: "supportEnding", attempts: 2 });
     expect(await supportCards("1.35.8")).toBe(0);
+  });
+
+  it("12: a serverError fault aimed at a bare subscription id fires as throttle does, and its message keeps its URL whole", async () => {
+    const message = "Try again later; see https://status.azure.com/en-us/status/history?service=arm for details.";
+    const fault = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "serverError", target: h.subscriptionId, message, count: 50 });
+    expect(fault.status).toBe(201);
+    const res = await api<Record<string, unknown>>(h, "GET", "/clusters/aks-dev");
+    const text = JSON.stringify(res.body);
+    expect(text).toContain("https://status.azure.com/en-us/status/history?service=arm");
+    expect(text).not.toContain("https:/<path>");
+    await sim(h, "DELETE", "/_sim/faults");
   });
 });
