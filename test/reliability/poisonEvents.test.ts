@@ -4,7 +4,8 @@
  * cluster API and `/_sim/*`. Each `it` names the item it covers.
  */
 import { createCosmosClient } from "../../shared/azure";
-import { createStore, type Store } from "../../shared/store";
+import { createStore, type OperationRecord, type Store } from "../../shared/store";
+import { operationRecord } from "../shared/store/records";
 import { advance, api, cardText, clusterResourceId, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
 
 describe("poison events and duplicate deliveries (issue 24)", () => {
@@ -113,5 +114,37 @@ describe("poison events and duplicate deliveries (issue 24)", () => {
     expect(text).toContain("https://status.azure.com/en-us/status/history?service=arm");
     expect(text).not.toContain("https:/<path>");
     await sim(h, "DELETE", "/_sim/faults");
+  });
+
+  it("10: GET /api/operations pages: top (default 50, at most 200) and Cosmos's continuation token; garbage is a 400 naming the field", async () => {
+    // 120 finished operations of one (unregistered) cluster, a minute apart.
+    for (let i = 0; i < 120; i++) {
+      const at = new Date(Date.parse("2026-10-01T00:00:00Z") + i * 60_000).toISOString();
+      await store.operations.create(operationRecord(`paging-${String(i).padStart(3, "0")}`, "aks-paging", { status: "Succeeded", timings: { createdAt: at, updatedAt: at, endedAt: at } }));
+    }
+    const page = (query: string) => api<{ value: OperationRecord[]; continuationToken?: string; error?: { fields: { field: string }[] } }>(h, "GET", `/operations${query}`);
+    const first = await page("?clusterId=aks-paging");
+    expect(first.status).toBe(200);
+    expect(first.body.value).toHaveLength(50);
+    expect(typeof first.body.continuationToken).toBe("string");
+    const seen = [...first.body.value];
+    let token = first.body.continuationToken;
+    while (token) {
+      const next = await page(`?clusterId=aks-paging&top=30&continuationToken=${encodeURIComponent(token)}`);
+      expect(next.status).toBe(200);
+      expect(next.body.value.length).toBeLessThanOrEqual(30);
+      seen.push(...next.body.value);
+      token = next.body.continuationToken;
+    }
+    expect(seen.map((o) => o.id)).toEqual(Array.from({ length: 120 }, (_, i) => `paging-${String(119 - i).padStart(3, "0")}`));
+    // Across clusters too: one page, bounded.
+    const all = await page("");
+    expect(all.body.value.length).toBe(50);
+    expect(all.body.continuationToken).toBeDefined();
+    for (const query of ["?top=0", "?top=201", "?top=abc", "?top=", "?top=1.5", "?continuationToken=garbage", "?continuationToken=%7B%7D", "?continuationToken=", `?continuationToken=${"x".repeat(9000)}`, "?continuationToken=%5B%5D"]) {
+      const res = await page(query);
+      expect([query, res.status]).toEqual([query, 400]);
+      expect(res.body.error?.fields.map((f) => f.field)).toEqual([query.startsWith("?top") ? "top" : "continuationToken"]);
+    }
   });
 });
