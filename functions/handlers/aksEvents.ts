@@ -8,7 +8,7 @@ import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
 import { policyProposal } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
-import { clustersForResourceEvent, reviewGovernance } from "./governance";
+import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
 import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
@@ -321,20 +321,17 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
 }
 
 /**
- * A diagnostic setting or budget written or deleted in a cluster's resource group: the cluster's
- * governance for that subject is reviewed against ARM (never the event's payload), so the
- * platform's own remediation writes find nothing to do.
+ * A diagnostic setting or budget written or deleted in a cluster's resource group: a review of the
+ * cluster's governance for that subject is requested (coalesced with the others of its window, read
+ * against ARM once, never the event's payload), so a storm of events costs one ARM review per
+ * cluster and subject, and the platform's own remediation writes find nothing to do.
  */
 async function onResourceEvent(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<Routed> {
   const { clusters, subject } = await clustersForResourceEvent(p, event.subject);
   if (!subject || clusters.length === 0) return { disposition: "ignored", detail: `not governed: ${event.subject}` };
   const results: Routed[] = [];
   for (const cluster of clusters) {
-    const [review] = await reviewGovernance(p, client, cluster, [subject], { type: "event", eventId: event.id });
-    const op = review?.operation;
-    results.push(op
-      ? { disposition: op.outcome === "exists" ? "remediationExists" : "remediationStarted", clusterId: cluster.id, operationId: op.operationId }
-      : { disposition: "noDrift", clusterId: cluster.id, ...(review?.failing.length ? { detail: `reported: ${review.failing.join(", ")}` } : {}) });
+    results.push({ disposition: await requestGovernanceReview(p, client, cluster, subject, event.id), clusterId: cluster.id, detail: `${subject} review ${InstanceIds.governanceReview(cluster.id, subject)}` });
   }
   return results.length === 1 ? results[0]! : { disposition: results.map((r) => r.disposition).join(","), clusterId: results[0]!.clusterId ?? "", detail: JSON.stringify(results) };
 }
