@@ -12,10 +12,12 @@ export const OPERATIONS_PAGE_MAX = 200;
 const MAX_CONTINUATION_CHARS = 8192;
 
 /**
- * Whether a continuation token has the shape Cosmos gives (`@azure/cosmos` 4: a JSON object
- * `{"token": "+RID:…", "range": {"min", "max"}}` for one range, or a JSON array of
- * `{"compositeToken": …}` for an ORDER BY over several): anything else is refused before it reaches
- * Cosmos, which would start over from the first page (the embedded server) or answer 400.
+ * Whether a continuation token has the shape Cosmos gives: a JSON object or array, as `@azure/cosmos`
+ * 4 serialises its tokens (documents/ContinuationToken: `{"token": "+RID:…", "range": {…}}` for one
+ * range, `CompositeQueryContinuationToken` `{"rid", "rangeMappings", …}`, `OrderByQueryContinuationToken`
+ * `{"rangeMappings", "orderByItems", "rid", "skipCount", …}`, older ORDER BY arrays of
+ * `{"compositeToken", "orderByItems"}`). Anything else is refused before it reaches Cosmos, which
+ * would answer 400 (the embedded server would start over from the first page).
  */
 function continuationIssue(token: string): string | undefined {
   if (token.length === 0 || token.length > MAX_CONTINUATION_CHARS) return `must be a continuation token from a previous page (1-${MAX_CONTINUATION_CHARS} characters)`;
@@ -26,8 +28,10 @@ function continuationIssue(token: string): string | undefined {
     return "is not a continuation token from a previous page (not the JSON Cosmos gives)";
   }
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const single = (v: unknown): boolean => isObject(v) && typeof v.token === "string" && /^[+-]RID:/.test(v.token) && isObject(v.range) && typeof v.range.min === "string" && typeof v.range.max === "string";
-  const ok = single(parsed) || (Array.isArray(parsed) && parsed.length > 0 && parsed.every((e) => isObject(e) && single(e.compositeToken)));
+  const tokenLike = (v: unknown): boolean => isObject(v) && (
+    (typeof v.token === "string" && isObject(v.range)) || Array.isArray(v.rangeMappings) || isObject(v.compositeToken) || typeof v.compositeToken === "string"
+  );
+  const ok = tokenLike(parsed) || (Array.isArray(parsed) && parsed.length > 0 && parsed.every(tokenLike));
   return ok ? undefined : "is not a continuation token from a previous page";
 }
 
@@ -61,8 +65,10 @@ export function createListOperationsHandler(p: Platform) {
     try {
       return json(200, await p.store.operations.page(filter, top, continuationToken));
     } catch (err) {
-      // A well-formed token Cosmos still refuses (another query's, or from before a change): the caller's to fix.
-      if (continuationToken !== undefined && cosmosStatus(err) === 400) return badRequest([{ field: "continuationToken", message: "is not a continuation token of this query" }]);
+      // A well-formed token Cosmos still refuses (another query's, from before a change), or one the
+      // SDK cannot parse (it throws before any request): the caller's to fix.
+      const unparsed = err instanceof SyntaxError || (err instanceof Error && cosmosStatus(err) === undefined && /continuation/i.test(err.message));
+      if (continuationToken !== undefined && (cosmosStatus(err) === 400 || unparsed)) return badRequest([{ field: "continuationToken", message: "is not a continuation token of this query" }]);
       throw err;
     }
   };
