@@ -234,7 +234,8 @@ async function refresh(): Promise<void> {
   try {
     const [clusters, ops, approvals, findings] = await Promise.all([
       getJson<{ value: Cluster[] }>(`${API}clusters`),
-      getJson<{ value: Operation[] }>(`${API}operations`),
+      // One page, the newest 50 (the API pages; the rest is a continuationToken away).
+      getJson<{ value: Operation[] }>(`${API}operations?top=50`),
       getJson<{ value: PendingApproval[]; now?: string }>(`${API}dashboard/data/approvals`),
       getJson<{ value: Finding[] }>(`${API}dashboard/data/findings`).catch(() => undefined)
     ]);

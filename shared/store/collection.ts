@@ -132,6 +132,23 @@ export class Collection<T extends { id: string }> {
   }
 
   /**
+   * One page of a query: at most `maxItemCount` documents, and Cosmos's continuation token when
+   * there are more (passed back as it came to get the next page).
+   */
+  async page(sql: string, parameters: SqlParameter[], options: { maxItemCount: number; continuationToken?: string; partitionKey?: string }): Promise<{ items: T[]; continuationToken?: string }> {
+    const iterator = this.container.items.query<ItemDefinition>(
+      { query: sql, parameters },
+      {
+        maxItemCount: options.maxItemCount,
+        ...(options.continuationToken !== undefined ? { continuationToken: options.continuationToken } : {}),
+        ...(options.partitionKey !== undefined ? { partitionKey: this.pk(options.partitionKey) } : {})
+      }
+    );
+    const { resources, continuationToken } = await iterator.fetchNext();
+    return { items: resources.map((r) => strip<T>(r)), ...(continuationToken ? { continuationToken } : {}) };
+  }
+
+  /**
    * Runs a query and returns every page. With `partitionKey` Cosmos reads one partition; without,
    * the query fans out. Filters on the partition key must also be in the SQL: the embedded
    * server ignores the partition-key header on queries, Cosmos does not, and both then agree.

@@ -320,6 +320,15 @@ export interface EventRecord {
   /** On a `conflict` record: the id of the recorded event whose content this one contradicts. */
   conflictsWith?: string;
   detail?: string;
+  /**
+   * While `disposition` is `routing`: until when the delivery that took the event routes it. A
+   * redelivery retakes an event whose lease ran out (its routing crashed); before that it is refused.
+   */
+  leaseUntil?: IsoTimestamp;
+  /** How many deliveries took the event's lease (1 unless a routing crashed or failed). */
+  attempts?: number;
+  /** The Teams cards posted for this event (`<kind>:<clusterId>`): a retaken routing does not post them again. */
+  cards?: string[];
   /** Seconds until Cosmos deletes the record; falls back to the container's default TTL. */
   ttl?: number;
 }
