@@ -213,7 +213,7 @@ function approvalsView(list: PendingApproval[]): HTMLElement {
     el("tbody", {}, ...list.map((a) => el("tr", { "data-operation": a.operationId },
       el("td", {}, a.operationId), el("td", {}, a.clusterId), el("td", {}, a.scope === "upgrade" ? "whole upgrade" : `step ${a.step + 1}`),
       el("td", {}, a.requestedAt), el("td", {}, a.deadline),
-      el("td", {}, el("a", { class: "button approve", href: a.approveUrl }, "Approve…"), el("a", { class: "button reject", href: a.rejectUrl }, "Reject…"))))));
+      el("td", {}, a.approveUrl && a.rejectUrl ? el("span", {}, el("a", { class: "button approve", href: a.approveUrl }, "Approve…"), el("a", { class: "button reject", href: a.rejectUrl }, "Reject…")) : el("span", { class: "no-right" }, "approvers decide (Teams card)"))))));
 }
 
 function findingsView(list: Finding[] | undefined): HTMLElement {

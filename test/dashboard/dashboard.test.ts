@@ -44,6 +44,8 @@ describe("the operator dashboard", () => {
     expect(res?.status()).toBe(200);
     expect(page.url()).toBe(`${h.platform.apiBase}/dashboard/?refresh=250`);
     expect(res?.headers()["content-security-policy"]).toContain("script-src 'self'");
+    expect(res?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res?.headers()["x-frame-options"]).toBe("DENY");
     await page.locator('#fleet-table tr[data-cluster="aks-prod"]').first().waitFor();
     for (const [cluster, env] of [["aks-dev", "dev"], ["aks-staging", "staging"], ["aks-prod", "prod"]] as const) {
       const row = page.locator(`#fleet-table tr[data-cluster="${cluster}"]`);
@@ -77,6 +79,47 @@ describe("the operator dashboard", () => {
     expect(firstStep).toMatch(/\/subscriptions\/.+\/operations\//i); // the ARM operation id
     expect(await page.locator('#fleet-table tr[data-cluster="aks-dev"] .active-op').first().innerText()).toContain("Running");
     await screenshot(page, "dashboard-upgrade");
+  });
+
+  it("hands approval links only to callers allowed to decide, and no page that decides can be framed", async () => {
+    const card = await waitFor(h, "aks-staging's approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
+    type Approvals = { value: { operationId: string; approveUrl?: string; rejectUrl?: string }[]; caller: { mayDecide: boolean; reason?: string } };
+    const staging = (body: Approvals) => body.value.find((a) => a.operationId === STAGING);
+    // Locally: the dashboard's own origin (a loopback caller that is no other site's page) gets the card's links.
+    const own = await api<Approvals>(h, "GET", "/dashboard/data/approvals", undefined, { "sec-fetch-site": "same-origin" });
+    expect(own.body.caller).toEqual({ mayDecide: true });
+    expect(staging(own.body)?.approveUrl).toBe(approveUrl(card));
+    // Another site's page, or a signed-in user without the approver role, sees the approval without its links.
+    const principal = (roles: string[]) => Buffer.from(JSON.stringify({ auth_typ: "aad", name_typ: "name", role_typ: "roles", claims: [{ typ: "name", val: "eve" }, ...roles.map((val) => ({ typ: "roles", val }))] })).toString("base64");
+    const others: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { "x-ms-client-principal": principal(["AksOps.Reader"]) }];
+    for (const headers of others) {
+      const other = await api<Approvals>(h, "GET", "/dashboard/data/approvals", undefined, headers);
+      expect(other.body.caller.mayDecide).toBe(false);
+      expect(staging(other.body)).toMatchObject({ operationId: STAGING });
+      expect(staging(other.body)?.approveUrl).toBeUndefined();
+      expect(JSON.stringify(other.body)).not.toContain("/api/approvals/");
+    }
+    const approver = await api<Approvals>(h, "GET", "/dashboard/data/approvals", undefined, { "x-ms-client-principal": principal(["AksOps.Approver"]) });
+    expect(staging(approver.body)?.rejectUrl).toBe(card.card.actions?.find((a) => a.title === "Reject")?.url);
+
+    // The confirmation page carries the same policy as the dashboard, and a browser refuses to frame it.
+    const direct = await fetch(approveUrl(card));
+    await direct.text();
+    const dashboardPolicy = (await fetch(`${h.platform.apiBase}/dashboard/`)).headers.get("content-security-policy");
+    expect(direct.headers.get("content-security-policy")).toBe(dashboardPolicy);
+    expect(direct.headers.get("x-frame-options")).toBe("DENY");
+    const framer = await browser.newPage();
+    try {
+      const refused = framer.waitForEvent("console", { predicate: (m) => m.text().includes("frame-ancestors 'none'"), timeout: 10_000 });
+      await framer.setContent(`<iframe id="f" src="${approveUrl(card)}" width="600" height="400"></iframe>`);
+      expect((await refused).text()).toContain("The request has been blocked");
+      const frame = framer.frames().find((f) => f !== framer.mainFrame());
+      expect(frame).toBeDefined();
+      expect(await frame!.locator("form").count()).toBe(0);
+      expect(frame!.url()).not.toContain("/api/approvals/");
+    } finally {
+      await framer.close();
+    }
   });
 
   it("an approval from the dashboard's link through the confirmation page changes the operation", async () => {
