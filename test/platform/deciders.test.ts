@@ -21,7 +21,9 @@ describe("mayDecide", () => {
     const azure = "https://aksops.azurewebsites.net/api/dashboard/data/approvals";
     expect(mayDecide(request({ "x-ms-client-principal": principal([APPROVER_ROLE]) }, azure), "azure")).toEqual({ allowed: true, by: "role" });
     expect(mayDecide(request({ "x-ms-client-principal": principal(["Other", APPROVER_ROLE], "http://schemas.microsoft.com/ws/2008/06/identity/claims/role") }, azure), "azure").allowed).toBe(true);
-    expect(mayDecide(request({ "x-ms-client-principal": principal(["AksOps.Reader"]) }, azure), "azure")).toEqual({ allowed: false, reason: expect.stringContaining(APPROVER_ROLE) });
+    const reader = mayDecide(request({ "x-ms-client-principal": principal(["AksOps.Reader"]) }, azure), "azure");
+    expect(reader.allowed).toBe(false);
+    expect(reader.allowed ? "" : reader.reason).toContain(APPROVER_ROLE);
     expect(mayDecide(request({ "x-ms-client-principal": principal([APPROVER_ROLE.toLowerCase()]) }, azure), "azure").allowed).toBe(false);
     expect(mayDecide(request({ "x-ms-client-principal": "%%%not-base64-json" }, azure), "azure").allowed).toBe(false);
     expect(mayDecide(request({}, azure), "azure").allowed).toBe(false);
