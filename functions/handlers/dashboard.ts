@@ -3,6 +3,7 @@ import path from "node:path";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { signApprovalToken } from "../../shared/approvals/token";
 import { approvalLinks } from "../../shared/teams/cards";
+import { holdReleaseUrl } from "./budgetHolds";
 import { mayDecide } from "./deciders";
 import { json, problem } from "./http";
 import { PAGE_SECURITY_HEADERS } from "./pages";
@@ -49,7 +50,8 @@ export interface DashboardCaller {
  * `GET /api/dashboard[/{*path}]`: the built static assets, plus two data routes the platform's API
  * has no equivalent for: `data/approvals` (pending approvals; their confirmation links, signed
  * exactly as the card's (the token is the HMAC of the recorded claims), only for a caller allowed
- * to decide, and `caller` saying whether this one is) and `data/findings`.
+ * to decide, and `caller` saying whether this one is), `data/holds` (upgrade holds not released,
+ * their release link likewise only for a caller allowed to decide) and `data/findings`.
  */
 export function createDashboardHandler(p: Platform, assets = DASHBOARD_ASSETS) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
@@ -59,6 +61,10 @@ export function createDashboardHandler(p: Platform, assets = DASHBOARD_ASSETS) {
       const right = mayDecide(request, p.config.mode);
       const caller: DashboardCaller = right.allowed ? { mayDecide: true } : { mayDecide: false, reason: right.reason };
       return noStore(json(200, { value: await pendingApprovals(p, right.allowed), now: new Date(p.clock.now()).toISOString(), caller }));
+    }
+    if (rest === "data/holds") {
+      const allowed = mayDecide(request, p.config.mode).allowed;
+      return noStore(json(200, { value: await activeHolds(p, allowed) }));
     }
     if (rest === "data/findings") return noStore(json(200, { value: await findings(p) }));
     // The page's relative links resolve against /api/dashboard/, so send /api/dashboard there.
@@ -102,6 +108,15 @@ async function pendingApprovals(p: Platform, withLinks: boolean): Promise<Dashbo
     }
   }
   return out.sort((a, b) => a.deadline.localeCompare(b.deadline));
+}
+
+/** Upgrade holds not yet released, with their release link (the card's, freshly signed) for a caller allowed to decide. */
+async function activeHolds(p: Platform, withLinks: boolean): Promise<Record<string, unknown>[]> {
+  const clusters = await p.store.clusters.list();
+  return clusters.flatMap((c) => (c.governance?.holds ?? []).filter((h) => !h.releasedAt).map((h) => ({
+    clusterId: c.id, id: h.id, reason: h.reason, since: h.since, heldTargets: h.heldTargets,
+    ...(withLinks ? { releaseUrl: holdReleaseUrl(p, c.id, h.id) } : {})
+  })));
 }
 
 const SEVERITY_ORDER: Record<string, number> = { high: 0, medium: 1, low: 2 };
