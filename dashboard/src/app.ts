@@ -660,7 +660,7 @@ async function refresh(): Promise<void> {
     state.findings = findings?.value;
     render();
     if (status) {
-      status.textContent = `updated ${relative(new Date(state.now).toISOString(), state.now)}`;
+      status.textContent = `updated · platform time ${LOCAL.format(new Date(state.now))}`;
       status.setAttribute("title", exact(new Date(state.now).toISOString()));
     }
     document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? "0") + 1);

@@ -3,7 +3,7 @@
  * clock: the demo fleet, an upgrade's progress, and an approval from the dashboard's link through
  * the confirmation page changing the operation.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { advance, api, approvalCards, approveUrl, operationWith, sim, startHarness, waitFor, type Harness } from "../platform/support";
 import { launchChromium, screenshot } from "./browser";
 
@@ -11,6 +11,12 @@ import { launchChromium, screenshot } from "./browser";
 declare const document: { body: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): { length: number } };
 
 const DEV = "k8s-upgrade:aks-dev:1.36.3";
+
+async function attributes(list: Locator, name: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0, n = await list.count(); i < n; i++) out.push((await list.nth(i).getAttribute(name)) ?? "");
+  return out;
+}
 const STAGING = "k8s-upgrade:aks-staging:1.36.3";
 
 describe("the operator dashboard", () => {
@@ -64,7 +70,7 @@ describe("the operator dashboard", () => {
       expect(text).toMatch(/\d+ d/); // node image age
     }
     expect(await page.locator('#version-chart g[data-cluster]').count()).toBe(3);
-    const adoptions = await page.locator("#operation-history details.op").evaluateAll((ops) => ops.map((o) => o.getAttribute("data-operation") ?? ""));
+    const adoptions = await attributes(page.locator("#operation-history details.op"), "data-operation");
     expect(adoptions.filter((id) => id.startsWith("adopt")).length).toBe(3);
     expect(await page.locator("#approvals").innerText()).toContain("No approval is pending");
     expect(await page.locator("#fleet-table .active-op").first().innerText()).toContain("idle");
@@ -132,7 +138,7 @@ describe("the operator dashboard", () => {
     expect(await page.locator("#diagnostics-state").innerText()).toContain("reaches the cluster's workspace");
     expect(await page.locator("#budget-state").innerText()).toMatch(/^\$[\d,]+ of \$[\d,]+/);
     // Its operations only, the running upgrade among them.
-    const ops = await page.locator("#cluster-view details.op").evaluateAll((list) => list.map((o) => o.querySelector("summary")?.textContent ?? ""));
+    const ops = await page.locator("#cluster-view details.op > summary").allInnerTexts();
     expect(ops.length).toBeGreaterThanOrEqual(2);
     for (const summary of ops) expect(summary).toContain(" on aks-dev");
     expect(await page.locator(`#cluster-view details.op[data-operation="${DEV}"]`).count()).toBe(1);
@@ -149,7 +155,7 @@ describe("the operator dashboard", () => {
     await page.selectOption("#filter-status", "Succeeded");
     await page.waitForURL(/#\/\?status=Succeeded$/);
     await nextRefresh();
-    const statuses = async (): Promise<string[]> => page.locator("#operation-history details.op").evaluateAll((list) => list.map((o) => o.getAttribute("data-status") ?? ""));
+    const statuses = async (): Promise<string[]> => attributes(page.locator("#operation-history details.op"), "data-status");
     const all = await api<{ value: { id: string; status: string; clusterId: string }[] }>(h, "GET", "/operations?status=Succeeded");
     expect(all.body.value.length).toBeGreaterThanOrEqual(3);
     // One a page: the first, then one more per "Show more".
@@ -161,7 +167,7 @@ describe("the operator dashboard", () => {
     await page.selectOption("#filter-cluster", "aks-prod");
     await page.waitForURL(/#\/\?cluster=aks-prod&status=Succeeded$/);
     await nextRefresh();
-    const prod = await page.locator("#operation-history details.op").evaluateAll((list) => list.map((o) => o.querySelector("summary")?.textContent ?? ""));
+    const prod = await page.locator("#operation-history details.op > summary").allInnerTexts();
     expect(prod.length).toBe(1); // the page size again
     expect(prod[0]).toContain(" on aks-prod");
     // A filter in the URL is a view one can send: the active list follows it too.
