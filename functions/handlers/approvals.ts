@@ -6,6 +6,8 @@ import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals
 import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
 import { ENDED_INSTANCE_STATUSES } from "../../orchestrations/common/activities/clusterLock";
 import { confirmationPage, messagePage } from "./approvalPage";
+import { clientPrincipalOf } from "./deciders";
+import { htmlResponse } from "./pages";
 import { instanceInput, instanceRuntimeStatus, type DurableClientPort } from "./durableClient";
 import { bodyTooLarge, isRecord, readText, type FieldIssue } from "./http";
 
@@ -35,7 +37,7 @@ function verify(p: Platform, token: string, wantsJson: boolean): Verified {
 
 function answer(status: number, code: string, message: string, wantsJson: boolean, extra: Record<string, unknown> = {}): HttpResponseInit {
   if (wantsJson) return { status, jsonBody: { ...(status >= 400 ? { error: { code, message } } : { result: code, message }), ...extra } };
-  return { status, headers: { "content-type": "text/html; charset=utf-8" }, body: messagePage(status >= 400 ? "Not recorded" : "Recorded", message) };
+  return htmlResponse(status, messagePage(status >= 400 ? "Not recorded" : "Recorded", message));
 }
 
 function wantsJsonOf(request: HttpRequest): boolean {
@@ -56,7 +58,7 @@ export function createApprovalPageHandler(p: Platform, clientOf: (request: HttpR
     if (requested && requested.status !== "Pending") return answer(410, "ApprovalDecided", `This request was already decided (${requested.status.toLowerCase()}).`, false);
     const decision = request.query.get("decision") ?? undefined;
     const html = confirmationPage({ ...input, deadline: verified.claims.expiresAt, ...(decision ? { preselect: decision } : {}), askApprover: !request.headers.get("x-ms-client-principal") }, request.url);
-    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: html };
+    return htmlResponse(200, html);
   };
 }
 
@@ -194,17 +196,12 @@ async function readDecisionForm(request: HttpRequest): Promise<{ decision?: stri
  * is authoritative and wins over the form's `approver` (which only local runs use).
  */
 export function approverOf(request: HttpRequest): string | undefined {
-  const header = request.headers.get("x-ms-client-principal");
-  if (!header) return undefined;
-  try {
-    const principal = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { claims?: { typ?: string; val?: string }[]; name_typ?: string; userDetails?: string };
-    const wanted = [principal.name_typ, "name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "upn"].filter(Boolean);
-    for (const typ of wanted) {
-      const found = principal.claims?.find((c) => c.typ === typ && c.val);
-      if (found?.val) return found.val;
-    }
-    return principal.userDetails;
-  } catch {
-    return undefined;
+  const principal = clientPrincipalOf(request);
+  if (!principal) return undefined;
+  const wanted = [principal.name_typ, "name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "upn"].filter(Boolean);
+  for (const typ of wanted) {
+    const found = principal.claims.find((c) => c.typ === typ && c.val);
+    if (found?.val) return found.val;
   }
+  return principal.userDetails;
 }

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { partitionKeyValue, type CosmosJournal } from "./journal";
 import type { CosmosFaults, CosmosRefusal } from "./faults";
 import { isWrite } from "./write-tracker";
+import { redactError, redactSecrets } from "../host/redact";
 
 /** Cosmos DB's largest item: 2 MB (learn.microsoft.com, "Azure Cosmos DB service quotas", per-item limits). */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
@@ -210,7 +211,7 @@ export function journalWrites(server: Server, journal: CosmosJournal, enabled: (
           try {
             journal.atomically(() => journalWrite(journal, req, route, body, typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined));
           } catch (err) {
-            console.error(`embedded Cosmos: ${req.method} ${req.url} could not be journaled to ${journal.path}`, err);
+            console.error(redactSecrets(`embedded Cosmos: ${req.method ?? ""} ${req.url ?? ""} could not be journaled to ${journal.path}`), redactError(err));
             res.statusCode = 500;
             res.removeHeader("etag");
             return end(JSON.stringify({ code: "InternalServerError", message: "The write could not be made durable." }));

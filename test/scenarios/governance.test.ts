@@ -178,6 +178,9 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     expect(url).toContain("/api/holds/");
     const page = await fetch(url);
     expect(page.status).toBe(200);
+    // The page that releases is never framed (clickjacking) and runs no script but the platform's.
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(await page.text()).toContain(newMinor);
     const released = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "approver=alice" });
     expect(released.status).toBe(200);
