@@ -11,6 +11,7 @@ import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
 import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
 import { checkAgainstVnet, checkClusterName, checkDnsPrefix, checkNetworkProfile, checkPoolFields, checkSystemPool, defaultMaxPods } from "./validation";
 import { checkIfMatch } from "./etag";
+import { checkControlPlaneIdentity, checkControlPlaneRights, checkSecuritySettings } from "./identity-checks";
 
 type Profile = Record<string, unknown> & { name?: string };
 
@@ -49,6 +50,9 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     }
     checkSystemPool(profiles);
     checkAgainstVnet(kernel, network, profiles, true);
+    checkSecuritySettings(kernel, requested);
+    const cp = checkControlPlaneIdentity(kernel, envelopeFields.identity);
+    checkControlPlaneRights(kernel, cp, requested, profiles, network.plugin);
     const pools = profiles.map((profile) => {
       const name = String(profile.name ?? "");
       const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, profile), maxPods });
@@ -85,6 +89,9 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     checkPoolFields(kernel, profile, "agentPoolProfile", current?.properties);
   }
   checkAgainstVnet(kernel, network, profiles, false);
+  // The disk encryption set is read only when the request names it (it is create-only in AKS).
+  checkSecuritySettings(kernel, { ...existing.properties, ...requested, diskEncryptionSetID: requested.diskEncryptionSetID });
+  if (envelopeFields.identity !== undefined) checkControlPlaneIdentity(kernel, envelopeFields.identity);
   const planned = poolsOf(ctx, id).map((pool) => {
     const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
     const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion
