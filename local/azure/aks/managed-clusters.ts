@@ -15,6 +15,10 @@ import { checkControlPlaneIdentity, checkControlPlaneRights, checkSecuritySettin
 
 type Profile = Record<string, unknown> & { name?: string };
 
+function record(v: unknown): Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 function profilesOf(props: Record<string, unknown>): Profile[] {
   return Array.isArray(props.agentPoolProfiles) ? (props.agentPoolProfiles as Profile[]).filter((p) => typeof p === "object" && p !== null) : [];
 }
@@ -80,6 +84,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   if (upgrading) {
     if (existing.properties.powerState.code === "Stopped") throw aksErrors.clusterStopped(existing.name);
     checkControlPlaneUpgrade(catalog.kubernetes, current, target);
+    ctx.deprecatedApis.checkUpgrade(existing, current, target, { ...record(existing.properties.upgradeSettings), ...record(requested.upgradeSettings) });
   }
   // Pools named in the request take its values; a pool without an explicit orchestratorVersion
   // follows the control plane (as `az aks upgrade` does); pools not named are left as they are.
