@@ -69,7 +69,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       ...kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity), location: body.location }),
       eTag: randomUUID(),
       location: body.location,
-      properties: clusterPropertiesFrom(id, body.location, requested, undefined, version)
+      properties: clusterPropertiesFrom(id, body.location, requested, undefined, version, { managedIdentity: cp.type !== "None" })
     };
     kernel.store.put(id, cluster);
     for (const pool of pools) kernel.store.put(poolId(id, pool.name), poolResource(ctx, id, pool.name, pool.props));

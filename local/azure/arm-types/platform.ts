@@ -91,6 +91,25 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
       p.anonymousPullEnabled ??= false;
       p.status = { displayStatus: "Succeeded", timestamp: new Date(c.kernel.clock.now()).toISOString() };
       if (p.dataEndpointEnabled === true) p.dataEndpointHostNames = [`${c.resource.name.toLowerCase()}.${text(c.resource.location)}.data.azurecr.io`];
+      // Defaults every SKU reports (RegistryCreate.json at 2025-11-01, a Standard registry):
+      // networkRuleSet Allow, the five policies, encryption disabled, no data endpoints, no private
+      // endpoint connections, bypass for tasks off, legacy role-assignment mode.
+      p.dataEndpointHostNames ??= [];
+      p.networkRuleSet = { defaultAction: "Allow", ipRules: [], ...record(p.networkRuleSet) };
+      const policies = record(p.policies);
+      const now = new Date(c.kernel.clock.now()).toISOString();
+      p.policies = {
+        ...policies,
+        quarantinePolicy: { status: "disabled", ...record(policies.quarantinePolicy) },
+        trustPolicy: { type: "Notary", status: "disabled", ...record(policies.trustPolicy) },
+        retentionPolicy: { days: 7, status: "disabled", lastUpdatedTime: now, ...record(policies.retentionPolicy) },
+        exportPolicy: { status: "enabled", ...record(policies.exportPolicy) },
+        azureADAuthenticationAsArmPolicy: { status: "enabled", ...record(policies.azureADAuthenticationAsArmPolicy) }
+      };
+      p.encryption = { status: "disabled", ...record(p.encryption) };
+      p.privateEndpointConnections ??= [];
+      p.networkRuleBypassAllowedForTasks ??= false;
+      p.roleAssignmentMode ??= "LegacyRegistryPermissions";
     }
   };
 
