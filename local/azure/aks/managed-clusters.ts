@@ -11,6 +11,7 @@ import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
 import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
 import { checkAgainstVnet, checkClusterName, checkDnsPrefix, checkNetworkProfile, checkPoolFields, checkSystemPool, defaultMaxPods } from "./validation";
 import { checkIfMatch } from "./etag";
+import { addedNodes, checkQuota, surgeNodes } from "./quota";
 import { checkControlPlaneIdentity, checkControlPlaneRights, checkSecuritySettings } from "./identity-checks";
 
 type Profile = Record<string, unknown> & { name?: string };
@@ -65,6 +66,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       checkPoolVersion(props.orchestratorVersion, version);
       return { name, props };
     });
+    checkQuota(kernel, id, body.location, pools.flatMap((pool) => addedNodes(pool.props)));
     const cluster: ClusterResource = {
       ...kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity), location: body.location }),
       eTag: randomUUID(),
@@ -114,6 +116,11 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       checkPoolVersion(props.orchestratorVersion, target);
       return { name: String(profile.name ?? ""), props };
     });
+  // Compute's vCPU quota: the nodes added (scale-ups, new pools), then each rolling pool's surge.
+  checkQuota(kernel, id, existing.location, [...planned.flatMap(({ pool, props }) => addedNodes(props, pool.properties)), ...added.flatMap(({ props }) => addedNodes(props))]);
+  for (const { pool, poolTarget, props } of planned) {
+    if (compareVersions(poolTarget, pool.properties.currentOrchestratorVersion) !== 0) checkQuota(kernel, id, existing.location, surgeNodes(props));
+  }
   const phases: PlannedPhase[] = [];
   let cursor = now + (upgrading ? kernel.scaled(DURATIONS.controlPlaneUpgrade) : 0);
   const updates: { id: string; props: PoolProperties; created: boolean }[] = [];
