@@ -255,13 +255,22 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
         let ok = false;
         try { ok = /^https?:$/.test(new URL(text(w.serviceUri)).protocol); } catch { ok = false; }
         if (!ok) throw new ArmError(400, "InvalidWebhookReceiverServiceUri", `Webhook receiver '${text(w.name)}' has an invalid serviceUri.`);
+        // A secure webhook names the Entra application the token is for (its object id).
+        if (w.useAadAuth === true && (typeof w.objectId !== "string" || !GUID.test(w.objectId))) {
+          throw new ArmError(400, "InvalidWebhookReceiver", `Webhook receiver '${text(w.name)}' uses Microsoft Entra authentication (useAadAuth) and needs the objectId of the application the token is for.`);
+        }
       }
     },
     compute: (c) => {
       const p = c.resource.properties;
       p.enabled ??= true;
       for (const f of ["emailReceivers", "smsReceivers", "webhookReceivers", "itsmReceivers", "azureAppPushReceivers", "automationRunbookReceivers", "voiceReceivers", "logicAppReceivers", "azureFunctionReceivers", "armRoleReceivers", "eventHubReceivers"]) p[f] ??= [];
-      p.webhookReceivers = (p.webhookReceivers as Json[]).map((w) => ({ useCommonAlertSchema: false, useAadAuth: false, ...w }));
+      // A secure webhook's tenant defaults to the directory's and its audience to the application's
+      // default ID URI (api://<id>) when not given (the portal fills both from the application).
+      p.webhookReceivers = (p.webhookReceivers as Json[]).map((w) => ({
+        useCommonAlertSchema: false, useAadAuth: false, ...w,
+        ...(w.useAadAuth === true ? { tenantId: typeof w.tenantId === "string" && w.tenantId ? w.tenantId : TENANT_ID, identifierUri: typeof w.identifierUri === "string" && w.identifierUri ? w.identifierUri : `api://${text(w.objectId)}` } : {})
+      }));
       delete p.provisioningState;
     }
   };
