@@ -24,7 +24,9 @@ import { AksError } from "../aks/errors";
 export const DEFAULT_FAMILY_LIMIT = 10_000;
 export const DEFAULT_REGIONAL_LIMIT = 20_000;
 const REGIONAL = "cores";
-export const COMPUTE_API_VERSIONS = ["2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01"];
+/** Compute's api-versions: the VM ones (usages) and the disk ones (diskEncryptionSets, stored as generic resources). */
+export const COMPUTE_API_VERSIONS = ["2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01",
+  "2022-07-02", "2023-01-02", "2023-04-02", "2023-10-02", "2024-03-02", "2025-01-02"];
 export const QUOTA_API_VERSIONS = ["2023-02-01", "2024-10-15-preview", "2025-03-01", "2025-09-01"];
 
 /** A VM size's family quota name and vCPUs: `Standard_D4ds_v5` → `standardDDSv5Family`, 4. */
