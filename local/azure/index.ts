@@ -11,6 +11,7 @@ import { registerAks } from "./aks";
 import { registerArmTypes } from "./arm-types";
 import { registerBudgets } from "./budgets";
 import { registerCatalog, type ReleaseCatalog } from "./catalog";
+import { registerCompute, registerVnetUsages } from "./compute";
 import { registerFaultControl, registerFleetControl, registerReleaseControl, registerStatsControl } from "./control";
 import { seedDemoFleet } from "./demo";
 import { registerEventGrid } from "./eventgrid";
@@ -146,6 +147,8 @@ function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerArmTypes(kernel);
   const catalog = registerCatalog(kernel);
   registerAks(kernel, catalog);
+  registerCompute(kernel);
+  registerVnetUsages(kernel);
   registerReleaseControl(kernel, catalog);
   registerFaultControl(kernel);
   registerStatsControl(kernel);
