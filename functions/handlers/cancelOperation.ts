@@ -35,6 +35,7 @@ import { createReleaseClusterLockActivity } from "../../orchestrations/common/ac
 import { FLEET_PARTITION } from "../../orchestrations/nodeImageRollout/rolloutPolicy";
 import { isoNow, terminalOperationStatuses, type OperationCancellation, type OperationRecord } from "../../shared/store";
 import { approverOf } from "./approvals";
+import { mayDecide } from "./deciders";
 import { startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { principalName } from "./upgrades";
@@ -93,6 +94,9 @@ export function cancelledRecord(op: OperationRecord, cancellation: OperationCanc
 export function createCancelOperationHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const id = request.params.id ?? "";
+    // Only callers allowed to decide cancel (the rule that hands out approval links: deciders.ts).
+    const right = mayDecide(request, p.config.mode);
+    if (!right.allowed) return problem(403, "NotAllowedToDecide", `Cancelling an operation needs the right to decide: ${right.reason}`);
     const body = await readJson(request);
     if (!body.ok) return body.response;
     const valid = validateCancelRequest(body.value);

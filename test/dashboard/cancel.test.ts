@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { advance, operationWith, sim, startHarness, type Harness } from "../platform/support";
+import { advance, api, operationWith, sim, startHarness, type Harness } from "../platform/support";
 import { launchChromium, screenshot } from "./browser";
 
 const FUNCTIONS = path.resolve(__dirname, "..", "..", "..", "functions");
@@ -33,6 +33,14 @@ const DEV = "k8s-upgrade:aks-dev:1.36.3";
   it("Cancel… asks, then cancels the running upgrade; the page shows Cancelled and the record says so", async () => {
     expect((await sim(h, "POST", "/_sim/kubernetes-releases", { version: "1.36.3" })).status).toBe(201);
     await operationWith(h, DEV, (op) => op.status === "Running", "aks-dev's upgrade to run");
+    // The route itself refuses callers not allowed to decide (another site's page, a user without the approver role), changing nothing.
+    const reader = Buffer.from(JSON.stringify({ auth_typ: "aad", role_typ: "roles", claims: [{ typ: "roles", val: "AksOps.Reader" }] })).toString("base64");
+    const refusals: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { "x-ms-client-principal": reader }];
+    for (const headers of refusals) {
+      const refused = await api<{ error: { code: string } }>(h, "POST", `/operations/${encodeURIComponent(DEV)}/cancel`, { reason: "not mine to cancel" }, headers);
+      expect([refused.status, refused.body.error.code]).toEqual([403, "NotAllowedToDecide"]);
+    }
+    expect((await api<{ status: string }>(h, "GET", `/operations/${encodeURIComponent(DEV)}`)).body.status).toBe("Running");
     await page.goto(`${h.platform.apiBase}/dashboard/?refresh=250&detail=60000#/?cluster=aks-dev`);
     const dev = page.locator(`#active-operations details.op[data-operation="${DEV}"]`);
     await dev.locator("button.cancel").click();
