@@ -13,7 +13,8 @@ import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
-import { createListSweepClustersActivity, createSweepClusterActivity, startGovernanceSweep } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createSweepClusterActivity, retryless, startGovernanceSweep } from "./handlers/governanceSweep";
+import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity, type GovernanceReviewRequest } from "./handlers/governance";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
 import { ActivityNames } from "../orchestrations/names";
 import { createBudgetAlertHandler } from "./handlers/budgetAlerts";
@@ -37,6 +38,14 @@ df.app.activity(ActivityNames.sweepCluster, {
   extraInputs: [df.input.durableClient()],
   handler: (input: unknown, context: InvocationContext) => guarded((i: { clusterId: string }) => sweepCluster(df.getClient(context), i))(input as { clusterId: string })
 });
+
+const startGovernanceReview = createStartGovernanceReviewActivity(p, retryless);
+df.app.activity(ActivityNames.startGovernanceReview, {
+  extraInputs: [df.input.durableClient()],
+  handler: (input: unknown, context: InvocationContext) => guarded((i: GovernanceReviewRequest) => startGovernanceReview(df.getClient(context), i))(input as GovernanceReviewRequest)
+});
+const checkGovernanceReview = createCheckGovernanceReviewActivity(p);
+df.app.activity(ActivityNames.checkGovernanceReview, { handler: guarded((input: unknown) => checkGovernanceReview(input as GovernanceReviewRequest)) });
 
 app.timer("governanceSweep", {
   schedule: process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule,

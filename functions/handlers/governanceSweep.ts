@@ -23,7 +23,7 @@ const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" }
  * Reviews through the retry-less clients: a 429 or 5xx goes back to the sweep's page
  * orchestration, which waits it out on a durable timer instead of the SDK sleeping in an activity.
  */
-function retryless(platform: Platform): Platform {
+export function retryless(platform: Platform): Platform {
   return Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
 }
 

@@ -1,5 +1,6 @@
 import type { ClusterPolicy } from "../domain/policy";
 import type { ClusterHealthSample } from "../domain/healthGate";
+import type { RewriteHistory } from "../domain/governance/backoff";
 
 /**
  * The documents the platform keeps in Cosmos (database `aksops`, DESIGN.md "Cosmos containers").
@@ -137,6 +138,8 @@ export interface ClusterGovernanceState {
    * sweep that finds another target knows a release came in, and starts what its event would have.
    */
   versionBaseline?: { target: string; at: IsoTimestamp };
+  /** Rewrites the platform started per drift (shared/domain/governance/backoff.ts); the last 20 kept. */
+  rewrites?: RewriteHistory[];
 }
 
 // ---------------------------------------------------------------- operations (pk /clusterId)
