@@ -13,7 +13,7 @@ import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
-import { createListSweepClustersActivity, createSweepClusterActivity, retryless, startGovernanceSweep } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createSweepClusterActivity, isStartupRun, retryless, startGovernanceSweep, sweepDueAtStartup, sweepIntervalMs } from "./handlers/governanceSweep";
 import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity, type GovernanceReviewRequest } from "./handlers/governance";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
 import { ActivityNames } from "../orchestrations/names";
@@ -47,11 +47,24 @@ df.app.activity(ActivityNames.startGovernanceReview, {
 const checkGovernanceReview = createCheckGovernanceReviewActivity(p);
 df.app.activity(ActivityNames.checkGovernanceReview, { handler: guarded((input: unknown) => checkGovernanceReview(input as GovernanceReviewRequest)) });
 
+const sweepSchedule = process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule;
 app.timer("governanceSweep", {
-  schedule: process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule,
+  schedule: sweepSchedule,
+  // Also at app start, when the last sweep is older than its interval (guarded below: every
+  // instance start fires it, which is why Microsoft advises against runOnStartup unguarded).
+  runOnStartup: true,
   extraInputs: [df.input.durableClient()],
-  handler: async (_timer: Timer, context: InvocationContext): Promise<void> => {
-    const result = await startGovernanceSweep(df.getClient(context), new Date(p.clock.now()));
+  handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
+    const now = p.clock.now();
+    const client = df.getClient(context);
+    if (isStartupRun(timer, now)) {
+      const due = await sweepDueAtStartup(client, sweepIntervalMs(sweepSchedule, now), now);
+      if (!due.due) {
+        context.log(`App start: the last governance sweep ${due.last ?? ""} is within its interval; the next runs on schedule`);
+        return;
+      }
+    }
+    const result = await startGovernanceSweep(client, new Date(now));
     context.log(result.started ? `Started governance sweep ${result.instanceId}` : `Governance sweep ${result.instanceId} already exists`);
   }
 });
