@@ -109,6 +109,14 @@ export interface BudgetAlertRecord extends BudgetAlertFacts {
   /** What the platform did (`card`, `scaleUserPoolsToMinimum`, ...) and why. */
   actions: string[];
   reason: string;
+  /**
+   * `acting`: recorded and verified against ARM, actions under way (a redelivery finishes them);
+   * `acted`: done; `ignored`: ARM does not bear it out (no such budget, notification or spend), nothing done.
+   * Absent on records made before verification: `acted`.
+   */
+  status?: "acting" | "acted" | "ignored";
+  /** The Teams card went out (a redelivery posts it only if not). */
+  cardPosted?: boolean;
   operationId?: string;
   holdId?: string;
 }
