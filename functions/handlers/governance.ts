@@ -16,7 +16,7 @@ import type { StartStepResult, StepState } from "../../orchestrations/common/con
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
-import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey } from "../../shared/domain/governance/backoff";
+import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, type RewriteHistory } from "../../shared/domain/governance/backoff";
 import { compareBudget, desiredBudget, type ObservedBudget } from "../../shared/domain/governance/budget";
 import { PLATFORM_BUDGET } from "../../shared/domain/governance/desired";
 import { governanceOf } from "../../shared/domain/policy";
@@ -140,22 +140,12 @@ async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluste
   const name = resourceId.split("/").pop() ?? resourceId;
   const contestedRule = diagnosticsRule(desired, "contested");
   let operation: GovernanceStart | undefined;
-  let contested: Pick<FindingRecord, "status" | "severity" | "evidence" | "remediation"> = { status: "pass", severity: "medium", remediation: "manual", evidence: "No other controller rewrites what the platform put right" };
   if (plan.writes.length > 0) {
     const key = rewriteKey(resourceId, plan.fingerprint);
     const fresh = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
-    const history = (fresh.governance?.rewrites ?? []).find((h) => h.key === key);
-    const decision = rewriteDecision(history, p.clock.now());
-    const holders = settings.filter((s) => plan.writes.some((w) => w.name.toLowerCase() === s.name.toLowerCase()));
+    const decision = rewriteDecision((fresh.governance?.rewrites ?? []).find((h) => h.key === key), p.clock.now());
+    const holders = settings.filter((s) => plan.writes.some((w) => w.name.toLowerCase() === s.name.toLowerCase()) && !s.name.toLowerCase().startsWith("aksops-"));
     const controller = holders.map(controllerOf).join(", ") || "an unknown controller";
-    if (decision.contested) {
-      contested = {
-        status: "fail", severity: "high", remediation: "manual",
-        evidence: decision.rewrite
-          ? `${name}: the same drift (${plan.fingerprint}) came back within 24 h of the platform's rewrite, put back by ${controller}; rewrite ${decision.recent + 1} of at most ${MAX_REWRITES_PER_WINDOW} a day. Align that controller with the desired categories (${desired.categories.join(", ")})`
-          : `${name}: ${controller} keeps putting back the same drift (${plan.fingerprint}); the platform rewrote it ${decision.recent} times in 24 h and backs off until ${decision.retryAfter ?? "the window passes"}. Align that controller with the desired categories (${desired.categories.join(", ")})`
-      };
-    }
     if (decision.rewrite) {
       const policy = governanceOf(cluster.policy, cluster.environment);
       const step: PlanStep = {
@@ -173,7 +163,8 @@ async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluste
     } else {
       await p.store.clusters.mutate(cluster.id, (c) => {
         const g = c.governance ?? { alerts: [], holds: [] };
-        const rewrites = (g.rewrites ?? []).map((h) => h.key === key && !h.backedOffAt ? { ...h, controller, backedOffAt: isoNow(p.clock) } : h);
+        if ((g.rewrites ?? []).some((h) => h.key === key && h.backedOffAt)) return undefined;
+        const rewrites = (g.rewrites ?? []).map((h) => h.key === key ? { ...h, controller, backedOffAt: isoNow(p.clock) } : h);
         return { ...c, governance: { ...g, rewrites } };
       });
     }
@@ -181,9 +172,30 @@ async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluste
   for (const v of plan.verdicts) {
     await observe(p, cluster, v.rule, v, v.status === "fail" && v.remediation === "automatic" ? operation?.operationId : undefined);
   }
+  // Contested while, within the window, a drift of this resource came back after a rewrite (it
+  // stays reported between the rewrites, and while the platform has backed off).
+  const after = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
+  const contested = contestedVerdict(after.governance?.rewrites ?? [], resourceId, name, desired, p.clock.now());
   await observe(p, cluster, contestedRule, contested);
   const failing = plan.verdicts.filter((v) => v.status === "fail").map((v) => v.rule);
   return { failing: contested.status === "fail" ? [...failing, contestedRule] : failing, ...(operation ? { operation } : {}) };
+}
+
+function contestedVerdict(histories: readonly RewriteHistory[], resourceId: string, name: string, desired: DesiredResourceLogs, now: number): Pick<FindingRecord, "status" | "severity" | "evidence" | "remediation"> {
+  const prefix = rewriteKey(resourceId, "");
+  for (const h of histories.filter((x) => x.key.startsWith(prefix))) {
+    const d = rewriteDecision(h, now);
+    if (d.recent < 2 && !(h.backedOffAt && d.contested)) continue;
+    const drift = h.key.slice(prefix.length);
+    const who = h.controller ?? "another controller";
+    return {
+      status: "fail", severity: "high", remediation: "manual",
+      evidence: d.rewrite
+        ? `${name}: the same drift (${drift}) came back within 24 h of the platform's rewrite, put back by ${who}; rewritten ${d.recent} of at most ${MAX_REWRITES_PER_WINDOW} times a day. Align that controller with the desired categories (${desired.categories.join(", ")})`
+        : `${name}: ${who} keeps putting back the same drift (${drift}); the platform rewrote it ${d.recent} times in 24 h and backs off until ${d.retryAfter ?? "the window passes"}. Align that controller with the desired categories (${desired.categories.join(", ")})`
+    };
+  }
+  return { status: "pass", severity: "medium", remediation: "manual", evidence: "No other controller puts back what the platform put right" };
 }
 
 async function noteRewrite(p: Platform, clusterId: string, key: string, controller: string, contested: boolean): Promise<void> {
@@ -357,7 +369,9 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
         .map((f) => ({ id: f.id, category: f.category, rule: f.rule, evidence: f.evidence, firstSeenAt: f.firstSeenAt, resolvedAt: f.resolvedAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
     },
     budget,
-    alerts: (cluster.governance?.alerts ?? []).slice(-5),
+    alerts: (cluster.governance?.alerts ?? []).slice(-10),
+    // Rewrites the platform made per drift, and where it backed off from another controller.
+    rewrites: cluster.governance?.rewrites ?? [],
     holds: cluster.governance?.holds ?? []
   };
 }

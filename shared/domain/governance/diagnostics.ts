@@ -149,7 +149,9 @@ export function planDiagnostics(settings: readonly ObservedDiagnosticSetting[], 
     for (const [name, l] of rewritten) writes.push({ name, create: false, logs: l });
   }
 
-  if (extra.length) problems.push(`extra:${extra.join(",")}`);
+  // Where each extra category comes from is part of the drift: the same category put back in the
+  // same setting is the same drift coming back (backoff.ts), another setting's is another.
+  if (extra.length) problems.push(`extra:${extra.map((c) => `${c}@${(carriedBy.get(c) ?? "").toLowerCase()}`).join(",")}`);
   if (absent.length) problems.push(`absent:${absent.join(",")}`);
   const where = (c: string): string => `${c} (${carriedBy.get(c) ?? "?"})`;
   const words = [
