@@ -13,6 +13,8 @@ import { Agent } from "node:https";
 import { ConsumptionManagementClient } from "@azure/arm-consumption";
 import { MonitorClient, type DiagnosticSettingsResource } from "@azure/arm-monitor";
 import { agentPolicy } from "@azure/core-rest-pipeline";
+import { ResourceManagementClient, type GenericResource } from "@azure/arm-resources";
+import { PLATFORM_RESOURCE_SETTING } from "../../shared/domain/governance/logCategories";
 import { LocalTokenCredential } from "../../shared/azure";
 import { CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
 import type { OperationRecord } from "../../shared/store";
@@ -153,6 +155,35 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     await monitor.diagnosticSettings.delete(id, "archive");
     expect(await reaching("aks-staging")).toEqual(wanted);
     await waitFor(h, "the contested finding resolved", async () => (await view("aks-staging")).findings.items.some((f) => f.rule === "diagnostics.contested") ? undefined : true, 26 * 3600_000, 30 * 60_000);
+  });
+
+  it("the baseline's other resources beside a cluster get their own categories: a registry's setting converged from its event, a new Key Vault's created by the sweep", async () => {
+    const resources = new ResourceManagementClient(new LocalTokenCredential(), h.subscriptionId, {
+      endpoint: h.platform.azure.baseUrl, credentials: { scopes: [`${h.platform.azure.baseUrl}/.default`] },
+      additionalPolicies: [{ policy: agentPolicy(new Agent({ ca: readFileSync(h.platform.settings.AKSOPS_LOCAL_CA_PATH ?? "", "utf8") })), position: "perCall" }]
+    });
+    const create = async (id: string, body: GenericResource) => {
+      const poller = await resources.resources.beginCreateOrUpdateById(id, "2023-07-01", body, { updateIntervalInMs: 0 });
+      await advance(h, 5 * 60_000, 60_000);
+      return poller.pollUntilDone();
+    };
+    const registry = `${rg("aks-prod")}/providers/Microsoft.ContainerRegistry/registries/acraksprod`;
+    const vault = `${rg("aks-prod")}/providers/Microsoft.KeyVault/vaults/kv-aks-prod`;
+    await create(registry, { location: "westeurope", sku: { name: "Premium" }, properties: {} });
+    await create(vault, { location: "westeurope", properties: { tenantId: "00000000-0000-0000-0000-000000000000", sku: { family: "A", name: "standard" }, enableRbacAuthorization: true } });
+    // The registry's own setting sends only its login events to the workspace.
+    await monitor.diagnosticSettings.createOrUpdate(registry, "default", {
+      workspaceId: workspace("aks-prod"), logs: [{ category: "ContainerRegistryLoginEvents", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }]
+    });
+    const logsOf = async (id: string, name: string) => on(await monitor.diagnosticSettings.get(id, name));
+    await waitFor(h, "the registry's setting converged", async () => (await logsOf(registry, "default")).length === 2 ? true : undefined, 10 * 60_000, 30_000);
+    expect(await logsOf(registry, "default")).toEqual(["ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"]);
+    expect((await monitor.diagnosticSettings.get(registry, "default")).metrics?.map((m) => m.category)).toEqual(["AllMetrics"]);
+    // The vault has no setting at all: the next sweep creates the platform's, AuditEvent only.
+    const created = await waitFor(h, "the vault's setting", () => monitor.diagnosticSettings.get(vault, PLATFORM_RESOURCE_SETTING).catch(() => undefined), 2 * 3600_000, 10 * 60_000);
+    expect([created.workspaceId?.toLowerCase(), on(created)]).toEqual([workspace("aks-prod").toLowerCase(), ["AuditEvent"]]);
+    const ops = (await governanceOps("aks-prod")).map((o) => o.targetVersion);
+    expect(ops).toEqual(expect.arrayContaining(["diagnostic settings of acraksprod as desired", "diagnostic settings of kv-aks-prod as desired"]));
   });
 
   it("aks-dev's budget deleted through ARM is recreated", async () => {
