@@ -56,7 +56,9 @@ describe("the operator dashboard", () => {
       expect(text).toContain("n/a"); // conformance, budget and holds: not served by the API yet
     }
     expect(await page.locator('#version-chart g[data-cluster]').count()).toBe(3);
-    expect(await page.locator("#operation-history details.op").count()).toBe(3); // the adoptions
+    // The adoptions, and the governance remediations their last step started (issue 27): dev's setting
+    // and budget, staging's setting (kube-audit turned off) and budget, prod's budget.
+    expect(await page.locator("#operation-history details.op").count()).toBe(8);
     expect(await page.locator("#approvals").innerText()).toContain("No approval is pending");
     await screenshot(page, "dashboard-fleet");
     expect((await api(h, "GET", "/dashboard/../../etc/passwd")).status).toBe(404);
