@@ -8,9 +8,8 @@
  * call `sweepCluster` per cluster: one cluster that cannot be read does not stop the others, and a
  * throttled read is retried on a durable timer, not dropped until the next sweep.
  */
-import type { Timer } from "@azure/functions";
 import * as df from "durable-functions";
-import type { DurableClient } from "durable-functions";
+import type { DurableOrchestrationStatus, OrchestrationFilter } from "durable-functions";
 import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
 import { parseSchedule } from "../../shared/schedule/ncrontab";
 import { instanceExists, type DurableClientPort } from "./durableClient";
@@ -107,7 +106,7 @@ export function sweepIntervalMs(schedule: string, now: number): number {
  * Whether a timer invocation is the `runOnStartup` one rather than an occurrence: not past due, and
  * the recorded next occurrence still ahead (an occurrence fires at or after it).
  */
-export function isStartupRun(timer: Pick<Timer, "isPastDue" | "scheduleStatus">, now: number): boolean {
+export function isStartupRun(timer: { isPastDue: boolean; scheduleStatus?: { last?: string; next?: string; lastUpdated?: string } | null }, now: number): boolean {
   if (timer.isPastDue) return false;
   const next = timer.scheduleStatus?.next ? Date.parse(timer.scheduleStatus.next) : Number.NaN;
   return !Number.isFinite(next) || next > now + 1000;
@@ -118,7 +117,7 @@ export function isStartupRun(timer: Pick<Timer, "isPastDue" | "scheduleStatus">,
  * within the last interval, so a restart within the hour does not sweep twice and a first start,
  * or one after the last sweep failed, does not wait for the next occurrence.
  */
-export async function sweepDueAtStartup(client: Pick<DurableClient, "getStatusBy">, intervalMs: number, now: number): Promise<{ due: boolean; last?: string }> {
+export async function sweepDueAtStartup(client: { getStatusBy(filter: OrchestrationFilter): Promise<Pick<DurableOrchestrationStatus, "instanceId">[]> }, intervalMs: number, now: number): Promise<{ due: boolean; last?: string }> {
   const recent = await client.getStatusBy({
     createdTimeFrom: new Date(now - intervalMs),
     runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending]

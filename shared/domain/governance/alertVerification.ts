@@ -47,7 +47,7 @@ export function verifyBudgetAlert(budget: ArmBudgetReading | undefined, claim: A
   const line = (amount * notification.threshold) / 100;
   const what = claim.thresholdType === "Actual" ? "current spend" : "forecast spend";
   if (spend === undefined) return { genuine: false, reason: `ARM reports no ${what} for ${claim.budgetName}`, ...numbers };
-  const crossed = (OPERATORS[notification.operator.toLowerCase()] ?? OPERATORS.greaterthanorequalto!)(spend, line);
+  const crossed = (OPERATORS[(notification.operator ?? "").toLowerCase()] ?? OPERATORS.greaterthanorequalto!)(spend, line);
   return crossed
     ? { genuine: true, notification: key, amount, spent: spent ?? 0, ...(forecast !== undefined ? { forecast } : {}), reason: `ARM's ${what} ${spend} is past ${notification.threshold} % of ${amount} (${line})` }
     : { genuine: false, reason: `ARM's ${what} ${spend} is below ${notification.threshold} % of ${amount} (${line}): the alert does not match ARM`, ...numbers };
