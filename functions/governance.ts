@@ -13,9 +13,9 @@ import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
-import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, startGovernanceSweep } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, isStartupRun, retryless, startGovernanceSweep, sweepDueAtStartup, sweepIntervalMs } from "./handlers/governanceSweep";
+import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity, type GovernanceReviewRequest, type GovernanceSubject } from "./handlers/governance";
 import { governanceReviewOrchestrator } from "../orchestrations/governance/reviewOrchestrator";
-import type { GovernanceSubject } from "./handlers/governance";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
 import { ActivityNames } from "../orchestrations/names";
 import { createBudgetAlertHandler } from "./handlers/budgetAlerts";
@@ -49,11 +49,32 @@ df.app.activity(ActivityNames.reviewGovernanceSubject, {
   handler: (input: unknown, context: InvocationContext) => guarded((i: ReviewSubjectInput) => reviewSubject(df.getClient(context), i))(input as ReviewSubjectInput)
 });
 
-app.timer("governanceSweep", {
-  schedule: process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule,
+const startGovernanceReview = createStartGovernanceReviewActivity(p, retryless);
+df.app.activity(ActivityNames.startGovernanceReview, {
   extraInputs: [df.input.durableClient()],
-  handler: async (_timer: Timer, context: InvocationContext): Promise<void> => {
-    const result = await startGovernanceSweep(df.getClient(context), new Date(p.clock.now()));
+  handler: (input: unknown, context: InvocationContext) => guarded((i: GovernanceReviewRequest) => startGovernanceReview(df.getClient(context), i))(input as GovernanceReviewRequest)
+});
+const checkGovernanceReview = createCheckGovernanceReviewActivity(p);
+df.app.activity(ActivityNames.checkGovernanceReview, { handler: guarded((input: unknown) => checkGovernanceReview(input as GovernanceReviewRequest)) });
+
+const sweepSchedule = process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule;
+app.timer("governanceSweep", {
+  schedule: sweepSchedule,
+  // Also at app start, when the last sweep is older than its interval (guarded below: every
+  // instance start fires it, which is why Microsoft advises against runOnStartup unguarded).
+  runOnStartup: true,
+  extraInputs: [df.input.durableClient()],
+  handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
+    const now = p.clock.now();
+    const client = df.getClient(context);
+    if (isStartupRun(timer, now)) {
+      const due = await sweepDueAtStartup(client, sweepIntervalMs(sweepSchedule, now), now);
+      if (!due.due) {
+        context.log(`App start: the last governance sweep ${due.last ?? ""} is within its interval; the next runs on schedule`);
+        return;
+      }
+    }
+    const result = await startGovernanceSweep(client, new Date(now));
     context.log(result.started ? `Started governance sweep ${result.instanceId}` : `Governance sweep ${result.instanceId} already exists`);
   }
 });

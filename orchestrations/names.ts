@@ -58,6 +58,9 @@ export const ActivityNames = {
   // --- governance (issue 13)
   putDiagnosticSetting: "putDiagnosticSetting",
   putBudget: "putBudget",
+  /** Adoption's and provisioning's last step: the cluster's governance reviewed (budget, log categories) and its remediations awaited. */
+  startGovernanceReview: "startGovernanceReview",
+  checkGovernanceReview: "checkGovernanceReview",
   startPoolScale: "startPoolScale",
   checkPoolScale: "checkPoolScale",
   startClusterStop: "startClusterStop",

@@ -1,17 +1,24 @@
 /**
  * `POST /api/alerts/budget`: the platform's action group delivers budget notifications here in the
  * common alert schema (`azureMonitorCommonAlertSchema`, `alertContext.AlertCategory: budgets`).
- * The alert is recorded on each registered cluster of the budget's resource group, the
- * environment's enforcement applied (shared/domain/governance/enforcement.ts) and a Teams card
- * posted. A redelivery (same `essentials.alertId`) is acknowledged and changes nothing; every
- * action is an operation under an id derived from the alert, so a retry never acts twice.
- * Anything malformed is a 400 (Azure Monitor does not retry a 4xx).
+ * The payload is a claim, not a fact (the function key is visible to anyone who can read the action
+ * group): the budget is read from ARM first and the alert acted on only if ARM's current or
+ * forecast spend really crossed that notification's threshold (alertVerification.ts); otherwise it
+ * is recorded `ignored` with why and nothing is done. A genuine alert is recorded on each
+ * registered cluster of the budget's resource group before anything is done, then the
+ * environment's enforcement applied (enforcement.ts) and a Teams card posted. ARM or the registry
+ * unreachable answers 503, which Azure Monitor retries (it does not retry a 500:
+ * https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups#webhook); the redelivery
+ * (same `essentials.alertId`) finishes what was recorded, under the same operation id, hold and
+ * card, so it acts once. Anything malformed is a 400 (not retried either).
  */
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { enforcementFor, type EnforcementAction } from "../../shared/domain/governance/enforcement";
 import { governanceOf } from "../../shared/domain/policy";
 import { budgetAlertCard } from "../../shared/teams/governanceCards";
 import { isoNow, type BudgetAlertFacts, type BudgetAlertRecord, type ClusterRecord } from "../../shared/store";
+import { verifyBudgetAlert, type AlertVerdict, type ArmBudgetReading } from "../../shared/domain/governance/alertVerification";
+import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import type { DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, readJson, type FieldIssue } from "./http";
@@ -75,6 +82,12 @@ const ACTION_WORDS: Record<EnforcementAction, string> = {
   card: "this card", scaleUserPoolsToMinimum: "user pools scaled to their minimum", stopCluster: "cluster stopped", holdMinorUpgrades: "new minor upgrades held"
 };
 
+/** Azure Monitor retries a webhook on 408, 429, 503 and 504 only (not on 500): a failure to read ARM or to record is a 503. */
+function retryLater(what: string, err: unknown): HttpResponseInit {
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 503, headers: { "content-type": "application/json", "retry-after": "60" }, jsonBody: { error: { code: "RetryLater", message: `${what}: ${message}` } } };
+}
+
 export function createBudgetAlertHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const body = await readJson(request);
@@ -82,70 +95,129 @@ export function createBudgetAlertHandler(p: Platform, clientOf: (request: HttpRe
     const parsed = parseBudgetAlert(body.value);
     if (!parsed.ok) return badRequest(parsed.issues);
     const alert = parsed.alert;
-    const clusters = await clustersInScope(p, alert.scope);
+    let clusters: ClusterRecord[];
+    try {
+      clusters = await clustersInScope(p, alert.scope);
+    } catch (err) {
+      return retryLater("The registry cannot be read", err);
+    }
     // Not a registered cluster's group: acknowledged (a retry would not change that).
     if (clusters.length === 0) return json(202, { recorded: false, reason: `no registered cluster in ${alert.scope}` });
+    // The payload is a claim: ARM's budget decides (read before anything is recorded or done).
+    let verdict: AlertVerdict;
+    try {
+      verdict = verifyBudgetAlert(await readBudgetByName(p, alert.scope, alert.budgetName), alert);
+    } catch (err) {
+      return retryLater(`The budget ${alert.budgetName} cannot be read from ARM`, err);
+    }
     const results = [];
-    for (const cluster of clusters) results.push(await onAlert(p, clientOf(request), cluster, alert));
+    for (const cluster of clusters) {
+      try {
+        results.push(await onAlert(p, clientOf(request), cluster, alert, verdict));
+      } catch (err) {
+        // Recorded or not, a redelivery finishes what this one could not (every action is idempotent).
+        return retryLater(`The alert could not be recorded or acted on for ${cluster.id}`, err);
+      }
+    }
     return json(200, { recorded: true, clusters: results });
   };
 }
 
-async function onAlert(p: Platform, client: DurableClientPort, cluster: ClusterRecord, alert: ParsedBudgetAlert): Promise<Record<string, unknown>> {
-  const seen = cluster.governance?.alerts.find((a) => a.alertId === alert.alertId);
-  if (seen) return { clusterId: cluster.id, duplicate: true, actions: seen.actions, ...(seen.operationId ? { operationId: seen.operationId } : {}) };
-  const governance = governanceOf(cluster.policy, cluster.environment);
-  const decided = enforcementFor({ environment: cluster.environment, threshold: alert.threshold, thresholdType: alert.thresholdType, at: p.clock.now() });
-  const enforcement = governance.enforcement === "notify" ? { actions: ["card"] as EnforcementAction[], reason: `${decided.reason} (not applied: the cluster's policy only notifies)` } : decided;
-  let operationId: string | undefined;
-  let holdId: string | undefined;
+/** A budget on a resource group as ARM has it now (undefined: none). */
+async function readBudgetByName(p: Platform, scope: string, name: string): Promise<ArmBudgetReading | undefined> {
+  try {
+    return await p.arm.consumption.budgets.get(scope, name);
+  } catch (err) {
+    if (armFailureOf(err).status === 404) return undefined;
+    throw err;
+  }
+}
+
+async function onAlert(p: Platform, client: DurableClientPort, cluster: ClusterRecord, alert: ParsedBudgetAlert, verdict: AlertVerdict): Promise<Record<string, unknown>> {
+  const fresh = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
+  const seen = fresh.governance?.alerts.find((a) => a.alertId === alert.alertId);
+  if (seen && seen.status !== "acting") {
+    return { clusterId: cluster.id, duplicate: true, status: seen.status ?? "acted", actions: seen.actions, ...(seen.operationId ? { operationId: seen.operationId } : {}) };
+  }
+  // Recorded before anything is done: a failure after this point answers 503 and the redelivery
+  // finds the record `acting` and finishes (same operation id, same hold, the card once).
+  const record = seen ?? await recordAlert(p, cluster, alert, verdict);
+  if (record.status === "ignored") return { clusterId: cluster.id, status: "ignored", actions: [], reason: record.reason };
+  const actions = record.actions as EnforcementAction[];
+  let operationId = record.operationId;
+  let holdId = record.holdId;
   const steps: PlanStep[] = [];
-  if (enforcement.actions.includes("scaleUserPoolsToMinimum")) {
+  if (actions.includes("scaleUserPoolsToMinimum")) {
     const managed = await readManagedCluster(p, cluster);
     for (const pool of managed.agentPoolProfiles ?? []) {
       if (pool.mode !== "User") continue;
       // AKS lets a user pool go to zero nodes; an autoscaled one stops at its minimum.
       const min = pool.enableAutoScaling ? pool.minCount ?? 0 : 0;
       if ((pool.count ?? 0) > min || pool.enableAutoScaling) {
-        steps.push({ index: steps.length, title: `Pool ${pool.name}: ${pool.count ?? 0} → ${min} nodes (budget ${alert.threshold} % actual)`, action: { type: "poolScale", pool: pool.name ?? "", count: min }, health: false, settleMs: 0 });
+        steps.push({ index: steps.length, title: `Pool ${pool.name}: ${pool.count ?? 0} → ${min} nodes (budget ${record.threshold} % actual)`, action: { type: "poolScale", pool: pool.name ?? "", count: min }, health: false, settleMs: 0 });
       }
     }
   }
-  if (enforcement.actions.includes("stopCluster")) {
-    steps.push({ index: steps.length, title: `Cluster stopped (budget forecast ${alert.threshold} %, outside working hours)`, action: { type: "clusterStop" }, health: false, settleMs: 0 });
+  if (actions.includes("stopCluster")) {
+    steps.push({ index: steps.length, title: `Cluster stopped (budget forecast ${record.threshold} %, outside working hours)`, action: { type: "clusterStop" }, health: false, settleMs: 0 });
   }
   if (steps.length > 0) {
     const started = await startGovernanceOperation(p, client, {
-      cluster, subject: "budget-alert", fingerprint: alert.alertId, steps, target: `budget enforcement (${alert.thresholdType.toLowerCase()} ${alert.threshold} %)`,
+      cluster, subject: "budget-alert", fingerprint: alert.alertId, steps, target: `budget enforcement (${record.thresholdType.toLowerCase()} ${record.threshold} %)`,
       remediation: "automatic", trigger: { type: "http", by: "budgetAlert" }
     });
     operationId = started.operationId;
   }
-  if (enforcement.actions.includes("holdMinorUpgrades")) {
+  if (actions.includes("holdMinorUpgrades")) {
     const hold = await setHold(p, cluster.id, {
       id: holdIdOf(alert.alertId), alertId: alert.alertId,
-      reason: `Budget ${alert.budgetName}: ${alert.thresholdType === "Forecasted" ? "forecast" : "actual spend"} at ${alert.threshold} % of ${alert.amount}; new minor upgrades wait (patches and node images continue)`
+      reason: `Budget ${record.budgetName}: ${record.thresholdType === "Forecasted" ? "forecast" : "actual spend"} at ${record.threshold} % of ${record.amount}; new minor upgrades wait (patches and node images continue)`
     });
     holdId = hold.id;
   }
-  const record: BudgetAlertRecord = {
-    alertId: alert.alertId, receivedAt: isoNow(p.clock), ...(alert.firedAt ? { firedAt: alert.firedAt } : {}), budgetName: alert.budgetName,
-    thresholdType: alert.thresholdType, threshold: alert.threshold, amount: alert.amount, spent: alert.spent, ...(alert.forecast !== undefined ? { forecast: alert.forecast } : {}),
-    actions: enforcement.actions, reason: enforcement.reason, ...(operationId ? { operationId } : {}), ...(holdId ? { holdId } : {})
-  };
+  let card = "already posted";
+  if (!record.cardPosted) {
+    const posted = await p.postTeams(p.config.teamsWebhookUrl, budgetAlertCard({
+      cluster: cluster.id, environment: cluster.environment, budgetName: record.budgetName, thresholdType: record.thresholdType, threshold: record.threshold,
+      amount: record.amount, spent: record.spent, ...(record.forecast !== undefined ? { forecast: record.forecast } : {}),
+      actions: actions.map((a) => ACTION_WORDS[a]), reason: record.reason,
+      ...(operationId ? { operationUrl: statusUrl(p, operationId) } : {}),
+      ...(holdId ? { releaseUrl: holdReleaseUrl(p, cluster.id, holdId) } : {})
+    }));
+    // Best effort: the alert is acted on whether or not Teams takes the card.
+    card = posted.delivered ? "posted" : `not delivered (${posted.error ?? ""})`;
+  }
   await p.store.clusters.mutate(cluster.id, (c) => {
     const g = c.governance ?? { alerts: [], holds: [] };
-    if (g.alerts.some((a) => a.alertId === alert.alertId)) return undefined;
+    return { ...c, governance: { ...g, alerts: g.alerts.map((a) => a.alertId === alert.alertId ? { ...a, status: "acted" as const, cardPosted: true, ...(operationId ? { operationId } : {}), ...(holdId ? { holdId } : {}) } : a) } };
+  });
+  return { clusterId: cluster.id, status: "acted", actions, reason: record.reason, ...(operationId ? { operationId } : {}), ...(holdId ? { holdId } : {}), card };
+}
+
+/** The alert's record, written once (a concurrent delivery finds it): `ignored` when ARM does not bear it out. */
+async function recordAlert(p: Platform, cluster: ClusterRecord, alert: ParsedBudgetAlert, verdict: AlertVerdict): Promise<BudgetAlertRecord> {
+  const base = {
+    alertId: alert.alertId, receivedAt: isoNow(p.clock), ...(alert.firedAt ? { firedAt: alert.firedAt } : {}), budgetName: alert.budgetName,
+    thresholdType: alert.thresholdType, threshold: alert.threshold,
+    // ARM's numbers where it has them (the payload's are a claim).
+    amount: verdict.amount ?? alert.amount, spent: verdict.spent ?? alert.spent,
+    ...(verdict.forecast !== undefined ? { forecast: verdict.forecast } : alert.forecast !== undefined ? { forecast: alert.forecast } : {})
+  };
+  let record: BudgetAlertRecord;
+  if (!verdict.genuine) {
+    record = { ...base, actions: [], status: "ignored", reason: `ignored: ${verdict.reason}` };
+  } else {
+    const governance = governanceOf(cluster.policy, cluster.environment);
+    const decided = enforcementFor({ environment: cluster.environment, threshold: alert.threshold, thresholdType: alert.thresholdType, at: p.clock.now() });
+    const enforcement = governance.enforcement === "notify" ? { actions: ["card"] as EnforcementAction[], reason: `${decided.reason} (not applied: the cluster's policy only notifies)` } : decided;
+    record = { ...base, actions: enforcement.actions, status: "acting", reason: `${enforcement.reason} (${verdict.reason})` };
+  }
+  let kept: BudgetAlertRecord = record;
+  await p.store.clusters.mutate(cluster.id, (c) => {
+    const g = c.governance ?? { alerts: [], holds: [] };
+    const existing = g.alerts.find((a) => a.alertId === alert.alertId);
+    if (existing) { kept = existing; return undefined; }
     return { ...c, governance: { ...g, alerts: [...g.alerts, record].slice(-20) } };
   });
-  const card = budgetAlertCard({
-    cluster: cluster.id, environment: cluster.environment, budgetName: alert.budgetName, thresholdType: alert.thresholdType, threshold: alert.threshold,
-    amount: alert.amount, spent: alert.spent, ...(alert.forecast !== undefined ? { forecast: alert.forecast } : {}),
-    actions: enforcement.actions.map((a) => ACTION_WORDS[a]), reason: enforcement.reason,
-    ...(operationId ? { operationUrl: statusUrl(p, operationId) } : {}),
-    ...(holdId ? { releaseUrl: holdReleaseUrl(p, cluster.id, holdId) } : {})
-  });
-  // Best effort: the alert is recorded and acted on whether or not Teams takes the card.
-  const posted = await p.postTeams(p.config.teamsWebhookUrl, card);
-  return { clusterId: cluster.id, actions: enforcement.actions, reason: enforcement.reason, ...(operationId ? { operationId } : {}), ...(holdId ? { holdId } : {}), card: posted.delivered ? "posted" : `not delivered (${posted.error ?? ""})` };
+  return kept;
 }

@@ -132,13 +132,15 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
       steps: [
         { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
         { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
-        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" }
+        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" },
+        { index: 3, kind: "configuration", from: "", to: "budget and log categories governed" }
       ]
     },
     steps: [
       { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
       { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
-      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" }
+      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" },
+      { index: 3, name: "Governance review (budget, log categories)", kind: "configuration", from: "", to: "governed", status: "Pending" }
     ],
     approvals: [], timings: { createdAt: now, updatedAt: now }
   };
@@ -147,7 +149,7 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
   } catch (err) {
     if (!(err instanceof DuplicateError)) throw err;
   }
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment };
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment, governanceReview: true };
   if (await instanceExists(client, operationId)) return;
   // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
   await startOnce(client, OrchestratorNames.adoption, operationId, input);

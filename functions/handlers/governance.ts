@@ -13,10 +13,13 @@ import { EventNames, InstanceIds, OrchestratorNames } from "../../orchestrations
 import type { GovernanceReviewInput, GovernanceReviewPhase } from "../../orchestrations/governance/reviewOrchestrator";
 import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
 import type { PlanStep } from "../../orchestrations/engine/plan";
+import type { StartStepResult, StepState } from "../../orchestrations/common/contracts";
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
-import { compareDiagnosticSettings, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
+import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
+import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
+import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, type RewriteHistory } from "../../shared/domain/governance/backoff";
 import { compareBudget, desiredBudget, type ObservedBudget } from "../../shared/domain/governance/budget";
-import { CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
+import { PLATFORM_BUDGET } from "../../shared/domain/governance/desired";
 import { governanceOf } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
 import { instanceExists, type DurableClientPort } from "./durableClient";
@@ -76,6 +79,38 @@ async function observe(p: Platform, cluster: ClusterRecord, rule: string, verdic
   });
 }
 
+/** A resource whose logs governance keeps: the cluster, and the baseline's other resources in its resource group. */
+export interface GovernedResource {
+  resourceId: string;
+  desired: DesiredResourceLogs;
+}
+
+/**
+ * The cluster and the baseline's other resources in its resource group (Azure Firewall, App
+ * Gateway, Key Vault, Container Registry), as ARM lists them now. A hub firewall in another
+ * resource group (shared by many clusters) is governed where its own group holds a cluster.
+ */
+export async function governedResources(p: Platform, cluster: ClusterRecord): Promise<GovernedResource[]> {
+  const out: GovernedResource[] = [{ resourceId: cluster.resourceId, desired: DESIRED_RESOURCE_LOGS.cluster }];
+  for await (const r of p.arm.resources.resources.listByResourceGroup(cluster.resourceGroup)) {
+    const desired = r.type ? desiredLogsForType(r.type) : undefined;
+    if (!desired || desired.kind === "cluster" || !r.id) continue;
+    out.push({ resourceId: r.id, desired });
+  }
+  return out;
+}
+
+async function listSettings(p: Platform, resourceId: string): Promise<ObservedDiagnosticSetting[]> {
+  const settings: ObservedDiagnosticSetting[] = [];
+  for await (const s of p.arm.monitor.diagnosticSettings.list(resourceId)) {
+    settings.push({
+      name: s.name ?? "", workspaceId: s.workspaceId, storageAccountId: s.storageAccountId, eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId,
+      marketplacePartnerId: s.marketplacePartnerId, logs: s.logs, lastModifiedBy: s.systemData?.lastModifiedBy
+    });
+  }
+  return settings;
+}
+
 async function reviewDiagnostics(p: Platform, client: DurableClientPort, cluster: ClusterRecord, trigger: OperationTrigger): Promise<SubjectReview> {
   const workspaceId = workspaceOf(await readManagedCluster(p, cluster));
   if (!workspaceId) {
@@ -83,25 +118,94 @@ async function reviewDiagnostics(p: Platform, client: DurableClientPort, cluster
     return { subject: "diagnostics", failing: ["diagnostics.workspace"] };
   }
   await observe(p, cluster, "diagnostics.workspace", { status: "pass", severity: "high", remediation: "manual", evidence: `Logs go to ${workspaceId}` });
-  const settings: ObservedDiagnosticSetting[] = [];
-  for await (const s of p.arm.monitor.diagnosticSettings.list(cluster.resourceId)) settings.push({ name: s.name ?? "", workspaceId: s.workspaceId, logs: s.logs });
-  const comparison = compareDiagnosticSettings(settings, workspaceId);
+  const failing: string[] = [];
   let operation: GovernanceStart | undefined;
-  if (comparison.write) {
-    const policy = governanceOf(cluster.policy, cluster.environment);
-    const step: PlanStep = {
-      index: 0, title: `Diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}: ${CLUSTER_LOG_CATEGORIES.join(", ")} to the cluster's workspace`,
-      action: { type: "diagnosticSettingPut", name: PLATFORM_DIAGNOSTIC_SETTING, workspaceId }, health: false, settleMs: 0
-    };
-    operation = await startGovernanceOperation(p, client, {
-      cluster, subject: "diagnostics", fingerprint: comparison.fingerprint, steps: [step], target: "diagnostic settings as desired",
-      remediation: policy.remediation, trigger
-    });
+  for (const target of await governedResources(p, cluster)) {
+    const review = await reviewResourceLogs(p, client, cluster, target, workspaceId, trigger);
+    failing.push(...review.failing);
+    operation ??= review.operation;
   }
-  for (const v of comparison.verdicts) {
+  return { subject: "diagnostics", failing, ...(operation ? { operation } : {}) };
+}
+
+/**
+ * One resource's logs to the workspace: converge the settings that send there (under the
+ * cluster's remediation policy), unless the same drift keeps coming back (another controller
+ * rewrites it): then report that controller and back off (backoff.ts).
+ */
+async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluster: ClusterRecord, target: GovernedResource, workspaceId: string,
+  trigger: OperationTrigger): Promise<{ failing: string[]; operation?: GovernanceStart }> {
+  const { desired, resourceId } = target;
+  const settings = await listSettings(p, resourceId);
+  const plan = planDiagnostics(settings, workspaceId, desired);
+  const name = resourceId.split("/").pop() ?? resourceId;
+  const contestedRule = diagnosticsRule(desired, "contested");
+  let operation: GovernanceStart | undefined;
+  if (plan.writes.length > 0) {
+    const key = rewriteKey(resourceId, plan.fingerprint);
+    const fresh = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
+    const decision = rewriteDecision((fresh.governance?.rewrites ?? []).find((h) => h.key === key), p.clock.now());
+    const holders = settings.filter((s) => plan.writes.some((w) => w.name.toLowerCase() === s.name.toLowerCase()) && !s.name.toLowerCase().startsWith("aksops-"));
+    const controller = holders.map(controllerOf).join(", ") || "an unknown controller";
+    if (decision.rewrite) {
+      const policy = governanceOf(cluster.policy, cluster.environment);
+      const step: PlanStep = {
+        index: 0,
+        title: `Logs of ${name} to the workspace: exactly ${desired.categories.join(", ")} (${plan.writes.map((w) => `${w.create ? "create" : "update"} ${w.name}`).join(", ")})`,
+        action: { type: "diagnosticSettingPut", name: desired.platformSetting, workspaceId, resourceId, kind: desired.kind }, health: false, settleMs: 0
+      };
+      // The cluster's own drift keeps its historical id; another resource's carries its id.
+      const fingerprint = desired.kind === "cluster" ? plan.fingerprint : `${resourceId.toLowerCase()}|${plan.fingerprint}`;
+      operation = await startGovernanceOperation(p, client, {
+        cluster, subject: "diagnostics", fingerprint, steps: [step], target: desired.kind === "cluster" ? "diagnostic settings as desired" : `diagnostic settings of ${name} as desired`,
+        remediation: policy.remediation, trigger
+      });
+      if (operation.outcome !== "exists") await noteRewrite(p, cluster.id, key, controller, decision.contested);
+    } else {
+      await p.store.clusters.mutate(cluster.id, (c) => {
+        const g = c.governance ?? { alerts: [], holds: [] };
+        if ((g.rewrites ?? []).some((h) => h.key === key && h.backedOffAt)) return undefined;
+        const rewrites = (g.rewrites ?? []).map((h) => h.key === key ? { ...h, controller, backedOffAt: isoNow(p.clock) } : h);
+        return { ...c, governance: { ...g, rewrites } };
+      });
+    }
+  }
+  for (const v of plan.verdicts) {
     await observe(p, cluster, v.rule, v, v.status === "fail" && v.remediation === "automatic" ? operation?.operationId : undefined);
   }
-  return { subject: "diagnostics", failing: comparison.verdicts.filter((v) => v.status === "fail").map((v) => v.rule), ...(operation ? { operation } : {}) };
+  // Contested while, within the window, a drift of this resource came back after a rewrite (it
+  // stays reported between the rewrites, and while the platform has backed off).
+  const after = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
+  const contested = contestedVerdict(after.governance?.rewrites ?? [], resourceId, name, desired, p.clock.now());
+  await observe(p, cluster, contestedRule, contested);
+  const failing = plan.verdicts.filter((v) => v.status === "fail").map((v) => v.rule);
+  return { failing: contested.status === "fail" ? [...failing, contestedRule] : failing, ...(operation ? { operation } : {}) };
+}
+
+function contestedVerdict(histories: readonly RewriteHistory[], resourceId: string, name: string, desired: DesiredResourceLogs, now: number): Pick<FindingRecord, "status" | "severity" | "evidence" | "remediation"> {
+  const prefix = rewriteKey(resourceId, "");
+  for (const h of histories.filter((x) => x.key.startsWith(prefix))) {
+    const d = rewriteDecision(h, now);
+    if (d.recent < 2 && !(h.backedOffAt && d.contested)) continue;
+    const drift = h.key.slice(prefix.length);
+    const who = h.controller ?? "another controller";
+    return {
+      status: "fail", severity: "high", remediation: "manual",
+      evidence: d.rewrite
+        ? `${name}: the same drift (${drift}) came back within 24 h of the platform's rewrite, put back by ${who}; rewritten ${d.recent} of at most ${MAX_REWRITES_PER_WINDOW} times a day. Align that controller with the desired categories (${desired.categories.join(", ")})`
+        : `${name}: ${who} keeps putting back the same drift (${drift}); the platform rewrote it ${d.recent} times in 24 h and backs off until ${d.retryAfter ?? "the window passes"}. Align that controller with the desired categories (${desired.categories.join(", ")})`
+    };
+  }
+  return { status: "pass", severity: "medium", remediation: "manual", evidence: "No other controller puts back what the platform put right" };
+}
+
+async function noteRewrite(p: Platform, clusterId: string, key: string, controller: string, contested: boolean): Promise<void> {
+  await p.store.clusters.mutate(clusterId, (c) => {
+    const g = c.governance ?? { alerts: [], holds: [] };
+    const history = (g.rewrites ?? []).find((h) => h.key === key);
+    const next = recordRewrite(history, key, p.clock.now(), contested ? controller : undefined);
+    return { ...c, governance: { ...g, rewrites: [...(g.rewrites ?? []).filter((h) => h.key !== key), next].slice(-20) } };
+  });
 }
 
 /** The platform's budget on the cluster's resource group as ARM has it now (undefined: none). */
@@ -214,11 +318,14 @@ async function start(client: DurableClientPort, instanceId: string, input: Gover
 
 /**
  * A resource event from a resource group's topic: which cluster and subject it concerns, from its
- * subject (the written resource's id). Anything else in the group is not governed here.
+ * subject (the written resource's id): a diagnostic setting on a cluster or on one of the
+ * baseline's other governed resources (logCategories.ts), or a budget. Anything else is not
+ * governed here.
  */
-export function governedTarget(subject: string): { kind: "diagnostics"; clusterResourceId: string } | { kind: "budget"; scope: string } | undefined {
-  const diag = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)\/providers\/Microsoft\.Insights\/diagnosticSettings\/[^/]+$/i.exec(subject);
-  if (diag) return { kind: "diagnostics", clusterResourceId: diag[1]! };
+export function governedTarget(subject: string): { kind: "diagnostics"; clusterResourceId: string } | { kind: "diagnostics"; scope: string } | { kind: "budget"; scope: string } | undefined {
+  const diag = /^((\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/[^/]+\/[^/]+\/[^/]+)\/providers\/Microsoft\.Insights\/diagnosticSettings\/[^/]+$/i.exec(subject);
+  const governed = diag ? desiredLogsForResource(diag[1]!) : undefined;
+  if (diag && governed) return governed.kind === "cluster" ? { kind: "diagnostics", clusterResourceId: diag[1]! } : { kind: "diagnostics", scope: diag[2]! };
   const budget = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/Microsoft\.Consumption\/budgets\/[^/]+$/i.exec(subject);
   if (budget) return { kind: "budget", scope: budget[1]! };
   return undefined;
@@ -275,11 +382,11 @@ async function instanceStatus(client: DurableClientPort, instanceId: string): Pr
 export async function clustersForResourceEvent(p: Platform, subject: string): Promise<{ clusters: ClusterRecord[]; subject?: GovernanceSubject }> {
   const target = governedTarget(subject);
   if (!target) return { clusters: [] };
-  if (target.kind === "diagnostics") {
+  if ("clusterResourceId" in target) {
     const cluster = await p.store.clusters.findByResourceId(target.clusterResourceId);
     return { clusters: cluster ? [cluster] : [], subject: "diagnostics" };
   }
-  return { clusters: await clustersInScope(p, target.scope), subject: "budget" };
+  return { clusters: await clustersInScope(p, target.scope), subject: target.kind };
 }
 
 /**
@@ -310,7 +417,48 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
         .map((f) => ({ id: f.id, category: f.category, rule: f.rule, evidence: f.evidence, firstSeenAt: f.firstSeenAt, resolvedAt: f.resolvedAt, ...(f.operationId ? { operationId: f.operationId } : {}) }))
     },
     budget,
-    alerts: (cluster.governance?.alerts ?? []).slice(-5),
+    alerts: (cluster.governance?.alerts ?? []).slice(-10),
+    // Rewrites the platform made per drift, and where it backed off from another controller.
+    rewrites: cluster.governance?.rewrites ?? [],
     holds: cluster.governance?.holds ?? []
+  };
+}
+
+/** The governance review step's request (the engine's requestOf). */
+export interface GovernanceReviewRequest {
+  clusterId: string;
+  operationId: string;
+  resourceId: string;
+  step: { index: number };
+}
+
+const REVIEWED_SUBJECTS = (clusterId: string): string[] => GOVERNANCE_SUBJECTS.map((s) => `${InstanceIds.governance(clusterId, s, "")}`);
+
+/**
+ * `startGovernanceReview`: adoption's and provisioning's last step reviews the cluster's budget
+ * and log categories now (not at the next sweep) and starts their remediations under the cluster's
+ * remediation policy, with the same deterministic ids the events and the sweep use.
+ */
+export function createStartGovernanceReviewActivity(platform: Platform, retryless: (p: Platform) => Platform): (client: DurableClientPort, r: GovernanceReviewRequest) => Promise<StartStepResult> {
+  const p = retryless(platform);
+  return async (client, r) => {
+    const cluster = (await p.store.clusters.get(r.clusterId))?.doc;
+    if (!cluster) throw new Error(`Cluster ${r.clusterId} is not registered`);
+    const reviews = await reviewGovernance(p, client, cluster, GOVERNANCE_SUBJECTS, { type: "http", by: r.operationId });
+    return reviews.some((v) => v.operation) ? { outcome: "started" } : { outcome: "alreadyDone" };
+  };
+}
+
+/**
+ * `checkGovernanceReview`: done when the cluster's diagnostics and budget remediations have ended
+ * or wait for an approver (the approval card is out; the adoption does not hold the cluster for
+ * it). Budget-alert enforcement is not awaited: it needs the cluster's lock, which this operation holds.
+ */
+export function createCheckGovernanceReviewActivity(p: Platform): (r: GovernanceReviewRequest) => Promise<StepState> {
+  return async (r) => {
+    const prefixes = REVIEWED_SUBJECTS(r.clusterId);
+    const ops = (await p.store.operations.query({ clusterId: r.clusterId, kind: "governance" })).filter((o) => prefixes.some((x) => o.id.startsWith(x)));
+    const running = ops.filter((o) => !terminalOperationStatuses.includes(o.status) && o.status !== "AwaitingApproval");
+    return running.length > 0 ? { state: "InProgress" } : { state: "Succeeded" };
   };
 }

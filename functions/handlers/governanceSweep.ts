@@ -8,7 +8,10 @@
  * call `sweepCluster` per cluster: one cluster that cannot be read does not stop the others, and a
  * throttled read is retried on a durable timer, not dropped until the next sweep.
  */
+import * as df from "durable-functions";
+import type { DurableOrchestrationStatus, OrchestrationFilter } from "durable-functions";
 import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
+import { parseSchedule } from "../../shared/schedule/ncrontab";
 import { instanceExists, type DurableClientPort } from "./durableClient";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput } from "../../orchestrations/governance/sweepOrchestrator";
@@ -24,7 +27,7 @@ const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" }
  * Reviews through the retry-less clients: a 429 or 5xx goes back to the sweep's page
  * orchestration, which waits it out on a durable timer instead of the SDK sleeping in an activity.
  */
-function retryless(platform: Platform): Platform {
+export function retryless(platform: Platform): Platform {
   return Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
 }
 
@@ -109,4 +112,35 @@ async function catchUpVersion(p: Platform, client: DurableClientPort, cluster: C
   const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, SWEEP_TRIGGER);
   await note();
   return { target: choice.target, outcome: started.outcome };
+}
+
+/** The interval between two of the schedule's occurrences (from the next one after `now`). */
+export function sweepIntervalMs(schedule: string, now: number): number {
+  const parsed = parseSchedule(schedule);
+  const next = parsed.nextAfter(now);
+  return parsed.nextAfter(next) - next;
+}
+
+/**
+ * Whether a timer invocation is the `runOnStartup` one rather than an occurrence: not past due, and
+ * the recorded next occurrence still ahead (an occurrence fires at or after it).
+ */
+export function isStartupRun(timer: { isPastDue: boolean; scheduleStatus?: { last?: string; next?: string; lastUpdated?: string } | null }, now: number): boolean {
+  if (timer.isPastDue) return false;
+  const next = timer.scheduleStatus?.next ? Date.parse(timer.scheduleStatus.next) : Number.NaN;
+  return !Number.isFinite(next) || next > now + 1000;
+}
+
+/**
+ * At app start (`runOnStartup`): a sweep is due when none completed or is running that started
+ * within the last interval, so a restart within the hour does not sweep twice and a first start,
+ * or one after the last sweep failed, does not wait for the next occurrence.
+ */
+export async function sweepDueAtStartup(client: { getStatusBy(filter: OrchestrationFilter): Promise<Pick<DurableOrchestrationStatus, "instanceId">[]> }, intervalMs: number, now: number): Promise<{ due: boolean; last?: string }> {
+  const recent = await client.getStatusBy({
+    createdTimeFrom: new Date(now - intervalMs),
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending]
+  });
+  const sweeps = recent.filter((s) => s.instanceId.startsWith(InstanceIds.governanceSweep("")) && !s.instanceId.includes(":page:")).map((s) => s.instanceId).sort();
+  return sweeps.length > 0 ? { due: false, last: sweeps.at(-1)! } : { due: true };
 }

@@ -2,6 +2,12 @@
 // alert schema, to the platform's `POST /api/alerts/budget` with a function key (`code=`). Like the
 // Event Grid system key, a function key exists only once the app is published: without it the
 // group is created with no receiver, so budgets can already name it.
+//
+// Why not a secure webhook (`useAadAuth: true`): the path is excluded from App Service
+// authentication (appAuth.bicep) and protected by the function key instead, because anyone who can
+// read the action group sees the key in `serviceUri`, so the key is not what makes an alert
+// trusted: the function reads the budget from ARM and acts only when ARM's current or forecast
+// spend really crossed that notification's threshold (docs/governance.md "The alert path in Azure").
 
 @description('Name of the action group.')
 param name string
@@ -36,6 +42,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
         name: 'aksops-budget-alerts'
         serviceUri: '${publicBaseUrl}/api/alerts/budget?code=${uriComponent(functionKey)}'
         useCommonAlertSchema: true
+        // Plain webhook: the function key gets it past the host, ARM's budget decides what it is worth.
         useAadAuth: false
       }
     ] : []

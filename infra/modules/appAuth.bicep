@@ -1,8 +1,10 @@
 // App Service authentication (Easy Auth v2) with Microsoft Entra ID in front of the whole app, so the
 // approval page and decision receive the signed-in operator as `x-ms-client-principal` and the API
-// only answers callers with a token for the platform's app registration. Two paths stay open: the
-// Event Grid webhook (Event Grid cannot sign in; the host checks its `eventgrid_extension` system key)
-// and the liveness probe.
+// only answers callers with a token for the platform's app registration. Three paths stay open: the
+// Event Grid webhook (Event Grid cannot sign in; the host checks its `eventgrid_extension` system key),
+// the budget alert webhook (an action group's plain webhook cannot sign in or add headers; the host
+// checks the function key in its `code=`, and the function acts only on what ARM's budget shows,
+// never on the payload: functions/handlers/budgetAlerts.ts) and the liveness probe.
 //
 // No client secret: the sign-in flow proves the app registration's identity with a token of the
 // user-assigned managed identity, trusted by a federated identity credential on the registration
@@ -24,6 +26,7 @@ param allowedCallerApplications array = []
 @description('Paths served without sign-in.')
 param excludedPaths array = [
   '/runtime/webhooks/eventgrid'
+  '/api/alerts/budget'
   '/api/health'
 ]
 

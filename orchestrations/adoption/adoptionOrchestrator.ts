@@ -12,13 +12,19 @@ export interface AdoptionInput {
   /** Poll intervals from the app settings (absent in instances started before they existed: defaults). */
   polling?: PollIntervals;
   environment?: string;
+  /**
+   * The governance review ends the plan (budget and log categories in place when adoption ends).
+   * Absent in instances started before it existed: their plan stays as it was recorded.
+   */
+  governanceReview?: boolean;
 }
 
 /** The adoption's recorded steps (the API writes them as the plan when it creates the operation). */
 export const AdoptionSteps = {
   autoUpgradeProfile: 0,
   eventSubscription: 1,
-  conformance: 2
+  conformance: 2,
+  governance: 3
 } as const;
 
 /** What the auto-upgrade activities receive: which cluster, and the step the result is recorded on. */
@@ -46,8 +52,9 @@ export function* adoptionOrchestrator(context: OrchestrationContext): Generator<
       return { plan: adoptionPlan(input), done: [] };
     },
     describe: (end) => {
-      if (end.status === "Succeeded") return "Adopted: AKS auto-upgrade is off, the cluster's events reach the platform and its baseline conformance is recorded";
-      const what = end.failedStep?.index === AdoptionSteps.conformance ? "Evaluating baseline conformance"
+      if (end.status === "Succeeded") return `Adopted: AKS auto-upgrade is off, the cluster's events reach the platform and its baseline conformance is recorded${input.governanceReview ? "; its budget and log categories are governed" : ""}`;
+      const what = end.failedStep?.index === AdoptionSteps.governance ? "Reviewing governance (budget, log categories)"
+        : end.failedStep?.index === AdoptionSteps.conformance ? "Evaluating baseline conformance"
         : end.failedStep?.index === AdoptionSteps.eventSubscription ? "Subscribing the platform to the cluster's events" : "Turning AKS auto-upgrade off";
       return `${what} failed: ${end.error?.code ?? "Error"}: ${end.error?.message ?? ""}`;
     },
@@ -65,7 +72,8 @@ export function adoptionPlan(input: AdoptionInput): OperationPlanData {
     steps: [
       { index: AdoptionSteps.autoUpgradeProfile, title: "AKS auto-upgrade off", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 },
       { index: AdoptionSteps.eventSubscription, title: "Event Grid subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 },
-      { index: AdoptionSteps.conformance, title: "Baseline conformance", action: { type: "conformanceEvaluation" }, health: false, settleMs: 0 }
+      { index: AdoptionSteps.conformance, title: "Baseline conformance", action: { type: "conformanceEvaluation" }, health: false, settleMs: 0 },
+      ...(input.governanceReview ? [{ index: AdoptionSteps.governance, title: "Governance review (budget, log categories)", action: { type: "governanceReview" as const }, health: false, settleMs: 0 }] : [])
     ],
     approval: { mode: "none", timeoutMinutes: 0, onTimeout: "reject" },
     polling: { ...defaultPollingPolicy, ...(input.polling ? { firstIntervalMs: input.polling.firstIntervalMs, maxIntervalMs: input.polling.maxIntervalMs } : {}) }

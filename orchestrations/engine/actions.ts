@@ -39,6 +39,8 @@ export function activitiesOf(action: StepAction): ActionActivities {
       return { start: ActivityNames.putDiagnosticSetting };
     case "budgetPut":
       return { start: ActivityNames.putBudget };
+    case "governanceReview":
+      return { start: ActivityNames.startGovernanceReview, check: ActivityNames.checkGovernanceReview };
     case "poolScale":
       return { start: ActivityNames.startPoolScale, check: ActivityNames.checkPoolScale };
     case "clusterStop":
@@ -62,6 +64,7 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
     case "eventSubscription":
       return { ...base, location: a.location, step: { index: step.index } };
     case "conformanceEvaluation":
+    case "governanceReview":
       return { ...base, step: { index: step.index } };
     case "armResourcePut":
       return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [] } };

@@ -6,6 +6,7 @@
  */
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { UpgradeStep } from "../common/contracts";
+import type { GovernedResourceKind } from "../../shared/domain/governance/logCategories";
 
 /** What a step changes: a closed union; actions.ts maps each to its start and check activities. */
 export type StepAction =
@@ -21,8 +22,18 @@ export type StepAction =
   /** Provisioning: one idempotent PUT of any ARM resource, values read from others when it starts. */
   | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[] }
   // --- governance (issue 13): the platform's diagnostic setting and budget put back, budget enforcement.
-  /** PUT of the platform's diagnostic setting on the cluster: exactly the governed categories to `workspaceId`. */
-  | { type: "diagnosticSettingPut"; name: string; workspaceId: string }
+  /**
+   * The settings of `resourceId` (default: the cluster) that send to `workspaceId` converged in
+   * place to exactly the desired categories of `kind` (default: cluster); `name` is the setting
+   * created when none sends there (shared/domain/governance/diagnostics.ts).
+   */
+  | { type: "diagnosticSettingPut"; name: string; workspaceId: string; resourceId?: string; kind?: GovernedResourceKind }
+  /**
+   * Governance from the first minute (adoption's and provisioning's last step): the cluster's
+   * budget and log categories reviewed, and the remediations that review starts awaited (one
+   * waiting for approval counts as reviewed: the approver has the card).
+   */
+  | { type: "governanceReview" }
   /** PUT of the platform's budget on `scope` (the cluster's resource group). */
   | { type: "budgetPut"; scope: string; name: string; amount: number; actionGroupId: string }
   /** A user pool scaled to `count` nodes (its autoscaler minimum when it has one). */

@@ -166,8 +166,8 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     why: "status of a provisioning PUT's long-running operation (Azure-AsyncOperation)"
   },
   // --- governance (issue 13)
-  { call: "diagnosticSettings.get", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "the platform's diagnostic setting before it is put back" },
-  { call: "diagnosticSettings.createOrUpdate", actions: ["Microsoft.Insights/diagnosticSettings/write"], why: "put the platform's diagnostic setting back" },
+  { call: "diagnosticSettings.createOrUpdate", actions: ["Microsoft.Insights/diagnosticSettings/write"], why: "converge the settings that send a governed resource's logs to its workspace (or create the platform's)" },
+  { call: "resources.listByResourceGroup", actions: ["Microsoft.Resources/subscriptions/resourceGroups/resources/read"], why: "governance: the baseline's other resources (firewall, App Gateway, Key Vault, registry) in a cluster's resource group" },
   { call: "budgets.get", actions: ["Microsoft.Consumption/budgets/read"], why: "the platform's budget on a cluster's resource group (drift, API)" },
   {
     call: "budgets.createOrUpdate",

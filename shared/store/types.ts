@@ -1,5 +1,6 @@
 import type { ClusterPolicy } from "../domain/policy";
 import type { ClusterHealthSample } from "../domain/healthGate";
+import type { RewriteHistory } from "../domain/governance/backoff";
 
 /**
  * The documents the platform keeps in Cosmos (database `aksops`, DESIGN.md "Cosmos containers").
@@ -120,6 +121,14 @@ export interface BudgetAlertRecord extends BudgetAlertFacts {
   /** What the platform did (`card`, `scaleUserPoolsToMinimum`, ...) and why. */
   actions: string[];
   reason: string;
+  /**
+   * `acting`: recorded and verified against ARM, actions under way (a redelivery finishes them);
+   * `acted`: done; `ignored`: ARM does not bear it out (no such budget, notification or spend), nothing done.
+   * Absent on records made before verification: `acted`.
+   */
+  status?: "acting" | "acted" | "ignored";
+  /** The Teams card went out (a redelivery posts it only if not). */
+  cardPosted?: boolean;
   operationId?: string;
   holdId?: string;
 }
@@ -149,6 +158,8 @@ export interface ClusterGovernanceState {
    * sweep that finds another target knows a release came in, and starts what its event would have.
    */
   versionBaseline?: { target: string; at: IsoTimestamp };
+  /** Rewrites the platform started per drift (shared/domain/governance/backoff.ts); the last 20 kept. */
+  rewrites?: RewriteHistory[];
 }
 
 // ---------------------------------------------------------------- operations (pk /clusterId)

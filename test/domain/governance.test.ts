@@ -2,7 +2,9 @@
  * Governance's desired-state comparisons (diagnostic settings, budget) and the budget-alert
  * enforcement policy, as pure functions.
  */
-import { compareDiagnosticSettings, desiredDiagnosticSetting, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
+import { controllerOf, desiredDiagnosticSetting, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
+import { DESIRED_RESOURCE_LOGS, desiredLogsForResource } from "../../shared/domain/governance/logCategories";
+import { MAX_REWRITES_PER_WINDOW, recordRewrite, REWRITE_WINDOW_MS, rewriteDecision, rewriteKey } from "../../shared/domain/governance/backoff";
 import { compareBudget, desiredBudget, monthStart } from "../../shared/domain/governance/budget";
 import { enforcementFor, heldByBudget, isWorkingHours } from "../../shared/domain/governance/enforcement";
 import { CLUSTER_LOG_CATEGORIES, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
@@ -10,59 +12,93 @@ import { defaultPolicy, governanceOf, resolvePolicy, validatePolicy, PolicyValid
 
 const WS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log";
 const AG = "/subscriptions/s/resourceGroups/rg-aksops/providers/Microsoft.Insights/actionGroups/ag";
-const ours = (categories: string[], workspaceId = WS): ObservedDiagnosticSetting => ({
-  name: PLATFORM_DIAGNOSTIC_SETTING, workspaceId, logs: categories.map((category) => ({ category, enabled: true }))
-});
-const verdict = (c: ReturnType<typeof compareDiagnosticSettings>, rule: string) => c.verdicts.find((v) => v.rule === rule);
+const verdict = (c: ReturnType<typeof planDiagnostics>, rule: string) => c.verdicts.find((v) => v.rule === rule);
 
-describe("diagnostic settings: desired state", () => {
-  it("wants exactly the four categories to the cluster's workspace", () => {
+describe("diagnostic settings: what reaches the workspace", () => {
+  const setting = (name: string, categories: string[], workspaceId = WS, extra: Partial<ObservedDiagnosticSetting> = {}): ObservedDiagnosticSetting => ({
+    name, workspaceId, logs: categories.map((category) => ({ category, enabled: true })), ...extra
+  });
+  const sent = (logs: { category?: string; enabled: boolean }[]) => logs.filter((l) => l.enabled).map((l) => l.category).sort();
+
+  it("the provisioning body is exactly the four categories; exactly them reaching the workspace passes, whichever setting carries them", () => {
     expect(desiredDiagnosticSetting(WS)).toEqual({ name: PLATFORM_DIAGNOSTIC_SETTING, workspaceId: WS, logs: CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) });
-    const c = compareDiagnosticSettings([ours([...CLUSTER_LOG_CATEGORIES])], WS);
-    expect(c.write).toBe(false);
-    expect(c.verdicts.every((v) => v.status === "pass")).toBe(true);
+    const c = planDiagnostics([setting("cluster-logs", [...CLUSTER_LOG_CATEGORIES])], WS);
+    expect(c.writes).toEqual([]);
+    expect(verdict(c, "diagnostics.workspaceCategories")).toMatchObject({ status: "pass" });
+    // Split over two settings (Azure allows it: different categories) is as good.
+    expect(planDiagnostics([setting("a", ["guard", "kube-audit-admin"]), setting("b", ["cluster-autoscaler", "kube-controller-manager"], WS.toUpperCase())], WS).writes).toEqual([]);
   });
 
-  it("a missing platform setting is written", () => {
-    const c = compareDiagnosticSettings([], WS);
-    expect(c).toMatchObject({ write: true, fingerprint: "missing" });
-    expect(verdict(c, "diagnostics.platformSetting")).toMatchObject({ status: "fail", remediation: "automatic" });
+  it("no setting sending to the workspace: the platform's own is created", () => {
+    const c = planDiagnostics([], WS);
+    expect(c.writes).toEqual([{ name: PLATFORM_DIAGNOSTIC_SETTING, create: true, logs: CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: true })) }]);
+    expect(verdict(c, "diagnostics.workspaceCategories")).toMatchObject({ status: "fail", severity: "high", remediation: "automatic" });
   });
 
-  it("kube-audit beside kube-audit-admin, and kube-scheduler, in the platform's setting are drift (high) put right by a write", () => {
-    const c = compareDiagnosticSettings([ours([...CLUSTER_LOG_CATEGORIES, "kube-audit", "kube-scheduler"])], WS);
-    expect(c.write).toBe(true);
-    expect(c.fingerprint).toBe("extra:kube-audit,kube-scheduler");
-    expect(verdict(c, "diagnostics.platformSetting")).toMatchObject({ status: "fail", severity: "high" });
-    expect(verdict(c, "diagnostics.platformSetting")?.evidence).toContain("kube-audit");
+  it("kube-audit beside kube-audit-admin in an existing setting: that setting is converged in place, no second setting", () => {
+    const c = planDiagnostics([setting("cluster-logs", [...CLUSTER_LOG_CATEGORIES, "kube-audit"])], WS);
+    expect(c.writes.map((w) => [w.name, w.create])).toEqual([["cluster-logs", false]]);
+    expect(sent(c.writes[0]!.logs)).toEqual([...CLUSTER_LOG_CATEGORIES].sort());
+    // The entry stays, turned off.
+    expect(c.writes[0]!.logs.find((l) => l.category === "kube-audit")).toEqual({ category: "kube-audit", enabled: false });
+    expect(verdict(c, "diagnostics.workspaceCategories")).toMatchObject({ status: "fail", severity: "high" });
+    expect(verdict(c, "diagnostics.workspaceCategories")?.evidence).toContain("kube-audit (cluster-logs)");
   });
 
-  it("a category turned off or another workspace is drift; disabled entries do not count as on", () => {
-    const off: ObservedDiagnosticSetting = { ...ours([...CLUSTER_LOG_CATEGORIES]), logs: CLUSTER_LOG_CATEGORIES.map((category) => ({ category, enabled: category !== "guard" })) };
-    expect(compareDiagnosticSettings([off], WS)).toMatchObject({ write: true, fingerprint: "absent:guard" });
-    const elsewhere = compareDiagnosticSettings([ours([...CLUSTER_LOG_CATEGORIES], `${WS}-other`)], WS);
-    expect(elsewhere.write).toBe(true);
-    expect(elsewhere.fingerprint).toContain("workspace:");
-    // ARM ids compare case-insensitively.
-    expect(compareDiagnosticSettings([ours([...CLUSTER_LOG_CATEGORIES], WS.toUpperCase())], WS).write).toBe(false);
+  it("a missing category is added to the carrier already holding most; the setting losing categories is written first (Azure's 409)", () => {
+    const c = planDiagnostics([setting("b-policy", ["kube-audit-admin", "guard", "kube-controller-manager"]), setting("a-extra", ["kube-scheduler"])], WS);
+    expect(c.writes.map((w) => w.name)).toEqual(["a-extra", "b-policy"]);
+    expect(sent(c.writes[0]!.logs)).toEqual([]);
+    expect(sent(c.writes[1]!.logs)).toEqual([...CLUSTER_LOG_CATEGORIES].sort());
   });
 
-  it("settings made by someone else are reported, never written, whatever they send", () => {
-    const policyDine: ObservedDiagnosticSetting = { name: "setbypolicy", workspaceId: WS, logs: [{ category: "kube-audit", enabled: true }, { category: "kube-audit-admin", enabled: true }, { category: "kube-scheduler", enabled: true }] };
-    const c = compareDiagnosticSettings([ours([...CLUSTER_LOG_CATEGORIES]), policyDine], WS);
-    expect(c.write).toBe(false);
-    expect(verdict(c, "diagnostics.foreignKubeAudit")).toMatchObject({ status: "fail", remediation: "manual" });
-    expect(verdict(c, "diagnostics.foreignKubeScheduler")).toMatchObject({ status: "fail", remediation: "manual" });
-    expect(verdict(c, "diagnostics.foreignSettings")?.evidence).toContain("setbypolicy");
+  it("a category group sending more than wanted is turned off and the wanted categories written out", () => {
+    const c = planDiagnostics([{ name: "all", workspaceId: WS, logs: [{ categoryGroup: "allLogs", enabled: true }] }], WS);
+    expect(c.writes).toHaveLength(1);
+    expect(c.writes[0]!.logs[0]).toEqual({ categoryGroup: "allLogs", enabled: false });
+    expect(sent(c.writes[0]!.logs)).toEqual([...CLUSTER_LOG_CATEGORIES].sort());
   });
 
-  it("five settings and none of them the platform's: reported (Azure refuses a sixth), nothing written", () => {
-    const five = [1, 2, 3, 4, 5].map((i) => ({ name: `other-${i}`, workspaceId: WS, logs: [] }));
-    const c = compareDiagnosticSettings(five, WS);
-    expect(c.write).toBe(false);
-    expect(verdict(c, "diagnostics.settingLimit")).toMatchObject({ status: "fail", remediation: "manual" });
-    // With the platform's among the five, it can still be updated.
-    expect(compareDiagnosticSettings([...five.slice(0, 4), ours(["guard"])], WS).write).toBe(true);
+  it("settings sending elsewhere are reported, never written; the platform's name taken elsewhere or five settings: nothing written", () => {
+    const archive = setting("archive", ["kube-audit"], undefined, { workspaceId: undefined, storageAccountId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st" });
+    const c = planDiagnostics([setting("cluster-logs", [...CLUSTER_LOG_CATEGORIES]), archive], WS);
+    expect(c.writes).toEqual([]);
+    expect(verdict(c, "diagnostics.otherDestinations")).toMatchObject({ status: "fail", remediation: "manual" });
+    expect(verdict(c, "diagnostics.otherDestinations")?.evidence).toContain("archive → storage account");
+    const five = [1, 2, 3, 4, 5].map((i) => setting(`s${i}`, ["kube-audit"], `${WS}-${i}`));
+    const full = planDiagnostics(five, WS);
+    expect(full.writes).toEqual([]);
+    expect(verdict(full, "diagnostics.settingLimit")).toMatchObject({ status: "fail" });
+    expect(verdict(full, "diagnostics.workspaceCategories")).toMatchObject({ status: "fail", remediation: "manual" });
+  });
+
+  it("the baseline's other resources have their own categories and rule names", () => {
+    const c = planDiagnostics([setting("default", ["AuditEvent"])], WS, DESIRED_RESOURCE_LOGS.keyVault);
+    expect(verdict(c, "diagnostics.keyVault.workspaceCategories")).toMatchObject({ status: "pass" });
+    const gw = planDiagnostics([setting("default", ["ApplicationGatewayAccessLog"])], WS, DESIRED_RESOURCE_LOGS.applicationGateway);
+    expect(gw.writes.map((w) => sent(w.logs))).toEqual([["ApplicationGatewayAccessLog", "ApplicationGatewayFirewallLog", "ApplicationGatewayPerformanceLog"]]);
+    expect(desiredLogsForResource("/subscriptions/s/resourceGroups/rg/providers/microsoft.containerregistry/registries/acr1")?.kind).toBe("containerRegistry");
+    expect(desiredLogsForResource("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st")).toBeUndefined();
+  });
+});
+
+describe("back-off from another controller", () => {
+  const t0 = Date.parse("2026-03-02T10:00:00Z");
+  it("the same drift back within a day is contested; at most three rewrites a day, then backed off until the first leaves the window", () => {
+    const key = rewriteKey("/subscriptions/s/X", "extra:kube-audit");
+    expect(rewriteDecision(undefined, t0)).toEqual({ rewrite: true, contested: false, recent: 0 });
+    let h = recordRewrite(undefined, key, t0);
+    expect(rewriteDecision(h, t0 + 3600_000)).toEqual({ rewrite: true, contested: true, recent: 1 });
+    h = recordRewrite(h, key, t0 + 3600_000, "Azure Policy");
+    h = recordRewrite(h, key, t0 + 2 * 3600_000);
+    expect(h.controller).toBe("Azure Policy");
+    const d = rewriteDecision(h, t0 + 3 * 3600_000);
+    expect(d).toEqual({ rewrite: false, contested: true, recent: MAX_REWRITES_PER_WINDOW, retryAfter: new Date(t0 + REWRITE_WINDOW_MS).toISOString() });
+    expect(rewriteDecision(h, t0 + REWRITE_WINDOW_MS + 1).rewrite).toBe(true);
+  });
+  it("names Azure Policy's settings, else ARM's last writer", () => {
+    expect(controllerOf({ name: "setByPolicy-LogAnalytics" })).toBe("Azure Policy (deploy-if-not-exists)");
+    expect(controllerOf({ name: "cluster-logs", lastModifiedBy: "pipeline@contoso.com" })).toContain("pipeline@contoso.com");
   });
 });
 

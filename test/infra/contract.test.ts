@@ -171,8 +171,11 @@ describe("infra contract: telemetry and budgets", () => {
     const receivers = (group.properties as { webhookReceivers: { serviceUri: string; useCommonAlertSchema: boolean }[] }).webhookReceivers;
     expect(receivers).toEqual([expect.objectContaining({
       serviceUri: `${text(appSettingsOf(main).PUBLIC_BASE_URL)}/api/alerts/budget?code=${encodeURIComponent(secrets.functionKey)}`,
-      useCommonAlertSchema: true
+      useCommonAlertSchema: true, useAadAuth: false
     })]);
+    // A plain webhook cannot sign in: the path must be outside App Service authentication, or Azure
+    // Monitor is stopped before the function (401/302) and the alert is lost.
+    expect(main.module("appAuth").parameter("excludedPaths") as string[]).toContain("/api/alerts/budget");
   });
 });
 

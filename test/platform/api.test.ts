@@ -63,8 +63,10 @@ describe("platform API", () => {
     expect((await h.aks.managedClusters.get("rg-aks-dev", "aks-dev")).currentKubernetesVersion).toBe("1.35.4");
     const query = await api<Problem>(h, "GET", "/operations?status=Done,Running");
     expect(query.body.error.fields).toEqual([expect.objectContaining({ field: "status" })]);
-    const adoptions = await api<{ value: { id: string }[] }>(h, "GET", "/operations?status=Succeeded&clusterId=aks-prod");
-    expect(adoptions.body.value.map((o) => o.id)).toEqual(["adopt:aks-prod"]);
+    const adoptions = await api<{ value: { id: string; status: string; clusterId: string }[] }>(h, "GET", "/operations?status=Succeeded&clusterId=aks-prod");
+    // The adoption, and the governance remediations its last step started (issue 27), all Succeeded.
+    expect(adoptions.body.value.map((o) => o.id)).toContain("adopt:aks-prod");
+    expect(adoptions.body.value.every((o) => (o.id === "adopt:aks-prod" || o.id.startsWith("governance:aks-prod:")) && o.status === "Succeeded" && o.clusterId === "aks-prod")).toBe(true);
     expect((await api(h, "GET", "/operations/nope")).status).toBe(404);
   });
 

@@ -11,7 +11,7 @@ describe("local platform", () => {
     await advance(h, 10 * 60_000);
     for (const a of h.platform.adoptions) {
       const op: OperationRecord = await operation(h, a.operationId);
-      expect({ id: a.clusterId, status: op.status, steps: op.steps.map((s) => s.status) }).toEqual({ id: a.clusterId, status: "Succeeded", steps: ["Succeeded", "Succeeded", "Succeeded"] });
+      expect({ id: a.clusterId, status: op.status, steps: op.steps.map((s) => s.status) }).toEqual({ id: a.clusterId, status: "Succeeded", steps: ["Succeeded", "Succeeded", "Succeeded", "Succeeded"] });
     }
     const cluster = await h.aks.managedClusters.get("rg-aks-prod", "aks-prod");
     expect(cluster.autoUpgradeProfile).toMatchObject({ upgradeChannel: "none", nodeOSUpgradeChannel: "None" });

@@ -12,7 +12,17 @@ import { categoriesFor, categoryGroupsOf, type CategoryInfo } from "./categories
  * - only categories the resource type offers, with Azure's 400 wording (`Category 'x' is not
  *   supported.`, `Metric category 'x' is not supported, supported categories are: '...'`,
  *   `CategoryGroup: 'x' is not supported, supported ones are: '...'`), checked for resource types
- *   whose categories the simulator knows (managed clusters);
+ *   whose categories the simulator knows (managed clusters, firewalls, application gateways, key
+ *   vaults, container registries: categories.ts);
+ * - a destination (data sink) is used by one setting per category on a resource: a second setting
+ *   sending a category (directly or through a category group) to a sink another setting of the
+ *   same resource already sends it to is `409 Conflict`, code `Conflict`, "Data sink '{sink}' is
+ *   already used in diagnostic setting '{other}' for category '{category}'. Data sinks can't be
+ *   reused in different settings on the same category for the same resource." (Azure's answer as
+ *   quoted in Azure/terraform-azurerm-avm-ptn-aiml-landing-zone#19 and
+ *   Azure/bicep-registry-modules#3407; Azure Policy's diagnostic-settings initiatives document the
+ *   same failure when an existing setting has another name). Updating the setting that already
+ *   holds the pair is allowed (it is the same setting);
  * - no retention on new settings (`Diagnostic settings does not support retention for new
  *   diagnostic settings.`, since the 2023 retention deprecation).
  */
@@ -96,6 +106,7 @@ function putSetting(kernel: SimKernel, req: SimRequest, resourceUri: string, nam
     throw new ArmError(400, "BadRequest", "A diagnostic setting needs at least one destination: workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId.");
   }
   validateCategories(resourceTypeOf(resourceUri), logs, metrics);
+  refuseReusedSink(kernel, resourceUri, name, props, logs, metrics);
   if (!existing && [...logs, ...metrics].some((e) => e.retentionPolicy?.enabled === true)) {
     throw new ArmError(400, "BadRequest", "Diagnostic settings does not support retention for new diagnostic settings.");
   }
@@ -136,5 +147,54 @@ function validateCategories(resourceType: string, logs: LogSetting[], metrics: M
     if (metric.category && !metricNames.some((m) => m.toLowerCase() === metric.category?.toLowerCase())) {
       throw new ArmError(400, "BadRequest", `Metric category '${metric.category}' is not supported, supported categories are: '${metricNames.join(",")}'`);
     }
+  }
+}
+
+/** The destinations a setting's properties name (lower-cased ids; an event hub counts with its hub name). */
+function sinksOf(props: Record<string, unknown>): { key: string; id: string }[] {
+  const out: { key: string; id: string }[] = [];
+  for (const k of ["workspaceId", "storageAccountId", "marketplacePartnerId"]) {
+    const v = props[k];
+    if (typeof v === "string" && v !== "") out.push({ key: `${k}:${v.toLowerCase().replace(/\/+$/, "")}`, id: v });
+  }
+  const rule = props["eventHubAuthorizationRuleId"];
+  if (typeof rule === "string" && rule !== "") {
+    const hub = typeof props["eventHubName"] === "string" ? props["eventHubName"] : "";
+    out.push({ key: `eventHub:${rule.toLowerCase()}:${hub.toLowerCase()}`, id: rule });
+  }
+  return out;
+}
+
+/** The categories (lower-cased name → name) an enabled entry set sends, category groups expanded where the type's categories are known. */
+function sentCategories(resourceType: string, logs: LogSetting[], metrics: MetricSetting[]): Map<string, string> {
+  const offered = categoriesFor(resourceType);
+  const out = new Map<string, string>();
+  for (const l of logs) {
+    if (l.enabled === false) continue;
+    if (l.category) out.set(l.category.toLowerCase(), l.category);
+    else if (l.categoryGroup && offered) {
+      for (const c of offered) if (c.categoryType === "Logs" && (c.categoryGroups ?? []).some((g) => g.toLowerCase() === l.categoryGroup?.toLowerCase())) out.set(c.name.toLowerCase(), c.name);
+    } else if (l.categoryGroup) out.set(`group:${l.categoryGroup.toLowerCase()}`, l.categoryGroup);
+  }
+  for (const m of metrics) if (m.enabled !== false && m.category) out.set(m.category.toLowerCase(), m.category);
+  return out;
+}
+
+function refuseReusedSink(kernel: SimKernel, resourceUri: string, name: string, props: Record<string, unknown>, logs: LogSetting[], metrics: MetricSetting[]): void {
+  const type = resourceTypeOf(resourceUri);
+  const mine = sentCategories(type, logs, metrics);
+  const sinks = sinksOf(props);
+  for (const other of settingsOf(kernel, resourceUri)) {
+    if (other.name.toLowerCase() === name.toLowerCase()) continue;
+    const op = (other.properties ?? {});
+    const theirSinks = new Set(sinksOf(op).map((s) => s.key));
+    const shared = sinks.find((s) => theirSinks.has(s.key));
+    if (!shared) continue;
+    const theirs = sentCategories(type,
+      (Array.isArray(op["logs"]) ? op["logs"] : []) as LogSetting[], (Array.isArray(op["metrics"]) ? op["metrics"] : []) as MetricSetting[]);
+    const category = [...mine.keys()].find((c) => theirs.has(c));
+    if (category === undefined) continue;
+    throw new ArmError(409, "Conflict",
+      `Data sink '${shared.id}' is already used in diagnostic setting '${other.name}' for category '${theirs.get(category) ?? category}'. Data sinks can't be reused in different settings on the same category for the same resource.`);
   }
 }

@@ -5,12 +5,13 @@
  */
 import type { ConsumptionManagementClient } from "@azure/arm-consumption";
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
-import type { MonitorClient } from "@azure/arm-monitor";
+import type { DiagnosticSettingsResource, MonitorClient } from "@azure/arm-monitor";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
 import { isRetryable } from "../../../shared/domain/failures";
-import { compareDiagnosticSettings, desiredDiagnosticSetting } from "../../../shared/domain/governance/diagnostics";
+import { planDiagnostics } from "../../../shared/domain/governance/diagnostics";
+import { DESIRED_RESOURCE_LOGS } from "../../../shared/domain/governance/logCategories";
 import { compareBudget, desiredBudget } from "../../../shared/domain/governance/budget";
 import type { StepAction } from "../../engine/plan";
 
@@ -23,7 +24,7 @@ export interface GovernanceStepRequest<A extends StepAction["type"]> {
 }
 
 export interface GovernanceStepDeps {
-  monitor: { diagnosticSettings: Pick<MonitorClient["diagnosticSettings"], "get" | "createOrUpdate"> };
+  monitor: { diagnosticSettings: Pick<MonitorClient["diagnosticSettings"], "list" | "createOrUpdate"> };
   consumption: { budgets: Pick<ConsumptionManagementClient["budgets"], "get" | "createOrUpdate"> };
   aks: {
     managedClusters: Pick<ContainerServiceClient["managedClusters"], "get" | "beginStop">;
@@ -49,21 +50,40 @@ function rethrow(err: unknown, clusterId: string, what: string): never {
   throw new PermanentArmError(clusterId, what, failure);
 }
 
-/** PUT of the platform's diagnostic setting, unless ARM already has it as desired. */
+/**
+ * Converges the settings of the resource that send to the workspace (planDiagnostics on what ARM
+ * has now): the writes that take categories away first, then the one that adds them, so Azure
+ * never sees one category to one sink in two settings. Each write keeps the setting's metrics and
+ * destinations as ARM has them. A re-run finds nothing to write.
+ */
 export function createPutDiagnosticSettingActivity(deps: GovernanceStepDeps): (r: GovernanceStepRequest<"diagnosticSettingPut">) => Promise<StartStepResult> {
   return async (r) => {
+    const resourceId = r.action.resourceId ?? r.resourceId;
+    const desired = DESIRED_RESOURCE_LOGS[r.action.kind ?? "cluster"];
     try {
-      const current = await orNotFound(deps.monitor.diagnosticSettings.get(r.resourceId, r.action.name));
-      const verdict = compareDiagnosticSettings(current ? [{ ...current, name: current.name ?? r.action.name }] : [], r.action.workspaceId);
-      if (!verdict.write) return { outcome: "alreadyDone" };
-      const desired = desiredDiagnosticSetting(r.action.workspaceId);
-      // Metrics as they were (the platform governs log categories only).
-      await deps.monitor.diagnosticSettings.createOrUpdate(r.resourceId, r.action.name, {
-        workspaceId: desired.workspaceId, logs: desired.logs, ...(current?.metrics ? { metrics: current.metrics } : {})
-      });
+      const current: DiagnosticSettingsResource[] = [];
+      for await (const s of deps.monitor.diagnosticSettings.list(resourceId)) current.push(s);
+      const plan = planDiagnostics(current.map((s) => ({
+        name: s.name ?? "", workspaceId: s.workspaceId, storageAccountId: s.storageAccountId, eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId,
+        marketplacePartnerId: s.marketplacePartnerId, logs: s.logs
+      })), r.action.workspaceId, desired);
+      if (plan.writes.length === 0) return { outcome: "alreadyDone" };
+      for (const w of plan.writes) {
+        const existing = current.find((s) => (s.name ?? "").toLowerCase() === w.name.toLowerCase());
+        const logs = w.logs.map((l) => ({ ...(l.category !== undefined ? { category: l.category } : {}), ...(l.categoryGroup !== undefined ? { categoryGroup: l.categoryGroup } : {}), enabled: l.enabled }));
+        const body: DiagnosticSettingsResource = existing && !w.create
+          ? {
+            ...(existing.workspaceId ? { workspaceId: existing.workspaceId } : {}), ...(existing.storageAccountId ? { storageAccountId: existing.storageAccountId } : {}),
+            ...(existing.eventHubAuthorizationRuleId ? { eventHubAuthorizationRuleId: existing.eventHubAuthorizationRuleId } : {}), ...(existing.eventHubName ? { eventHubName: existing.eventHubName } : {}),
+            ...(existing.marketplacePartnerId ? { marketplacePartnerId: existing.marketplacePartnerId } : {}), ...(existing.logAnalyticsDestinationType ? { logAnalyticsDestinationType: existing.logAnalyticsDestinationType } : {}),
+            ...(existing.metrics ? { metrics: existing.metrics } : {}), logs
+          }
+          : { workspaceId: r.action.workspaceId, logs };
+        await deps.monitor.diagnosticSettings.createOrUpdate(resourceId, w.name, body);
+      }
       return { outcome: "started" };
     } catch (err) {
-      return rethrow(err, r.clusterId, `Writing the diagnostic setting ${r.action.name}`);
+      return rethrow(err, r.clusterId, `Converging the diagnostic settings of ${resourceId}`);
     }
   };
 }

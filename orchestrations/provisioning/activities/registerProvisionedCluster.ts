@@ -55,10 +55,17 @@ export function createRegisterProvisionedClusterActivity(deps: RegisterProvision
       const from = `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`;
       const op: OperationRecord = {
         id: operationId, clusterId: request.clusterId, kind: "adoption", trigger: { type: "http", by: "provisioning" }, status: "Pending", instanceId: operationId,
-        plan: { target: "adopted", steps: [{ index: 0, kind: "configuration", from, to: "none / None" }, { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" }] },
+        plan: {
+          target: "adopted", steps: [
+            { index: 0, kind: "configuration", from, to: "none / None" }, { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
+            { index: 2, kind: "configuration", from: "", to: "baseline conformance report" }, { index: 3, kind: "configuration", from: "", to: "budget and log categories governed" }
+          ]
+        },
         steps: [
           { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from, to: "none / None", status: "Pending" },
-          { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" }
+          { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
+          { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" },
+          { index: 3, name: "Governance review (budget, log categories)", kind: "configuration", from: "", to: "governed", status: "Pending" }
         ],
         approvals: [], timings: { createdAt: at, updatedAt: at }
       };
@@ -70,7 +77,7 @@ export function createRegisterProvisionedClusterActivity(deps: RegisterProvision
     }
     const input: AdoptionInput = {
       operationId, clusterId: request.clusterId, resourceId: cluster.doc.resourceId, location: managed.location ?? cluster.doc.spec.location,
-      environment: cluster.doc.environment, ...(deps.polling ? { polling: deps.polling } : {})
+      environment: cluster.doc.environment, ...(deps.polling ? { polling: deps.polling } : {}), governanceReview: true
     };
     return { adopt: true, input };
   };

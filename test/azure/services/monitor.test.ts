@@ -1,5 +1,6 @@
 import type { RestError } from "@azure/core-rest-pipeline";
 import type { Response as MetricsResponse } from "@azure/arm-monitor";
+import type { GenericResource } from "@azure/arm-resources";
 import { createCluster, startHarness, type SimHarness } from "./harness";
 
 describe("Monitor simulator (diagnostic settings, categories, AKS platform metrics)", () => {
@@ -45,14 +46,57 @@ describe("Monitor simulator (diagnostic settings, categories, AKS platform metri
   });
 
   it("allows at most five settings per resource", async () => {
-    for (let i = 1; i <= 5; i++) await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, `s${i}`, setting(["kube-audit"]));
-    const err = (await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s6", setting(["kube-audit"])).catch((e: unknown) => e)) as RestError;
+    // Each to its own workspace: two settings may not send a category to the same sink (below).
+    const to = (i: number) => ({ ...setting(["kube-audit"]), workspaceId: `${workspaceId}-${i}` });
+    for (let i = 1; i <= 5; i++) await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, `s${i}`, to(i));
+    const err = (await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s6", to(6)).catch((e: unknown) => e)) as RestError;
     expect(err.statusCode).toBe(400);
     expect(err.message).toContain("5 diagnostic settings");
     // Updating one of the five is still allowed; after a delete there is room again.
-    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s5", setting(["kube-apiserver"]));
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s5", { ...setting(["kube-apiserver"]), workspaceId: `${workspaceId}-5` });
     await h.clients.monitor.diagnosticSettings.delete(clusterId, "s1");
-    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s6", setting(["kube-audit"]));
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "s6", to(6));
+  });
+
+  // Azure's answer, as quoted in Azure/terraform-azurerm-avm-ptn-aiml-landing-zone#19 and Azure/bicep-registry-modules#3407.
+  it("refuses a second setting sending a category to a sink another setting already sends it to (409 Conflict)", async () => {
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "cluster-logs", setting(["kube-audit-admin", "guard"]));
+    const dup = (await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "aksops-cluster-logs", { workspaceId, logs: [{ category: "guard", enabled: true }] }).catch((e: unknown) => e)) as RestError;
+    expect([dup.statusCode, dup.code, dup.message]).toEqual([409, "Conflict",
+      `Data sink '${workspaceId}' is already used in diagnostic setting 'cluster-logs' for category 'guard'. Data sinks can't be reused in different settings on the same category for the same resource.`]);
+    // Through a category group (`audit` holds kube-audit-admin and guard), and for metrics too.
+    const group = (await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "g", { workspaceId, logs: [{ categoryGroup: "audit", enabled: true }] }).catch((e: unknown) => e)) as RestError;
+    expect(group.statusCode).toBe(409);
+    const metrics = (await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "m", { workspaceId, metrics: [{ category: "AllMetrics", enabled: true }] }).catch((e: unknown) => e)) as RestError;
+    expect(metrics.message).toContain("for category 'AllMetrics'");
+    // Nothing half-written.
+    await expect(h.clients.monitor.diagnosticSettings.get(clusterId, "aksops-cluster-logs")).rejects.toMatchObject({ statusCode: 404 });
+    // Other categories to the same sink, the same category to another sink, a disabled entry and an update of the holder are accepted.
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "other-cats", { workspaceId, logs: [{ category: "kube-apiserver", enabled: true }, { category: "guard", enabled: false }] });
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "elsewhere", { workspaceId: `${workspaceId}-archive`, logs: [{ category: "guard", enabled: true }] });
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(clusterId, "cluster-logs", setting(["kube-audit-admin", "guard", "cluster-autoscaler"]));
+  });
+
+  it("checks categories against each baseline resource type (Key Vault, Container Registry)", async () => {
+    const sub = h.subscriptionId;
+    const vault = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kv-mon`;
+    const create = async (id: string, body: GenericResource) => {
+      const poller = await h.clients.resources.resources.beginCreateOrUpdateById(id, "2023-07-01", body, { updateIntervalInMs: 0 });
+      await h.clock.advance(10 * 60_000);
+      return poller.pollUntilDone();
+    };
+    await create(vault, { location: "westeurope", properties: { tenantId: "00000000-0000-0000-0000-0000000000aa", sku: { family: "A", name: "standard" }, enableRbacAuthorization: true } });
+    const names: string[] = [];
+    for await (const c of h.clients.monitor.diagnosticSettingsCategory.list(vault)) names.push(c.name ?? "");
+    expect(names.sort()).toEqual(["AllMetrics", "AuditEvent", "AzurePolicyEvaluationDetails"]);
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(vault, "audit", { workspaceId, logs: [{ category: "AuditEvent", enabled: true }] });
+    const aks = (await h.clients.monitor.diagnosticSettings.createOrUpdate(vault, "bad", { workspaceId, logs: [{ category: "kube-audit", enabled: true }] }).catch((e: unknown) => e)) as RestError;
+    expect([aks.statusCode, aks.message]).toEqual([400, "Category 'kube-audit' is not supported."]);
+    const registry = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/acrmon1`;
+    await create(registry, { location: "westeurope", sku: { name: "Premium" }, properties: {} });
+    await h.clients.monitor.diagnosticSettings.createOrUpdate(registry, "acr", { workspaceId, logs: [{ category: "ContainerRegistryLoginEvents", enabled: true }, { category: "ContainerRegistryRepositoryEvents", enabled: true }] });
+    const wrong = (await h.clients.monitor.diagnosticSettings.createOrUpdate(registry, "bad", { workspaceId: `${workspaceId}-2`, logs: [{ category: "AuditEvent", enabled: true }] }).catch((e: unknown) => e)) as RestError;
+    expect(wrong.statusCode).toBe(400);
   });
 
   it("rejects a category the cluster does not offer, and retention on a new setting, as Azure does", async () => {
