@@ -15,12 +15,12 @@
  * on an assignment in the tenant the simulator does not model, so a receiver requiring it fails here
  * as it would without the assignment.
  *
- * The signing key is generated when the simulator starts (never written to disk) and published as
+ * The signing key is generated on first use (never written to disk) and published as
  * Entra publishes its keys, on the simulator's control host:
  * `GET /_sim/entra/{tenantId}/.well-known/openid-configuration` (issuer, jwks_uri) and
  * `GET /_sim/entra/{tenantId}/discovery/keys` (JWKS: kty, use, kid, x5t, n, e).
  */
-import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { SimKernel } from "../kernel";
 
 export const ACTION_GROUPS_APP_ID = "461e8683-5575-4561-ac7f-899cc907d62a";
@@ -43,11 +43,19 @@ function guidFrom(seed: string): string {
 export function registerEntraTokens(kernel: SimKernel): EntraTokens {
   const existing = kernel.service<EntraTokens>(ENTRA_TOKENS);
   if (existing) return existing;
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const jwk = publicKey.export({ format: "jwk" });
-  const kid = b64url(createHash("sha1").update(String(jwk.n)).digest());
+  // Generated on first use (an RSA key costs a noticeable moment; most simulator runs never sign).
+  let key: { privateKey: KeyObject; jwk: JsonWebKey; kid: string } | undefined;
+  const signingKey = () => {
+    if (!key) {
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const jwk = publicKey.export({ format: "jwk" });
+      key = { privateKey, jwk, kid: b64url(createHash("sha1").update(String(jwk.n)).digest()) };
+    }
+    return key;
+  };
   const tokens: EntraTokens = {
     actionGroupToken: (tenantId, audience) => {
+      const { privateKey, kid } = signingKey();
       const now = Math.floor(kernel.clock.now() / 1000);
       const iss = `https://sts.windows.net/${tenantId}/`;
       const oid = guidFrom(`actiongroups-sp:${tenantId.toLowerCase()}`);
@@ -75,10 +83,10 @@ export function registerEntraTokens(kernel: SimKernel): EntraTokens {
       }
     };
   });
-  kernel.router.control("GET", "/_sim/entra/{tenantId}/discovery/keys", () => ({
-    status: 200,
-    body: { keys: [{ kty: "RSA", use: "sig", kid, x5t: kid, n: jwk.n, e: jwk.e }] }
-  }));
+  kernel.router.control("GET", "/_sim/entra/{tenantId}/discovery/keys", () => {
+    const { jwk, kid } = signingKey();
+    return { status: 200, body: { keys: [{ kty: "RSA", use: "sig", kid, x5t: kid, n: jwk.n, e: jwk.e }] } };
+  });
   kernel.provide(ENTRA_TOKENS, tokens);
   return tokens;
 }
