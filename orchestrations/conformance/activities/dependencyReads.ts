@@ -19,7 +19,7 @@ import { API } from "../../../shared/domain/baseline/profile";
 import type {
   ObservedAppGateway, ObservedBastion, ObservedBudget, ObservedCluster, ObservedDependencyDiagnostics, ObservedExtension, ObservedFirewall,
   ObservedFirewallRules, ObservedFluxConfiguration, ObservedPeering, ObservedPolicyAssignment, ObservedPrivateEndpoint, ObservedRegistry,
-  ObservedRoleAssignment, ObservedRuleCollectionGroup, ObservedVault, RelatedRead
+  ObservedRoleAssignment, ObservedVault, RelatedRead
 } from "../../../shared/domain/conformance";
 import { attempt, Unread } from "./armReads";
 
@@ -133,7 +133,7 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
       const replicas = await list<{ location?: string }>(`${r.id ?? ""}/replications`, READ_API.registry);
       return { ...r, replicaLocations: replicas.map((x) => x.location ?? "").filter(Boolean), ...(endpointsTo(r.id) ? { privateEndpoints: endpointsTo(r.id) } : {}) };
     }))),
-    vaults instanceof Unread ? vaults : (vaults.map((v) => ({ ...v, ...(endpointsTo(v.id) ? { privateEndpoints: endpointsTo(v.id) } : {}) })) as ObservedVault[]),
+    Promise.resolve(vaults instanceof Unread ? vaults : vaults.map((v): ObservedVault => ({ ...v, ...(endpointsTo(v.id) ? { privateEndpoints: endpointsTo(v.id) } : {}) }))),
     gateways instanceof Unread ? gateways : attempt(() => Promise.all(gateways.map(async (g): Promise<ObservedAppGateway> => {
       const wafId = g.properties?.firewallPolicy?.id;
       const waf = wafId ? await arm.resources.getArmResource(wafId, READ_API.network) : undefined;
@@ -194,7 +194,7 @@ async function readFirewallRules(arm: DependencyArm, firewalls: ObservedFirewall
   const out: ObservedFirewallRules = { ruleCollectionGroups: {}, ipGroups: {} };
   for (const fw of firewalls) {
     const policy = fw.properties?.firewallPolicy?.id;
-    out.ruleCollectionGroups[lower(fw.id)] = policy ? await arm.resources.listArmResources(`${policy}/ruleCollectionGroups`, READ_API.network) as ObservedRuleCollectionGroup[] : [];
+    out.ruleCollectionGroups[lower(fw.id)] = policy ? await arm.resources.listArmResources(`${policy}/ruleCollectionGroups`, READ_API.network) : [];
   }
   // Only the IP groups that AKS's service-tag rules name (#20 checks they cover the node subnets).
   const groups = uniq(Object.values(out.ruleCollectionGroups).flat().flatMap((g) => (g.properties?.ruleCollections ?? []).flatMap((c) => (c.rules ?? [])

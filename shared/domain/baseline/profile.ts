@@ -431,6 +431,20 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     } },
     source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10; ART §Ingress traffic flow L292-306" });
 
+  // ---------------------------------------------------------------- resource logs of the dependencies (conformance #50)
+  // One setting per dependency, every log category through the `allLogs` group, to the workspace
+  // (https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings#resource-logs:
+  // "allLogs" names every category of the resource); the reference sets them per category
+  // (hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243).
+  for (const key of ["firewall", "app-gateway", "key-vault", "registry", "nsg-nodepools", "fw-pip", "appgw-pip"]) {
+    const target = resources.find((r) => r.key === key);
+    if (!target || target.external) continue;
+    add({ key: `${key}-diagnostics`, title: `diagnostic setting (resource logs) of ${target.title}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
+      type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"],
+      body: { properties: { workspaceId: laId, logs: [{ categoryGroup: "allLogs", enabled: true }] } },
+      source: "§4 #50 diag-dependencies; ART §Cost management L699 (scope them); hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243" });
+  }
+
   return {
     name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
     omitted: [

@@ -15,7 +15,7 @@ function found<K extends "registries" | "vaults" | "appGateways">(o: ObservedClu
   const read = related(o, key);
   if ("missing" in read) return read;
   if (read.value.length === 0) return { missing: fail([], `no ${what} in the cluster's resource group`) };
-  return { value: read.value as NonNullable<ObservedCluster[K]>[number][] };
+  return { value: read.value };
 }
 
 /** Judges each item: observed per name, failing names in the detail. */
