@@ -24,8 +24,8 @@ const prodRequest = (name: string, spoke: string) => ({ name, environment: "prod
 
 /** Conformance rules a provisioned cluster still fails: what the profile leaves out (profile.omitted). */
 const NOT_PROVISIONED = {
-  prod: ["acr-geo-replication", "bastion-for-ops", "gitops-flux", "policy-allowed-images", "policy-resource-limits", "policy-restricted-initiative"],
-  dev: ["bastion-for-ops", "gitops-flux", "policy-allowed-images", "policy-resource-limits", "policy-restricted-initiative"]
+  prod: ["acr-geo-replication", "bastion-for-ops", "gitops-flux"],
+  dev: ["bastion-for-ops", "gitops-flux"]
 };
 describe("provisioning a baseline cluster (issue 12)", () => {
   let h: Harness;
@@ -114,7 +114,7 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect(cluster.body.resourceId.toLowerCase()).toBe(mc.id?.toLowerCase());
     await operationWith(h, "adopt:aks-p1", (op) => op.status === "Succeeded", "the adoption to succeed");
     // Adoption stored the first conformance report: a cluster provisioned from the baseline passes every rule ARM can
-    // answer except what the profile does not provision yet (its `omitted`: Azure Policy assignments, Flux, Bastion,
+    // answer except what the profile does not provision yet (its `omitted`: Flux, Bastion,
     // the registry's geo-replica), which the report names.
     const conformance = await api<{ summary: Record<string, number>; rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-p1/conformance");
     expect(conformance.status).toBe(200);

@@ -2,6 +2,7 @@ import type { SimKernel } from "../kernel";
 import { ArmTypeRegistry } from "./engine";
 import { registerNetworkTypes } from "./network";
 import { registerPlatformTypes } from "./platform";
+import { registerPolicyDefinitions } from "./policy";
 
 export { ArmTypeRegistry, type ResourceTypeSpec } from "./engine";
 export { Directory, TENANT_ID } from "./platform";
@@ -11,6 +12,7 @@ export function registerArmTypes(kernel: SimKernel): ArmTypeRegistry {
   const registry = new ArmTypeRegistry(kernel);
   registerNetworkTypes(registry);
   registerPlatformTypes(registry, kernel);
+  registerPolicyDefinitions(kernel);
   kernel.provide("armTypes", registry);
   return registry;
 }

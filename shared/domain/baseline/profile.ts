@@ -11,6 +11,7 @@ import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { parseRange, subRange } from "./cidr";
 import { deterministicGuid, derivedNames } from "./names";
+import { assignmentBody, assignmentNameOf, BASELINE_POLICY_ASSIGNMENTS, CUSTOM_INGRESS_DEFINITION, customIngressDefinitionBody, customIngressDefinitionId, POLICY_API } from "./policies";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
@@ -303,6 +304,21 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     kvRoles.push(assign(`ra-${pk}-kv-reader`, "key-vault", kvId, ROLES.keyVaultReader, pk, pid, "§1.6 F15-F18 (:565-606)"));
   }
 
+  // ---------------------------------------------------------------- Azure Policy (§1.7 F26; policies.ts documents each choice)
+  add({ key: "policy-def-ingress", title: `policy definition ${CUSTOM_INGRESS_DEFINITION}`, id: customIngressDefinitionId(ctx.subscriptionId),
+    type: "Microsoft.Authorization/policyDefinitions", apiVersion: POLICY_API.definitions, dependsOn: [], body: customIngressDefinitionBody(),
+    source: "§1.7 custom definition at the subscription (policy-K8sCustomIngressTlsHostsHaveDefinedDomainSuffix.bicep)" });
+  const policyKeys: string[] = [];
+  for (const a of BASELINE_POLICY_ASSIGNMENTS) {
+    const key = `policy-${a.definition === CUSTOM_INGRESS_DEFINITION ? "ingress-tls-hosts" : a.definition.slice(0, 8)}`;
+    policyKeys.push(key);
+    add({ key, title: `policy ${a.title}`, id: `${workRgId}/providers/Microsoft.Authorization/policyAssignments/${assignmentNameOf(a, ctx.subscriptionId, workRgId, name)}`,
+      type: "Microsoft.Authorization/policyAssignments", apiVersion: POLICY_API.assignments,
+      dependsOn: ["rg-workload", ...(a.definition === CUSTOM_INGRESS_DEFINITION ? ["policy-def-ingress"] : [])],
+      body: assignmentBody(a, { cluster: name, acr: names.registry, environment: request.environment, subscriptionId: ctx.subscriptionId }),
+      source: `§1.7 (${a.source}); effect per environment: policies.ts` });
+  }
+
   // ---------------------------------------------------------------- the cluster (§2)
   const clusterId = `${workRgId}/providers/Microsoft.ContainerService/managedClusters/${name}`;
   const systemPool = { ...env.system, ...(o.systemPool ?? {}) };
@@ -318,7 +334,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const serviceCidr = o.serviceCidr ?? DEFAULT_SERVICE_CIDR;
   add({
     key: "cluster", title: `AKS cluster ${name}`, id: clusterId, type: "Microsoft.ContainerService/managedClusters", apiVersion: API.aks, durationMs: 10 * 60_000,
-    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments],
+    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments, ...policyKeys],
     body: {
       location, sku: { name: "Base", tier: o.skuTier ?? env.skuTier },
       identity: { type: "UserAssigned", userAssignedIdentities: { [cpIdentity.id]: {} } },
@@ -450,7 +466,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     omitted: [
       { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "Bastion, Flux, Azure Policy assignments, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F26, F34-F35, §1.5 E9)" },
+      { what: "Bastion, Flux, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F34-F35, §1.5 E9)" },
       { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
     ]
   };
