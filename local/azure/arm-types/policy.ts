@@ -88,14 +88,14 @@ export function policyDefinitionOf(kernel: SimKernel, id: string): Json | undefi
   const set = (m[2] ?? "").toLowerCase() === "policysetdefinitions";
   const b = builtIn(m[3] ?? "", set);
   if (b) return view(b);
-  return m[1] ? kernel.store.get(id) as Json | undefined : undefined;
+  return m[1] ? kernel.store.get(id) : undefined;
 }
 
 /** Azure's checks of an assignment against its definition (see the header). Throws the ArmError. */
 export function validateAssignmentParameters(kernel: SimKernel, assignmentName: string, definitionId: string, given: Json): void {
   const definition = policyDefinitionOf(kernel, definitionId);
   if (!definition) throw new ArmError(400, "PolicyDefinitionNotFound", `The policy assignment create request is invalid. The policy definition '${definitionId}' could not be found.`);
-  const defName = String(definition.name ?? "");
+  const defName = typeof definition.name === "string" ? definition.name : definitionId;
   const declared = record(record(definition.properties).parameters);
   const lower = new Map(Object.keys(declared).map((k) => [k.toLowerCase(), k]));
   const undefinedNames = Object.keys(given).filter((k) => !lower.has(k.toLowerCase()));
@@ -111,7 +111,7 @@ export function validateAssignmentParameters(kernel: SimKernel, assignmentName: 
     const allowed = record(p).allowedValues;
     const value = givenLower.get(k.toLowerCase());
     if (Array.isArray(allowed) && value !== undefined && !allowed.some((a) => a === value)) {
-      throw new ArmError(400, "PolicyParameterValueNotAllowed", `The value '${String(value)}' is not allowed for policy parameter '${k}' in policy definition '${defName}'. The allowed values are '${allowed.join(", ")}'.`);
+      throw new ArmError(400, "PolicyParameterValueNotAllowed", `The value '${typeof value === "string" ? value : JSON.stringify(value)}' is not allowed for policy parameter '${k}' in policy definition '${defName}'. The allowed values are '${allowed.join(", ")}'.`);
     }
   }
 }

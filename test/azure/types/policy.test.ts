@@ -35,7 +35,7 @@ describe("Azure Policy definitions and assignments in the simulator", () => {
   afterEach(async () => { await f.close(); });
 
   const assign = (name: string, definitionId: string, parameters: Record<string, unknown>) =>
-    arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId(name), V, { location: "global", properties: { policyDefinitionId: definitionId, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, { value: v }])) } } as never);
+    arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId(name), V, { location: "global", properties: { policyDefinitionId: definitionId, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, { value: v }])) } });
 
   it("serves the built-in definitions the baseline assigns: id, display name, parameters, at the tenant and under a subscription", async () => {
     const images = await arm.resources.getById("/providers/Microsoft.Authorization/policyDefinitions/febd0533-8e55-448f-b837-bd0e06f16469", "2023-04-01");
@@ -64,10 +64,10 @@ describe("Azure Policy definitions and assignments in the simulator", () => {
     const custom = BASELINE_POLICY_ASSIGNMENTS.find((a) => definitionIdOf(a, SUBSCRIPTION) === customIngressDefinitionId(SUBSCRIPTION))!;
     const body = (env: "dev" | "prod") => assignmentBody(custom, { cluster: "aks-p", acr: "acraksp", environment: env, subscriptionId: SUBSCRIPTION });
     expect(await refusal(arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId("ingress"), V, body("prod") as never))).toMatchObject({ code: "PolicyDefinitionNotFound" });
-    await arm.resources.beginCreateOrUpdateByIdAndWait(customIngressDefinitionId(SUBSCRIPTION), "2023-04-01", customIngressDefinitionBody() as never);
+    await arm.resources.beginCreateOrUpdateByIdAndWait(customIngressDefinitionId(SUBSCRIPTION), "2023-04-01", customIngressDefinitionBody());
     for (const env of ["dev", "prod"] as const) {
       for (const [i, a] of BASELINE_POLICY_ASSIGNMENTS.entries()) {
-        await arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId(`${env}-${i}`), V, assignmentBody(a, { cluster: "aks-p", acr: "acraksp", environment: env, subscriptionId: SUBSCRIPTION }) as never);
+        await arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId(`${env}-${i}`), V, assignmentBody(a, { cluster: "aks-p", acr: "acraksp", environment: env, subscriptionId: SUBSCRIPTION }));
       }
     }
     const stored = await arm.resources.getById(assignmentId("prod-5"), V);
