@@ -24,7 +24,7 @@ const prodRequest = (name: string, spoke: string) => ({ name, environment: "prod
 
 /** Conformance rules a provisioned cluster still fails: what the profile leaves out (profile.omitted). */
 const NOT_PROVISIONED = {
-  prod: ["acr-geo-replication", "bastion-for-ops", "gitops-flux"],
+  prod: ["acr-geo-replication", "bastion-for-ops"],
   dev: ["bastion-for-ops", "gitops-flux"]
 };
 describe("provisioning a baseline cluster (issue 12)", () => {
@@ -59,7 +59,8 @@ describe("provisioning a baseline cluster (issue 12)", () => {
   });
 
   it("prod: plan shown → approval card → approve → every resource in ARM with its baseline properties → registered and adopted", async () => {
-    const body = prodRequest("aks-p1", "10.240.0.0/16");
+    // With a GitOps repository: the flux extension, its configuration and the firewall's GitOps egress.
+    const body = { ...prodRequest("aks-p1", "10.240.0.0/16"), gitops: { url: "https://github.com/mspnp/aks-baseline", branch: "main", path: "./cluster-manifests" } };
     const started = await api<{ operationId: string; statusUrl: string }>(h, "POST", "/clusters", body);
     expect(started.status).toBe(202);
     const id = started.body.operationId;
@@ -114,8 +115,8 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect(cluster.body.resourceId.toLowerCase()).toBe(mc.id?.toLowerCase());
     await operationWith(h, "adopt:aks-p1", (op) => op.status === "Succeeded", "the adoption to succeed");
     // Adoption stored the first conformance report: a cluster provisioned from the baseline passes every rule ARM can
-    // answer except what the profile does not provision yet (its `omitted`: Flux, Bastion,
-    // the registry's geo-replica), which the report names.
+    // answer except what the profile does not provision yet (its `omitted`: Bastion, the registry's geo-replica),
+    // which the report names; dev has no GitOps repository, so its Flux rule fails too.
     const conformance = await api<{ summary: Record<string, number>; rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-p1/conformance");
     expect(conformance.status).toBe(200);
     expect(conformance.body.rules.filter((r) => r.status === "fail").map((r) => r.id).sort()).toEqual(NOT_PROVISIONED.prod);

@@ -10,6 +10,7 @@ import { desiredBudget } from "../governance/budget";
 import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { parseRange, subRange } from "./cidr";
+import { FLUX_CONFIGURATION, FLUX_EXTENSION, fluxConfigurationBody, fluxExtensionBody, gitopsFirewallRules, KUBERNETES_CONFIGURATION_API } from "./gitops";
 import { deterministicGuid, derivedNames } from "./names";
 import { assignmentBody, assignmentNameOf, BASELINE_POLICY_ASSIGNMENTS, CUSTOM_INGRESS_DEFINITION, customIngressDefinitionBody, customIngressDefinitionId, POLICY_API } from "./policies";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
@@ -147,6 +148,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     const hubRange = parseRange(request.network.hubAddressSpace ?? DEFAULT_HUB_ADDRESS_SPACE)!;
     const policyId = net("firewallPolicies", `fwp-${hubName}`);
     const ipGroupId = net("ipGroups", `ipg-${hubName}-aksnodepools`);
+    // GitOps egress (hub-regionA.bicep:697-763) when the request names a repository.
+    const gitopsRules = request.gitops ? gitopsFirewallRules(request.gitops, location, ipGroupId) : undefined;
     add({
       key: "hub-vnet", title: `hub virtual network ${hubName}`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
       body: { location, properties: { addressSpace: { addressPrefixes: [hubRange.text] }, subnets: [
@@ -171,7 +174,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "org-wide-allowed", priority: 100, action: { type: "Allow" }, rules: [
           { ruleType: "NetworkRule", name: "DNS", ipProtocols: ["UDP"], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["53"] }] },
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
-          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] }
+          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] },
+        ...(gitopsRules?.network ? [gitopsRules.network] : [])
       ] } },
       source: "§1.4 D5 (hub-regionA.bicep:515-603)" });
     add({ key: "fw-rcg-application", title: "firewall application rules", id: `${policyId}/ruleCollectionGroups/DefaultApplicationRuleCollectionGroup`, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", apiVersion: API.network, dependsOn: ["fw-rcg-network"], durationMs: 60_000,
@@ -179,7 +183,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
           { ruleType: "ApplicationRule", name: "azure-monitor-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", `${location}.monitoring.azure.com`, "*.metrics.ingest.monitor.azure.com"], terminateTLS: false },
           { ruleType: "ApplicationRule", name: "azure-policy-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["data.policy.core.windows.net", "store.policy.core.windows.net"], terminateTLS: false },
-          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] }
+          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] },
+        ...(gitopsRules ? [gitopsRules.application] : [])
       ] } },
       source: "§1.4 D6 (hub-regionA.bicep:606-765); one group at a time on a policy (§1.8.1, hub-default.bicep:478-480)" });
     add({ key: "firewall", title: `Azure Firewall fw-${hubName}`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, dependsOn: ["hub-vnet", "fw-pip", "fw-rcg-application"], durationMs: 6 * 60_000,
@@ -400,6 +405,18 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
 
   // ---------------------------------------------------------------- after the cluster (§1.8.6)
   assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
+  if (request.gitops) {
+    // GitOps bootstrap after the kubelet can pull (cluster-stamp.bicep:1113-1178), once the firewall lets Flux out.
+    const egress = request.network.hubId ? [] : ["fw-rcg-application"];
+    add({ key: "flux-extension", title: "cluster extension flux (microsoft.flux)", id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/extensions/${FLUX_EXTENSION}`,
+      type: "Microsoft.KubernetesConfiguration/extensions", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["cluster", "ra-kubelet-acrpull", ...egress], durationMs: 3 * 60_000,
+      body: fluxExtensionBody(), ignoreOnUpdate: ["properties.configurationProtectedSettings"],
+      source: "§1.6 F1-F4 (cluster-stamp.bicep:1113-1136); ART §Cluster bootstrapping L601" });
+    add({ key: "flux-configuration", title: `Flux configuration ${FLUX_CONFIGURATION} → ${request.gitops.url}`, id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX_CONFIGURATION}`,
+      type: "Microsoft.KubernetesConfiguration/fluxConfigurations", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["flux-extension"], durationMs: 2 * 60_000,
+      body: fluxConfigurationBody(request.gitops),
+      source: "§1.6 F5-F8 (cluster-stamp.bicep:1142-1178); ART §Cluster bootstrapping L592-605, §Cluster CI/CD L668" });
+  }
   add({ key: "cluster-diagnostics", title: `cluster diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}`, id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
     type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: ["cluster", "workspace"],
     // Governance's desired setting, so provisioning and governance never rewrite each other's.
@@ -466,7 +483,9 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     omitted: [
       { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "Bastion, Flux, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F34-F35, §1.5 E9)" },
+      { what: "Bastion, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F34-F35, §1.5 E9)" },
+      ...(request.gitops ? (request.network.hubId ? [{ what: "GitOps egress rules on the shared hub's firewall", why: "the hub is read, not written: its owner allows the repository's host and Flux's endpoints (hub-regionA.bicep:697-763)" }] : [])
+        : [{ what: "Flux (microsoft.flux extension and configuration)", why: "the request names no gitops repository" }]),
       { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
     ]
   };
