@@ -125,6 +125,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const zones = o.zones ?? ZONES;
   const privateCluster = o.privateCluster ?? env.privateCluster;
   const defender = o.defender ?? env.defender;
+  // Bastion in the hub for operators (conformance #71), outside dev: its hourly cost buys nothing a developer needs.
+  const bastion = request.environment !== "dev";
   const resources: DesiredResource[] = [];
   const add = (r: DesiredResource) => { resources.push(r); return r; };
 
@@ -154,10 +156,20 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       key: "hub-vnet", title: `hub virtual network ${hubName}`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
       body: { location, properties: { addressSpace: { addressPrefixes: [hubRange.text] }, subnets: [
         { name: "AzureFirewallSubnet", properties: { addressPrefix: subRange(hubRange, 0, 26), defaultOutboundAccess: false } },
-        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } }
+        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } },
+        ...(bastion ? [{ name: "AzureBastionSubnet", properties: { addressPrefix: subRange(hubRange, 128, 26), defaultOutboundAccess: false } }] : [])
       ] } },
-      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); Bastion left out (see omitted)"
+      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); AzureBastionSubnet /26 (Bastion's minimum; the reference's /27 predates it)"
     });
+    if (bastion) {
+      const bastionPipId = net("publicIPAddresses", `pip-ab-${hubName}`);
+      add({ key: "bastion-pip", title: "Bastion public IP", id: bastionPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+        body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
+        source: "§1.4 D1 (hub-default.bicep:282-322): Bastion needs a Standard static public IP" });
+      add({ key: "bastion", title: `Azure Bastion ab-${hubName}`, id: net("bastionHosts", `ab-${hubName}`), type: "Microsoft.Network/bastionHosts", apiVersion: API.network, dependsOn: ["hub-vnet", "bastion-pip"], durationMs: 6 * 60_000,
+        body: { location, sku: { name: "Standard" }, properties: { ipConfigurations: [{ name: "hub-subnet", properties: { subnet: { id: `${hubId}/subnets/AzureBastionSubnet` }, publicIPAddress: { id: bastionPipId } } }] } },
+        source: "§4 #71 bastion-for-ops: W22 §Security › Recommendations (\"Securely connect to Kubernetes nodes through a bastion host\"); ART §Subnet to host Azure Bastion L61-63; staging and prod only (cost)" });
+    }
     add({ key: "fw-pip", title: `firewall public IP`, id: fwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
       body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
       source: "§1.2 B7 (hub-default.bicep:339-356): Standard, zonal, static (V10)" });
@@ -483,7 +495,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     omitted: [
       { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "Bastion, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F34-F35, §1.5 E9)" },
+      { what: "Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.6 F34-F35, §1.5 E9)" },
+      ...(bastion ? [] : [{ what: "Azure Bastion", why: "dev: Bastion's hourly cost for no operator need (conformance #71 fails there, low)" }]),
       ...(request.gitops ? (request.network.hubId ? [{ what: "GitOps egress rules on the shared hub's firewall", why: "the hub is read, not written: its owner allows the repository's host and Flux's endpoints (hub-regionA.bicep:697-763)" }] : [])
         : [{ what: "Flux (microsoft.flux extension and configuration)", why: "the request names no gitops repository" }]),
       { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
