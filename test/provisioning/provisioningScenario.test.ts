@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { agentPolicy } from "@azure/core-rest-pipeline";
 import { LocalTokenCredential } from "../../shared/azure";
+import type { RequestRecord } from "../../local/azure/kernel/stats";
 import type { OperationRecord } from "../../shared/store";
 import type { ProvisioningSection } from "../../orchestrations/provisioning/contracts";
 import { advance, api, approvalCards, approveUrl, armStats, decide, operationWith, sim, startHarness, type Harness } from "../platform/support";
@@ -182,6 +183,9 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     }
     await operationWith(h, started.body.operationId, (op) => op.status === "Succeeded", "the staging run to succeed", 6 * 3600_000);
     await operationWith(h, "adopt:aks-s1", (op) => op.status === "Succeeded", "the staging adoption to succeed");
+    const seen: RequestRecord[] = [];
+    const onResponse = (r: RequestRecord): void => { seen.push(r); };
+    h.platform.azure.kernel.stats.on("response", onResponse);
     const report = await api<{ summary: { total: number; pass: number; fail: number; notApplicable: number }; rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-s1/conformance");
     expect(report.body.rules.filter((r) => r.status === "fail").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
     // Not judged in staging: the prod-only rules (SLA tier, geo-replica, zonal gateway and firewall), the private API's
@@ -189,5 +193,13 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect(report.body.rules.filter((r) => r.status === "notApplicable").map((r) => r.id).sort())
       .toEqual(["acr-geo-replication", "appgw-firewall-zonal", "authorized-ranges-include-egress", "backup-optional", "node-os-maintenance-window", "sku-tier-sla"]);
     expect(report.body.rules.find((r) => r.id === "gitops-flux")).toMatchObject({ status: "pass" });
+    h.platform.azure.kernel.stats.off("response", onResponse);
+    // One evaluation of a provisioned cluster (one node subnet, one registry, vault and gateway): 8 reads of the cluster's own
+    // (with its API-server subnet), 28 of its dependencies; docs/conformance.md counts them.
+    const byOperation: Record<string, number> = {};
+    for (const r of seen) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    console.log(`ARM requests of one evaluation of a provisioned cluster: ${seen.length} ${JSON.stringify(byOperation)}`);
+    expect(seen.every((r) => r.method === "GET")).toBe(true);
+    expect(seen.length).toBe(36);
   });
 });

@@ -5,13 +5,14 @@
  * provider, another tenant's subscription) is noted in `unread` and makes only its rules
  * notApplicable; throttling and transient errors are thrown (the evaluation is retried whole).
  *
- * ARM requests, for a cluster whose pools share one subnet, with one registry, vault and gateway
- * (docs/conformance.md counts them): firewalls 1, firewall rule groups 1 + IP groups (1),
- * firewall public IPs (public API with authorized ranges only: 1), spoke and hub VNets 2, Bastion
- * hosts 1, control-plane identity 1 (user-assigned), registries 1 + replications 1, vaults 1,
- * private endpoints 1, gateways 1 + WAF policy 1 + gateway identity 1, role assignments 3,
- * policy assignments 1, budgets 1 (+1 at the subscription when the group has none), extensions 1
- * (+ Flux configurations 1 when Flux is installed), dependency diagnostic settings 7.
+ * ARM requests (docs/conformance.md counts them; a provisioned cluster's evaluation costs 36 in all):
+ * firewalls 1, spoke VNet 1, registries, vaults, gateways 1 each, private endpoints 1, policy
+ * assignments 1, budgets 1 (+1 at the subscription when the group has none), extensions 1,
+ * control-plane identity 1 (user-assigned); then per firewall its rule groups 1 and the IP groups
+ * its AKS rules name, its public IPs (public API with authorized ranges only), hub VNet 1, Bastion
+ * hosts 1, per registry its replicas 1, per gateway its WAF policy 1 and identity 1; then Flux
+ * configurations 1 (Flux installed), role assignments 1 per registry and vault + 1, and one
+ * diagnostic-settings list per dependency.
  */
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
