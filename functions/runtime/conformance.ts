@@ -7,7 +7,7 @@ export function conformanceDeps(p: Platform, arm: Platform["arm"]): ConformanceD
   let port: ArmResourcePort | undefined;
   const resources = () => (port ??= createArmResourcePort(arm, p.config.armEndpoint));
   return {
-    resources: {
+    armReads: {
       getArmResource: (id, v) => resources().getArmResource(id, v),
       listArmResources: (path, v, pages) => resources().listArmResources(path, v, pages)
     },

@@ -28,7 +28,7 @@ type Json = Record<string, unknown>;
 
 export interface DependencyArm {
   /** Generic ARM reads (GET by id, list a collection with its pages). */
-  resources: Pick<ArmResourcePort, "getArmResource" | "listArmResources">;
+  armReads: Pick<ArmResourcePort, "getArmResource" | "listArmResources">;
   subscriptionId: string;
 }
 
@@ -60,7 +60,7 @@ async function principalsOf(arm: DependencyArm, identity: { type?: string; princ
   const out: string[] = identity.principalId ? [identity.principalId] : [];
   for (const [id, v] of Object.entries(identity.userAssignedIdentities ?? {})) {
     if (v?.principalId) { out.push(v.principalId); continue; }
-    const uai = await arm.resources.getArmResource(id, READ_API.identity);
+    const uai = await arm.armReads.getArmResource(id, READ_API.identity);
     const p = (uai?.properties as Json | undefined)?.principalId;
     if (typeof p === "string") out.push(p);
   }
@@ -76,7 +76,7 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
   const clusterId = cluster.id ?? "";
   const rg = rgOf(clusterId);
   const sub = `/subscriptions/${arm.subscriptionId}`;
-  const list = <T>(path: string, apiVersion: string) => arm.resources.listArmResources(path, apiVersion) as Promise<T[]>;
+  const list = <T>(path: string, apiVersion: string) => arm.armReads.listArmResources(path, apiVersion) as Promise<T[]>;
   const keep = <K extends RelatedRead>(key: K, value: ObservedCluster[K] | Unread): void => {
     if (value instanceof Unread) unread[key] = value.reason;
     else observed[key] = value;
@@ -90,7 +90,7 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
       : nextHops.size === 0 ? [] as ObservedFirewall[]
         : attempt(async () => (await list<ObservedFirewall>(`${sub}/providers/Microsoft.Network/azureFirewalls`, READ_API.network))
           .filter((fw) => (fw.properties?.ipConfigurations ?? []).some((c) => nextHops.has(c.properties?.privateIPAddress ?? "")))),
-    spokeId ? attempt(() => arm.resources.getArmResource(spokeId, READ_API.network)) : undefined,
+    spokeId ? attempt(() => arm.armReads.getArmResource(spokeId, READ_API.network)) : undefined,
     attempt(() => list<ObservedRegistry>(`${rg}/providers/Microsoft.ContainerRegistry/registries`, READ_API.registry)),
     attempt(() => list<ObservedVault>(`${rg}/providers/Microsoft.KeyVault/vaults`, READ_API.keyVault)),
     attempt(() => list<ObservedAppGateway>(`${rg}/providers/Microsoft.Network/applicationGateways`, READ_API.network)),
@@ -124,11 +124,11 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
   const [rules, pips, hub, bastions, regs, kvs, gws] = await Promise.all([
     firewalls instanceof Unread ? firewalls : attempt(() => readFirewallRules(arm, fws)),
     firewalls instanceof Unread ? firewalls : wantsPips ? attempt(async () => Object.fromEntries(await Promise.all(fwPipIds.map(async (id) => {
-      const pip = await arm.resources.getArmResource(id, READ_API.network);
+      const pip = await arm.armReads.getArmResource(id, READ_API.network);
       const address = (pip?.properties as Json | undefined)?.ipAddress;
       return [id.toLowerCase(), typeof address === "string" ? address : undefined] as const;
     })))) : undefined,
-    hubId ? attempt(() => arm.resources.getArmResource(hubId, READ_API.network)) : undefined,
+    hubId ? attempt(() => arm.armReads.getArmResource(hubId, READ_API.network)) : undefined,
     hubId ? attempt(() => list<ObservedBastion>(`${rgOf(hubId)}/providers/Microsoft.Network/bastionHosts`, READ_API.network)) : undefined,
     registries instanceof Unread ? registries : attempt(() => Promise.all(registries.map(async (r): Promise<ObservedRegistry> => {
       const replicas = await list<{ location?: string }>(`${r.id ?? ""}/replications`, READ_API.registry);
@@ -137,7 +137,7 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
     Promise.resolve(vaults instanceof Unread ? vaults : vaults.map((v): ObservedVault => ({ ...v, ...(endpointsTo(v.id) ? { privateEndpoints: endpointsTo(v.id) } : {}) }))),
     gateways instanceof Unread ? gateways : attempt(() => Promise.all(gateways.map(async (g): Promise<ObservedAppGateway> => {
       const wafId = g.properties?.firewallPolicy?.id;
-      const waf = wafId ? await arm.resources.getArmResource(wafId, READ_API.network) : undefined;
+      const waf = wafId ? await arm.armReads.getArmResource(wafId, READ_API.network) : undefined;
       return { ...g, ...(waf ? { wafPolicy: waf } : {}), principalIds: await principalsOf(arm, g.identity) };
     })))
   ]);
@@ -195,13 +195,13 @@ async function readFirewallRules(arm: DependencyArm, firewalls: ObservedFirewall
   const out: ObservedFirewallRules = { ruleCollectionGroups: {}, ipGroups: {} };
   for (const fw of firewalls) {
     const policy = fw.properties?.firewallPolicy?.id;
-    out.ruleCollectionGroups[lower(fw.id)] = policy ? await arm.resources.listArmResources(`${policy}/ruleCollectionGroups`, READ_API.network) : [];
+    out.ruleCollectionGroups[lower(fw.id)] = policy ? await arm.armReads.listArmResources(`${policy}/ruleCollectionGroups`, READ_API.network) : [];
   }
   // Only the IP groups that AKS's service-tag rules name (#20 checks they cover the node subnets).
   const groups = uniq(Object.values(out.ruleCollectionGroups).flat().flatMap((g) => (g.properties?.ruleCollections ?? []).flatMap((c) => (c.rules ?? [])
     .filter((r) => (r.fqdnTags ?? []).some((t) => lower(t) === "azurekubernetesservice")).flatMap((r) => r.sourceIpGroups ?? []))));
   for (const id of groups) {
-    const g = await arm.resources.getArmResource(id, READ_API.network);
+    const g = await arm.armReads.getArmResource(id, READ_API.network);
     const addresses = (g?.properties as Json | undefined)?.ipAddresses;
     out.ipGroups[id.toLowerCase()] = Array.isArray(addresses) ? addresses.filter((a): a is string => typeof a === "string") : [];
   }
