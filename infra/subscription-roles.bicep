@@ -72,6 +72,12 @@ var clusterOperatorActions = [
   'Microsoft.Authorization/roleAssignments/write'
   'Microsoft.Insights/diagnosticSettings/write'
   'Microsoft.Consumption/budgets/write'
+  // Guardrails (issue 29): the reference's Azure Policy assignments and its custom definition, Bastion, GitOps.
+  'Microsoft.Authorization/policyAssignments/write'
+  'Microsoft.Authorization/policyDefinitions/write'
+  'Microsoft.Network/bastionHosts/write'
+  'Microsoft.KubernetesConfiguration/extensions/write'
+  'Microsoft.KubernetesConfiguration/fluxConfigurations/write'
 ]
 
 resource builtInAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(builtInRoles): {

@@ -101,7 +101,11 @@ export const ProvisioningWriteActions: readonly string[] = [
   "Microsoft.ManagedIdentity/userAssignedIdentities/write",
   "Microsoft.Authorization/roleAssignments/write",
   "Microsoft.Insights/diagnosticSettings/write",
-  "Microsoft.Consumption/budgets/write"
+  "Microsoft.Consumption/budgets/write",
+  // Guardrails (issue 29): the reference's policy assignments and custom definition, Bastion, GitOps.
+  "Microsoft.Authorization/policyAssignments/write", "Microsoft.Authorization/policyDefinitions/write",
+  `${NET}/bastionHosts/write`,
+  "Microsoft.KubernetesConfiguration/extensions/write", "Microsoft.KubernetesConfiguration/fluxConfigurations/write"
 ];
 
 export const RequiredPermissions: readonly RequiredPermission[] = [
@@ -152,13 +156,23 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   {
     call: "getArmResource",
     actions: ["Microsoft.Resources/subscriptions/resourceGroups/read", `${NET}/virtualNetworks/read`, `${NET}/azureFirewalls/read`, "Microsoft.ContainerRegistry/registries/read", "Microsoft.KeyVault/vaults/read",
-      "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`],
-    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it"
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`,
+      "Microsoft.Authorization/policyAssignments/read", "Microsoft.Authorization/policyDefinitions/read", `${NET}/ipGroups/read`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/read`,
+      "Microsoft.KubernetesConfiguration/extensions/read", "Microsoft.KubernetesConfiguration/fluxConfigurations/read"],
+    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; conformance: single dependencies (VNets, IP groups, WAF policy, identities)"
   },
   {
     call: "putArmResource",
     actions: [...ProvisioningWriteActions, `${AKS}/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
     why: "provisioning: one idempotent PUT per baseline resource"
+  },
+  {
+    call: "listArmResources",
+    actions: [`${NET}/azureFirewalls/read`, `${NET}/firewallPolicies/ruleCollectionGroups/read`, `${NET}/privateEndpoints/read`, `${NET}/applicationGateways/read`, `${NET}/bastionHosts/read`,
+      "Microsoft.ContainerRegistry/registries/read", "Microsoft.ContainerRegistry/registries/replications/read", "Microsoft.KeyVault/vaults/read",
+      "Microsoft.Authorization/roleAssignments/read", "Microsoft.Authorization/policyAssignments/read", "Microsoft.Consumption/budgets/read", "Microsoft.Insights/diagnosticSettings/read",
+      "Microsoft.KubernetesConfiguration/extensions/read", "Microsoft.KubernetesConfiguration/fluxConfigurations/read"],
+    why: "conformance: the cluster's dependencies (hub firewall, registry, vault, gateway, role and policy assignments, budgets, Flux, their resource logs)"
   },
   {
     call: "readArmOperation",

@@ -239,3 +239,63 @@ describe("plan ordering", () => {
     expect(cp.ms).toBeGreaterThanOrEqual(16 * 60_000);
   });
 });
+
+describe("guardrails in the profile: Azure Policy (issue 29) and GitOps", () => {
+  const assignments = (p: BaselineProfile) => p.resources.filter((r) => r.type === "Microsoft.Authorization/policyAssignments");
+  const effectOf = (r: DesiredResource) => at(r.body, "properties.parameters.effect.value");
+  const byDefinition = (p: BaselineProfile, definition: string) => assignments(p).find((r) => String(at(r.body, "properties.policyDefinitionId")).endsWith(definition))!;
+
+  it("assigns the reference's 21 policies at the workload resource group, before the cluster, with its custom ingress definition at the subscription", () => {
+    const p = profileOf();
+    expect(assignments(p)).toHaveLength(21);
+    expect(assignments(p).every((r) => r.id.startsWith(`/subscriptions/${SUB}/resourceGroups/rg-aks-demo/providers/Microsoft.Authorization/policyAssignments/`))).toBe(true);
+    expect(res(p, "cluster").dependsOn).toEqual(expect.arrayContaining(assignments(p).map((r) => r.key)));
+    expect(res(p, "policy-def-ingress").id).toBe(`/subscriptions/${SUB}/providers/Microsoft.Authorization/policyDefinitions/K8sCustomIngressTlsHostsHaveDefinedDomainSuffix`);
+    expect(res(p, "policy-ingress-tls-hosts").dependsOn).toContain("policy-def-ingress");
+    // Names are Bicep's guid(definition, resource group, cluster): stable across runs.
+    expect(assignments(profileOf()).map((r) => r.id)).toEqual(assignments(p).map((r) => r.id));
+  });
+
+  it("effects per environment: the reference's Deny in staging and prod, Audit in dev; the initiative audits everywhere", () => {
+    for (const env of ["staging", "prod"]) {
+      const p = profileOf({ environment: env });
+      expect(effectOf(byDefinition(p, "e345eecc-fa47-480f-9e88-67dcc122b164"))).toBe("Deny");
+      expect(effectOf(byDefinition(p, "42b8ef37-b724-4e24-bbc8-7a7708edfe00"))).toBe("Audit");
+    }
+    const dev = profileOf({ environment: "dev", overrides: { privateCluster: false, defender: false, skuTier: "Free" } });
+    expect(assignments(dev).map(effectOf).every((e) => e === "Audit")).toBe(true);
+  });
+
+  it("allowed images: the registry and MCR, anchored; docker.io/library only in dev", () => {
+    const regex = (p: BaselineProfile) => new RegExp(String(at(byDefinition(p, "febd0533-8e55-448f-b837-bd0e06f16469").body, "properties.parameters.allowedContainerImagesRegex.value")));
+    const prod = regex(profileOf());
+    expect([prod.test("acraksdemo.azurecr.io/app:1"), prod.test("mcr.microsoft.com/oss/nginx:1"), prod.test("docker.io/library/nginx:1"), prod.test("evil.example/mcr.microsoft.com/x")]).toEqual([true, true, false, false]);
+    expect(regex(profileOf({ environment: "dev", overrides: { privateCluster: false, defender: false, skuTier: "Free" } })).test("docker.io/library/nginx:1")).toBe(true);
+  });
+
+  it("gitops: the flux extension and configuration after the cluster's AcrPull, and the firewall's GitOps egress for the repository's host", () => {
+    const p = profileOf({ gitops: { url: "https://dev.azure.com/contoso/ops/_git/cluster", branch: "release/1", path: "clusters/prod" } });
+    expect(res(p, "flux-extension")).toMatchObject({ type: "Microsoft.KubernetesConfiguration/extensions", apiVersion: "2023-05-01", dependsOn: expect.arrayContaining(["cluster", "ra-kubelet-acrpull", "fw-rcg-application"]) as string[] });
+    expect(at(res(p, "flux-configuration").body, "properties.gitRepository")).toMatchObject({ url: "https://dev.azure.com/contoso/ops/_git/cluster", repositoryRef: { branch: "release/1" } });
+    expect(at(res(p, "flux-configuration").body, "properties.kustomizations.unified.path")).toBe("clusters/prod");
+    const collections = at(res(p, "fw-rcg-application").body, "properties.ruleCollections") as { name: string; rules: { name: string; targetFqdns?: string[] }[] }[];
+    const gitops = collections.find((c) => c.name === "GitOps-Traffic");
+    expect(gitops?.rules.find((r) => r.name === "git-origin")?.targetFqdns).toEqual(["dev.azure.com"]);
+    expect(gitops?.rules.find((r) => r.name === "flux-extension-runtime-requirements")?.targetFqdns).toContain("westeurope.dp.kubernetesconfiguration.azure.com");
+    // An ssh repository needs a network rule on its port (application rules speak HTTP(S) only).
+    const ssh = profileOf({ gitops: { url: "ssh://git@github.com/org/repo" } });
+    expect(JSON.stringify(at(res(ssh, "fw-rcg-network").body, "properties.ruleCollections"))).toContain("\"destinationPorts\":[\"22\"]");
+    // Without a repository: no Flux, and the profile says so.
+    expect(profileOf().resources.some((r) => r.key.startsWith("flux-"))).toBe(false);
+    expect(profileOf().omitted.map((o) => o.what)).toContain("Flux (microsoft.flux extension and configuration)");
+  });
+
+  it("gitops request validation: the URL's scheme, no password in it, branch and path shapes", () => {
+    expect(fields({ ...base, gitops: { url: "https://github.com/org/repo" } })).toEqual([]);
+    expect(fields({ ...base, gitops: { url: "ftp://example.com/repo" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "git@github.com:org/repo.git" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "https://user:secret@github.com/org/repo" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "https://github.com/org/repo", branch: "../main", path: "/etc", extra: 1 } }).sort()).toEqual(["gitops.branch", "gitops.extra", "gitops.path"]);
+    expect(fields({ ...base, gitops: "https://github.com/org/repo" })).toEqual(["gitops"]);
+  });
+});

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { ArmError, nameOf, type ArmResource, type SimKernel } from "../kernel";
 import type { ArmTypeRegistry, Json, ResourceTypeSpec } from "./engine";
+import { validateAssignmentParameters } from "./policy";
 
 export const TENANT_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -228,6 +229,8 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
         throw new ArmError(400, "InvalidCreatePolicyAssignmentRequest", `The policy definition id '${def}' is not valid.`);
       }
       if (c.resource.identity && !c.resource.location) throw new ArmError(400, "LocationRequired", "A policy assignment with a managed identity needs a location.");
+      // The definition must exist and take exactly these parameters (policy.ts cites Azure's errors).
+      validateAssignmentParameters(c.kernel, c.resource.name, def, record(c.resource.properties.parameters));
     },
     compute: (c) => {
       const p = c.resource.properties;

@@ -9,13 +9,15 @@ import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { MonitorClient } from "@azure/arm-monitor";
 import type { NetworkManagementClient } from "@azure/arm-network";
 import { conformanceFindingId, evaluateConformance, type ConformanceReport, type ConformanceSummary, type ObservedCluster, type ObservedNodeSubnet, type RelatedRead, type RuleResult } from "../../../shared/domain/conformance";
-import { isRetryable, type Failure } from "../../../shared/domain/failures";
+import { isRetryable } from "../../../shared/domain/failures";
 import { isoNow, type ClusterRecord, type FindingRecord, type NowSource, type Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, MissingRecordError, PermanentArmError } from "../../common/activities/errors";
 import type { StartStepResult } from "../../common/contracts";
+import { attempt, Unread } from "./armReads";
+import { readDependencies, type DependencyArm } from "./dependencyReads";
 
-export interface ConformanceArm {
+export interface ConformanceArm extends DependencyArm {
   aks: Pick<ContainerServiceClient, "managedClusters" | "maintenanceConfigurations">;
   monitor: Pick<MonitorClient, "diagnosticSettings">;
   network: Pick<NetworkManagementClient, "subnets" | "routeTables">;
@@ -32,25 +34,6 @@ export interface ConformanceDeps extends ConformanceArm {
 const NODE_OS_SCHEDULE = "aksManagedNodeOSUpgradeSchedule";
 const SUBNET_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
 const ROUTE_TABLE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/routeTables\/([^/]+)$/i;
-
-/** A related read that failed: throttling and transient errors are thrown (retried whole), anything else is noted. */
-class Unread {
-  constructor(readonly reason: string) {}
-}
-
-async function attempt<T>(read: () => Promise<T>): Promise<T | Unread> {
-  try {
-    return await read();
-  } catch (err) {
-    const failure = armFailureOf(err);
-    if (isRetryable(failure)) throw err;
-    return new Unread(reasonOf(failure));
-  }
-}
-
-function reasonOf(f: Failure): string {
-  return `${f.status ? `HTTP ${f.status} ` : ""}${f.code}: ${f.message}`.slice(0, 300);
-}
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -98,6 +81,7 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
     else if (read) observed.apiServerSubnet = read;
     else unread.apiServerSubnet = `subnet ${apiSubnet} not found`;
   }
+  await readDependencies(arm, observed, unread);
   return observed;
 }
 

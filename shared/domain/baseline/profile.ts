@@ -10,7 +10,9 @@ import { desiredBudget } from "../governance/budget";
 import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { parseRange, subRange } from "./cidr";
+import { FLUX_CONFIGURATION, FLUX_EXTENSION, fluxConfigurationBody, fluxExtensionBody, gitopsFirewallRules, KUBERNETES_CONFIGURATION_API } from "./gitops";
 import { deterministicGuid, derivedNames } from "./names";
+import { assignmentBody, assignmentNameOf, BASELINE_POLICY_ASSIGNMENTS, CUSTOM_INGRESS_DEFINITION, customIngressDefinitionBody, customIngressDefinitionId, POLICY_API } from "./policies";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
@@ -107,6 +109,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const zones = o.zones ?? ZONES;
   const privateCluster = o.privateCluster ?? env.privateCluster;
   const defender = o.defender ?? env.defender;
+  // Bastion in the hub for operators (conformance #71), outside dev: its hourly cost buys nothing a developer needs.
+  const bastion = request.environment !== "dev";
   const resources: DesiredResource[] = [];
   const add = (r: DesiredResource) => { resources.push(r); return r; };
 
@@ -130,14 +134,26 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     const hubRange = parseRange(request.network.hubAddressSpace ?? DEFAULT_HUB_ADDRESS_SPACE)!;
     const policyId = net("firewallPolicies", `fwp-${hubName}`);
     const ipGroupId = net("ipGroups", `ipg-${hubName}-aksnodepools`);
+    // GitOps egress (hub-regionA.bicep:697-763) when the request names a repository.
+    const gitopsRules = request.gitops ? gitopsFirewallRules(request.gitops, location, ipGroupId) : undefined;
     add({
       key: "hub-vnet", title: `hub virtual network ${hubName}`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
       body: { location, properties: { addressSpace: { addressPrefixes: [hubRange.text] }, subnets: [
         { name: "AzureFirewallSubnet", properties: { addressPrefix: subRange(hubRange, 0, 26), defaultOutboundAccess: false } },
-        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } }
+        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } },
+        ...(bastion ? [{ name: "AzureBastionSubnet", properties: { addressPrefix: subRange(hubRange, 128, 26), defaultOutboundAccess: false } }] : [])
       ] } },
-      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); Bastion left out (see omitted)"
+      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); AzureBastionSubnet /26 (Bastion's minimum; the reference's /27 predates it)"
     });
+    if (bastion) {
+      const bastionPipId = net("publicIPAddresses", `pip-ab-${hubName}`);
+      add({ key: "bastion-pip", title: "Bastion public IP", id: bastionPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+        body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
+        source: "§1.4 D1 (hub-default.bicep:282-322): Bastion needs a Standard static public IP" });
+      add({ key: "bastion", title: `Azure Bastion ab-${hubName}`, id: net("bastionHosts", `ab-${hubName}`), type: "Microsoft.Network/bastionHosts", apiVersion: API.network, dependsOn: ["hub-vnet", "bastion-pip"], durationMs: 6 * 60_000,
+        body: { location, sku: { name: "Standard" }, properties: { ipConfigurations: [{ name: "hub-subnet", properties: { subnet: { id: `${hubId}/subnets/AzureBastionSubnet` }, publicIPAddress: { id: bastionPipId } } }] } },
+        source: "§4 #71 bastion-for-ops: W22 §Security › Recommendations (\"Securely connect to Kubernetes nodes through a bastion host\"); ART §Subnet to host Azure Bastion L61-63; staging and prod only (cost)" });
+    }
     add({ key: "fw-pip", title: `firewall public IP`, id: fwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
       body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
       source: "§1.2 B7 (hub-default.bicep:339-356): Standard, zonal, static (V10)" });
@@ -154,7 +170,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "org-wide-allowed", priority: 100, action: { type: "Allow" }, rules: [
           { ruleType: "NetworkRule", name: "DNS", ipProtocols: ["UDP"], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["53"] }] },
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
-          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] }
+          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] },
+        ...(gitopsRules?.network ? [gitopsRules.network] : [])
       ] } },
       source: "§1.4 D5 (hub-regionA.bicep:515-603)" });
     add({ key: "fw-rcg-application", title: "firewall application rules", id: `${policyId}/ruleCollectionGroups/DefaultApplicationRuleCollectionGroup`, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", apiVersion: API.network, dependsOn: ["fw-rcg-network"], durationMs: 60_000,
@@ -162,7 +179,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
           { ruleType: "ApplicationRule", name: "azure-monitor-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", `${location}.monitoring.azure.com`, "*.metrics.ingest.monitor.azure.com"], terminateTLS: false },
           { ruleType: "ApplicationRule", name: "azure-policy-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["data.policy.core.windows.net", "store.policy.core.windows.net"], terminateTLS: false },
-          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] }
+          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] },
+        ...(gitopsRules ? [gitopsRules.application] : [])
       ] } },
       source: "§1.4 D6 (hub-regionA.bicep:606-765); one group at a time on a policy (§1.8.1, hub-default.bicep:478-480)" });
     add({ key: "firewall", title: `Azure Firewall fw-${hubName}`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, dependsOn: ["hub-vnet", "fw-pip", "fw-rcg-application"], durationMs: 6 * 60_000,
@@ -287,6 +305,21 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     kvRoles.push(assign(`ra-${pk}-kv-reader`, "key-vault", kvId, ROLES.keyVaultReader, pk, pid, "§1.6 F15-F18 (:565-606)"));
   }
 
+  // ---------------------------------------------------------------- Azure Policy (§1.7 F26; policies.ts documents each choice)
+  add({ key: "policy-def-ingress", title: `policy definition ${CUSTOM_INGRESS_DEFINITION}`, id: customIngressDefinitionId(ctx.subscriptionId),
+    type: "Microsoft.Authorization/policyDefinitions", apiVersion: POLICY_API.definitions, dependsOn: [], body: customIngressDefinitionBody(),
+    source: "§1.7 custom definition at the subscription (policy-K8sCustomIngressTlsHostsHaveDefinedDomainSuffix.bicep)" });
+  const policyKeys: string[] = [];
+  for (const a of BASELINE_POLICY_ASSIGNMENTS) {
+    const key = `policy-${a.definition === CUSTOM_INGRESS_DEFINITION ? "ingress-tls-hosts" : a.definition.slice(0, 8)}`;
+    policyKeys.push(key);
+    add({ key, title: `policy ${a.title}`, id: `${workRgId}/providers/Microsoft.Authorization/policyAssignments/${assignmentNameOf(a, ctx.subscriptionId, workRgId, name)}`,
+      type: "Microsoft.Authorization/policyAssignments", apiVersion: POLICY_API.assignments,
+      dependsOn: ["rg-workload", ...(a.definition === CUSTOM_INGRESS_DEFINITION ? ["policy-def-ingress"] : [])],
+      body: assignmentBody(a, { cluster: name, acr: names.registry, environment: request.environment, subscriptionId: ctx.subscriptionId }),
+      source: `§1.7 (${a.source}); effect per environment: policies.ts` });
+  }
+
   // ---------------------------------------------------------------- the cluster (§2)
   const clusterId = `${workRgId}/providers/Microsoft.ContainerService/managedClusters/${name}`;
   const systemPool = { ...env.system, ...(o.systemPool ?? {}) };
@@ -302,7 +335,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const serviceCidr = o.serviceCidr ?? DEFAULT_SERVICE_CIDR;
   add({
     key: "cluster", title: `AKS cluster ${name}`, id: clusterId, type: "Microsoft.ContainerService/managedClusters", apiVersion: API.aks, durationMs: 10 * 60_000,
-    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments],
+    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments, ...policyKeys],
     body: {
       location, sku: { name: "Base", tier: o.skuTier ?? env.skuTier },
       identity: { type: "UserAssigned", userAssignedIdentities: { [cpIdentity.id]: {} } },
@@ -368,6 +401,18 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
 
   // ---------------------------------------------------------------- after the cluster (§1.8.6)
   assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
+  if (request.gitops) {
+    // GitOps bootstrap after the kubelet can pull (cluster-stamp.bicep:1113-1178), once the firewall lets Flux out.
+    const egress = request.network.hubId ? [] : ["fw-rcg-application"];
+    add({ key: "flux-extension", title: "cluster extension flux (microsoft.flux)", id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/extensions/${FLUX_EXTENSION}`,
+      type: "Microsoft.KubernetesConfiguration/extensions", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["cluster", "ra-kubelet-acrpull", ...egress], durationMs: 3 * 60_000,
+      body: fluxExtensionBody(), ignoreOnUpdate: ["properties.configurationProtectedSettings"],
+      source: "§1.6 F1-F4 (cluster-stamp.bicep:1113-1136); ART §Cluster bootstrapping L601" });
+    add({ key: "flux-configuration", title: `Flux configuration ${FLUX_CONFIGURATION} → ${request.gitops.url}`, id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX_CONFIGURATION}`,
+      type: "Microsoft.KubernetesConfiguration/fluxConfigurations", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["flux-extension"], durationMs: 2 * 60_000,
+      body: fluxConfigurationBody(request.gitops),
+      source: "§1.6 F5-F8 (cluster-stamp.bicep:1142-1178); ART §Cluster bootstrapping L592-605, §Cluster CI/CD L668" });
+  }
   add({ key: "cluster-diagnostics", title: `cluster diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}`, id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
     type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: ["cluster", "workspace"],
     // Governance's desired setting, so provisioning and governance never rewrite each other's.
@@ -415,12 +460,29 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     } },
     source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10; ART §Ingress traffic flow L292-306" });
 
+  // ---------------------------------------------------------------- resource logs of the dependencies (conformance #50)
+  // One setting per dependency, every log category through the `allLogs` group, to the workspace
+  // (https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings#resource-logs:
+  // "allLogs" names every category of the resource); the reference sets them per category
+  // (hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243).
+  for (const key of ["firewall", "app-gateway", "key-vault", "registry", "nsg-nodepools", "fw-pip", "appgw-pip"]) {
+    const target = resources.find((r) => r.key === key);
+    if (!target || target.external) continue;
+    add({ key: `${key}-diagnostics`, title: `diagnostic setting (resource logs) of ${target.title}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
+      type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"],
+      body: { properties: { workspaceId: laId, logs: [{ categoryGroup: "allLogs", enabled: true }] } },
+      source: "§4 #50 diag-dependencies; ART §Cost management L699 (scope them); hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243" });
+  }
+
   return {
     name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
     omitted: [
       { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "Bastion, Flux, Azure Policy assignments, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F26, F34-F35, §1.5 E9)" },
+      { what: "Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.6 F34-F35, §1.5 E9)" },
+      ...(bastion ? [] : [{ what: "Azure Bastion", why: "dev: Bastion's hourly cost for no operator need (conformance #71 fails there, low)" }]),
+      ...(request.gitops ? (request.network.hubId ? [{ what: "GitOps egress rules on the shared hub's firewall", why: "the hub is read, not written: its owner allows the repository's host and Flux's endpoints (hub-regionA.bicep:697-763)" }] : [])
+        : [{ what: "Flux (microsoft.flux extension and configuration)", why: "the request names no gitops repository" }]),
       { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
     ]
   };

@@ -24,6 +24,16 @@ export interface ProfileOverrides {
   budgetAmount?: number;
 }
 
+/** A Git repository Flux bootstraps the cluster from (the reference's fluxConfiguration `bootstrap`, cluster-stamp.bicep:1142-1178). */
+export interface GitOpsSource {
+  /** `https://`, `http://` or `ssh://` (Flux's GitRepository `spec.url` pattern `^(http|https|ssh)://`, fluxcd/source-controller#253); no credentials. */
+  url: string;
+  /** Default `main`. */
+  branch?: string;
+  /** The kustomization's path in the repository; default `./`. */
+  path?: string;
+}
+
 export interface ProvisionRequest {
   name: string;
   environment: Environment;
@@ -32,6 +42,8 @@ export interface ProvisionRequest {
   overrides?: ProfileOverrides;
   /** Validated as PolicyOverrides (`validatePolicy`) before it is accepted. */
   policy?: PolicyOverrides;
+  /** When given: the microsoft.flux extension, a Flux configuration and the firewall's GitOps egress rules. */
+  gitops?: GitOpsSource;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
@@ -99,7 +111,8 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
  */
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
-  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy"], "");
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops"], "");
+  if (body.gitops !== undefined) issues.push(...gitopsIssues(body.gitops));
   const name = typeof body.name === "string" ? body.name : "";
   if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });
   else {
@@ -281,5 +294,26 @@ function overrideIssues(o: Record<string, unknown>, environment: Environment): F
     else if (environment === "prod" && o.skuTier === "Free") issues.push({ field: "overrides.skuTier", message: "Free breaks the baseline for prod (ART L523: production clusters use Standard)" });
   }
   if (o.budgetAmount !== undefined && (typeof o.budgetAmount !== "number" || !(o.budgetAmount > 0))) issues.push({ field: "overrides.budgetAmount", message: "must be a positive number" });
+  return issues;
+}
+
+/** `gitops`: a repository URL Flux accepts, no credentials in it, a branch and a relative path. */
+function gitopsIssues(g: unknown): FieldIssue[] {
+  if (!isRecord(g)) return [{ field: "gitops", message: "must be an object: { url, branch?, path? }" }];
+  const issues = unknown(g, ["url", "branch", "path"], "gitops.");
+  let url: URL | undefined;
+  try { url = typeof g.url === "string" ? new URL(g.url) : undefined; } catch { url = undefined; }
+  if (typeof g.url !== "string") issues.push({ field: "gitops.url", message: "is required (a string)" });
+  else if (!url || !/^(https?|ssh):$/.test(url.protocol) || !url.hostname) {
+    issues.push({ field: "gitops.url", message: `must be an http://, https:// or ssh:// URL (Flux's GitRepository url), got ${JSON.stringify(g.url.slice(0, 200))}` });
+  } else if (url.password) {
+    issues.push({ field: "gitops.url", message: "must not carry a password: give Flux credentials out of band, never in the request" });
+  }
+  if (g.branch !== undefined && (typeof g.branch !== "string" || !/^[A-Za-z0-9._/-]{1,250}$/.test(g.branch) || g.branch.startsWith("-") || g.branch.includes("..") || g.branch.endsWith("/"))) {
+    issues.push({ field: "gitops.branch", message: "must be a Git branch name (letters, digits, '.', '_', '/', '-'; no '..')" });
+  }
+  if (g.path !== undefined && (typeof g.path !== "string" || g.path.length > 500 || g.path.startsWith("/") || g.path.split("/").includes(".."))) {
+    issues.push({ field: "gitops.path", message: "must be a path relative to the repository root, without '..'" });
+  }
   return issues;
 }

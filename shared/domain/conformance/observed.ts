@@ -7,6 +7,7 @@
  * need it answer notApplicable with that reason instead of guessing.
  */
 import type { ManagedCluster } from "@azure/arm-containerservice";
+import type { DependencyRead, ObservedDependencies } from "./dependencies";
 
 export interface ObservedLogSetting {
   category?: string;
@@ -37,6 +38,8 @@ export interface ObservedRouteTable {
 export interface ObservedSubnet {
   id?: string;
   name?: string;
+  addressPrefix?: string;
+  addressPrefixes?: string[];
   /** Only `id` is set when the subnet is read without expanding it. */
   routeTable?: { id?: string };
   networkSecurityGroup?: { id?: string };
@@ -72,9 +75,9 @@ export interface ObservedSystemTopic {
   topicType?: string;
 }
 
-export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics";
+export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics" | DependencyRead;
 
-export interface ObservedCluster {
+export interface ObservedCluster extends ObservedDependencies {
   cluster: ManagedCluster;
   diagnosticSettings?: ObservedDiagnosticSetting[];
   nodeSubnets?: ObservedNodeSubnet[];

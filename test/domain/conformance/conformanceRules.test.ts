@@ -38,14 +38,17 @@ describe("the rule catalogue", () => {
 
   it("a cluster shaped like the baseline passes every rule in prod", () => {
     const report = evaluateConformance(baselineObserved(), "prod", "2026-11-02T08:00:00.000Z");
-    expect(report.rules.filter((r) => r.status !== "pass").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
-    expect(report.summary).toMatchObject({ total: CONFORMANCE_RULES.length, pass: CONFORMANCE_RULES.length, fail: 0, notApplicable: 0 });
+    // A private API server has no authorized IP ranges to hold the firewall's address (#22).
+    expect(report.rules.filter((r) => r.status !== "pass").map((r) => `${r.id}: ${r.evidence}`)).toEqual([
+      "authorized-ranges-include-egress: properties.apiServerAccessProfile.authorizedIPRanges ∋ firewall public IPs: not applicable; the API server is private: authorized IP ranges do not apply"
+    ]);
+    expect(report.summary).toMatchObject({ total: CONFORMANCE_RULES.length, pass: CONFORMANCE_RULES.length - 1, fail: 0, notApplicable: 1 });
   });
 
   it("dev does not judge what §5 allows there (Free tier, no Defender, one zone, small user pools, noisy log categories)", () => {
     const report = evaluateConformance(baselineObserved(), "dev", "2026-11-02T08:00:00.000Z");
     expect(report.rules.filter((r) => r.status === "notApplicable").map((r) => r.id).sort())
-      .toEqual(["defender-profile", "diag-noisy-off", "sku-tier-sla", "user-pool-2-nodes", "zones-123"]);
+      .toEqual(["acr-geo-replication", "appgw-firewall-zonal", "authorized-ranges-include-egress", "defender-profile", "diag-noisy-off", "sku-tier-sla", "user-pool-2-nodes", "zones-123"]);
     expect(report.rules.find((r) => r.id === "sku-tier-sla")?.evidence).toContain("pre-production");
   });
 
