@@ -126,6 +126,34 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
     }
   };
 
+  // Key Vault secrets through ARM (SecretCreateOrUpdateParameters; createSecret.json/getSecret.json at
+  // specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples): the request
+  // carries no location (the response has the vault's), `properties.value` is write-only ("'value' will
+  // never be returned from the service", SecretProperties in keyvault.json), and ARM answers
+  // `attributes` {enabled, created, updated} (Unix seconds), `secretUri` and `secretUriWithVersion`
+  // (a new version on every write). The value is not kept at all here: nothing reads it back.
+  const secret: ResourceTypeSpec = {
+    type: "Microsoft.KeyVault/vaults/secrets", scope: "resourceGroup",
+    example: "specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples/createSecret.json",
+    apiVersions: vault.apiVersions, lro: false, deleteLro: false, durationMs: 0, location: "none", etag: false,
+    name: { pattern: /^[a-zA-Z0-9-]{1,127}$/, code: "BadRequest", message: (n) => `The secret name '${n}' is invalid: 1-127 letters, digits and dashes.` },
+    validate: (c) => {
+      const attributes = c.resource.properties.attributes;
+      if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) throw new ArmError(400, "BadRequest", "The parameter properties.attributes must be an object.");
+    },
+    compute: (c) => {
+      const p = c.resource.properties;
+      const now = Math.floor(c.kernel.clock.now() / 1000);
+      const old = record(record(c.existing?.properties).attributes);
+      const vaultName = c.parent?.name ?? "";
+      delete p.value;
+      p.attributes = { enabled: true, ...record(p.attributes), created: typeof old.created === "number" ? old.created : now, updated: now };
+      p.secretUri = `https://${vaultName.toLowerCase()}.vault.azure.net/secrets/${c.resource.name}`;
+      p.secretUriWithVersion = `${text(p.secretUri)}/${createHash("sha256").update(`${c.id.toLowerCase()}:${c.kernel.clock.now()}:${text(record(c.existing?.properties).secretUriWithVersion)}`).digest("hex").slice(0, 32)}`;
+      if (typeof c.parent?.location === "string") c.resource.location = c.parent.location;
+    }
+  };
+
   const workspace: ResourceTypeSpec = {
     type: "Microsoft.OperationalInsights/workspaces", scope: "resourceGroup", subscriptionList: true,
     example: "specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/OperationalInsights/stable/2025-07-01/examples/WorkspacesCreate.json",
@@ -248,7 +276,7 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
   };
 
   void kernel;
-  return [acr, vault, workspace, identity, roleAssignment, policyAssignment, actionGroup];
+  return [acr, vault, secret, workspace, identity, roleAssignment, policyAssignment, actionGroup];
 }
 
 export function registerPlatformTypes(registry: ArmTypeRegistry, kernel: SimKernel): Directory {
