@@ -24,6 +24,21 @@ export interface ProfileOverrides {
   budgetAmount?: number;
 }
 
+/** Who administers the cluster (local accounts are off, Azure RBAC is on): Entra group object ids. */
+export interface AccessRequest {
+  adminGroupObjectIds: string[];
+  /** Groups that read one Kubernetes namespace (AKS RBAC Reader at `{cluster}/namespaces/{ns}`). */
+  namespaceReaders?: { namespace: string; groupObjectId: string }[];
+}
+
+/** The workload path's certificates: ARM ids of Key Vault secrets (`…/vaults/{v}/secrets/{s}`). */
+export interface TlsRequest {
+  /** The App Gateway's public listener certificate (PFX). */
+  gatewayCertificateSecretId: string;
+  /** The root the gateway trusts for the ingress controller's internal certificate. */
+  ingressRootCertificateSecretId: string;
+}
+
 export interface ProvisionRequest {
   name: string;
   environment: Environment;
@@ -32,6 +47,10 @@ export interface ProvisionRequest {
   overrides?: ProfileOverrides;
   /** Validated as PolicyOverrides (`validatePolicy`) before it is accepted. */
   policy?: PolicyOverrides;
+  /** Required outside dev (BASELINE.md §4 rule 5). */
+  access?: AccessRequest;
+  /** Required outside dev; dev without it gets a self-signed pair written to the cluster's vault. */
+  tls?: TlsRequest;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
@@ -51,6 +70,10 @@ export const MAX_SPOKE_PREFIX = 21;
 /** The hub holds AzureFirewallSubnet /26 (V8) and GatewaySubnet /27: a /24 at least. */
 export const MAX_HUB_PREFIX = 24;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A Kubernetes namespace name (DNS-1123 label). */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const KEY_VAULT_SECRET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/[^/]+$/i;
 const HUB_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
 const POOL_KEYS = ["vmSize", "count", "minCount", "maxCount"];
 const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount"];
@@ -74,7 +97,7 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
  */
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
-  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy"], "");
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "access", "tls"], "");
   const name = typeof body.name === "string" ? body.name : "";
   if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });
   else {
@@ -145,6 +168,7 @@ export function validateProvisionRequest(body: unknown): Validated {
   }
 
   if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true, prefix: "policy" }));
+  issues.push(...accessIssues(body.access, environment), ...tlsIssues(body.tls, environment));
   if (issues.length > 0 || !name) return { ok: false, issues };
   return { ok: true, value: body as unknown as ProvisionRequest };
 }
@@ -199,5 +223,44 @@ function overrideIssues(o: Record<string, unknown>, environment: Environment): F
     else if (environment === "prod" && o.skuTier === "Free") issues.push({ field: "overrides.skuTier", message: "Free breaks the baseline for prod (ART L523: production clusters use Standard)" });
   }
   if (o.budgetAmount !== undefined && (typeof o.budgetAmount !== "number" || !(o.budgetAmount > 0))) issues.push({ field: "overrides.budgetAmount", message: "must be a positive number" });
+  return issues;
+}
+
+/**
+ * `access`: required outside dev (local accounts are off, so without an admin group nobody can use
+ * the cluster: BASELINE.md §4 rule 5); object ids are GUIDs (the directory refuses unknown ones
+ * when the role assignments are written: PrincipalNotFound).
+ */
+function accessIssues(access: unknown, environment: Environment): FieldIssue[] {
+  const strict = environment === "staging" || environment === "prod";
+  if (access === undefined) return strict ? [{ field: "access", message: `is required for ${environment}: { adminGroupObjectIds: [<Entra group object id>] } (local accounts are off; BASELINE.md §4 rule 5)` }] : [];
+  if (!isRecord(access)) return [{ field: "access", message: "must be an object: { adminGroupObjectIds, namespaceReaders? }" }];
+  const issues = unknown(access, ["adminGroupObjectIds", "namespaceReaders"], "access.");
+  const admins = access.adminGroupObjectIds;
+  if (!Array.isArray(admins) || admins.length === 0) issues.push({ field: "access.adminGroupObjectIds", message: "must be a non-empty array of Entra group object ids" });
+  else admins.forEach((g, i) => { if (typeof g !== "string" || !GUID.test(g)) issues.push({ field: `access.adminGroupObjectIds.${i}`, message: `must be a group object id (a GUID), got ${JSON.stringify(g)}` }); });
+  if (access.namespaceReaders !== undefined) {
+    if (!Array.isArray(access.namespaceReaders)) issues.push({ field: "access.namespaceReaders", message: "must be an array of { namespace, groupObjectId }" });
+    else access.namespaceReaders.forEach((r, i) => {
+      const at = `access.namespaceReaders.${i}`;
+      if (!isRecord(r)) { issues.push({ field: at, message: "must be { namespace, groupObjectId }" }); return; }
+      issues.push(...unknown(r, ["namespace", "groupObjectId"], `${at}.`));
+      if (typeof r.namespace !== "string" || !NAMESPACE.test(r.namespace)) issues.push({ field: `${at}.namespace`, message: "must be a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)" });
+      if (typeof r.groupObjectId !== "string" || !GUID.test(r.groupObjectId)) issues.push({ field: `${at}.groupObjectId`, message: `must be a group object id (a GUID), got ${JSON.stringify(r.groupObjectId)}` });
+    });
+  }
+  return issues;
+}
+
+/** `tls`: required outside dev (dev without it gets a self-signed pair); ARM ids of Key Vault secrets. */
+function tlsIssues(tls: unknown, environment: Environment): FieldIssue[] {
+  const strict = environment === "staging" || environment === "prod";
+  if (tls === undefined) return strict ? [{ field: "tls", message: `is required for ${environment}: { gatewayCertificateSecretId, ingressRootCertificateSecretId } (Key Vault secret resource ids); only dev may use a self-signed pair` }] : [];
+  if (!isRecord(tls)) return [{ field: "tls", message: "must be an object: { gatewayCertificateSecretId, ingressRootCertificateSecretId }" }];
+  const issues = unknown(tls, ["gatewayCertificateSecretId", "ingressRootCertificateSecretId"], "tls.");
+  for (const k of ["gatewayCertificateSecretId", "ingressRootCertificateSecretId"]) {
+    const v = tls[k];
+    if (typeof v !== "string" || !KEY_VAULT_SECRET_ID.test(v)) issues.push({ field: `tls.${k}`, message: "must be a Key Vault secret resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.KeyVault/vaults/…/secrets/…)" });
+  }
   return issues;
 }

@@ -72,7 +72,26 @@ export interface ObservedSystemTopic {
   topicType?: string;
 }
 
-export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics";
+/** A role assignment at (or under) the cluster's scope, as listForScope returns it. */
+export interface ObservedRoleAssignment {
+  scope?: string;
+  roleDefinitionId?: string;
+  principalId?: string;
+  principalType?: string;
+}
+
+/** A data collection rule association on the cluster and the rule it names (undefined: not readable). */
+export interface ObservedDataCollection {
+  name?: string;
+  dataCollectionRuleId?: string;
+  rule?: {
+    id?: string;
+    dataSources?: { extensions?: { extensionName?: string }[]; prometheusForwarder?: { streams?: string[] }[] };
+    destinations?: { monitoringAccounts?: { accountResourceId?: string }[]; logAnalytics?: { workspaceResourceId?: string }[] };
+  };
+}
+
+export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics" | "roleAssignments" | "dataCollection";
 
 export interface ObservedCluster {
   cluster: ManagedCluster;
@@ -85,6 +104,10 @@ export interface ObservedCluster {
   kubernetesVersions?: ObservedKubernetesVersion[];
   /** Event Grid system topics in the cluster's resource group. */
   eventTopics?: ObservedSystemTopic[];
+  /** Role assignments at or under the cluster's scope (Azure RBAC for Kubernetes). */
+  roleAssignments?: ObservedRoleAssignment[];
+  /** Data collection rule associations on the cluster, each with its rule. */
+  dataCollection?: ObservedDataCollection[];
   /** Related reads that were not made, and why (an ARM error code and message). */
   unread?: Partial<Record<RelatedRead, string>>;
 }

@@ -10,6 +10,7 @@ export const CLUSTER_ID = `${RG}/providers/Microsoft.ContainerService/managedClu
 const SPOKE = `/subscriptions/${SUB}/resourceGroups/rg-spokes/providers/Microsoft.Network/virtualNetworks/vnet-spoke`;
 export const NODE_SUBNET = `${SPOKE}/subnets/snet-clusternodes`;
 const LA = `${RG}/providers/Microsoft.OperationalInsights/workspaces/la-aks`;
+export const ADMINS = "6b1e0000-0000-4000-8000-000000000001";
 
 const pool = (name: string, mode: "System" | "User", count: number) => ({
   name, mode, count, minCount: count, maxCount: count + 2, enableAutoScaling: true,
@@ -38,7 +39,7 @@ export function baselineObserved(): ObservedCluster {
       },
       enableRbac: true,
       networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "azure", outboundType: "userDefinedRouting", podCidr: "192.168.0.0/16" },
-      aadProfile: { managed: true, enableAzureRbac: true, adminGroupObjectIDs: [] },
+      aadProfile: { managed: true, enableAzureRbac: true, adminGroupObjectIDs: [ADMINS] },
       apiServerAccessProfile: {
         enablePrivateCluster: true, enableVnetIntegration: true, subnetId: `${SPOKE}/subnets/snet-privatecluster`, disableRunCommand: true,
         privateDNSZone: `${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.eastus.azmk8s.io`
@@ -69,6 +70,19 @@ export function baselineObserved(): ObservedCluster {
     apiServerSubnet: { id: `${SPOKE}/subnets/snet-privatecluster`, name: "snet-privatecluster", delegations: [{ serviceName: "Microsoft.ContainerService/managedClusters" }] },
     maintenanceConfigurations: [{ name: "aksManagedNodeOSUpgradeSchedule", maintenanceWindow: { durationHours: 12, schedule: { weekly: { intervalWeeks: 1, dayOfWeek: "Tuesday" } } } }],
     kubernetesVersions: [{ version: "1.33", isPreview: false }, { version: "1.34", isPreview: false }, { version: "1.35", isPreview: false }, { version: "1.36", isPreview: true }],
-    eventTopics: [{ name: "aks-base-events", source: CLUSTER_ID.toLowerCase(), topicType: "Microsoft.ContainerService.ManagedClusters" }]
+    eventTopics: [{ name: "aks-base-events", source: CLUSTER_ID.toLowerCase(), topicType: "Microsoft.ContainerService.ManagedClusters" }],
+    // cluster-stamp.bicep:1039-1081: the admin group at the cluster, a reader group on a namespace.
+    roleAssignments: [
+      { scope: CLUSTER_ID, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`, principalId: ADMINS, principalType: "Group" },
+      { scope: CLUSTER_ID, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4abbcc35-e782-43d8-92c5-2d3f1bd2253f`, principalId: ADMINS, principalType: "Group" },
+      { scope: `${CLUSTER_ID}/namespaces/a0008`, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/7f6c6a51-bcf8-42ba-9220-52d62157d7db`, principalId: "6b1e0000-0000-4000-8000-000000000002", principalType: "Group" }
+    ],
+    // cluster-stamp.bicep:196-400: the Prometheus and Container insights rules, associated with the cluster.
+    dataCollection: [
+      { name: "MSProm-eastus-aks-base", dataCollectionRuleId: `${RG}/providers/Microsoft.Insights/dataCollectionRules/MSProm-eastus-aks-base`,
+        rule: { dataSources: { prometheusForwarder: [{ streams: ["Microsoft-PrometheusMetrics"] }] }, destinations: { monitoringAccounts: [{ accountResourceId: `${RG}/providers/Microsoft.Monitor/accounts/amw-aks-base` }] } } },
+      { name: "MSCI-eastus-aks-base", dataCollectionRuleId: `${RG}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-aks-base`,
+        rule: { dataSources: { extensions: [{ extensionName: "ContainerInsights" }] }, destinations: { logAnalytics: [{ workspaceResourceId: LA }] } } }
+    ]
   };
 }
