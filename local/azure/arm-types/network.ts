@@ -482,7 +482,7 @@ export function networkTypes(): ResourceTypeSpec[] {
     },
     compute: (c) => {
       c.resource.properties.operationalState = "Running";
-      for (const field of ["gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools", "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates"]) {
+      for (const field of ["gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools", "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates", "trustedRootCertificates"]) {
         if (Array.isArray(c.resource.properties[field])) withIds(c, field, field);
       }
       c.resource.properties.frontendIPConfigurations = list(c.resource.properties.frontendIPConfigurations)

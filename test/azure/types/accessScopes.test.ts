@@ -42,6 +42,8 @@ describe("simulator round 3: namespace scopes, the node resource group, Key Vaul
     await f.raw("POST", "/_sim/directory", { objectId: group, type: "Group" });
 
     const nsScope = `${mc.id}/namespaces/a0008`;
+    // A group the directory does not know is refused as Azure refuses it (PrincipalNotFound, 400), principalType or not.
+    expect(await failure(auth.roleAssignments.create(mc.id ?? "", "6b4f1a2c-0000-4000-8000-000000000000", { roleDefinitionId: ROLE("b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"), principalId: "5a1e1d3e-0000-4000-8000-0000000000ff", principalType: "Group" }))).toEqual({ status: 400, code: "PrincipalNotFound" });
     const ra = await auth.roleAssignments.create(nsScope, "6b4f1a2c-1111-4111-8111-111111111111", { roleDefinitionId: ROLE(RBAC_READER), principalId: group, principalType: "Group" });
     expect([ra.scope, ra.principalType]).toEqual([nsScope, "Group"]);
     const listed = [];
