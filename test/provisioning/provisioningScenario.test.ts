@@ -96,6 +96,13 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect(waiting.steps.length).toBe(planned.length);
     const cards = await approvalCards(h, "aks-p1");
     expect(cards).toHaveLength(1);
+    // Provisioning's own words on the card and the confirmation page (not "upgrade", not "control plane" steps).
+    const cardText = JSON.stringify(cards[0]);
+    expect(cardText).toContain("Approve provisioning of **aks-p1**");
+    expect(cardText).not.toContain("upgrade");
+    const page = await (await fetch(approveUrl(cards[0]!))).text();
+    expect(page).toContain("<title>Approve provisioning of aks-p1?</title>");
+    expect(page).toContain("Azure Firewall fw-vnet-aks-p1-hub");
     expect((await decide(approveUrl(cards[0]!), "approve", "alice", "go")).status).toBe(200);
     const done = await operationWith(h, id, (op) => op.status === "Succeeded", "provisioning to succeed", 6 * 3600_000) as ProvisioningOp;
     expect(done.steps.every((s) => s.status === "Succeeded")).toBe(true);
