@@ -2,6 +2,7 @@ import {
   assignWaves, baselineProfile, changeOf, criticalPathMs, deterministicGuid, differences, resolveRefs, validateProvisionRequest,
   type BaselineProfile, type DesiredResource
 } from "../../shared/domain/baseline";
+import { DESIRED_RESOURCE_LOGS, PLATFORM_RESOURCE_SETTING } from "../../shared/domain/governance/logCategories";
 import { CLUSTER_LOG_CATEGORIES, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
 
 const SUB = "00000000-0000-0000-0000-000000000001";
@@ -308,5 +309,18 @@ describe("issue 28: a baseline cluster usable on day one", () => {
     expect([fw(p), insights(p)]).toEqual([3, true]);
     const dev = profileOf({ environment: "dev" });
     expect([fw(dev), insights(dev)]).toEqual([1, undefined]);
+  });
+
+  it("resource logs: the firewall, App Gateway, Key Vault and registry get governance's categories (logCategories.ts) under its setting, to the workspace", () => {
+    const p = profileOf();
+    for (const [key, kind] of [["firewall", "firewall"], ["app-gateway", "applicationGateway"], ["key-vault", "keyVault"], ["registry", "containerRegistry"]] as const) {
+      const ds = res(p, `${key}-diagnostics`);
+      expect(ds.id).toBe(`${res(p, key).id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_RESOURCE_SETTING}`);
+      expect((ds.body.properties as { logs: { category: string }[] }).logs.map((l) => l.category)).toEqual([...DESIRED_RESOURCE_LOGS[kind].categories]);
+      expect(ds.dependsOn).toEqual([key, "workspace"]);
+    }
+    // A shared hub's firewall is read, not governed here.
+    const shared = profileOf({ network: { hubId: `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/virtualNetworks/vnet-shared-hub`, spokeAddressSpace: "10.241.0.0/16" } });
+    expect(shared.resources.some((r) => r.key === "firewall-diagnostics")).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { agentPolicy } from "@azure/core-rest-pipeline";
 import { LocalTokenCredential } from "../../shared/azure";
+import { DESIRED_RESOURCE_LOGS, PLATFORM_RESOURCE_SETTING } from "../../shared/domain/governance/logCategories";
 import type { OperationRecord } from "../../shared/store";
 import type { ProvisioningSection } from "../../orchestrations/provisioning/contracts";
 import { advance, api, approvalCards, approveUrl, armStats, decide, operationWith, sim, startHarness, type Harness } from "../platform/support";
@@ -175,6 +176,16 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     // Three firewall addresses for SNAT capacity, policy analytics on (prod, BASELINE.md §5).
     expect(fw.ipConfigurations?.length).toBe(3);
     expect((await net.firewallPolicies.get(rg, "fwp-vnet-aks-p1-hub")).insights?.isEnabled).toBe(true);
+
+    // Resource logs: the firewall, App Gateway, Key Vault and registry each send governance's categories to the workspace.
+    const workspace = `/subscriptions/${sub}/resourceGroups/rg-aks-p1/providers/Microsoft.OperationalInsights/workspaces/la-aks-p1`;
+    for (const [id, kind] of [[fw.id, "firewall"], [gw.id, "applicationGateway"], [vault.id, "keyVault"], [registry.id, "containerRegistry"]] as const) {
+      const settings = [];
+      for await (const ds of monitor.diagnosticSettings.list(id ?? "")) settings.push(ds);
+      const ours = settings.find((ds) => ds.name === PLATFORM_RESOURCE_SETTING);
+      expect([kind, ours?.workspaceId?.toLowerCase(), (ours?.logs ?? []).filter((l) => l.enabled).map((l) => l.category).sort()])
+        .toEqual([kind, workspace.toLowerCase(), [...DESIRED_RESOURCE_LOGS[kind].categories].sort()]);
+    }
 
     const cluster = await api<{ id: string; resourceId: string; observed?: unknown }>(h, "GET", "/clusters/aks-p1");
     expect(cluster.status).toBe(200);

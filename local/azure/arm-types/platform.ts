@@ -37,9 +37,14 @@ export class Directory {
     kernel.router.control("POST", "/_sim/directory", (req) => {
       const b = record(req.body);
       if (typeof b.objectId !== "string") return { status: 400, body: { error: { code: "InvalidPrincipal", message: "Body must be {\"objectId\": \"<guid>\", \"type\"?: \"User\"|\"Group\"|\"ServicePrincipal\"}" } } };
-      this.extra.set(b.objectId.toLowerCase(), typeof b.type === "string" ? b.type : "User");
+      this.add(b.objectId, typeof b.type === "string" ? b.type : "User");
       return { status: 201, body: { objectId: b.objectId, type: this.extra.get(b.objectId.toLowerCase()) } };
     });
+  }
+
+  /** Adds an object (an Entra group the platform will grant roles to). */
+  add(objectId: string, type: string): void {
+    this.extra.set(objectId.toLowerCase(), type);
   }
 
   /** The principal's type, or undefined when the directory has no such object. */

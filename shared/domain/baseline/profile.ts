@@ -9,6 +9,7 @@ import type { Environment } from "../policy";
 import { desiredBudget } from "../governance/budget";
 import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
+import { desiredSettingBody, PLATFORM_RESOURCE_SETTING, type GovernedResourceKind } from "../governance/logCategories";
 import { formatIpv4, parseRange, subRange } from "./cidr";
 import { deterministicGuid, derivedNames } from "./names";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
@@ -588,6 +589,21 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       "properties.backendAddressPools": `§1.6 F42 (:1336-1346): the ingress by name, resolved in the private zone ${INGRESS_ZONE} (F25)`
     },
     source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10, TLS end to end; ART §Ingress traffic flow L292-306" });
+
+  // ---------------------------------------------------------------- resource logs of the baseline's other resources (§1.2 B13, §1.5 E10, §1.6 F14, F43)
+  // The same desired categories governance keeps (governance/logCategories.ts), under the setting it owns.
+  const logs: [GovernedResourceKind, string, string][] = [
+    ...(request.network.hubId ? [] : [["firewall", "firewall", "§1.2 B13 (hub-default.bicep:525-659): application, network, DNS proxy and the structured AZFW logs"] as [GovernedResourceKind, string, string]]),
+    ["applicationGateway", "app-gateway", "§1.6 F43 (cluster-stamp.bicep:1413-1433): access, performance and firewall (WAF) logs"],
+    ["keyVault", "key-vault", "§1.6 F14 (cluster-stamp.bicep:544-562): AuditEvent"],
+    ["containerRegistry", "registry", "§1.5 E10 (acr-stamp.bicep:212-243): repository and login events"]
+  ];
+  for (const [kind, key, source] of logs) {
+    const target = resources.find((r) => r.key === key)!;
+    add({ key: `${key}-diagnostics`, title: `diagnostic setting ${PLATFORM_RESOURCE_SETTING} of ${target.id.split("/").pop()}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_RESOURCE_SETTING}`,
+      type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"], body: { properties: desiredSettingBody(kind, laId) },
+      source: `${source}; governance/logCategories.ts` });
+  }
 
   return {
     name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
