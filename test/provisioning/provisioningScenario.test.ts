@@ -209,6 +209,17 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     expect((await api(h, "POST", "/clusters", { ...body, location: "northeurope" })).status).toBe(409);
   });
 
+  it("staging: a fresh cluster fails no conformance rule either (Premium firewall, three addresses, private API, admin group, flowing monitoring)", async () => {
+    const body = { ...prodRequest(sub, "aks-s1", "10.242.0.0/16"), environment: "staging", network: { hubAddressSpace: "10.203.0.0/24", spokeAddressSpace: "10.242.0.0/16" }, policy: { approval: "none" } };
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters", body);
+    expect(started.status).toBe(202);
+    await operationWith(h, started.body.operationId, (op) => op.status === "Succeeded", "staging provisioning to succeed", 6 * 3600_000);
+    await operationWith(h, "adopt:aks-s1", (op) => op.status === "Succeeded", "the staging adoption to succeed");
+    const conformance = await api<{ rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-s1/conformance");
+    expect(conformance.body.rules.filter((r) => r.status === "fail").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
+    expect(conformance.body.rules.filter((r) => ["entra-admin-assignment", "monitoring-ci", "monitoring-prometheus"].includes(r.id)).map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
+  });
+
   it("a fault on the App Gateway create fails there; the same request again completes without re-creating what exists", async () => {
     const body = { name: "aks-d1", environment: "dev", location: "westeurope", network: { hubAddressSpace: "10.202.0.0/24", spokeAddressSpace: "10.241.0.0/16" }, access: { adminGroupObjectIds: [ADMINS] } };
     const gwId = `/subscriptions/${sub}/resourceGroups/rg-aks-d1/providers/Microsoft.Network/applicationGateways/apw-aks-d1`;
