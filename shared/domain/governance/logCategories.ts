@@ -96,6 +96,6 @@ export function desiredSettingBody(kind: GovernedResourceKind, workspaceId: stri
   return {
     workspaceId,
     logs: d.categories.map((category) => ({ category, enabled: true })),
-    ...(d.metrics.length ? { metrics: d.metrics.map((category) => ({ category, enabled: true })) } : {})
+    ...(d.metrics.length ? { metrics: Array.from(d.metrics, (category) => ({ category, enabled: true })) } : {})
   };
 }
