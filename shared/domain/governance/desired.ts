@@ -3,20 +3,20 @@
  * (provisioning writes them first) and governance (keeps them so). Pure data.
  */
 import type { Environment } from "../policy";
-import { DESIRED_RESOURCE_LOGS, PLATFORM_CLUSTER_SETTING } from "./logCategories";
 
 /**
  * The cluster's resource-log categories, to its Log Analytics workspace. `kube-audit` is never on
  * beside `kube-audit-admin` (same stream with reads added, at many times the cost), and
  * `kube-scheduler` stays off (BASELINE.md §4, `cluster-stamp.bicep:1105-1108`).
  */
-export const CLUSTER_LOG_CATEGORIES: readonly string[] = DESIRED_RESOURCE_LOGS.cluster.categories;
+export const CLUSTER_LOG_CATEGORIES = ["cluster-autoscaler", "kube-controller-manager", "kube-audit-admin", "guard"] as const;
+export type ClusterLogCategory = (typeof CLUSTER_LOG_CATEGORIES)[number];
 
 /** Categories that must be off while the desired ones are on. */
-export const FORBIDDEN_CLUSTER_LOG_CATEGORIES: readonly string[] = DESIRED_RESOURCE_LOGS.cluster.forbidden;
+export const FORBIDDEN_CLUSTER_LOG_CATEGORIES = ["kube-audit", "kube-scheduler"] as const;
 
-/** The diagnostic setting the platform creates on a cluster when no setting sends its logs to its workspace. */
-export const PLATFORM_DIAGNOSTIC_SETTING = PLATFORM_CLUSTER_SETTING;
+/** The diagnostic setting the platform owns on each cluster (others are reported, never deleted). */
+export const PLATFORM_DIAGNOSTIC_SETTING = "aksops-cluster-logs";
 
 /** Azure allows at most five diagnostic settings per resource. */
 export const MAX_DIAGNOSTIC_SETTINGS = 5;

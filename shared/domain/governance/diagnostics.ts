@@ -79,7 +79,7 @@ export function compareDiagnosticSettings(settings: readonly ObservedDiagnosticS
       ...(wrongWorkspace ? [`sends to ${ours.workspaceId ?? "no workspace"} instead of ${workspaceId}`] : [])
     ];
     verdicts.push(words.length
-      ? { rule: "diagnostics.platformSetting", status: "fail", severity: extra.some((c) => FORBIDDEN_CLUSTER_LOG_CATEGORIES.includes(c)) ? "high" : "medium", remediation: "automatic", evidence: `${PLATFORM_DIAGNOSTIC_SETTING}: ${words.join("; ")}` }
+      ? { rule: "diagnostics.platformSetting", status: "fail", severity: extra.some((c) => (FORBIDDEN_CLUSTER_LOG_CATEGORIES as readonly string[]).includes(c)) ? "high" : "medium", remediation: "automatic", evidence: `${PLATFORM_DIAGNOSTIC_SETTING}: ${words.join("; ")}` }
       : { rule: "diagnostics.platformSetting", status: "pass", severity: "high", remediation: "automatic", evidence: `${PLATFORM_DIAGNOSTIC_SETTING} sends exactly ${want.join(", ")} to ${workspaceId}` });
   }
 
