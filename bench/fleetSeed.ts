@@ -11,6 +11,7 @@ import type { ClusterRecord, Store } from "../shared/store";
 
 const AKS_API = "2026-06-01";
 const RESOURCES_API = "2021-04-01";
+const QUOTA_API = "2023-02-01";
 
 export interface FleetSpec {
   clusters: number;
@@ -72,6 +73,12 @@ export async function seedFleet(kernel: SimKernel, store: Pick<Store, "clusters"
   const seeded: SeededCluster[] = [];
   const groups = Math.max(1, Math.ceil(spec.clusters / 50));
   for (let g = 0; g < groups; g++) await call(kernel, "PUT", `/subscriptions/${sub}/resourceGroups/rg-fleet-${String(g).padStart(3, "0")}`, RESOURCES_API, { location });
+  // A fleet this size runs on vCPU quota raised for it, as an operator raises it (Microsoft.Quota):
+  // the simulator refuses nodes past the region's and the family's limits as AKS does.
+  const vcpus = spec.clusters * spec.pools * 4 * 4 * 2;
+  for (const name of ["cores", "standardDDSv5Family"]) {
+    await call(kernel, "PUT", `/subscriptions/${sub}/providers/Microsoft.Compute/locations/${location}/providers/Microsoft.Quota/quotas/${name}`, QUOTA_API, { properties: { limit: { limitObjectType: "LimitValue", value: Math.max(20_000, vcpus) }, name: { value: name } } });
+  }
   const at = new Date(kernel.clock.now()).toISOString();
   for (let i = 0; i < spec.clusters; i++) {
     const name = `aks-fleet-${String(i).padStart(4, "0")}`;

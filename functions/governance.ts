@@ -13,7 +13,9 @@ import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
-import { createListSweepClustersActivity, createSweepClusterActivity, startGovernanceSweep } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, startGovernanceSweep } from "./handlers/governanceSweep";
+import { governanceReviewOrchestrator } from "../orchestrations/governance/reviewOrchestrator";
+import type { GovernanceSubject } from "./handlers/governance";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
 import { ActivityNames } from "../orchestrations/names";
 import { createBudgetAlertHandler } from "./handlers/budgetAlerts";
@@ -36,6 +38,15 @@ const sweepCluster = createSweepClusterActivity(p);
 df.app.activity(ActivityNames.sweepCluster, {
   extraInputs: [df.input.durableClient()],
   handler: (input: unknown, context: InvocationContext) => guarded((i: { clusterId: string }) => sweepCluster(df.getClient(context), i))(input as { clusterId: string })
+});
+
+// Resource events coalesced per cluster and subject (issue 24 item 9).
+df.app.orchestration(OrchestratorNames.governanceReview, governanceReviewOrchestrator);
+const reviewSubject = createReviewGovernanceSubjectActivity(p);
+type ReviewSubjectInput = { clusterId: string; subject: GovernanceSubject; eventId: string };
+df.app.activity(ActivityNames.reviewGovernanceSubject, {
+  extraInputs: [df.input.durableClient()],
+  handler: (input: unknown, context: InvocationContext) => guarded((i: ReviewSubjectInput) => reviewSubject(df.getClient(context), i))(input as ReviewSubjectInput)
 });
 
 app.timer("governanceSweep", {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "selfsigned";
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writePrivateFile } from "./private-files";
 
 export interface LocalCertificate {
   key: string;
@@ -18,9 +19,11 @@ export async function ensureLocalCertificate(dataDir: string): Promise<LocalCert
   const caPath = join(dir, "local-ca.pem");
   const keyPath = join(dir, "local-key.pem");
   if (existsSync(caPath) && existsSync(keyPath)) {
+    chmodSync(dir, PRIVATE_DIR_MODE);
+    chmodSync(keyPath, PRIVATE_FILE_MODE);
     return { key: readFileSync(keyPath, "utf8"), cert: readFileSync(caPath, "utf8"), caPath };
   }
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const notBeforeDate = new Date(Date.now() - 24 * 3600 * 1000);
   const notAfterDate = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
   const pems = await generate([{ name: "commonName", value: "aksops local" }], {
@@ -36,7 +39,7 @@ export async function ensureLocalCertificate(dataDir: string): Promise<LocalCert
       { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] }
     ]
   });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  writePrivateFile(keyPath, pems.private);
   writeFileSync(caPath, pems.cert);
   return { key: pems.private, cert: pems.cert, caPath };
 }

@@ -8,10 +8,11 @@
  *   await platform.stop();
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ensureLocalCertificate } from "./certs";
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from "./private-files";
 import type { Clock } from "./clock";
 import { startAzureSimulator, type AzureSimulator } from "./azure";
 import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
@@ -71,7 +72,7 @@ export class PlatformStartError extends Error {
 
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const cert = await ensureLocalCertificate(dataDir);
   const cosmos = await startEmbeddedCosmos({
     dataDir, port: options.ports?.cosmos ?? 0, cert, clock: options.clock
@@ -153,9 +154,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 /** Generated once per data dir and kept there, so links in cards already posted stay valid after a restart. */
 function signingKey(dataDir: string): string {
   const file = path.join(dataDir, "approval-signing-key");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (existsSync(file)) {
+    chmodSync(file, PRIVATE_FILE_MODE); // a key written by an earlier version with a wider mode
+    return readFileSync(file, "utf8").trim();
+  }
   const key = randomBytes(32).toString("base64url");
-  writeFileSync(file, key, { mode: 0o600 });
+  writePrivateFile(file, key);
   return key;
 }
 

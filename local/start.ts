@@ -14,6 +14,7 @@ import { MAX_POLL_INTERVAL_SECONDS, SettingDefaults, SettingNames } from "../sha
 import { RealClock } from "./clock";
 import { describeFunctions } from "./host/describe";
 import { startLocalPlatform, type LocalPlatform } from "./platform";
+import { redactError, redactSecrets } from "./host/redact";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -93,7 +94,7 @@ export async function main(): Promise<LocalPlatform> {
   ].join("\n"));
   const stop = (): void => {
     platform.stop().then(() => process.exit(0), (err: unknown) => {
-      console.error(err);
+      console.error(redactError(err));
       process.exit(1);
     });
   };
@@ -104,7 +105,7 @@ export async function main(): Promise<LocalPlatform> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(redactSecrets(err instanceof Error ? err.message : String(err)));
     process.exit(1);
   });
 }

@@ -16,7 +16,11 @@ export const OrchestratorNames = {
   governance: "governance",
   /** The governance sweep over the registry (the timer `governanceSweep` starts it), and one page of its clusters. */
   governanceSweep: "governanceSweepRun",
-  governanceSweepPage: "governanceSweepPage"
+  governanceSweepPage: "governanceSweepPage",
+  /** Posts one Teams message about an operation with the usual hour of retries (the cancel route's card). */
+  operationNotice: "operationNotice",
+  /** Resource events about one cluster's governance subject, coalesced into one review (orchestrations/governance/reviewOrchestrator.ts). */
+  governanceReview: "governanceReview"
 } as const;
 
 export const ActivityNames = {
@@ -44,6 +48,8 @@ export const ActivityNames = {
   checkNodeImageUpgrade: "checkNodeImageUpgrade",
   recordNodeImageRollout: "recordNodeImageRollout",
   postNodeImageSummary: "postNodeImageSummary",
+  /** Who cancelled a cluster's node-image operation, if anyone (its page counts it skipped, not failed). */
+  readOperationCancellation: "readOperationCancellation",
   // Provisioning (orchestrations/provisioning/activities)
   planProvisioning: "planProvisioning",
   startArmResourcePut: "startArmResourcePut",
@@ -58,14 +64,18 @@ export const ActivityNames = {
   checkClusterStop: "checkClusterStop",
   /** The sweep: the registry's cluster ids, then one cluster reviewed (settings, budget, missed versions). */
   listSweepClusters: "listSweepClusters",
-  sweepCluster: "sweepCluster"
+  sweepCluster: "sweepCluster",
+  /** One cluster's governance subject reviewed against ARM (the coalesced event path). */
+  reviewGovernanceSubject: "reviewGovernanceSubject"
 } as const;
 
 export const EventNames = {
   /** Raised on an approval instance by `POST /api/approvals/{token}`. */
   approvalDecision: "approvalDecision",
   /** Raised on a running step by the Event Grid handler when AKS reports its pool finished rolling: wakes the step's check. */
-  stepEvent: "stepEvent"
+  stepEvent: "stepEvent",
+  /** Raised on a governance review that is reading ARM by a resource event that arrived meanwhile: one more round. */
+  reviewRequested: "reviewRequested"
 } as const;
 
 /** Deterministic instance ids: a duplicate trigger must not start a second instance. */
@@ -93,5 +103,9 @@ export const InstanceIds = {
   governance: (clusterId: string, subject: string, fingerprint: string): string => `governance:${clusterId}:${subject}:${fingerprint}`,
   /** One sweep per scheduled minute (`2026-12-03T18:00Z`): a second trigger of the same occurrence starts nothing. */
   governanceSweep: (minute: string): string => `governance-sweep:${minute}`,
-  governanceSweepPage: (sweepInstanceId: string, page: number): string => `${sweepInstanceId}:page:${page}`
+  governanceSweepPage: (sweepInstanceId: string, page: number): string => `${sweepInstanceId}:page:${page}`,
+  /** The Teams card saying an operation run (its instance) was cancelled: one per run, however often cancel is posted. */
+  cancelNotice: (operationInstanceId: string): string => `${operationInstanceId}:cancelled`,
+  /** One review at a time per cluster and subject: events within its window find it and are coalesced. */
+  governanceReview: (clusterId: string, subject: string): string => `governance-review:${clusterId}:${subject}`
 } as const;

@@ -8,7 +8,7 @@ import type { DurableClientPort } from "./durableClient";
 import { isRecord } from "./http";
 import { policyProposal } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
-import { clustersForResourceEvent, reviewGovernance } from "./governance";
+import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
 import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
@@ -20,22 +20,53 @@ interface Routed {
   detail?: string;
 }
 
+/** Event data nested deeper than this is refused (AKS and resource events nest 5 levels at most). */
+export const MAX_EVENT_DATA_DEPTH = 32;
+/** Event data larger than this (UTF-8 JSON) is refused: AKS events are under 2 KB, resource events under 16 KB. */
+export const MAX_EVENT_DATA_BYTES = 64 * 1024;
+/** An id, type, subject or topic longer than this is refused (Azure resource ids stay well under it). */
+const MAX_EVENT_FIELD_CHARS = 4096;
+
+/** A redelivery of an event another delivery is routing right now (its lease is live): Event Grid retries it later. */
+export class EventBusyError extends Error {
+  constructor(readonly eventId: string, readonly leaseUntil: string) {
+    super(`Event ${eventId} is being routed by another delivery (lease until ${leaseUntil}); a redelivery after that acknowledges or retakes it`);
+    this.name = "EventBusyError";
+  }
+}
+
 /**
  * The Event Grid function for the clusters' system topics. Each event is recorded once in `events`
- * (keyed by its id: a create that answers 409 is a duplicate delivery, acknowledged and ignored,
- * unless its routing never finished, or its content differs: then it is recorded as a conflict and
- * not acted on), then routed. Invalid payloads and events about unknown clusters are recorded and acknowledged,
- * so Event Grid does not retry them forever. A routing failure marks the record `failed` and
- * throws (the host answers 500), so Event Grid redelivers and the redelivery routes it again.
+ * (keyed by its id: a create that answers 409 is a duplicate delivery; the same id with other
+ * content is recorded as a conflict and not acted on), then routed under a lease: an ETag-guarded
+ * flip of the record from `received` (or `failed`, or `routing` with a lease run out) to `routing`
+ * with `leaseUntil`. Only the delivery that flipped it routes; a duplicate in the same process waits
+ * for that routing and answers as it does; a duplicate elsewhere while the lease is live fails
+ * (Event Grid redelivers it later, when the event is routed or its lease ran out after a crash).
+ * Cards are deduplicated on the record, so a retaken routing does not post them again.
+ * Invalid events (missing fields, data nested too deep or too large) and events about unknown
+ * clusters are recorded and acknowledged, so Event Grid does not retry them, and they never fail
+ * the rest of their batch. A routing failure marks the record `failed` and throws (the host answers
+ * 500), so Event Grid redelivers and the redelivery routes it again.
  */
 export function createAksEventsHandler(p: Platform, clientOf: (context: InvocationContext) => DurableClientPort) {
+  /** Routings in flight in this process, by event id: a parallel duplicate joins instead of routing again. */
+  const inFlight = new Map<string, Promise<void>>();
   return async (raw: FunctionsEventGridEvent, context: InvocationContext): Promise<void> => {
     const receivedAt = isoNow(p.clock);
-    const event = typed(raw);
+    const problem = invalidity(raw);
+    const event = problem ? undefined : typed(raw);
     if (!event) {
-      const id = typeof raw?.id === "string" && raw.id ? raw.id : `invalid-${createHash("sha256").update(JSON.stringify(raw ?? null)).digest("hex").slice(0, 32)}`;
-      await p.store.events.recordOnce({ id, type: String(raw?.eventType ?? "unknown"), subject: String(raw?.subject ?? ""), topic: String(raw?.topic ?? ""), receivedAt, disposition: "invalid", data: raw ?? null });
-      context.warn(`aksEvents: invalid event ${id} recorded and acknowledged`);
+      const rawId = isRecord(raw) && typeof raw.id === "string" && raw.id && raw.id.length <= MAX_EVENT_FIELD_CHARS ? raw.id : undefined;
+      const id = rawId ?? `invalid-${createHash("sha256").update(safeText(raw)).digest("hex").slice(0, 32)}`;
+      const field = (name: string): string => (isRecord(raw) && typeof raw[name] === "string" ? String(raw[name]).slice(0, MAX_EVENT_FIELD_CHARS) : "");
+      // The data is kept only when it is within bounds: a record must never be what fails.
+      const data = isRecord(raw) && !dataProblem(raw.data) ? raw.data ?? null : null;
+      await p.store.events.recordOnce({
+        id, type: field("eventType") || "unknown", subject: field("subject"), topic: field("topic"), receivedAt, disposition: "invalid",
+        detail: problem ?? "not an Event Grid event (id, topic, subject, eventType and eventTime are required)", data
+      });
+      context.warn(`aksEvents: invalid event ${JSON.stringify(id.slice(0, 200))} recorded and acknowledged: ${problem ?? "missing fields"}`);
       return;
     }
     const contentHash = contentHashOf(event);
@@ -52,18 +83,112 @@ export function createAksEventsHandler(p: Platform, clientOf: (context: Invocati
         context.warn(`aksEvents: event ${event.id} arrived again with different content; recorded as conflict ${conflict} and not acted on`);
         return;
       }
-      // A redelivery of an event whose routing never finished (the host died, or it failed) routes
-      // it again: every route is idempotent (deterministic instance ids, ETag-guarded records).
-      if (existing && existing.disposition !== "received" && existing.disposition !== "failed") return;
+      if (existing && !routable(existing.disposition)) return;
     }
-    try {
-      const routed = await route(p, clientOf(context), event);
-      await p.store.events.mutate(event.id, (doc) => ({ ...doc, ...routed }));
-    } catch (err) {
-      await p.store.events.mutate(event.id, (doc) => ({ ...doc, disposition: "failed", detail: err instanceof Error ? err.message : String(err) }));
-      throw err;
-    }
+    const joined = inFlight.get(event.id);
+    if (joined) return joined;
+    const run = routeUnderLease(p, clientOf(context), event).finally(() => inFlight.delete(event.id));
+    inFlight.set(event.id, run);
+    return run;
   };
+}
+
+/** Dispositions a redelivery may (re)take: not routed yet, failed, or being routed (retaken when the lease ran out). */
+function routable(disposition: string | undefined): boolean {
+  return disposition === undefined || disposition === "received" || disposition === "failed" || disposition === "routing";
+}
+
+/**
+ * Takes the event's lease (ETag-guarded: of parallel deliveries exactly one flips the record), routes
+ * it and records the outcome. Finds it routed already: nothing to do. Finds a live lease: EventBusyError.
+ */
+async function routeUnderLease(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<void> {
+  const now = p.clock.now();
+  let taken = false;
+  const after = await p.store.events.mutate(event.id, (doc) => {
+    taken = false;
+    if (!routable(doc.disposition)) return undefined;
+    if (doc.disposition === "routing" && doc.leaseUntil && Date.parse(doc.leaseUntil) > now) return undefined;
+    taken = true;
+    return { ...doc, disposition: "routing", leaseUntil: new Date(now + p.config.events.leaseMs).toISOString(), attempts: (doc.attempts ?? 0) + 1 };
+  });
+  if (!taken) {
+    if (after.doc.disposition === "routing") throw new EventBusyError(event.id, after.doc.leaseUntil ?? "");
+    return;
+  }
+  try {
+    const routed = await route(p, client, event);
+    await p.store.events.mutate(event.id, (doc) => {
+      const { leaseUntil: _lease, ...rest } = doc;
+      return { ...rest, ...routed };
+    });
+  } catch (err) {
+    await p.store.events.mutate(event.id, (doc) => {
+      const { leaseUntil: _lease, ...rest } = doc;
+      return { ...rest, disposition: "failed", detail: err instanceof Error ? err.message : String(err) };
+    });
+    throw err;
+  }
+}
+
+/**
+ * Claims a card on the event's record before posting it (ETag-guarded, so of two routings of one
+ * event only one posts), and gives the claim back when the post failed, so a redelivery tries again.
+ */
+async function postOnce(p: Platform, eventId: string, key: string, card: Parameters<Platform["postTeams"]>[1]): Promise<{ delivered: boolean; error?: string; duplicate?: boolean }> {
+  let claimed = false;
+  await p.store.events.mutate(eventId, (doc) => {
+    claimed = false;
+    if (doc.cards?.includes(key)) return undefined;
+    claimed = true;
+    return { ...doc, cards: [...(doc.cards ?? []), key] };
+  });
+  if (!claimed) return { delivered: true, duplicate: true };
+  const posted = await p.postTeams(p.config.teamsWebhookUrl, card);
+  if (!posted.delivered) {
+    await p.store.events.mutate(eventId, (doc) => ({ ...doc, cards: (doc.cards ?? []).filter((c) => c !== key) })).catch(() => undefined);
+  }
+  return posted;
+}
+
+/**
+ * Why an event cannot be taken as one, or undefined. Depth is measured without recursion (data
+ * nested 5,000 deep must not overflow the stack before it is refused), before anything serialises it.
+ */
+function invalidity(raw: unknown): string | undefined {
+  if (!isRecord(raw)) return "the event is not a JSON object";
+  for (const name of ["id", "eventType", "subject", "topic"]) {
+    const value = raw[name];
+    if (typeof value === "string" && value.length > MAX_EVENT_FIELD_CHARS) return `${name} is longer than ${MAX_EVENT_FIELD_CHARS} characters`;
+  }
+  return dataProblem(raw.data);
+}
+
+/** Why event data is refused (nested too deep, too large), or undefined. */
+export function dataProblem(data: unknown): string | undefined {
+  const stack: [unknown, number][] = [[data, 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= MAX_EVENT_DATA_DEPTH) return `data is nested deeper than ${MAX_EVENT_DATA_DEPTH} levels`;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    nodes += children.length;
+    if (nodes > MAX_EVENT_DATA_BYTES) return `data holds more than ${MAX_EVENT_DATA_BYTES} values`;
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(data ?? null));
+  if (bytes > MAX_EVENT_DATA_BYTES) return `data is ${bytes} bytes, over the ${MAX_EVENT_DATA_BYTES}-byte bound`;
+  return undefined;
+}
+
+/** Text to hash an invalid event by, whatever it holds. */
+function safeText(raw: unknown): string {
+  try {
+    return JSON.stringify(raw ?? null) ?? "null";
+  } catch {
+    return String(raw);
+  }
 }
 
 /** Canonical JSON (keys sorted), so equal content hashes equally whatever the key order. */
@@ -95,9 +220,14 @@ function typed(raw: FunctionsEventGridEvent | undefined): EventGridEvent<unknown
   return { id: raw.id, topic: raw.topic, subject: raw.subject, eventType: raw.eventType, eventTime, dataVersion: String(raw.dataVersion ?? ""), data: raw.data };
 }
 
+/**
+ * The one record an event is for. A resource id belongs to one record; should older data hold two
+ * (a case variant registered before names were case-insensitive), the first registered one is the
+ * owner and the event is routed to it alone, never to both.
+ */
 async function clustersOf(p: Platform, topic: string): Promise<ClusterRecord[]> {
   const byTopic = await p.store.clusters.listByEventTopic(topic);
-  if (byTopic.length > 0) return byTopic;
+  if (byTopic.length > 0) return byTopic.slice(0, 1);
   const byId = await p.store.clusters.findByResourceId(topic);
   return byId ? [byId] : [];
 }
@@ -155,10 +285,10 @@ async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: 
     ...(choice.kind === "upgrade" && operationId ? { proposal: { target: choice.target, steps: steps ?? 0, operationUrl: statusUrl(p, operationId) } } : {})
   });
   // The alert is best effort: a Teams outage must not make Event Grid redeliver (and re-route) the event.
-  const posted = await p.postTeams(p.config.teamsWebhookUrl, card);
+  const posted = await postOnce(p, event.id, `${ended ? "supportEnded" : "supportEnding"}:${cluster.id}`, card);
   return {
     disposition: ended ? "supportEnded" : "supportEnding", clusterId: cluster.id, ...(operationId ? { operationId } : {}),
-    detail: `${choice.kind === "upgrade" ? `upgrade to ${choice.target} proposed` : choice.reason}; Teams alert ${posted.delivered ? "posted" : `not delivered (${posted.error})`}`
+    detail: `${choice.kind === "upgrade" ? `upgrade to ${choice.target} proposed` : choice.reason}; Teams alert ${posted.duplicate ? "posted by an earlier routing" : posted.delivered ? "posted" : `not delivered (${posted.error})`}`
   };
 }
 
@@ -196,20 +326,17 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
 }
 
 /**
- * A diagnostic setting or budget written or deleted in a cluster's resource group: the cluster's
- * governance for that subject is reviewed against ARM (never the event's payload), so the
- * platform's own remediation writes find nothing to do.
+ * A diagnostic setting or budget written or deleted in a cluster's resource group: a review of the
+ * cluster's governance for that subject is requested (coalesced with the others of its window, read
+ * against ARM once, never the event's payload), so a storm of events costs one ARM review per
+ * cluster and subject, and the platform's own remediation writes find nothing to do.
  */
 async function onResourceEvent(p: Platform, client: DurableClientPort, event: EventGridEvent<unknown>): Promise<Routed> {
   const { clusters, subject } = await clustersForResourceEvent(p, event.subject);
   if (!subject || clusters.length === 0) return { disposition: "ignored", detail: `not governed: ${event.subject}` };
   const results: Routed[] = [];
   for (const cluster of clusters) {
-    const [review] = await reviewGovernance(p, client, cluster, [subject], { type: "event", eventId: event.id });
-    const op = review?.operation;
-    results.push(op
-      ? { disposition: op.outcome === "exists" ? "remediationExists" : "remediationStarted", clusterId: cluster.id, operationId: op.operationId }
-      : { disposition: "noDrift", clusterId: cluster.id, ...(review?.failing.length ? { detail: `reported: ${review.failing.join(", ")}` } : {}) });
+    results.push({ disposition: await requestGovernanceReview(p, client, cluster, subject, event.id), clusterId: cluster.id, detail: `${subject} review ${InstanceIds.governanceReview(cluster.id, subject)}` });
   }
   return results.length === 1 ? results[0]! : { disposition: results.map((r) => r.disposition).join(","), clusterId: results[0]!.clusterId ?? "", detail: JSON.stringify(results) };
 }

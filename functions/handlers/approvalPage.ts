@@ -1,14 +1,7 @@
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
+import { escapeHtml, page } from "./pages";
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">` +
-    `<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}` +
-    `dt{font-weight:600}dd{margin:0 0 .5rem}fieldset{margin:1rem 0}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-}
+export { escapeHtml };
 
 export function messagePage(title: string, message: string): string {
   return page(title, `<p>${escapeHtml(message)}</p>`);

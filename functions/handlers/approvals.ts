@@ -3,9 +3,12 @@ import { EventNames } from "../../orchestrations/names";
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
-import { ConcurrencyError, isoNow, type ApprovalRecord } from "../../shared/store";
+import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
+import { ENDED_INSTANCE_STATUSES } from "../../orchestrations/common/activities/clusterLock";
 import { confirmationPage, messagePage } from "./approvalPage";
-import { instanceInput, type DurableClientPort } from "./durableClient";
+import { clientPrincipalOf } from "./deciders";
+import { htmlResponse } from "./pages";
+import { instanceInput, instanceRuntimeStatus, type DurableClientPort } from "./durableClient";
 import { bodyTooLarge, isRecord, readText, type FieldIssue } from "./http";
 
 /** Bounds on what a decision may carry, and on how many ignored attempts one operation keeps. */
@@ -34,7 +37,7 @@ function verify(p: Platform, token: string, wantsJson: boolean): Verified {
 
 function answer(status: number, code: string, message: string, wantsJson: boolean, extra: Record<string, unknown> = {}): HttpResponseInit {
   if (wantsJson) return { status, jsonBody: { ...(status >= 400 ? { error: { code, message } } : { result: code, message }), ...extra } };
-  return { status, headers: { "content-type": "text/html; charset=utf-8" }, body: messagePage(status >= 400 ? "Not recorded" : "Recorded", message) };
+  return htmlResponse(status, messagePage(status >= 400 ? "Not recorded" : "Recorded", message));
 }
 
 function wantsJsonOf(request: HttpRequest): boolean {
@@ -50,6 +53,7 @@ export function createApprovalPageHandler(p: Platform, clientOf: (request: HttpR
     const input = await instanceInput<ApprovalInput>(clientOf(request), verified.claims.instanceId);
     if (!input) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", false);
     const op = (await p.store.operations.get(input.clusterId, input.operationId))?.doc;
+    if (op && terminalOperationStatuses.includes(op.status)) return notWaiting(op, false);
     const requested = op?.approvalRequests?.find((r) => r.approvalInstanceId === verified.claims.instanceId && r.nonce === verified.claims.nonce);
     if (requested && requested.status !== "Pending") return answer(410, "ApprovalDecided", `This request was already decided (${requested.status.toLowerCase()}).`, false);
     const decision = request.query.get("decision") ?? undefined;
@@ -57,7 +61,7 @@ export function createApprovalPageHandler(p: Platform, clientOf: (request: HttpR
       ...input, deadline: verified.claims.expiresAt, ...(decision ? { preselect: decision } : {}), askApprover: !request.headers.get("x-ms-client-principal"),
       ...(op && "provisioning" in op ? { purpose: "provisioning" as const } : {})
     }, request.url);
-    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: html };
+    return htmlResponse(200, html);
   };
 }
 
@@ -77,8 +81,26 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const claims = verified.ok ? verified.claims : verified.claims;
     if (!claims) return verified.ok ? answer(500, "Internal", "unreachable", wantsJson) : verified.response;
     const client = clientOf(request);
-    const input = await instanceInput<ApprovalInput>(client, claims.instanceId);
-    if (!input) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", wantsJson);
+    const instance = await approvalInstance(client, claims.instanceId);
+    if (!instance) return answer(404, "ApprovalNotFound", "No approval is waiting under this link.", wantsJson);
+    const { input } = instance;
+    // A decision on a live link for an operation that no longer waits for it (cancelled, ended, its
+    // approval or orchestration stopped) is refused and changes nothing. (An expired link keeps its
+    // 410 and its audit entry below: the link's own state is the more precise answer.)
+    const current = verified.ok ? (await p.store.operations.get(input.clusterId, input.operationId))?.doc : undefined;
+    if (current && terminalOperationStatuses.includes(current.status)) return notWaiting(current, wantsJson);
+    const pendingRequest = current?.approvalRequests?.find((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce && r.status === "Pending");
+    if (pendingRequest) {
+      // The approval, and the operation's own orchestration, must still be there to act on it (either
+      // may have been terminated through the durable API, which writes no record).
+      const root = current?.instanceId;
+      const rootStatus = root && root !== claims.instanceId ? await instanceRuntimeStatus(client, root) : "Running";
+      const stopped = !WAITING_INSTANCE_STATUSES.includes(instance.runtimeStatus) ? `its approval is ${instance.runtimeStatus.toLowerCase()}`
+        : rootStatus !== undefined && ENDED_INSTANCE_STATUSES.includes(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
+      if (stopped) {
+        return answer(409, "ApprovalNotWaiting", `Operation ${input.operationId} is not waiting for this decision: ${stopped}. Nothing was recorded.`, wantsJson, { operationId: input.operationId, status: current?.status });
+      }
+    }
 
     const approver = approverOf(request) ?? form.approver;
     const issues: FieldIssue[] = [];
@@ -92,8 +114,14 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
 
     const at = isoNow(p.clock);
     const decision = form.decision === "reject" ? "reject" : "approve";
-    const result: { outcome: "recorded" | "decided" | "unknown" } = { outcome: "unknown" };
+    const result: { outcome: "recorded" | "decided" | "unknown" | "notWaiting"; ended?: OperationRecord } = { outcome: "unknown" };
     const recording = p.store.operations.mutate(input.clusterId, input.operationId, (op) => {
+      // Checked again under the ETag: a cancel that won the race leaves this decision unrecorded.
+      if (verified.ok && terminalOperationStatuses.includes(op.status)) {
+        result.outcome = "notWaiting";
+        result.ended = op;
+        return undefined;
+      }
       const requests = [...(op.approvalRequests ?? [])];
       const i = requests.findIndex((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce);
       const pending = i >= 0 && requests[i]!.status === "Pending" && verified.ok;
@@ -117,6 +145,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
       if (result.outcome === "recorded") return answer(409, "ApprovalBusy", "The operation is being updated by many requests at once; try again.", wantsJson);
       return verified.ok ? answer(410, "ApprovalDecided", "This request was already decided; your attempt changed nothing.", wantsJson) : verified.response;
     }
+    if (result.outcome === "notWaiting" && result.ended) return notWaiting(result.ended, wantsJson);
     if (!verified.ok) return verified.response;
     if (result.outcome !== "recorded") return answer(410, "ApprovalDecided", "This request was already decided; your attempt was recorded and changed nothing.", wantsJson);
 
@@ -125,6 +154,25 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
     const verb = decision === "approve" ? "approved" : "rejected";
     return answer(200, verb, `Recorded: ${input.clusterId}, step ${claims.step + 1}, ${verb} by ${event.approver}.`, wantsJson, { operationId: input.operationId });
   };
+}
+
+/** Runtime statuses of an approval instance that can still take a decision. */
+const WAITING_INSTANCE_STATUSES: readonly string[] = ["Running", "Pending"];
+
+function notWaiting(op: OperationRecord, wantsJson: boolean): HttpResponseInit {
+  const by = op.cancellation ? ` by ${op.cancellation.by}` : "";
+  return answer(409, "OperationNotWaiting", `Operation ${op.id} is ${op.status}${by}: it waits for no decision. Nothing was recorded.`, wantsJson, { operationId: op.id, status: op.status });
+}
+
+/** The approval instance's input and runtime status, or undefined when it does not exist. */
+async function approvalInstance(client: DurableClientPort, instanceId: string): Promise<{ input: ApprovalInput; runtimeStatus: string } | undefined> {
+  try {
+    const status = await client.getStatus(instanceId, { showInput: true });
+    return { input: status.input as ApprovalInput, runtimeStatus: status.runtimeStatus ?? "Unknown" };
+  } catch (err) {
+    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    throw err;
+  }
 }
 
 async function readDecisionForm(request: HttpRequest): Promise<{ decision?: string; comment?: string; approver?: string } | undefined> {
@@ -151,17 +199,12 @@ async function readDecisionForm(request: HttpRequest): Promise<{ decision?: stri
  * is authoritative and wins over the form's `approver` (which only local runs use).
  */
 export function approverOf(request: HttpRequest): string | undefined {
-  const header = request.headers.get("x-ms-client-principal");
-  if (!header) return undefined;
-  try {
-    const principal = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { claims?: { typ?: string; val?: string }[]; name_typ?: string; userDetails?: string };
-    const wanted = [principal.name_typ, "name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "upn"].filter(Boolean);
-    for (const typ of wanted) {
-      const found = principal.claims?.find((c) => c.typ === typ && c.val);
-      if (found?.val) return found.val;
-    }
-    return principal.userDetails;
-  } catch {
-    return undefined;
+  const principal = clientPrincipalOf(request);
+  if (!principal) return undefined;
+  const wanted = [principal.name_typ, "name", "preferred_username", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "upn"].filter(Boolean);
+  for (const typ of wanted) {
+    const found = principal.claims.find((c) => c.typ === typ && c.val);
+    if (found?.val) return found.val;
   }
+  return principal.userDetails;
 }

@@ -12,6 +12,7 @@ import { heldByBudget } from "../../shared/domain/governance/enforcement";
 import { isoNow, type ClusterRecord, type OperationTrigger, type UpgradeHold } from "../../shared/store";
 import type { DurableClientPort } from "./durableClient";
 import { json, problem } from "./http";
+import { escapeHtml, htmlResponse, page } from "./pages";
 import { policyTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import type { Platform } from "../runtime/platform";
@@ -77,7 +78,6 @@ function parseHoldToken(p: Platform, token: string): { ok: true; clusterId: stri
   return { ok: true, clusterId: m[1]!, holdId: m[2]! };
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** `GET /api/holds/{token}`: the confirmation page (changes nothing: link scanners fetch URLs). */
 export function createHoldPageHandler(p: Platform) {
@@ -88,11 +88,9 @@ export function createHoldPageHandler(p: Platform) {
     const hold = cluster?.governance?.holds.find((h) => h.id === parsed.holdId);
     if (!cluster || !hold) return problem(404, "HoldNotFound", `No hold ${parsed.holdId} on ${parsed.clusterId}`);
     const state = hold.releasedAt ? `released ${hold.releasedAt} by ${escapeHtml(hold.releasedBy ?? "")}` : "active";
-    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Release upgrade hold: ${escapeHtml(cluster.id)}</title></head><body>
-<h1>Upgrade hold on ${escapeHtml(cluster.id)}</h1><p>${escapeHtml(hold.reason)}</p><p>Since ${escapeHtml(hold.since)}; ${state}. Waiting: ${escapeHtml(hold.heldTargets.join(", ") || "nothing yet")}.</p>
-${hold.releasedAt ? "" : `<form method="post"><label>Your name <input name="approver" required></label> <button type="submit">Release hold</button></form>`}
-</body></html>`;
-    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }, body: html };
+    const html = page(`Upgrade hold on ${cluster.id}`, `<p>${escapeHtml(hold.reason)}</p><p>Since ${escapeHtml(hold.since)}; ${state}. Waiting: ${escapeHtml(hold.heldTargets.join(", ") || "nothing yet")}.</p>
+${hold.releasedAt ? "" : `<form method="post"><label>Your name <input name="approver" required maxlength="200"></label> <button type="submit">Release hold</button></form>`}`);
+    return htmlResponse(200, html);
   };
 }
 

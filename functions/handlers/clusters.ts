@@ -6,7 +6,7 @@ import { parseClusterResourceId } from "../../orchestrations/common/activities/a
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
@@ -87,17 +87,31 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
       lock: { queue: [] },
       createdAt: now, updatedAt: now
     };
-    const operationId = InstanceIds.adoption(record.id);
-    try {
-      await p.store.clusters.create(record);
-    } catch (err) {
-      if (!(err instanceof DuplicateError)) throw err;
-      const existing = (await p.store.clusters.get(record.id))?.doc;
-      if (existing && existing.resourceId.toLowerCase() !== canonicalId.toLowerCase()) {
-        return problem(409, "ClusterNameTaken", `Another cluster named ${record.id} is registered (${existing.resourceId}); cluster names are unique in the registry`);
+    // A resource id belongs to one record: the cluster adopted again, in any spelling, is that record.
+    const owner = await p.store.clusters.findOwner(canonicalId);
+    let created = false;
+    if (!owner) {
+      try {
+        await p.store.clusters.create(record);
+        created = true;
+      } catch (err) {
+        if (!(err instanceof DuplicateError)) throw err;
       }
+    }
+    const existing = created ? undefined : owner ?? (await p.store.clusters.get(record.id))?.doc;
+    if (existing) {
+      if (existing.resourceId.toLowerCase() !== canonicalId.toLowerCase()) {
+        return problem(409, "ClusterNameTaken", `Another cluster named ${existing.id} is registered (${existing.resourceId}); cluster names are unique in the registry, in any case`, { clusterId: existing.id });
+      }
+      if (existing.provisioning) {
+        return problem(409, "ClusterBeingProvisioned", `${existing.id} is being provisioned (operation ${existing.provisioning.operationId}); it is registered when that ends`, { clusterId: existing.id, operationId: existing.provisioning.operationId });
+      }
+      record.id = existing.id;
+    }
+    const operationId = InstanceIds.adoption(record.id);
+    if (existing) {
       // The same cluster again: its policy may be changed this way later ("overridable at adoption or later").
-      const policyChanged = existing !== undefined && (existing.environment !== environment || JSON.stringify(existing.policy) !== JSON.stringify(policy));
+      const policyChanged = existing.environment !== environment || JSON.stringify(existing.policy) !== JSON.stringify(policy);
       if (policyChanged) await p.store.clusters.mutate(record.id, (c) => ({ ...c, environment, policy }));
       const op = (await p.store.operations.get(record.id, operationId))?.doc;
       if (op && (await instanceExists(clientOf(request), operationId))) {
@@ -135,7 +149,8 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
   }
   const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment };
   if (await instanceExists(client, operationId)) return;
-  await client.startNew(OrchestratorNames.adoption, { instanceId: operationId, input });
+  // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
+  await startOnce(client, OrchestratorNames.adoption, operationId, input);
 }
 
 export function statusUrl(p: Platform, operationId: string): string {
@@ -167,12 +182,28 @@ export function createListClustersHandler(p: Platform) {
   };
 }
 
+/**
+ * The registered cluster a route's `{id}` names, in any case (`AKS-PROD` is `aks-prod`), or the
+ * 404 to answer: no such cluster, or one still being provisioned (not a cluster until it exists).
+ * Callers key everything else (operations, findings) by the record's own `id`.
+ */
+export async function registeredCluster(p: Platform, id: string): Promise<{ cluster: ClusterRecord } | { response: HttpResponseInit }> {
+  const cluster = (await p.store.clusters.get(id))?.doc;
+  if (!cluster) return { response: problem(404, "ClusterNotFound", `No registered cluster ${id}`) };
+  if (cluster.provisioning) {
+    const { operationId } = cluster.provisioning;
+    return { response: problem(404, "ClusterNotFound", `${cluster.id} is not a registered cluster yet: it is being provisioned (operation ${operationId}) and is registered once it exists`, { operationId, statusUrl: statusUrl(p, operationId) }) };
+  }
+  return { cluster };
+}
+
 /** `GET /api/clusters/{id}`: observed versions refreshed from ARM (the last observed ones if ARM cannot be read). */
 export function createGetClusterHandler(p: Platform) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const id = request.params.id ?? "";
-    let cluster = (await p.store.clusters.get(id))?.doc;
-    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    const found = await registeredCluster(p, request.params.id ?? "");
+    if ("response" in found) return found.response;
+    let cluster = found.cluster;
+    const id = cluster.id;
     let fresh = false;
     try {
       const ref = parseClusterResourceId(cluster.resourceId)!;

@@ -1,7 +1,7 @@
 import type { DurableClient } from "durable-functions";
 
 /** The durable client operations the functions use (df.getClient(context), or a typed fake). */
-export type DurableClientPort = Pick<DurableClient, "startNew" | "getStatus" | "raiseEvent">;
+export type DurableClientPort = Pick<DurableClient, "startNew" | "getStatus" | "raiseEvent" | "terminate">;
 
 /**
  * Whether an instance exists. durable-functions 3 `getStatus` throws on the extension's 404
@@ -24,6 +24,32 @@ export async function instanceInput<T>(client: DurableClientPort, instanceId: st
     return status.input as T;
   } catch (err) {
     if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+/** An instance's runtime status (`Pending`, `Running`, `Terminated`, ...), or undefined when it does not exist. */
+export async function instanceRuntimeStatus(client: Pick<DurableClient, "getStatus">, instanceId: string): Promise<string | undefined> {
+  try {
+    const status = await client.getStatus(instanceId, { showHistory: false, showHistoryOutput: false, showInput: false });
+    return status.runtimeStatus ?? "Unknown";
+  } catch (err) {
+    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Starts `name` under `instanceId` unless it already runs. The extension refuses a second start of
+ * an instance id that is not finished (HTTP 409, thrown by the SDK); whoever loses that race sees
+ * the instance exist and answers `false`, "already started", instead of failing.
+ */
+export async function startOnce(client: Pick<DurableClient, "startNew" | "getStatus">, name: string, instanceId: string, input: unknown): Promise<boolean> {
+  try {
+    await client.startNew(name, { instanceId, input });
+    return true;
+  } catch (err) {
+    if ((await instanceRuntimeStatus(client, instanceId)) !== undefined) return false;
     throw err;
   }
 }

@@ -9,7 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import type { ManagedCluster } from "@azure/arm-containerservice";
-import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
+import { EventNames, InstanceIds, OrchestratorNames } from "../../orchestrations/names";
+import type { GovernanceReviewInput, GovernanceReviewPhase } from "../../orchestrations/governance/reviewOrchestrator";
 import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
@@ -186,7 +187,7 @@ export async function startGovernanceOperation(p: Platform, client: DurableClien
     await p.store.operations.mutate(r.cluster.id, operationId, (op) => {
       if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== runs) return undefined;
       claimed = true;
-      const { outcome: _o, ...rest } = op;
+      const { outcome: _o, cancellation: _c, ...rest } = op;
       const { endedAt: _e, ...timings } = op.timings;
       return { ...rest, status: "Pending", resumes: runs, instanceId, trigger: r.trigger, steps: stepsOf(), timings: { ...timings, createdAt: now } };
     });
@@ -221,6 +222,53 @@ export function governedTarget(subject: string): { kind: "diagnostics"; clusterR
   const budget = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/Microsoft\.Consumption\/budgets\/[^/]+$/i.exec(subject);
   if (budget) return { kind: "budget", scope: budget[1]! };
   return undefined;
+}
+
+export type ReviewRequest = "reviewScheduled" | "reviewCoalesced" | "reviewRequested";
+
+/**
+ * A resource event's review of one cluster's subject, coalesced (issue 24 item 9): starts the
+ * subject's review orchestration (orchestrations/governance/reviewOrchestrator.ts) when none runs;
+ * finds it waiting out its window (`reviewCoalesced`: its review will read ARM after this event's
+ * write); or finds it reading ARM and raises `reviewRequested` for one more round. No ARM read
+ * here: a storm of events costs durable calls, not ARM reads, and throttling never fails a delivery.
+ */
+export async function requestGovernanceReview(p: Platform, client: DurableClientPort, cluster: ClusterRecord, subject: GovernanceSubject, eventId: string): Promise<ReviewRequest> {
+  const instanceId = InstanceIds.governanceReview(cluster.id, subject);
+  const input: GovernanceReviewInput = { clusterId: cluster.id, subject, eventId, windowMs: p.config.events.reviewWindowMs };
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const status = await instanceStatus(client, instanceId);
+    if (!status || FINISHED.has(String(status.runtimeStatus))) {
+      try {
+        await client.startNew(OrchestratorNames.governanceReview, { instanceId, input });
+        return "reviewScheduled";
+      } catch (err) {
+        lastError = err; // another event started it first: look again
+        continue;
+      }
+    }
+    const phase = (status.customStatus as { phase?: GovernanceReviewPhase } | undefined)?.phase;
+    if (phase !== "reviewing") return "reviewCoalesced";
+    try {
+      await client.raiseEvent(instanceId, EventNames.reviewRequested, { eventId });
+      return "reviewRequested";
+    } catch (err) {
+      lastError = err; // it finished meanwhile: start the next one
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(`Could not request the ${subject} review of ${cluster.id}`);
+}
+
+const FINISHED = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
+
+async function instanceStatus(client: DurableClientPort, instanceId: string): Promise<{ runtimeStatus?: unknown; customStatus?: unknown } | undefined> {
+  try {
+    return await client.getStatus(instanceId);
+  } catch (err) {
+    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    throw err;
+  }
 }
 
 /** The registered clusters a resource event concerns. */

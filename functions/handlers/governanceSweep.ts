@@ -12,7 +12,8 @@ import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/
 import { instanceExists, type DurableClientPort } from "./durableClient";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput } from "../../orchestrations/governance/sweepOrchestrator";
-import { GOVERNANCE_SUBJECTS, reviewGovernance } from "./governance";
+import { GOVERNANCE_SUBJECTS, reviewGovernance, type GovernanceSubject } from "./governance";
+import type { GovernanceSubjectReview } from "../../orchestrations/governance/reviewOrchestrator";
 import { policyTarget } from "./targets";
 import { startHeldAwareUpgrade } from "./budgetHolds";
 import type { Platform } from "../runtime/platform";
@@ -50,6 +51,24 @@ export function createSweepClusterActivity(platform: Platform): (client: Durable
     const upgrade = await catchUpVersion(p, client, cluster);
     if (upgrade?.outcome === "started") started++;
     return { clusterId, started, ...(upgrade ? { upgrade } : {}) };
+  };
+}
+
+/**
+ * The `reviewGovernanceSubject` activity: the coalesced event path's one review of a cluster's
+ * subject (read afresh from the registry, ARM read through the retry-less clients: the review
+ * orchestration waits out throttling on durable timers). Idempotent as `sweepCluster` is.
+ */
+export function createReviewGovernanceSubjectActivity(platform: Platform): (client: DurableClientPort, input: { clusterId: string; subject: GovernanceSubject; eventId: string }) => Promise<GovernanceSubjectReview> {
+  const p = retryless(platform);
+  return async (client, { clusterId, subject, eventId }) => {
+    const cluster = (await p.store.clusters.get(clusterId))?.doc;
+    if (!cluster) return { clusterId, subject, failing: [], gone: true };
+    const [review] = await reviewGovernance(p, client, cluster, [subject], { type: "event", eventId });
+    return {
+      clusterId, subject, failing: review?.failing ?? [],
+      ...(review?.operation ? { operationId: review.operation.operationId, outcome: review.operation.outcome } : {})
+    };
   };
 }
 

@@ -46,7 +46,7 @@ export async function startKubernetesUpgrade(
       // Two resumes racing: the ETag lets one of them flip the record; the other finds it running.
       if (!RESUMABLE.includes(op.status) || (op.resumes ?? 0) + 1 !== resumes) return undefined;
       claimed = true;
-      const { outcome: _o, ...rest } = op;
+      const { outcome: _o, cancellation: _c, ...rest } = op;
       const { endedAt: _e, ...timings } = op.timings;
       return { ...rest, status: "Pending", resumes, instanceId, trigger: request.trigger, timings };
     });

@@ -4,7 +4,7 @@ import { badRequest, isRecord, json, problem, readJson, unknownFields, type Fiel
 import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { startNodeImageUpgradeByHand } from "../../orchestrations/nodeImageRollout/starters";
-import { statusUrl } from "./clusters";
+import { registeredCluster, statusUrl } from "./clusters";
 import type { DurableClientPort } from "./durableClient";
 import type { Platform } from "../runtime/platform";
 
@@ -37,21 +37,26 @@ export function validateUpgradeRequest(body: unknown): { ok: true; kind: "kubern
  */
 export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpRequest) => DurableClientPort) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const id = request.params.id ?? "";
     const body = await readJson(request);
     if (!body.ok) return body.response;
     const valid = validateUpgradeRequest(body.value);
     if (!valid.ok) return badRequest(valid.issues);
-    const cluster = (await p.store.clusters.get(id))?.doc;
-    if (!cluster) return problem(404, "ClusterNotFound", `No registered cluster ${id}`);
+    const found = await registeredCluster(p, request.params.id ?? "");
+    if ("response" in found) return found.response;
+    const { cluster } = found;
+    const id = cluster.id;
     if (valid.kind === "nodeImage") {
       // The operator's call: now, window or not (orchestrations/nodeImageRollout/starters.ts).
       const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()), {
         polling: { firstIntervalMs: p.config.upgradePolling.firstIntervalMs, maxIntervalMs: p.config.upgradePolling.maxIntervalMs },
         healthSettleMs: p.config.upgradePolling.healthSettleMs
       });
-      if (!started.started) return problem(409, "UpgradeExists", `The node image upgrade ${started.operationId} of ${id} is ${started.reason ?? "already started"}`, { operationId: started.operationId });
-      return json(202, { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) });
+      const answer = { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) };
+      if (started.started) return json(202, answer);
+      // The same request again (parallel posts in the same second name one operation): it is that
+      // operation, answered with its record's status (`Pending` until its orchestration writes it).
+      const status = (await p.store.operations.get(id, started.operationId))?.doc.status ?? "Pending";
+      return json(200, { ...answer, started: false, status, message: `The node image upgrade ${started.operationId} of ${id} is already started: it is ${status}` });
     }
 
     let target: string;

@@ -2,14 +2,16 @@
  * The Azure simulator: `startAzureSimulator(options)` serves the ARM protocol over HTTPS for the
  * real SDK clients (see `kernel/index.ts` for the module contract).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureLocalCertificate } from "../certs";
+import { ensurePrivateDir, replacePrivateFile } from "../private-files";
 import type { Clock } from "../clock";
 import { registerAks } from "./aks";
 import { registerArmTypes } from "./arm-types";
 import { registerBudgets } from "./budgets";
 import { registerCatalog, type ReleaseCatalog } from "./catalog";
+import { registerCompute, registerVnetUsages } from "./compute";
 import { registerFaultControl, registerFleetControl, registerReleaseControl, registerStatsControl } from "./control";
 import { seedDemoFleet } from "./demo";
 import { registerEventGrid } from "./eventgrid";
@@ -84,7 +86,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   const catalog = registerModules(kernel);
 
   const persist = options.persist ?? true;
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const statePath = join(options.dataDir, STATE_FILE);
   let loaded = false;
   if (persist && existsSync(statePath)) {
@@ -134,9 +136,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
  * 2.9 MB state of a 500-cluster fleet cost 60 ms per ARM write (README, "Crash-safe local state").
  */
 function writeDurably(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  // 0600 (the state holds Event Grid subscription URLs with their keys, and signed approval links).
+  replacePrivateFile(path, text);
 }
 
 /** Every module, in the order their state must load (resources first, then the catalog and AKS). */
@@ -146,6 +147,8 @@ function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerArmTypes(kernel);
   const catalog = registerCatalog(kernel);
   registerAks(kernel, catalog);
+  registerCompute(kernel);
+  registerVnetUsages(kernel);
   registerReleaseControl(kernel, catalog);
   registerFaultControl(kernel);
   registerStatsControl(kernel);

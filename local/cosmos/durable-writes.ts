@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { partitionKeyValue, type CosmosJournal } from "./journal";
 import type { CosmosFaults, CosmosRefusal } from "./faults";
 import { isWrite } from "./write-tracker";
+import { redactError, redactSecrets } from "../host/redact";
 
 /** Cosmos DB's largest item: 2 MB (learn.microsoft.com, "Azure Cosmos DB service quotas", per-item limits). */
 export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
@@ -12,10 +13,15 @@ export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
  * than '255' characters.", 400 BadRequest). `/ \ ? #` are reserved in resource ids: the service
  * stores such a document but cannot read or delete it by id afterwards, and `@azure/cosmos`
  * refuses them client-side ("Id contains illegal chars."); the embedded Cosmos refuses them at the
- * server too, so a caller that bypasses the SDK's check meets the failure here, not later.
+ * server too, so a caller that bypasses the SDK's check meets the failure here, not later. The same
+ * for ids that end in a space (`@azure/cosmos` common/helper.ts: "Id ends with a space."), hold
+ * `\t \r \n` (azure-sdk-for-python azure/cosmos/_base.py: `_VALID_COSMOS_RESOURCE = ^[^/\\#?\t\r\n]*$`,
+ * "Id ends with a space or newline."), or are `.` or `..` (dot-segments: `docs/..` is the collection's
+ * own URL after RFC 3986 §5.2.4 removal, so such an item can be created but never read by id).
  */
 export const MAX_ID_LENGTH = 255;
 const ILLEGAL_ID = /[/\\?#]/;
+const CONTROL_IN_ID = /[\t\r\n]/;
 
 interface CosmosRoute {
   db?: string;
@@ -78,6 +84,8 @@ export function invalidCosmosId(id: unknown): string | undefined {
   }
   if (ILLEGAL_ID.test(id)) return `The input name '${id}' is invalid: an id cannot contain '/', '\\', '?' or '#'.`;
   if (id.endsWith(" ")) return `The input name '${id}' is invalid: an id cannot end with a space.`;
+  if (CONTROL_IN_ID.test(id)) return `The input name '${JSON.stringify(id)}' is invalid: an id cannot contain a tab, carriage return or newline.`;
+  if (id === "." || id === "..") return `The input name '${id}' is invalid: an id cannot be a dot-segment ('.' or '..').`;
   return undefined;
 }
 
@@ -190,7 +198,9 @@ export function journalWrites(server: Server, journal: CosmosJournal, enabled: (
     req.on("error", () => res.destroy());
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const refused = (route.docs && enabled() ? faults?.refusalFor(route.container) : undefined) ?? refusal(req, route, body);
+      const refused = (route.docs && enabled() ? faults?.refusalFor(route.container) : undefined)
+        // A restore replays writes this server acknowledged before: a rule added since does not refuse them.
+        ?? (enabled() ? refusal(req, route, body) : undefined);
       if (refused) {
         refuse(res, refused);
         return;
@@ -201,7 +211,7 @@ export function journalWrites(server: Server, journal: CosmosJournal, enabled: (
           try {
             journal.atomically(() => journalWrite(journal, req, route, body, typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined));
           } catch (err) {
-            console.error(`embedded Cosmos: ${req.method} ${req.url} could not be journaled to ${journal.path}`, err);
+            console.error(redactSecrets(`embedded Cosmos: ${req.method ?? ""} ${req.url ?? ""} could not be journaled to ${journal.path}`), redactError(err));
             res.statusCode = 500;
             res.removeHeader("etag");
             return end(JSON.stringify({ code: "InternalServerError", message: "The write could not be made durable." }));

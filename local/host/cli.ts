@@ -9,6 +9,7 @@ import path from "node:path";
 import { RealClock } from "../clock";
 import { startHost, type LocalHostHandle } from "./index";
 import { describeFunctions } from "./describe";
+import { redactError } from "./redact";
 
 export class CliUsageError extends Error {
   override readonly name = "CliUsageError";
@@ -75,7 +76,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     stopping = true;
     console.log(`${signal} received: stopping the host`);
     host.stop().then(() => process.exit(0), (err: unknown) => {
-      console.error(err);
+      console.error(redactError(err));
       process.exit(1);
     });
   };
@@ -86,7 +87,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof CliUsageError ? `aksops-host: ${err.message}\nusage: aksops-host <appDir> [--port 7071] [--data-dir <dir>]` : err);
+    console.error(err instanceof CliUsageError ? `aksops-host: ${err.message}\nusage: aksops-host <appDir> [--port 7071] [--data-dir <dir>]` : redactError(err));
     process.exit(err instanceof CliUsageError ? 2 : 1);
   });
 }

@@ -7,6 +7,7 @@
  * Registrations go to the registry of the host that is currently loading an app (set by the loader
  * with `beginAppLoad`), so one process can start a host, stop it and start another.
  */
+import { redactSecrets } from "./redact";
 
 export type RpcLogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
 export type RpcLogCategory = "user" | "system" | "customMetric";
@@ -173,6 +174,6 @@ export function log(level: RpcLogLevel, category: RpcLogCategory, message: strin
   if (currentRegistry) {
     currentRegistry.log(level, category, message);
   } else if (level === "error" || level === "critical" || level === "warning") {
-    console.error(`[functions-core] ${message}`);
+    console.error(redactSecrets(`[functions-core] ${message}`));
   }
 }

@@ -3,8 +3,8 @@
  * webhook and the extensions (Durable Functions). Created by `startHost` (index.ts).
  */
 import type http from "node:http";
-import fs from "node:fs";
 import type { Clock } from "../clock";
+import { ensurePrivateDir } from "../private-files";
 import type { ExtensionContext, HostExtension, InvocationInput, InvocationResult, RegisteredFunction } from "./extension";
 import { loadApp, type LoadedApp } from "./app-loader";
 import { runAppHooks } from "./hooks";
@@ -71,7 +71,7 @@ export class LocalHost {
 
   async start(): Promise<void> {
     const { options } = this;
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     this.hostJson = readHostJson(options.appDir);
     this.keys = loadHostKeys(options.settings, options.dataDir);
     this.restoreEnv = applySettingsToEnv(options.settings);

@@ -13,11 +13,12 @@ import { LocalHost } from "./host";
 import { readHostJson } from "./host-json";
 import type { HttpRoute } from "./http/http-routes";
 import type { HostKeys } from "./http/keys";
-import { consoleLogger, type HostLogger } from "./logger";
+import { consoleLogger, redactingLogger, type HostLogger } from "./logger";
 
 export type { ExtensionContext, HostExtension, InvocationInput, InvocationResult, RegisteredBinding, RegisteredFunction, RpcTypedData } from "./extension";
 export { decodeTypedData, encodeTypedData } from "./typed-data";
-export { consoleLogger, MemoryLogger, type HostLogger, type LogEntry, type LogLevel } from "./logger";
+export { consoleLogger, MemoryLogger, redactEntry, redactingLogger, type HostLogger, type LogEntry, type LogLevel } from "./logger";
+export { redactError, redactSecrets, REDACTED } from "./redact";
 export { loadApp, AppLoadError, type LoadedApp } from "./app-loader";
 export { FunctionInvocationError, FunctionNotFoundError } from "./invoker";
 export { HOST_KEY_SETTING, MASTER_KEY_SETTING, SYSTEM_KEY_SETTINGS, type HostKeys } from "./http/keys";
@@ -58,7 +59,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHostHan
     hostname: options.hostname ?? "127.0.0.1",
     dataDir: path.resolve(options.dataDir),
     extensions: options.extensions ?? defaultExtensions(options.appDir),
-    logger: options.logger ?? consoleLogger(() => options.clock.now())
+    logger: redactingLogger(options.logger ?? consoleLogger(() => options.clock.now()))
   });
   await host.start();
   return host;

@@ -6,7 +6,7 @@ import { backoffMs, timerAfter } from "./time";
 
 export interface TeamsMessageRequest {
   /** Which card to build (the activity builds it from this data). */
-  kind: "approvalRequest" | "upgradeFailed" | "upgradeSummary" | "supportEnding" | "approvalEscalation";
+  kind: "approvalRequest" | "upgradeFailed" | "upgradeSummary" | "supportEnding" | "approvalEscalation" | "operationCancelled";
   /** `default` is TEAMS_WEBHOOK_URL; `escalation` the policy's escalation webhook. */
   channel: "default" | "escalation";
   payload: Record<string, unknown>;

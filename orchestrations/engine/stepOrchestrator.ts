@@ -18,6 +18,7 @@ import { call } from "./call";
 import { activitiesOf, requestOf, type StepTarget } from "./actions";
 import { poolOf, type OperationPlanData, type PlanStep } from "./plan";
 import { errorOf } from "./errors";
+import type { UpdateOperationResult } from "../common/activities/updateOperation";
 
 export interface StepRunInput {
   target: StepTarget;
@@ -47,7 +48,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
   const input = context.df.getInput<StepRunInput>();
   const { step, target } = input;
   const record = (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at" | "step">, stepPatch?: Omit<StepPatch, "index">) =>
-    call<unknown>(context, ActivityNames.updateOperation, {
+    call<UpdateOperationResult | undefined>(context, ActivityNames.updateOperation, {
       clusterId: target.clusterId, operationId: target.operationId, at: nowIso(context), ...patch,
       ...(stepPatch ? { step: { index: step.index, ...describe(step), ...stepPatch } } : {})
     } satisfies OperationUpdate);
@@ -56,7 +57,8 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
   try {
     let afterApproval = false;
     if (input.approvalScope) {
-      yield* record({ status: "AwaitingApproval" }, { status: "AwaitingApproval" });
+      const asked = yield* record({ status: "AwaitingApproval" }, { status: "AwaitingApproval" });
+      if (asked?.cancelled) return yield* cancelled(false);
       const approvalInput: ApprovalInput = {
         operationId: target.operationId, clusterId: target.clusterId, environment: input.plan.environment, scope: input.approvalScope,
         step: input.planSteps.find((s) => s.index === step.index) ?? { index: step.index, kind: "controlPlane", from: "", to: step.title },
@@ -82,7 +84,10 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
     }
 
     phase = "start";
-    yield* record({ status: "Running" }, { status: "Running", startedAt: nowIso(context) });
+    const running = yield* record({ status: "Running" }, { status: "Running", startedAt: nowIso(context) });
+    // An operator cancelled the operation while this step was being scheduled (terminating its
+    // instance may come too late to stop it): nothing is started in AKS.
+    if (running?.cancelled) return yield* cancelled(afterApproval);
     const request = requestOf(target, step);
     const activities = activitiesOf(step.action);
     if (step.health) {
@@ -151,6 +156,11 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
       // The store is unreachable past the retry budget: the operation's final record tries again.
     }
     return { status: "Failed", error };
+  }
+
+  function* cancelled(afterApproval: boolean): Generator<Task, StepRunResult, unknown> {
+    yield* record({}, { status: "Skipped" });
+    return { status: "NotStarted", code: "OperationCancelled", reason: "the operation was cancelled", afterApproval };
   }
 
   function* fail(error: ArmErrorInfo, polls: number, armOperationId?: string, healthAfter?: HealthSample): Generator<Task, StepRunResult, unknown> {

@@ -1,5 +1,6 @@
 import type { OrchestrationContext, Task } from "durable-functions";
-import { OrchestratorNames } from "../names";
+import { ActivityNames, OrchestratorNames } from "../names";
+import { call } from "../engine/call";
 import type { ClusterPageInput, ClusterPageResult, NodeImageUpgradeInput, NodeImageUpgradeResult } from "./contracts";
 import type { NodeImageUpgradeOptions } from "./nodeImageUpgradeOrchestrator";
 import type { RolloutPolicy } from "./rolloutPolicy";
@@ -13,7 +14,7 @@ const NOTABLE_PER_PAGE = 10;
  * `Task.all` of fresh tasks: a sliding `Task.any` over running tasks would list them again, and on
  * Azure the extension schedules a listed-again task a second time (durable-js #574). A page's history
  * stays around four events per cluster, so the fleet never lands in one history; a cluster that
- * throws is counted as failed and the others go on.
+ * throws is counted as failed and the others go on, unless an operator cancelled it (skipped).
  */
 export function* clusterPageOrchestrator(context: OrchestrationContext): Generator<Task, ClusterPageResult, unknown> {
   const input = context.df.getInput<ClusterPageInput>();
@@ -39,7 +40,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
         rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
         options: stepOptions(policy)
       };
-      return { clusterId: cluster.clusterId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };
+      return { clusterId: cluster.clusterId, operationId: cluster.operationId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };
     });
     try {
       yield context.df.Task.all(window.map((w) => w.task));
@@ -50,6 +51,15 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
       // Yielding one already-scheduled task sends no action again: it only waits for it.
       if (!w.task.isCompleted && !w.task.isFaulted) {
         try { yield w.task; } catch { /* counted by collect */ }
+      }
+      if (w.task.isFaulted) {
+        // Terminated by an operator's cancel: skipped, with who cancelled, not a failure against the budget.
+        const cancelled = yield* call<{ by?: string; reason?: string }>(context, ActivityNames.readOperationCancellation, { clusterId: w.clusterId, operationId: w.operationId });
+        if (cancelled.by) {
+          result.skipped++;
+          result.notable.push({ clusterId: w.clusterId, result: "skipped", reason: `cancelled by ${cancelled.by}${cancelled.reason ? `: ${cancelled.reason}` : ""}`.slice(0, 300) });
+          continue;
+        }
       }
       collect(w.task, w.clusterId);
     }

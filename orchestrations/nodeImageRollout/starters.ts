@@ -61,10 +61,16 @@ export async function startNodeImageUpgradeByHand(client: Client, clusterId: str
   const source = `manual-${at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
   const operationId = nodeImageOperationId(source, clusterId);
   const instanceId = InstanceIds.nodeImageUpgrade(source, clusterId);
-  const existing = await statusOf(client, instanceId);
-  if (existing !== undefined) return { started: false, instanceId, operationId, reason: `already ${existing}` };
+  if ((await statusOf(client, instanceId)) !== undefined) return { started: false, instanceId, operationId, reason: "already started" };
   const input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions } = { operationId, clusterId, mode: "manual", requestedBy, ...(options ? { options } : {}) };
-  await client.startNew(OrchestratorNames.nodeImageUpgrade, { instanceId, input });
+  try {
+    await client.startNew(OrchestratorNames.nodeImageUpgrade, { instanceId, input });
+  } catch (err) {
+    // Parallel requests of the same second race between the check and the start: the extension
+    // refuses the second start of a running instance id (HTTP 409), which means "already started".
+    if ((await statusOf(client, instanceId)) !== undefined) return { started: false, instanceId, operationId, reason: "already started" };
+    throw err;
+  }
   return { started: true, instanceId, operationId };
 }
 

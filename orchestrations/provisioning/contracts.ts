@@ -17,6 +17,11 @@ export interface ProvisioningSection {
   requestHash: string;
   request: ProvisionRequest;
   plannedAt?: string;
+  /**
+   * The first plan found no managed cluster, so this provisioning creates it: later runs may plan
+   * it as an update. Without it, an existing managed cluster refuses the plan (it is an adoption).
+   */
+  createsCluster?: boolean;
   resources?: PlannedResource[];
   summary?: { create: number; update: number; noChange: number; waves: number };
   omitted?: { what: string; why: string }[];

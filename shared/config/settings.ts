@@ -85,6 +85,15 @@ export interface AppConfig {
   readonly upgradePolling: UpgradePollingSettings;
   /** The action group the platform's budgets notify (governance); unset: budgets are not governed. */
   readonly budgetActionGroupId?: string;
+  /** Event routing: the lease a delivery takes on an event, and the window resource events of one subject are coalesced in. */
+  readonly events: EventRoutingSettings;
+}
+
+export interface EventRoutingSettings {
+  /** How long a delivery holds an event it routes; a redelivery retakes it after that (the routing crashed). */
+  readonly leaseMs: number;
+  /** Resource events about one cluster's governance subject within this window make one ARM review. */
+  readonly reviewWindowMs: number;
 }
 
 export interface UpgradePollingSettings {
@@ -112,7 +121,9 @@ export const SettingNames = {
   upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS",
   healthSettleSeconds: "HEALTH_SETTLE_SECONDS",
   governanceSweepSchedule: "GOVERNANCE_SWEEP_SCHEDULE",
-  budgetActionGroupId: "BUDGET_ACTION_GROUP_ID"
+  budgetActionGroupId: "BUDGET_ACTION_GROUP_ID",
+  eventLeaseSeconds: "EVENT_LEASE_SECONDS",
+  governanceReviewWindowSeconds: "GOVERNANCE_REVIEW_WINDOW_SECONDS"
 } as const;
 
 export const SettingDefaults = {
@@ -124,7 +135,10 @@ export const SettingDefaults = {
   upgradePollMaxIntervalSeconds: 300,
   healthSettleSeconds: 300,
   /** Hourly, on the hour. */
-  governanceSweepSchedule: "0 0 * * * *"
+  governanceSweepSchedule: "0 0 * * * *",
+  /** Longer than a routing takes (a few ARM reads, a start), shorter than Event Grid's third retry (1 min after the 30 s one). */
+  eventLeaseSeconds: 60,
+  governanceReviewWindowSeconds: 30
 } as const;
 
 const ACTION_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/actionGroups\/[^/]+$/i;
@@ -179,6 +193,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     s.fail(N.budgetActionGroupId, "must be an action group resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Insights/actionGroups/…)");
   }
 
+  const events: EventRoutingSettings = {
+    leaseMs: 1000 * (s.wholeNumber(N.eventLeaseSeconds, { min: 1, max: 3600 }) ?? SettingDefaults.eventLeaseSeconds),
+    reviewWindowMs: 1000 * (s.wholeNumber(N.governanceReviewWindowSeconds, { min: 0, max: 3600 }) ?? SettingDefaults.governanceReviewWindowSeconds)
+  };
+
   if (s.problems.length > 0) throw new ConfigError(s.problems);
 
   // Every required value was checked above; an undefined here would have produced a problem.
@@ -193,11 +212,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     monitorLogsEndpoint: monitorLogsEndpoint!,
     monitorMetricsEndpoint: monitorMetricsEndpoint!,
     upgradePolling,
+    events,
     ...(localCaPath ? { localCaPath } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     ...(budgetActionGroupId ? { budgetActionGroupId } : {})
   };
-  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling) });
+  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling), events: Object.freeze(config.events) });
 }
 
 /**

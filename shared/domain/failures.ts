@@ -96,7 +96,9 @@ function retryAfterOf(e: ErrorLike): number | undefined {
 export function clean(message: string): string {
   const firstLines = message.split(/\n\s+at /)[0] ?? message;
   return firstLines
-    .replace(/(?:file:\/\/)?(?:\/[\w.@+-]+){2,}(?::\d+(?::\d+)?)?/g, (m) => (/^\/(subscriptions|providers|resourceGroups)\//i.test(m) || /\/(subscriptions|resourceGroups|providers)\//i.test(m) ? m : "<path>"))
+    // A URL (`https://host/path`, not `file:///…`) is kept whole: matched first, so its path is never taken for a file's.
+    .replace(/\b[a-zA-Z][\w+.-]*:\/\/(?!\/)[^\s"'<>]+|(?:file:\/\/)?(?:\/[\w.@+-]+){2,}(?::\d+(?::\d+)?)?/g, (m) =>
+      /^[a-zA-Z][\w+.-]*:\/\/(?!\/)/.test(m) || /^\/(subscriptions|providers|resourceGroups)\//i.test(m) || /\/(subscriptions|resourceGroups|providers)\//i.test(m) ? m : "<path>")
     .replace(/[A-Za-z]:\\(?:[\w.@+-]+\\)*[\w.@+-]+/g, "<path>")
     .trim()
     .slice(0, MAX_MESSAGE);

@@ -37,21 +37,28 @@ function storedOf<T>(resource: ItemDefinition | undefined, etag: string | undefi
  * 412 → re-read and retry inside `mutate`). Ids are the repositories' keys: each is stored under
  * `cosmosId(key)` (with the key in `sourceId` when the two differ), so a key from outside (`a/b`,
  * 300 characters) can never make Cosmos refuse the request; with `partitionKeyIsId` the partition
- * key (the `/id` path) is encoded the same way.
+ * key (the `/id` path) is encoded the same way. With `keyOf`, keys are folded first (the cluster
+ * registry folds case: Azure's names are case-insensitive), so two spellings of one key are one
+ * document, and Cosmos itself refuses the second `create` (409).
  */
 export class Collection<T extends { id: string }> {
   constructor(
     readonly container: Container,
     private readonly partitionKeyOf: (doc: T) => string,
-    private readonly options: { partitionKeyIsId?: boolean } = {}
+    private readonly options: { partitionKeyIsId?: boolean; keyOf?: (key: string) => string } = {}
   ) {}
 
+  /** The Cosmos item id of a key: `cosmosId` of the key as `keyOf` folds it (e.g. case-folded names). */
+  private itemId(key: string): string {
+    return cosmosId(this.options.keyOf ? this.options.keyOf(key) : key);
+  }
+
   private pk(partitionKey: string): string {
-    return this.options.partitionKeyIsId ? cosmosId(partitionKey) : partitionKey;
+    return this.options.partitionKeyIsId ? this.itemId(partitionKey) : partitionKey;
   }
 
   private stored(doc: T): ItemDefinition {
-    const id = cosmosId(doc.id);
+    const id = this.itemId(doc.id);
     return (id === doc.id ? { ...doc } : { ...doc, id, sourceId: doc.id });
   }
 
@@ -61,7 +68,7 @@ export class Collection<T extends { id: string }> {
 
   async read(id: string, partitionKey: string): Promise<Stored<T> | undefined> {
     // @azure/cosmos 4 resolves a 404 read with `resource: undefined` rather than throwing.
-    const response = await this.container.item(cosmosId(id), this.pk(partitionKey)).read<ItemDefinition>();
+    const response = await this.container.item(this.itemId(id), this.pk(partitionKey)).read<ItemDefinition>();
     if (response.statusCode === 404 || !response.resource) return undefined;
     return storedOf<T>(response.resource, response.etag, `a read of ${id}`);
   }
@@ -83,7 +90,7 @@ export class Collection<T extends { id: string }> {
       return storedOf<T>(response.resource, response.etag, `an upsert of ${doc.id}`);
     }
     const response = await this.container
-      .item(cosmosId(doc.id), this.pk(this.partitionKeyOf(doc)))
+      .item(this.itemId(doc.id), this.pk(this.partitionKeyOf(doc)))
       .replace<ItemDefinition>(this.stored(doc), { accessCondition: { type: "IfMatch", condition: etag } });
     return storedOf<T>(response.resource, response.etag, `a replace of ${doc.id}`);
   }
@@ -99,7 +106,7 @@ export class Collection<T extends { id: string }> {
       if (!current) throw new NotFoundError(this.name, id, partitionKey);
       const next = await mutation(structuredClone(current.doc));
       if (next === undefined) return current;
-      if (next.id !== id || this.partitionKeyOf(next) !== partitionKey) {
+      if (this.itemId(next.id) !== this.itemId(id) || this.pk(this.partitionKeyOf(next)) !== this.pk(partitionKey)) {
         throw new Error(`${this.name}: a mutation may not change the id or partition key of "${id}"`);
       }
       try {
@@ -116,12 +123,29 @@ export class Collection<T extends { id: string }> {
 
   async remove(id: string, partitionKey: string): Promise<boolean> {
     try {
-      await this.container.item(cosmosId(id), this.pk(partitionKey)).delete();
+      await this.container.item(this.itemId(id), this.pk(partitionKey)).delete();
       return true;
     } catch (err) {
       if (cosmosStatus(err) === 404) return false;
       throw err;
     }
+  }
+
+  /**
+   * One page of a query: at most `maxItemCount` documents, and Cosmos's continuation token when
+   * there are more (passed back as it came to get the next page).
+   */
+  async page(sql: string, parameters: SqlParameter[], options: { maxItemCount: number; continuationToken?: string; partitionKey?: string }): Promise<{ items: T[]; continuationToken?: string }> {
+    const iterator = this.container.items.query<ItemDefinition>(
+      { query: sql, parameters },
+      {
+        maxItemCount: options.maxItemCount,
+        ...(options.continuationToken !== undefined ? { continuationToken: options.continuationToken } : {}),
+        ...(options.partitionKey !== undefined ? { partitionKey: this.pk(options.partitionKey) } : {})
+      }
+    );
+    const { resources, continuationToken } = await iterator.fetchNext();
+    return { items: resources.map((r) => strip<T>(r)), ...(continuationToken ? { continuationToken } : {}) };
   }
 
   /**

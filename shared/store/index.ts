@@ -27,7 +27,7 @@ export function createStore(client: CosmosClient, databaseName: string, clock: N
   };
 }
 
-export { ClusterRepository } from "./cluster-repository";
+export { ClusterRepository, clusterKey } from "./cluster-repository";
 export { OperationRepository } from "./operation-repository";
 export type { OperationQuery } from "./operation-repository";
 export { EventRepository } from "./event-repository";

@@ -38,6 +38,20 @@ export class OperationRepository {
 
   /** Newest first. Confined to one partition when `clusterId` is given. */
   async query(filter: OperationQuery = {}): Promise<OperationRecord[]> {
+    const { sql, parameters } = this.sqlOf(filter);
+    return this.docs.query(sql, parameters, filter.clusterId);
+  }
+
+  /** One page of `query`, newest first: at most `top`, and Cosmos's continuation token when there is more. */
+  async page(filter: Omit<OperationQuery, "limit">, top: number, continuationToken?: string): Promise<{ value: OperationRecord[]; continuationToken?: string }> {
+    const { sql, parameters } = this.sqlOf(filter);
+    const page = await this.docs.page(sql, parameters, {
+      maxItemCount: top, ...(continuationToken !== undefined ? { continuationToken } : {}), ...(filter.clusterId !== undefined ? { partitionKey: filter.clusterId } : {})
+    });
+    return { value: page.items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+  }
+
+  private sqlOf(filter: OperationQuery): { sql: string; parameters: SqlParameter[] } {
     const where: string[] = [];
     const parameters: SqlParameter[] = [];
     if (filter.clusterId !== undefined) {
@@ -55,7 +69,7 @@ export class OperationRepository {
     }
     const top = filter.limit !== undefined ? `TOP ${Math.max(0, Math.floor(filter.limit))} ` : "";
     const sql = `SELECT ${top}* FROM c${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY c.timings.createdAt DESC`;
-    return this.docs.query(sql, parameters, filter.clusterId);
+    return { sql, parameters };
   }
 
   /** Read-modify-write under the ETag, retried on 412; stamps `timings.updatedAt`. */

@@ -71,7 +71,10 @@ export interface ClusterLock {
 }
 
 export interface ClusterRecord {
-  /** The cluster's name: unique in the registry (a second adopt of the same name is a 409). */
+  /**
+   * The cluster's name as registered: unique in the registry in any case (`AKS-PROD` is
+   * `aks-prod`; ClusterRepository keys by the case-folded name).
+   */
   id: string;
   resourceId: string;
   subscriptionId: string;
@@ -85,6 +88,15 @@ export interface ClusterRecord {
   lock?: ClusterLock;
   /** Budget alerts received and upgrade holds (issue 13). */
   governance?: ClusterGovernanceState;
+  /**
+   * Set while the cluster is being provisioned here (`POST /api/clusters`): the record holds the
+   * name, the resource id and the operation's lock, but it is not a cluster yet (not listed, no
+   * events, sweeps, budgets or upgrades) until `registerProvisionedCluster` finds it in ARM and
+   * removes this. The request hash lets the same request resume whatever it left half done.
+   */
+  provisioning?: { operationId: string; requestHash: string };
+  /** The provisioning operation that created the managed cluster, when it was created here. */
+  provisionedBy?: string;
   createdAt: IsoTimestamp;
   updatedAt: IsoTimestamp;
 }
@@ -248,6 +260,14 @@ export interface OperationOutcome {
   error?: ArmErrorRecord;
 }
 
+export interface OperationCancellation {
+  by: string;
+  at: IsoTimestamp;
+  reason?: string;
+  /** The status the operation had when it was cancelled (`Queued`, `AwaitingApproval`, `Running`, ...). */
+  previousStatus: OperationStatus;
+}
+
 export interface OperationRecord {
   id: string;
   clusterId: string;
@@ -269,6 +289,12 @@ export interface OperationRecord {
   /** How many times an operator resumed the operation after a failure. */
   resumes?: number;
   outcome?: OperationOutcome;
+  /**
+   * Set by `POST /api/operations/{id}/cancel`: who stopped the operation, when, why and what it was
+   * doing. A cancelled operation stays cancelled (late patches of its stopped orchestration change
+   * neither status nor outcome); only a resume, which clears this, runs it again.
+   */
+  cancellation?: OperationCancellation;
   /** Position behind the cluster's current holder while `Queued` (1 = next). */
   queuePosition?: number;
   timings: { createdAt: IsoTimestamp; startedAt?: IsoTimestamp; endedAt?: IsoTimestamp; updatedAt: IsoTimestamp };
@@ -294,6 +320,15 @@ export interface EventRecord {
   /** On a `conflict` record: the id of the recorded event whose content this one contradicts. */
   conflictsWith?: string;
   detail?: string;
+  /**
+   * While `disposition` is `routing`: until when the delivery that took the event routes it. A
+   * redelivery retakes an event whose lease ran out (its routing crashed); before that it is refused.
+   */
+  leaseUntil?: IsoTimestamp;
+  /** How many deliveries took the event's lease (1 unless a routing crashed or failed). */
+  attempts?: number;
+  /** The Teams cards posted for this event (`<kind>:<clusterId>`): a retaken routing does not post them again. */
+  cards?: string[];
   /** Seconds until Cosmos deletes the record; falls back to the container's default TTL. */
   ttl?: number;
 }

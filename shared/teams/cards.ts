@@ -120,6 +120,44 @@ export function upgradeFailureCard(failure: UpgradeFailure): TeamsMessage {
   return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
 }
 
+/** What failed, for operations that are not upgrades (a card's heading and its advice follow from it). */
+export type NonUpgradeOperation = "provisioning" | "adoption" | "governance";
+
+const NON_UPGRADE_WORDS: Record<NonUpgradeOperation, { heading: string; resume: string }> = {
+  provisioning: { heading: "Provisioning failed", resume: "Once the cause is fixed, the same `POST /api/clusters` request plans again from ARM and carries on at the failed resource." },
+  adoption: { heading: "Adoption failed", resume: "Once the cause is fixed, the same `POST /api/clusters/adopt` request runs the adoption again." },
+  governance: { heading: "Governance change failed", resume: "The next governance sweep or resource event tries again." }
+};
+
+export interface OperationFailure {
+  operation: NonUpgradeOperation;
+  cluster: string;
+  environment: string;
+  operationId: string;
+  /** The step that failed, as the operation record names it; none when it failed before its first step (planning). */
+  step?: { index: number; name: string };
+  error: { code: string; message: string };
+  at: string;
+  operationUrl?: string;
+}
+
+/** A failed provisioning, adoption or governance change: worded by what it was, never "Upgrade failed". */
+export function operationFailureCard(failure: OperationFailure): TeamsMessage {
+  const words = NON_UPGRADE_WORDS[failure.operation];
+  const body: CardElement[] = [
+    banner("attention", [heading(`${words.heading}: ${failure.cluster} (${failure.environment})`, "attention")]),
+    text(failure.step ? `Step ${failure.step.index + 1}, ${failure.step.name}, failed. No further steps will run.` : "It failed before its first step; nothing was changed."),
+    facts([
+      ["Error code", failure.error.code],
+      ["Error", truncate(failure.error.message, 1000)],
+      ["At", failure.at],
+      ["Operation", failure.operationId]
+    ]),
+    markdownText(words.resume, { isSubtle: true, size: "small" })
+  ];
+  return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
+}
+
 export type OperationOutcome = "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
 
 export interface SummaryStep extends PlanStepView {
@@ -169,6 +207,48 @@ export function operationSummaryCard(summary: OperationSummary): TeamsMessage {
   if (summary.message) body.push(text(truncate(summary.message, 1000)));
   if (rows.length > 0) body.push(text("Steps", { weight: "bolder", spacing: "medium" }), facts(rows));
   return teamsMessage(body, summary.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: summary.operationUrl }] : undefined);
+}
+
+export interface OperationCancellationNotice {
+  cluster: string;
+  environment?: string;
+  operationId: string;
+  /** What the operation was: `kubernetesUpgrade`, `nodeImageRollout`, `governance`, ... */
+  kind: string;
+  target?: string;
+  by: string;
+  reason?: string;
+  at: string;
+  /** What it was doing when cancelled (`AwaitingApproval`, `Queued`, `Running`). */
+  previousStatus: string;
+  operationUrl?: string;
+}
+
+const KIND_LABEL: Record<string, string> = {
+  kubernetesUpgrade: "Kubernetes upgrade", nodeImageRollout: "Node image upgrade", adoption: "Adoption", provisioning: "Provisioning",
+  governance: "Governance remediation", autoUpgradeDisable: "Auto-upgrade change"
+};
+
+/**
+ * An operator cancelled an operation (`POST /api/operations/{id}/cancel`). A webhook cannot edit
+ * the approval card posted earlier, so this card says its links no longer decide anything.
+ */
+export function operationCancelledCard(notice: OperationCancellationNotice): TeamsMessage {
+  const what = `${KIND_LABEL[notice.kind] ?? "Operation"}${notice.target ? ` to ${notice.target}` : ""}`;
+  const body: CardElement[] = [
+    banner("warning", [heading(`${what} cancelled: ${notice.cluster}${notice.environment ? ` (${notice.environment})` : ""}`)]),
+    facts([
+      ["Cancelled by", notice.by],
+      ["Reason", truncate(notice.reason ?? "none given", 500)],
+      ["At", notice.at],
+      ["Was", notice.previousStatus],
+      ["Operation", notice.operationId]
+    ]),
+    text(notice.previousStatus === "AwaitingApproval"
+      ? "Its approval links no longer decide anything; nothing more will run. The cluster's queued operations go ahead."
+      : "Nothing more will run; a step already started in AKS finishes there. The cluster's queued operations go ahead.")
+  ];
+  return teamsMessage(body, notice.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: notice.operationUrl }] : undefined);
 }
 
 export interface SupportEndingAlert {

@@ -259,4 +259,39 @@ describe("provisioning a baseline cluster (issue 12)", () => {
     const conformance = await api<{ rules: { id: string; status: string; evidence: string }[] }>(h, "GET", "/clusters/aks-d1/conformance");
     expect(conformance.body.rules.filter((r) => r.status === "fail").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
   });
+
+  it("roles before the cluster: without the control-plane identity's Network Contributor on the node subnet the cluster PUT fails (LinkedAuthorizationFailed); the re-run grants it again and completes", async () => {
+    // AKS checks the user-assigned control-plane identity's rights on the subnets at create
+    // (local/azure/aks/identity-checks.ts; learn.microsoft.com/azure/aks/configure-azure-cni).
+    const body = { name: "aks-d2", environment: "dev", location: "westeurope", network: { hubAddressSpace: "10.203.0.0/24", spokeAddressSpace: "10.242.0.0/16" } };
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters", body);
+    expect(started.status).toBe(202);
+    const id = started.body.operationId;
+    const granted = "create role networkContributor → id-controlplane on snet-clusternodes";
+    const cluster = "create AKS cluster aks-d2";
+    // The grant is written, the cluster not yet started (it waits for the firewall and the rest of its wave)...
+    const between = await operationWith(h, id, (op) => op.steps.some((s) => s.name === granted && s.status === "Succeeded"), "the grant on the node subnet", 6 * 3600_000);
+    expect(between.steps.find((s) => s.name === cluster)?.status).toBe("Pending");
+    // ...when someone removes it.
+    const subnet = `/subscriptions/${sub}/resourceGroups/rg-aks-d2-networking/providers/Microsoft.Network/virtualNetworks/vnet-aks-d2-spoke/subnets/snet-clusternodes`;
+    const grants = [];
+    for await (const ra of auth.roleAssignments.listForScope(subnet)) if (ra.roleDefinitionId?.endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7") && ra.scope?.toLowerCase() === subnet.toLowerCase()) grants.push(ra);
+    expect(grants).toHaveLength(1);
+    await auth.roleAssignments.deleteById(grants[0]!.id ?? "");
+    const failed = await operationWith(h, id, (op) => op.status === "Failed", "the run to stop at the cluster", 6 * 3600_000) as ProvisioningOp;
+    const step = failed.steps.find((s) => s.status === "Failed");
+    expect(step?.name).toBe(cluster);
+    expect(step?.error?.code).toBe("LinkedAuthorizationFailed");
+    // (the platform's record shortens the action's path; the scope is kept)
+    expect(step?.error?.message).toContain(`does not have permission to perform action(s) 'Microsoft.Network`);
+    expect(step?.error?.message).toContain(`on the linked scope(s) '${subnet}'`);
+    await expect(aks.managedClusters.get("rg-aks-d2", "aks-d2")).rejects.toMatchObject({ statusCode: 404 });
+    // The same request again: the plan, read from ARM, has the grant to create (before the cluster) and completes.
+    expect((await api(h, "POST", "/clusters", body)).status).toBe(202);
+    const done = await operationWith(h, id, (op) => op.status === "Succeeded" && op.resumes === 1, "the re-run to succeed", 6 * 3600_000) as ProvisioningOp;
+    const names = done.steps.map((s) => s.name);
+    expect(names).toContain(granted);
+    expect(names.indexOf(granted)).toBeLessThan(names.indexOf(cluster));
+    expect((await aks.managedClusters.get("rg-aks-d2", "aks-d2")).provisioningState).toBe("Succeeded");
+  });
 });

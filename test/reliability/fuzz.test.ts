@@ -3,12 +3,15 @@
  * API route and the Event Grid webhook (bodies, ids, query strings, tokens, events) against the
  * whole local platform. Every answer is 2xx or 4xx, never 5xx; a 4xx from the API writes no record;
  * the host stays up. FUZZ_RUNS requests (README "Hardening and limits" states the number).
+ * Issue 24 added the shapes that answered 500 then: ids ending in a space or dots, ids of white
+ * space only, `.` and `..`, event data nested thousands deep, case variants of the demo names,
+ * and the operations list's `top` and `continuationToken`.
  */
 import fc from "fast-check";
 import { createCosmosClient } from "../../shared/azure";
 import { advance, clusterResourceId, startHarness, type Harness } from "../platform/support";
 
-export const FUZZ_RUNS = 400;
+export const FUZZ_RUNS = 500;
 
 interface FuzzRequest {
   method: string;
@@ -20,8 +23,13 @@ interface FuzzRequest {
 
 const hostile = fc.constantFrom(
   "", " ", "..", ".", "../..", "..%2F..%2Fetc", "a%5Cb", "a/b", "a\\b", "a?b", "a#b", "%", "%00", "__proto__", "constructor",
-  "x".repeat(300), "aks-dev", "aks-staging", "aks-prod", "k8s-upgrade:aks-dev:1.36.3", "😀", "\u0000", "<script>", "[click me](https://evil.example)"
+  "x".repeat(300), "aks-dev", "aks-staging", "aks-prod", "k8s-upgrade:aks-dev:1.36.3", "😀", "\u0000", "<script>", "[click me](https://evil.example)",
+  // Issue 24: trailing spaces and dots, white space only, case variants of existing names.
+  "evt ", "evt.", "evt..", "evt. .", "aks-dev ", "aks-dev.", "aks-dev..", "  ", "\t", "\n", "\r\n", " \t\n", "\u00A0", "\u2028",
+  "AKS-DEV", "Aks-Staging", "aks-PROD", "K8S-UPGRADE:AKS-DEV:1.36.3"
 );
+/** Data nested `depth` deep, as JSON text (JSON.stringify itself overflows V8's stack a few thousand deep). */
+const deepJson = fc.integer({ min: 20, max: 6000 }).chain((depth) => fc.constantFrom("[", '{"d":').map((open) => `${open.repeat(depth)}1${(open === "[" ? "]" : "}").repeat(depth)}`));
 const text = fc.oneof(hostile, fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: "binary-ascii", maxLength: 40 }));
 const version = fc.oneof(
   fc.constantFrom("1.36.3", "1.36", "1.35.4", "1.34.0", "9.99.9", "99999999999999999999.1", "v1.36.3", "1.36.3-preview", "01.36.3", "1.36.3 ", `1.36.3${" ".repeat(100)}`),
@@ -33,7 +41,8 @@ const jsonBody = (fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<s
   text
 );
 const segment = text.map((s) => { try { return encodeURIComponent(s); } catch { return "x"; } });
-const query = fc.array(fc.tuple(fc.constantFrom("status", "clusterId", "other", ""), text), { maxLength: 4 })
+const query = fc.array(fc.tuple(fc.constantFrom("status", "clusterId", "other", "", "top", "continuationToken"),
+  fc.oneof(text, fc.constantFrom("1", "50", "200", "201", "0", "-1", "1e3", "{}", "[]", '{"token":"+RID:x","range":{"min":"","max":"FF"}}'))), { maxLength: 4 })
   .map((pairs) => pairs.map(([k, v]) => { try { return `${k}=${encodeURIComponent(v)}`; } catch { return k; } }).join("&"));
 
 function requests(h: Harness): fc.Arbitrary<FuzzRequest> {
@@ -56,6 +65,7 @@ function requests(h: Harness): fc.Arbitrary<FuzzRequest> {
     fc.tuple(fc.oneof(fc.constantFrom("aks-dev", "aks-staging"), segment), jsonBody({ kind: fc.oneof(fc.constantFrom("kubernetes", "nodeImage"), text), targetVersion: version }))
       .map(([id, body]) => ({ method: "POST", path: `/api/clusters/${id}/upgrades`, body })),
     segment.map((id) => ({ method: "GET", path: `/api/clusters/${id}` })),
+    segment.map((id) => ({ method: "GET", path: `/api/clusters/${id}/conformance` })),
     query.map((q) => ({ method: "GET", path: `/api/operations?${q}` })),
     segment.map((id) => ({ method: "GET", path: `/api/operations/${id}` })),
     fc.tuple(segment, fc.oneof(
@@ -63,8 +73,14 @@ function requests(h: Harness): fc.Arbitrary<FuzzRequest> {
       text
     )).map(([token, body]) => ({ method: "POST", path: `/api/approvals/${token}`, body, contentType: "application/x-www-form-urlencoded" })),
     segment.map((token) => ({ method: "GET", path: `/api/approvals/${token}` })),
-    fc.oneof(fc.array(event, { maxLength: 3 }).map((events) => JSON.stringify(events)), event.map((e) => JSON.stringify(e)), text)
-      .map((body) => ({ method: "POST", path: "webhook", body, webhook: true }))
+    fc.oneof(
+      fc.array(event, { maxLength: 3 }).map((events) => JSON.stringify(events)), event.map((e) => JSON.stringify(e)), text,
+      // An event whose data is nested thousands deep, alone or beside a valid one.
+      fc.tuple(event, deepJson, fc.boolean()).map(([e, deep, alone]) => {
+        const withDeep = JSON.stringify({ ...e, data: null }).replace(/"data":null/, `"data":${deep}`);
+        return alone ? withDeep : `[${withDeep},${JSON.stringify({ ...e, id: `${String(e.id ?? "x")}-beside` })}]`;
+      })
+    ).map((body) => ({ method: "POST", path: "webhook", body, webhook: true }))
   );
 }
 

@@ -80,7 +80,8 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     const repair = ops.find((o) => o.trigger.type === "event")!;
     expect(repair).toMatchObject({ status: "Succeeded", trigger: { type: "event" } });
     expect(repair.steps).toHaveLength(1);
-    const finding = (await view("aks-prod")).findings.resolved.find((f) => f.rule === "diagnostics.platformSetting");
+    // The review of the repair's own write resolves the finding once its coalescing window (30 s) closed (issue 24 item 9).
+    const finding = await waitFor(h, "the finding resolved", async () => (await view("aks-prod")).findings.resolved.find((f) => f.rule === "diagnostics.platformSetting"), 5 * 60_000, 5_000);
     expect(finding?.evidence).toContain("kube-audit");
     // The platform's own write raised an event too: it found nothing to do.
     await advance(h, 10 * 60_000, 30_000);
@@ -177,6 +178,9 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     expect(url).toContain("/api/holds/");
     const page = await fetch(url);
     expect(page.status).toBe(200);
+    // The page that releases is never framed (clickjacking) and runs no script but the platform's.
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(await page.text()).toContain(newMinor);
     const released = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "approver=alice" });
     expect(released.status).toBe(200);

@@ -141,6 +141,8 @@ export async function startCrashRig(prefix: string, durationScale: number): Prom
     TEAMS_WEBHOOK_URL: `${azure.baseUrl}/_sim/teams/ops`, APPROVAL_SIGNING_KEY: randomBytes(32).toString("base64url"),
     PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
     UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "1", HEALTH_SETTLE_SECONDS: "1",
+    // A killed host's event lease runs out before its restart is up, so the redeliveries retake it.
+    EVENT_LEASE_SECONDS: "1",
     // Event Grid's subscription handshake must present the host's eventgrid_extension key.
     EVENTGRID_SYSTEM_KEY: eventGridKey, FUNCTIONS_SYSTEM_KEY_EVENTGRID_EXTENSION: eventGridKey
   };

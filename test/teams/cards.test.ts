@@ -2,7 +2,7 @@ import { validateTeamsPayload } from "../../local/azure/teams/cardValidation";
 import { verifyApprovalToken, signApprovalToken } from "../../shared/approvals/token";
 import {
   type PlanStepView, TEAMS_MESSAGE_LIMIT_BYTES, approvalLinks, approvalRequestCard, formatDuration, messageSizeBytes,
-  nodeImageRingSummaryCard, operationSummaryCard, supportEndingCard, upgradeFailureCard, type TeamsMessage
+  nodeImageRingSummaryCard, operationCancelledCard, operationSummaryCard, supportEndingCard, upgradeFailureCard, type TeamsMessage
 } from "../../shared/teams/cards";
 import { cardProblems, cardText } from "./cardRules";
 
@@ -153,6 +153,28 @@ describe("supportEndingCard", () => {
     expectValid(card);
     expect(card.attachments[0].content.body[0]).toMatchObject({ style: "attention" });
     expect(cardText(card)).toContain("No upgrade could be proposed");
+  });
+});
+
+describe("operationCancelledCard", () => {
+  it("names who cancelled, why and what it was doing, and says the approval links no longer decide", () => {
+    const card = operationCancelledCard({
+      cluster: "aks-prod", environment: "prod", operationId: "k8s-upgrade:aks-prod:1.36.2", kind: "kubernetesUpgrade", target: "1.36.2",
+      by: "carol@contoso.com", reason: "change freeze", at: "2026-11-21T08:00:00Z", previousStatus: "AwaitingApproval", operationUrl: "https://x/api/operations/1"
+    });
+    expectValid(card);
+    expect(cardText(card)).toContain("Kubernetes upgrade to 1.36.2 cancelled: aks-prod (prod)");
+    expect(cardText(card)).toContain("carol@contoso.com");
+    expect(cardText(card)).toContain("change freeze");
+    expect(cardText(card)).toContain("approval links no longer decide anything");
+    expect(actionsOf(card)).toEqual([{ title: "Open operation", url: "https://x/api/operations/1" }]);
+  });
+
+  it("bounds a long reason and reads without environment, target or link", () => {
+    const card = operationCancelledCard({ cluster: "c", operationId: "o", kind: "governance", by: "b", reason: "r".repeat(5000), at: "2026-11-21T08:00:00Z", previousStatus: "Queued" });
+    expectValid(card);
+    expect(cardText(card)).toContain("Governance remediation cancelled: c");
+    expect(cardText(card).length).toBeLessThan(2000);
   });
 });
 

@@ -3,6 +3,7 @@ import { compareVersions } from "../catalog";
 import { apiVersionOf, getPool, latestImageFor, poolsOf, type AksContext } from "./context";
 import { aksErrors } from "./errors";
 import { CLUSTER_TEMPLATE, clusterIdFrom, poolId } from "./ids";
+import { addedNodes, checkQuota, surgeNodes } from "./quota";
 import { poolPropertiesFrom, type ClusterResource, type PoolResource } from "./model";
 import { DURATIONS } from "./operation-types";
 import { rollingPhase, simplePhase } from "./planner";
@@ -51,6 +52,7 @@ export function registerAgentPools(ctx: AksContext): void {
       checkPoolVersion(version, controlPlane);
       const props = poolPropertiesFrom({ ...requested, orchestratorVersion: version }, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, requested), maxPods: defaultMaxPods(network) });
       const id = poolId(cluster.id, name);
+      checkQuota(kernel, cluster.id, cluster.location, addedNodes(props));
       kernel.store.put(id, { ...kernel.store.envelope(id, {}), type: "Microsoft.ContainerService/managedClusters/agentPools", properties: { ...props, eTag: randomUUID() } });
       const phase = simplePhase(kernel, name, "create", now, DURATIONS.poolCreate, props);
       const { headers } = ctx.runtime.begin({ clusterId: cluster.id, kind: "poolCreate", pool: name, durationMs: phase.endAt - now, phases: [phase] }, apiVersionOf(req));
@@ -64,6 +66,7 @@ export function registerAgentPools(ctx: AksContext): void {
     }
     const { orchestratorVersion: _o, ...fields } = requested;
     const props = poolPropertiesFrom(fields, existing.properties, { orchestratorVersion: existing.properties.orchestratorVersion, nodeImageVersion: existing.properties.nodeImageVersion });
+    checkQuota(kernel, cluster.id, cluster.location, upgrading ? [...addedNodes(props, existing.properties), ...surgeNodes(props)] : addedNodes(props, existing.properties));
     const phase = upgrading
       ? rollingPhase(kernel, cluster.id, name, "upgrade", now, props, { orchestratorVersion: target, nodeImageVersion: latestImageFor(ctx, props) })
       : simplePhase(kernel, name, "update", now, DURATIONS.poolUpdate, props);

@@ -4,11 +4,13 @@ import type { SimKernel, SimRequest } from "../kernel";
 import { poolId } from "./ids";
 import { CLUSTER_TYPE, redactClusterProperties, type ClusterResource, type PoolResource } from "./model";
 import type { AksRuntime } from "./runtime";
+import type { DeprecatedApiUsages } from "./deprecated-apis";
 
 export interface AksContext {
   kernel: SimKernel;
   catalog: ReleaseCatalog;
   runtime: AksRuntime;
+  deprecatedApis: DeprecatedApiUsages;
 }
 
 export function apiVersionOf(req: SimRequest): string {

@@ -18,6 +18,7 @@
 import type { ReleaseCatalog } from "../catalog";
 import type { SimKernel } from "../kernel";
 import { registerClusterActions } from "./actions";
+import { DeprecatedApiUsages } from "./deprecated-apis";
 import { registerAgentPools } from "./agent-pools";
 import { poolsOf, type AksContext } from "./context";
 import { registerMaintenanceConfigurations } from "./maintenance";
@@ -75,7 +76,7 @@ export const AKS_API_VERSIONS = [
 
 export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFleet {
   const runtime = new AksRuntime(kernel);
-  const ctx: AksContext = { kernel, catalog, runtime };
+  const ctx: AksContext = { kernel, catalog, runtime, deprecatedApis: new DeprecatedApiUsages(kernel) };
   registerManagedClusters(ctx);
   registerAgentPools(ctx);
   registerUpgradeProfiles(ctx);

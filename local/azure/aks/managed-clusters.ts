@@ -12,8 +12,14 @@ import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
 import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
 import { checkAgainstVnet, checkClusterName, checkDnsPrefix, checkNetworkProfile, checkPoolFields, checkSystemPool, defaultMaxPods } from "./validation";
 import { checkIfMatch } from "./etag";
+import { addedNodes, checkQuota, surgeNodes } from "./quota";
+import { checkControlPlaneIdentity, checkControlPlaneRights, checkSecuritySettings } from "./identity-checks";
 
 type Profile = Record<string, unknown> & { name?: string };
+
+function record(v: unknown): Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
 
 function profilesOf(props: Record<string, unknown>): Profile[] {
   return Array.isArray(props.agentPoolProfiles) ? (props.agentPoolProfiles as Profile[]).filter((p) => typeof p === "object" && p !== null) : [];
@@ -50,6 +56,9 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     }
     checkSystemPool(profiles);
     checkAgainstVnet(kernel, network, profiles, true);
+    checkSecuritySettings(kernel, requested);
+    const cp = checkControlPlaneIdentity(kernel, envelopeFields.identity);
+    checkControlPlaneRights(kernel, cp, requested, profiles, network.plugin);
     const pools = profiles.map((profile) => {
       const name = String(profile.name ?? "");
       const props = poolPropertiesFrom(profile, undefined, { orchestratorVersion: version, nodeImageVersion: latestImageFor(ctx, profile), maxPods });
@@ -58,11 +67,12 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       checkPoolVersion(props.orchestratorVersion, version);
       return { name, props };
     });
+    checkQuota(kernel, id, body.location, pools.flatMap((pool) => addedNodes(pool.props)));
     const cluster: ClusterResource = {
       ...kernel.store.envelope(id, { ...envelopeFields, ...identityFor(id, envelopeFields.identity), location: body.location }),
       eTag: randomUUID(),
       location: body.location,
-      properties: clusterPropertiesFrom(id, body.location, requested, undefined, version)
+      properties: clusterPropertiesFrom(id, body.location, requested, undefined, version, { managedIdentity: cp.type !== "None" })
     };
     kernel.store.put(id, cluster);
     createNodeResourceGroup(kernel, id, body.location, cluster.properties);
@@ -78,6 +88,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
   if (upgrading) {
     if (existing.properties.powerState.code === "Stopped") throw aksErrors.clusterStopped(existing.name);
     checkControlPlaneUpgrade(catalog.kubernetes, current, target);
+    ctx.deprecatedApis.checkUpgrade(existing, current, target, { ...record(existing.properties.upgradeSettings), ...record(requested.upgradeSettings) });
   }
   // Pools named in the request take its values; a pool without an explicit orchestratorVersion
   // follows the control plane (as `az aks upgrade` does); pools not named are left as they are.
@@ -87,6 +98,9 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
     checkPoolFields(kernel, profile, "agentPoolProfile", current?.properties);
   }
   checkAgainstVnet(kernel, network, profiles, false);
+  // The disk encryption set is read only when the request names it (it is create-only in AKS).
+  checkSecuritySettings(kernel, { ...existing.properties, ...requested, diskEncryptionSetID: requested.diskEncryptionSetID });
+  if (envelopeFields.identity !== undefined) checkControlPlaneIdentity(kernel, envelopeFields.identity);
   const planned = poolsOf(ctx, id).map((pool) => {
     const profile = profiles.find((pr) => String(pr.name ?? "").toLowerCase() === pool.name.toLowerCase());
     const explicit = typeof profile?.orchestratorVersion === "string" && profile.orchestratorVersion
@@ -104,6 +118,11 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       checkPoolVersion(props.orchestratorVersion, target);
       return { name: String(profile.name ?? ""), props };
     });
+  // Compute's vCPU quota: the nodes added (scale-ups, new pools), then each rolling pool's surge.
+  checkQuota(kernel, id, existing.location, [...planned.flatMap(({ pool, props }) => addedNodes(props, pool.properties)), ...added.flatMap(({ props }) => addedNodes(props))]);
+  for (const { pool, poolTarget, props } of planned) {
+    if (compareVersions(poolTarget, pool.properties.currentOrchestratorVersion) !== 0) checkQuota(kernel, id, existing.location, surgeNodes(props));
+  }
   const phases: PlannedPhase[] = [];
   let cursor = now + (upgrading ? kernel.scaled(DURATIONS.controlPlaneUpgrade) : 0);
   const updates: { id: string; props: PoolProperties; created: boolean }[] = [];

@@ -71,7 +71,8 @@ export function clusterPropertiesFrom(
   location: string,
   requested: Record<string, unknown>,
   existing: ClusterProperties | undefined,
-  kubernetesVersion: string
+  kubernetesVersion: string,
+  options: { managedIdentity?: boolean } = {}
 ): ClusterProperties {
   const props: Record<string, unknown> = { ...(existing ?? {}), ...requested };
   for (const k of WRITE_ONLY_CLUSTER) delete props[k];
@@ -89,7 +90,9 @@ export function clusterPropertiesFrom(
     enableRBAC: props.enableRBAC ?? true,
     supportPlan: props.supportPlan ?? "KubernetesOfficial",
     networkProfile: {
-      networkPlugin: "azure",
+      // An unset plugin is kubenet, with podCidr 10.244.0.0/16 (every 2026-06-01 create example
+      // without networkPlugin answers so, e.g. ManagedClustersCreate_PrivateClusterPublicFQDN.json).
+      networkPlugin: "kubenet",
       loadBalancerSku: "standard",
       outboundType: "loadBalancer",
       serviceCidr: "10.0.0.0/16",
@@ -124,8 +127,37 @@ export function clusterPropertiesFrom(
       id: `/subscriptions/${subscriptionOf(id)}/resourceGroups/${nodeRg}/providers/Microsoft.Network/publicIPAddresses/${guidFrom(`outbound:${id.toLowerCase()}:${i}`)}`
     }));
     lbp.backendPoolType ??= "NodeIPConfiguration";
+    // The SNAT ports and idle timeout AKS reports (ManagedClustersCreate_PrivateClusterPublicFQDN.json
+    // shows both); defaults as the spec describes them: 0 (Azure allocates dynamically) and 30 minutes.
+    lbp.allocatedOutboundPorts ??= 0;
+    lbp.idleTimeoutInMinutes ??= 30;
     np.loadBalancerProfile = lbp;
   }
+  // AKS-managed NAT gateway: its outbound IPs in the node resource group and its idle timeout
+  // (ManagedClustersCreate_ManagedNATGateway.json: effectiveOutboundIPs, idleTimeoutInMinutes 4).
+  if (np.outboundType === "managedNATGateway") {
+    const nat = isRecord(np.natGatewayProfile) ? { ...np.natGatewayProfile } : {};
+    const mip = isRecord(nat.managedOutboundIPProfile) ? nat.managedOutboundIPProfile : {};
+    nat.managedOutboundIPProfile = { count: 1, ...mip };
+    const count = Number(record(nat.managedOutboundIPProfile).count) || 1;
+    nat.idleTimeoutInMinutes ??= 4;
+    nat.effectiveOutboundIPs = Array.from({ length: count }, (_, i) => ({
+      id: `/subscriptions/${subscriptionOf(id)}/resourceGroups/${nodeRg}/providers/Microsoft.Network/publicIPAddresses/${guidFrom(`natoutbound:${id.toLowerCase()}:${i}`)}`
+    }));
+    np.natGatewayProfile = nat;
+  }
+  // A private cluster: the API server's private FQDN and, unless one is brought, the system zone
+  // (ManagedClustersCreate_PrivateClusterPublicFQDN.json: privateFQDN, privateDNSZone "system").
+  const api = isRecord(props.apiServerAccessProfile) ? props.apiServerAccessProfile : undefined;
+  if (api?.enablePrivateCluster === true) {
+    const zone = typeof api.privateDNSZone === "string" && api.privateDNSZone ? api.privateDNSZone : "system";
+    computed.apiServerAccessProfile = { ...api, privateDNSZone: zone };
+    const zoneName = zone.startsWith("/") ? zone.split("/").pop() ?? "" : `privatelink.${location}.azmk8s.io`;
+    computed.privateFQDN = `${dnsPrefix}-${hash}.${guidFrom(`privatefqdn:${id.toLowerCase()}`)}.${zoneName}`;
+  }
+  // A managed-identity cluster reports servicePrincipalProfile.clientId "msi" (mspnp/aks-baseline
+  // sends it; Azure/secrets-store-csi-driver-provider-azure#80 shows AKS answering it).
+  if (options.managedIdentity && !isRecord(props.servicePrincipalProfile)) computed.servicePrincipalProfile = { clientId: "msi" };
   const oidc = isRecord(props.oidcIssuerProfile) ? props.oidcIssuerProfile : undefined;
   if (oidc?.enabled === true) {
     computed.oidcIssuerProfile = { ...oidc, issuerURL: `https://${location}.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${hash}/` };
@@ -136,6 +168,10 @@ export function clusterPropertiesFrom(
     provisioningState: existing?.provisioningState ?? "Creating",
     powerState: existing?.powerState ?? { code: "Running" }
   } as ClusterProperties;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
 }
 
 function subscriptionOf(id: string): string {
@@ -166,6 +202,7 @@ export function poolPropertiesFrom(
     mode: typeof merged.mode === "string" ? merged.mode : "User",
     type: typeof merged.type === "string" ? merged.type : "VirtualMachineScaleSets",
     maxPods: typeof merged.maxPods === "number" ? merged.maxPods : defaults.maxPods ?? 110,
+    ...spotAndVmFields(merged),
     // AKS reports the surge it uses: 10% unless set (AgentPoolsGet.json shows upgradeSettings.maxSurge).
     upgradeSettings: { maxSurge: "10%", ...(isRecord(merged.upgradeSettings) ? merged.upgradeSettings : {}) },
     orchestratorVersion,
@@ -174,6 +211,28 @@ export function poolPropertiesFrom(
     provisioningState: existing?.provisioningState ?? "Creating",
     powerState: existing?.powerState ?? { code: "Running" }
   };
+}
+
+/**
+ * Spot pools report `spotMaxPrice` -1 (pay up to the on-demand price) and `scaleSetEvictionPolicy`
+ * Delete unless set (AgentPoolsCreate_Spot.json); VirtualMachines pools report their nodes per size
+ * in `virtualMachineNodesStatus` (AgentPoolsCreate_TypeVirtualMachines_Autoscale.json).
+ */
+function spotAndVmFields(merged: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (merged.scaleSetPriority === "Spot") {
+    out.spotMaxPrice = typeof merged.spotMaxPrice === "number" ? merged.spotMaxPrice : -1;
+    out.scaleSetEvictionPolicy = typeof merged.scaleSetEvictionPolicy === "string" ? merged.scaleSetEvictionPolicy : "Delete";
+  }
+  if (merged.type === "VirtualMachines") {
+    const scale = record(record(merged.virtualMachinesProfile).scale);
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+    const sizes = [...list(scale.manual), ...list(scale.autoscale)].map(record);
+    out.virtualMachineNodesStatus = sizes.length > 0
+      ? sizes.map((x) => ({ size: x.size, count: typeof x.count === "number" ? x.count : typeof x.minCount === "number" ? x.minCount : 0 }))
+      : [{ size: typeof merged.vmSize === "string" ? merged.vmSize : "Standard_D2s_v5", count: typeof merged.count === "number" ? merged.count : 1 }];
+  }
+  return out;
 }
 
 /**

@@ -65,7 +65,8 @@ export interface NetworkPlan {
 /** Validates `networkProfile` (V39-V43 syntax, dnsServiceIP inside serviceCidr, pod/service overlap). */
 export function checkNetworkProfile(raw: unknown): NetworkPlan {
   const np = record(raw);
-  const plugin = typeof np.networkPlugin === "string" ? np.networkPlugin : "azure";
+  // Unset: kubenet, as AKS answers (see clusterPropertiesFrom).
+  const plugin = typeof np.networkPlugin === "string" ? np.networkPlugin : "kubenet";
   const overlay = text(np.networkPluginMode).toLowerCase() === "overlay";
   const serviceCidrs = [cidrField(np.serviceCidr, "networkProfile.serviceCIDR"),
     ...(Array.isArray(np.serviceCidrs) ? np.serviceCidrs.map((c, i) => cidrField(c, `networkProfile.serviceCIDRs[${i}]`)) : [])].filter((c): c is Cidr => !!c);

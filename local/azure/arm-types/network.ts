@@ -376,6 +376,12 @@ export function networkTypes(): ResourceTypeSpec[] {
       c.resource.properties.publicIPAllocationMethod ??= standard ? "Static" : "Dynamic";
       c.resource.properties.publicIPAddressVersion ??= "IPv4";
       c.resource.properties.idleTimeoutInMinutes ??= 4;
+      // What Network reports for every address (the `az network public-ip create` output quoted in
+      // learn.microsoft.com quickstarts, e.g. the LEMP-on-VM one): DDoS protection inherited from
+      // the VNet, no IP tags, a resource GUID.
+      c.resource.properties.ddosSettings = { protectionMode: "VirtualNetworkInherited", ...record(c.resource.properties.ddosSettings) };
+      c.resource.properties.ipTags ??= [];
+      c.resource.properties.resourceGuid = record(c.existing?.properties).resourceGuid ?? guidFrom(`pip:${c.id.toLowerCase()}`);
       if (c.resource.properties.publicIPAllocationMethod === "Static") {
         const h = createHash("sha256").update(c.id.toLowerCase()).digest();
         c.resource.properties.ipAddress = record(c.existing?.properties).ipAddress ?? `20.${h[0]! % 200}.${h[1]}.${(h[2]! % 250) + 1}`;
@@ -639,10 +645,43 @@ export function networkTypes(): ResourceTypeSpec[] {
     }
   };
 
-  return [vnet, subnet, peering, nsg, routeTable, publicIp, firewall, policy, rcg, appGw, waf, pe, dnsZoneGroup, ipGroup, bastion, zone, link];
+  // Private DNS record sets (RecordSetAPut.json at 2024-06-01): synchronous, an etag, the record's
+  // `fqdn` (relative name + zone, with the trailing dot) and `isAutoRegistered` false (only a
+  // registration-enabled link's VMs are auto-registered). The zone counts them (its SOA included).
+  const recordSets: ResourceTypeSpec[] = ["A", "AAAA", "CNAME", "MX", "PTR", "SRV", "TXT"].map((rtype) => ({
+    ...base, subscriptionList: false, apiVersions: zone.apiVersions, type: `Microsoft.Network/privateDnsZones/${rtype}`,
+    example: `specification/privatedns/resource-manager/Microsoft.Network/stable/2024-06-01/examples/RecordSet${rtype}Put.json`,
+    lro: false, deleteLro: false, durationMs: 0, location: "none",
+    name: { pattern: /^(@|\*|(\*\.)?[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*)$/, code: "BadRequest", message: (n) => `The record set name '${n}' is invalid.` },
+    validate: (c) => {
+      const ttl = c.resource.properties.ttl;
+      if (ttl !== undefined && (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647)) throw new ArmError(400, "BadRequest", "The value of ttl must be an integer between 0 and 2147483647.");
+    },
+    compute: (c) => {
+      const zoneName = c.parent?.name ?? c.id.split("/").slice(-3, -2)[0] ?? "";
+      const relative = c.resource.name;
+      c.resource.properties.fqdn = `${relative === "@" ? "" : `${relative}.`}${zoneName}.`;
+      c.resource.properties.isAutoRegistered = false;
+      c.resource.properties.ttl ??= 3600;
+      delete c.resource.properties.provisioningState;
+    },
+    afterWrite: (kernel, r) => countRecordSets(kernel, r.id),
+    afterDelete: (kernel, r) => countRecordSets(kernel, r.id)
+  }));
+
+  return [vnet, subnet, peering, nsg, routeTable, publicIp, firewall, policy, rcg, appGw, waf, pe, dnsZoneGroup, ipGroup, bastion, zone, link, ...recordSets];
 }
 
 /** The FQDN a private endpoint resolves for its target. */
+/** A zone's `numberOfRecordSets` after a record set is written or deleted (its SOA counts as one). */
+function countRecordSets(kernel: SimKernel, recordSetId: string): void {
+  const zoneId = recordSetId.split("/").slice(0, -2).join("/");
+  const z = kernel.store.get(zoneId);
+  if (!z) return;
+  const n = kernel.store.list({ prefix: zoneId }).filter((r) => /^Microsoft\.Network\/privateDnsZones\/(A|AAAA|CNAME|MX|PTR|SRV|TXT)$/i.test(r.type)).length;
+  kernel.store.put(zoneId, { ...z, properties: { ...record(z.properties), numberOfRecordSets: 1 + n } });
+}
+
 /** Firewalls associated with a firewall policy (its read-only `firewalls` list). */
 function firewallsUsing(kernel: SimKernel, policyId: string): Json[] {
   return kernel.store.list({ type: "Microsoft.Network/azureFirewalls" })

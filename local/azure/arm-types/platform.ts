@@ -96,6 +96,25 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
       p.anonymousPullEnabled ??= false;
       p.status = { displayStatus: "Succeeded", timestamp: new Date(c.kernel.clock.now()).toISOString() };
       if (p.dataEndpointEnabled === true) p.dataEndpointHostNames = [`${c.resource.name.toLowerCase()}.${text(c.resource.location)}.data.azurecr.io`];
+      // Defaults every SKU reports (RegistryCreate.json at 2025-11-01, a Standard registry):
+      // networkRuleSet Allow, the five policies, encryption disabled, no data endpoints, no private
+      // endpoint connections, bypass for tasks off, legacy role-assignment mode.
+      p.dataEndpointHostNames ??= [];
+      p.networkRuleSet = { defaultAction: "Allow", ipRules: [], ...record(p.networkRuleSet) };
+      const policies = record(p.policies);
+      const now = new Date(c.kernel.clock.now()).toISOString();
+      p.policies = {
+        ...policies,
+        quarantinePolicy: { status: "disabled", ...record(policies.quarantinePolicy) },
+        trustPolicy: { type: "Notary", status: "disabled", ...record(policies.trustPolicy) },
+        retentionPolicy: { days: 7, status: "disabled", lastUpdatedTime: now, ...record(policies.retentionPolicy) },
+        exportPolicy: { status: "enabled", ...record(policies.exportPolicy) },
+        azureADAuthenticationAsArmPolicy: { status: "enabled", ...record(policies.azureADAuthenticationAsArmPolicy) }
+      };
+      p.encryption = { status: "disabled", ...record(p.encryption) };
+      p.privateEndpointConnections ??= [];
+      p.networkRuleBypassAllowedForTasks ??= false;
+      p.roleAssignmentMode ??= "LegacyRegistryPermissions";
     }
   };
 
@@ -269,13 +288,22 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
         let ok = false;
         try { ok = /^https?:$/.test(new URL(text(w.serviceUri)).protocol); } catch { ok = false; }
         if (!ok) throw new ArmError(400, "InvalidWebhookReceiverServiceUri", `Webhook receiver '${text(w.name)}' has an invalid serviceUri.`);
+        // A secure webhook names the Entra application the token is for (its object id).
+        if (w.useAadAuth === true && (typeof w.objectId !== "string" || !GUID.test(w.objectId))) {
+          throw new ArmError(400, "InvalidWebhookReceiver", `Webhook receiver '${text(w.name)}' uses Microsoft Entra authentication (useAadAuth) and needs the objectId of the application the token is for.`);
+        }
       }
     },
     compute: (c) => {
       const p = c.resource.properties;
       p.enabled ??= true;
       for (const f of ["emailReceivers", "smsReceivers", "webhookReceivers", "itsmReceivers", "azureAppPushReceivers", "automationRunbookReceivers", "voiceReceivers", "logicAppReceivers", "azureFunctionReceivers", "armRoleReceivers", "eventHubReceivers"]) p[f] ??= [];
-      p.webhookReceivers = (p.webhookReceivers as Json[]).map((w) => ({ useCommonAlertSchema: false, useAadAuth: false, ...w }));
+      // A secure webhook's tenant defaults to the directory's and its audience to the application's
+      // default ID URI (api://<id>) when not given (the portal fills both from the application).
+      p.webhookReceivers = (p.webhookReceivers as Json[]).map((w) => ({
+        useCommonAlertSchema: false, useAadAuth: false, ...w,
+        ...(w.useAadAuth === true ? { tenantId: typeof w.tenantId === "string" && w.tenantId ? w.tenantId : TENANT_ID, identifierUri: typeof w.identifierUri === "string" && w.identifierUri ? w.identifierUri : `api://${text(w.objectId)}` } : {})
+      }));
       delete p.provisioningState;
     }
   };

@@ -61,8 +61,9 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
     return respond(errorResponse(new ArmError(400, "InvalidRequestContent",
       `The request content was invalid and could not be deserialized: '${req.bodyError}'.`), { ...rateHeader }));
   }
-  // A `serverError` fault answers any ARM operation under its target with a 5xx before the provider runs.
-  const broken = kernel.faults.take("serverError", req.path);
+  // A `serverError` fault answers any ARM operation under its target (a subscription id, or a
+  // resource id or type by the request's path, as `throttle`) with a 5xx before the provider runs.
+  const broken = kernel.faults.take("serverError", subscription) ?? kernel.faults.take("serverError", req.path);
   if (broken) {
     const status = typeof broken.status === "number" && broken.status >= 500 && broken.status <= 599 ? broken.status : 500;
     const code = typeof broken.code === "string" ? broken.code : status === 503 ? "ServiceUnavailable" : status === 502 ? "BadGateway" : "InternalServerError";

@@ -13,6 +13,7 @@
  * source, e.g. the budget) fails attempts without sending them.
  */
 import type { ArmResource, FaultKind, SimKernel } from "../kernel";
+import { registerEntraTokens } from "./entraTokens";
 import { DeliveryEngine, normaliseRetryPolicy, type DeliveryPolicy, type DeliveryRecord, type DeliveryTarget, type WebhookClientOptions } from "../eventgrid";
 
 export const ACTION_GROUP_NOTIFIER = "actionGroupNotifier";
@@ -43,10 +44,16 @@ interface WebhookReceiver {
   name?: unknown;
   serviceUri?: unknown;
   useCommonAlertSchema?: unknown;
+  useAadAuth?: unknown;
+  identifierUri?: unknown;
+  tenantId?: unknown;
 }
 
-/** Azure Monitor's webhook retry rules, scaled like every other simulated duration. */
-export function actionGroupRetryPolicy(scale: number): DeliveryPolicy {
+/**
+ * Azure Monitor's webhook retry rules, scaled like every other simulated duration; `headers`
+ * adds, per attempt, a secure webhook's bearer token (see entraTokens.ts).
+ */
+export function actionGroupRetryPolicy(scale: number, headers: () => Record<string, string> = () => ({})): DeliveryPolicy {
   return {
     afterFailure: (attempts, _ageMs, status) => {
       if (status !== undefined && !RETRIABLE.has(status)) return { action: "giveUp", reason: "NonRetriableStatus" };
@@ -54,7 +61,7 @@ export function actionGroupRetryPolicy(scale: number): DeliveryPolicy {
       if (delay === undefined) return { action: "giveUp", reason: "RetriesExhausted" };
       return { action: "retry", delayMs: Math.max(1, Math.round(delay * scale)) };
     },
-    headers: () => ({})
+    headers
   };
 }
 
@@ -123,6 +130,9 @@ function webhookReceivers(group: ArmResource): WebhookReceiver[] {
 }
 
 function deliveryTarget(kernel: SimKernel, group: ArmResource, receiver: WebhookReceiver): DeliveryTarget {
+  const secure = receiver.useAadAuth === true && typeof receiver.identifierUri === "string" && typeof receiver.tenantId === "string";
+  const tokens = secure ? registerEntraTokens(kernel) : undefined;
+  const headers = (): Record<string, string> => tokens ? { authorization: `Bearer ${tokens.actionGroupToken(String(receiver.tenantId), String(receiver.identifierUri))}` } : {};
   return {
     // The record's "subscription" is the action group; its name the receiver's.
     subscriptionId: group.id,
@@ -131,6 +141,6 @@ function deliveryTarget(kernel: SimKernel, group: ArmResource, receiver: Webhook
     retryPolicy: normaliseRetryPolicy(undefined),
     maxEventsPerBatch: 1,
     hasDeadLetterDestination: false,
-    policy: actionGroupRetryPolicy(kernel.config.durationScale)
+    policy: actionGroupRetryPolicy(kernel.config.durationScale, headers)
   };
 }

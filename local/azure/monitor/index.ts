@@ -7,6 +7,7 @@
  */
 import type { SimKernel } from "../kernel";
 import { registerActionGroupNotifier } from "./actionGroupNotifier";
+import { registerEntraTokens } from "./entraTokens";
 import { registerDiagnosticSettings } from "./diagnosticSettings";
 import { fleetHistory } from "./fleetHistory";
 import { registerMetrics } from "./metricsRoutes";
@@ -16,6 +17,7 @@ export { fleetHistory, readFleet, type FleetHistory } from "./fleetHistory";
 export type { ClusterState, PoolState, FleetView } from "./fleetState";
 export { metricsDataPlane, MAX_BATCH_RESOURCES, METRICS_BATCH_API_VERSIONS, type MetricsDataPlane } from "./metricsBatchRoutes";
 export { MAX_SETTINGS_PER_RESOURCE } from "./diagnosticSettings";
+export { ACTION_GROUPS_APP_ID, publicKeyOf, registerEntraTokens, type EntraTokens } from "./entraTokens";
 export { ACTION_GROUP_NOTIFIER, actionGroupRetryPolicy, registerActionGroupNotifier, type ActionGroupNotifier, type AlertPayloads } from "./actionGroupNotifier";
 
 const SERVICE = "monitor";
@@ -27,4 +29,5 @@ export function registerMonitor(kernel: SimKernel): void {
   registerMetrics(kernel, fleetHistory(kernel));
   registerMetricsBatch(kernel, fleetHistory(kernel));
   registerActionGroupNotifier(kernel);
+  registerEntraTokens(kernel);
 }

@@ -104,7 +104,7 @@ function batch(kernel: SimKernel, fleet: FleetHistory, plane: MetricsDataPlane, 
     throw new ArmError(429, "TooManyRequests", "The request is being throttled: too many metrics queries. Retry after the time in Retry-After.",
       undefined, { "Retry-After": String(decision.retryAfterSeconds) });
   }
-  const broken = firstFault(kernel, "serverError", metricsPaths);
+  const broken = kernel.faults.take("serverError", subscriptionId) ?? firstFault(kernel, "serverError", metricsPaths);
   if (broken) {
     const status = typeof broken.status === "number" && broken.status >= 500 && broken.status <= 599 ? broken.status : 500;
     throw new ArmError(status, typeof broken.code === "string" ? broken.code : "InternalServerError",

@@ -88,7 +88,12 @@ export async function handleEventGridWebhook(req: IncomingMessage, res: ServerRe
 
   const events: unknown[] = Array.isArray(payload) ? payload : [payload];
   const reason = `EventGrid trigger fired at ${new Date(deps.now()).toISOString()}`;
-  const outcomes = await Promise.allSettled(events.map((event) => deps.invoke(fn.name, eventInput(fn, event), reason)));
+  let raw: string[] | undefined;
+  const rawOf = (i: number): string | undefined => {
+    raw ??= Array.isArray(payload) ? topLevelElements(body) : [body];
+    return raw[i];
+  };
+  const outcomes = await Promise.allSettled(events.map((event, i) => deps.invoke(fn.name, eventInput(fn, event, () => rawOf(i)), reason)));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failure) {
     send(res, 500, failureMessage(failure.reason));
@@ -97,10 +102,61 @@ export async function handleEventGridWebhook(req: IncomingMessage, res: ServerRe
   res.writeHead(202).end();
 }
 
-function eventInput(fn: RegisteredFunction, event: unknown): InvocationInput {
+/**
+ * One event's invocation input. The host hands the worker the event's JSON as it arrived; it is
+ * re-serialised here, except when V8 cannot (`JSON.stringify` recurses: data nested a few thousand
+ * deep overflows the stack), where the event's own text from the body is passed instead, so one deep
+ * event reaches the function (which judges it) rather than failing its whole batch in the host.
+ */
+function eventInput(fn: RegisteredFunction, event: unknown, rawText: () => string | undefined): InvocationInput {
   const triggerMetadata: InvocationInput["triggerMetadata"] = {};
-  if (isObject(event) && "data" in event) triggerMetadata.data = { json: JSON.stringify(event.data ?? null) };
-  return { inputData: [{ name: fn.triggerName, data: { json: JSON.stringify(event) } }], triggerMetadata };
+  const json = (value: unknown): string | undefined => {
+    try {
+      return JSON.stringify(value);
+    } catch (err) {
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
+  };
+  if (isObject(event) && "data" in event) {
+    const data = json(event.data ?? null);
+    if (data !== undefined) triggerMetadata.data = { json: data };
+  }
+  const text = json(event) ?? rawText();
+  if (text === undefined) throw new Error("The event could not be read from the request body.");
+  return { inputData: [{ name: fn.triggerName, data: { json: text } }], triggerMetadata };
+}
+
+/** The source text of each element of a top-level JSON array (the body parsed already, so it is valid JSON). */
+function topLevelElements(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      if (depth === 1 && start < 0) start = i;
+    } else if (c === "[" || c === "{") {
+      if (depth === 1 && start < 0) start = i;
+      depth++;
+    } else if (c === "]" || c === "}") {
+      depth--;
+      if (depth === 0 && start >= 0) out.push(body.slice(start, i).trim());
+    } else if (c === "," && depth === 1) {
+      if (start >= 0) out.push(body.slice(start, i).trim());
+      start = -1;
+    } else if (depth === 1 && start < 0 && !/\s/.test(c ?? "")) {
+      start = i;
+    }
+  }
+  return out;
 }
 
 function validationCode(payload: unknown): string | undefined {

@@ -11,6 +11,7 @@
  * A caller presents a key in the `x-functions-key` header or the `code` query parameter. A file in
  * the former local shape (`{ master, host }`) is migrated.
  */
+import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from "../../private-files";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -61,10 +62,10 @@ export function loadHostKeys(settings: Readonly<Record<string, string>>, dataDir
   };
   const text = JSON.stringify(next, null, 2);
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    ensurePrivateDir(dataDir);
+    writePrivateFile(file, text);
   }
-  fs.chmodSync(file, 0o600);
+  fs.chmodSync(file, PRIVATE_FILE_MODE);
   return keys;
 }
 

@@ -2,7 +2,7 @@ import type { UpgradeStep } from "../../common/contracts";
 import type { ApprovalRequestCreated } from "../approvalOrchestrator";
 import { signApprovalToken } from "../../../shared/approvals/token";
 import { approvalLinks } from "../../../shared/teams/cards";
-import { MissingRecordError } from "../../common/activities/errors";
+import { MissingRecordError, OperationCancelledError } from "../../common/activities/errors";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
 
 export interface CreateApprovalRequestInput {
@@ -35,6 +35,8 @@ export function createCreateApprovalRequestActivity(deps: CreateApprovalRequestD
     let nonce = deps.nonce();
     try {
       await deps.store.operations.mutate(input.clusterId, input.operationId, (op) => {
+        // Cancelled while this approval was being scheduled: no card, no link (the instance fails, nobody waits for it).
+        if (op.cancellation) throw new OperationCancelledError(input.operationId, op.cancellation.by);
         const existing = op.approvalRequests?.find((r) => r.approvalInstanceId === input.approvalInstanceId && r.round === input.round);
         if (existing) {
           nonce = existing.nonce;

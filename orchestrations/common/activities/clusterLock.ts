@@ -7,19 +7,34 @@ import { isoAt, type ActivityClock, type StorePort } from "./ports";
 export interface ClusterLockDeps {
   store: StorePort;
   clock: ActivityClock;
+  /**
+   * The durable runtime status of an instance (`Running`, `Terminated`, ...), undefined when it does
+   * not exist: the activity's durable client in the app. Without it only records judge staleness.
+   */
+  instanceStatus?: (instanceId: string) => Promise<string | undefined>;
 }
+
+/**
+ * Runtime statuses of an instance that will never release a lock: it ended (an operation releases
+ * before its orchestration completes) or was terminated from outside, e.g. through the durable
+ * management API, which runs none of the orchestration's code (IDurableOrchestrationClient.TerminateAsync:
+ * https://learn.microsoft.com/dotnet/api/microsoft.azure.webjobs.extensions.durabletask.idurableorchestrationclient.terminateasync).
+ */
+export const ENDED_INSTANCE_STATUSES: readonly string[] = ["Completed", "Failed", "Terminated", "Canceled"];
 
 /**
  * Takes the cluster's lock for an operation, or queues it (FIFO). The lock is a field of the
  * cluster record written under its ETag, so two activities racing for it cannot both win. A
- * holder (or queued entry) whose operation is already terminal is stale (its orchestration died
- * before releasing) and is dropped. Idempotent: asking again while holding answers `acquired`.
+ * holder (or queued entry) is stale, and dropped, when its operation is already terminal (its
+ * orchestration died before releasing) or when its durable instance ended or was terminated,
+ * whatever its record says (a terminate through the durable API never writes the record).
+ * Idempotent: asking again while holding answers `acquired`.
  */
 export function createTryAcquireClusterLockActivity(deps: ClusterLockDeps): (request: LockRequest) => Promise<LockAttempt> {
   return async (request) => {
     let answer: LockAttempt = { acquired: false };
     await deps.store.clusters.mutate(request.clusterId, async (cluster) => {
-      const lock = await withoutStaleEntries(deps.store, cluster, request);
+      const lock = await withoutStaleEntries(deps, cluster, request);
       const me: ClusterLockEntry = { operationId: request.operationId, instanceId: request.instanceId, since: isoAt(deps.clock) };
       if (lock.holder?.operationId === request.operationId) {
         answer = { acquired: true };
@@ -68,12 +83,15 @@ export function createReleaseClusterLockActivity(deps: ClusterLockDeps): (reques
   };
 }
 
-async function withoutStaleEntries(store: StorePort, cluster: ClusterRecord, request: LockRequest): Promise<ClusterLock> {
+async function withoutStaleEntries(deps: ClusterLockDeps, cluster: ClusterRecord, request: LockRequest): Promise<ClusterLock> {
   const lock: ClusterLock = cluster.lock ? structuredClone(cluster.lock) : { queue: [] };
   const isStale = async (entry: ClusterLockEntry): Promise<boolean> => {
     if (entry.operationId === request.operationId) return false;
-    const op = await store.operations.get(cluster.id, entry.operationId);
-    return !op || terminalOperationStatuses.includes(op.doc.status);
+    const op = await deps.store.operations.get(cluster.id, entry.operationId);
+    if (!op || terminalOperationStatuses.includes(op.doc.status)) return true;
+    if (!deps.instanceStatus) return false;
+    const status = await deps.instanceStatus(entry.instanceId);
+    return status !== undefined && ENDED_INSTANCE_STATUSES.includes(status);
   };
   if (lock.holder && (await isStale(lock.holder))) delete lock.holder;
   const keep: ClusterLockEntry[] = [];

@@ -31,3 +31,14 @@ export class MissingRecordError extends Error {
     super(`No ${kind} record ${id}${kind === "operation" ? ` for cluster ${clusterId}` : ""}`);
   }
 }
+
+/** An operator cancelled the operation: an approval asked for after that is not sent. */
+export class OperationCancelledError extends Error {
+  override readonly name = "OperationCancelledError";
+  readonly permanent = true as const;
+  readonly code = "OperationCancelled";
+
+  constructor(readonly operationId: string, readonly by: string) {
+    super(`Operation ${operationId} was cancelled by ${by}: no approval is asked for`);
+  }
+}

@@ -3,8 +3,8 @@ import type { TeamsDelivery, UpgradeStep } from "../contracts";
 import type { TeamsMessageRequest } from "../teams";
 import type { ApprovalInput } from "../../approval/approvalOrchestrator";
 import {
-  approvalRequestCard, operationSummaryCard, supportEndingCard, upgradeFailureCard,
-  type OperationOutcome, type PlanStepView, type SummaryStep, type SupportEndingAlert, type TeamsMessage
+  approvalRequestCard, operationCancelledCard, operationFailureCard, operationSummaryCard, supportEndingCard, upgradeFailureCard,
+  type NonUpgradeOperation, type OperationCancellationNotice, type OperationOutcome, type PlanStepView, type SummaryStep, type SupportEndingAlert, type TeamsMessage
 } from "../../../shared/teams/cards";
 import type { PostOutcome } from "../../../shared/teams/webhook";
 import type { OperationRecord } from "../../../shared/store";
@@ -92,6 +92,16 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
     case "upgradeFailed": {
       const step = p.failedStep as UpgradeStep | undefined;
       const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: stringField(p, "message") ?? "" };
+      // The message kind is the failure notice of every operation; the card says what the operation was.
+      const operation = nonUpgradeOperation(op?.kind, stringField(p, "target"));
+      if (operation) {
+        const failed = op?.steps.find((s) => s.status === "Failed");
+        return operationFailureCard({
+          operation, cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId),
+          ...(failed ? { step: { index: failed.index, name: failed.name } } : {}),
+          error, at: isoAt(deps.clock), operationUrl: operationUrl(String(p.operationId))
+        });
+      }
       return upgradeFailureCard({
         cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId),
         step: step ? view(step) : { index: 0, kind: "controlPlane", from: "", to: stringField(p, "target") ?? "" },
@@ -107,9 +117,25 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
       });
     case "supportEnding":
       return supportEndingCard(p as unknown as SupportEndingAlert);
+    case "operationCancelled": {
+      const notice = p as unknown as Omit<OperationCancellationNotice, "cluster" | "operationUrl"> & { clusterId: string };
+      return operationCancelledCard({ ...notice, cluster: notice.clusterId, operationUrl: operationUrl(notice.operationId) });
+    }
     default:
       throw new UnknownTeamsMessageError(String(request.kind));
   }
+}
+
+/**
+ * Provisioning, adoption and governance post their failure as `upgradeFailed` (the kind recorded in
+ * their histories); the operation record says what it was, and the payload's `target` when the
+ * record cannot be read (`baseline`, `adopted`).
+ */
+function nonUpgradeOperation(kind: OperationRecord["kind"] | undefined, target: string | undefined): NonUpgradeOperation | undefined {
+  if (kind === "provisioning" || kind === "adoption" || kind === "governance") return kind;
+  if (kind === undefined && target === "baseline") return "provisioning";
+  if (kind === undefined && target === "adopted") return "adoption";
+  return undefined;
 }
 
 function summarySteps(op: OperationRecord): SummaryStep[] {

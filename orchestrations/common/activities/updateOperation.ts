@@ -5,6 +5,12 @@ import type { NodeImageSection } from "../../nodeImageRollout/activities/records
 import { armOperationIdOf } from "../../../shared/azure/arm-operations";
 import type { StorePort } from "./ports";
 
+/** The record's status after the write; `cancelled` once an operator cancelled the operation (a step must not start then). */
+export interface UpdateOperationResult {
+  status: string;
+  cancelled?: true;
+}
+
 export interface UpdateOperationDeps {
   store: Pick<StorePort, "operations">;
 }
@@ -14,11 +20,11 @@ export interface UpdateOperationDeps {
  * from the patch (timestamps too: the orchestration's replay-safe time), so running it twice
  * writes the same document: idempotent under redelivery.
  */
-export function createUpdateOperationActivity(deps: UpdateOperationDeps): (update: OperationUpdate) => Promise<{ status: string }> {
+export function createUpdateOperationActivity(deps: UpdateOperationDeps): (update: OperationUpdate) => Promise<UpdateOperationResult> {
   return async (update) => {
     try {
       const stored = await deps.store.operations.mutate(update.clusterId, update.operationId, (op) => applyOperationUpdate(op, update));
-      return { status: stored.doc.status };
+      return { status: stored.doc.status, ...(stored.doc.cancellation ? { cancelled: true as const } : {}) };
     } catch (err) {
       if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", update.operationId, update.clusterId);
       throw err;
@@ -58,20 +64,22 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
   }
   // A finished operation stays finished: a late duplicate patch must not reopen it (a resume resets the record first).
   const reopens = update.status !== undefined && terminalOperationStatuses.includes(op.status) && !terminalOperationStatuses.includes(update.status) && !update.outcome;
-  if (update.status && !reopens) {
+  // An operator's cancel is final: the stopped orchestration (or a step that was in flight) cannot rewrite it.
+  const cancelled = op.status === "Cancelled" && op.cancellation !== undefined;
+  if (update.status && !reopens && !cancelled) {
     next.status = update.status;
     if (update.status === "Running" && !next.timings.startedAt) next.timings.startedAt = update.at;
     if (terminalOperationStatuses.includes(update.status)) next.timings.endedAt = update.at;
     else delete next.timings.endedAt;
     if (update.status !== "Queued") delete next.queuePosition;
   }
-  if (update.queuePosition !== undefined) next.queuePosition = update.queuePosition;
+  if (update.queuePosition !== undefined && !cancelled) next.queuePosition = update.queuePosition;
   if (update.approval) {
     const entry = update.approval;
     const known = next.approvals.some((a) => a.step === entry.step && a.decision === entry.decision && a.at === entry.at);
     if (!known) next.approvals = [...next.approvals, entry];
   }
-  if (update.outcome) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
+  if (update.outcome && !cancelled) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
   const section = (next as OperationRecord & { nodeImage?: NodeImageSection }).nodeImage;
   if (update.nodeImage && section) {
     const n = update.nodeImage;

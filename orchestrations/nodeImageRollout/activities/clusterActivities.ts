@@ -117,3 +117,15 @@ function jsonSafe(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Whether an operator cancelled a cluster's node-image operation (`POST /api/operations/{id}/cancel`
+ * terminates its instance, which its page sees as a failed sub-orchestration): the page counts it
+ * as skipped, with who cancelled, not as a failure against the ring's budget.
+ */
+export function createReadOperationCancellation(deps: Pick<NodeImageActivityDeps, "store">) {
+  return async (request: { clusterId: string; operationId: string }): Promise<{ by?: string; reason?: string }> => {
+    const c = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc.cancellation;
+    return c ? { by: c.by, ...(c.reason ? { reason: c.reason } : {}) } : {};
+  };
+}

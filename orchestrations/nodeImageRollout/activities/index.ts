@@ -3,7 +3,7 @@
  * registers each under its `ActivityNames` entry; tests call the handlers directly.
  */
 import { ActivityNames } from "../../names";
-import { createPrepareNodeImageUpgrade, createReadNodeImageState } from "./clusterActivities";
+import { createPrepareNodeImageUpgrade, createReadNodeImageState, createReadOperationCancellation } from "./clusterActivities";
 import type { NodeImageActivityDeps } from "./deps";
 import { createListNodeImageCatchUpPage, createListNodeImageRingPage, createPlanNodeImageRollout } from "./fleetActivities";
 import { createRecordNodeImageRollout } from "./recordActivities";
@@ -26,7 +26,8 @@ export function createNodeImageActivities(deps: NodeImageActivityDeps) {
     [ActivityNames.startNodeImageUpgrade]: createStartNodeImageUpgrade(deps),
     [ActivityNames.checkNodeImageUpgrade]: createCheckNodeImageUpgrade(deps),
     [ActivityNames.recordNodeImageRollout]: createRecordNodeImageRollout(deps),
-    [ActivityNames.postNodeImageSummary]: createPostNodeImageSummary(deps)
+    [ActivityNames.postNodeImageSummary]: createPostNodeImageSummary(deps),
+    [ActivityNames.readOperationCancellation]: createReadOperationCancellation(deps)
   } as const;
 }
 
@@ -37,5 +38,5 @@ export const nodeImageActivityNames = [
   ActivityNames.planNodeImageRollout, ActivityNames.listNodeImageRingPage, ActivityNames.listNodeImageCatchUpPage,
   ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade,
   ActivityNames.checkNodeImageUpgrade, ActivityNames.recordNodeImageRollout,
-  ActivityNames.postNodeImageSummary
+  ActivityNames.postNodeImageSummary, ActivityNames.readOperationCancellation
 ] as const satisfies readonly (keyof NodeImageActivities)[];

@@ -1,7 +1,7 @@
 import { assignWaves, baselineProfile, changeOf, resolveRefs, type PlannedResource } from "../../../shared/domain/baseline";
 import { provisioningStateOf } from "../../../shared/domain/baseline/plan";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
-import type { OperationRecord } from "../../../shared/store";
+import { clusterKey, type ClusterRepository, type OperationRecord } from "../../../shared/store";
 import { defaultPollingPolicy, type OperationPlanData, type PlanStep } from "../../engine/plan";
 import type { Planned } from "../../engine/runOperation";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
@@ -9,7 +9,7 @@ import type { ProvisioningInput, ProvisioningSection } from "../contracts";
 
 export interface PlanProvisioningDeps {
   arm: ArmResourcePort;
-  store: StorePort;
+  store: StorePort & { clusters: Pick<ClusterRepository, "findOwner"> };
   clock: ActivityClock;
   subscriptionId: string;
   budgetActionGroupId?: string;
@@ -22,6 +22,22 @@ export class ExternalResourceMissingError extends Error {
   readonly code = "ExternalResourceNotFound";
   constructor(readonly resourceId: string) {
     super(`The request names ${resourceId}, which ARM does not have`);
+  }
+}
+
+/**
+ * The managed cluster the plan would write exists and was not created by this provisioning (or
+ * another record owns it): writing the baseline over it would be an adoption without approval.
+ * The plan is refused before anything is written.
+ */
+export class ClusterNotOwnedError extends Error {
+  override readonly name = "ClusterNotOwnedError";
+  readonly permanent = true as const;
+  readonly code = "ClusterExists";
+  constructor(readonly resourceId: string, readonly owner?: string) {
+    super(owner
+      ? `${resourceId} belongs to the registered cluster ${owner}; provisioning never writes over another record's cluster`
+      : `${resourceId} exists in ARM and was not created by this provisioning; adopt it (POST /api/clusters/adopt) rather than provision over it`);
   }
 }
 
@@ -45,6 +61,19 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
       const got = await deps.arm.getArmResource(r.id, r.apiVersion);
       if (r.external && !got) throw new ExternalResourceMissingError(r.id);
       observed.set(r.key, got);
+    }
+    // Never an update of a managed cluster someone else owns, or one this provisioning did not
+    // create (issue 24 item 1): the first plan, stored before any write, records that it creates it.
+    const record: WithProvisioning | undefined = (await deps.store.operations.get(input.clusterId, input.operationId))?.doc;
+    const section = record?.provisioning;
+    const managed = desired.find((r) => r.type.toLowerCase() === "microsoft.containerservice/managedclusters");
+    // Operations planned before the flag existed: their last plan created the cluster.
+    let createsCluster = section?.createsCluster ?? (section?.resources ?? []).some((r) => r.id === managed?.id && r.change === "create");
+    if (managed) {
+      const owner = await deps.store.clusters.findOwner(managed.id);
+      if (owner && clusterKey(owner.id) !== clusterKey(input.clusterId)) throw new ClusterNotOwnedError(managed.id, owner.id);
+      if (observed.get(managed.key) && !createsCluster) throw new ClusterNotOwnedError(managed.id);
+      if (!observed.get(managed.key)) createsCluster = true;
     }
     const planned: PlannedResource[] = desired.filter((r) => !r.external).map((r) => {
       const current = observed.get(r.key);
@@ -94,7 +123,10 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
         ...rec,
         plan: { target: "baseline", steps: steps.map((s) => ({ index: s.index, kind: "configuration" as const, from: ordered[s.index]!.change, to: ordered[s.index]!.title })) },
         steps: steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration" as const, from: ordered[s.index]!.change, to: ordered[s.index]!.title, status: "Pending" as const })),
-        provisioning: { ...(rec.provisioning ?? { clusterResourceId: profile.clusterId, requestHash: "", request: input.request }), plannedAt: at, resources: planned, summary, omitted: profile.omitted },
+        provisioning: {
+          ...(rec.provisioning ?? { clusterResourceId: profile.clusterId, requestHash: "", request: input.request }), plannedAt: at, resources: planned, summary, omitted: profile.omitted,
+          ...(createsCluster ? { createsCluster: true } : {})
+        },
         timings: { ...rec.timings, updatedAt: at }
       } as OperationRecord;
     });

@@ -17,7 +17,8 @@ export interface RegisterProvisionedDeps {
 export interface RegisterProvisionedRequest { clusterId: string }
 
 /**
- * The provisioned cluster joins the registry like an adopted one: its record takes what ARM
+ * The provisioned cluster joins the registry like an adopted one, now that ARM has it (the record
+ * stops being `provisioning`, so it is listed and acted on from here): its record takes what ARM
  * reports (pools, versions), and an adoption operation is created for the adoption flow to run
  * (auto-upgrade channels confirmed off, the Event Grid system topic subscribed to the platform).
  * `adopt: false` when that adoption already succeeded (a re-run that planned no change).
@@ -32,8 +33,9 @@ export function createRegisterProvisionedClusterActivity(deps: RegisterProvision
     const pools = (managed.agentPoolProfiles ?? []).map((p) => ({
       name: p.name ?? "", mode: p.mode === "System" ? "System" as const : "User" as const, count: p.count ?? 0, ...(p.vmSize ? { vmSize: p.vmSize } : {}), ...(p.upgradeSettings?.maxSurge ? { maxSurge: p.upgradeSettings.maxSurge } : {})
     }));
-    const cluster = await deps.store.clusters.mutate(request.clusterId, (c) => ({
-      ...c, resourceId: managed.id ?? c.resourceId, eventTopic: managed.id ?? c.resourceId,
+    // From here it is a cluster: listed, routed events, swept, budgeted (ClusterRecord.provisioning).
+    const cluster = await deps.store.clusters.mutate(request.clusterId, ({ provisioning, ...c }) => ({
+      ...c, ...(provisioning ? { provisionedBy: provisioning.operationId } : {}), resourceId: managed.id ?? c.resourceId, eventTopic: managed.id ?? c.resourceId,
       spec: { ...c.spec, kubernetesVersion: managed.kubernetesVersion ?? c.spec.kubernetesVersion, pools },
       observed: {
         at, kubernetesVersion: managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? "",

@@ -12,7 +12,7 @@ import { desiredDiagnosticSetting } from "../governance/diagnostics";
 import { desiredSettingBody, PLATFORM_RESOURCE_SETTING, type GovernedResourceKind } from "../governance/logCategories";
 import { formatIpv4, parseRange, subRange } from "./cidr";
 import { deterministicGuid, derivedNames } from "./names";
-import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, type ProvisionRequest } from "./request";
+import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
 
@@ -120,26 +120,6 @@ export const INGRESS_SERVICE_ACCOUNT = "ingress-controller";
 export const INGRESS_ZONE = "aks-ingress.internal";
 export const GATEWAY_CERT_SECRET = "gateway-external-pfx-cert";
 export const INGRESS_ROOT_SECRET = "appgw-ingress-internal-aks-ingress-tls";
-
-interface EnvironmentProfile {
-  skuTier: string;
-  system: { count: number; minCount: number; maxCount: number; vmSize: string };
-  user: { count: number; minCount: number; maxCount: number; vmSize: string };
-  privateCluster: boolean;
-  defender: boolean;
-  firewallTier: "Standard" | "Premium";
-  /** Firewall public IPs: SNAT ports scale with them (hub-default.bicep:339 `numFirewallIpAddressesToAssign = 3`). */
-  firewallPublicIps: number;
-  /** Firewall policy analytics (`insights`, hub-default.bicep:407-415). */
-  firewallPolicyAnalytics: boolean;
-}
-
-/** BASELINE.md §5 (what varies by environment). */
-export const ENVIRONMENT_PROFILES: Record<Environment, EnvironmentProfile> = {
-  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard", firewallPublicIps: 1, firewallPolicyAnalytics: false },
-  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true },
-  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true }
-};
 
 const ZONES = ["1", "2", "3"];
 
@@ -271,7 +251,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   add({ key: "spoke-vnet", title: `spoke virtual network ${spokeName}`, id: spokeId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network,
     dependsOn: ["rg-network", "route-table", ...nsgs.map((n) => n.key)], durationMs: 20_000,
     body: { location, properties: { addressSpace: { addressPrefixes: [spokeRange.text] }, subnets: [
-      subnet("snet-clusternodes", 0, 22, "nodepools", true),
+      subnet("snet-clusternodes", 0, NODE_SUBNET_PREFIX, "nodepools", true),
       subnet("snet-clusteringressservices", 1024, 28, "aksilbs", true),
       subnet("snet-privatelinkendpoints", 1056, 28, "privatelinkendpoints", false, { privateLinkServiceNetworkPolicies: "Enabled" }),
       subnet("snet-applicationgateway", 1280, 24, "appgw", false),
@@ -393,7 +373,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const pool = (n: string, mode: "System" | "User", p: typeof systemPool, osDisk: number) => ({
     name: n, mode, count: p.count, minCount: p.minCount, maxCount: p.maxCount, enableAutoScaling: true, vmSize: p.vmSize,
     osDiskSizeGB: osDisk, osDiskType: "Ephemeral", osType: "Linux", osSKU: "AzureLinux", type: "VirtualMachineScaleSets",
-    vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: "33%" },
+    vnetSubnetID: subnetId("snet-clusternodes"), enableNodePublicIP: false, maxPods: 30, availabilityZones: zones, upgradeSettings: { maxSurge: POOL_MAX_SURGE },
     tags: { workload: name, environment: request.environment, pool: n },
     ...(o.kubernetesVersion ? { orchestratorVersion: o.kubernetesVersion } : {}),
     ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] } : {})

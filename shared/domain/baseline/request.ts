@@ -74,6 +74,35 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A Kubernetes namespace name (DNS-1123 label). */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const KEY_VAULT_SECRET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/[^/]+$/i;
+export interface EnvironmentProfile {
+  skuTier: string;
+  system: { count: number; minCount: number; maxCount: number; vmSize: string };
+  user: { count: number; minCount: number; maxCount: number; vmSize: string };
+  privateCluster: boolean;
+  defender: boolean;
+  firewallTier: "Standard" | "Premium";
+  /** Firewall public IPs: SNAT ports scale with them (hub-default.bicep:339 `numFirewallIpAddressesToAssign = 3`). */
+  firewallPublicIps: number;
+  /** Firewall policy analytics (`insights`, hub-default.bicep:407-415). */
+  firewallPolicyAnalytics: boolean;
+}
+
+/** BASELINE.md §5 (what varies by environment). */
+export const ENVIRONMENT_PROFILES: Record<Environment, EnvironmentProfile> = {
+  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard", firewallPublicIps: 1, firewallPolicyAnalytics: false },
+  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true },
+  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true }
+};
+
+/** The node subnet (`snet-clusternodes`, offset 0 of the spoke, BASELINE.md Appendix B) is a /22. */
+export const NODE_SUBNET_PREFIX = 22;
+/** Every pool's `upgradeSettings.maxSurge` (the baseline profile sets it on both pools). */
+export const POOL_MAX_SURGE = "33%";
+/** "Azure reserves 5 IP addresses within each subnet" (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets). */
+export const AZURE_RESERVED_SUBNET_ADDRESSES = 5;
+/** Azure CNI Overlay gives each node a /24 of the pod CIDR (https://learn.microsoft.com/azure/aks/concepts-network-ip-address-planning, "Overlay networks"). */
+export const OVERLAY_NODE_POD_PREFIX = 24;
+
 const HUB_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
 const POOL_KEYS = ["vmSize", "count", "minCount", "maxCount"];
 const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount"];
@@ -118,6 +147,8 @@ export function validateProvisionRequest(body: unknown): Validated {
 
   const ranges: { field: string; range: Range }[] = [];
   const cidr = (field: string, value: unknown, maxPrefix?: number): Range | undefined => {
+    // Stored and sent to ARM as given: a padded value is refused, never trimmed behind the caller's back.
+    if (typeof value === "string" && value !== value.trim()) { issues.push({ field, message: `must not have leading or trailing whitespace, got ${JSON.stringify(value)}` }); return undefined; }
     const r = parseRange(value);
     if (!r) { issues.push({ field, message: `must be an IPv4 CIDR (a.b.c.d/n), got ${JSON.stringify(value)}` }); return undefined; }
     if (r.hostBits) { issues.push({ field, message: `${r.text} has host bits set: the network address is ${formatStart(r)}` }); return undefined; }
@@ -148,9 +179,9 @@ export function validateProvisionRequest(body: unknown): Validated {
       issues.push(...overrideIssues(o, environment));
     }
   }
-  cidr("overrides.podCidr", podCidr);
+  const pods = cidr("overrides.podCidr", podCidr);
   const service = cidr("overrides.serviceCidr", serviceCidr);
-  const dns = typeof dnsServiceIP === "string" ? parseIpv4(dnsServiceIP) : undefined;
+  const dns = typeof dnsServiceIP === "string" && dnsServiceIP === dnsServiceIP.trim() ? parseIpv4(dnsServiceIP) : undefined;
   if (dns === undefined) issues.push({ field: "overrides.dnsServiceIP", message: `must be an IPv4 address, got ${JSON.stringify(dnsServiceIP)}` });
   else if (service && (!containsAddress(service, dns) || dns - service.start < 1 || dns === service.end)) {
     issues.push({ field: "overrides.dnsServiceIP", message: `${String(dnsServiceIP)} must be inside the service CIDR ${service.text}, not its network, first or broadcast address` });
@@ -167,10 +198,65 @@ export function validateProvisionRequest(body: unknown): Validated {
     }
   }
 
+  // Node counts against the address space they need, once each count is valid on its own.
+  if (ENVIRONMENTS.includes(environment) && !issues.some((i) => /^overrides\.(systemPool|userPool)/.test(i.field))) {
+    const o = isRecord(body.overrides) ? body.overrides : {};
+    issues.push(...nodeCapacityIssues(environment, { systemPool: poolOf(o.systemPool), userPool: poolOf(o.userPool) }, pods));
+  }
+
   if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true, prefix: "policy" }));
   issues.push(...accessIssues(body.access, environment), ...tlsIssues(body.tls, environment));
   if (issues.length > 0 || !name) return { ok: false, issues };
   return { ok: true, value: body as unknown as ProvisionRequest };
+}
+
+function poolOf(value: unknown): PoolOverride {
+  return isRecord(value) ? value : {};
+}
+
+/** How many nodes a surge adds to `nodes`: a percentage of the pool, fractional nodes rounded up, or a count. */
+export function surgeNodes(nodes: number, maxSurge: string): number {
+  // "If a percentage is specified, it is the percentage of the total agent pool size at the time of
+  // the upgrade. For percentages, fractional nodes are rounded up." (AgentPoolUpgradeSettings.maxSurge,
+  // https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/agentpoolupgradesettings)
+  const percent = /^(\d+)%$/.exec(maxSurge);
+  return percent ? Math.ceil((nodes * Number(percent[1])) / 100) : Number(maxSurge) || 0;
+}
+
+/**
+ * The nodes the pools may reach (autoscaler `maxCount`, or `count` when larger) plus each pool's
+ * upgrade surge, against what holds them. With Azure CNI Overlay (the baseline's network plugin)
+ * "your subnet needs to be large enough to assign IPs to your nodes", "each node in your cluster
+ * is assigned a /24 (256 IP addresses) subnet for pods", and upgrades need room for the surge
+ * nodes ("Upgrading and scaling considerations"), all at
+ * https://learn.microsoft.com/azure/aks/concepts-network-ip-address-planning. The node subnet is
+ * the spoke's /22 less the 5 addresses Azure reserves in every subnet.
+ */
+export function nodeCapacityIssues(environment: Environment, overrides: { systemPool: PoolOverride; userPool: PoolOverride }, podRange: Range | undefined): FieldIssue[] {
+  const env = ENVIRONMENT_PROFILES[environment];
+  const pools = (["systemPool", "userPool"] as const).map((key) => {
+    const merged = { ...(key === "systemPool" ? env.system : env.user), ...overrides[key] };
+    const nodes = Math.max(merged.count, merged.maxCount);
+    return { key, nodes, surge: surgeNodes(nodes, POOL_MAX_SURGE), fields: [...(overrides[key].count !== undefined ? [`overrides.${key}.count`] : []), ...(overrides[key].maxCount !== undefined ? [`overrides.${key}.maxCount`] : [])] };
+  });
+  const total = pools.reduce((n, p) => n + p.nodes + p.surge, 0);
+  const spelled = pools.map((p) => `${p.key} ${p.nodes} + ${p.surge} surge`).join(", ");
+  const fields = pools.flatMap((p) => p.fields);
+  const named = fields.length > 0 ? fields : ["overrides.userPool.count"];
+  const issues: FieldIssue[] = [];
+  const subnetCapacity = 2 ** (32 - NODE_SUBNET_PREFIX) - AZURE_RESERVED_SUBNET_ADDRESSES;
+  if (total > subnetCapacity) {
+    for (const field of named) issues.push({ field, message: `the pools may need ${total} node addresses (${spelled}, maxSurge ${POOL_MAX_SURGE}), more than the /${NODE_SUBNET_PREFIX} node subnet's ${subnetCapacity}` });
+  }
+  if (podRange) {
+    const podCapacity = podRange.prefix <= OVERLAY_NODE_POD_PREFIX ? 2 ** (OVERLAY_NODE_POD_PREFIX - podRange.prefix) : 0;
+    if (total > podCapacity) {
+      for (const field of ["overrides.podCidr", ...fields]) {
+        issues.push({ field, message: `the pools may reach ${total} nodes (${spelled}); Azure CNI Overlay gives each a /${OVERLAY_NODE_POD_PREFIX} of the pod CIDR ${podRange.text}, which holds ${podCapacity}` });
+      }
+    }
+  }
+  return issues;
 }
 
 function formatStart(r: Range): string {

@@ -19,6 +19,22 @@ export type * from "./rule";
 export const CONFORMANCE_RULES: readonly ConformanceRule[] = [...identityRules, ...networkRules, ...upgradeRules, ...poolRules, ...monitoringRules]
   .sort((a, b) => a.number - b.number);
 
+/** The rule groups a report is read by (one per area of BASELINE.md §4), in §4 order of their first rule. */
+export const RULE_GROUPS: readonly { name: string; rules: readonly ConformanceRule[] }[] = [
+  { name: "Identity and access", rules: identityRules },
+  { name: "Networking", rules: networkRules },
+  { name: "Versions and upgrades", rules: upgradeRules },
+  { name: "Node pools", rules: poolRules },
+  { name: "Monitoring and cost", rules: monitoringRules }
+];
+
+const GROUP_OF = new Map<string, string>(RULE_GROUPS.flatMap((g) => g.rules.map((r) => [r.id, g.name] as const)));
+
+/** The name of the group `id` belongs to. */
+export function ruleGroupOf(id: string): string | undefined {
+  return GROUP_OF.get(id);
+}
+
 export function ruleById(id: string): ConformanceRule | undefined {
   return CONFORMANCE_RULES.find((r) => r.id === id);
 }

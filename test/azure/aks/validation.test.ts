@@ -62,7 +62,7 @@ describe("AKS request validation (codes and AKS's flat envelope)", () => {
     expect(err.message).toContain("overlaps service CIDR");
   });
 
-  it("keeps maxPods within 10..250 and defaults it by network plugin (overlay 250, Azure CNI 30)", async () => {
+  it("keeps maxPods within 10..250 and defaults it by network plugin (overlay 250, Azure CNI 30, kubenet 110)", async () => {
     const spec = clusterSpec("1.35.4");
     spec.agentPoolProfiles![0]!.maxPods = 500;
     expect((await rejection(create("aks-pods", spec))).message).toContain("maxPods 500 must be between 10 and 250");
@@ -70,8 +70,12 @@ describe("AKS request validation (codes and AKS's flat envelope)", () => {
     expect(overlay.agentPoolProfiles?.map((p) => p.maxPods)).toEqual([250, 250]);
     expect(overlay.networkProfile?.podCidrs).toEqual(["10.244.0.0/16"]);
     expect(overlay.networkProfile?.serviceCidrs).toEqual(["10.0.0.0/16"]);
-    const cni = await createCluster(f, "rg-v", "aks-cni", clusterSpec("1.35.4"));
+    const cni = await createCluster(f, "rg-v", "aks-cni", withNetwork({ networkPlugin: "azure" }));
     expect(cni.agentPoolProfiles?.map((p) => p.maxPods)).toEqual([30, 30]);
+    // No plugin: kubenet with podCidr 10.244.0.0/16 and 110 pods a node, as the 2026-06-01 examples
+    // answer (ManagedClustersCreate_PrivateClusterPublicFQDN.json).
+    const unset = await createCluster(f, "rg-v", "aks-unset", clusterSpec("1.35.4"));
+    expect([unset.networkProfile?.networkPlugin, unset.networkProfile?.podCidr, unset.agentPoolProfiles?.map((p) => p.maxPods)]).toEqual(["kubenet", "10.244.0.0/16", [110, 110]]);
   });
 
   it("requires a System pool with at least one node", async () => {

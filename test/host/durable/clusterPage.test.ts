@@ -27,8 +27,20 @@ test("seven clusters, two at a time, one failing: six upgraded, one failed, each
   const status = await statusOf(h, id);
   expect(status).toMatchObject({ runtimeStatus: "Completed", output: { clusters: 7, upgraded: 6, failed: 1 } });
   expect((status.output as { notable: { clusterId: string }[] }).notable.map((n) => n.clusterId)).toEqual(["fail3"]);
-  expect(h.durable.stats().activities - before).toBe(7);
+  // Seven clusters, and for the failed one the read of whether an operator cancelled it.
+  expect(h.durable.stats().activities - before).toBe(8);
   expect(childCreations(id)).toBe(7);
+});
+
+test("a cluster an operator cancelled (its instance terminated) counts as skipped, with who cancelled, not failed", async () => {
+  const id = await startInstance(h, "clusterPage", pageInput(["c1", "cancelled2", "fail3"], 2), "page-c");
+  await settle(h);
+  const status = await statusOf(h, id);
+  expect(status).toMatchObject({ runtimeStatus: "Completed", output: { clusters: 3, upgraded: 1, skipped: 1, failed: 1 } });
+  const notable = (status.output as { notable: { clusterId: string; result: string; reason: string }[] }).notable;
+  expect(notable.map((n) => [n.clusterId, n.result])).toEqual([["fail3", "failed"], ["cancelled2", "skipped"]]);
+  expect(notable[0]?.reason).toContain("fail3 failed");
+  expect(notable[1]?.reason).toBe("cancelled by carol: freeze");
 });
 
 test("a window waits for its slowest cluster before the next window starts", async () => {

@@ -38,6 +38,30 @@ describe("cluster lock and operation activities", () => {
     expect(await acquire(lockFor("lock-b", "next"))).toEqual({ acquired: true });
   });
 
+  it("replaces a holder whose instance ended or was terminated, whatever its record says; a running one stays", async () => {
+    await f.store.clusters.create(clusterRecord("lock-c", { lock: { holder: { operationId: "zombie", instanceId: "i-zombie", since: "2026-03-02T08:00:00.000Z" }, queue: [] } }));
+    await f.store.operations.create(operationRecord("zombie", "lock-c", { status: "AwaitingApproval" }));
+    await f.store.operations.create(operationRecord("waiter", "lock-c", { status: "Pending" }));
+    const statuses = new Map([["i-zombie", "Running"]]);
+    const acquire = createTryAcquireClusterLockActivity({ store: f.store, clock: f.clock, instanceStatus: async (id) => statuses.get(id) });
+    expect(await acquire(lockFor("lock-c", "waiter"))).toEqual({ acquired: false, position: 1, holder: "zombie" });
+    statuses.set("i-zombie", "Terminated");
+    expect(await acquire(lockFor("lock-c", "waiter"))).toEqual({ acquired: true });
+    expect((await f.store.clusters.get("lock-c"))?.doc.lock).toMatchObject({ holder: { operationId: "waiter" }, queue: [] });
+  });
+
+  it("a cancelled record stays cancelled: late patches of the stopped run change neither status nor outcome", async () => {
+    const cancellation = { by: "carol", at: "2026-03-02T09:05:00.000Z", previousStatus: "AwaitingApproval" as const };
+    await f.store.operations.create(operationRecord("stopped", "lock-b", {
+      status: "Cancelled", cancellation, outcome: { result: "Cancelled", message: "Cancelled by carol (was AwaitingApproval)" }, steps: [], approvals: []
+    }));
+    const update = createUpdateOperationActivity({ store: f.store });
+    expect(await update({ clusterId: "lock-b", operationId: "stopped", at: "2026-03-02T09:06:00.000Z", status: "Running", step: { index: 0, status: "Running" } }))
+      .toEqual({ status: "Cancelled", cancelled: true });
+    await update({ clusterId: "lock-b", operationId: "stopped", at: "2026-03-02T09:07:00.000Z", status: "Failed", outcome: { result: "Failed", message: "Sub-orchestration was terminated" } });
+    expect((await f.store.operations.get("lock-b", "stopped"))?.doc).toMatchObject({ status: "Cancelled", cancellation, outcome: { result: "Cancelled" } });
+  });
+
   it("merges the orchestrator's patches into the record, the same way on a re-run", async () => {
     await f.store.operations.create(operationRecord("merge", "lock-b", { status: "Pending", steps: [], approvals: [] }));
     const update = createUpdateOperationActivity({ store: f.store });

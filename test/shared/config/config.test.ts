@@ -51,7 +51,8 @@ describe("loadConfig", () => {
       publicBaseUrl: "https://aksops.azurewebsites.net",
       monitorLogsEndpoint: "https://api.loganalytics.io",
       monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
-      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 }
+      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 },
+      events: { leaseMs: 60_000, reviewWindowMs: 30_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upgradePolling)).toBe(true);
@@ -178,6 +179,12 @@ describe("loadConfig", () => {
     const below = configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "60", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" }));
     expect(below.settings).toEqual(["UPGRADE_POLL_MAX_INTERVAL_SECONDS"]);
     expect(below.problems[0]?.problem).toBe("must not be below UPGRADE_POLL_INTERVAL_SECONDS (10 < 60)");
+  });
+
+  it("reads the event lease and the governance review window in whole seconds, and names a malformed one", () => {
+    expect(loadConfig(azureEnv({ EVENT_LEASE_SECONDS: "5", GOVERNANCE_REVIEW_WINDOW_SECONDS: "0" })).events).toEqual({ leaseMs: 5000, reviewWindowMs: 0 });
+    for (const bad of ["0", "-1", "1.5", "3601", "soon"]) expect(configError(azureEnv({ EVENT_LEASE_SECONDS: bad })).settings).toEqual(["EVENT_LEASE_SECONDS"]);
+    for (const bad of ["-1", "2.5", "3601"]) expect(configError(azureEnv({ GOVERNANCE_REVIEW_WINDOW_SECONDS: bad })).settings).toEqual(["GOVERNANCE_REVIEW_WINDOW_SECONDS"]);
   });
 
   it("reads process.env by default", () => {

@@ -18,6 +18,16 @@ describe("Cosmos ids from outside input (cosmosId)", () => {
     expect(capped).not.toMatch(/[/\\?#]/);
     expect(cosmosId(long)).toBe(capped);
     expect(cosmosId(`${long}y`)).not.toBe(capped);
+    // Issue 24: what Cosmos cannot address at the end of an id (white space, dots) or anywhere (control characters).
+    for (const key of ["evt ", "evt.", "evt..", ".", "..", " ", "\t", "\n", "a\tb", "evt\r\n", "evt . .", "evt\u00A0", "\u2028", "%2E", "a.b c"]) {
+      const id = cosmosId(key);
+      const unaddressable = /[\s.]$|[/\\?#]/.test(id) || [...id].some((c) => c.charCodeAt(0) < 0x20);
+      expect([key, id, unaddressable]).toEqual([key, id, false]);
+      expect(decodeCosmosId(id)).toBe(key);
+    }
+    expect(cosmosId("a.b c")).toBe("a.b c");
+    expect(cosmosId("evt.")).not.toBe(cosmosId("evt"));
+    expect(cosmosId("evt%2E")).not.toBe(cosmosId("evt."));
     // Never half a surrogate pair at the cut.
     expect(cosmosId("😀".repeat(300))).not.toMatch(/[\uD800-\uDBFF]~/);
   });
@@ -28,7 +38,7 @@ describe("Cosmos ids from outside input (cosmosId)", () => {
     afterAll(async () => { await f.dispose(); });
 
     it("stores, reads, dedupes and mutates events whose ids Cosmos would refuse, under their own id", async () => {
-      for (const id of ["evt/1", "evt\\2", "evt?3", "evt#4", "e".repeat(300), `${"f/".repeat(200)}end`]) {
+      for (const id of ["evt/1", "evt\\2", "evt?3", "evt#4", "e".repeat(300), `${"f/".repeat(200)}end`, "evt ", "evt.", "evt..", ".", "..", " ", "\t", "\n", "a\tb", `${"s".repeat(300)} `]) {
         expect(await f.store.events.recordOnce(eventRecord(id))).toBe("new");
         expect(await f.store.events.recordOnce(eventRecord(id))).toBe("duplicate");
         expect((await f.store.events.get(id))?.doc.id).toBe(id);

@@ -14,6 +14,33 @@ describe("Cosmos store repositories (embedded Cosmos, real @azure/cosmos client)
   });
 
   describe("clusters", () => {
+    it("keys names case-insensitively: one record per name in any case, kept as registered; provisioning records are not clusters", async () => {
+      const created = await f.store.clusters.create(clusterRecord("Aks-Case"));
+      expect(created.doc.id).toBe("Aks-Case");
+      await expect(f.store.clusters.create(clusterRecord("AKS-CASE"))).rejects.toBeInstanceOf(DuplicateError);
+      for (const spelling of ["aks-case", "AKS-CASE", "Aks-Case"]) expect((await f.store.clusters.get(spelling))?.doc.id).toBe("Aks-Case");
+      const changed = await f.store.clusters.mutate("aks-case", (c) => ({ ...c, environment: "dev" }));
+      expect([changed.doc.id, changed.doc.environment]).toEqual(["Aks-Case", "dev"]);
+
+      const making = clusterRecord("aks-making", { provisioning: { operationId: "provision:aks-making", requestHash: "h" } });
+      await f.store.clusters.create(making);
+      expect((await f.store.clusters.get("AKS-MAKING"))?.doc.provisioning?.operationId).toBe("provision:aks-making");
+      expect((await f.store.clusters.list()).map((c) => c.id)).not.toContain("aks-making");
+      expect(await f.store.clusters.findByResourceId(making.resourceId)).toBeUndefined();
+      expect((await f.store.clusters.findOwner(making.resourceId.toUpperCase()))?.id).toBe("aks-making");
+
+      // A document from before names were folded (stored under its name as spelled) moves on first access.
+      const container = f.client.database("aksops").container("clusters");
+      await container.items.create(clusterRecord("Aks-Legacy"));
+      expect((await f.store.clusters.get("Aks-Legacy"))?.doc.id).toBe("Aks-Legacy");
+      expect((await f.store.clusters.get("aks-legacy"))?.doc.id).toBe("Aks-Legacy");
+      expect((await container.item("Aks-Legacy", "Aks-Legacy").read()).statusCode).toBe(404);
+      // Two records for one resource id (older data): list and the lookups answer the first registered only.
+      await container.items.create(clusterRecord("AKS-CASE", { resourceId: created.doc.resourceId.toUpperCase(), createdAt: "2030-01-01T00:00:00.000Z" }));
+      expect((await f.store.clusters.list()).filter((c) => c.resourceId.toLowerCase() === created.doc.resourceId.toLowerCase()).map((c) => c.id)).toEqual(["Aks-Case"]);
+      expect((await f.store.clusters.findByResourceId(created.doc.resourceId))?.id).toBe("Aks-Case");
+    });
+
     it("creates, gets and lists; a second create of the same name is a DuplicateError", async () => {
       await f.store.clusters.create(clusterRecord("aks-list-b"));
       const created = await f.store.clusters.create(clusterRecord("aks-list-a", { environment: "dev" }));
