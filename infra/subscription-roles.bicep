@@ -78,6 +78,15 @@ var clusterOperatorActions = [
   'Microsoft.Network/bastionHosts/write'
   'Microsoft.KubernetesConfiguration/extensions/write'
   'Microsoft.KubernetesConfiguration/fluxConfigurations/write'
+  // Issue 28: dev certificates as Key Vault secrets, the ingress zone's A record, the ingress
+  // identity's federated credential, monitoring that flows (Azure Monitor workspace, DCE, DCRs, associations).
+  'Microsoft.KeyVault/vaults/secrets/write'
+  'Microsoft.Network/privateDnsZones/A/write'
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write'
+  'Microsoft.Monitor/accounts/write'
+  'Microsoft.Insights/dataCollectionEndpoints/write'
+  'Microsoft.Insights/dataCollectionRules/write'
+  'Microsoft.Insights/dataCollectionRuleAssociations/write'
 ]
 
 resource builtInAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(builtInRoles): {

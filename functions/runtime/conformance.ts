@@ -15,7 +15,12 @@ export function conformanceDeps(p: Platform, arm: Platform["arm"]): ConformanceD
       get managedClusters() { return arm.containerService.managedClusters; },
       get maintenanceConfigurations() { return arm.containerService.maintenanceConfigurations; }
     },
-    monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
+    monitor: {
+      get diagnosticSettings() { return arm.monitor.diagnosticSettings; },
+      get dataCollectionRuleAssociations() { return arm.monitor.dataCollectionRuleAssociations; },
+      get dataCollectionRules() { return arm.monitor.dataCollectionRules; }
+    },
+    authorization: { get roleAssignments() { return arm.authorization.roleAssignments; } },
     network: {
       get subnets() { return arm.network.subnets; },
       get routeTables() { return arm.network.routeTables; }

@@ -75,7 +75,26 @@ export interface ObservedSystemTopic {
   topicType?: string;
 }
 
-export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics" | DependencyRead;
+/** A role assignment at (or under) the cluster's scope, as listForScope returns it. */
+export interface ObservedClusterRoleAssignment {
+  scope?: string;
+  roleDefinitionId?: string;
+  principalId?: string;
+  principalType?: string;
+}
+
+/** A data collection rule association on the cluster and the rule it names (undefined: not readable). */
+export interface ObservedDataCollection {
+  name?: string;
+  dataCollectionRuleId?: string;
+  rule?: {
+    id?: string;
+    dataSources?: { extensions?: { extensionName?: string }[]; prometheusForwarder?: { streams?: string[] }[] };
+    destinations?: { monitoringAccounts?: { accountResourceId?: string }[]; logAnalytics?: { workspaceResourceId?: string }[] };
+  };
+}
+
+export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics" | "clusterRoleAssignments" | "dataCollection" | DependencyRead;
 
 export interface ObservedCluster extends ObservedDependencies {
   cluster: ManagedCluster;
@@ -88,6 +107,10 @@ export interface ObservedCluster extends ObservedDependencies {
   kubernetesVersions?: ObservedKubernetesVersion[];
   /** Event Grid system topics in the cluster's resource group. */
   eventTopics?: ObservedSystemTopic[];
+  /** Role assignments at or under the cluster's scope (Azure RBAC for Kubernetes). */
+  clusterRoleAssignments?: ObservedClusterRoleAssignment[];
+  /** Data collection rule associations on the cluster, each with its rule. */
+  dataCollection?: ObservedDataCollection[];
   /** Related reads that were not made, and why (an ARM error code and message). */
   unread?: Partial<Record<RelatedRead, string>>;
 }

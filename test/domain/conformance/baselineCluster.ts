@@ -35,6 +35,7 @@ const policy = (name: string, definition: string, parameters: Record<string, { v
 const diag = (id: string, kind: "firewall" | "appGateway" | "keyVault" | "registry" | "nsg" | "publicIp") => ({
   id, kind, settings: [{ name: "default", workspaceId: LA, logs: [{ categoryGroup: "allLogs", enabled: true }] }]
 });
+export const ADMINS = "6b1e0000-0000-4000-8000-000000000001";
 
 const pool = (name: string, mode: "System" | "User", count: number) => ({
   name, mode, count, minCount: count, maxCount: count + 2, enableAutoScaling: true,
@@ -64,7 +65,7 @@ export function baselineObserved(): ObservedCluster {
       },
       enableRbac: true,
       networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "azure", outboundType: "userDefinedRouting", podCidr: "192.168.0.0/16" },
-      aadProfile: { managed: true, enableAzureRbac: true, adminGroupObjectIDs: [] },
+      aadProfile: { managed: true, enableAzureRbac: true, adminGroupObjectIDs: [ADMINS] },
       apiServerAccessProfile: {
         enablePrivateCluster: true, enableVnetIntegration: true, subnetId: `${SPOKE}/subnets/snet-privatecluster`, disableRunCommand: true,
         privateDNSZone: `${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.eastus.azmk8s.io`
@@ -152,6 +153,19 @@ export function baselineObserved(): ObservedCluster {
       { name: "azure-aks-backup", properties: { extensionType: "microsoft.dataprotection.kubernetes", provisioningState: "Succeeded" } }
     ],
     fluxConfigurations: [{ name: "bootstrap", properties: { gitRepository: { url: "https://github.com/mspnp/aks-baseline" }, provisioningState: "Succeeded" } }],
-    dependencyDiagnostics: [diag(FIREWALL, "firewall"), diag(APPGW, "appGateway"), diag(KV, "keyVault"), diag(ACR, "registry"), diag("nsg", "nsg"), diag(FIREWALL_PIP, "publicIp")]
+    dependencyDiagnostics: [diag(FIREWALL, "firewall"), diag(APPGW, "appGateway"), diag(KV, "keyVault"), diag(ACR, "registry"), diag("nsg", "nsg"), diag(FIREWALL_PIP, "publicIp")],
+    // cluster-stamp.bicep:1039-1081: the admin group at the cluster, a reader group on a namespace.
+    clusterRoleAssignments: [
+      { scope: CLUSTER_ID, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`, principalId: ADMINS, principalType: "Group" },
+      { scope: CLUSTER_ID, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4abbcc35-e782-43d8-92c5-2d3f1bd2253f`, principalId: ADMINS, principalType: "Group" },
+      { scope: `${CLUSTER_ID}/namespaces/a0008`, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/7f6c6a51-bcf8-42ba-9220-52d62157d7db`, principalId: "6b1e0000-0000-4000-8000-000000000002", principalType: "Group" }
+    ],
+    // cluster-stamp.bicep:196-400: the Prometheus and Container insights rules, associated with the cluster.
+    dataCollection: [
+      { name: "MSProm-eastus-aks-base", dataCollectionRuleId: `${RG}/providers/Microsoft.Insights/dataCollectionRules/MSProm-eastus-aks-base`,
+        rule: { dataSources: { prometheusForwarder: [{ streams: ["Microsoft-PrometheusMetrics"] }] }, destinations: { monitoringAccounts: [{ accountResourceId: `${RG}/providers/Microsoft.Monitor/accounts/amw-aks-base` }] } } },
+      { name: "MSCI-eastus-aks-base", dataCollectionRuleId: `${RG}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-aks-base`,
+        rule: { dataSources: { extensions: [{ extensionName: "ContainerInsights" }] }, destinations: { logAnalytics: [{ workspaceResourceId: LA }] } } }
+    ]
   };
 }
