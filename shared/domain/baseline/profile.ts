@@ -636,9 +636,15 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   // (https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings#resource-logs:
   // "allLogs" names every category of the resource); the reference sets them per category
   // (hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243).
-  for (const key of ["firewall", "app-gateway", "key-vault", "registry", "nsg-nodepools", "fw-pip", "appgw-pip"]) {
+  // The firewall, gateway, vault and registry already have governance's per-category setting above
+  // (it satisfies #50); a second setting sending the same categories to the same workspace is refused
+  // by Azure ("Data sink ... is already used in diagnostic setting ... for category ..."), so only the
+  // dependencies governance does not keep get this one.
+  // Every firewall address (three in staging and prod, issue 28), as #50 reads the firewall's ipConfigurations.
+  const fwPipKeys = resources.filter((r) => /^fw-pip(-\d+)?$/.test(r.key)).map((r) => r.key);
+  for (const key of ["firewall", "app-gateway", "key-vault", "registry", "nsg-nodepools", ...fwPipKeys, "appgw-pip"]) {
     const target = resources.find((r) => r.key === key);
-    if (!target || target.external) continue;
+    if (!target || target.external || resources.some((r) => r.key === `${key}-diagnostics`)) continue;
     add({ key: `${key}-diagnostics`, title: `diagnostic setting (resource logs) of ${target.title}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
       type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"],
       body: { properties: { workspaceId: laId, logs: [{ categoryGroup: "allLogs", enabled: true }] } },
