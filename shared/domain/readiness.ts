@@ -89,7 +89,8 @@ export interface ReadinessInput {
  * (learn.microsoft.com/azure/virtual-machines/vm-naming-conventions: family, sub-family, vCPUs,
  * constrained vCPUs, additive features, version): `Standard_D4ds_v5` → `standardDDSv5Family`, 4.
  * The family quota names are those Usage_List answers (`standardDDSv5Family`, `standardDSv3Family`,
- * matched case-insensitively). A constrained size (`Standard_E4-2ds_v5`) counts its full vCPUs.
+ * matched case-insensitively). A constrained size (`Standard_E16-4as_v5`) counts its parent's vCPUs, the
+ * conservative count (it is the parent size with vCPUs turned off: learn.microsoft.com/azure/virtual-machines/constrained-vcpu).
  */
 export function vmSizeQuota(vmSize: string): { family: string; vcpus: number } | undefined {
   const m = /^Standard_([A-Z]+)(\d+)(?:-\d+)?([a-z]*)(?:_v(\d+))?$/i.exec(vmSize.trim());
