@@ -6,7 +6,7 @@
  * named with the API; bad input answers 400 / 404, a throttled ARM 503 with Retry-After.
  */
 import { readFileSync } from "node:fs";
-import { advance, api, armStats, count, operationWith, sim, startHarness, type Harness } from "../platform/support";
+import { advance, api, approvalCards, armStats, cardText, count, decide, operation, operationWith, sim, startHarness, waitFor, type Harness } from "../platform/support";
 
 interface Check { id: string; status: "pass" | "warn" | "fail"; evidence: string }
 interface Report { clusterId: string; targetVersion: string; checks: Check[] }
@@ -123,5 +123,32 @@ describe("upgrade readiness", () => {
     const report = await readiness("aks-dev", `?targetVersion=${target}`);
     expect(check(report, "deprecated-apis").status).toBe("warn");
     expect(check(report, "deprecated-apis").evidence).toMatch(new RegExp(`^AKS blocked the upgrade to ${target.replace(/\./g, "\\.")} at .+ \\(operation ${started.body.operationId}, UpgradeBlockedOnDeprecatedAPIUsage\\): flowcontrol\\.apiserver\\.k8s\\.io\\.flowschemas\\.v1beta3 \\(removed in 1\\.36, last seen `));
+  });
+
+  it("an upgrade stores the report on its plan before the approval, and the card shows what does not pass", async () => {
+    const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
+    const used = usage.body.properties.usages.value;
+    expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    try {
+      const target = (await readiness("aks-staging")).targetVersion;
+      const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "kubernetes", targetVersion: target });
+      expect(started.status).toBe(202);
+      const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
+      const op = await operation(h, started.body.operationId);
+      expect(op.status).toBe("AwaitingApproval");
+      const stored = op.plan?.readiness;
+      expect(stored?.targetVersion).toBe(target);
+      expect(stored?.checks.find((c) => c.id === "vcpu-quota")?.status).toBe("fail");
+      expect(stored?.checks.filter((c) => c.id !== "vcpu-quota").map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass"]);
+      const text = cardText(card);
+      expect(text).toContain("Readiness: 1 check(s) not passing");
+      expect(text).toContain("fail vcpu-quota");
+      expect(text).toContain(`2 free (limit ${used + 2}, used ${used})`);
+      const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
+      expect((await decide(reject, "reject", "ops@example.com", "no quota for surge")).status).toBe(200);
+      await operationWith(h, started.body.operationId, (o) => o.status === "Rejected", "the rejection");
+    } finally {
+      expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
+    }
   });
 });

@@ -85,7 +85,8 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
       return approvalRequestCard({
         cluster: input.clusterId, environment: input.environment, operationId: input.operationId,
         step: view(input.step), plan: input.plan.map((s) => view(s)), scope: input.scope, deadline: input.deadline,
-        publicBaseUrl: deps.publicBaseUrl, token: input.token, ...(escalatedFrom ? { escalatedFrom } : {})
+        publicBaseUrl: deps.publicBaseUrl, token: input.token, ...(escalatedFrom ? { escalatedFrom } : {}),
+        ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {})
       });
     }
     case "upgradeFailed": {

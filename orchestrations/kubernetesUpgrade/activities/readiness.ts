@@ -7,7 +7,7 @@
  * page each): 4 reads for a 3-pool cluster on one VNet. Throttling and transient failures are
  * thrown (the API answers 503 with Retry-After); a refused read of the cluster is permanent.
  */
-import type { ContainerServiceClient } from "@azure/arm-containerservice";
+import type { ContainerServiceClient, KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
 import type { NetworkManagementClient } from "@azure/arm-network";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import { parseArmResourceId } from "../../../shared/domain/armResourceId";
@@ -93,6 +93,16 @@ export async function evaluateClusterReadiness(deps: ReadinessDeps, cluster: Clu
     if (isRetryable(failure)) throw err;
     throw new PermanentArmError(cluster.id, "Reading the cluster for readiness", failure);
   }
+  return readinessOfObserved(deps, cluster, managed, undefined, requestedTarget);
+}
+
+/**
+ * The report from a cluster already read (and, when the caller has it, the region's versions):
+ * the upgrade's preparation reuses its own reads, adding only the Compute and VNet usages.
+ */
+export async function readinessOfObserved(
+  deps: Omit<ReadinessDeps, "aks"> & { aks?: ReadinessDeps["aks"] }, cluster: ClusterRecord, managed: ManagedCluster, knownVersions: KubernetesVersionListResult | undefined, requestedTarget?: string
+): Promise<ReadinessReport> {
   const location = managed.location ?? cluster.spec.location;
   const observed = managed as ReadinessCluster;
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
@@ -111,7 +121,7 @@ export async function evaluateClusterReadiness(deps: ReadinessDeps, cluster: Clu
   }
 
   const [versions, computeUsages, vnetUsages, apiBlocks] = await Promise.all([
-    deps.aks.managedClusters.listKubernetesVersions(location),
+    knownVersions ? Promise.resolve(knownVersions) : deps.aks ? deps.aks.managedClusters.listKubernetesVersions(location) : Promise.reject(new Error("readiness needs the region's Kubernetes versions")),
     pools.length === 0 ? Promise.resolve(undefined) : deps.resources.getArmResource(`/subscriptions/${deps.subscriptionId}/providers/Microsoft.Compute/locations/${location}/usages`, COMPUTE_USAGES_API_VERSION)
       .then((body) => (Array.isArray(body?.value) ? (body.value as ComputeUsage[]) : [])),
     Promise.all([...vnets.values()].map(async (v) => {
