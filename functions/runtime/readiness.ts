@@ -8,7 +8,7 @@ export function readinessDeps(p: Platform): ReadinessDeps {
   return {
     aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } },
     network: { get virtualNetworks() { return p.activityArm.network.virtualNetworks; } },
-    resources: { getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v) },
+    arm: { getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v) },
     subscriptionId: p.config.subscriptionId,
     store: p.store
   };

@@ -126,6 +126,7 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "maintenanceConfigurations.get", actions: [`${AKS}/maintenanceConfigurations/read`], why: "the node-OS maintenance window" },
   { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "conformance: the cluster's resource-log categories; governance: its settings against the desired state (sweep, resource events)" },
   { call: "subnets.get", actions: ["Microsoft.Network/virtualNetworks/subnets/read"], why: "conformance: the node subnets' route table and NSG, the API-server subnet's delegation" },
+  { call: "virtualNetworks.listUsage", actions: [`${NET}/virtualNetworks/usages/read`], why: "upgrade readiness: free addresses in the node subnets for surge nodes" },
   { call: "routeTables.get", actions: ["Microsoft.Network/routeTables/read"], why: "conformance: the node subnets' default route to the firewall" },
   {
     call: "readAsyncOperation",
@@ -152,8 +153,9 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   {
     call: "getArmResource",
     actions: ["Microsoft.Resources/subscriptions/resourceGroups/read", `${NET}/virtualNetworks/read`, `${NET}/azureFirewalls/read`, "Microsoft.ContainerRegistry/registries/read", "Microsoft.KeyVault/vaults/read",
-      "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`],
-    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it"
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`,
+      "Microsoft.Compute/locations/usages/read"],
+    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; upgrade readiness: the region's Compute usages (vCPU quota for surge)"
   },
   {
     call: "putArmResource",

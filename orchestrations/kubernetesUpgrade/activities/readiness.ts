@@ -31,7 +31,7 @@ export interface ReadinessDeps {
   aks: { managedClusters: Pick<ContainerServiceClient["managedClusters"], "get" | "listKubernetesVersions"> };
   network: { virtualNetworks: Pick<NetworkManagementClient["virtualNetworks"], "listUsage"> };
   /** Compute has no client in this project's dependencies: Usage_List is read as the generated client sends it. */
-  resources: Pick<ArmResourcePort, "getArmResource">;
+  arm: Pick<ArmResourcePort, "getArmResource">;
   /** The subscription the clients are bound to (a subnet elsewhere is not read). */
   subscriptionId: string;
   store: Pick<Store, "operations">;
@@ -110,19 +110,19 @@ export async function readinessOfObserved(
   const pools = runningPools(observed);
 
   // The node subnets, grouped by VNet: one usages read a VNet.
-  const vnets = new Map<string, { resourceGroup: string; vnet: string; subnets: string[] }>();
+  const vnets = new Map<string, { resourceGroup: string; vnet: string; subnetIds: string[] }>();
   for (const p of pools) {
     const s = subnetOf(p.vnetSubnetID);
     if (!s || s.subscriptionId.toLowerCase() !== deps.subscriptionId.toLowerCase()) continue;
     const key = `${s.resourceGroup}/${s.vnet}`.toLowerCase();
-    const entry = vnets.get(key) ?? { resourceGroup: s.resourceGroup, vnet: s.vnet, subnets: [] };
-    entry.subnets.push((p.vnetSubnetID ?? "").toLowerCase());
+    const entry = vnets.get(key) ?? { resourceGroup: s.resourceGroup, vnet: s.vnet, subnetIds: [] };
+    entry.subnetIds.push((p.vnetSubnetID ?? "").toLowerCase());
     vnets.set(key, entry);
   }
 
   const [versions, computeUsages, vnetUsages, apiBlocks] = await Promise.all([
     knownVersions ? Promise.resolve(knownVersions) : deps.aks ? deps.aks.managedClusters.listKubernetesVersions(location) : Promise.reject(new Error("readiness needs the region's Kubernetes versions")),
-    pools.length === 0 ? Promise.resolve(undefined) : deps.resources.getArmResource(`/subscriptions/${deps.subscriptionId}/providers/Microsoft.Compute/locations/${location}/usages`, COMPUTE_USAGES_API_VERSION)
+    pools.length === 0 ? Promise.resolve(undefined) : deps.arm.getArmResource(`/subscriptions/${deps.subscriptionId}/providers/Microsoft.Compute/locations/${location}/usages`, COMPUTE_USAGES_API_VERSION)
       .then((body) => (Array.isArray(body?.value) ? (body.value as ComputeUsage[]) : [])),
     Promise.all([...vnets.values()].map(async (v) => {
       const out: SubnetUsage[] = [];
@@ -136,7 +136,7 @@ export async function readinessOfObserved(
 
   const subnetUsages = new Map<string, SubnetUsage | undefined>();
   const listed = new Map(vnetUsages.flat().map((u) => [(u.id ?? "").toLowerCase(), u]));
-  for (const v of vnets.values()) for (const s of v.subnets) subnetUsages.set(s, listed.get(s));
+  for (const v of vnets.values()) for (const s of v.subnetIds) subnetUsages.set(s, listed.get(s));
 
   return evaluateReadiness({
     clusterId: cluster.id, target, cluster: observed, catalog, allowPreview: cluster.policy.allowPreview,
