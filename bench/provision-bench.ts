@@ -12,8 +12,27 @@ import { VirtualClock } from "../local/clock";
 import { startLocalPlatform } from "../local/platform";
 import { baselineProfile, criticalPathMs, validateProvisionRequest } from "../shared/domain/baseline";
 import type { OperationRecord } from "../shared/store";
+import type { Directory } from "../local/azure/arm-types";
 
-const request = { name: "aks-bench", environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" }, policy: { approval: "none" } };
+const ADMINS = "6b1e0000-0000-4000-8000-0000000000b1";
+const certs = (sub: string, n: string) => `/subscriptions/${sub}/resourceGroups/rg-bench-certs/providers/Microsoft.KeyVault/vaults/kv-bench-certs/secrets/${n}`;
+const requestFor = (sub: string) => ({
+  name: "aks-bench", environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" }, policy: { approval: "none" },
+  access: { adminGroupObjectIds: [ADMINS] }, tls: { gatewayCertificateSecretId: certs(sub, "gateway-cert"), ingressRootCertificateSecretId: certs(sub, "ingress-root") }
+});
+
+/** The prerequisites a prod request names: the admin group in the directory, the certificates in a team's vault (written straight to the simulator's store). */
+function seedPrerequisites(kernel: { service<T>(name: string): T | undefined; store: { put(id: string, r: Record<string, unknown>): unknown; envelope(id: string, fields: Record<string, unknown>): Record<string, unknown> } }, sub: string): void {
+  kernel.service<Directory>("directory")?.add(ADMINS, "Group");
+  const rg = `/subscriptions/${sub}/resourceGroups/rg-bench-certs`;
+  kernel.store.put(rg, { ...kernel.store.envelope(rg, { location: "westeurope", properties: { provisioningState: "Succeeded" } }), type: "Microsoft.Resources/resourceGroups" });
+  const vault = `${rg}/providers/Microsoft.KeyVault/vaults/kv-bench-certs`;
+  kernel.store.put(vault, kernel.store.envelope(vault, { location: "westeurope", properties: { vaultUri: "https://kv-bench-certs.vault.azure.net/", enableRbacAuthorization: true, provisioningState: "Succeeded" } }));
+  for (const n of ["gateway-cert", "ingress-root"]) {
+    const id = `${vault}/secrets/${n}`;
+    kernel.store.put(id, kernel.store.envelope(id, { location: "westeurope", properties: { secretUri: `https://kv-bench-certs.vault.azure.net/secrets/${n}`, attributes: { enabled: true } } }));
+  }
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "aksops-provision-bench-"));
@@ -22,6 +41,8 @@ async function main(): Promise<void> {
   try {
     const kernel = platform.azure.kernel;
     const subscriptionId = platform.settings.AZURE_SUBSCRIPTION_ID ?? "";
+    const request = requestFor(subscriptionId);
+    seedPrerequisites(kernel, subscriptionId);
     const valid = validateProvisionRequest(request);
     if (!valid.ok) throw new Error(JSON.stringify(valid.issues));
     const profile = baselineProfile(valid.value, { subscriptionId, budgetStartDate: "2026-12-01T00:00:00Z" });

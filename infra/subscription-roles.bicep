@@ -72,6 +72,21 @@ var clusterOperatorActions = [
   'Microsoft.Authorization/roleAssignments/write'
   'Microsoft.Insights/diagnosticSettings/write'
   'Microsoft.Consumption/budgets/write'
+  // Guardrails (issue 29): the reference's Azure Policy assignments and its custom definition, Bastion, GitOps.
+  'Microsoft.Authorization/policyAssignments/write'
+  'Microsoft.Authorization/policyDefinitions/write'
+  'Microsoft.Network/bastionHosts/write'
+  'Microsoft.KubernetesConfiguration/extensions/write'
+  'Microsoft.KubernetesConfiguration/fluxConfigurations/write'
+  // Issue 28: dev certificates as Key Vault secrets, the ingress zone's A record, the ingress
+  // identity's federated credential, monitoring that flows (Azure Monitor workspace, DCE, DCRs, associations).
+  'Microsoft.KeyVault/vaults/secrets/write'
+  'Microsoft.Network/privateDnsZones/A/write'
+  'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write'
+  'Microsoft.Monitor/accounts/write'
+  'Microsoft.Insights/dataCollectionEndpoints/write'
+  'Microsoft.Insights/dataCollectionRules/write'
+  'Microsoft.Insights/dataCollectionRuleAssociations/write'
 ]
 
 resource builtInAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(builtInRoles): {

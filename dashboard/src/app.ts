@@ -80,7 +80,13 @@ interface Governance {
   alerts: { threshold: number; thresholdType: string; amount: number; spent: number; forecast?: number; actions: string[]; reason: string; receivedAt: string; firedAt?: string }[];
   holds: { id: string; reason: string; since: string; heldTargets: string[]; releasedAt?: string; releasedBy?: string }[];
 }
-type Loaded<T> = { ok: true; value: T; at: number } | { ok: false; error: string; at: number };
+/**
+ * A per-cluster read: its value, or why it failed. A refresh that fails after a good read keeps the
+ * good value (its report carries its own time) with `failed` saying why, so a throttled ARM (the
+ * API answers 503 with Retry-After) never blanks what the page already shows; `notBefore` is when
+ * the API said to ask again.
+ */
+type Loaded<T> = ({ ok: true; value: T; failed?: string } | { ok: false; error: string }) & { at: number; notBefore?: number };
 /** `GET /api/operations` with or without paging: `{ value, continuationToken? }`. */
 interface OperationPage { value: Operation[]; continuationToken?: string | null; nextLink?: string }
 
@@ -100,9 +106,19 @@ const TERMINAL = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
 const STATUSES = [...ACTIVE, ...TERMINAL];
 const SEVERITIES = ["high", "medium", "low", "info"];
 
+/** A non-2xx answer, with its Retry-After (seconds, as the API sends it on 503/429) in ms. */
+class HttpError extends Error {
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+  }
+}
+
 async function getJson<T>(route: string): Promise<T> {
   const res = await fetch(route, { headers: { accept: "application/json" }, credentials: "same-origin" });
-  if (!res.ok) throw new Error(`${route} answered ${res.status}`);
+  if (!res.ok) {
+    const retryAfter = Number(res.headers.get("retry-after") ?? Number.NaN);
+    throw new HttpError(`${route} answered ${res.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+  }
   return (await res.json()) as T;
 }
 
@@ -258,8 +274,8 @@ function fleetTable(clusters: Cluster[], now: number): HTMLElement {
       el("td", { rowspan: span }, c.environment),
       el("td", { rowspan: span }, orNa(c.observed?.kubernetesVersion)),
       ...poolCells(pools[0], now),
-      el("td", { rowspan: span, class: "conformance-cell" }, !conformance ? pending("evaluating…") : conformance.ok ? conformanceCell(conformance.value, c.id) : el("span", { class: "error", title: conformance.error }, "unavailable")),
-      el("td", { rowspan: span, class: "budget-cell" }, !governance ? pending("reading…") : governance.ok ? budgetCell(governance.value.budget) : el("span", { class: "error", title: governance.error }, "unavailable")),
+      el("td", { rowspan: span, class: "conformance-cell" }, !conformance ? pending("evaluating…") : conformance.ok ? stillShown(conformanceCell(conformance.value, c.id), conformance.failed) : el("span", { class: "error", title: conformance.error }, "unavailable")),
+      el("td", { rowspan: span, class: "budget-cell" }, !governance ? pending("reading…") : governance.ok ? stillShown(budgetCell(governance.value.budget), governance.failed) : el("span", { class: "error", title: governance.error }, "unavailable")),
       el("td", { rowspan: span, class: "holds-cell" }, holdsCell(holds)),
       el("td", { rowspan: span, class: "active-op" },
         op ? el("span", {}, `${op.kind ?? "?"} `, statusBadge(op.status), op.targetVersion ? ` → ${op.targetVersion}` : "") : el("span", { class: "empty" }, "idle"),
@@ -494,6 +510,15 @@ function findingsView(list: Finding[] | undefined, now: number): HTMLElement {
 
 // ---------------------------------------------------------------- cluster view
 
+/** A kept value whose last refresh failed: marked, with the reason on hover. */
+function stillShown<N extends Element>(node: N, failed: string | undefined): N {
+  if (failed) {
+    node.classList.add("stale");
+    node.setAttribute("title", `${node.getAttribute("title") ? `${node.getAttribute("title") ?? ""}\n` : ""}Shown as last read; the latest refresh failed: ${failed}`);
+  }
+  return node;
+}
+
 function conformanceReport(c: Conformance, now: number): HTMLElement {
   const groups = new Map<string, RuleResult[]>();
   for (const r of c.rules) {
@@ -566,9 +591,9 @@ function clusterView(id: string, r: Route, openIds: Set<string | undefined>): HT
     el("table", { class: "pools" }, el("thead", {}, el("tr", {}, ...["pool", "pool version", "node image", "image age"].map((h) => el("th", {}, h)))),
       el("tbody", {}, ...pools.map((p) => el("tr", {}, ...poolCells(p, now))))),
     el("section", { "aria-labelledby": "conf-h" }, el("h3", { id: "conf-h" }, "Conformance"),
-      !conformance ? pending("evaluating against the baseline…") : conformance.ok ? conformanceReport(conformance.value, now) : el("p", { class: "error" }, conformance.error)),
+      !conformance ? pending("evaluating against the baseline…") : conformance.ok ? stillShown(conformanceReport(conformance.value, now), conformance.failed) : el("p", { class: "error" }, conformance.error)),
     el("section", { "aria-labelledby": "gov-h" }, el("h3", { id: "gov-h" }, "Governance"),
-      !governance ? pending("reading…") : governance.ok ? governanceReport(governance.value, now) : el("p", { class: "error" }, governance.error)),
+      !governance ? pending("reading…") : governance.ok ? stillShown(governanceReport(governance.value, now), governance.failed) : el("p", { class: "error" }, governance.error)),
     el("section", { "aria-labelledby": "cops-h" }, el("h3", { id: "cops-h" }, "Operations"), operationsView({ ...r, cluster: c.id }, openIds, false)));
 }
 
@@ -677,13 +702,17 @@ async function refreshDetails(): Promise<void> {
   detailing = true;
   try {
     const r = route();
-    const stale = (m: Map<string, Loaded<unknown>>, id: string): boolean => Date.now() - (m.get(id)?.at ?? 0) >= DETAIL_MS;
+    const stale = (m: Map<string, Loaded<unknown>>, id: string): boolean => {
+      const loaded = m.get(id);
+      return !loaded || (Date.now() - loaded.at >= DETAIL_MS && Date.now() >= (loaded.notBefore ?? 0));
+    };
+    // The cluster view reads the viewed cluster's details; another cluster's only until the page has them once.
+    const elsewhere = (m: Map<string, Loaded<unknown>>, id: string): boolean => r.view === "cluster" && !!r.clusterId && id.toLowerCase() !== r.clusterId.toLowerCase() && m.has(id);
     const ids = state.clusters.map((c) => c.id).sort((a, b) => (a === r.clusterId ? -1 : b === r.clusterId ? 1 : a.localeCompare(b)));
     const jobs: (() => Promise<void>)[] = [];
     for (const id of ids) {
-      if (r.view === "cluster" && r.clusterId && id.toLowerCase() !== r.clusterId.toLowerCase() && state.conformance.has(id)) continue;
-      if (stale(state.conformance, id)) jobs.push(() => load(`${API}clusters/${encodeURIComponent(id)}/conformance`, (v: Conformance) => v, state.conformance, id));
-      if (stale(state.governance, id)) jobs.push(() => load(`${API}clusters/${encodeURIComponent(id)}`, (v: { governance: Governance }) => v.governance, state.governance, id));
+      if (!elsewhere(state.conformance, id) && stale(state.conformance, id)) jobs.push(() => load(`${API}clusters/${encodeURIComponent(id)}/conformance`, (v: Conformance) => v, state.conformance, id));
+      if (!elsewhere(state.governance, id) && stale(state.governance, id)) jobs.push(() => load(`${API}clusters/${encodeURIComponent(id)}`, (v: { governance: Governance }) => v.governance, state.governance, id));
     }
     if (jobs.length === 0) return;
     const workers = Array.from({ length: 3 }, async () => {
@@ -701,7 +730,10 @@ async function load<R, T>(route: string, pick: (v: R) => T, into: Map<string, Lo
   try {
     into.set(id, { ok: true, value: pick(await getJson<R>(route)), at: Date.now() });
   } catch (err) {
-    into.set(id, { ok: false, error: err instanceof Error ? err.message : String(err), at: Date.now() });
+    const error = err instanceof Error ? err.message : String(err);
+    const notBefore = err instanceof HttpError && err.retryAfterMs !== undefined ? Date.now() + err.retryAfterMs : undefined;
+    const before = into.get(id);
+    into.set(id, before?.ok ? { ok: true, value: before.value, failed: error, at: Date.now(), notBefore } : { ok: false, error, at: Date.now(), notBefore });
   }
 }
 

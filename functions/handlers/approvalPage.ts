@@ -11,12 +11,12 @@ export function messagePage(title: string, message: string): string {
  * The confirmation page behind a card's Approve / Reject link. It only shows and asks: link
  * scanners and previews fetch URLs, so a GET must never decide. The decision is the form's POST.
  */
-export function confirmationPage(input: ApprovalInput & { deadline: string; preselect?: string; askApprover: boolean }, actionUrl: string): string {
+export function confirmationPage(input: ApprovalInput & { deadline: string; preselect?: string; askApprover: boolean; purpose?: "upgrade" | "provisioning" }, actionUrl: string): string {
+  if (input.purpose === "provisioning") return provisioningPage(input, actionUrl);
   const step = input.step;
   const what = step.kind === "controlPlane" ? "control plane" : `pool ${step.pool ?? "?"}`;
   const scope = input.scope === "upgrade" ? `the whole upgrade (${input.plan.length} steps)` : `step ${step.index + 1} of ${input.plan.length}`;
   const plan = input.plan.map((s) => `<li>${escapeHtml(s.kind === "controlPlane" ? "control plane" : `pool ${s.pool ?? "?"}`)}: ${escapeHtml(s.from)} → ${escapeHtml(s.to)}</li>`).join("");
-  const checked = (d: string): string => (input.preselect === d ? " checked" : "");
   return page(`Approve ${input.scope === "upgrade" ? "upgrade" : "step"} on ${input.clusterId}?`, `
 <dl>
 <dt>Cluster</dt><dd>${escapeHtml(input.clusterId)} (${escapeHtml(input.environment)})</dd>
@@ -26,7 +26,27 @@ export function confirmationPage(input: ApprovalInput & { deadline: string; pres
 <dt>Operation</dt><dd>${escapeHtml(input.operationId)}</dd>
 </dl>
 <h2>Plan</h2><ol>${plan}</ol>
-<form method="post" action="${escapeHtml(actionUrl)}">
+${decisionForm(input, actionUrl)}`);
+}
+
+/** The provisioning variant: one decision for the whole plan, each step one resource (its title). */
+function provisioningPage(input: ApprovalInput & { deadline: string; preselect?: string; askApprover: boolean }, actionUrl: string): string {
+  const resources = input.plan.map((s) => `<li>${escapeHtml(s.to)}</li>`).join("");
+  return page(`Approve provisioning of ${input.clusterId}?`, `
+<dl>
+<dt>Cluster</dt><dd>${escapeHtml(input.clusterId)} (${escapeHtml(input.environment)})</dd>
+<dt>Decision for</dt><dd>${escapeHtml(`provisioning the baseline (${input.plan.length} resources to write)`)}</dd>
+<dt>Deadline</dt><dd>${escapeHtml(input.deadline)}</dd>
+<dt>Operation</dt><dd>${escapeHtml(input.operationId)}</dd>
+</dl>
+<h2>Resources</h2><ol>${resources}</ol>
+${decisionForm(input, actionUrl)}`);
+}
+
+/** The decision form both pages end with (the POST decides). */
+function decisionForm(input: { preselect?: string; askApprover: boolean }, actionUrl: string): string {
+  const checked = (d: string): string => (input.preselect === d ? " checked" : "");
+  return `<form method="post" action="${escapeHtml(actionUrl)}">
 <fieldset><legend>Decision</legend>
 <label><input type="radio" name="decision" value="approve"${checked("approve")} required> Approve</label>
 <label><input type="radio" name="decision" value="reject"${checked("reject")}> Reject</label>
@@ -34,5 +54,5 @@ export function confirmationPage(input: ApprovalInput & { deadline: string; pres
 <p><label>Comment (optional)<br><textarea name="comment" rows="3" cols="60" maxlength="1000"></textarea></label></p>
 ${input.askApprover ? `<p><label>Your name<br><input name="approver" required maxlength="200"></label></p>` : ""}
 <p><button type="submit">Record decision</button></p>
-</form>`);
+</form>`;
 }

@@ -57,7 +57,10 @@ export function createApprovalPageHandler(p: Platform, clientOf: (request: HttpR
     const requested = op?.approvalRequests?.find((r) => r.approvalInstanceId === verified.claims.instanceId && r.nonce === verified.claims.nonce);
     if (requested && requested.status !== "Pending") return answer(410, "ApprovalDecided", `This request was already decided (${requested.status.toLowerCase()}).`, false);
     const decision = request.query.get("decision") ?? undefined;
-    const html = confirmationPage({ ...input, deadline: verified.claims.expiresAt, ...(decision ? { preselect: decision } : {}), askApprover: !request.headers.get("x-ms-client-principal") }, request.url);
+    const html = confirmationPage({
+      ...input, deadline: verified.claims.expiresAt, ...(decision ? { preselect: decision } : {}), askApprover: !request.headers.get("x-ms-client-principal"),
+      ...(op && "provisioning" in op ? { purpose: "provisioning" as const } : {})
+    }, request.url);
     return htmlResponse(200, html);
   };
 }

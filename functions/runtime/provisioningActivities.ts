@@ -18,7 +18,8 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
   const arm: ArmResourcePort = {
     getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v),
     putArmResource: (id, v, b) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).putArmResource(id, v, b),
-    readArmOperation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).readArmOperation(path)
+    readArmOperation: (path) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).readArmOperation(path),
+    listArmResources: (path, v, pages) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).listArmResources(path, v, pages)
   };
   return {
     [ActivityNames.planProvisioning]: createPlanProvisioningActivity({

@@ -67,7 +67,7 @@ export function requestOf(target: StepTarget, step: PlanStep): Record<string, un
     case "governanceReview":
       return { ...base, step: { index: step.index } };
     case "armResourcePut":
-      return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [] } };
+      return { ...base, step: { index: step.index }, resource: { id: a.resourceId, apiVersion: a.apiVersion, body: a.body, refs: a.refs ?? [], ...(a.generate ? { generate: a.generate } : {}) } };
     // --- governance (issue 13)
     case "diagnosticSettingPut":
     case "budgetPut":

@@ -5,6 +5,7 @@
  * metrics settle before the health gate — is in the plan, never in a setting read by an orchestrator.
  */
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
+import type { GeneratedValue } from "../../shared/domain/baseline/profile";
 import type { UpgradeStep } from "../common/contracts";
 import type { GovernedResourceKind } from "../../shared/domain/governance/logCategories";
 
@@ -20,7 +21,7 @@ export type StepAction =
   /** Judge the cluster against the baseline's conformance rules and record the findings (reads ARM, writes nothing there). */
   | { type: "conformanceEvaluation" }
   /** Provisioning: one idempotent PUT of any ARM resource, values read from others when it starts. */
-  | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[] }
+  | { type: "armResourcePut"; resourceId: string; apiVersion: string; change: "create" | "update"; body: Record<string, unknown>; refs?: ArmValueRef[]; generate?: GeneratedValue }
   // --- governance (issue 13): the platform's diagnostic setting and budget put back, budget enforcement.
   /**
    * The settings of `resourceId` (default: the cluster) that send to `workspaceId` converged in

@@ -1,6 +1,7 @@
 import type { ProvisionRequest } from "../../shared/domain/baseline/request";
 import type { PlannedResource } from "../../shared/domain/baseline/plan";
 import type { PollIntervals } from "../common/armStep";
+import type { GeneratedValue } from "../../shared/domain/baseline/profile";
 
 export interface ProvisioningInput {
   operationId: string;
@@ -31,6 +32,6 @@ export interface ArmResourcePutRequest {
   clusterId: string;
   operationId: string;
   step: { index: number };
-  resource: { id: string; apiVersion: string; body: Record<string, unknown>; refs: { path: string; fromId: string; fromApiVersion: string; fromPath: string; format?: "cidr32" }[] };
+  resource: { id: string; apiVersion: string; body: Record<string, unknown>; refs: { path: string; fromId: string; fromApiVersion: string; fromPath: string; format?: "cidr32" }[]; generate?: GeneratedValue };
   armOperationId?: string;
 }

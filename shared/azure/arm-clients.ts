@@ -1,3 +1,4 @@
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ConsumptionManagementClient } from "@azure/arm-consumption";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { EventGridManagementClient } from "@azure/arm-eventgrid";
@@ -18,6 +19,7 @@ export interface ArmClients {
   readonly eventGrid: EventGridManagementClient;
   readonly resources: ResourceManagementClient;
   readonly network: NetworkManagementClient;
+  readonly authorization: AuthorizationManagementClient;
 }
 
 /** The token audience for an ARM endpoint: `${ARM_ENDPOINT}/.default` (sovereign clouds and the simulator alike). */
@@ -68,7 +70,8 @@ export function createArmClients(settings: ArmSettings, options: ArmClientOption
     resources: lazy("resources", () => new ResourceManagementClient(credential, subscriptionId, typeSpecOptions)),
     consumption: lazy("consumption", () => new ConsumptionManagementClient(credential, subscriptionId, autoRestOptions)),
     eventGrid: lazy("eventGrid", () => new EventGridManagementClient(credential, subscriptionId, autoRestOptions)),
-    network: lazy("network", () => new NetworkManagementClient(credential, subscriptionId, autoRestOptions))
+    network: lazy("network", () => new NetworkManagementClient(credential, subscriptionId, autoRestOptions)),
+    authorization: lazy("authorization", () => new AuthorizationManagementClient(credential, subscriptionId, autoRestOptions))
   });
   store.set(settings, clients);
   return clients;

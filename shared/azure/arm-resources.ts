@@ -18,6 +18,8 @@ export interface ArmResourcePort {
   /** PUT; `operationPath` when ARM answered with an asynchronous operation to poll. */
   putArmResource(id: string, apiVersion: string, body: Json): Promise<{ status: number; body: Json; operationPath?: string }>;
   readArmOperation(path: string): Promise<ArmOperationStatus>;
+  /** A collection (`{scope}/providers/ns/type`, query allowed), every page (`nextLink`) up to `maxPages`; a 404 is thrown. */
+  listArmResources(path: string, apiVersion: string, maxPages?: number): Promise<Json[]>;
 }
 
 /** ARM's error answer, shaped as the failure model reads SDK errors (status, ARM code, Retry-After). */
@@ -62,6 +64,20 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
         try { const u = new URL(location); operationPath = `${u.pathname}${u.search}`; } catch { operationPath = location; }
       }
       return { status: res.status, body: res.body, ...(operationPath ? { operationPath } : {}) };
+    },
+    async listArmResources(path, apiVersion, maxPages = 20) {
+      const items: Json[] = [];
+      let next: string | undefined = `${path}${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`;
+      for (let page = 0; next && page < maxPages; page++) {
+        const res = await send("GET", next);
+        items.push(...(Array.isArray(res.body.value) ? (res.body.value as Json[]) : []));
+        const link = typeof res.body.nextLink === "string" ? res.body.nextLink : undefined;
+        next = undefined;
+        if (link) {
+          try { const u = new URL(link); next = `${u.pathname}${u.search}`; } catch { next = undefined; }
+        }
+      }
+      return items;
     },
     async readArmOperation(path) {
       const res = await send("GET", path);

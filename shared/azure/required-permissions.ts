@@ -101,7 +101,20 @@ export const ProvisioningWriteActions: readonly string[] = [
   "Microsoft.ManagedIdentity/userAssignedIdentities/write",
   "Microsoft.Authorization/roleAssignments/write",
   "Microsoft.Insights/diagnosticSettings/write",
-  "Microsoft.Consumption/budgets/write"
+  "Microsoft.Consumption/budgets/write",
+  // Guardrails (issue 29): the reference's policy assignments and custom definition, Bastion, GitOps.
+  "Microsoft.Authorization/policyAssignments/write", "Microsoft.Authorization/policyDefinitions/write",
+  `${NET}/bastionHosts/write`,
+  "Microsoft.KubernetesConfiguration/extensions/write", "Microsoft.KubernetesConfiguration/fluxConfigurations/write",
+  // Issue 28: the dev certificates, the ingress zone's record, the ingress identity's federated
+  // credential, and monitoring that flows (Azure Monitor workspace, DCE, DCRs and their associations).
+  "Microsoft.KeyVault/vaults/secrets/write",
+  `${NET}/privateDnsZones/A/write`,
+  "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+  "Microsoft.Monitor/accounts/write",
+  "Microsoft.Insights/dataCollectionEndpoints/write",
+  "Microsoft.Insights/dataCollectionRules/write",
+  "Microsoft.Insights/dataCollectionRuleAssociations/write"
 ];
 
 export const RequiredPermissions: readonly RequiredPermission[] = [
@@ -128,6 +141,9 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "subnets.get", actions: ["Microsoft.Network/virtualNetworks/subnets/read"], why: "conformance: the node subnets' route table and NSG, the API-server subnet's delegation" },
   { call: "virtualNetworks.listUsage", actions: [`${NET}/virtualNetworks/usages/read`], why: "upgrade readiness: free addresses in the node subnets for surge nodes" },
   { call: "routeTables.get", actions: ["Microsoft.Network/routeTables/read"], why: "conformance: the node subnets' default route to the firewall" },
+  { call: "roleAssignments.listForScope", actions: ["Microsoft.Authorization/roleAssignments/read"], why: "conformance #5: which Entra group holds AKS RBAC Cluster Admin at the cluster" },
+  { call: "dataCollectionRuleAssociations.listByResource", actions: ["Microsoft.Insights/dataCollectionRuleAssociations/read"], why: "conformance #45/#46: the data collection rules associated with the cluster" },
+  { call: "dataCollectionRules.get", actions: ["Microsoft.Insights/dataCollectionRules/read"], why: "conformance #45/#46: what an associated rule collects and where it sends it" },
   {
     call: "readAsyncOperation",
     actions: ["Microsoft.ContainerService/locations/operations/read", "Microsoft.ContainerService/locations/operationresults/read"],
@@ -154,13 +170,25 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
     call: "getArmResource",
     actions: ["Microsoft.Resources/subscriptions/resourceGroups/read", `${NET}/virtualNetworks/read`, `${NET}/azureFirewalls/read`, "Microsoft.ContainerRegistry/registries/read", "Microsoft.KeyVault/vaults/read",
       "Microsoft.ManagedIdentity/userAssignedIdentities/read", "Microsoft.Authorization/roleAssignments/read", "Microsoft.Insights/diagnosticSettings/read", "Microsoft.Consumption/budgets/read", `${AKS}/read`,
+      "Microsoft.Authorization/policyAssignments/read", "Microsoft.Authorization/policyDefinitions/read", `${NET}/ipGroups/read`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/read`,
+      "Microsoft.KubernetesConfiguration/extensions/read", "Microsoft.KubernetesConfiguration/fluxConfigurations/read",
+      "Microsoft.KeyVault/vaults/secrets/read", `${NET}/privateDnsZones/A/read`, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
+      "Microsoft.Monitor/accounts/read", "Microsoft.Insights/dataCollectionEndpoints/read", "Microsoft.Insights/dataCollectionRules/read", "Microsoft.Insights/dataCollectionRuleAssociations/read",
       "Microsoft.Compute/locations/usages/read"],
-    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; upgrade readiness: the region's Compute usages (vCPU quota for surge)"
+    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; conformance: single dependencies (VNets, IP groups, WAF policy, identities); upgrade readiness: the region's Compute usages (vCPU quota for surge)"
   },
   {
     call: "putArmResource",
     actions: [...ProvisioningWriteActions, `${AKS}/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
     why: "provisioning: one idempotent PUT per baseline resource"
+  },
+  {
+    call: "listArmResources",
+    actions: [`${NET}/azureFirewalls/read`, `${NET}/firewallPolicies/ruleCollectionGroups/read`, `${NET}/privateEndpoints/read`, `${NET}/applicationGateways/read`, `${NET}/bastionHosts/read`,
+      "Microsoft.ContainerRegistry/registries/read", "Microsoft.ContainerRegistry/registries/replications/read", "Microsoft.KeyVault/vaults/read",
+      "Microsoft.Authorization/roleAssignments/read", "Microsoft.Authorization/policyAssignments/read", "Microsoft.Consumption/budgets/read", "Microsoft.Insights/diagnosticSettings/read",
+      "Microsoft.KubernetesConfiguration/extensions/read", "Microsoft.KubernetesConfiguration/fluxConfigurations/read"],
+    why: "conformance: the cluster's dependencies (hub firewall, registry, vault, gateway, role and policy assignments, budgets, Flux, their resource logs)"
   },
   {
     call: "readArmOperation",

@@ -29,6 +29,8 @@ export interface ApprovalRequest {
   token: string;
   /** Set on the second card sent to the escalation channel after the first deadline passed. */
   escalatedFrom?: { deadline: string };
+  /** What the plan does: an upgrade (default), or provisioning a baseline cluster (each step one resource, its title in `to`). */
+  purpose?: "upgrade" | "provisioning";
   /** The readiness checks stored on the plan (issue 30): those not `pass` are shown. */
   readiness?: { id: string; status: "pass" | "warn" | "fail"; evidence: string }[];
 }
@@ -47,9 +49,9 @@ export function approvalLinks(publicBaseUrl: string, token: string): { approve: 
   return { approve: `${base}?decision=approve`, reject: `${base}?decision=reject` };
 }
 
-function planFacts(plan: PlanStepView[], current?: number): CardElement {
+function planFacts(plan: PlanStepView[], current?: number, provisioning = false): CardElement {
   const { shown, omitted } = bounded(plan, 40);
-  const entries: [string, string][] = shown.map((s) => [
+  const entries: [string, string][] = provisioning ? shown.map((s) => [`${s.index + 1}.`, s.to]) : shown.map((s) => [
     `${s.index + 1}. ${stepLabel(s)}`,
     `${s.from} → ${s.to}${s.index === current ? " ◀ this step" : ""}${s.status && s.index !== current ? ` (${s.status})` : ""}`
   ]);
@@ -60,9 +62,12 @@ function planFacts(plan: PlanStepView[], current?: number): CardElement {
 export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
   const links = approvalLinks(request.publicBaseUrl, request.token);
   const cluster = escapeMarkdown(request.cluster);
-  const what = request.scope === "upgrade"
-    ? `Approve the whole upgrade of **${cluster}** (${request.plan.length} steps)`
-    : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${cluster}**: ${escapeMarkdown(`${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`)}`;
+  const provisioning = request.purpose === "provisioning";
+  const what = provisioning
+    ? `Approve provisioning of **${cluster}** (${request.plan.length} resources to write)`
+    : request.scope === "upgrade"
+      ? `Approve the whole upgrade of **${cluster}** (${request.plan.length} steps)`
+      : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${cluster}**: ${escapeMarkdown(`${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`)}`;
   const body: CardElement[] = [];
   if (request.escalatedFrom) {
     body.push(banner("warning", [text(`Escalated: nobody decided before ${localTime(request.escalatedFrom.deadline)}.`, { weight: "bolder" })]));
@@ -73,13 +78,15 @@ export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
     facts([
       ["Cluster", request.cluster],
       ["Environment", request.environment],
-      ["Step", `${request.step.index + 1}. ${stepLabel(request.step)}`],
-      ["Change", `${request.step.from} → ${request.step.to}`],
+      ...(provisioning ? [["Resources", String(request.plan.length)] as [string, string]] : [
+        ["Step", `${request.step.index + 1}. ${stepLabel(request.step)}`] as [string, string],
+        ["Change", `${request.step.from} → ${request.step.to}`] as [string, string]
+      ]),
       ["Operation", request.operationId],
       ["Deadline", request.deadline]
     ]),
-    text("Plan", { weight: "bolder", spacing: "medium" }),
-    planFacts(request.plan, request.scope === "step" ? request.step.index : undefined)
+    text(provisioning ? "Resources" : "Plan", { weight: "bolder", spacing: "medium" }),
+    planFacts(request.plan, request.scope === "step" ? request.step.index : undefined, provisioning)
   );
   const concerns = (request.readiness ?? []).filter((c) => c.status !== "pass");
   if (concerns.length > 0) {

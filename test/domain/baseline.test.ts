@@ -2,11 +2,17 @@ import {
   assignWaves, baselineProfile, changeOf, criticalPathMs, deterministicGuid, differences, resolveRefs, validateProvisionRequest,
   type BaselineProfile, type DesiredResource
 } from "../../shared/domain/baseline";
+import { DESIRED_RESOURCE_LOGS, PLATFORM_RESOURCE_SETTING } from "../../shared/domain/governance/logCategories";
 import { CLUSTER_LOG_CATEGORIES, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../../shared/domain/governance/desired";
 
 const SUB = "00000000-0000-0000-0000-000000000001";
 const ctx = { subscriptionId: SUB, budgetStartDate: "2026-12-01T00:00:00Z" };
-const base = { name: "aks-demo", environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" } };
+const ADMINS = "6b1e0000-0000-4000-8000-000000000001";
+const READERS = "6b1e0000-0000-4000-8000-000000000002";
+const CERTS = `/subscriptions/${SUB}/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/kv-certs`;
+const access = { adminGroupObjectIds: [ADMINS], namespaceReaders: [{ namespace: "a0008", groupObjectId: READERS }] };
+const tls = { gatewayCertificateSecretId: `${CERTS}/secrets/gateway-cert`, ingressRootCertificateSecretId: `${CERTS}/secrets/ingress-root` };
+const base = { name: "aks-demo", environment: "prod", location: "westeurope", network: { hubAddressSpace: "10.200.0.0/24", spokeAddressSpace: "10.240.0.0/16" }, access, tls };
 
 function profileOf(overrides: Record<string, unknown> = {}): BaselineProfile {
   const v = validateProvisionRequest({ ...base, ...overrides });
@@ -101,7 +107,7 @@ describe("baseline profile per environment", () => {
   it("a hub named by id is read, not written: no hub VNet, firewall or rules are created, the spoke peers with it", () => {
     const hubId = `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/virtualNetworks/vnet-shared-hub`;
     const p = profileOf({ network: { hubId, spokeAddressSpace: "10.241.0.0/16" } });
-    expect(p.resources.filter((r) => r.external).map((r) => r.key)).toEqual(["hub-vnet", "firewall", "fw-pip"]);
+    expect(p.resources.filter((r) => r.external && r.type.startsWith("Microsoft.Network/")).map((r) => r.key)).toEqual(["hub-vnet", "firewall", "fw-pip"]);
     expect(res(p, "firewall").id).toBe(`/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/azureFirewalls/fw-vnet-shared-hub`);
     expect(p.resources.some((r) => r.type === "Microsoft.Network/firewallPolicies")).toBe(false);
     expect(res(p, "peering-hub-spoke").id.startsWith(`${hubId}/virtualNetworkPeerings/`)).toBe(true);
@@ -237,5 +243,144 @@ describe("plan ordering", () => {
     const cp = criticalPathMs(p.resources, (r) => r.durationMs ?? 0);
     expect(cp.path).toEqual(expect.arrayContaining(["firewall", "route-table", "spoke-vnet", "cluster"]));
     expect(cp.ms).toBeGreaterThanOrEqual(16 * 60_000);
+  });
+});
+
+describe("guardrails in the profile: Azure Policy (issue 29) and GitOps", () => {
+  const assignments = (p: BaselineProfile) => p.resources.filter((r) => r.type === "Microsoft.Authorization/policyAssignments");
+  const effectOf = (r: DesiredResource) => at(r.body, "properties.parameters.effect.value");
+  const byDefinition = (p: BaselineProfile, definition: string) => assignments(p).find((r) => String(at(r.body, "properties.policyDefinitionId")).endsWith(definition))!;
+
+  it("assigns the reference's 21 policies at the workload resource group, before the cluster, with its custom ingress definition at the subscription", () => {
+    const p = profileOf();
+    expect(assignments(p)).toHaveLength(21);
+    expect(assignments(p).every((r) => r.id.startsWith(`/subscriptions/${SUB}/resourceGroups/rg-aks-demo/providers/Microsoft.Authorization/policyAssignments/`))).toBe(true);
+    expect(res(p, "cluster").dependsOn).toEqual(expect.arrayContaining(assignments(p).map((r) => r.key)));
+    expect(res(p, "policy-def-ingress").id).toBe(`/subscriptions/${SUB}/providers/Microsoft.Authorization/policyDefinitions/K8sCustomIngressTlsHostsHaveDefinedDomainSuffix`);
+    expect(res(p, "policy-ingress-tls-hosts").dependsOn).toContain("policy-def-ingress");
+    // Names are Bicep's guid(definition, resource group, cluster): stable across runs.
+    expect(assignments(profileOf()).map((r) => r.id)).toEqual(assignments(p).map((r) => r.id));
+  });
+
+  it("effects per environment: the reference's Deny in staging and prod, Audit in dev; the initiative audits everywhere", () => {
+    for (const env of ["staging", "prod"]) {
+      const p = profileOf({ environment: env });
+      expect(effectOf(byDefinition(p, "e345eecc-fa47-480f-9e88-67dcc122b164"))).toBe("Deny");
+      expect(effectOf(byDefinition(p, "42b8ef37-b724-4e24-bbc8-7a7708edfe00"))).toBe("Audit");
+    }
+    const dev = profileOf({ environment: "dev", overrides: { privateCluster: false, defender: false, skuTier: "Free" } });
+    expect(assignments(dev).map(effectOf).every((e) => e === "Audit")).toBe(true);
+  });
+
+  it("allowed images: the registry and MCR, anchored; docker.io/library only in dev", () => {
+    const regex = (p: BaselineProfile) => new RegExp(String(at(byDefinition(p, "febd0533-8e55-448f-b837-bd0e06f16469").body, "properties.parameters.allowedContainerImagesRegex.value")));
+    const prod = regex(profileOf());
+    expect([prod.test("acraksdemo.azurecr.io/app:1"), prod.test("mcr.microsoft.com/oss/nginx:1"), prod.test("docker.io/library/nginx:1"), prod.test("evil.example/mcr.microsoft.com/x")]).toEqual([true, true, false, false]);
+    expect(regex(profileOf({ environment: "dev", overrides: { privateCluster: false, defender: false, skuTier: "Free" } })).test("docker.io/library/nginx:1")).toBe(true);
+  });
+
+  it("gitops: the flux extension and configuration after the cluster's AcrPull, and the firewall's GitOps egress for the repository's host", () => {
+    const p = profileOf({ gitops: { url: "https://dev.azure.com/contoso/ops/_git/cluster", branch: "release/1", path: "clusters/prod" } });
+    expect(res(p, "flux-extension")).toMatchObject({ type: "Microsoft.KubernetesConfiguration/extensions", apiVersion: "2023-05-01", dependsOn: expect.arrayContaining(["cluster", "ra-kubelet-acrpull", "fw-rcg-application"]) as string[] });
+    expect(at(res(p, "flux-configuration").body, "properties.gitRepository")).toMatchObject({ url: "https://dev.azure.com/contoso/ops/_git/cluster", repositoryRef: { branch: "release/1" } });
+    expect(at(res(p, "flux-configuration").body, "properties.kustomizations.unified.path")).toBe("clusters/prod");
+    const collections = at(res(p, "fw-rcg-application").body, "properties.ruleCollections") as { name: string; rules: { name: string; targetFqdns?: string[] }[] }[];
+    const gitops = collections.find((c) => c.name === "GitOps-Traffic");
+    expect(gitops?.rules.find((r) => r.name === "git-origin")?.targetFqdns).toEqual(["dev.azure.com"]);
+    expect(gitops?.rules.find((r) => r.name === "flux-extension-runtime-requirements")?.targetFqdns).toContain("westeurope.dp.kubernetesconfiguration.azure.com");
+    // An ssh repository needs a network rule on its port (application rules speak HTTP(S) only).
+    const ssh = profileOf({ gitops: { url: "ssh://git@github.com/org/repo" } });
+    expect(JSON.stringify(at(res(ssh, "fw-rcg-network").body, "properties.ruleCollections"))).toContain("\"destinationPorts\":[\"22\"]");
+    // Without a repository: no Flux, and the profile says so.
+    expect(profileOf().resources.some((r) => r.key.startsWith("flux-"))).toBe(false);
+    expect(profileOf().omitted.map((o) => o.what)).toContain("Flux (microsoft.flux extension and configuration)");
+  });
+
+  it("gitops request validation: the URL's scheme, no password in it, branch and path shapes", () => {
+    expect(fields({ ...base, gitops: { url: "https://github.com/org/repo" } })).toEqual([]);
+    expect(fields({ ...base, gitops: { url: "ftp://example.com/repo" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "git@github.com:org/repo.git" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "https://user:secret@github.com/org/repo" } })).toEqual(["gitops.url"]);
+    expect(fields({ ...base, gitops: { url: "https://github.com/org/repo", branch: "../main", path: "/etc", extra: 1 } }).sort()).toEqual(["gitops.branch", "gitops.extra", "gitops.path"]);
+    expect(fields({ ...base, gitops: "https://github.com/org/repo" })).toEqual(["gitops"]);
+  });
+});
+
+describe("issue 28: a baseline cluster usable on day one", () => {
+  const roleOf = (r: DesiredResource) => String((r.body.properties as { roleDefinitionId: string }).roleDefinitionId).split("/").pop();
+  it("access is required outside dev, names every invalid field, and dev may go without it (the gap is recorded)", () => {
+    const { access: _a, tls: _t, ...bare } = base;
+    expect(fields(bare)).toEqual(["access", "tls"]);
+    expect(fields({ ...bare, environment: "staging" })).toEqual(["access", "tls"]);
+    expect(fields({ ...bare, environment: "dev" })).toEqual([]);
+    expect(fields({ ...base, access: { adminGroupObjectIds: ["not-a-guid"], namespaceReaders: [{ namespace: "Bad_NS", groupObjectId: ADMINS, extra: 1 }] } }))
+      .toEqual(["access.adminGroupObjectIds.0", "access.namespaceReaders.0.extra", "access.namespaceReaders.0.namespace"]);
+    expect(fields({ ...base, access: { adminGroupObjectIds: [] } })).toEqual(["access.adminGroupObjectIds"]);
+    expect(fields({ ...base, tls: { gatewayCertificateSecretId: "https://kv.vault.azure.net/secrets/x" } })).toEqual(["tls.gatewayCertificateSecretId", "tls.ingressRootCertificateSecretId"]);
+    const dev = baselineProfile({ ...bare, environment: "dev" } as never, ctx);
+    expect(dev.omitted.map((o) => o.what)).toEqual(expect.arrayContaining(["Entra admin group", "trusted TLS certificates"]));
+  });
+
+  it("writes the admin groups into aadProfile and as role assignments: Cluster Admin + Cluster User at the cluster, RBAC Reader at the namespace", () => {
+    const p = profileOf();
+    const mc = res(p, "cluster").body as { properties: { aadProfile: { adminGroupObjectIDs: string[] } } };
+    expect(mc.properties.aadProfile.adminGroupObjectIDs).toEqual([ADMINS]);
+    const groups = p.resources.filter((r) => r.type === "Microsoft.Authorization/roleAssignments" && (r.body.properties as { principalType: string }).principalType === "Group");
+    expect(groups.map((r) => [r.id.split("/providers/Microsoft.Authorization/")[0]!.replace(p.clusterId, "{cluster}"), roleOf(r), (r.body.properties as { principalId: string }).principalId])).toEqual([
+      ["{cluster}", "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b", ADMINS],
+      ["{cluster}", "4abbcc35-e782-43d8-92c5-2d3f1bd2253f", ADMINS],
+      ["{cluster}/namespaces/a0008", "7f6c6a51-bcf8-42ba-9220-52d62157d7db", READERS],
+      ["{cluster}", "4abbcc35-e782-43d8-92c5-2d3f1bd2253f", READERS]
+    ]);
+    expect(groups.every((r) => r.dependsOn.includes("cluster"))).toBe(true);
+    // A reader group that is also an admin group gets no second Cluster User (RoleAssignmentExists).
+    const same = profileOf({ access: { adminGroupObjectIds: [ADMINS], namespaceReaders: [{ namespace: "a0008", groupObjectId: ADMINS }] } });
+    expect(same.resources.filter((r) => r.key.startsWith("ra-readers-")).map((r) => r.key)).toEqual(["ra-readers-0-namespace"]);
+  });
+
+  it("the workload path: request secrets are read (external), the gateway reads them with its identity, trusts the root, and reaches the ingress by a name in a linked zone", () => {
+    const p = profileOf();
+    expect(res(p, "tls-gateway-secret")).toMatchObject({ external: true, id: tls.gatewayCertificateSecretId });
+    expect(res(p, "ra-id-appgateway-tls-vault-0-secrets")).toMatchObject({ id: expect.stringContaining(`${CERTS}/providers/Microsoft.Authorization/roleAssignments/`) as string, dependsOn: ["tls-vault-0", "id-appgateway"] });
+    const gw = res(p, "app-gateway");
+    expect(gw.refs).toEqual(expect.arrayContaining([
+      { path: "properties.sslCertificates.0.properties.keyVaultSecretId", from: "tls-gateway-secret", fromPath: "properties.secretUri" },
+      { path: "properties.trustedRootCertificates.0.properties.keyVaultSecretId", from: "tls-ingress-root-secret", fromPath: "properties.secretUri" }
+    ]));
+    const props = gw.body.properties as { backendAddressPools: { properties: { backendAddresses: { fqdn: string }[] } }[]; backendHttpSettingsCollection: { properties: { trustedRootCertificates: { id: string }[] } }[] };
+    expect(props.backendAddressPools[0]!.properties.backendAddresses[0]!.fqdn).toBe("aks-demo.aks-ingress.internal");
+    expect(props.backendHttpSettingsCollection[0]!.properties.trustedRootCertificates[0]!.id).toMatch(/trustedRootCertificates\/root-cert-wildcard-aks-ingress$/);
+    expect(res(p, "dns-ingress-record").body).toEqual({ properties: { ttl: 3600, aRecords: [{ ipv4Address: "10.240.4.4" }] } });
+    expect(res(p, "dns-ingress-link").dependsOn).toEqual(["dns-ingress", "spoke-vnet"]);
+    // Dev without tls: a self-signed pair generated by the PUT activity, never in the profile.
+    const dev = profileOf({ environment: "dev", tls: undefined });
+    expect(res(dev, "tls-gateway-secret")).toMatchObject({ id: expect.stringContaining("/vaults/kv-aks-demo/secrets/gateway-external-pfx-cert") as string, generate: { kind: "selfSignedCertificate", format: "pfx", path: "properties.value" } });
+    expect(JSON.stringify(dev.resources.map((r) => r.body))).not.toContain("\"value\"");
+  });
+
+  it("monitoring that flows, the ingress identity's federated credential, the kubelet on its node group, firewall addresses and analytics per environment", () => {
+    const p = profileOf();
+    expect(res(p, "dcra-container-insights")).toMatchObject({ dependsOn: ["cluster", "dcr-container-insights"], body: { properties: { dataCollectionRuleId: res(p, "dcr-container-insights").id } } });
+    expect(res(p, "dcra-prometheus").id).toBe(`${p.clusterId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/MSProm-westeurope-aks-demo`);
+    expect(res(p, "ingress-federated-credential").refs).toEqual([{ path: "properties.issuer", from: "cluster", fromPath: "properties.oidcIssuerProfile.issuerURL" }]);
+    expect(res(p, "ra-kubelet-vmcontrib").id).toContain(`/resourceGroups/rg-aks-demo-nodepools/providers/Microsoft.Authorization/roleAssignments/`);
+    const fw = (q: BaselineProfile) => (res(q, "firewall").body.properties as { ipConfigurations: unknown[] }).ipConfigurations.length;
+    const insights = (q: BaselineProfile) => (res(q, "fw-policy").body.properties as { insights?: { isEnabled: boolean } }).insights?.isEnabled;
+    expect([fw(p), insights(p)]).toEqual([3, true]);
+    const dev = profileOf({ environment: "dev" });
+    expect([fw(dev), insights(dev)]).toEqual([1, undefined]);
+  });
+
+  it("resource logs: the firewall, App Gateway, Key Vault and registry get governance's categories (logCategories.ts) under its setting, to the workspace", () => {
+    const p = profileOf();
+    for (const [key, kind] of [["firewall", "firewall"], ["app-gateway", "applicationGateway"], ["key-vault", "keyVault"], ["registry", "containerRegistry"]] as const) {
+      const ds = res(p, `${key}-diagnostics`);
+      expect(ds.id).toBe(`${res(p, key).id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_RESOURCE_SETTING}`);
+      expect((ds.body.properties as { logs: { category: string }[] }).logs.map((l) => l.category)).toEqual([...DESIRED_RESOURCE_LOGS[kind].categories]);
+      expect(ds.dependsOn).toEqual([key, "workspace"]);
+    }
+    // A shared hub's firewall is read, not governed here.
+    const shared = profileOf({ network: { hubId: `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Network/virtualNetworks/vnet-shared-hub`, spokeAddressSpace: "10.241.0.0/16" } });
+    expect(shared.resources.some((r) => r.key === "firewall-diagnostics")).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { apiVersionOf, clusterBody, latestImageFor, poolsOf, type AksContext } f
 import { aksErrors } from "./errors";
 import { CLUSTER_TEMPLATE, clusterIdFrom, poolId } from "./ids";
 import { clusterPropertiesFrom, poolPropertiesFrom, POOL_TYPE, type ClusterResource, type PoolProperties, type PoolResource } from "./model";
+import { createNodeResourceGroup } from "./nodeResourceGroup";
 import { DURATIONS } from "./operation-types";
 import { endOf, rollingPhase, simplePhase, type PlannedPhase } from "./planner";
 import { checkControlPlaneUpgrade, checkPoolUpgrade, checkPoolVersion, resolveAvailable, resolveUpdateTarget } from "./rules";
@@ -74,6 +75,7 @@ export function putManagedCluster(ctx: AksContext, req: SimRequest, p: Record<st
       properties: clusterPropertiesFrom(id, body.location, requested, undefined, version, { managedIdentity: cp.type !== "None" })
     };
     kernel.store.put(id, cluster);
+    createNodeResourceGroup(kernel, id, body.location, cluster.properties);
     for (const pool of pools) kernel.store.put(poolId(id, pool.name), poolResource(ctx, id, pool.name, pool.props));
     const phases = pools.map((pool) => simplePhase(kernel, pool.name, "create", now, DURATIONS.clusterCreate, pool.props));
     const { headers } = ctx.runtime.begin({ clusterId: id, kind: "create", durationMs: endOf(phases, now) - now, phases }, apiVersionOf(req));

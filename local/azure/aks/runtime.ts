@@ -3,6 +3,7 @@ import { ArmError, stringParam, type SimKernel } from "../kernel";
 import { aksErrors } from "./errors";
 import { clusterNameOf, poolId } from "./ids";
 import type { ClusterResource, PoolResource } from "./model";
+import { deleteNodeResourceGroup } from "./nodeResourceGroup";
 import { CLUSTER_STATE, OPERATION_LABEL, POOL_STATE, type AksOperation, type PoolPhase } from "./operation-types";
 
 export const AKS_LRO = "aks.operation";
@@ -271,7 +272,9 @@ export class AksRuntime {
       throw new ArmError(400, failed.failure.code, failed.failure.message);
     }
     if (op.kind === "delete") {
+      const cluster = this.kernel.store.get(op.clusterId);
       this.kernel.store.deleteTree(op.clusterId);
+      if (cluster) deleteNodeResourceGroup(this.kernel, cluster.id, cluster.properties ?? {});
       return {};
     }
     for (const phase of op.phases) if (!phase.done) this.finishPhase(op, phase);

@@ -71,6 +71,8 @@ export interface ResourceTypeSpec {
 }
 
 const PUT_LRO = "armtypes.put";
+/** `{cluster id}/namespaces/{namespace}`: group 1 is the cluster. */
+const KUBERNETES_NAMESPACE_SCOPE = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)\/namespaces\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
 const DELETE_LRO = "armtypes.delete";
 
 function record(v: unknown): Json {
@@ -198,8 +200,13 @@ export class ArmTypeRegistry {
     const id = idFrom(spec, p);
     if (spec.scope === "resourceGroup") requireResourceGroup(kernel, p.subscriptionId ?? "", p.resourceGroupName ?? "");
     const parentId = spec.scope === "extension" ? (p.scope ?? "") : parentIdOf(id);
-    const parent = parentId ? kernel.store.get(parentId) : undefined;
-    if (parentId && !parent && !/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(parentId)) throw kernel.notFound(parentId);
+    // A Kubernetes namespace is a scope Azure RBAC for Kubernetes accepts without an ARM resource
+    // of its own (`{cluster}/namespaces/{ns}`, learn.microsoft.com/azure/aks/manage-azure-rbac
+    // "Create role assignments for users to access the cluster": `--scope $AKS_ID/namespaces/<namespace-name>`;
+    // mspnp/aks-baseline cluster-stamp.bicep assigns AKS RBAC Reader at `nsA0008`): the cluster must exist.
+    const mustExist = spec.scope === "extension" ? (KUBERNETES_NAMESPACE_SCOPE.exec(parentId ?? "")?.[1] ?? parentId) : parentId;
+    const parent = mustExist ? kernel.store.get(mustExist) : undefined;
+    if (mustExist && !parent && !/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(mustExist)) throw kernel.notFound(mustExist);
     if (spec.scope === "extension") {
       const rg = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)/i.exec(parentId ?? "");
       if (rg) requireResourceGroup(kernel, rg[1] ?? "", rg[2] ?? "");

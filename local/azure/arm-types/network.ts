@@ -165,7 +165,8 @@ const SECRET_READER_ROLES = ["4633458b-17de-408a-b874-0445c86b69e6", "00482a5a-8
  * §3 V18, "Troubleshoot Application Gateway deployment…": ApplicationGatewayKeyVaultSecretException).
  */
 function checkKeyVaultCertificates(c: WriteContext): void {
-  for (const cert of list(c.resource.properties.sslCertificates)) {
+  // Listener certificates and trusted roots alike (cluster-stamp.bicep:1268-1275, 1312-1318 reference both by secretUri).
+  for (const cert of [...list(c.resource.properties.sslCertificates), ...list(c.resource.properties.trustedRootCertificates)]) {
     const secretId = str(record(cert.properties).keyVaultSecretId);
     if (!secretId) continue;
     const host = /^https:\/\/([^.]+)\.vault\.azure\.net\//i.exec(secretId)?.[1]?.toLowerCase();
@@ -180,6 +181,13 @@ function checkKeyVaultCertificates(c: WriteContext): void {
     if (!allowed) {
       throw new ArmError(400, "ApplicationGatewayKeyVaultSecretException",
         `Problem occured while accessing and validating KeyVault Secrets associated with Application Gateway '${c.id}'. The Key Vault secret '${secretId}' cannot be read with the gateway's identity: ${vault ? "no role on the vault lets it read secrets" : "the vault does not exist"}.`);
+    }
+    // The secret itself must be there (Key Vault answers SecretNotFound to the gateway's read; the
+    // troubleshooting article lists it among the gateway's Key Vault errors).
+    const secretName = /\/secrets\/([^/]+)/i.exec(secretId)?.[1]?.toLowerCase();
+    if (!secretName || !c.kernel.store.get(`${vault.id}/secrets/${secretName}`)) {
+      throw new ArmError(400, "ApplicationGatewayKeyVaultSecretException",
+        `Problem occured while accessing and validating KeyVault Secrets associated with Application Gateway '${c.id}'. SecretNotFound: the Key Vault secret '${secretId}' does not exist.`);
     }
   }
 }
@@ -480,7 +488,7 @@ export function networkTypes(): ResourceTypeSpec[] {
     },
     compute: (c) => {
       c.resource.properties.operationalState = "Running";
-      for (const field of ["gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools", "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates"]) {
+      for (const field of ["gatewayIPConfigurations", "frontendIPConfigurations", "frontendPorts", "backendAddressPools", "backendHttpSettingsCollection", "httpListeners", "requestRoutingRules", "probes", "sslCertificates", "trustedRootCertificates"]) {
         if (Array.isArray(c.resource.properties[field])) withIds(c, field, field);
       }
       c.resource.properties.frontendIPConfigurations = list(c.resource.properties.frontendIPConfigurations)

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { ArmError, nameOf, type ArmResource, type SimKernel } from "../kernel";
 import type { ArmTypeRegistry, Json, ResourceTypeSpec } from "./engine";
+import { validateAssignmentParameters } from "./policy";
 
 export const TENANT_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -37,9 +38,14 @@ export class Directory {
     kernel.router.control("POST", "/_sim/directory", (req) => {
       const b = record(req.body);
       if (typeof b.objectId !== "string") return { status: 400, body: { error: { code: "InvalidPrincipal", message: "Body must be {\"objectId\": \"<guid>\", \"type\"?: \"User\"|\"Group\"|\"ServicePrincipal\"}" } } };
-      this.extra.set(b.objectId.toLowerCase(), typeof b.type === "string" ? b.type : "User");
+      this.add(b.objectId, typeof b.type === "string" ? b.type : "User");
       return { status: 201, body: { objectId: b.objectId, type: this.extra.get(b.objectId.toLowerCase()) } };
     });
+  }
+
+  /** Adds an object (an Entra group the platform will grant roles to). */
+  add(objectId: string, type: string): void {
+    this.extra.set(objectId.toLowerCase(), type);
   }
 
   /** The principal's type, or undefined when the directory has no such object. */
@@ -145,6 +151,34 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
     }
   };
 
+  // Key Vault secrets through ARM (SecretCreateOrUpdateParameters; createSecret.json/getSecret.json at
+  // specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples): the request
+  // carries no location (the response has the vault's), `properties.value` is write-only ("'value' will
+  // never be returned from the service", SecretProperties in keyvault.json), and ARM answers
+  // `attributes` {enabled, created, updated} (Unix seconds), `secretUri` and `secretUriWithVersion`
+  // (a new version on every write). The value is not kept at all here: nothing reads it back.
+  const secret: ResourceTypeSpec = {
+    type: "Microsoft.KeyVault/vaults/secrets", scope: "resourceGroup",
+    example: "specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples/createSecret.json",
+    apiVersions: vault.apiVersions, lro: false, deleteLro: false, durationMs: 0, location: "none", etag: false,
+    name: { pattern: /^[a-zA-Z0-9-]{1,127}$/, code: "BadRequest", message: (n) => `The secret name '${n}' is invalid: 1-127 letters, digits and dashes.` },
+    validate: (c) => {
+      const attributes = c.resource.properties.attributes;
+      if (attributes !== undefined && (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))) throw new ArmError(400, "BadRequest", "The parameter properties.attributes must be an object.");
+    },
+    compute: (c) => {
+      const p = c.resource.properties;
+      const now = Math.floor(c.kernel.clock.now() / 1000);
+      const old = record(record(c.existing?.properties).attributes);
+      const vaultName = c.parent?.name ?? "";
+      delete p.value;
+      p.attributes = { enabled: true, ...record(p.attributes), created: typeof old.created === "number" ? old.created : now, updated: now };
+      p.secretUri = `https://${vaultName.toLowerCase()}.vault.azure.net/secrets/${c.resource.name}`;
+      p.secretUriWithVersion = `${text(p.secretUri)}/${createHash("sha256").update(`${c.id.toLowerCase()}:${c.kernel.clock.now()}:${text(record(c.existing?.properties).secretUriWithVersion)}`).digest("hex").slice(0, 32)}`;
+      if (typeof c.parent?.location === "string") c.resource.location = c.parent.location;
+    }
+  };
+
   const workspace: ResourceTypeSpec = {
     type: "Microsoft.OperationalInsights/workspaces", scope: "resourceGroup", subscriptionList: true,
     example: "specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/OperationalInsights/stable/2025-07-01/examples/WorkspacesCreate.json",
@@ -228,6 +262,8 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
         throw new ArmError(400, "InvalidCreatePolicyAssignmentRequest", `The policy definition id '${def}' is not valid.`);
       }
       if (c.resource.identity && !c.resource.location) throw new ArmError(400, "LocationRequired", "A policy assignment with a managed identity needs a location.");
+      // The definition must exist and take exactly these parameters (policy.ts cites Azure's errors).
+      validateAssignmentParameters(c.kernel, c.resource.name, def, record(c.resource.properties.parameters));
     },
     compute: (c) => {
       const p = c.resource.properties;
@@ -276,7 +312,7 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
   };
 
   void kernel;
-  return [acr, vault, workspace, identity, roleAssignment, policyAssignment, actionGroup];
+  return [acr, vault, secret, workspace, identity, roleAssignment, policyAssignment, actionGroup];
 }
 
 export function registerPlatformTypes(registry: ArmTypeRegistry, kernel: SimKernel): Directory {

@@ -218,8 +218,9 @@ export class LroManager {
 
 type LroOptionsClosure = (op: LroOperation) => LroOutcome | void;
 
+/** The provider serving the resource: the one after the last `/providers/` (an extension resource's own, not its scope's). */
 function namespaceOf(resourceId: string): string | undefined {
-  return /\/providers\/([^/]+)/i.exec(resourceId)?.[1];
+  return [...resourceId.matchAll(/\/providers\/([^/]+)/gi)].at(-1)?.[1];
 }
 
 function subscriptionOf(op: LroOperation): string {

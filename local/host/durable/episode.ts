@@ -5,7 +5,7 @@
  * the whole history, check the returned actions against the ones recorded (non-determinism), and
  * turn new actions into scheduled work. The caller commits the result in one transaction.
  */
-import { ActionType, actionKey, describeAction, describeKind, flattenActions, recordedKey, serializedInput, type WireAction } from "./actions";
+import { ActionType, actionKey, actionName, describeAction, describeKind, flattenActions, recordedKey, serializedInput, type FlatAction, type WireAction } from "./actions";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
 import { NonDeterminismError, UnsupportedActionError, errorMessage } from "./errors";
 import type { EventMessage, InstanceRecord } from "./model";
@@ -171,7 +171,7 @@ export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, histo
   }
   const continueAsNew = actions.find((a) => a.actionType === ActionType.ContinueAsNew);
   if (continueAsNew) {
-    continueAsNewExecution(env, result, continueAsNew, [...history, ...newEvents]);
+    continueAsNewExecution(env, result, continueAsNew, [...history, ...newEvents], actions);
     return result;
   }
   finish(env, result, "Completed", state.output === undefined ? "null" : JSON.stringify(state.output), episodeEvents);
@@ -251,8 +251,11 @@ function finish(env: EpisodeEnv, result: EpisodeResult, status: "Completed" | "F
 /**
  * ContinueAsNew: a fresh execution with the new input. External events that arrived but were not
  * consumed by a `waitForExternalEvent` are carried over (the extension's preserveUnprocessedEvents).
+ * The waits are counted over every action the SDK sent, the final episode's included: an event a
+ * wait of that episode consumed (the usual "one more round?" check right before continueAsNew) is
+ * not carried over, or each new execution would find it again and continue as new forever.
  */
-function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: WireAction, history: HistoryEvent[]): void {
+function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: WireAction, history: HistoryEvent[], sent: readonly FlatAction[]): void {
   const { record } = result;
   const raised = new Map<string, HistoryEvent[]>();
   // Entity responses (named after this execution's request ids) are not external events.
@@ -262,8 +265,8 @@ function continueAsNewExecution(env: EpisodeEnv, result: EpisodeResult, action: 
     raised.set(e.Name ?? "", [...(raised.get(e.Name ?? "") ?? []), e]);
   }
   const waits = new Map<string, number>();
-  for (const a of record.state.actions) {
-    if (a.type === ActionType.WaitForExternalEvent) waits.set(a.name, (waits.get(a.name) ?? 0) + 1);
+  for (const a of sent) {
+    if (a.actionType === ActionType.WaitForExternalEvent) waits.set(actionName(a), (waits.get(actionName(a)) ?? 0) + 1);
   }
   record.executionId = env.newExecutionId();
   record.input = serializedInput(action);

@@ -4,20 +4,24 @@
  * Used by the adoption's last step and by `GET /api/clusters/{id}/conformance`, which both
  * evaluate live: ARM tells the truth, the findings keep the history (first seen, last seen, resolved).
  */
+import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { MonitorClient } from "@azure/arm-monitor";
 import type { NetworkManagementClient } from "@azure/arm-network";
-import { conformanceFindingId, evaluateConformance, type ConformanceReport, type ConformanceSummary, type ObservedCluster, type ObservedNodeSubnet, type RelatedRead, type RuleResult } from "../../../shared/domain/conformance";
-import { isRetryable, type Failure } from "../../../shared/domain/failures";
+import { conformanceFindingId, evaluateConformance, type ConformanceReport, type ConformanceSummary, type ObservedCluster, type ObservedDataCollection, type ObservedNodeSubnet, type RelatedRead, type RuleResult } from "../../../shared/domain/conformance";
+import { isRetryable } from "../../../shared/domain/failures";
 import { isoNow, type ClusterRecord, type FindingRecord, type NowSource, type Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
 import { armFailureOf, MissingRecordError, PermanentArmError } from "../../common/activities/errors";
 import type { StartStepResult } from "../../common/contracts";
+import { attempt, Unread } from "./armReads";
+import { readDependencies, type DependencyArm } from "./dependencyReads";
 
-export interface ConformanceArm {
+export interface ConformanceArm extends DependencyArm {
   aks: Pick<ContainerServiceClient, "managedClusters" | "maintenanceConfigurations">;
-  monitor: Pick<MonitorClient, "diagnosticSettings">;
+  monitor: Pick<MonitorClient, "diagnosticSettings" | "dataCollectionRuleAssociations" | "dataCollectionRules">;
+  authorization: Pick<AuthorizationManagementClient, "roleAssignments">;
   network: Pick<NetworkManagementClient, "subnets" | "routeTables">;
   eventGrid: Pick<EventGridManagementClient, "systemTopics">;
   /** The subscription the network client is bound to (a subnet elsewhere is not read). */
@@ -32,25 +36,6 @@ export interface ConformanceDeps extends ConformanceArm {
 const NODE_OS_SCHEDULE = "aksManagedNodeOSUpgradeSchedule";
 const SUBNET_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
 const ROUTE_TABLE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/routeTables\/([^/]+)$/i;
-
-/** A related read that failed: throttling and transient errors are thrown (retried whole), anything else is noted. */
-class Unread {
-  constructor(readonly reason: string) {}
-}
-
-async function attempt<T>(read: () => Promise<T>): Promise<T | Unread> {
-  try {
-    return await read();
-  } catch (err) {
-    const failure = armFailureOf(err);
-    if (isRetryable(failure)) throw err;
-    return new Unread(reasonOf(failure));
-  }
-}
-
-function reasonOf(f: Failure): string {
-  return `${f.status ? `HTTP ${f.status} ` : ""}${f.code}: ${f.message}`.slice(0, 300);
-}
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -76,7 +61,7 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
     else observed[key] = value;
   };
 
-  const [diagnostics, schedule, versions, topics, subnets] = await Promise.all([
+  const [diagnostics, schedule, versions, topics, subnets, roles, collection] = await Promise.all([
     attempt(() => all(arm.monitor.diagnosticSettings.list(cluster.id ?? resourceId))),
     attempt(() => arm.aks.maintenanceConfigurations.get(ref.resourceGroup, ref.name, NODE_OS_SCHEDULE).then((c) => [c]).catch((err: unknown) => {
       if (armFailureOf(err).status === 404) return [];
@@ -84,8 +69,12 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
     })),
     attempt(async () => (await arm.aks.managedClusters.listKubernetesVersions(cluster.location)).values ?? []),
     attempt(() => all(arm.eventGrid.systemTopics.listByResourceGroup(ref.resourceGroup))),
-    readNodeSubnets(arm, [...new Set((cluster.agentPoolProfiles ?? []).map((p) => p.vnetSubnetID).filter((id): id is string => !!id))])
+    readNodeSubnets(arm, [...new Set((cluster.agentPoolProfiles ?? []).map((p) => p.vnetSubnetID).filter((id): id is string => !!id))]),
+    attempt(() => all(arm.authorization.roleAssignments.listForScope(cluster.id ?? resourceId))),
+    readDataCollection(arm, cluster.id ?? resourceId)
   ]);
+  keep("clusterRoleAssignments", roles);
+  keep("dataCollection", collection);
   keep("diagnosticSettings", diagnostics);
   keep("maintenanceConfigurations", schedule instanceof Unread ? schedule : schedule.map((c) => ({ ...c, name: c.name ?? NODE_OS_SCHEDULE })));
   keep("kubernetesVersions", versions);
@@ -98,7 +87,32 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
     else if (read) observed.apiServerSubnet = read;
     else unread.apiServerSubnet = `subnet ${apiSubnet} not found`;
   }
+  await readDependencies(arm, observed, unread);
   return observed;
+}
+
+const DCR_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Insights\/dataCollectionRules\/([^/]+)$/i;
+
+/** The cluster's data collection rule associations, each with the rule it names (a rule elsewhere or gone is left unread). */
+async function readDataCollection(arm: ConformanceArm, clusterId: string): Promise<ObservedDataCollection[] | Unread> {
+  const associations = await attempt(() => all(arm.monitor.dataCollectionRuleAssociations.listByResource(clusterId)));
+  if (associations instanceof Unread) return associations;
+  const out: ObservedDataCollection[] = [];
+  for (const a of associations) {
+    const ruleId = a.dataCollectionRuleId;
+    const m = ruleId ? DCR_ID.exec(ruleId) : null;
+    const entry: ObservedDataCollection = { ...(a.name ? { name: a.name } : {}), ...(ruleId ? { dataCollectionRuleId: ruleId } : {}) };
+    if (m && (m[1] ?? "").toLowerCase() === arm.subscriptionId.toLowerCase()) {
+      const rule = await attempt(() => arm.monitor.dataCollectionRules.get(m[2] ?? "", m[3] ?? "").catch((err: unknown) => {
+        if (armFailureOf(err).status === 404) return undefined;
+        throw err;
+      }));
+      if (rule instanceof Unread) return rule;
+      if (rule) entry.rule = { ...(rule.id ? { id: rule.id } : {}), ...(rule.dataSources ? { dataSources: rule.dataSources } : {}), ...(rule.destinations ? { destinations: rule.destinations } : {}) };
+    }
+    out.push(entry);
+  }
+  return out;
 }
 
 async function readSubnet(arm: ConformanceArm, id: string) {

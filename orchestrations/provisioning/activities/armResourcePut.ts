@@ -3,6 +3,7 @@ import { getPath, provisioningStateOf, setPath } from "../../../shared/domain/ba
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { ArmResourcePutRequest } from "../contracts";
+import { generateValue } from "./generatedValues";
 
 export interface ArmResourcePutDeps {
   arm: ArmResourcePort;
@@ -44,7 +45,9 @@ export function createStartArmResourcePutActivity(deps: ArmResourcePutDeps) {
       const current = await deps.arm.getArmResource(id, apiVersion);
       const state = (provisioningStateOf(current) ?? "").toLowerCase();
       if (current && RUNNING.has(state)) return { outcome: "inProgress" };
-      const body = await resolvedBody(deps.arm, request);
+      const resolved = await resolvedBody(deps.arm, request);
+      // A generated value (a dev self-signed certificate) exists only in this PUT's body.
+      const body = request.resource.generate ? setPath(resolved, request.resource.generate.path, await generateValue(request.resource.generate)) : resolved;
       const put = await deps.arm.putArmResource(id, apiVersion, body);
       return { outcome: "started", ...(put.operationPath ? { armOperationId: put.operationPath } : {}) };
     } catch (err) {

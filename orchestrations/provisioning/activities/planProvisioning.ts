@@ -97,7 +97,8 @@ export function createPlanProvisioningActivity(deps: PlanProvisioningDeps) {
         index, title: `${p.change} ${p.title}`, health: false, settleMs: 0, wave: p.wave!,
         action: {
           type: "armResourcePut", resourceId: r.id, apiVersion: r.apiVersion, change: p.change === "create" ? "create" : "update", body: r.body,
-          refs: (r.refs ?? []).map((x) => ({ path: x.path, fromId: byKey.get(x.from)!.id, fromApiVersion: byKey.get(x.from)!.apiVersion, fromPath: x.fromPath, ...(x.format ? { format: x.format } : {}) }))
+          refs: (r.refs ?? []).map((x) => ({ path: x.path, fromId: byKey.get(x.from)!.id, fromApiVersion: byKey.get(x.from)!.apiVersion, fromPath: x.fromPath, ...(x.format ? { format: x.format } : {}) })),
+          ...(r.generate ? { generate: r.generate } : {})
         }
       };
     });

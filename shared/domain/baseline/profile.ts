@@ -9,8 +9,11 @@ import type { Environment } from "../policy";
 import { desiredBudget } from "../governance/budget";
 import { BUDGET_NOTIFICATIONS, DEFAULT_BUDGET_AMOUNT, PLATFORM_BUDGET, PLATFORM_DIAGNOSTIC_SETTING } from "../governance/desired";
 import { desiredDiagnosticSetting } from "../governance/diagnostics";
-import { parseRange, subRange } from "./cidr";
+import { desiredSettingBody, PLATFORM_RESOURCE_SETTING, type GovernedResourceKind } from "../governance/logCategories";
+import { formatIpv4, parseRange, subRange } from "./cidr";
+import { FLUX_CONFIGURATION, FLUX_EXTENSION, fluxConfigurationBody, fluxExtensionBody, gitopsFirewallRules, KUBERNETES_CONFIGURATION_API } from "./gitops";
 import { deterministicGuid, derivedNames } from "./names";
+import { assignmentBody, assignmentNameOf, BASELINE_POLICY_ASSIGNMENTS, CUSTOM_INGRESS_DEFINITION, customIngressDefinitionBody, customIngressDefinitionId, POLICY_API } from "./policies";
 import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
@@ -46,6 +49,21 @@ export interface DesiredResource {
   ignoreOnUpdate?: string[];
   /** Typical create duration (ms) for the critical-path estimate. */
   durationMs?: number;
+  /**
+   * A value the PUT activity makes when it writes the resource and sends only to ARM (a dev
+   * self-signed certificate as a Key Vault secret's write-only `properties.value`): never in the
+   * profile, the plan, the operation record or the orchestration's history.
+   */
+  generate?: GeneratedValue;
+}
+
+export interface GeneratedValue {
+  kind: "selfSignedCertificate";
+  /** Body path the value goes to. */
+  path: string;
+  commonName: string;
+  /** `pfx`: certificate and key, base64 PKCS#12 (App Gateway listener); `cer`: the certificate only, base64 DER (a trusted root). */
+  format: "pfx" | "cer";
 }
 
 export interface ProfileContext {
@@ -79,7 +97,9 @@ export const API = {
   authorization: "2022-04-01",
   aks: "2025-10-01",
   diagnostics: "2021-05-01-preview",
-  budget: "2021-10-01"
+  budget: "2021-10-01",
+  monitorAccounts: "2023-04-03",
+  dataCollection: "2023-03-11"
 } as const;
 
 /** Role definition ids (BASELINE.md Appendix A). */
@@ -88,8 +108,20 @@ export const ROLES = {
   privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-  keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2"
+  keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2",
+  aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+  aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+  aksRbacReader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+  virtualMachineContributor: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"
 } as const;
+
+/** The ingress controller's Kubernetes service account (its workload identity's federated subject). */
+export const INGRESS_NAMESPACE = "ingress";
+export const INGRESS_SERVICE_ACCOUNT = "ingress-controller";
+/** The private zone the App Gateway resolves its backend in (`<cluster>.aks-ingress.internal`). */
+export const INGRESS_ZONE = "aks-ingress.internal";
+export const GATEWAY_CERT_SECRET = "gateway-external-pfx-cert";
+export const INGRESS_ROOT_SECRET = "appgw-ingress-internal-aks-ingress-tls";
 
 const ZONES = ["1", "2", "3"];
 
@@ -103,10 +135,13 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const workRg = names.resourceGroup;
   const netRgId = `${sub}/resourceGroups/${netRg}`;
   const workRgId = `${sub}/resourceGroups/${workRg}`;
+  const laId = `${workRgId}/providers/Microsoft.OperationalInsights/workspaces/${names.workspace}`;
   const net = (type: string, n: string, rgId = netRgId) => `${rgId}/providers/Microsoft.Network/${type}/${n}`;
   const zones = o.zones ?? ZONES;
   const privateCluster = o.privateCluster ?? env.privateCluster;
   const defender = o.defender ?? env.defender;
+  // Bastion in the hub for operators (conformance #71), outside dev: its hourly cost buys nothing a developer needs.
+  const bastion = request.environment !== "dev";
   const resources: DesiredResource[] = [];
   const add = (r: DesiredResource) => { resources.push(r); return r; };
 
@@ -119,7 +154,9 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const hubName = hubId.split("/").pop() ?? "";
   const hubRgId = hubId.split("/providers/")[0] ?? netRgId;
   const fwId = `${hubRgId}/providers/Microsoft.Network/azureFirewalls/fw-${hubName}`;
-  const fwPipId = `${hubRgId}/providers/Microsoft.Network/publicIPAddresses/pip-fw-${hubName}`;
+  const fwPipIdOf = (i: number) => `${hubRgId}/providers/Microsoft.Network/publicIPAddresses/pip-fw-${hubName}${i === 0 ? "" : `-${String(i).padStart(2, "0")}`}`;
+  const fwPipKey = (i: number) => (i === 0 ? "fw-pip" : `fw-pip-${i}`);
+  const fwPipId = fwPipIdOf(0);
   const spokeRange = parseRange(request.network.spokeAddressSpace)!;
   const nodesPrefix = subRange(spokeRange, 0, 22);
   if (request.network.hubId) {
@@ -130,20 +167,37 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     const hubRange = parseRange(request.network.hubAddressSpace ?? DEFAULT_HUB_ADDRESS_SPACE)!;
     const policyId = net("firewallPolicies", `fwp-${hubName}`);
     const ipGroupId = net("ipGroups", `ipg-${hubName}-aksnodepools`);
+    // GitOps egress (hub-regionA.bicep:697-763) when the request names a repository.
+    const gitopsRules = request.gitops ? gitopsFirewallRules(request.gitops, location, ipGroupId) : undefined;
     add({
       key: "hub-vnet", title: `hub virtual network ${hubName}`, id: hubId, type: "Microsoft.Network/virtualNetworks", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 20_000,
       body: { location, properties: { addressSpace: { addressPrefixes: [hubRange.text] }, subnets: [
         { name: "AzureFirewallSubnet", properties: { addressPrefix: subRange(hubRange, 0, 26), defaultOutboundAccess: false } },
-        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } }
+        { name: "GatewaySubnet", properties: { addressPrefix: subRange(hubRange, 64, 27), defaultOutboundAccess: false } },
+        ...(bastion ? [{ name: "AzureBastionSubnet", properties: { addressPrefix: subRange(hubRange, 128, 26), defaultOutboundAccess: false } }] : [])
       ] } },
-      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); Bastion left out (see omitted)"
+      source: "§1.2 B5 (hub-default.bicep:8-26,282-322); AzureFirewallSubnet /26 (V8); AzureBastionSubnet /26 (Bastion's minimum; the reference's /27 predates it)"
     });
-    add({ key: "fw-pip", title: `firewall public IP`, id: fwPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
-      body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
-      source: "§1.2 B7 (hub-default.bicep:339-356): Standard, zonal, static (V10)" });
-    add({ key: "fw-policy", title: `firewall policy fwp-${hubName}`, id: policyId, type: "Microsoft.Network/firewallPolicies", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 30_000,
+    if (bastion) {
+      const bastionPipId = net("publicIPAddresses", `pip-ab-${hubName}`);
+      add({ key: "bastion-pip", title: "Bastion public IP", id: bastionPipId, type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+        body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
+        source: "§1.4 D1 (hub-default.bicep:282-322): Bastion needs a Standard static public IP" });
+      add({ key: "bastion", title: `Azure Bastion ab-${hubName}`, id: net("bastionHosts", `ab-${hubName}`), type: "Microsoft.Network/bastionHosts", apiVersion: API.network, dependsOn: ["hub-vnet", "bastion-pip"], durationMs: 6 * 60_000,
+        body: { location, sku: { name: "Standard" }, properties: { ipConfigurations: [{ name: "hub-subnet", properties: { subnet: { id: `${hubId}/subnets/AzureBastionSubnet` }, publicIPAddress: { id: bastionPipId } } }] } },
+        source: "§4 #71 bastion-for-ops: W22 §Security › Recommendations (\"Securely connect to Kubernetes nodes through a bastion host\"); ART §Subnet to host Azure Bastion L61-63; staging and prod only (cost)" });
+    }
+    // The first keeps its name (`fw-pip`, read by dev's authorized ranges); the others are `-01`, `-02`.
+    for (let i = 0; i < env.firewallPublicIps; i++) {
+      add({ key: fwPipKey(i), title: `firewall public IP${i === 0 ? "" : ` ${i + 1}`}`, id: fwPipIdOf(i), type: "Microsoft.Network/publicIPAddresses", apiVersion: API.network, dependsOn: ["rg-network"], durationMs: 10_000,
+        body: { location, sku: { name: "Standard" }, zones: ZONES, properties: { publicIPAllocationMethod: "Static", idleTimeoutInMinutes: 4, publicIPAddressVersion: "IPv4" } },
+        source: "§1.2 B7 (hub-default.bicep:339-356): Standard, zonal, static (V10); three in staging/prod for SNAT port capacity (numFirewallIpAddressesToAssign = 3), one in dev (§5, cost)" });
+    }
+    add({ key: "fw-policy", title: `firewall policy fwp-${hubName}`, id: policyId, type: "Microsoft.Network/firewallPolicies", apiVersion: API.network, dependsOn: ["rg-network", ...(env.firewallPolicyAnalytics ? ["workspace"] : [])], durationMs: 30_000,
       body: { location, properties: {
         sku: { tier: env.firewallTier }, threatIntelMode: "Deny", dnsSettings: { servers: [], enableProxy: true },
+        // Policy analytics to the cluster's workspace (the reference has a hub workspace; this platform one per cluster).
+        ...(env.firewallPolicyAnalytics ? { insights: { isEnabled: true, retentionDays: 30, logAnalyticsResources: { defaultWorkspaceId: { id: laId } } } } : {}),
         ...(env.firewallTier === "Premium" ? { intrusionDetection: { mode: "Deny", configuration: { bypassTrafficSettings: [], signatureOverrides: [] } } } : {})
       } },
       source: "§1.2 B9 (hub-default.bicep:399-431); tier by environment §5 (dev Standard)" });
@@ -154,7 +208,8 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "org-wide-allowed", priority: 100, action: { type: "Allow" }, rules: [
           { ruleType: "NetworkRule", name: "DNS", ipProtocols: ["UDP"], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["53"] }] },
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
-          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] }
+          { ruleType: "NetworkRule", name: "pods-to-api-server-konnectivity", ipProtocols: ["TCP"], sourceIpGroups: [ipGroupId], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: ["443"] }] },
+        ...(gitopsRules?.network ? [gitopsRules.network] : [])
       ] } },
       source: "§1.4 D5 (hub-regionA.bicep:515-603)" });
     add({ key: "fw-rcg-application", title: "firewall application rules", id: `${policyId}/ruleCollectionGroups/DefaultApplicationRuleCollectionGroup`, type: "Microsoft.Network/firewallPolicies/ruleCollectionGroups", apiVersion: API.network, dependsOn: ["fw-rcg-network"], durationMs: 60_000,
@@ -162,13 +217,16 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
         { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "AKS-Global-Requirements", priority: 200, action: { type: "Allow" }, rules: [
           { ruleType: "ApplicationRule", name: "azure-monitor-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", `${location}.monitoring.azure.com`, "*.metrics.ingest.monitor.azure.com"], terminateTLS: false },
           { ruleType: "ApplicationRule", name: "azure-policy-addon", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], targetFqdns: ["data.policy.core.windows.net", "store.policy.core.windows.net"], terminateTLS: false },
-          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] }
+          { ruleType: "ApplicationRule", name: "service-requirements", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [ipGroupId], fqdnTags: ["AzureKubernetesService"], terminateTLS: false }] },
+        ...(gitopsRules ? [gitopsRules.application] : [])
       ] } },
       source: "§1.4 D6 (hub-regionA.bicep:606-765); one group at a time on a policy (§1.8.1, hub-default.bicep:478-480)" });
-    add({ key: "firewall", title: `Azure Firewall fw-${hubName}`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, dependsOn: ["hub-vnet", "fw-pip", "fw-rcg-application"], durationMs: 6 * 60_000,
+    const pips = Array.from({ length: env.firewallPublicIps }, (_, i) => i);
+    add({ key: "firewall", title: `Azure Firewall fw-${hubName}`, id: fwId, type: "Microsoft.Network/azureFirewalls", apiVersion: API.network, dependsOn: ["hub-vnet", ...pips.map(fwPipKey), "fw-rcg-application"], durationMs: 6 * 60_000,
       body: { location, zones: ZONES, properties: {
         sku: { name: "AZFW_VNet", tier: env.firewallTier }, firewallPolicy: { id: policyId },
-        ipConfigurations: [{ name: `pip-fw-${hubName}`, properties: { subnet: { id: `${hubId}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: fwPipId } } }]
+        // Only the first configuration names the subnet (hub-default.bicep:511-521).
+        ipConfigurations: pips.map((i) => ({ name: fwPipIdOf(i).split("/").pop(), properties: { ...(i === 0 ? { subnet: { id: `${hubId}/subnets/AzureFirewallSubnet` } } : {}), publicIPAddress: { id: fwPipIdOf(i) } } }))
       } },
       source: "§1.2 B12 (hub-default.bicep:489-523), after its rule groups (comment 497-501); ART §Egress traffic flow L310-325" });
   }
@@ -226,7 +284,6 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     dependsOn: ["peering-spoke-hub"], durationMs: 10_000, body: { properties: { remoteVirtualNetwork: { id: spokeId }, ...peering } }, source: "§1.3 C10 (spoke…bicep:436-446), after spoke → hub (§1.8.3)" });
 
   // ---------------------------------------------------------------- workload: monitoring, registry, identities, Key Vault (§1.5, §1.6 F-2)
-  const laId = `${workRgId}/providers/Microsoft.OperationalInsights/workspaces/${names.workspace}`;
   add({ key: "workspace", title: `Log Analytics ${names.workspace}`, id: laId, type: "Microsoft.OperationalInsights/workspaces", apiVersion: API.workspace, dependsOn: ["rg-workload"],
     body: { location, properties: { sku: { name: "PerGB2018" }, retentionInDays: 30, publicNetworkAccessForIngestion: "Enabled", publicNetworkAccessForQuery: "Enabled", workspaceCapping: { dailyQuotaGb: -1 } } },
     source: "§1.5 E1 (acr-stamp.bicep:40-53): 30-day retention (§5)" });
@@ -287,6 +344,61 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     kvRoles.push(assign(`ra-${pk}-kv-reader`, "key-vault", kvId, ROLES.keyVaultReader, pk, pid, "§1.6 F15-F18 (:565-606)"));
   }
 
+  // ---------------------------------------------------------------- Azure Policy (§1.7 F26; policies.ts documents each choice)
+  add({ key: "policy-def-ingress", title: `policy definition ${CUSTOM_INGRESS_DEFINITION}`, id: customIngressDefinitionId(ctx.subscriptionId),
+    type: "Microsoft.Authorization/policyDefinitions", apiVersion: POLICY_API.definitions, dependsOn: [], body: customIngressDefinitionBody(),
+    source: "§1.7 custom definition at the subscription (policy-K8sCustomIngressTlsHostsHaveDefinedDomainSuffix.bicep)" });
+  const policyKeys: string[] = [];
+  for (const a of BASELINE_POLICY_ASSIGNMENTS) {
+    const key = `policy-${a.definition === CUSTOM_INGRESS_DEFINITION ? "ingress-tls-hosts" : a.definition.slice(0, 8)}`;
+    policyKeys.push(key);
+    add({ key, title: `policy ${a.title}`, id: `${workRgId}/providers/Microsoft.Authorization/policyAssignments/${assignmentNameOf(a, ctx.subscriptionId, workRgId, name)}`,
+      type: "Microsoft.Authorization/policyAssignments", apiVersion: POLICY_API.assignments,
+      dependsOn: ["rg-workload", ...(a.definition === CUSTOM_INGRESS_DEFINITION ? ["policy-def-ingress"] : [])],
+      body: assignmentBody(a, { cluster: name, acr: names.registry, environment: request.environment, subscriptionId: ctx.subscriptionId }),
+      source: `§1.7 (${a.source}); effect per environment: policies.ts` });
+  }
+
+  // ---------------------------------------------------------------- the workload path's certificates (§1.6 F13)
+  // Named in the request (Key Vault secrets, read from ARM: their `secretUri` is what the gateway
+  // fetches, cluster-stamp.bicep:1272,1316), or in dev only a self-signed pair the PUT activity
+  // makes and writes to the cluster's vault (the value goes to ARM only: `generate`).
+  const tlsSecrets: { gateway: string; root: string } = { gateway: "tls-gateway-secret", root: "tls-ingress-root-secret" };
+  if (request.tls) {
+    const named = [[tlsSecrets.gateway, request.tls.gatewayCertificateSecretId, "the gateway's public certificate"], [tlsSecrets.root, request.tls.ingressRootCertificateSecretId, "the ingress controller's root"]] as const;
+    const vaults = new Map<string, string>();
+    for (const [key, id, what] of named) {
+      add({ key, title: `Key Vault secret ${id.split("/").pop()} (${what}, existing)`, id, type: "Microsoft.KeyVault/vaults/secrets", apiVersion: API.keyVault, body: {}, dependsOn: [], external: true,
+        source: "request tls: the certificates are Key Vault secrets the reference takes as parameters (cluster-stamp.bicep:529-541)" });
+      const vault = id.split("/secrets/")[0] ?? "";
+      if (vault.toLowerCase() !== kvId.toLowerCase() && ![...vaults.keys()].some((v) => v.toLowerCase() === vault.toLowerCase())) vaults.set(vault, `tls-vault-${vaults.size}`);
+    }
+    // The gateway reads them with its identity: Key Vault Secrets User on a vault that is not the cluster's (F15-F16).
+    for (const [vault, key] of vaults) {
+      add({ key, title: `Key Vault ${vault.split("/").pop()} (existing)`, id: vault, type: "Microsoft.KeyVault/vaults", apiVersion: API.keyVault, body: {}, dependsOn: [], external: true, source: "the vault of a request tls secret" });
+      kvRoles.push(assign(`ra-id-appgateway-${key}-secrets`, key, vault, ROLES.keyVaultSecretsUser, "id-appgateway", gwIdentity.id, "§1.6 F15 (:565-575): the gateway reads its certificates with its identity"));
+    }
+  } else {
+    const secret = (key: string, n: string, generate: GeneratedValue, contentType: string, source: string) => add({
+      key, title: `Key Vault secret ${n} (dev: self-signed)`, id: `${kvId}/secrets/${n}`, type: "Microsoft.KeyVault/vaults/secrets", apiVersion: API.keyVault, dependsOn: ["key-vault"],
+      body: { properties: { contentType } }, generate, source });
+    secret(tlsSecrets.gateway, GATEWAY_CERT_SECRET, { kind: "selfSignedCertificate", path: "properties.value", commonName: `${name}.gateway.internal`, format: "pfx" }, "application/x-pkcs12",
+      "§1.6 F13 (:529-541) gateway-external-pfx-cert; dev only: a self-signed certificate, not trusted by browsers (see omitted)");
+    secret(tlsSecrets.root, INGRESS_ROOT_SECRET, { kind: "selfSignedCertificate", path: "properties.value", commonName: `*.${INGRESS_ZONE}`, format: "cer" }, "application/x-x509-ca-cert",
+      "§1.6 F13 (:529-541) appgw-ingress-internal-aks-ingress-tls; dev only: a self-signed root the ingress controller's certificate must chain to");
+  }
+
+  // ---------------------------------------------------------------- the ingress private zone (§1.6 F25)
+  const ingressZoneId = `${workRgId}/providers/Microsoft.Network/privateDnsZones/${INGRESS_ZONE}`;
+  const ingressSubnet = parseRange(subRange(spokeRange, 1024, 28))!;
+  // The ingress controller's internal load balancer address: the subnet's fifth address, as the reference's default (10.240.4.4 in 10.240.4.0/28, :43).
+  const ingressIp = formatIpv4(ingressSubnet.start + 4);
+  add({ key: "dns-ingress", title: `private DNS zone ${INGRESS_ZONE}`, id: ingressZoneId, type: "Microsoft.Network/privateDnsZones", apiVersion: API.privateDns, dependsOn: ["rg-workload"], body: { location: "global" }, source: "§1.6 F25 (:702-728)" });
+  add({ key: "dns-ingress-record", title: `A record ${name}.${INGRESS_ZONE} → ${ingressIp}`, id: `${ingressZoneId}/A/${name}`, type: "Microsoft.Network/privateDnsZones/A", apiVersion: API.privateDns, dependsOn: ["dns-ingress"],
+    body: { properties: { ttl: 3600, aRecords: [{ ipv4Address: ingressIp }] } }, source: "§1.6 F25 (:706-716): the ingress ILB address in snet-clusteringressservices" });
+  add({ key: "dns-ingress-link", title: `${INGRESS_ZONE} link to the spoke`, id: `${ingressZoneId}/virtualNetworkLinks/to_${spokeName}`, type: "Microsoft.Network/privateDnsZones/virtualNetworkLinks", apiVersion: API.privateDns,
+    dependsOn: ["dns-ingress", "spoke-vnet"], body: { location: "global", properties: { virtualNetwork: { id: spokeId }, registrationEnabled: false } }, source: "§1.6 F25 (:718-727)" });
+
   // ---------------------------------------------------------------- the cluster (§2)
   const clusterId = `${workRgId}/providers/Microsoft.ContainerService/managedClusters/${name}`;
   const systemPool = { ...env.system, ...(o.systemPool ?? {}) };
@@ -300,9 +412,11 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
     ...(mode === "System" ? { nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] } : {})
   });
   const serviceCidr = o.serviceCidr ?? DEFAULT_SERVICE_CIDR;
+  const adminGroups = [...new Set((request.access?.adminGroupObjectIds ?? []).map((g) => g.toLowerCase()))];
+  const nodeResourceGroup = `rg-${name}-nodepools`;
   add({
     key: "cluster", title: `AKS cluster ${name}`, id: clusterId, type: "Microsoft.ContainerService/managedClusters", apiVersion: API.aks, durationMs: 10 * 60_000,
-    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments],
+    dependsOn: ["spoke-vnet", "route-table", "workspace", "registry", "pe-acr-zone-group", ...(privateCluster ? ["dns-aks-link"] : []), ...roleAssignments, ...policyKeys],
     body: {
       location, sku: { name: "Base", tier: o.skuTier ?? env.skuTier },
       identity: { type: "UserAssigned", userAssignedIdentities: { [cpIdentity.id]: {} } },
@@ -316,13 +430,13 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
           azurepolicy: { enabled: true, config: { version: "v2" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "false" } }
         },
-        nodeResourceGroup: `rg-${name}-nodepools`,
+        nodeResourceGroup,
         enableRBAC: true,
         networkProfile: {
           networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "azure", outboundType: "userDefinedRouting", loadBalancerSku: "standard",
           podCidr: o.podCidr ?? DEFAULT_POD_CIDR, serviceCidr, dnsServiceIP: o.dnsServiceIP ?? DEFAULT_DNS_SERVICE_IP
         },
-        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [], tenantID: "" },
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: adminGroups, tenantID: "" },
         apiServerAccessProfile: privateCluster
           ? { enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true, enableVnetIntegration: true, privateDNSZone: aksZoneId, subnetId: subnetId("snet-privatecluster"), disableRunCommand: true }
           : { enablePrivateCluster: false, enableVnetIntegration: true, subnetId: subnetId("snet-privatecluster"), authorizedIPRanges: [""], disableRunCommand: true },
@@ -350,7 +464,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       "properties.agentPoolProfiles.0.maxPods": "ART L160 (30); overlay default is 250 (§6.2 #3)",
       "properties.networkProfile": "§2 (cluster-stamp.bicep:856-866); ART §Pod-to-pod traffic L329-336",
       "properties.networkProfile.outboundType": "ART §Egress traffic flow L312-316; needs the route table on the node subnet (V44, V45)",
-      "properties.aadProfile": "ART §Integrate Microsoft Entra ID L207 (cluster-stamp.bicep:867-872)",
+      "properties.aadProfile": "ART §Integrate Microsoft Entra ID L207 (cluster-stamp.bicep:867-872); adminGroupObjectIDs = request access.adminGroupObjectIds (BASELINE.md §4 rule 5)",
       "properties.disableLocalAccounts": "ART §Local accounts L213-215 (:951)",
       "properties.securityProfile.workloadIdentity": "ART §Integrate Microsoft Entra ID for the workload L219-221 (:952-972)",
       "properties.oidcIssuerProfile": "(:973-975), required by workload identity",
@@ -368,6 +482,84 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
 
   // ---------------------------------------------------------------- after the cluster (§1.8.6)
   assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
+  if (request.gitops) {
+    // GitOps bootstrap after the kubelet can pull (cluster-stamp.bicep:1113-1178), once the firewall lets Flux out.
+    const egress = request.network.hubId ? [] : ["fw-rcg-application"];
+    add({ key: "flux-extension", title: "cluster extension flux (microsoft.flux)", id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/extensions/${FLUX_EXTENSION}`,
+      type: "Microsoft.KubernetesConfiguration/extensions", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["cluster", "ra-kubelet-acrpull", ...egress], durationMs: 3 * 60_000,
+      body: fluxExtensionBody(), ignoreOnUpdate: ["properties.configurationProtectedSettings"],
+      source: "§1.6 F1-F4 (cluster-stamp.bicep:1113-1136); ART §Cluster bootstrapping L601" });
+    add({ key: "flux-configuration", title: `Flux configuration ${FLUX_CONFIGURATION} → ${request.gitops.url}`, id: `${clusterId}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX_CONFIGURATION}`,
+      type: "Microsoft.KubernetesConfiguration/fluxConfigurations", apiVersion: KUBERNETES_CONFIGURATION_API, dependsOn: ["flux-extension"], durationMs: 2 * 60_000,
+      body: fluxConfigurationBody(request.gitops),
+      source: "§1.6 F5-F8 (cluster-stamp.bicep:1142-1178); ART §Cluster bootstrapping L592-605, §Cluster CI/CD L668" });
+  }
+
+  // The node resource group exists once the cluster does (AKS creates it, managed by the cluster).
+  assign("ra-kubelet-vmcontrib", "cluster", `${sub}/resourceGroups/${nodeResourceGroup}`, ROLES.virtualMachineContributor, "cluster", `${clusterId}/kubelet`,
+    "§1.6 F37 (role-assignment-EnsureClusterUserAssignedHasRbacToManageVMSS.bicep:20-27)", "properties.identityProfile.kubeletidentity.objectId");
+
+  // ---------------------------------------------------------------- people: Entra groups (§1.6 F30; BASELINE.md §4 rule 5)
+  const groupRoles = new Set<string>();
+  const assignGroup = (key: string, scope: string, role: string, group: string, source: string) => {
+    const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(scope, role, group)}`;
+    if (groupRoles.has(id.toLowerCase())) return;
+    groupRoles.add(id.toLowerCase());
+    add({ key, title: `role ${roleName(role)} → group ${group} on ${scope.split("/").slice(-2).join(" ")}`, id, type: "Microsoft.Authorization/roleAssignments", apiVersion: API.authorization, dependsOn: ["cluster"],
+      body: { properties: { roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: group, principalType: "Group" } },
+      source: `${source}; name = guid(scope, role, principal), BASELINE.md §6.2 #7` });
+  };
+  adminGroups.forEach((g, i) => {
+    assignGroup(`ra-admins-${i}-cluster-admin`, clusterId, ROLES.aksRbacClusterAdmin, g, "§1.6 F30 (cluster-stamp.bicep:1039-1048): the admin group is AKS RBAC Cluster Admin");
+    assignGroup(`ra-admins-${i}-cluster-user`, clusterId, ROLES.aksClusterUser, g, "§1.6 F30 (:1050-1058): and Cluster User (to get the kubeconfig)");
+  });
+  (request.access?.namespaceReaders ?? []).forEach((r, i) => {
+    const g = r.groupObjectId.toLowerCase();
+    assignGroup(`ra-readers-${i}-namespace`, `${clusterId}/namespaces/${r.namespace}`, ROLES.aksRbacReader, g, `§1.6 F30 (:1060-1069): AKS RBAC Reader on namespace ${r.namespace}`);
+    if (!adminGroups.includes(g)) assignGroup(`ra-readers-${i}-cluster-user`, clusterId, ROLES.aksClusterUser, g, "§1.6 F30 (:1071-1080): readers are Cluster Users too");
+  });
+
+  // ---------------------------------------------------------------- the ingress controller's workload identity (§1.6 F36)
+  add({ key: "ingress-federated-credential", title: `federated credential of podmi-${name}-ingress-controller`, id: `${workRgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/podmi-${name}-ingress-controller/federatedIdentityCredentials/ingress-controller`,
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", apiVersion: API.identity, dependsOn: ["cluster", "id-ingress"],
+    body: { properties: { issuer: "", subject: `system:serviceaccount:${INGRESS_NAMESPACE}:${INGRESS_SERVICE_ACCOUNT}`, audiences: ["api://AzureADTokenExchange"] } },
+    refs: [{ path: "properties.issuer", from: "cluster", fromPath: "properties.oidcIssuerProfile.issuerURL" }],
+    source: "§1.6 F36 (cluster-stamp.bicep:488-497): issuer = the cluster's OIDC issuer, after the cluster" });
+
+  // ---------------------------------------------------------------- monitoring that flows (§1.6 F1-F6, F32-F33)
+  const amwName = `amw-${name}`;
+  const amwId = `${workRgId}/providers/Microsoft.Monitor/accounts/${amwName}`;
+  const dceId = `${workRgId}/providers/Microsoft.Insights/dataCollectionEndpoints/MSProm-${location}-${name}`;
+  const promDcrId = `${workRgId}/providers/Microsoft.Insights/dataCollectionRules/MSProm-${location}-${name}`;
+  const ciDcrId = `${workRgId}/providers/Microsoft.Insights/dataCollectionRules/MSCI-${location}-${name}`;
+  const laName = names.workspace;
+  add({ key: "monitor-workspace", title: `Azure Monitor workspace ${amwName}`, id: amwId, type: "Microsoft.Monitor/accounts", apiVersion: API.monitorAccounts, dependsOn: ["rg-workload"], durationMs: 30_000,
+    body: { location, properties: { publicNetworkAccess: "Enabled" } }, source: "§1.6 F1 (cluster-stamp.bicep:175-181): where Prometheus metrics go" });
+  add({ key: "dce-prometheus", title: `data collection endpoint MSProm-${location}-${name}`, id: dceId, type: "Microsoft.Insights/dataCollectionEndpoints", apiVersion: API.dataCollection, dependsOn: ["rg-workload"],
+    body: { location, kind: "Linux", properties: { networkAcls: { publicNetworkAccess: "Enabled" } } }, source: "§1.6 F2 (:184-193)" });
+  add({ key: "dcr-prometheus", title: `data collection rule MSProm-${location}-${name} (Prometheus)`, id: promDcrId, type: "Microsoft.Insights/dataCollectionRules", apiVersion: API.dataCollection, dependsOn: ["dce-prometheus", "monitor-workspace"],
+    body: { location, kind: "Linux", properties: {
+      dataCollectionEndpointId: dceId,
+      dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} }] },
+      destinations: { monitoringAccounts: [{ accountResourceId: amwId, name: amwName }] },
+      dataFlows: [{ streams: ["Microsoft-PrometheusMetrics"], destinations: [amwName] }]
+    } }, source: "§1.6 F3 (:196-233)" });
+  const ciStreams = ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory", "Microsoft-KubeNodeInventory", "Microsoft-KubePVInventory", "Microsoft-KubeServices", "Microsoft-KubeMonAgentEvents", "Microsoft-InsightsMetrics", "Microsoft-ContainerInventory", "Microsoft-ContainerNodeInventory", "Microsoft-Perf"];
+  add({ key: "dcr-container-insights", title: `data collection rule MSCI-${location}-${name} (Container insights)`, id: ciDcrId, type: "Microsoft.Insights/dataCollectionRules", apiVersion: API.dataCollection, dependsOn: ["workspace"],
+    body: { location, kind: "Linux", properties: {
+      dataSources: {
+        syslog: [{ name: "sysLogsDataSource", streams: ["Microsoft-Syslog"], facilityNames: ["auth", "authpriv", "cron", "daemon", "mark", "kern", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7", "lpr", "mail", "news", "syslog", "user", "uucp"], logLevels: ["Info"] }],
+        extensions: [{ name: "ContainerInsightsExtension", streams: ciStreams, extensionName: "ContainerInsights",
+          extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Exclude", namespaces: ["kube-system", "gatekeeper-system"], enableContainerLogV2: true } } }]
+      },
+      destinations: { logAnalytics: [{ workspaceResourceId: laId, name: laName }] },
+      dataFlows: [{ streams: ["Microsoft-Syslog"], destinations: [laName] }, { streams: ciStreams, destinations: [laName] }]
+    } }, source: "§1.6 F5 (:264-372)" });
+  for (const [key, dcr, dcrKey, source] of [["dcra-prometheus", promDcrId, "dcr-prometheus", "§1.6 F32 (:255-261)"], ["dcra-container-insights", ciDcrId, "dcr-container-insights", "§1.6 F33 (:394-400)"]] as const) {
+    add({ key, title: `data collection rule association ${dcr.split("/").pop()} → cluster`, id: `${clusterId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${dcr.split("/").pop()}`,
+      type: "Microsoft.Insights/dataCollectionRuleAssociations", apiVersion: API.dataCollection, dependsOn: ["cluster", dcrKey],
+      body: { properties: { dataCollectionRuleId: dcr } }, source: `${source}: without it the add-on and the metrics profile send nowhere` });
+  }
   add({ key: "cluster-diagnostics", title: `cluster diagnostic setting ${PLATFORM_DIAGNOSTIC_SETTING}`, id: `${clusterId}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
     type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: ["cluster", "workspace"],
     // Governance's desired setting, so provisioning and governance never rewrite each other's.
@@ -396,7 +588,7 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   const gwId = net("applicationGateways", `apw-${name}`, workRgId);
   const sr = (kind: string, n: string) => ({ id: `${gwId}/${kind}/${n}` });
   add({ key: "app-gateway", title: `App Gateway apw-${name} (WAF_v2)`, id: gwId, type: "Microsoft.Network/applicationGateways", apiVersion: API.network, durationMs: 8 * 60_000,
-    dependsOn: ["spoke-vnet", "appgw-pip", "waf-policy", "id-appgateway", "pe-kv-zone-group", ...kvRoles.filter((k) => k.includes("appgateway"))],
+    dependsOn: ["spoke-vnet", "appgw-pip", "waf-policy", "id-appgateway", "pe-kv-zone-group", tlsSecrets.gateway, tlsSecrets.root, ...kvRoles.filter((k) => k.includes("appgateway"))],
     body: { location, zones, identity: { type: "UserAssigned", userAssignedIdentities: { [gwIdentity.id]: {} } }, properties: {
       sku: { name: "WAF_v2", tier: "WAF_v2" },
       sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] },
@@ -406,21 +598,64 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       autoscaleConfiguration: { minCapacity: 0, maxCapacity: 10 },
       firewallPolicy: { id: wafId },
       enableHttp2: false,
-      sslCertificates: [{ name: `${name}-ssl-certificate`, properties: { keyVaultSecretId: `https://${names.keyVault}.vault.azure.net/secrets/gateway-external-pfx-cert` } }],
+      sslCertificates: [{ name: `${name}-ssl-certificate`, properties: { keyVaultSecretId: "" } }],
+      trustedRootCertificates: [{ name: "root-cert-wildcard-aks-ingress", properties: { keyVaultSecretId: "" } }],
       probes: [{ name: "probe-ingress", properties: { protocol: "Https", path: "/favicon.ico", interval: 30, timeout: 30, unhealthyThreshold: 3, pickHostNameFromBackendHttpSettings: true, minServers: 0, match: {} } }],
-      backendAddressPools: [{ name: "ingress", properties: { backendAddresses: [{ fqdn: `${name}.aks-ingress.internal` }] } }],
-      backendHttpSettingsCollection: [{ name: "ingress-https", properties: { port: 443, protocol: "Https", cookieBasedAffinity: "Disabled", pickHostNameFromBackendAddress: true, requestTimeout: 20, probe: sr("probes", "probe-ingress") } }],
+      backendAddressPools: [{ name: "ingress", properties: { backendAddresses: [{ fqdn: `${name}.${INGRESS_ZONE}` }] } }],
+      backendHttpSettingsCollection: [{ name: "ingress-https", properties: { port: 443, protocol: "Https", cookieBasedAffinity: "Disabled", pickHostNameFromBackendAddress: true, requestTimeout: 20, probe: sr("probes", "probe-ingress"), trustedRootCertificates: [sr("trustedRootCertificates", "root-cert-wildcard-aks-ingress")] } }],
       httpListeners: [{ name: "listener-https", properties: { frontendIPConfiguration: sr("frontendIPConfigurations", "apw-frontend-ip-configuration"), frontendPort: sr("frontendPorts", "port-443"), protocol: "Https", sslCertificate: sr("sslCertificates", `${name}-ssl-certificate`), hostName: `${name}.example.internal`, requireServerNameIndication: true } }],
       requestRoutingRules: [{ name: "apw-routing-rules", properties: { ruleType: "Basic", priority: 100, httpListener: sr("httpListeners", "listener-https"), backendAddressPool: sr("backendAddressPools", "ingress"), backendHttpSettings: sr("backendHttpSettingsCollection", "ingress-https") } }]
     } },
-    source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10; ART §Ingress traffic flow L292-306" });
+    refs: [
+      { path: "properties.sslCertificates.0.properties.keyVaultSecretId", from: tlsSecrets.gateway, fromPath: "properties.secretUri" },
+      { path: "properties.trustedRootCertificates.0.properties.keyVaultSecretId", from: tlsSecrets.root, fromPath: "properties.secretUri" }
+    ],
+    sources: {
+      "properties.trustedRootCertificates": "§1.6 F42 (:1268-1275): TLS to the ingress, which the gateway trusts through this root (kv secretUri)",
+      "properties.backendAddressPools": `§1.6 F42 (:1336-1346): the ingress by name, resolved in the private zone ${INGRESS_ZONE} (F25)`
+    },
+    source: "§1.6 F42 (:1245-1411): WAF_v2, TLS 1.2, SNI, autoscale 0-10, TLS end to end; ART §Ingress traffic flow L292-306" });
+
+  // ---------------------------------------------------------------- resource logs of the baseline's other resources (§1.2 B13, §1.5 E10, §1.6 F14, F43)
+  // The same desired categories governance keeps (governance/logCategories.ts), under the setting it owns.
+  const logs: [GovernedResourceKind, string, string][] = [
+    ...(request.network.hubId ? [] : [["firewall", "firewall", "§1.2 B13 (hub-default.bicep:525-659): application, network, DNS proxy and the structured AZFW logs"] as [GovernedResourceKind, string, string]]),
+    ["applicationGateway", "app-gateway", "§1.6 F43 (cluster-stamp.bicep:1413-1433): access, performance and firewall (WAF) logs"],
+    ["keyVault", "key-vault", "§1.6 F14 (cluster-stamp.bicep:544-562): AuditEvent"],
+    ["containerRegistry", "registry", "§1.5 E10 (acr-stamp.bicep:212-243): repository and login events"]
+  ];
+  for (const [kind, key, source] of logs) {
+    const target = resources.find((r) => r.key === key)!;
+    add({ key: `${key}-diagnostics`, title: `diagnostic setting ${PLATFORM_RESOURCE_SETTING} of ${target.id.split("/").pop()}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_RESOURCE_SETTING}`,
+      type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"], body: { properties: desiredSettingBody(kind, laId) },
+      source: `${source}; governance/logCategories.ts` });
+  }
+
+  // ---------------------------------------------------------------- resource logs of the dependencies (conformance #50)
+  // One setting per dependency, every log category through the `allLogs` group, to the workspace
+  // (https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings#resource-logs:
+  // "allLogs" names every category of the resource); the reference sets them per category
+  // (hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243).
+  for (const key of ["firewall", "app-gateway", "key-vault", "registry", "nsg-nodepools", "fw-pip", "appgw-pip"]) {
+    const target = resources.find((r) => r.key === key);
+    if (!target || target.external) continue;
+    add({ key: `${key}-diagnostics`, title: `diagnostic setting (resource logs) of ${target.title}`, id: `${target.id}/providers/Microsoft.Insights/diagnosticSettings/${PLATFORM_DIAGNOSTIC_SETTING}`,
+      type: "Microsoft.Insights/diagnosticSettings", apiVersion: API.diagnostics, dependsOn: [key, "workspace"],
+      body: { properties: { workspaceId: laId, logs: [{ categoryGroup: "allLogs", enabled: true }] } },
+      source: "§4 #50 diag-dependencies; ART §Cost management L699 (scope them); hub-default.bicep:525-659, cluster-stamp.bicep:544-562,1413-1433, acr-stamp.bicep:212-243" });
+  }
 
   return {
     name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
     omitted: [
       { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "Bastion, Flux, Azure Policy assignments, Prometheus DCRs, ACR geo-replica", why: "not modelled by this platform yet (§1.4 D1-D2, §1.6 F1-F8, F26, F34-F35, §1.5 E9)" },
+      { what: "query pack and solutions, DCR diagnostic settings, alerts, ACR geo-replica", why: "not modelled by this platform yet (§1.6 F4, F6-F8, F34-F35, F40, §1.5 E9)" },
+      ...(bastion ? [] : [{ what: "Azure Bastion", why: "dev: Bastion's hourly cost for no operator need (conformance #71 fails there, low)" }]),
+      ...(request.gitops ? (request.network.hubId ? [{ what: "GitOps egress rules on the shared hub's firewall", why: "the hub is read, not written: its owner allows the repository's host and Flux's endpoints (hub-regionA.bicep:697-763)" }] : [])
+        : [{ what: "Flux (microsoft.flux extension and configuration)", why: "the request names no gitops repository" }]),
+      ...(request.tls ? [] : [{ what: "trusted TLS certificates", why: "dev without `tls`: a self-signed pair in the cluster's vault (browsers will not trust the gateway; the ingress controller's certificate must chain to the generated root)" }]),
+      ...(adminGroups.length > 0 ? [] : [{ what: "Entra admin group", why: "dev without `access`: no group holds AKS RBAC Cluster Admin, so nobody can use kubectl until one is granted (BASELINE.md §4 rule 5 fails)" }]),
       { what: "kubernetesVersion", why: "AKS's default GA version for the region unless overrides.kubernetesVersion (§6.1 D11)" }
     ]
   };

@@ -24,6 +24,31 @@ export interface ProfileOverrides {
   budgetAmount?: number;
 }
 
+/** A Git repository Flux bootstraps the cluster from (the reference's fluxConfiguration `bootstrap`, cluster-stamp.bicep:1142-1178). */
+export interface GitOpsSource {
+  /** `https://`, `http://` or `ssh://` (Flux's GitRepository `spec.url` pattern `^(http|https|ssh)://`, fluxcd/source-controller#253); no credentials. */
+  url: string;
+  /** Default `main`. */
+  branch?: string;
+  /** The kustomization's path in the repository; default `./`. */
+  path?: string;
+}
+
+/** Who administers the cluster (local accounts are off, Azure RBAC is on): Entra group object ids. */
+export interface AccessRequest {
+  adminGroupObjectIds: string[];
+  /** Groups that read one Kubernetes namespace (AKS RBAC Reader at `{cluster}/namespaces/{ns}`). */
+  namespaceReaders?: { namespace: string; groupObjectId: string }[];
+}
+
+/** The workload path's certificates: ARM ids of Key Vault secrets (`…/vaults/{v}/secrets/{s}`). */
+export interface TlsRequest {
+  /** The App Gateway's public listener certificate (PFX). */
+  gatewayCertificateSecretId: string;
+  /** The root the gateway trusts for the ingress controller's internal certificate. */
+  ingressRootCertificateSecretId: string;
+}
+
 export interface ProvisionRequest {
   name: string;
   environment: Environment;
@@ -32,6 +57,12 @@ export interface ProvisionRequest {
   overrides?: ProfileOverrides;
   /** Validated as PolicyOverrides (`validatePolicy`) before it is accepted. */
   policy?: PolicyOverrides;
+  /** When given: the microsoft.flux extension, a Flux configuration and the firewall's GitOps egress rules. */
+  gitops?: GitOpsSource;
+  /** Required outside dev (BASELINE.md §4 rule 5). */
+  access?: AccessRequest;
+  /** Required outside dev; dev without it gets a self-signed pair written to the cluster's vault. */
+  tls?: TlsRequest;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
@@ -51,6 +82,10 @@ export const MAX_SPOKE_PREFIX = 21;
 /** The hub holds AzureFirewallSubnet /26 (V8) and GatewaySubnet /27: a /24 at least. */
 export const MAX_HUB_PREFIX = 24;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A Kubernetes namespace name (DNS-1123 label). */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const KEY_VAULT_SECRET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+\/secrets\/[^/]+$/i;
 export interface EnvironmentProfile {
   skuTier: string;
   system: { count: number; minCount: number; maxCount: number; vmSize: string };
@@ -58,13 +93,17 @@ export interface EnvironmentProfile {
   privateCluster: boolean;
   defender: boolean;
   firewallTier: "Standard" | "Premium";
+  /** Firewall public IPs: SNAT ports scale with them (hub-default.bicep:339 `numFirewallIpAddressesToAssign = 3`). */
+  firewallPublicIps: number;
+  /** Firewall policy analytics (`insights`, hub-default.bicep:407-415). */
+  firewallPolicyAnalytics: boolean;
 }
 
 /** BASELINE.md §5 (what varies by environment). */
 export const ENVIRONMENT_PROFILES: Record<Environment, EnvironmentProfile> = {
-  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard" },
-  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" },
-  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium" }
+  dev: { skuTier: "Free", system: { count: 2, minCount: 2, maxCount: 3, vmSize: "Standard_D2d_v5" }, user: { count: 1, minCount: 1, maxCount: 3, vmSize: "Standard_D4d_v5" }, privateCluster: false, defender: false, firewallTier: "Standard", firewallPublicIps: 1, firewallPolicyAnalytics: false },
+  staging: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true },
+  prod: { skuTier: "Standard", system: { count: 3, minCount: 3, maxCount: 4, vmSize: "Standard_D2d_v5" }, user: { count: 2, minCount: 2, maxCount: 5, vmSize: "Standard_D4d_v5" }, privateCluster: true, defender: true, firewallTier: "Premium", firewallPublicIps: 3, firewallPolicyAnalytics: true }
 };
 
 /** The node subnet (`snet-clusternodes`, offset 0 of the spoke, BASELINE.md Appendix B) is a /22. */
@@ -99,7 +138,8 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
  */
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
-  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy"], "");
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls"], "");
+  if (body.gitops !== undefined) issues.push(...gitopsIssues(body.gitops));
   const name = typeof body.name === "string" ? body.name : "";
   if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });
   else {
@@ -178,6 +218,7 @@ export function validateProvisionRequest(body: unknown): Validated {
   }
 
   if (body.policy !== undefined) issues.push(...validatePolicy(body.policy, { partial: true, prefix: "policy" }));
+  issues.push(...accessIssues(body.access, environment), ...tlsIssues(body.tls, environment));
   if (issues.length > 0 || !name) return { ok: false, issues };
   return { ok: true, value: body as unknown as ProvisionRequest };
 }
@@ -281,5 +322,65 @@ function overrideIssues(o: Record<string, unknown>, environment: Environment): F
     else if (environment === "prod" && o.skuTier === "Free") issues.push({ field: "overrides.skuTier", message: "Free breaks the baseline for prod (ART L523: production clusters use Standard)" });
   }
   if (o.budgetAmount !== undefined && (typeof o.budgetAmount !== "number" || !(o.budgetAmount > 0))) issues.push({ field: "overrides.budgetAmount", message: "must be a positive number" });
+  return issues;
+}
+
+/** `gitops`: a repository URL Flux accepts, no credentials in it, a branch and a relative path. */
+function gitopsIssues(g: unknown): FieldIssue[] {
+  if (!isRecord(g)) return [{ field: "gitops", message: "must be an object: { url, branch?, path? }" }];
+  const issues = unknown(g, ["url", "branch", "path"], "gitops.");
+  let url: URL | undefined;
+  try { url = typeof g.url === "string" ? new URL(g.url) : undefined; } catch { url = undefined; }
+  if (typeof g.url !== "string") issues.push({ field: "gitops.url", message: "is required (a string)" });
+  else if (!url || !/^(https?|ssh):$/.test(url.protocol) || !url.hostname) {
+    issues.push({ field: "gitops.url", message: `must be an http://, https:// or ssh:// URL (Flux's GitRepository url), got ${JSON.stringify(g.url.slice(0, 200))}` });
+  } else if (url.password) {
+    issues.push({ field: "gitops.url", message: "must not carry a password: give Flux credentials out of band, never in the request" });
+  }
+  if (g.branch !== undefined && (typeof g.branch !== "string" || !/^[A-Za-z0-9._/-]{1,250}$/.test(g.branch) || g.branch.startsWith("-") || g.branch.includes("..") || g.branch.endsWith("/"))) {
+    issues.push({ field: "gitops.branch", message: "must be a Git branch name (letters, digits, '.', '_', '/', '-'; no '..')" });
+  }
+  if (g.path !== undefined && (typeof g.path !== "string" || g.path.length > 500 || g.path.startsWith("/") || g.path.split("/").includes(".."))) {
+    issues.push({ field: "gitops.path", message: "must be a path relative to the repository root, without '..'" });
+  }
+  return issues;
+}
+
+/**
+ * `access`: required outside dev (local accounts are off, so without an admin group nobody can use
+ * the cluster: BASELINE.md §4 rule 5); object ids are GUIDs (the directory refuses unknown ones
+ * when the role assignments are written: PrincipalNotFound).
+ */
+function accessIssues(access: unknown, environment: Environment): FieldIssue[] {
+  const strict = environment === "staging" || environment === "prod";
+  if (access === undefined) return strict ? [{ field: "access", message: `is required for ${environment}: { adminGroupObjectIds: [<Entra group object id>] } (local accounts are off; BASELINE.md §4 rule 5)` }] : [];
+  if (!isRecord(access)) return [{ field: "access", message: "must be an object: { adminGroupObjectIds, namespaceReaders? }" }];
+  const issues = unknown(access, ["adminGroupObjectIds", "namespaceReaders"], "access.");
+  const admins = access.adminGroupObjectIds;
+  if (!Array.isArray(admins) || admins.length === 0) issues.push({ field: "access.adminGroupObjectIds", message: "must be a non-empty array of Entra group object ids" });
+  else admins.forEach((g, i) => { if (typeof g !== "string" || !GUID.test(g)) issues.push({ field: `access.adminGroupObjectIds.${i}`, message: `must be a group object id (a GUID), got ${JSON.stringify(g)}` }); });
+  if (access.namespaceReaders !== undefined) {
+    if (!Array.isArray(access.namespaceReaders)) issues.push({ field: "access.namespaceReaders", message: "must be an array of { namespace, groupObjectId }" });
+    else access.namespaceReaders.forEach((r, i) => {
+      const at = `access.namespaceReaders.${i}`;
+      if (!isRecord(r)) { issues.push({ field: at, message: "must be { namespace, groupObjectId }" }); return; }
+      issues.push(...unknown(r, ["namespace", "groupObjectId"], `${at}.`));
+      if (typeof r.namespace !== "string" || !NAMESPACE.test(r.namespace)) issues.push({ field: `${at}.namespace`, message: "must be a Kubernetes namespace name (lowercase letters, digits and '-', at most 63)" });
+      if (typeof r.groupObjectId !== "string" || !GUID.test(r.groupObjectId)) issues.push({ field: `${at}.groupObjectId`, message: `must be a group object id (a GUID), got ${JSON.stringify(r.groupObjectId)}` });
+    });
+  }
+  return issues;
+}
+
+/** `tls`: required outside dev (dev without it gets a self-signed pair); ARM ids of Key Vault secrets. */
+function tlsIssues(tls: unknown, environment: Environment): FieldIssue[] {
+  const strict = environment === "staging" || environment === "prod";
+  if (tls === undefined) return strict ? [{ field: "tls", message: `is required for ${environment}: { gatewayCertificateSecretId, ingressRootCertificateSecretId } (Key Vault secret resource ids); only dev may use a self-signed pair` }] : [];
+  if (!isRecord(tls)) return [{ field: "tls", message: "must be an object: { gatewayCertificateSecretId, ingressRootCertificateSecretId }" }];
+  const issues = unknown(tls, ["gatewayCertificateSecretId", "ingressRootCertificateSecretId"], "tls.");
+  for (const k of ["gatewayCertificateSecretId", "ingressRootCertificateSecretId"]) {
+    const v = tls[k];
+    if (typeof v !== "string" || !KEY_VAULT_SECRET_ID.test(v)) issues.push({ field: `tls.${k}`, message: "must be a Key Vault secret resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.KeyVault/vaults/…/secrets/…)" });
+  }
   return issues;
 }

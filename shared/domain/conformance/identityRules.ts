@@ -1,6 +1,9 @@
 /** Identity, access and security-profile rules (BASELINE.md §4 #1–#14). */
-import { addon, fail, pass, same, verdict } from "./checks";
+import { addon, fail, pass, related, same, verdict } from "./checks";
 import type { ConformanceRule } from "./rule";
+
+/** Azure Kubernetes Service RBAC Cluster Admin (BASELINE.md Appendix A). */
+const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 
 export const identityRules: ConformanceRule[] = [
   {
@@ -34,6 +37,25 @@ export const identityRules: ConformanceRule[] = [
     path: "properties.aadProfile.enableAzureRBAC", expected: "true",
     severity: "medium", citation: "ART §Use Azure RBAC for Kubernetes authorization (L207); docs/deploy/03-microsoft-entra-id.md:105", source: "seed", remediation: "approval",
     check: ({ cluster }) => verdict(cluster.aadProfile?.enableAzureRbac === true, cluster.aadProfile?.enableAzureRbac)
+  },
+  {
+    id: "entra-admin-assignment", number: 5, title: "An Entra group administers the cluster",
+    path: "Microsoft.Authorization/roleAssignments at the cluster (role b1ff04bb-…, principalType Group); else properties.aadProfile.adminGroupObjectIDs",
+    expected: "with Azure RBAC: a group holds AKS RBAC Cluster Admin at the cluster; without: adminGroupObjectIDs non-empty",
+    severity: "medium", citation: "ART §Associate Kubernetes RBAC to Microsoft Entra ID; W25 §Security › Design checklist (least privilege); baseline cluster-stamp.bicep:1039-1058", source: "seed", remediation: "manual",
+    check: (o) => {
+      const aad = o.cluster.aadProfile;
+      if (aad?.enableAzureRbac !== true) {
+        const groups = aad?.adminGroupObjectIDs ?? [];
+        return verdict(groups.length > 0, { adminGroupObjectIDs: groups }, groups.length > 0 ? undefined : "no admin group and no Azure RBAC: nobody holds cluster-admin through Entra ID");
+      }
+      const read = related(o, "clusterRoleAssignments");
+      if ("missing" in read) return read.missing;
+      const clusterId = o.cluster.id ?? "";
+      const admins = read.value.filter((ra) => same(ra.scope, clusterId) && same(ra.principalType, "Group") && same((ra.roleDefinitionId ?? "").split("/").pop(), AKS_RBAC_CLUSTER_ADMIN));
+      const observed = { clusterAdminGroups: admins.map((ra) => ra.principalId ?? "?"), adminGroupObjectIDs: aad.adminGroupObjectIDs ?? [] };
+      return admins.length > 0 ? pass(observed) : fail(observed, "no group holds Azure Kubernetes Service RBAC Cluster Admin at the cluster: with local accounts off nobody can use kubectl");
+    }
   },
   {
     id: "local-accounts-disabled", number: 6, title: "Local accounts disabled",

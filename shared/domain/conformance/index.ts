@@ -4,6 +4,8 @@
  * findings; this module only decides.
  */
 import type { Environment } from "../policy";
+import { guardrailRules } from "./guardrailRules";
+import { hubRules } from "./hubRules";
 import { identityRules } from "./identityRules";
 import { monitoringRules } from "./monitoringRules";
 import { networkRules } from "./networkRules";
@@ -11,12 +13,14 @@ import type { ObservedCluster } from "./observed";
 import { poolRules } from "./poolRules";
 import type { ConformanceReport, ConformanceRule, ConformanceSummary, RuleCheck, RuleResult, RuleSeverity } from "./rule";
 import { upgradeRules } from "./upgradeRules";
+import { workloadRules } from "./workloadRules";
 
 export type * from "./observed";
+export type * from "./dependencies";
 export type * from "./rule";
 
 /** Every rule, in BASELINE.md §4 order. */
-export const CONFORMANCE_RULES: readonly ConformanceRule[] = [...identityRules, ...networkRules, ...upgradeRules, ...poolRules, ...monitoringRules]
+export const CONFORMANCE_RULES: readonly ConformanceRule[] = [...identityRules, ...networkRules, ...upgradeRules, ...poolRules, ...monitoringRules, ...hubRules, ...workloadRules, ...guardrailRules]
   .sort((a, b) => a.number - b.number);
 
 /** The rule groups a report is read by (one per area of BASELINE.md §4), in §4 order of their first rule. */

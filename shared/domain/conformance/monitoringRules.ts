@@ -21,23 +21,38 @@ function enabledCategories(settings: ObservedDiagnosticSetting[]): Record<string
 export const monitoringRules: ConformanceRule[] = [
   {
     id: "monitoring-ci", number: 45, title: "Container insights with Entra authentication",
-    path: "properties.addonProfiles[~omsagent].enabled, .config[~logAnalyticsWorkspaceResourceID], .config[~useAADAuth]", expected: "true, workspace set, useAADAuth \"true\"",
+    path: "properties.addonProfiles[~omsagent].enabled, .config[~logAnalyticsWorkspaceResourceID], .config[~useAADAuth]; Microsoft.Insights/dataCollectionRuleAssociations on the cluster",
+    expected: "true, workspace set, useAADAuth \"true\", and an association to a DCR with the ContainerInsights extension",
     severity: "high", citation: "ART §Monitor and collect metrics (L538 \"Azure Monitor Container insights is the recommended tool\"); W25 §Reliability › Design checklist, §Operational Excellence › Design checklist", source: "seed", remediation: "automatic",
-    check: ({ cluster }) => {
-      const oms = addon(cluster, "omsagent");
+    check: (o) => {
+      const oms = addon(o.cluster, "omsagent");
       if (!oms) return fail(null, "no omsagent add-on profile");
       const workspace = addonConfig(oms.profile, "logAnalyticsWorkspaceResourceID");
       const aadAuth = addonConfig(oms.profile, "useAADAuth");
-      return verdict(oms.profile.enabled === true && !!workspace && same(aadAuth, "true"),
-        { key: oms.key, enabled: oms.profile.enabled, logAnalyticsWorkspaceResourceID: workspace, useAADAuth: aadAuth },
-        "the data collection rule association is not read");
+      const addonObserved = { key: oms.key, enabled: oms.profile.enabled, logAnalyticsWorkspaceResourceID: workspace, useAADAuth: aadAuth };
+      if (!(oms.profile.enabled === true && !!workspace && same(aadAuth, "true"))) return fail(addonObserved);
+      // The add-on alone sends nothing: a DCR with the ContainerInsights extension must be associated (cluster-stamp.bicep:264-400).
+      const read = related(o, "dataCollection");
+      if ("missing" in read) return read.missing;
+      const ci = read.value.find((a) => (a.rule?.dataSources?.extensions ?? []).some((e) => same(e.extensionName, "ContainerInsights")));
+      const observed = { ...addonObserved, associations: read.value.map((a) => a.dataCollectionRuleId ?? a.name ?? "?") };
+      return ci ? pass(observed, `${ci.name ?? "an association"} → ${ci.dataCollectionRuleId ?? "?"}`) : fail(observed, "no data collection rule association on the cluster points to a rule with the ContainerInsights extension: the add-on sends nothing");
     }
   },
   {
     id: "monitoring-prometheus", number: 46, title: "Managed Prometheus metrics",
-    path: "properties.azureMonitorProfile.metrics.enabled", expected: "true",
-    severity: "medium", citation: "ART §Monitor and collect metrics (L540 Prometheus)", source: "seed", remediation: "automatic",
-    check: ({ cluster }) => verdict(cluster.azureMonitorProfile?.metrics?.enabled === true, cluster.azureMonitorProfile?.metrics?.enabled)
+    path: "properties.azureMonitorProfile.metrics.enabled; Microsoft.Insights/dataCollectionRuleAssociations on the cluster", expected: "true, and an association to a Prometheus DCR sending to an Azure Monitor workspace",
+    severity: "medium", citation: "ART §Monitor and collect metrics (L540 Prometheus); baseline cluster-stamp.bicep:175-261", source: "seed", remediation: "automatic",
+    check: (o) => {
+      const enabled = o.cluster.azureMonitorProfile?.metrics?.enabled;
+      if (enabled !== true) return fail({ metricsEnabled: enabled });
+      const read = related(o, "dataCollection");
+      if ("missing" in read) return read.missing;
+      const prom = read.value.find((a) => (a.rule?.dataSources?.prometheusForwarder ?? []).some((f) => (f.streams ?? []).some((s) => same(s, "Microsoft-PrometheusMetrics")))
+        && (a.rule?.destinations?.monitoringAccounts ?? []).some((m) => !!m.accountResourceId));
+      const observed = { metricsEnabled: enabled, associations: read.value.map((a) => a.dataCollectionRuleId ?? a.name ?? "?") };
+      return prom ? pass(observed, `${prom.name ?? "an association"} → ${prom.dataCollectionRuleId ?? "?"}`) : fail(observed, "no association on the cluster points to a Prometheus rule with an Azure Monitor workspace destination: metrics go nowhere");
+    }
   },
   {
     id: "diag-control-plane", number: 47, title: "Control-plane resource logs to a workspace",

@@ -7,6 +7,7 @@
  * need it answer notApplicable with that reason instead of guessing.
  */
 import type { ManagedCluster } from "@azure/arm-containerservice";
+import type { DependencyRead, ObservedDependencies } from "./dependencies";
 
 export interface ObservedLogSetting {
   category?: string;
@@ -37,6 +38,8 @@ export interface ObservedRouteTable {
 export interface ObservedSubnet {
   id?: string;
   name?: string;
+  addressPrefix?: string;
+  addressPrefixes?: string[];
   /** Only `id` is set when the subnet is read without expanding it. */
   routeTable?: { id?: string };
   networkSecurityGroup?: { id?: string };
@@ -72,9 +75,28 @@ export interface ObservedSystemTopic {
   topicType?: string;
 }
 
-export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics";
+/** A role assignment at (or under) the cluster's scope, as listForScope returns it. */
+export interface ObservedClusterRoleAssignment {
+  scope?: string;
+  roleDefinitionId?: string;
+  principalId?: string;
+  principalType?: string;
+}
 
-export interface ObservedCluster {
+/** A data collection rule association on the cluster and the rule it names (undefined: not readable). */
+export interface ObservedDataCollection {
+  name?: string;
+  dataCollectionRuleId?: string;
+  rule?: {
+    id?: string;
+    dataSources?: { extensions?: { extensionName?: string }[]; prometheusForwarder?: { streams?: string[] }[] };
+    destinations?: { monitoringAccounts?: { accountResourceId?: string }[]; logAnalytics?: { workspaceResourceId?: string }[] };
+  };
+}
+
+export type RelatedRead = "diagnosticSettings" | "nodeSubnets" | "apiServerSubnet" | "maintenanceConfigurations" | "kubernetesVersions" | "eventTopics" | "clusterRoleAssignments" | "dataCollection" | DependencyRead;
+
+export interface ObservedCluster extends ObservedDependencies {
   cluster: ManagedCluster;
   diagnosticSettings?: ObservedDiagnosticSetting[];
   nodeSubnets?: ObservedNodeSubnet[];
@@ -85,6 +107,10 @@ export interface ObservedCluster {
   kubernetesVersions?: ObservedKubernetesVersion[];
   /** Event Grid system topics in the cluster's resource group. */
   eventTopics?: ObservedSystemTopic[];
+  /** Role assignments at or under the cluster's scope (Azure RBAC for Kubernetes). */
+  clusterRoleAssignments?: ObservedClusterRoleAssignment[];
+  /** Data collection rule associations on the cluster, each with its rule. */
+  dataCollection?: ObservedDataCollection[];
   /** Related reads that were not made, and why (an ARM error code and message). */
   unread?: Partial<Record<RelatedRead, string>>;
 }

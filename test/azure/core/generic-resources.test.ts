@@ -33,9 +33,10 @@ describe("generic ARM resources", () => {
     expect((await f.raw("PUT", `${lock}?api-version=2020-05-01`, { properties: { level: "CanNotDelete" } }, auth)).status).toBe(201);
     const listed = await f.raw("GET", `${account}/providers/Microsoft.Authorization/locks?api-version=2020-05-01`, undefined, auth);
     expect((listed.body as { value: { id: string }[] }).value.map((r) => r.id)).toEqual([lock]);
-    const def = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/policyDefinitions/custom`;
-    expect((await f.raw("PUT", `${def}?api-version=2023-04-01`, { properties: { displayName: "custom" } }, auth)).status).toBe(201);
-    expect((await f.raw("GET", `${def}?api-version=2023-04-01`, undefined, auth)).body).toMatchObject({ name: "custom" });
+    // (Policy definitions are modelled now, arm-types/policy.ts: a subscription-scope type nobody models stands in.)
+    const def = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Security/pricings/Containers`;
+    expect((await f.raw("PUT", `${def}?api-version=2024-01-01`, { properties: { pricingTier: "Standard" } }, auth)).status).toBe(201);
+    expect((await f.raw("GET", `${def}?api-version=2024-01-01`, undefined, auth)).body).toMatchObject({ name: "Containers" });
     const provider = await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).providers.get("Microsoft.ContainerService");
     expect(provider.registrationState).toBe("Registered");
   });

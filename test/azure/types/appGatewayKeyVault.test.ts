@@ -37,6 +37,10 @@ describe("App Gateway certificates from Key Vault", () => {
       properties: { roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`, principalId: principal, principalType: "ServicePrincipal" }
     });
     expect(ra.status).toBe(201);
+    // The secret must exist too (SecretNotFound), then the gateway is written.
+    const missing = await gateway();
+    expect([missing.status, (missing.body as { error: { code: string; message: string } }).error.message]).toEqual([400, expect.stringContaining("SecretNotFound")]);
+    expect((await arm("PUT", `${KV}/secrets/cert?api-version=2023-07-01`, { properties: { value: "cGZ4", contentType: "application/x-pkcs12" } })).status).toBe(201);
     expect((await gateway()).status).toBe(201);
   });
 });

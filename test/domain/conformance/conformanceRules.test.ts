@@ -38,14 +38,17 @@ describe("the rule catalogue", () => {
 
   it("a cluster shaped like the baseline passes every rule in prod", () => {
     const report = evaluateConformance(baselineObserved(), "prod", "2026-11-02T08:00:00.000Z");
-    expect(report.rules.filter((r) => r.status !== "pass").map((r) => `${r.id}: ${r.evidence}`)).toEqual([]);
-    expect(report.summary).toMatchObject({ total: CONFORMANCE_RULES.length, pass: CONFORMANCE_RULES.length, fail: 0, notApplicable: 0 });
+    // A private API server has no authorized IP ranges to hold the firewall's address (#22).
+    expect(report.rules.filter((r) => r.status !== "pass").map((r) => `${r.id}: ${r.evidence}`)).toEqual([
+      "authorized-ranges-include-egress: properties.apiServerAccessProfile.authorizedIPRanges ∋ firewall public IPs: not applicable; the API server is private: authorized IP ranges do not apply"
+    ]);
+    expect(report.summary).toMatchObject({ total: CONFORMANCE_RULES.length, pass: CONFORMANCE_RULES.length - 1, fail: 0, notApplicable: 1 });
   });
 
   it("dev does not judge what §5 allows there (Free tier, no Defender, one zone, small user pools, noisy log categories)", () => {
     const report = evaluateConformance(baselineObserved(), "dev", "2026-11-02T08:00:00.000Z");
     expect(report.rules.filter((r) => r.status === "notApplicable").map((r) => r.id).sort())
-      .toEqual(["defender-profile", "diag-noisy-off", "sku-tier-sla", "user-pool-2-nodes", "zones-123"]);
+      .toEqual(["acr-geo-replication", "appgw-firewall-zonal", "authorized-ranges-include-egress", "defender-profile", "diag-noisy-off", "sku-tier-sla", "user-pool-2-nodes", "zones-123"]);
     expect(report.rules.find((r) => r.id === "sku-tier-sla")?.evidence).toContain("pre-production");
   });
 
@@ -66,6 +69,14 @@ describe("identity and security rules", () => {
     expect(status("identity-managed", (o) => { o.cluster.identity = undefined; o.cluster.servicePrincipalProfile = { clientId: "1b7e0c5f-0000-0000-0000-000000000000" }; })).toBe("fail");
     expect(status("identity-user-assigned-cp", (o) => { o.cluster.identity = { type: "SystemAssigned" }; })).toBe("fail");
     expect(status("entra-azure-rbac", (o) => { o.cluster.aadProfile!.enableAzureRbac = false; })).toBe("fail");
+    // Rule 5 (issue 28): with Azure RBAC a group must hold AKS RBAC Cluster Admin at the cluster itself.
+    expect(judge("entra-admin-assignment", (o) => { o.clusterRoleAssignments = o.clusterRoleAssignments!.filter((ra) => !ra.roleDefinitionId?.endsWith("b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b")); })).toMatchObject({ status: "fail", evidence: containing("Cluster Admin") });
+    expect(status("entra-admin-assignment", (o) => { o.clusterRoleAssignments![0]!.scope = `${o.cluster.id!}/namespaces/a0008`; })).toBe("fail");
+    expect(status("entra-admin-assignment", (o) => { o.clusterRoleAssignments![0]!.principalType = "User"; })).toBe("fail");
+    expect(status("entra-admin-assignment", (o) => { o.clusterRoleAssignments![0]!.scope = o.cluster.id!.toUpperCase(); })).toBe("pass");
+    // Without Azure RBAC, Kubernetes RBAC binds the admin groups of aadProfile.
+    expect(status("entra-admin-assignment", (o) => { o.cluster.aadProfile!.enableAzureRbac = false; o.clusterRoleAssignments = []; })).toBe("pass");
+    expect(status("entra-admin-assignment", (o) => { o.cluster.aadProfile!.enableAzureRbac = false; o.cluster.aadProfile!.adminGroupObjectIDs = []; })).toBe("fail");
     expect(status("entra-managed-aad", (o) => { delete o.cluster.aadProfile; })).toBe("fail");
     expect(status("workload-identity", (o) => { o.cluster.securityProfile!.workloadIdentity = undefined; })).toBe("fail");
     expect(status("oidc-issuer", (o) => { o.cluster.oidcIssuerProfile = { enabled: false }; })).toBe("fail");
@@ -202,6 +213,11 @@ describe("monitoring, logs, events and cost rules", () => {
     expect(judge("monitoring-ci", recased)).toMatchObject({ status: "pass", observed: { key: "omsAgent", logAnalyticsWorkspaceResourceID: "/ws" } });
     expect(status("monitoring-ci", (o) => { delete o.cluster.addonProfiles!.omsagent!.config!.useAADAuth; })).toBe("fail");
     expect(status("monitoring-prometheus", (o) => { o.cluster.azureMonitorProfile = undefined; })).toBe("fail");
+    // Issue 28: the flags alone send nothing; the rules read the data collection rule associations.
+    expect(judge("monitoring-ci", (o) => { o.dataCollection = []; })).toMatchObject({ status: "fail", evidence: containing("ContainerInsights") });
+    expect(judge("monitoring-prometheus", (o) => { o.dataCollection = o.dataCollection!.filter((a) => !a.name?.startsWith("MSProm")); })).toMatchObject({ status: "fail", evidence: containing("Prometheus") });
+    expect(judge("monitoring-prometheus", (o) => { o.dataCollection![0]!.rule!.destinations = {}; })).toMatchObject({ status: "fail" });
+    expect(judge("monitoring-ci", (o) => { o.dataCollection = undefined; o.unread = { dataCollection: "HTTP 403 AuthorizationFailed: no read" }; })).toMatchObject({ status: "notApplicable", evidence: containing("AuthorizationFailed") });
   });
 
   it("control-plane logs: a missing category or no setting fails; the allLogs group covers them", () => {

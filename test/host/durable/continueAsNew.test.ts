@@ -37,3 +37,17 @@ test("continueAsNew starts a fresh history with the new input", async () => {
   const events = (status?.historyEvents as { EventType: string }[]).map((e) => e.EventType);
   expect(events).toEqual(["ExecutionStarted"]);
 });
+
+test("an event consumed in the episode that continues as new is not carried over (no endless rounds)", async () => {
+  const id = await startInstance(h, "oneMoreRound", { rounds: 0 }, "one-more-round");
+  await settle(h);
+  // Raised while round 1 waits on its timer: round 1 consumes it in its last episode and continues as new.
+  expect(await raiseEvent(h, id, "more", {})).toBe(202);
+  await settle(h);
+  await h.clock.advance(60_000);
+  expect((await statusOf(h, id)).customStatus).toEqual({ rounds: 2 });
+  // Round 2 finds no event of its own: it ends (an event carried over would start round 3, and so on).
+  await h.clock.advance(60_000);
+  const status = await statusOf(h, id);
+  expect([status.runtimeStatus, status.output]).toEqual(["Completed", { rounds: 2 }]);
+});
