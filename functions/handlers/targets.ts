@@ -1,7 +1,7 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import {
-  catalogFrom, chooseTargetVersion, planKubernetesUpgrade, isKubernetesVersion, minorKey, newestPatchOf, newestSupportedVersion, parseMinorVersion,
-  type KubernetesCatalog, type NewKubernetesVersionAvailableData, type TargetChoice
+  catalogAsEventData, catalogFrom, chooseTargetVersion, planKubernetesUpgrade, isKubernetesVersion, minorKey, newestPatchOf, parseMinorVersion,
+  type KubernetesCatalog, type TargetChoice
 } from "../../shared/domain/versions";
 import type { ClusterRecord } from "../../shared/store";
 import { clusterRef } from "../../orchestrations/common/activities/armIds";
@@ -43,17 +43,8 @@ export async function policyProposal(p: Platform, cluster: ClusterRecord): Promi
   }
 }
 
-export function catalogAsEventData(catalog: KubernetesCatalog): NewKubernetesVersionAvailableData {
-  const defaultLine = (catalog.values ?? []).find((v) => v.isDefault)?.version;
-  const stable = defaultLine ? newestPatchOf(catalog, minorKey(parseMinorVersion(defaultLine)), { allowPreview: false }) : undefined;
-  const supported = newestSupportedVersion(catalog, { allowPreview: false });
-  const preview = newestSupportedVersion(catalog, { allowPreview: true });
-  return {
-    ...(supported ? { latestSupportedKubernetesVersion: supported } : {}),
-    ...(stable ? { latestStableKubernetesVersion: stable } : {}),
-    ...(preview && preview !== supported ? { latestPreviewKubernetesVersion: preview } : {})
-  };
-}
+/** Moved to the domain (readiness uses it too); kept here for existing imports. */
+export { catalogAsEventData };
 
 /** `1.36` → the newest patch of 1.36 the policy allows; a full version is kept. Undefined when AKS offers none. */
 export function resolveRequestedTarget(catalog: KubernetesCatalog, requested: string, allowPreview: boolean): string | undefined {

@@ -3,6 +3,7 @@ import { createReleaseClusterLockActivity, createTryAcquireClusterLockActivity }
 import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
+import { readinessDeps } from "./readiness";
 import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
 import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
@@ -43,7 +44,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   const activities: Record<ActivityName, Activity> = {
     [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
-    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling }),
+    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling, readiness: readinessDeps(p) }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({

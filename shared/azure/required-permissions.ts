@@ -139,6 +139,7 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "maintenanceConfigurations.get", actions: [`${AKS}/maintenanceConfigurations/read`], why: "the node-OS maintenance window" },
   { call: "diagnosticSettings.list", actions: ["Microsoft.Insights/diagnosticSettings/read"], why: "conformance: the cluster's resource-log categories; governance: its settings against the desired state (sweep, resource events)" },
   { call: "subnets.get", actions: ["Microsoft.Network/virtualNetworks/subnets/read"], why: "conformance: the node subnets' route table and NSG, the API-server subnet's delegation" },
+  { call: "virtualNetworks.listUsage", actions: [`${NET}/virtualNetworks/usages/read`], why: "upgrade readiness: free addresses in the node subnets for surge nodes" },
   { call: "routeTables.get", actions: ["Microsoft.Network/routeTables/read"], why: "conformance: the node subnets' default route to the firewall" },
   { call: "roleAssignments.listForScope", actions: ["Microsoft.Authorization/roleAssignments/read"], why: "conformance #5: which Entra group holds AKS RBAC Cluster Admin at the cluster" },
   { call: "dataCollectionRuleAssociations.listByResource", actions: ["Microsoft.Insights/dataCollectionRuleAssociations/read"], why: "conformance #45/#46: the data collection rules associated with the cluster" },
@@ -172,8 +173,9 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
       "Microsoft.Authorization/policyAssignments/read", "Microsoft.Authorization/policyDefinitions/read", `${NET}/ipGroups/read`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/read`,
       "Microsoft.KubernetesConfiguration/extensions/read", "Microsoft.KubernetesConfiguration/fluxConfigurations/read",
       "Microsoft.KeyVault/vaults/secrets/read", `${NET}/privateDnsZones/A/read`, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
-      "Microsoft.Monitor/accounts/read", "Microsoft.Insights/dataCollectionEndpoints/read", "Microsoft.Insights/dataCollectionRules/read", "Microsoft.Insights/dataCollectionRuleAssociations/read"],
-    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; conformance: single dependencies (VNets, IP groups, WAF policy, identities)"
+      "Microsoft.Monitor/accounts/read", "Microsoft.Insights/dataCollectionEndpoints/read", "Microsoft.Insights/dataCollectionRules/read", "Microsoft.Insights/dataCollectionRuleAssociations/read",
+      "Microsoft.Compute/locations/usages/read"],
+    why: "provisioning's plan: each baseline resource read (404 = create), and the values others take from it; conformance: single dependencies (VNets, IP groups, WAF policy, identities); upgrade readiness: the region's Compute usages (vCPU quota for surge)"
   },
   {
     call: "putArmResource",

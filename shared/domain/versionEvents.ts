@@ -1,5 +1,5 @@
-import { type KubernetesCatalog, newestPatchOf } from "./kubernetesCatalog";
-import { compareKubernetesVersions, isKubernetesVersion, minorKey, parseKubernetesVersion } from "./kubernetesVersion";
+import { type KubernetesCatalog, newestPatchOf, newestSupportedVersion } from "./kubernetesCatalog";
+import { compareKubernetesVersions, isKubernetesVersion, minorKey, parseKubernetesVersion, parseMinorVersion } from "./kubernetesVersion";
 
 /**
  * `data` of `Microsoft.ContainerService.NewKubernetesVersionAvailable` (as typed by @azure/eventgrid,
@@ -83,4 +83,21 @@ export function kubernetesUpgradeInstanceId(clusterId: string, targetVersion: st
   const id = `k8s-upgrade:${clusterId}:${targetVersion}`;
   if (/[/\\#?\s]/.test(id) || clusterId === "") throw new TypeError(`Cannot build an instance id from cluster ${JSON.stringify(clusterId)} and version ${JSON.stringify(targetVersion)}`);
   return id;
+}
+
+/**
+ * The catalog as the fields of a NewKubernetesVersionAvailable event, for choosing a target with no
+ * event to go by (a manual upgrade without a target, a readiness report): the default line's newest
+ * GA patch is "stable", the newest GA patch "supported", the newest preview "preview".
+ */
+export function catalogAsEventData(catalog: KubernetesCatalog): NewKubernetesVersionAvailableData {
+  const defaultLine = (catalog.values ?? []).find((v) => v.isDefault)?.version;
+  const stable = defaultLine ? newestPatchOf(catalog, minorKey(parseMinorVersion(defaultLine)), { allowPreview: false }) : undefined;
+  const supported = newestSupportedVersion(catalog, { allowPreview: false });
+  const preview = newestSupportedVersion(catalog, { allowPreview: true });
+  return {
+    ...(supported ? { latestSupportedKubernetesVersion: supported } : {}),
+    ...(stable ? { latestStableKubernetesVersion: stable } : {}),
+    ...(preview && preview !== supported ? { latestPreviewKubernetesVersion: preview } : {})
+  };
 }

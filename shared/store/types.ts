@@ -1,4 +1,5 @@
 import type { ClusterPolicy } from "../domain/policy";
+import type { ReadinessReport } from "../domain/readiness";
 import type { ClusterHealthSample } from "../domain/healthGate";
 import type { RewriteHistory } from "../domain/governance/backoff";
 
@@ -262,6 +263,11 @@ export interface ApprovalRequestRecord {
 export interface OperationPlan {
   target: string;
   steps: { index: number; kind: OperationStep["kind"]; pool?: string; from: string; to: string }[];
+  /**
+   * The upgrade readiness report (issue 30) computed when the plan was made, before any approval:
+   * what the approval card shows (its warnings). Absent when it could not be read (best effort).
+   */
+  readiness?: ReadinessReport;
 }
 
 export interface OperationOutcome {

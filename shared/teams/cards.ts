@@ -31,6 +31,8 @@ export interface ApprovalRequest {
   escalatedFrom?: { deadline: string };
   /** What the plan does: an upgrade (default), or provisioning a baseline cluster (each step one resource, its title in `to`). */
   purpose?: "upgrade" | "provisioning";
+  /** The readiness checks stored on the plan (issue 30): those not `pass` are shown. */
+  readiness?: { id: string; status: "pass" | "warn" | "fail"; evidence: string }[];
 }
 
 export function stepLabel(step: Pick<PlanStepView, "kind" | "pool">): string {
@@ -84,7 +86,17 @@ export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
       ["Deadline", request.deadline]
     ]),
     text(provisioning ? "Resources" : "Plan", { weight: "bolder", spacing: "medium" }),
-    planFacts(request.plan, request.scope === "step" ? request.step.index : undefined, provisioning),
+    planFacts(request.plan, request.scope === "step" ? request.step.index : undefined, provisioning)
+  );
+  const concerns = (request.readiness ?? []).filter((c) => c.status !== "pass");
+  if (concerns.length > 0) {
+    const { shown, omitted } = bounded(concerns, 10);
+    body.push(banner("warning", [
+      text(`Readiness: ${concerns.length} check(s) not passing`, { weight: "bolder" }),
+      facts([...shown.map((c): [string, string] => [`${c.status} ${c.id}`, c.evidence]), ...(omitted > 0 ? [["…", `${omitted} more`] as [string, string]] : [])])
+    ]));
+  }
+  body.push(
     text(`Decide before ${localTime(request.deadline)}. Without a decision the request expires and nothing changes.`, { isSubtle: true, size: "small" })
   );
   const actions: OpenUrlAction[] = [

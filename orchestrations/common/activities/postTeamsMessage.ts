@@ -86,7 +86,8 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         cluster: input.clusterId, environment: input.environment, operationId: input.operationId,
         step: view(input.step), plan: input.plan.map((s) => view(s)), scope: input.scope, deadline: input.deadline,
         publicBaseUrl: deps.publicBaseUrl, token: input.token, ...(escalatedFrom ? { escalatedFrom } : {}),
-        ...(op && "provisioning" in op ? { purpose: "provisioning" as const } : {})
+        ...(op && "provisioning" in op ? { purpose: "provisioning" as const } : {}),
+        ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {})
       });
     }
     case "upgradeFailed": {

@@ -35,7 +35,12 @@ export function createUpdateOperationActivity(deps: UpdateOperationDeps): (updat
 export function applyOperationUpdate(op: OperationRecord, update: OperationUpdate): OperationRecord {
   const next: OperationRecord = { ...op, steps: [...op.steps], timings: { ...op.timings } };
   if (update.plan) {
-    next.plan = { target: update.plan.target, steps: update.plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })) };
+    // The readiness report the preparation stored with the plan stays while the target is the same.
+    const readiness = next.plan?.readiness?.targetVersion === update.plan.target ? next.plan.readiness : undefined;
+    next.plan = {
+      target: update.plan.target, steps: update.plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })),
+      ...(readiness ? { readiness } : {})
+    };
     next.targetVersion = update.plan.target;
     for (const s of update.plan.steps) {
       if (next.steps.some((x) => x.index === s.index)) continue;

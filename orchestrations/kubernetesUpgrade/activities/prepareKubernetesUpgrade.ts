@@ -1,4 +1,7 @@
+import type { KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
 import type { UpgradeStep } from "../../common/contracts";
+import type { ReadinessReport } from "../../../shared/domain/readiness";
+import { readinessOfObserved, type ReadinessDeps } from "./readiness";
 import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
 import { catalogFrom, planKubernetesUpgrade, type ClusterVersions } from "../../../shared/domain/versions";
 import type { ClusterRecord, OperationRecord } from "../../../shared/store";
@@ -13,6 +16,8 @@ export interface PrepareKubernetesUpgradeDeps {
   aks: AksPort;
   /** From the app settings (the one polling set); absent: the engine's defaults (30 s doubling to 5 minutes, no settle). */
   polling?: PollIntervals & { healthSettleMs?: number };
+  /** Absent: no readiness report on the plan. */
+  readiness?: Omit<ReadinessDeps, "aks">;
 }
 
 /**
@@ -33,10 +38,14 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
       return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op), deps.polling);
     }
     const plan = await planFromArm(deps.aks, cluster, input.targetVersion ?? op.targetVersion);
+    const readiness = deps.readiness ? await readinessOrNothing(deps.readiness, cluster, plan) : undefined;
     const stored = await deps.store.operations.mutate(input.clusterId, input.operationId, (doc) => doc.plan ? undefined : {
       ...doc,
       targetVersion: plan.target,
-      plan: { target: plan.target, steps: plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })) }
+      plan: {
+        target: plan.target, steps: plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })),
+        ...(readiness ? { readiness } : {})
+      }
     });
     // Another run may have stored its plan first: that one wins, so every run agrees.
     const kept = stored.doc.plan ?? { target: plan.target, steps: plan.steps };
@@ -44,7 +53,22 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
   };
 }
 
-async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string | undefined): Promise<{ target: string; steps: UpgradeStep[] }> {
+/**
+ * The readiness report for the planned target from the reads planning made (the cluster, the
+ * region's versions) plus the Compute and VNet usages. Best effort: a failed read leaves the plan
+ * without a report (the upgrade goes on as before; `GET …/readiness` answers it live).
+ */
+async function readinessOrNothing(deps: Omit<ReadinessDeps, "aks">, cluster: ClusterRecord, plan: PlannedFromArm): Promise<ReadinessReport | undefined> {
+  try {
+    return await readinessOfObserved(deps, cluster, plan.managed, plan.versions, plan.target);
+  } catch {
+    return undefined;
+  }
+}
+
+interface PlannedFromArm { target: string; steps: UpgradeStep[]; managed: ManagedCluster; versions: KubernetesVersionListResult }
+
+async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string | undefined): Promise<PlannedFromArm> {
   const ref = clusterRef(cluster.resourceId);
   const managed = await aks.managedClusters.get(ref.resourceGroup, ref.name);
   const location = managed.location ?? cluster.spec.location;
@@ -64,7 +88,7 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
     catalog: catalogFrom(versions, profile),
     policy: { allowPreview: cluster.policy.allowPreview }
   });
-  return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)) };
+  return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)), managed, versions };
 }
 
 function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined): PreparedUpgrade {

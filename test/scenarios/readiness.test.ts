@@ -1,0 +1,154 @@
+/**
+ * Upgrade readiness (issue 30) through the public API on the whole platform (simulator, embedded
+ * Cosmos, local host, virtual clock): a healthy cluster passes every check, in 4 ARM reads; a vCPU
+ * quota lowered through the Quota API (as an operator or another team would) fails the quota check
+ * naming the family and the numbers; a deprecated-API block AKS answered an upgrade attempt is
+ * named with the API; bad input answers 400 / 404, a throttled ARM 503 with Retry-After.
+ */
+import { readFileSync } from "node:fs";
+import { advance, api, approvalCards, armStats, cardText, count, decide, operation, operationWith, sim, startHarness, waitFor, type Harness } from "../platform/support";
+
+interface Check { id: string; status: "pass" | "warn" | "fail"; evidence: string }
+interface Report { clusterId: string; targetVersion: string; checks: Check[] }
+
+const QUOTA_API = "2023-02-01";
+
+describe("upgrade readiness", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await advance(h, 10 * 60_000);
+  });
+  afterAll(async () => { await h.stop(); });
+
+  const readiness = async (cluster: string, query = ""): Promise<Report> => {
+    const res = await api<Report>(h, "GET", `/clusters/${cluster}/readiness${query}`);
+    if (res.status !== 200) throw new Error(`GET readiness of ${cluster} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const check = (r: Report, id: string): Check => {
+    const found = r.checks.find((c) => c.id === id);
+    if (!found) throw new Error(`no check ${id} in ${JSON.stringify(r)}`);
+    return found;
+  };
+  /** ARM over HTTPS with the local CA, as the generated Quota client would send it (no Quota client in the dependencies). */
+  const arm = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const { request } = await import("node:https");
+    const ca = readFileSync(h.platform.settings.AKSOPS_LOCAL_CA_PATH ?? "", "utf8");
+    return new Promise((resolve, reject) => {
+      const req = request(new URL(`${h.platform.azure.baseUrl}${path}`), { method, ca, headers: { authorization: "Bearer t", ...(body !== undefined ? { "content-type": "application/json" } : {}) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as T }));
+      });
+      req.on("error", reject);
+      req.end(body !== undefined ? JSON.stringify(body) : undefined);
+    });
+  };
+  const quotaScope = () => `/subscriptions/${h.subscriptionId}/providers/Microsoft.Compute/locations/westeurope/providers/Microsoft.Quota`;
+  const setLimit = (name: string, value: number) => arm("PUT", `${quotaScope()}/quotas/${name}?api-version=${QUOTA_API}`, { properties: { limit: { limitObjectType: "LimitValue", value }, name: { value: name } } });
+
+  it("a healthy cluster: every check passes with its numbers, in 4 ARM reads (≤ 8 for a 3-pool cluster)", async () => {
+    const before = await armStats(h);
+    const report = await readiness("aks-dev");
+    const after = await armStats(h);
+    expect(report.clusterId).toBe("aks-dev");
+    // No target named: the policy's next one (the demo catalog's newest 1.36 patch).
+    expect(report.targetVersion).toMatch(/^1\.36\.\d+$/);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["cluster-state", "pass"], ["target-version", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["deprecated-apis", "pass"]
+    ]);
+    expect(check(report, "cluster-state").evidence).toBe("provisioningState Succeeded, powerState Running");
+    expect(check(report, "vcpu-quota").evidence).toMatch(/^surge needs 4 vCPU of standardDDSv5Family \(pool system: 1 node\(s\) × 4 vCPU\), \d+ free \(limit 10000, used \d+\); regional vCPUs: surge needs up to 4, \d+ free/);
+    // Azure CNI without overlay: a surge node takes its own address and maxPods (30) more.
+    expect(check(report, "subnet-addresses").evidence).toMatch(/^subnet vnet-aks-dev\/snet-clusternodes: surge needs 31 address\(es\) \(pool system: 1 node\(s\) × 31\), \d+ free/);
+    const reads = ["ManagedClusters_Get", "ManagedClusters_ListKubernetesVersions", "Usage_List", "VirtualNetworks_ListUsage"];
+    expect(reads.map((r) => count(after, r) - count(before, r))).toEqual([1, 1, 1, 1]);
+    const total = (s: Record<string, Record<string, number>>) => Object.keys(s).reduce((n, k) => n + count(s, k), 0);
+    expect(total(after) - total(before)).toBeLessThanOrEqual(8);
+
+    const named = await readiness("aks-dev", "?targetVersion=1.36");
+    expect(named.targetVersion).toBe(report.targetVersion);
+  });
+
+  it("bad input: 404 for an unknown cluster, 400 naming a malformed or unoffered targetVersion; a version the region does not list fails its check", async () => {
+    expect((await api(h, "GET", "/clusters/aks-nowhere/readiness")).status).toBe(404);
+    const malformed = await api<{ error: { code: string; message: string } }>(h, "GET", "/clusters/aks-dev/readiness?targetVersion=latest");
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, "InvalidTargetVersion"]);
+    expect(malformed.body.error.message).toContain("targetVersion 'latest'");
+    const unoffered = await api<{ error: { message: string } }>(h, "GET", "/clusters/aks-dev/readiness?targetVersion=1.99");
+    expect(unoffered.status).toBe(400);
+    expect(unoffered.body.error.message).toContain("targetVersion '1.99': the region offers no 1.99 patch");
+    const missing = await readiness("aks-dev", "?targetVersion=1.36.99");
+    expect(check(missing, "target-version").status).toBe("fail");
+    expect(check(missing, "target-version").evidence).toMatch(/^1\.36\.99 is not offered in the region \(1\.36 patches listed: /);
+  });
+
+  it("a vCPU quota lowered below the surge fails the quota check naming the family and the numbers", async () => {
+    const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
+    const used = usage.body.properties.usages.value;
+    expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    try {
+      const report = await readiness("aks-dev");
+      expect(check(report, "vcpu-quota").status).toBe("fail");
+      expect(check(report, "vcpu-quota").evidence).toContain(`surge needs 4 vCPU of standardDDSv5Family (pool system: 1 node(s) × 4 vCPU), 2 free (limit ${used + 2}, used ${used})`);
+      expect(check(report, "cluster-state").status).toBe("pass");
+    } finally {
+      expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
+    }
+    expect(check(await readiness("aks-dev"), "vcpu-quota").status).toBe("pass");
+  });
+
+  it("a throttled ARM answers 503 with Retry-After", async () => {
+    const throttle = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "throttle", target: h.subscriptionId, durationMs: 60_000, retryAfterSeconds: 7 });
+    try {
+      const res = await fetch(`${h.platform.apiBase}/clusters/aks-dev/readiness`);
+      expect([res.status, res.headers.get("retry-after")]).toEqual([503, "7"]);
+    } finally {
+      await sim(h, "DELETE", `/_sim/faults/${throttle.body.id}`);
+    }
+  });
+
+  it("a deprecated-API block AKS answered an upgrade attempt: readiness warns naming the API (AKS shows no usage before an attempt)", async () => {
+    // The API named as AKS names it (the article's example: "usage has been detected on API flowcontrol.apiserver.k8s.io.prioritylevelconfigurations.v1beta1").
+    const lastSeen = new Date(h.clock.now() - 3600_000).toISOString();
+    expect((await sim(h, "POST", "/_sim/clusters/aks-dev/deprecated-api-usage", { api: "flowcontrol.apiserver.k8s.io.flowschemas.v1beta3", removedIn: "1.36", lastSeen })).status).toBe(201);
+    // Before any attempt, nothing reveals the usage: ARM does not serve it.
+    expect(check(await readiness("aks-dev"), "deprecated-apis").status).toBe("pass");
+    const target = (await readiness("aks-dev")).targetVersion;
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: target });
+    expect(started.status).toBe(202);
+    const failed = await operationWith(h, started.body.operationId, (op) => op.status === "Failed", "the blocked upgrade to stop");
+    expect(failed.steps[0]?.error?.message).toContain("usage has been detected on API flowcontrol.apiserver.k8s.io.flowschemas.v1beta3");
+    const report = await readiness("aks-dev", `?targetVersion=${target}`);
+    expect(check(report, "deprecated-apis").status).toBe("warn");
+    expect(check(report, "deprecated-apis").evidence).toMatch(new RegExp(`^AKS blocked the upgrade to ${target.replace(/\./g, "\\.")} at .+ \\(operation ${started.body.operationId}, UpgradeBlockedOnDeprecatedAPIUsage\\): flowcontrol\\.apiserver\\.k8s\\.io\\.flowschemas\\.v1beta3 \\(removed in 1\\.36, last seen `));
+  });
+
+  it("an upgrade stores the report on its plan before the approval, and the card shows what does not pass", async () => {
+    const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
+    const used = usage.body.properties.usages.value;
+    expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    try {
+      const target = (await readiness("aks-staging")).targetVersion;
+      const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "kubernetes", targetVersion: target });
+      expect(started.status).toBe(202);
+      const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
+      const op = await operation(h, started.body.operationId);
+      expect(op.status).toBe("AwaitingApproval");
+      const stored = op.plan?.readiness;
+      expect(stored?.targetVersion).toBe(target);
+      expect(stored?.checks.find((c) => c.id === "vcpu-quota")?.status).toBe("fail");
+      expect(stored?.checks.filter((c) => c.id !== "vcpu-quota").map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass"]);
+      const text = cardText(card);
+      expect(text).toContain("Readiness: 1 check(s) not passing");
+      expect(text).toContain("fail vcpu-quota");
+      expect(text).toContain(`2 free (limit ${used + 2}, used ${used})`);
+      const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
+      expect((await decide(reject, "reject", "ops@example.com", "no quota for surge")).status).toBe(200);
+      await operationWith(h, started.body.operationId, (o) => o.status === "Rejected", "the rejection");
+    } finally {
+      expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
+    }
+  });
+});
