@@ -1,4 +1,7 @@
 import type { DurableClient } from "durable-functions";
+import { instanceRuntimeStatus } from "../../orchestrations/common/instanceStatus";
+
+export { instanceRuntimeStatus };
 
 /** The durable client operations the functions use (df.getClient(context), or a typed fake). */
 export type DurableClientPort = Pick<DurableClient, "startNew" | "getStatus" | "raiseEvent" | "terminate">;
@@ -28,16 +31,6 @@ export async function instanceInput<T>(client: DurableClientPort, instanceId: st
   }
 }
 
-/** An instance's runtime status (`Pending`, `Running`, `Terminated`, ...), or undefined when it does not exist. */
-export async function instanceRuntimeStatus(client: Pick<DurableClient, "getStatus">, instanceId: string): Promise<string | undefined> {
-  try {
-    const status = await client.getStatus(instanceId, { showHistory: false, showHistoryOutput: false, showInput: false });
-    return status.runtimeStatus ?? "Unknown";
-  } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
-    throw err;
-  }
-}
 
 /**
  * Starts `name` under `instanceId` unless it already runs. The extension refuses a second start of

@@ -7,6 +7,7 @@
 import type { DurableClient } from "durable-functions";
 import type { NodeImageUpgradeOptions } from "./nodeImageUpgradeOrchestrator";
 import { InstanceIds, OrchestratorNames } from "../names";
+import { instanceRuntimeStatus as statusOf } from "../common/instanceStatus";
 import type { CatchUpInput, NodeImageRolloutInput, NodeImageUpgradeInput } from "./contracts";
 import { defaultRolloutPolicy, isoWeekOf, nodeImageOperationId, type RolloutPolicy } from "./rolloutPolicy";
 
@@ -74,13 +75,3 @@ export async function startNodeImageUpgradeByHand(client: Client, clusterId: str
   return { started: true, instanceId, operationId };
 }
 
-/** The runtime status of an instance, or undefined when none exists (durable-functions 3 throws on the extension's 404). */
-async function statusOf(client: Pick<DurableClient, "getStatus">, instanceId: string): Promise<string | undefined> {
-  try {
-    const status = await client.getStatus(instanceId, { showHistory: false, showHistoryOutput: false, showInput: false });
-    return status.runtimeStatus ?? "Unknown";
-  } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
-    throw err;
-  }
-}
