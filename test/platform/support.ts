@@ -12,8 +12,8 @@ import { agentPolicy } from "@azure/core-rest-pipeline";
 import { VirtualClock } from "../../local/clock";
 import { MemoryLogger } from "../../local/host";
 import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from "../../local/platform";
-import { LocalTokenCredential } from "../../shared/azure";
-import type { OperationRecord } from "../../shared/store";
+import { createCosmosClient, LocalTokenCredential } from "../../shared/azure";
+import { createStore, type OperationRecord, type Store } from "../../shared/store";
 
 export interface Harness {
   platform: LocalPlatform;
@@ -176,4 +176,30 @@ export async function createLabCluster(h: Harness, name: string, version: string
   await advance(h, 10 * 60_000);
   const created = await poller.pollUntilDone();
   return created.id ?? "";
+}
+
+/** The platform's own store over the embedded Cosmos, to read what the API does not show. */
+export function platformStore(h: Harness): Store {
+  const cosmos = h.platform.cosmos;
+  return createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: cosmos.caPath }), "aksops", h.clock);
+}
+
+/** The Event Grid webhook the platform subscribes clusters with (the host's `eventgrid_extension` key). */
+export function eventGridWebhook(h: Harness): string {
+  return `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
+}
+
+/** Posts a batch (or raw text) to the webhook as Event Grid delivers a notification. */
+export function deliverEvents(h: Harness, body: unknown): Promise<Response> {
+  return fetch(eventGridWebhook(h), {
+    method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: typeof body === "string" ? body : JSON.stringify(body)
+  });
+}
+
+/** An AKS system-topic event about a demo cluster, at the platform's time. */
+export function aksEvent(h: Harness, id: string, cluster: string, eventType: string, data: unknown): Record<string, unknown> {
+  return {
+    id, topic: clusterResourceId(h, cluster), subject: cluster, eventType: `Microsoft.ContainerService.${eventType}`,
+    eventTime: new Date(h.clock.now()).toISOString(), dataVersion: "1", data
+  };
 }

@@ -13,7 +13,7 @@ import { agentPolicy } from "@azure/core-rest-pipeline";
 import { createCosmosClient, LocalTokenCredential } from "../../shared/azure";
 import { ContainerNames, createStore, type ClusterRecord, type Store } from "../../shared/store";
 import {
-  advance, api, armStats, cardText, clusterResourceId, operation, operationWith, sim, startHarness, teamsMessages, type Harness
+  advance, api, armStats, cardText, clusterResourceId, operation, operationWith, sim, startHarness, teamsMessages, deliverEvents, type Harness
 } from "../platform/support";
 
 type Problem = { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } };
@@ -80,12 +80,11 @@ describe("cluster identity and provisioning safety (issue 24)", () => {
       ...first, id: "AKS-PROD", environment: "dev", policy: { ...first.policy, approval: "none" }, lock: { queue: [] },
       createdAt: new Date(h.clock.now()).toISOString(), updatedAt: new Date(h.clock.now()).toISOString()
     });
-    const webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
     const event = {
       id: "identity-evt-1", topic: prodId, subject: "aks-prod", eventType: "Microsoft.ContainerService.ClusterSupportEnding",
       eventTime: new Date(h.clock.now()).toISOString(), dataVersion: "1", data: { kubernetesVersion: prod.kubernetesVersion }
     };
-    const delivered = await fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify([event]) });
+    const delivered = await deliverEvents(h, [event]);
     expect(delivered.status).toBe(202);
     await advance(h, 5 * 60_000);
     const recorded = (await store.events.get("identity-evt-1"))?.doc;

@@ -6,9 +6,8 @@
  * reads, none throttled, and every batch is acknowledged. The simulator counts ARM requests.
  */
 import type { RequestRecord } from "../../local/azure/kernel/stats";
-import { createCosmosClient } from "../../shared/azure";
-import { createStore, type Store } from "../../shared/store";
-import { advance, clusterResourceId, startHarness, type Harness } from "../platform/support";
+import type { Store } from "../../shared/store";
+import { advance, clusterResourceId, deliverEvents, platformStore, startHarness, type Harness } from "../platform/support";
 
 describe("an event storm is coalesced (issue 24 item 9)", () => {
   let h: Harness;
@@ -16,8 +15,7 @@ describe("an event storm is coalesced (issue 24 item 9)", () => {
   beforeAll(async () => {
     h = await startHarness();
     await advance(h, 10 * 60_000);
-    const cosmos = h.platform.cosmos;
-    store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: cosmos.caPath }), "aksops", h.clock);
+    store = platformStore(h);
   });
   afterAll(async () => { await h.stop(); });
 
@@ -37,11 +35,10 @@ describe("an event storm is coalesced (issue 24 item 9)", () => {
         eventTime: new Date(h.clock.now()).toISOString(), dataVersion: "", data: { resourceUri: s.subject, operationName: "write", status: "Succeeded" }
       };
     });
-    const webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
     // First one event per subject, and time for what it starts (the platform's own setting and
     // budget put on each cluster, and the reviews their write events request): governance settled.
     const warmUp = subjects.map((s, i) => ({ ...events[i]!, id: `warm-up-${i}`, topic: s.topic, subject: s.subject }));
-    expect((await fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify(warmUp) })).status).toBe(202);
+    expect((await deliverEvents(h, warmUp)).status).toBe(202);
     await advance(h, 10 * 60_000);
 
     const seen: RequestRecord[] = [];
@@ -49,9 +46,7 @@ describe("an event storm is coalesced (issue 24 item 9)", () => {
     h.platform.azure.kernel.stats.on("response", onResponse);
     try {
       const batches = Array.from({ length: 10 }, (_, b) => events.slice(b * 20, b * 20 + 20));
-      const statuses = await Promise.all(batches.map((batch) => fetch(webhook, {
-        method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify(batch)
-      }).then((r) => r.status)));
+      const statuses = await Promise.all(batches.map((batch) => deliverEvents(h, batch).then((r) => r.status)));
       expect(statuses).toEqual(Array.from({ length: 10 }, () => 202));
       // The review window closes; the coalesced reviews run.
       await advance(h, 3 * 60_000);

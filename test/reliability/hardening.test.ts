@@ -4,29 +4,21 @@
  * `/_sim/*`. Each `it` names the item of the issue it covers.
  */
 import { createCosmosClient } from "../../shared/azure";
-import { createStore, type EventRecord, type Store } from "../../shared/store";
+import type { EventRecord, Store } from "../../shared/store";
 import {
-  advance, api, approvalCards, approveUrl, clusterResourceId, decide, operationWith, operations, sim, startHarness, type Harness
+  advance, aksEvent, api, approvalCards, approveUrl, clusterResourceId, decide, deliverEvents, operationWith, operations, platformStore, sim, startHarness, type Harness
 } from "../platform/support";
 
 describe("hardening (issue 10)", () => {
   let h: Harness;
   let store: Store;
-  let webhook: string;
-  const deliver = (body: unknown): Promise<Response> => fetch(webhook, {
-    method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: typeof body === "string" ? body : JSON.stringify(body)
-  });
-  const event = (id: string, cluster: string, eventType: string, data: unknown): Record<string, unknown> => ({
-    id, topic: clusterResourceId(h, cluster), subject: cluster, eventType: `Microsoft.ContainerService.${eventType}`,
-    eventTime: new Date(h.clock.now()).toISOString(), dataVersion: "1", data
-  });
+  const deliver = (body: unknown): Promise<Response> => deliverEvents(h, body);
+  const event = (id: string, cluster: string, eventType: string, data: unknown): Record<string, unknown> => aksEvent(h, id, cluster, eventType, data);
 
   beforeAll(async () => {
     h = await startHarness();
     await advance(h, 10 * 60_000);
-    const cosmos = h.platform.cosmos;
-    store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: cosmos.caPath }), "aksops", h.clock);
-    webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
+    store = platformStore(h);
   });
   afterAll(async () => { await h.stop(); });
 

@@ -3,29 +3,20 @@
  * platform (host, simulator, embedded Cosmos on a virtual clock): the Event Grid webhook, the
  * cluster API and `/_sim/*`. Each `it` names the item it covers.
  */
-import { createCosmosClient } from "../../shared/azure";
-import { createStore, type OperationRecord, type Store } from "../../shared/store";
+import type { OperationRecord, Store } from "../../shared/store";
 import { operationRecord } from "../shared/store/records";
-import { advance, api, cardText, clusterResourceId, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
+import { advance, aksEvent, api, cardText, deliverEvents, platformStore, sim, startHarness, teamsMessages, type Harness } from "../platform/support";
 
 describe("poison events and duplicate deliveries (issue 24)", () => {
   let h: Harness;
   let store: Store;
-  let webhook: string;
-  const deliver = (body: unknown): Promise<Response> => fetch(webhook, {
-    method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: typeof body === "string" ? body : JSON.stringify(body)
-  });
-  const event = (id: string, cluster: string, eventType: string, data: unknown): Record<string, unknown> => ({
-    id, topic: clusterResourceId(h, cluster), subject: cluster, eventType: `Microsoft.ContainerService.${eventType}`,
-    eventTime: new Date(h.clock.now()).toISOString(), dataVersion: "1", data
-  });
+  const deliver = (body: unknown): Promise<Response> => deliverEvents(h, body);
+  const event = (id: string, cluster: string, eventType: string, data: unknown): Record<string, unknown> => aksEvent(h, id, cluster, eventType, data);
 
   beforeAll(async () => {
     h = await startHarness();
     await advance(h, 10 * 60_000);
-    const cosmos = h.platform.cosmos;
-    store = createStore(createCosmosClient({ mode: "local", cosmos: { endpoint: cosmos.endpoint, database: "aksops", key: cosmos.key }, localCaPath: cosmos.caPath }), "aksops", h.clock);
-    webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
+    store = platformStore(h);
   });
   afterAll(async () => { await h.stop(); });
 

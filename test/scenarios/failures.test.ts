@@ -7,7 +7,7 @@
  */
 import { createDurableExtension } from "../../local/host/durable";
 import {
-  advance, api, armStats, cardText, clusterResourceId, count, operation, operationWith, operations, sim, startHarness, teamsMessages, type Harness
+  advance, api, armStats, cardText, clusterResourceId, count, operation, operationWith, deliverEvents, operations, sim, startHarness, teamsMessages, type Harness
 } from "../platform/support";
 
 describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
@@ -79,8 +79,7 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
     const event = forDev.at(-1)!.events[0]!;
     expect(forDev.filter((d) => d.events[0]?.id === event.id)).toHaveLength(2);
 
-    const webhook = `${h.platform.settings.PUBLIC_BASE_URL}/runtime/webhooks/eventgrid?functionName=aksEvents&code=${h.platform.settings.EVENTGRID_SYSTEM_KEY}`;
-    const post = (body: unknown): Promise<Response> => fetch(webhook, { method: "POST", headers: { "content-type": "application/json", "aeg-event-type": "Notification" }, body: JSON.stringify(body) });
+    const post = (body: unknown): Promise<Response> => deliverEvents(h, body);
     expect((await post([event])).status).toBe(202);
     // A batch whose events arrive in the other order (support ending first), with new ids.
     const supportEnding = { ...event, id: "reordered-support-ending", eventType: "Microsoft.ContainerService.ClusterSupportEnding", data: { kubernetesVersion: "1.36.4" } };
