@@ -19,7 +19,7 @@ import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput }
 import { GOVERNANCE_SUBJECTS, reviewGovernance, type GovernanceSubject } from "./governance";
 import type { GovernanceSubjectReview } from "../../orchestrations/governance/reviewOrchestrator";
 import { policyTarget } from "./targets";
-import { startHeldAwareUpgrade } from "./budgetHolds";
+import { startKubernetesUpgrade } from "./upgradeStarter";
 import type { Platform } from "../runtime/platform";
 
 const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" };
@@ -104,7 +104,7 @@ async function catchUpVersion(p: Platform, client: DurableClientPort, cluster: C
   }
   // Noted only once the upgrade is started (or found): a start that throws is retried with the
   // baseline unchanged, so the retry still sees the release and starts it.
-  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, SWEEP_TRIGGER);
+  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: SWEEP_TRIGGER, resume: false });
   await note();
   return { target: choice.target, outcome: started.outcome };
 }

@@ -92,6 +92,10 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     }
 
     const started = await startKubernetesUpgrade(p, clientOf(request), { cluster, target, trigger: { type: "http", by: principalName(request) ?? "anonymous" }, resume: true });
+    if (started.outcome === "held") {
+      // The event path and the sweep wait for the hold too: an operator releases it from its Teams card (GET /api/holds/{token}), which starts the upgrade.
+      return problem(409, "UpgradeHeld", `${id} is under budget hold ${started.holdId}: an upgrade to a new minor (${target}) waits until the hold is released from its Teams card; patches go ahead`, { holdId: started.holdId, targetVersion: target });
+    }
     if (started.outcome === "exists") {
       return problem(409, "UpgradeExists", `The upgrade of ${id} to ${target} is ${started.status}`, { operationId: started.operationId, statusUrl: statusUrl(p, started.operationId) });
     }
