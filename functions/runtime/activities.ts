@@ -1,6 +1,7 @@
 import { ActivityNames } from "../../orchestrations/names";
 import { createReleaseClusterLockActivity, createTryAcquireClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
 import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
+import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/activities/records";
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
@@ -52,7 +53,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
       locationOf: async (clusterId) => (await p.store.clusters.get(clusterId))?.doc.spec.location,
       clock: p.clock
     }),
-    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
+    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store, sections: { nodeImage: mergeNodeImageSection } }),
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
     }),

@@ -7,7 +7,8 @@ import type { ClusterHealthSample } from "../../shared/domain/healthGate";
 export type OperationStatus =
   | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
 
-export interface UpgradeStep {
+/** A step as approval cards, Teams messages and the step activities show it. */
+export interface StepView {
   index: number;
   kind: "controlPlane" | "nodePool";
   pool?: string;
@@ -46,6 +47,19 @@ export interface ApprovalDecision {
   at: string;
   /** The token's nonce: ties the event to the decision recorded under that token. */
   nonce?: string;
+}
+
+/** The approval sub-orchestration's input (the engine's step asks it). */
+export interface ApprovalInput {
+  operationId: string;
+  clusterId: string;
+  environment: string;
+  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
+  scope: "step" | "upgrade";
+  step: StepView;
+  plan: StepView[];
+  timeoutMinutes: number;
+  onTimeout: "reject" | "escalate";
 }
 
 export type ApprovalOutcome =

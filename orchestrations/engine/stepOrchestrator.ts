@@ -9,9 +9,8 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepState, UpgradeStep } from "../common/contracts";
-import type { ApprovalInput } from "../approval/approvalOrchestrator";
-import type { OperationUpdate } from "../kubernetesUpgrade/contracts";
+import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepState, StepView } from "../common/contracts";
+import type { OperationPatch, OperationUpdate, StepPatch } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
 import { backoffMs, nowIso, timerAfter } from "../common/time";
 import { call } from "./call";
@@ -26,7 +25,7 @@ export interface StepRunInput {
   operationInstanceId: string;
   plan: Pick<OperationPlanData, "environment" | "approval" | "healthGate" | "polling" | "notAfter">;
   /** The whole plan as approval cards show it. */
-  planSteps: UpgradeStep[];
+  planSteps: StepView[];
   step: PlanStep;
   /** Present when this step must be approved first: what the approval covers. */
   approvalScope?: "step" | "upgrade";
@@ -42,12 +41,10 @@ export type StepRunResult =
   /** The plan's `notAfter` passed before the step could start (a maintenance window closed). */
   | { status: "NotStarted"; code: string; reason: string; afterApproval: boolean };
 
-type StepPatch = NonNullable<OperationUpdate["step"]>;
-
 export function* stepOrchestrator(context: OrchestrationContext): Generator<Task, StepRunResult, unknown> {
   const input = context.df.getInput<StepRunInput>();
   const { step, target } = input;
-  const record = (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at" | "step">, stepPatch?: Omit<StepPatch, "index">) =>
+  const record = (patch: Omit<OperationPatch, "step">, stepPatch?: Omit<StepPatch, "index">) =>
     call<UpdateOperationResult | undefined>(context, ActivityNames.updateOperation, {
       clusterId: target.clusterId, operationId: target.operationId, at: nowIso(context), ...patch,
       ...(stepPatch ? { step: { index: step.index, ...describe(step), ...stepPatch } } : {})

@@ -4,7 +4,7 @@
  * backoff running out, a step timing out, a failing health gate, no plan, a failing Teams webhook,
  * one approval for the whole upgrade).
  */
-import type { OperationUpdate } from "../../orchestrations/kubernetesUpgrade/contracts";
+import type { OperationUpdate } from "../../orchestrations/engine/contracts";
 import { calls, healthy, prepared, raise, start, startOrchestrationHost, status, upgradeInput, type OrchestrationHarness } from "./support";
 
 const ID = "k8s-upgrade:c1:1.36.2";

@@ -1,4 +1,4 @@
-import type { UpgradeStep } from "../../common/contracts";
+import type { StepView } from "../../common/contracts";
 import type { ApprovalRequestCreated } from "../approvalOrchestrator";
 import { signApprovalToken } from "../../../shared/approvals/token";
 import { approvalLinks } from "../../../shared/teams/cards";
@@ -9,7 +9,7 @@ export interface CreateApprovalRequestInput {
   operationId: string;
   clusterId: string;
   approvalInstanceId: string;
-  step: UpgradeStep;
+  step: StepView;
   scope: "step" | "upgrade";
   round: number;
   deadline: string;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { TeamsDelivery, UpgradeStep } from "../contracts";
+import type { TeamsDelivery, StepView } from "../contracts";
 import type { TeamsMessageRequest } from "../teams";
 import type { ApprovalInput } from "../../approval/approvalOrchestrator";
 import {
@@ -91,7 +91,7 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
       });
     }
     case "upgradeFailed": {
-      const step = p.failedStep as UpgradeStep | undefined;
+      const step = p.failedStep as StepView | undefined;
       const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: stringField(p, "message") ?? "" };
       // The message kind is the failure notice of every operation; the card says what the operation was.
       const operation = nonUpgradeOperation(op?.kind, stringField(p, "target"));
@@ -150,7 +150,7 @@ function summarySteps(op: OperationRecord): SummaryStep[] {
   });
 }
 
-function view(step: UpgradeStep): PlanStepView {
+function view(step: StepView): PlanStepView {
   return { index: step.index, kind: step.kind, ...(step.pool ? { pool: step.pool } : {}), from: step.from, to: step.to };
 }
 
