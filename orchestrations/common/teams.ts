@@ -5,8 +5,12 @@ import type { TeamsDelivery } from "./contracts";
 import { backoffMs, timerAfter } from "./time";
 
 export interface TeamsMessageRequest {
-  /** Which card to build (the activity builds it from this data). */
-  kind: "approvalRequest" | "upgradeFailed" | "upgradeSummary" | "supportEnding" | "approvalEscalation" | "operationCancelled";
+  /**
+   * Which card to build (the activity builds it from this data). `upgradeFailed` and
+   * `upgradeSummary` are the names instances started before the rename still send (deprecated:
+   * read as `operationFailed` and `operationSummary`).
+   */
+  kind: "approvalRequest" | "operationFailed" | "operationSummary" | "supportEnding" | "approvalEscalation" | "operationCancelled" | "upgradeFailed" | "upgradeSummary";
   /** `default` is TEAMS_WEBHOOK_URL; `escalation` the policy's escalation webhook. */
   channel: "default" | "escalation";
   payload: Record<string, unknown>;

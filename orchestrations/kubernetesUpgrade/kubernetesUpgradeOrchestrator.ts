@@ -40,7 +40,7 @@ export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): G
       }
     },
     notify: (end) => ({
-      kind: end.status === "Failed" ? "upgradeFailed" : "upgradeSummary",
+      kind: end.status === "Failed" ? "operationFailed" : "operationSummary",
       channel: "default",
       payload: {
         operationId: input.operationId, clusterId: input.clusterId, environment: prepared?.environment, target: prepared?.target ?? input.targetVersion,

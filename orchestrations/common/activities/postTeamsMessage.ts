@@ -90,6 +90,7 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {})
       });
     }
+    case "operationFailed":
     case "upgradeFailed": {
       const step = p.failedStep as StepView | undefined;
       const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: stringField(p, "message") ?? "" };
@@ -109,6 +110,7 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         error, at: isoAt(deps.clock), operationUrl: operationUrl(String(p.operationId))
       });
     }
+    case "operationSummary":
     case "upgradeSummary":
       return operationSummaryCard({
         cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId), kind: "kubernetes",
@@ -128,8 +130,8 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
 }
 
 /**
- * Provisioning, adoption and governance post their failure as `upgradeFailed` (the kind recorded in
- * their histories); the operation record says what it was, and the payload's `target` when the
+ * Every operation posts its failure as `operationFailed` (`upgradeFailed` in histories recorded
+ * before the rename); the operation record says what it was, and the payload's `target` when the
  * record cannot be read (`baseline`, `adopted`).
  */
 function nonUpgradeOperation(kind: OperationRecord["kind"] | undefined, target: string | undefined): NonUpgradeOperation | undefined {
