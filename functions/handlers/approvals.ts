@@ -17,6 +17,7 @@ const APPROVAL_MUTATE_ATTEMPTS = 40;
 
 export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
 
@@ -170,7 +171,7 @@ async function approvalInstance(client: DurableClientPort, instanceId: string): 
     const status = await client.getStatus(instanceId, { showInput: true });
     return { input: status.input as ApprovalInput, runtimeStatus: status.runtimeStatus ?? "Unknown" };
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

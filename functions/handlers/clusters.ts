@@ -3,13 +3,13 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
 import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 interface AdoptRequest {
   resourceId: string;
@@ -61,8 +61,8 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     try {
       managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
     } catch (err) {
-      const failure = armFailureOf(err);
-      if (failure.status === 404) return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
+      const failure = failureOf(err);
+      if (failure.kind === "notFound") return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
       if (failure.status === 400 || failure.status === 403) return problem(400, "ClusterNotReadable", `ARM refused to read ${resourceId}: ${failure.code}: ${failure.message}`);
       throw err;
     }

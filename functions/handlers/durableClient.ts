@@ -1,5 +1,6 @@
 import type { DurableClient } from "durable-functions";
 import { instanceRuntimeStatus } from "../../orchestrations/common/instanceStatus";
+import { isNotFound } from "../../shared/domain/failures";
 
 export { instanceRuntimeStatus };
 
@@ -15,7 +16,7 @@ export async function instanceExists(client: DurableClientPort, instanceId: stri
     await client.getStatus(instanceId);
     return true;
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return false;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }
@@ -26,7 +27,7 @@ export async function instanceInput<T>(client: DurableClientPort, instanceId: st
     const status = await client.getStatus(instanceId, { showInput: true });
     return status.input as T;
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

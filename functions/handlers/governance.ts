@@ -14,7 +14,6 @@ import type { GovernanceReviewInput, GovernanceReviewPhase } from "../../orchest
 import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import type { StartStepResult, StepState } from "../../orchestrations/common/contracts";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
 import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, type RewriteHistory } from "../../shared/domain/governance/backoff";
@@ -25,6 +24,7 @@ import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, 
 import { instanceExists, type DurableClientPort } from "./durableClient";
 import { readManagedCluster } from "./targets";
 import type { Platform } from "../runtime/platform";
+import { isNotFound, failureOf } from "../../shared/domain/failures";
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
@@ -213,7 +213,7 @@ export async function readBudget(p: Platform, cluster: ClusterRecord): Promise<(
   try {
     return await p.arm.consumption.budgets.get(resourceGroupScope(cluster), PLATFORM_BUDGET);
   } catch (err) {
-    if (armFailureOf(err).status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -373,7 +373,7 @@ async function instanceStatus(client: DurableClientPort, instanceId: string): Pr
   try {
     return await client.getStatus(instanceId);
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -406,7 +406,7 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
       ? { name: PLATFORM_BUDGET, amount: b.amount, timeGrain: b.timeGrain, currentSpend: b.currentSpend?.amount, forecastSpend: b.forecastSpend?.amount }
       : { name: PLATFORM_BUDGET, missing: true };
   } catch (err) {
-    budget = { name: PLATFORM_BUDGET, unreadable: armFailureOf(err).message };
+    budget = { name: PLATFORM_BUDGET, unreadable: failureOf(err).message };
   }
   return {
     findings: {

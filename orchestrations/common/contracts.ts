@@ -68,6 +68,8 @@ export type ApprovalOutcome =
 
 export interface TeamsDelivery {
   delivered: boolean;
+  /** Not delivered, and retrying will not help (a 4xx other than 408/429): the orchestration stops asking. */
+  permanent?: true;
   /** When not delivered: how long Teams asked us to wait (Retry-After) or the backoff to use. */
   retryAfterMs?: number;
   error?: string;

@@ -1,4 +1,5 @@
 import type { DurableClient } from "durable-functions";
+import { isNotFound } from "../../shared/domain/failures";
 
 /**
  * An instance's runtime status (`Pending`, `Running`, `Terminated`, ...), or undefined when it does not
@@ -10,7 +11,7 @@ export async function instanceRuntimeStatus(client: Pick<DurableClient, "getStat
     const status = await client.getStatus(instanceId, { showHistory: false, showHistoryOutput: false, showInput: false });
     return status.runtimeStatus ?? "Unknown";
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

@@ -41,6 +41,7 @@ export function* retryTeamsDelivery(
   for (let attempt = 0; ; attempt++) {
     const result = yield* call<TeamsDelivery>(context, activity, input);
     if (result.delivered) return true;
+    if (result.permanent) return false;
     const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
     if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;
     yield timerAfter(context, wait);

@@ -7,6 +7,7 @@
  */
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./arm-clients";
+import { isNotFound } from "../domain/failures";
 
 type Json = Record<string, unknown>;
 
@@ -52,7 +53,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
       try {
         return (await send("GET", withVersion(id, apiVersion))).body;
       } catch (err) {
-        if (err instanceof ArmRequestError && err.statusCode === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },

@@ -50,17 +50,21 @@ interface ErrorLike {
  * The durable client's HTTP answers reach callers only as message text: durable-functions 3.x
  * `DurableClient.getStatus` throws `new Error("DurableClient error: Durable Functions extension
  * replied with HTTP 404 response. ...")` and other calls `createGenericError`: "The operation failed
- * with an unexpected status code: 500. ..." (lib/src/durableClient/DurableClient.js). Read here, once.
+ * with an unexpected status code: 500. ..."; `raiseEvent` answers its 404 as "No instance with ID
+ * '<id>' found." (lib/src/durableClient/DurableClient.js). Read here, once.
  */
 const DURABLE_CLIENT_STATUS = /^(?:DurableClient error: (?:the )?Durable Functions extension replied with (?:an empty )?HTTP (\d{3})|The operation failed with an unexpected status code: (\d{3}))/;
+const DURABLE_CLIENT_NO_INSTANCE = /^No instance with ID '.*' found\.$/;
 
 function statusOf(e: ErrorLike): number | undefined {
   if (typeof e.statusCode === "number") return e.statusCode;
   if (typeof e.code === "number") return e.code;
   if (typeof e.status === "number") return e.status;
   if (typeof e.failure?.status === "number") return e.failure.status;
-  const durable = typeof e.message === "string" ? DURABLE_CLIENT_STATUS.exec(e.message) : null;
-  return durable ? Number(durable[1] ?? durable[2]) : undefined;
+  if (typeof e.message !== "string") return undefined;
+  const durable = DURABLE_CLIENT_STATUS.exec(e.message);
+  if (durable) return Number(durable[1] ?? durable[2]);
+  return DURABLE_CLIENT_NO_INSTANCE.test(e.message) ? 404 : undefined;
 }
 
 /**
@@ -80,11 +84,12 @@ export function failureOf(err: unknown): Failure {
   const message = clean(typeof rawMessage === "string" ? rawMessage : JSON.stringify(err));
   const base = { code, message, ...(status !== undefined ? { status } : {}) };
   if (status === 429) return { kind: "throttled", ...base, retryAfterMs: retryAfterOf(e) ?? DEFAULT_RETRY_AFTER_MS };
+  // Before `permanent`: a wrapped 404 (a `PermanentArmError` carrying ARM's failure) still says "not there".
+  if (status === 404) return { kind: "notFound", ...base };
   if (e.permanent === true) return { kind: "permanent", ...base };
   // A record write that lost every ETag race (parallel steps of one operation): others won, so later it will too.
   if (e.name === "ConcurrencyError") return { kind: "transient", ...base };
   if (status === 409 || (code === "OperationNotAllowed" && /in progress/i.test(message))) return { kind: "conflict", ...base };
-  if (status === 404) return { kind: "notFound", ...base };
   if (status === 408 || status === 449 || (status !== undefined && status >= 500)) return { kind: "transient", ...base, ...(retryAfterOf(e) !== undefined ? { retryAfterMs: retryAfterOf(e)! } : {}) };
   if (status === undefined && (NETWORK_CODES.has(textCode ?? "") || NETWORK_CODES.has(String(e.name)))) return { kind: "transient", ...base };
   return { kind: "permanent", ...base };

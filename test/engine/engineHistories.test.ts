@@ -12,6 +12,8 @@ import { ActivityFailedError, call, defaultRetryPolicy } from "../../orchestrati
 import { defaultPollingPolicy, type PlanStep } from "../../orchestrations/engine/plan";
 import type { OperationUpdate } from "../../orchestrations/engine/contracts";
 import { LOCK_RETRY_INTERVAL_MS } from "../../orchestrations/common/clusterLock";
+import { postToTeams } from "../../orchestrations/common/teams";
+import { deliveryOf } from "../../orchestrations/common/activities/postTeamsMessage";
 import { ScriptedHistory } from "./scriptedHistory";
 
 const T0 = "2026-11-02T08:00:00.000Z";
@@ -327,6 +329,28 @@ describe("call over hand-built histories", () => {
     }
     expect(h.now - ms(T0)).toBeLessThanOrEqual(defaultRetryPolicy.budgetMs);
     expect(attempts).toBeGreaterThan(3);
+  });
+});
+
+describe("Teams delivery over hand-built histories", () => {
+  const poster = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
+    return yield* postToTeams(context, { kind: "operationFailed", channel: "default", payload: {} }, new Date(context.df.currentUtcDateTime.getTime() + 3600_000));
+  };
+
+  it("a throttled webhook is asked again after its Retry-After; a 4xx is permanent and asked no more", async () => {
+    const throttled = new ScriptedHistory(poster, "n", {}, T0);
+    await throttled.run();
+    throttled.completeActivity(ActivityNames.postTeamsMessage, deliveryOf({ delivered: false, status: 429, retryable: true, retryAfterMs: 30_000, error: "HTTP 429" }));
+    expect((await throttled.run()).scheduled).toEqual(["timer:+30000"]);
+    throttled.fireTimer();
+    await throttled.run();
+    throttled.completeActivity(ActivityNames.postTeamsMessage, deliveryOf({ delivered: true, status: 200 }));
+    expect(await throttled.run()).toMatchObject({ isDone: true, output: true });
+
+    const refused = new ScriptedHistory(poster, "n", {}, T0);
+    await refused.run();
+    refused.completeActivity(ActivityNames.postTeamsMessage, deliveryOf({ delivered: false, status: 404, retryable: false, error: "HTTP 404" }));
+    expect(await refused.run()).toEqual({ scheduled: [], isDone: true, output: false });
   });
 });
 

@@ -3,6 +3,7 @@ import type { LockRequest } from "../clusterLock";
 import { terminalOperationStatuses, type ClusterLock, type ClusterLockEntry, type ClusterRecord } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
 import { isoAt, type ActivityClock, type StorePort } from "./ports";
+import { isNotFound } from "../../../shared/domain/failures";
 
 export interface ClusterLockDeps {
   store: StorePort;
@@ -54,7 +55,7 @@ export function createTryAcquireClusterLockActivity(deps: ClusterLockDeps): (req
       answer = { acquired: false, position, ...(lock.holder ? { holder: lock.holder.operationId } : {}) };
       return { ...cluster, lock };
     }).catch((err: unknown) => {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
       throw err;
     });
     return answer;

@@ -51,15 +51,24 @@ export function createPostTeamsMessageActivity(deps: PostTeamsMessageDeps): (req
     const url = await channelUrl(deps, request, clusterId);
     const message = buildMessage(deps, request, op);
     const outcome = await deps.post(url, message);
-    if (!outcome.delivered) {
-      return { delivered: false, error: outcome.error, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
-    }
+    if (!outcome.delivered) return deliveryOf(outcome);
     if (op && clusterId && operationId) {
       await deps.store.operations.mutate(clusterId, operationId, (doc) =>
         doc.notifications?.includes(key) ? undefined : { ...doc, notifications: [...(doc.notifications ?? []), key] });
     }
     return { delivered: true };
   };
+}
+
+/**
+ * What one post's outcome tells the orchestration that retries it (orchestrations/common/teams.ts):
+ * the one reading of a Teams webhook's answer for every poster. A 4xx other than 408/429 will not
+ * get better by retrying (shared/teams/webhook.ts `isRetryableStatus`): permanent, asked no more.
+ */
+export function deliveryOf(outcome: PostOutcome): TeamsDelivery {
+  if (outcome.delivered) return { delivered: true };
+  if (!outcome.retryable) return { delivered: false, permanent: true, error: outcome.error };
+  return { delivered: false, error: outcome.error, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
 }
 
 export function notificationKey(request: TeamsMessageRequest): string {

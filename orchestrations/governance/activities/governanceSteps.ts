@@ -8,8 +8,8 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { DiagnosticSettingsResource, MonitorClient } from "@azure/arm-monitor";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
 import { planDiagnostics } from "../../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS } from "../../../shared/domain/governance/logCategories";
 import { compareBudget, desiredBudget } from "../../../shared/domain/governance/budget";
@@ -33,7 +33,7 @@ export interface GovernanceStepDeps {
   clock: { now(): number };
 }
 
-const notFound = (err: unknown): boolean => armFailureOf(err).status === 404;
+const notFound = isNotFound;
 
 async function orNotFound<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -45,7 +45,7 @@ async function orNotFound<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 function rethrow(err: unknown, clusterId: string, what: string): never {
-  const failure = armFailureOf(err);
+  const failure = failureOf(err);
   if (isRetryable(failure)) throw err;
   throw new PermanentArmError(clusterId, what, failure);
 }
@@ -125,7 +125,7 @@ export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: Gove
       await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, r.action.pool, { ...rest, enableAutoScaling: false, count: r.action.count });
       return { outcome: "started" };
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       return rethrow(err, r.clusterId, `Scaling pool ${r.action.pool} to ${r.action.count}`);
     }
@@ -152,7 +152,7 @@ export function createStartClusterStopActivity(deps: GovernanceStepDeps): (r: Go
       await deps.aks.managedClusters.beginStop(ref.resourceGroup, ref.name);
       return { outcome: "started" };
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       return rethrow(err, r.clusterId, "Stopping the cluster");
     }
