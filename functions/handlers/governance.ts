@@ -25,6 +25,7 @@ import { instanceExists, type DurableClientPort } from "./durableClient";
 import { readManagedCluster } from "./targets";
 import type { Platform } from "../runtime/platform";
 import { isNotFound, failureOf } from "../../shared/domain/failures";
+import { isInstanceEnded } from "../../orchestrations/common/instanceStatus";
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
@@ -346,7 +347,7 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const status = await instanceStatus(client, instanceId);
-    if (!status || FINISHED.has(String(status.runtimeStatus))) {
+    if (!status || isInstanceEnded(String(status.runtimeStatus))) {
       try {
         await client.startNew(OrchestratorNames.governanceReview, { instanceId, input });
         return "reviewScheduled";
@@ -366,8 +367,6 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
   }
   throw lastError instanceof Error ? lastError : new Error(`Could not request the ${subject} review of ${cluster.id}`);
 }
-
-const FINISHED = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
 
 async function instanceStatus(client: DurableClientPort, instanceId: string): Promise<{ runtimeStatus?: unknown; customStatus?: unknown } | undefined> {
   try {

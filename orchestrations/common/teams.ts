@@ -2,7 +2,8 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames } from "../names";
 import type { TeamsDelivery } from "./contracts";
-import { backoffMs, timerAfter } from "./time";
+import { timerAfter } from "./time";
+import { backoffDelayMs, mayRetry, teamsRetry } from "../engine/retry";
 
 export interface TeamsMessageRequest {
   /**
@@ -42,8 +43,9 @@ export function* retryTeamsDelivery(
     const result = yield* call<TeamsDelivery>(context, activity, input);
     if (result.delivered) return true;
     if (result.permanent) return false;
-    const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
-    if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;
+    const wait = Math.max(result.retryAfterMs ?? 0, backoffDelayMs(teamsRetry, attempt));
+    const nowMs = context.df.currentUtcDateTime.getTime();
+    if (!mayRetry(teamsRetry, attempt, { firstAtMs: nowMs, nowMs, delayMs: wait, deadlineMs: giveUpAt.getTime() })) return false;
     yield timerAfter(context, wait);
   }
 }

@@ -12,7 +12,8 @@ import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../na
 import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepState, StepView } from "../common/contracts";
 import type { OperationPatch, OperationUpdate, StepPatch } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
-import { backoffMs, nowIso, timerAfter } from "../common/time";
+import { nowIso, timerAfter } from "../common/time";
+import { backoffDelayMs, conflictRetryOf, mayRetry } from "./retry";
 import { call } from "./call";
 import { activitiesOf, requestOf, type StepTarget } from "./actions";
 import { poolOf, type OperationPlanData, type PlanStep } from "./plan";
@@ -94,14 +95,17 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
     }
 
     let started: StartStepResult;
+    const conflictRetry = conflictRetryOf(input.plan.polling);
+    const startedAt = context.df.currentUtcDateTime.getTime();
     for (let conflicts = 0; ; conflicts++) {
       started = yield* call<StartStepResult>(context, activities.start, request);
       if (!isStartResult(started)) started = { outcome: "alreadyDone" };
       if (started.outcome !== "conflict") break;
-      if (conflicts >= input.plan.polling.maxConflictRetries) {
+      const wait = backoffDelayMs(conflictRetry, conflicts);
+      if (!mayRetry(conflictRetry, conflicts, { firstAtMs: startedAt, nowMs: context.df.currentUtcDateTime.getTime(), delayMs: wait })) {
         return yield* fail(started.error, 0);
       }
-      yield timerAfter(context, backoffMs(conflicts, input.plan.polling.conflictBaseDelayMs, input.plan.polling.conflictMaxDelayMs));
+      yield timerAfter(context, wait);
     }
     const armOperationId = started.armOperationId;
     let polls = 0;

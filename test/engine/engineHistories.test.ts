@@ -8,10 +8,10 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { runOperation, type OperationFlow, type Planned } from "../../orchestrations/engine/runOperation";
 import { stepOrchestrator, type StepRunInput, type StepRunResult } from "../../orchestrations/engine/stepOrchestrator";
-import { ActivityFailedError, call, defaultRetryPolicy } from "../../orchestrations/engine/call";
+import { ActivityFailedError, call } from "../../orchestrations/engine/call";
+import { activityRetry, lockRetry } from "../../orchestrations/engine/retry";
 import { defaultPollingPolicy, type PlanStep } from "../../orchestrations/engine/plan";
 import type { OperationUpdate } from "../../orchestrations/engine/contracts";
-import { LOCK_RETRY_INTERVAL_MS } from "../../orchestrations/common/clusterLock";
 import { postToTeams } from "../../orchestrations/common/teams";
 import { deliveryOf } from "../../orchestrations/common/activities/postTeamsMessage";
 import { ScriptedHistory } from "./scriptedHistory";
@@ -83,12 +83,12 @@ describe("runOperation over hand-built histories", () => {
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
     expect(updates(h).at(-1)).toMatchObject({ status: "Queued", queuePosition: 2 });
     h.completeActivity(ActivityNames.updateOperation, { status: "Queued" });
-    expect((await h.run()).scheduled).toEqual([`timer:+${LOCK_RETRY_INTERVAL_MS}`]);
+    expect((await h.run()).scheduled).toEqual([`timer:+${lockRetry.firstDelayMs}`]);
     h.fireTimer();
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.tryAcquireClusterLock}`]);
     h.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: false, position: 1, holder: "op0" });
     // Still queued: no second Queued record, a longer wait.
-    expect((await h.run()).scheduled).toEqual([`timer:+${2 * LOCK_RETRY_INTERVAL_MS}`]);
+    expect((await h.run()).scheduled).toEqual([`timer:+${2 * lockRetry.firstDelayMs}`]);
     h.fireTimer();
     await h.run();
     h.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: true });
@@ -287,11 +287,11 @@ describe("call over hand-built histories", () => {
     const h = new ScriptedHistory(caller("readX"), "i", {}, T0);
     await h.run();
     h.failActivity("readX", { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
-    expect((await h.run()).scheduled).toEqual([`timer:+${defaultRetryPolicy.firstDelayMs}`]);
+    expect((await h.run()).scheduled).toEqual([`timer:+${activityRetry.firstDelayMs}`]);
     h.fireTimer();
     await h.run();
     h.failActivity("readX", { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
-    expect((await h.run()).scheduled).toEqual([`timer:+${2 * defaultRetryPolicy.firstDelayMs}`]);
+    expect((await h.run()).scheduled).toEqual([`timer:+${2 * activityRetry.firstDelayMs}`]);
     h.fireTimer();
     await h.run();
     h.completeActivity("readX", 42);
@@ -327,7 +327,7 @@ describe("call over hand-built histories", () => {
       await h.run();
       attempts++;
     }
-    expect(h.now - ms(T0)).toBeLessThanOrEqual(defaultRetryPolicy.budgetMs);
+    expect(h.now - ms(T0)).toBeLessThanOrEqual(activityRetry.budgetMs ?? 0);
     expect(attempts).toBeGreaterThan(3);
   });
 });

@@ -7,6 +7,7 @@ import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
 import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
 import type { StorePort } from "../../common/activities/ports";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface AutoUpgradeDeps {
   aks: { managedClusters: Pick<ContainerServiceClient["managedClusters"], "get" | "beginCreateOrUpdate"> };
@@ -25,7 +26,6 @@ function isPlatformOwned(profile: { upgradeChannel?: string; nodeOSUpgradeChanne
   return profile?.upgradeChannel === PLATFORM_AUTO_UPGRADE.upgradeChannel && profile.nodeOSUpgradeChannel === PLATFORM_AUTO_UPGRADE.nodeOSUpgradeChannel;
 }
 
-const RUNNING = /^(creating|updating|upgrading|upgradingnodeimageversion|scaling|starting|stopping|canceling)$/i;
 
 /** Starts the PUT that turns auto-upgrade off, unless ARM already shows it off (idempotent); does not wait. */
 export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (request: AutoUpgradeDisableRequest) => Promise<StartStepResult> {
@@ -34,7 +34,7 @@ export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
     try {
       const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
       if (isPlatformOwned(cluster.autoUpgradeProfile)) {
-        return RUNNING.test(cluster.provisioningState ?? "") ? inProgress(deps, request) : { outcome: "alreadyDone" };
+        return isArmInProgress(cluster.provisioningState ?? "") ? inProgress(deps, request) : { outcome: "alreadyDone" };
       }
       const body = { ...cluster, autoUpgradeProfile: { ...cluster.autoUpgradeProfile, ...PLATFORM_AUTO_UPGRADE } };
       const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
@@ -54,7 +54,7 @@ export function createCheckAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
   return async (request) => {
     const ref = clusterRef(request.resourceId);
     const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
-    if (RUNNING.test(cluster.provisioningState ?? "")) return { state: "InProgress" };
+    if (isArmInProgress(cluster.provisioningState ?? "")) return { state: "InProgress" };
     if (cluster.provisioningState === "Succeeded" && isPlatformOwned(cluster.autoUpgradeProfile)) return { state: "Succeeded" };
     if (request.armOperationId) {
       const status = await deps.readAsyncOperation(request.armOperationId).catch(() => undefined);

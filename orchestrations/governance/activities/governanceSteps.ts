@@ -14,6 +14,7 @@ import { planDiagnostics } from "../../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS } from "../../../shared/domain/governance/logCategories";
 import { compareBudget, desiredBudget } from "../../../shared/domain/governance/budget";
 import type { StepAction } from "../../engine/plan";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface GovernanceStepRequest<A extends StepAction["type"]> {
   clusterId: string;
@@ -111,7 +112,6 @@ export function createPutBudgetActivity(deps: GovernanceStepDeps): (r: Governanc
   };
 }
 
-const RUNNING = new Set(["creating", "updating", "upgrading", "scaling", "starting", "stopping", "deleting", "canceling"]);
 
 /** Scales a pool to `count` (autoscaler off, so the count holds). */
 export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: GovernanceStepRequest<"poolScale">) => Promise<StartStepResult> {
@@ -119,7 +119,7 @@ export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: Gove
     const ref = clusterRef(r.resourceId);
     try {
       const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, r.action.pool);
-      const running = RUNNING.has((pool.provisioningState ?? "").toLowerCase());
+      const running = isArmInProgress(pool.provisioningState);
       if (pool.count === r.action.count && !pool.enableAutoScaling) return running ? { outcome: "inProgress" } : { outcome: "alreadyDone" };
       const { minCount: _min, maxCount: _max, ...rest } = pool;
       await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, r.action.pool, { ...rest, enableAutoScaling: false, count: r.action.count });

@@ -5,6 +5,7 @@ import { isOperationConflict, PermanentArmError } from "../../common/activities/
 import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -18,11 +19,8 @@ export interface UpgradeStepDeps {
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
-const RUNNING_STATES = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "stopping", "deleting", "canceling"]);
-
-function isRunning(state: string | undefined): boolean {
-  return RUNNING_STATES.has((state ?? "").toLowerCase());
-}
+/** ARM still changing the cluster or pool (shared/azure/arm-operations.ts, ARM's one state table). */
+const isRunning = isArmInProgress;
 
 /**
  * Starts one upgrade step without waiting for it (the orchestration polls). Idempotent: reads
