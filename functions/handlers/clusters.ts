@@ -149,7 +149,7 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
   } catch (err) {
     if (!(err instanceof DuplicateError)) throw err;
   }
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment, governanceReview: true };
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true };
   if (await instanceExists(client, operationId)) return;
   // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
   await startOnce(client, OrchestratorNames.adoption, operationId, input);

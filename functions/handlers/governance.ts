@@ -268,7 +268,7 @@ export async function startGovernanceOperation(p: Platform, client: DurableClien
   const now = isoNow(p.clock);
   const input = (instanceOperationId: string): GovernanceInput => ({
     operationId: instanceOperationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
-    target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.upgradePolling,
+    target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.operationPolling,
     approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
   });
   const stepsOf = (): OperationRecord["steps"] => r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));

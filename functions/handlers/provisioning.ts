@@ -84,7 +84,7 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
   const now = isoNow(p.clock);
   const resourceGroup = `rg-${req.name}`;
   const resourceId = `/subscriptions/${p.config.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${req.name}`;
-  const input: ProvisioningInput = { operationId, clusterId: req.name, request: req, polling: p.config.upgradePolling };
+  const input: ProvisioningInput = { operationId, clusterId: req.name, request: req, polling: p.config.operationPolling };
   const env = ENVIRONMENT_PROFILES[req.environment];
   const o = req.overrides ?? {};
   const cluster: ClusterRecord = {

@@ -45,7 +45,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   const activities: Record<ActivityName, Activity> = {
     [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
-    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling, readiness: readinessDeps(p) }),
+    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.operationPolling, readiness: readinessDeps(p) }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({

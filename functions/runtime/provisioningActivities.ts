@@ -28,7 +28,7 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
     [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
-      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
+      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
     })
   };
 }
