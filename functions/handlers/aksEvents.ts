@@ -11,6 +11,7 @@ import { startKubernetesUpgrade } from "./upgradeStarter";
 import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 interface Routed {
   disposition: string;
@@ -315,14 +316,25 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
       const steps = [...op.steps];
       steps[i] = { ...steps[i]!, events: [...(steps[i]!.events ?? []), { eventId: event.id, type: event.eventType, at: event.eventTime.toISOString(), data: event.data }] };
       return { ...op, steps };
-    }).catch(() => undefined);
+    }).catch(notThere);
     if (wake) {
       // The step may have finished already (its poll came first): nothing waits for the event then.
-      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(() => undefined);
+      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(notThere);
     }
     if (attached) return { disposition: wake ? "attachedAndWoke" : "attached", clusterId: cluster.id, operationId: holder.operationId };
   }
   return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
+}
+
+/**
+ * Only "not there" (the operation record or the step's instance is gone) makes the event out of
+ * band; anything else (a Cosmos 429, a 5xx) is thrown: the handler marks the event `failed` and
+ * answers 5xx, which Event Grid retries ("Event Grid message delivery and retry": only 400, 401,
+ * 403 and 413 from a webhook are not retried; https://learn.microsoft.com/azure/event-grid/delivery-and-retry).
+ */
+function notThere(err: unknown): undefined {
+  if (isNotFound(err)) return undefined;
+  throw err;
 }
 
 /**

@@ -18,7 +18,6 @@ import { governanceOf } from "../../shared/domain/policy";
 import { budgetAlertCard } from "../../shared/teams/governanceCards";
 import { isoNow, type BudgetAlertFacts, type BudgetAlertRecord, type ClusterRecord } from "../../shared/store";
 import { verifyBudgetAlert, type AlertVerdict, type ArmBudgetReading } from "../../shared/domain/governance/alertVerification";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { enforcementSteps } from "../../orchestrations/governance/plan";
 import type { DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, readJson, type FieldIssue } from "./http";
@@ -27,6 +26,7 @@ import { holdIdOf, holdReleaseUrl, setHold } from "./budgetHolds";
 import { readManagedCluster } from "./targets";
 import { statusUrl } from "./clusters";
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 export interface ParsedBudgetAlert extends BudgetAlertFacts {
   alertId: string;
@@ -128,7 +128,7 @@ async function readBudgetByName(p: Platform, scope: string, name: string): Promi
   try {
     return await p.arm.consumption.budgets.get(scope, name);
   } catch (err) {
-    if (armFailureOf(err).status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

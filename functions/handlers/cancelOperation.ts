@@ -41,6 +41,7 @@ import { startInstance } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { principalName } from "./upgrades";
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 export const CANCEL_LIMITS = { reason: 500, operator: 200 } as const;
 
@@ -121,7 +122,7 @@ export function createCancelOperationHandler(p: Platform, clientOf: (request: Ht
         return cancelledRecord(current, { by, at, previousStatus: current.status, ...(valid.value.reason ? { reason: valid.value.reason } : {}) });
       })).doc;
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") return problem(404, "OperationNotFound", `No operation ${id}`);
+      if (isNotFound(err)) return problem(404, "OperationNotFound", `No operation ${id}`);
       throw err;
     }
     if (!cancelledNow && !op.cancellation) return ended(op, `Operation ${op.id} already ended: it is ${op.status}`);

@@ -3,7 +3,6 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { adoptionRecordPlan, type AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
 import type { DurableClientPort } from "./durableClient";
@@ -11,6 +10,7 @@ import { startOperation, type OperationStart } from "../../orchestrations/startO
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 interface AdoptRequest {
   resourceId: string;
@@ -62,8 +62,8 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     try {
       managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
     } catch (err) {
-      const failure = armFailureOf(err);
-      if (failure.status === 404) return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
+      const failure = failureOf(err);
+      if (failure.kind === "notFound") return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
       if (failure.status === 400 || failure.status === 403) return problem(400, "ClusterNotReadable", `ARM refused to read ${resourceId}: ${failure.code}: ${failure.message}`);
       throw err;
     }
@@ -127,7 +127,7 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
 
 async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<OperationStart> {
   const profile = managed.autoUpgradeProfile ?? {};
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment, governanceReview: true };
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true };
   const { plan, steps } = adoptionRecordPlan(input, `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`);
   const op: OperationRecord = {
     id: operationId, clusterId: cluster.id, kind: "adoption", trigger: { type: "http" }, status: "Pending", instanceId: operationId,

@@ -15,7 +15,6 @@ import type { GovernanceInput } from "../../orchestrations/governance/governance
 import type { PlanStep } from "../../orchestrations/engine/plan";
 import { budgetRemediationSteps, diagnosticsRemediationSteps } from "../../orchestrations/governance/plan";
 import type { StartStepResult, StepState } from "../../orchestrations/common/contracts";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
 import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, type RewriteHistory } from "../../shared/domain/governance/backoff";
@@ -26,8 +25,10 @@ import { isoNow, terminalOperationStatuses, type ClusterRecord, type FindingReco
 import type { DurableClientPort } from "./durableClient";
 import { startInstance, startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { readManagedCluster } from "./targets";
-import { instanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
+import { isInstanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
 import type { Platform } from "../runtime/platform";
+import { isNotFound, failureOf } from "../../shared/domain/failures";
+
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
@@ -207,7 +208,7 @@ export async function readBudget(p: Platform, cluster: ClusterRecord): Promise<(
   try {
     return await p.arm.consumption.budgets.get(resourceGroupScope(cluster), PLATFORM_BUDGET);
   } catch (err) {
-    if (armFailureOf(err).status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -266,7 +267,7 @@ export async function startGovernanceOperation(p: Platform, client: DurableClien
     },
     input: (): GovernanceInput => ({
       operationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
-      target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.upgradePolling,
+      target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.operationPolling,
       approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
     }),
     rerunFrom: terminalOperationStatuses,
@@ -306,7 +307,7 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
     const started = await startInstance(client, OrchestratorNames.governanceReview, instanceId, input, { restartFinished: true });
     if (started.started) return "reviewScheduled";
     const status = await readInstance(client, instanceId);
-    if (!status || instanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
+    if (!status || isInstanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
     const phase = (status.customStatus as { phase?: GovernanceReviewPhase } | undefined)?.phase;
     if (phase !== "reviewing") return "reviewCoalesced";
     try {
@@ -347,7 +348,7 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
       ? { name: PLATFORM_BUDGET, amount: b.amount, timeGrain: b.timeGrain, currentSpend: b.currentSpend?.amount, forecastSpend: b.forecastSpend?.amount }
       : { name: PLATFORM_BUDGET, missing: true };
   } catch (err) {
-    budget = { name: PLATFORM_BUDGET, unreadable: armFailureOf(err).message };
+    budget = { name: PLATFORM_BUDGET, unreadable: failureOf(err).message };
   }
   return {
     findings: {

@@ -5,7 +5,6 @@ import type { ProvisioningInput, ProvisioningSection } from "../../orchestration
 import { ENVIRONMENT_PROFILES, POOL_MAX_SURGE, validateProvisionRequest, type ProvisionRequest } from "../../shared/domain/baseline";
 import { PolicyValidationError, resolvePolicy, type ClusterPolicy } from "../../shared/domain/policy";
 import { isKubernetesVersion, lineRejection, minorKey, parseKubernetesVersion, parseMinorVersion, supportedLines, supportedPatches } from "../../shared/domain/versions";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { cosmosStatus, DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type OperationRecord } from "../../shared/store";
 import type { DurableClientPort } from "./durableClient";
 import { startOperation } from "../../orchestrations/startOperation";
@@ -13,6 +12,7 @@ import { badRequest, isRecord, json, problem, readJson, type FieldIssue } from "
 import { statusUrl } from "./clusters";
 import { readCatalog } from "./targets";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 type WithProvisioning = OperationRecord & { provisioning?: ProvisioningSection };
 
@@ -85,7 +85,7 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
   const now = isoNow(p.clock);
   const resourceGroup = `rg-${req.name}`;
   const resourceId = `/subscriptions/${p.config.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${req.name}`;
-  const input: ProvisioningInput = { operationId, clusterId: req.name, request: req, polling: p.config.upgradePolling };
+  const input: ProvisioningInput = { operationId, clusterId: req.name, request: req, polling: p.config.operationPolling };
   const env = ENVIRONMENT_PROFILES[req.environment];
   const o = req.overrides ?? {};
   const cluster: ClusterRecord = {
@@ -183,8 +183,8 @@ async function managedClusterExists(p: Platform, resourceGroup: string, name: st
 
 /** ARM's answer when it is not a 404: throttled or unavailable → 503 with Retry-After, anything else → 502. */
 function armAnswer(err: unknown): HttpResponseInit | undefined {
-  const failure = armFailureOf(err);
-  if (failure.status === 404) return undefined;
+  const failure = failureOf(err);
+  if (failure.kind === "notFound") return undefined;
   if (failure.kind === "throttled" || failure.kind === "transient") {
     return { ...problem(503, "ArmUnavailable", `ARM could not be read: ${failure.code}: ${failure.message}`), headers: { "retry-after": String(Math.ceil((failure.retryAfterMs ?? 5_000) / 1000)) } };
   }

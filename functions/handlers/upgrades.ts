@@ -48,8 +48,8 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     if (valid.kind === "nodeImage") {
       // The operator's call: now, window or not (orchestrations/nodeImageRollout/starters.ts).
       const started = await startNodeImageUpgradeByHand(clientOf(request), id, principalName(request) ?? "anonymous", new Date(p.clock.now()), {
-        polling: { firstIntervalMs: p.config.upgradePolling.firstIntervalMs, maxIntervalMs: p.config.upgradePolling.maxIntervalMs },
-        healthSettleMs: p.config.upgradePolling.healthSettleMs
+        polling: { firstIntervalMs: p.config.operationPolling.firstIntervalMs, maxIntervalMs: p.config.operationPolling.maxIntervalMs },
+        healthSettleMs: p.config.operationPolling.healthSettleMs
       });
       const answer = { operationId: started.operationId, instanceId: started.instanceId, kind: "nodeImage", statusUrl: statusUrl(p, started.operationId) };
       if (started.started) return json(202, answer);

@@ -1,6 +1,7 @@
 import { ActivityNames } from "../../orchestrations/names";
 import { createReleaseClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
 import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
+import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/activities/records";
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
@@ -34,7 +35,7 @@ export function createActivities(p: Platform) {
   const stepDeps = { aks, store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
   return {
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
-    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling, readiness: readinessDeps(p) }),
+    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.operationPolling, readiness: readinessDeps(p) }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({
@@ -42,7 +43,7 @@ export function createActivities(p: Platform) {
       locationOf: async (clusterId) => (await p.store.clusters.get(clusterId))?.doc.spec.location,
       clock: p.clock
     }),
-    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
+    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store, sections: { nodeImage: mergeNodeImageSection } }),
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
     }),

@@ -24,7 +24,7 @@ export function createProvisioningActivities(p: Platform) {
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
     [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
-      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
+      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
     })
   } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

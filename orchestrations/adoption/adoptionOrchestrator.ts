@@ -59,7 +59,7 @@ export function* adoptionOrchestrator(context: OrchestrationContext): Generator<
       return `${what} failed: ${end.error?.code ?? "Error"}: ${end.error?.message ?? ""}`;
     },
     notify: (end) => end.status === "Failed" ? {
-      kind: "upgradeFailed", channel: "default",
+      kind: "operationFailed", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: input.environment, target: "adopted", status: end.status, message: end.message, ...(end.error ? { error: end.error } : {}) }
     } : undefined
   });

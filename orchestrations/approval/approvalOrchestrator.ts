@@ -1,20 +1,10 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames, EventNames } from "../names";
-import type { ApprovalDecision, ApprovalOutcome, UpgradeStep } from "../common/contracts";
+import type { ApprovalDecision, ApprovalInput, ApprovalOutcome } from "../common/contracts";
 import { postToTeams } from "../common/teams";
 
-export interface ApprovalInput {
-  operationId: string;
-  clusterId: string;
-  environment: string;
-  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
-  scope: "step" | "upgrade";
-  step: UpgradeStep;
-  plan: UpgradeStep[];
-  timeoutMinutes: number;
-  onTimeout: "reject" | "escalate";
-}
+export type { ApprovalInput } from "../common/contracts";
 
 export interface ApprovalRequestCreated {
   /** The signed token the links carry (the card builder makes the links from it). */

@@ -9,11 +9,11 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, UpgradeStep } from "../common/contracts";
-import type { ApprovalInput } from "../approval/approvalOrchestrator";
-import type { OperationUpdate } from "../kubernetesUpgrade/contracts";
+import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepView } from "../common/contracts";
+import type { OperationPatch, OperationUpdate, StepPatch } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
-import { backoffMs, nowIso, timerAfter } from "../common/time";
+import { nowIso, timerAfter } from "../common/time";
+import { backoffDelayMs, conflictRetryOf, mayRetry } from "./retry";
 import { call, callStepCheck, callStepStart } from "./call";
 import { activitiesOf, requestOf, type StepTarget } from "./actions";
 import { poolOf, type OperationPlanData, type PlanStep } from "./plan";
@@ -25,7 +25,7 @@ export interface StepRunInput {
   operationInstanceId: string;
   plan: Pick<OperationPlanData, "environment" | "approval" | "healthGate" | "polling" | "notAfter">;
   /** The whole plan as approval cards show it. */
-  planSteps: UpgradeStep[];
+  planSteps: StepView[];
   step: PlanStep;
   /** Present when this step must be approved first: what the approval covers. */
   approvalScope?: "step" | "upgrade";
@@ -41,12 +41,10 @@ export type StepRunResult =
   /** The plan's `notAfter` passed before the step could start (a maintenance window closed). */
   | { status: "NotStarted"; code: string; reason: string; afterApproval: boolean };
 
-type StepPatch = NonNullable<OperationUpdate["step"]>;
-
 export function* stepOrchestrator(context: OrchestrationContext): Generator<Task, StepRunResult, unknown> {
   const input = context.df.getInput<StepRunInput>();
   const { step, target } = input;
-  const record = (patch: Omit<OperationUpdate, "clusterId" | "operationId" | "at" | "step">, stepPatch?: Omit<StepPatch, "index">) =>
+  const record = (patch: Omit<OperationPatch, "step">, stepPatch?: Omit<StepPatch, "index">) =>
     call(context, ActivityNames.updateOperation, {
       clusterId: target.clusterId, operationId: target.operationId, at: nowIso(context), ...patch,
       ...(stepPatch ? { step: { index: step.index, ...describe(step), ...stepPatch } } : {})
@@ -96,14 +94,17 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
     }
 
     let started: StartStepResult;
+    const conflictRetry = conflictRetryOf(input.plan.polling);
+    const startedAt = context.df.currentUtcDateTime.getTime();
     for (let conflicts = 0; ; conflicts++) {
       started = yield* callStepStart(context, activities.start, request);
       if (!isStartResult(started)) started = { outcome: "alreadyDone" };
       if (started.outcome !== "conflict") break;
-      if (conflicts >= input.plan.polling.maxConflictRetries) {
+      const wait = backoffDelayMs(conflictRetry, conflicts);
+      if (!mayRetry(conflictRetry, conflicts, { firstAtMs: startedAt, nowMs: context.df.currentUtcDateTime.getTime(), delayMs: wait })) {
         return yield* fail(started.error, 0);
       }
-      yield timerAfter(context, backoffMs(conflicts, input.plan.polling.conflictBaseDelayMs, input.plan.polling.conflictMaxDelayMs));
+      yield timerAfter(context, wait);
     }
     const armOperationId = started.armOperationId;
     let polls = 0;

@@ -2,10 +2,10 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import { call } from "../engine/call";
 import { nowIso, timerAfter } from "../common/time";
-import { runOperation, type OperationEnd, type OperationPatch, type Planned } from "../engine/runOperation";
+import { runOperation, type OperationEnd, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
-import type { NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome } from "./contracts";
+import type { NodeImageOperationPatch, NodeImageSections, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome } from "./contracts";
 import { spreadMs } from "../engine/spread";
 
 /**
@@ -42,7 +42,7 @@ export interface NodeImageUpgradeOptions {
 export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Generator<Task, NodeImageUpgradeResult, unknown> {
   const input = context.df.getInput<NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }>();
   const ids = { clusterId: input.clusterId, operationId: input.operationId };
-  const record = (patch: OperationPatch) => call(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
+  const record = (patch: NodeImageOperationPatch) => call(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
   const result = (r: NodeImageUpgradeResult["result"], pools: PoolOutcome[], reason?: string, catchUpDue = false): NodeImageUpgradeResult =>
     ({ ...ids, result: r, ...(reason !== undefined ? { reason } : {}), pools, ...(catchUpDue ? { catchUpDue } : {}) });
   /** An end before the engine runs: recorded as the engine would. */
@@ -80,7 +80,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   let pools: PoolOutcome[] = [];
   let plannedRun: Planned | undefined;
   const polling: PollingPolicy = { ...defaultPollingPolicy, ...(input.options?.polling ?? {}) };
-  const end = yield* runOperation(context, {
+  const end = yield* runOperation<NodeImageSections>(context, {
     ...ids,
     ...(window ? { lockDeadline: Date.parse(window.end) } : {}),
     queuedPatch: (attempt) => ({ status: "Queued", queuePosition: attempt.position, nodeImage: { waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` } }),

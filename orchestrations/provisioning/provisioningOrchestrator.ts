@@ -26,7 +26,7 @@ export function* provisioningOrchestrator(context: OrchestrationContext): Genera
       return `Provisioning stopped at ${end.failedStep?.title ?? "planning"}: ${end.error?.code ?? end.status}: ${end.error?.message ?? ""}`;
     },
     notify: (end) => end.status === "Failed" ? {
-      kind: "upgradeFailed", channel: "default",
+      kind: "operationFailed", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: input.request.environment, target: "baseline", status: end.status, message: end.message, ...(end.error ? { error: end.error } : {}) }
     } : undefined
   });

@@ -1,8 +1,8 @@
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { AdoptionInput } from "../adoptionOrchestrator";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, PermanentArmError } from "../../common/activities/errors";
+import { PermanentArmError } from "../../common/activities/errors";
 
 export interface EnsureEventSubscriptionDeps {
   eventGrid: Pick<EventGridManagementClient, "systemTopics" | "systemTopicEventSubscriptions">;
@@ -56,7 +56,7 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
         .getFullUrl(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME)
         .then((r) => r.endpointUrl)
         .catch((err: unknown) => {
-          if (armFailureOf(err).status === 404) return undefined;
+          if (isNotFound(err)) return undefined;
           throw err;
         });
       let changed = false;
@@ -73,8 +73,8 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
       // Done when it answers (no check): the step engine reads `alreadyDone`.
       return { outcome: "alreadyDone", topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
     } catch (err) {
-      if (isRetryable(armFailureOf(err))) throw err;
-      throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", armFailureOf(err));
+      if (isRetryable(failureOf(err))) throw err;
+      throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", failureOf(err));
     }
   };
 }
@@ -94,7 +94,7 @@ async function ensureResourceGroupSubscription(deps: EnsureEventSubscriptionDeps
     .getFullUrl(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME)
     .then((r) => r.endpointUrl)
     .catch((err: unknown) => {
-      if (armFailureOf(err).status === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     });
   if (current === deps.endpointUrl) return false;

@@ -2,8 +2,9 @@ import type { LockAttempt } from "../contracts";
 import type { LockRequest } from "../clusterLock";
 import { terminalOperationStatuses, type ClusterLock, type ClusterLockEntry, type ClusterRecord } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
-import { instanceEnded } from "../instanceStatus";
+import { isInstanceEnded } from "../instanceStatus";
 import { isoAt, type ActivityClock, type StorePort } from "./ports";
+import { isNotFound } from "../../../shared/domain/failures";
 
 export interface ClusterLockDeps {
   store: StorePort;
@@ -48,7 +49,7 @@ export function createTryAcquireClusterLockActivity(deps: ClusterLockDeps): (req
       answer = { acquired: false, position, ...(lock.holder ? { holder: lock.holder.operationId } : {}) };
       return { ...cluster, lock };
     }).catch((err: unknown) => {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
       throw err;
     });
     return answer;
@@ -85,7 +86,7 @@ async function withoutStaleEntries(deps: ClusterLockDeps, cluster: ClusterRecord
     if (!op || terminalOperationStatuses.includes(op.doc.status)) return true;
     if (!deps.instanceStatus) return false;
     const status = await deps.instanceStatus(entry.instanceId);
-    return status !== undefined && instanceEnded(status);
+    return isInstanceEnded(status);
   };
   if (lock.holder && (await isStale(lock.holder))) delete lock.holder;
   const keep: ClusterLockEntry[] = [];

@@ -6,6 +6,7 @@ import { ENVIRONMENTS, validatePolicy, type Environment, type PolicyOverrides } 
 import type { FieldIssue } from "../maintenanceSchedule";
 import { AKS_RESERVED_RANGES, containsAddress, overlaps, parseIpv4, parseRange, type Range } from "./cidr";
 import { derivedNames, NAME_RULES } from "./names";
+import { isRecord } from "../json";
 
 export interface PoolOverride { vmSize?: string; count?: number; minCount?: number; maxCount?: number }
 
@@ -118,10 +119,6 @@ export const OVERLAY_NODE_POD_PREFIX = 24;
 const HUB_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
 const POOL_KEYS = ["vmSize", "count", "minCount", "maxCount"];
 const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount"];
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function unknown(body: Record<string, unknown>, allowed: readonly string[], prefix: string): FieldIssue[] {
   return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ field: `${prefix}${k}`, message: "is not a known field" }));
