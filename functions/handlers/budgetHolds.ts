@@ -49,7 +49,7 @@ export async function setHold(p: Platform, clusterId: string, hold: Omit<Upgrade
   return result!;
 }
 
-export type HeldAwareStart = { outcome: "held"; holdId: string } | { outcome: "started" | "resumed" | "exists"; operationId: string };
+export type HeldAwareStart = { outcome: "held"; holdId: string } | { outcome: "started" | "rerun" | "exists"; operationId: string };
 
 /**
  * Starts (or finds) `k8s-upgrade:<cluster>:<target>` unless an active hold makes a new minor wait;

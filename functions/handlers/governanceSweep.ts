@@ -12,7 +12,8 @@ import * as df from "durable-functions";
 import type { DurableOrchestrationStatus, OrchestrationFilter } from "durable-functions";
 import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
 import { parseSchedule } from "../../shared/schedule/ncrontab";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance } from "../../orchestrations/startOperation";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput } from "../../orchestrations/governance/sweepOrchestrator";
 import { GOVERNANCE_SUBJECTS, reviewGovernance, type GovernanceSubject } from "./governance";
@@ -79,15 +80,9 @@ export function createReviewGovernanceSubjectActivity(platform: Platform): (clie
 export async function startGovernanceSweep(client: DurableClientPort, at: Date): Promise<{ started: boolean; instanceId: string }> {
   const minute = `${at.toISOString().slice(0, 16)}Z`;
   const instanceId = InstanceIds.governanceSweep(minute);
-  if (await instanceExists(client, instanceId)) return { started: false, instanceId };
   const input: GovernanceSweepInput = { at: minute, ...defaultSweepShape };
-  try {
-    await client.startNew(OrchestratorNames.governanceSweep, { instanceId, input });
-  } catch {
-    // Two triggers of the same occurrence racing: the extension refuses the second start.
-    return { started: false, instanceId };
-  }
-  return { started: true, instanceId };
+  const started = await startInstance(client, OrchestratorNames.governanceSweep, instanceId, input);
+  return { started: started.started, instanceId };
 }
 
 /**

@@ -95,7 +95,7 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     if (started.outcome === "exists") {
       return problem(409, "UpgradeExists", `The upgrade of ${id} to ${target} is ${started.status}`, { operationId: started.operationId, statusUrl: statusUrl(p, started.operationId) });
     }
-    return json(202, { operationId: started.operationId, instanceId: started.instanceId, resumed: started.outcome === "resumed", targetVersion: target, statusUrl: statusUrl(p, started.operationId) });
+    return json(202, { operationId: started.operationId, instanceId: started.instanceId, resumed: started.outcome === "rerun", targetVersion: target, statusUrl: statusUrl(p, started.operationId) });
   };
 }
 

@@ -1,7 +1,10 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames } from "../names";
-import type { TeamsDelivery } from "./contracts";
+import type { ActivityInput } from "../activities";
+
+/** The activities that make one Teams post attempt and answer a TeamsDelivery. */
+export type TeamsPostActivity = typeof ActivityNames.postTeamsMessage | typeof ActivityNames.postNodeImageSummary;
 import { backoffMs, timerAfter } from "./time";
 
 export interface TeamsMessageRequest {
@@ -30,12 +33,12 @@ export function postToTeams(
  */
 export function* retryTeamsDelivery(
   context: OrchestrationContext,
-  activity: string,
-  input: unknown,
+  activity: TeamsPostActivity,
+  input: ActivityInput<TeamsPostActivity>,
   giveUpAt: Date
 ): Generator<Task, boolean, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const result = yield* call<TeamsDelivery>(context, activity, input);
+    const result = yield* call(context, activity, input);
     if (result.delivered) return true;
     const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
     if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;

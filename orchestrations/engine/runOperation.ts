@@ -73,7 +73,7 @@ export interface OperationFlow {
 }
 
 export function* runOperation(context: OrchestrationContext, flow: OperationFlow): Generator<Task, OperationEnd, unknown> {
-  const record = (patch: OperationPatch) => call<unknown>(context, ActivityNames.updateOperation, {
+  const record = (patch: OperationPatch) => call(context, ActivityNames.updateOperation, {
     clusterId: flow.clusterId, operationId: flow.operationId, at: nowIso(context), ...patch
   } satisfies OperationUpdate);
   const lock = { clusterId: flow.clusterId, operationId: flow.operationId, instanceId: context.df.instanceId };

@@ -2,6 +2,7 @@ import type { LockAttempt } from "../contracts";
 import type { LockRequest } from "../clusterLock";
 import { terminalOperationStatuses, type ClusterLock, type ClusterLockEntry, type ClusterRecord } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
+import { instanceEnded } from "../instanceStatus";
 import { isoAt, type ActivityClock, type StorePort } from "./ports";
 
 export interface ClusterLockDeps {
@@ -14,13 +15,6 @@ export interface ClusterLockDeps {
   instanceStatus?: (instanceId: string) => Promise<string | undefined>;
 }
 
-/**
- * Runtime statuses of an instance that will never release a lock: it ended (an operation releases
- * before its orchestration completes) or was terminated from outside, e.g. through the durable
- * management API, which runs none of the orchestration's code (IDurableOrchestrationClient.TerminateAsync:
- * https://learn.microsoft.com/dotnet/api/microsoft.azure.webjobs.extensions.durabletask.idurableorchestrationclient.terminateasync).
- */
-export const ENDED_INSTANCE_STATUSES: readonly string[] = ["Completed", "Failed", "Terminated", "Canceled"];
 
 /**
  * Takes the cluster's lock for an operation, or queues it (FIFO). The lock is a field of the
@@ -91,7 +85,7 @@ async function withoutStaleEntries(deps: ClusterLockDeps, cluster: ClusterRecord
     if (!op || terminalOperationStatuses.includes(op.doc.status)) return true;
     if (!deps.instanceStatus) return false;
     const status = await deps.instanceStatus(entry.instanceId);
-    return status !== undefined && ENDED_INSTANCE_STATUSES.includes(status);
+    return status !== undefined && instanceEnded(status);
   };
   if (lock.holder && (await isStale(lock.holder))) delete lock.holder;
   const keep: ClusterLockEntry[] = [];
