@@ -102,7 +102,7 @@ const DETAIL_MS = numberParam("detail", 60_000, 200);
 const PAGE_SIZE = numberParam("page", 20, 1);
 
 const ACTIVE = ["Pending", "Queued", "Running", "AwaitingApproval"];
-const TERMINAL = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
+const TERMINAL = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 const STATUSES = [...ACTIVE, ...TERMINAL];
 const SEVERITIES = ["high", "medium", "low", "info"];
 

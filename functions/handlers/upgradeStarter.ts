@@ -9,7 +9,7 @@ export type UpgradeStart =
   | { outcome: "exists"; operationId: string; status: OperationRecord["status"] };
 
 /** Statuses after which an operator may run the same upgrade again, from its first unfinished step. */
-const RESUMABLE: readonly OperationRecord["status"][] = ["Failed", "Rejected", "Expired", "Cancelled"];
+const RESUMABLE: readonly OperationRecord["status"][] = ["Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 
 /**
  * Starts `kubernetesUpgrade` for (cluster, target) under its deterministic id, creating the

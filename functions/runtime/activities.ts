@@ -4,6 +4,7 @@ import { createUpdateOperationActivity } from "../../orchestrations/common/activ
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
+import { createClearForceUpgradeActivity, createRecordForceUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/forceUpgrade";
 import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
 import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
@@ -21,6 +22,7 @@ import type { Platform } from "./platform";
 /** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
 export const upgradeFlowActivityNames = [
   ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
+  ActivityNames.recordForceUpgrade, ActivityNames.clearForceUpgrade,
   ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
   ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
   ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription,
@@ -45,6 +47,8 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
     [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
     [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.upgradePolling, readiness: readinessDeps(p) }),
+    [ActivityNames.recordForceUpgrade]: createRecordForceUpgradeActivity({ store: p.store }),
+    [ActivityNames.clearForceUpgrade]: createClearForceUpgradeActivity({ aks, store: p.store }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({

@@ -15,6 +15,11 @@ export interface ApprovalInput {
   plan: UpgradeStep[];
   timeoutMinutes: number;
   onTimeout: "reject" | "escalate";
+  /**
+   * A force decision (issue 30): AKS blocked `step` on deprecated-API usage; approving sets the
+   * override for `windowHours` from the decision (orchestrations/kubernetesUpgrade). Absent: an ordinary approval.
+   */
+  force?: { windowHours: number; blockedMessage: string };
 }
 
 export interface ApprovalRequestCreated {

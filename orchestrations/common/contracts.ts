@@ -5,7 +5,9 @@ import type { ClusterHealthSample } from "../../shared/domain/healthGate";
  * timestamps are ISO strings, documents are referred to by id.
  */
 export type OperationStatus =
-  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled"
+  /** Stopped before any change because it cannot work now (a readiness `fail`, AKS's deprecated-API block): resumable once fixed. */
+  | "Blocked";
 
 export interface UpgradeStep {
   index: number;

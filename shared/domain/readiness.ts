@@ -138,12 +138,21 @@ function leaf(id: string): string {
   return `${parts[parts.length - 3] ?? "?"}/${parts[parts.length - 1] ?? "?"}`;
 }
 
+/** AKS provisioning states of an operation still running on the cluster. */
+const IN_PROGRESS = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "canceling", "reconciling", "migrating"]);
+
 function checkClusterState(c: ReadinessCluster): ReadinessCheck {
   const state = c.provisioningState ?? "unknown";
   const power = c.powerState?.code ?? "unknown";
   // AKS refuses to upgrade a stopped cluster ("Upgrading a stopped cluster is not allowed"), and one
   // whose last operation did not succeed must be reconciled first (aka.ms/aks-pending-operation).
   const ok = state === "Succeeded" && power === "Running";
+  // An operation still running on a running cluster (Updating, Upgrading...) is not a reason to
+  // stop: the upgrade's steps wait for it (AKS answers 409 OperationNotAllowed meanwhile, which the
+  // engine backs off on). A warning, so the card says so.
+  if (!ok && power === "Running" && IN_PROGRESS.has(state.toLowerCase())) {
+    return { id: "cluster-state", status: "warn", evidence: `provisioningState ${state}, powerState ${power} (an operation is in progress: the upgrade's first step waits for it)` };
+  }
   return { id: "cluster-state", status: ok ? "pass" : "fail", evidence: `provisioningState ${state}, powerState ${power}${ok ? "" : " (an upgrade needs Succeeded and Running)"}` };
 }
 
@@ -265,6 +274,16 @@ function checkDeprecatedApis(input: ReadinessInput, current: string): ReadinessC
 export function isDeprecatedApiBlock(error: { code?: string; message?: string } | undefined): boolean {
   if (!error) return false;
   return error.code === "UpgradeBlockedOnDeprecatedAPIUsage" || /UpgradeBlockedOnDeprecatedAPIUsage|blocked due to recent usage of a Kubernetes API deprecated/.test(error.message ?? "");
+}
+
+/** The checks that stop an operation before its approval card (`Blocked`). */
+export function failingChecks(report: Pick<ReadinessReport, "checks"> | undefined): ReadinessCheck[] {
+  return (report?.checks ?? []).filter((c) => c.status === "fail");
+}
+
+/** How a `Blocked` record names the failing checks: `vcpu-quota: surge needs … ; subnet-addresses: …`. */
+export function blockedReason(failing: readonly ReadinessCheck[]): string {
+  return failing.map((c) => `${c.id}: ${c.evidence}`).join(" | ");
 }
 
 export function evaluateReadiness(input: ReadinessInput): ReadinessReport {

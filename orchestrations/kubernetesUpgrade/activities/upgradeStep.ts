@@ -5,6 +5,7 @@ import { armFailureOf, isOperationConflict, PermanentArmError } from "../../comm
 import { isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
+import { upgradeSettingsOf } from "../../../shared/domain/policy";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -14,7 +15,7 @@ export interface UpgradeStepDeps {
    * completion lost in a crash) finds the resource already moving and takes the id from here, so
    * a failure can still be explained with the async operation's error.
    */
-  store: Pick<StorePort, "operations">;
+  store: Pick<StorePort, "operations"> & Partial<Pick<StorePort, "clusters">>;
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
@@ -43,10 +44,14 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
         const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
         if (cluster.currentKubernetesVersion === step.to && !isRunning(cluster.provisioningState)) return { outcome: "alreadyDone" };
         if (isRunning(cluster.provisioningState) && cluster.kubernetesVersion === step.to) return inProgress(deps, request);
+        // An approved force decision (AKS's deprecated-API block) travels with this PUT as the
+        // cluster's override, bounded by its `until` (forceUpgrade.ts); never without one.
+        const force = await forceOf(deps, request);
         const body = {
           ...cluster,
           kubernetesVersion: step.to,
-          agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion }))
+          agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion })),
+          ...(force ? { upgradeSettings: { ...cluster.upgradeSettings, overrideSettings: { forceUpgrade: true, until: new Date(force.until) } } } : {})
         };
         const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
         return started(deps, request, await armOperationIdOf(poller));
@@ -55,7 +60,12 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, poolName);
       if (pool.currentOrchestratorVersion === step.to && !isRunning(pool.provisioningState)) return { outcome: "alreadyDone" };
       if (isRunning(pool.provisioningState) && pool.orchestratorVersion === step.to) return inProgress(deps, request);
-      const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, { ...pool, orchestratorVersion: step.to });
+      // The policy's drain settings are written with the upgrade itself (the same PUT): AKS applies a
+      // pool's upgradeSettings to the upgrade that PUT starts.
+      const drain = await drainOf(deps, request.clusterId);
+      const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, {
+        ...pool, orchestratorVersion: step.to, ...(drain ? { upgradeSettings: { ...pool.upgradeSettings, ...drain } } : {})
+      });
       return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
       const failure = armFailureOf(err);
@@ -64,6 +74,28 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       if (isRetryable(failure)) throw err;
       throw new PermanentArmError(request.clusterId, `Starting step ${step.index + 1} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
     }
+  };
+}
+
+/** The approved force decision of the operation, while it has not been cleared. */
+async function forceOf(deps: Pick<UpgradeStepDeps, "store">, request: StepRef): Promise<{ until: string } | undefined> {
+  const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
+  const force = op?.forceUpgrade;
+  return force && !force.clearedAt && force.step === request.step.index ? { until: force.until } : undefined;
+}
+
+/**
+ * The pool's drain settings from the cluster's policy (`upgrade`: shared/domain/policy.ts), as
+ * AKS's AgentPoolUpgradeSettings fields; `maxBlockedNodes` only with Cordon (the spec: "allowed to
+ * be blocked ... when undrainable node behavior is Cordon").
+ */
+export async function drainOf(deps: Pick<UpgradeStepDeps, "store">, clusterId: string): Promise<{ drainTimeoutInMinutes: number; undrainableNodeBehavior: string; maxBlockedNodes?: string } | undefined> {
+  const cluster = deps.store.clusters ? (await deps.store.clusters.get(clusterId))?.doc : undefined;
+  if (!cluster) return undefined;
+  const s = upgradeSettingsOf(cluster.policy, cluster.environment);
+  return {
+    drainTimeoutInMinutes: s.drainTimeoutInMinutes, undrainableNodeBehavior: s.undrainableNodeBehavior,
+    ...(s.undrainableNodeBehavior === "Cordon" && s.maxBlockedNodes ? { maxBlockedNodes: s.maxBlockedNodes } : {})
   };
 }
 
