@@ -270,6 +270,22 @@ function checkDeprecatedApis(input: ReadinessInput, current: string): ReadinessC
   };
 }
 
+/** AKS's node names (`aks-<pool>-<8 digits>-vmss<instance>`). */
+const AKS_NODE = /\baks-[a-z][a-z0-9]{0,11}-\d{8}-vmss[0-9a-z]+\b/g;
+
+/**
+ * The nodes a pool upgrade left cordoned under `undrainableNodeBehavior: Cordon`, from the error AKS
+ * ended the operation with: AKS labels them `kubernetes.azure.com/upgrade-status: Quarantined` and
+ * ends the upgrade Failed although the roll went on past them (REST spec, UndrainableNodeBehavior
+ * `Cordon`; Azure/AKS#3516). Empty for any other failure (a Schedule drain timeout names a node too,
+ * but does not quarantine it).
+ */
+export function quarantinedNodesOf(error: { code?: string; message?: string } | undefined): string[] {
+  const message = error?.message ?? "";
+  if (!/upgrade-status[=:] ?Quarantined/i.test(message) || error?.code === "UpgradeCanceled") return [];
+  return [...new Set(message.match(AKS_NODE) ?? [])];
+}
+
 /** Whether an ARM error AKS answered is its deprecated-API upgrade block. */
 export function isDeprecatedApiBlock(error: { code?: string; message?: string } | undefined): boolean {
   if (!error) return false;

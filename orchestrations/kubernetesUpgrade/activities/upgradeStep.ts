@@ -6,6 +6,7 @@ import { isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 import { upgradeSettingsOf } from "../../../shared/domain/policy";
+import { quarantinedNodesOf } from "../../../shared/domain/readiness";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -99,6 +100,16 @@ export async function drainOf(deps: Pick<UpgradeStepDeps, "store">, clusterId: s
   };
 }
 
+/** Keeps the cordoned nodes of a pool step on the operation (once per step). */
+async function recordCordoned(deps: Pick<UpgradeStepDeps, "store">, request: StepRef, pool: string, nodes: string[], source: string): Promise<void> {
+  await deps.store.operations.mutate(request.clusterId, request.operationId, (op) => {
+    const kept = (op.cordonedNodes ?? []).filter((c) => c.step !== request.step.index);
+    const same = op.cordonedNodes?.find((c) => c.step === request.step.index);
+    if (same && same.nodes.join() === nodes.join()) return undefined;
+    return { ...op, cordonedNodes: [...kept, { step: request.step.index, pool, nodes, source }].sort((a, b) => a.step - b.step) };
+  });
+}
+
 /** Which operation step an ARM change belongs to. */
 export interface StepRef {
   clusterId: string;
@@ -141,7 +152,16 @@ export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       : await deps.aks.agentPools.get(ref.resourceGroup, ref.name, step.pool ?? "").then((p) => ({ state: p.provisioningState, version: p.currentOrchestratorVersion }));
     if (isRunning(resource.state)) return { state: "InProgress" };
     if ((resource.state ?? "").toLowerCase() === "succeeded" && resource.version === step.to) return { state: "Succeeded" };
-    return { state: "Failed", error: await failureOf(deps, request, resource) };
+    const error = await failureOf(deps, request, resource);
+    // undrainableNodeBehavior Cordon: AKS upgraded every node it could drain and cordoned the rest,
+    // yet ends the operation Failed. The pool runs the target: the step succeeded, and the nodes
+    // left cordoned are recorded on the operation for an operator to fix or delete.
+    const cordoned = step.kind === "nodePool" && resource.version === step.to ? quarantinedNodesOf(error) : [];
+    if (cordoned.length > 0) {
+      await recordCordoned(deps, request, step.pool ?? "", cordoned, `${error.code}: ${error.message.slice(0, 500)}`);
+      return { state: "Succeeded" };
+    }
+    return { state: "Failed", error };
   };
 }
 
