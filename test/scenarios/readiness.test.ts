@@ -57,8 +57,9 @@ describe("upgrade readiness", () => {
     // No target named: the policy's next one (the demo catalog's newest 1.36 patch).
     expect(report.targetVersion).toMatch(/^1\.36\.\d+$/);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ["cluster-state", "pass"], ["target-version", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["deprecated-apis", "pass"]
+      ["cluster-state", "pass"], ["target-version", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["deprecated-apis", "pass"], ["node-image-age", "pass"]
     ]);
+    expect(check(report, "node-image-age").evidence).toMatch(/^oldest node image \S+ \(pool \w+\) is \d+ days old, within the 90-day window$/);
     expect(check(report, "cluster-state").evidence).toBe("provisioningState Succeeded, powerState Running");
     expect(check(report, "vcpu-quota").evidence).toMatch(/^surge needs 4 vCPU of standardDDSv5Family \(pool system: 1 node\(s\) × 4 vCPU\), \d+ free \(limit 10000, used \d+\); regional vCPUs: surge needs up to 4, \d+ free/);
     // Azure CNI without overlay: a surge node takes its own address and maxPods (30) more.
@@ -178,7 +179,7 @@ describe("upgrade readiness", () => {
     const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
     const waiting = await operation(h, started.body.operationId);
     expect(waiting.status).toBe("AwaitingApproval");
-    expect(waiting.plan?.readiness?.checks.map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass", "pass"]);
+    expect(waiting.plan?.readiness?.checks.map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass", "pass", "pass"]);
     const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
     expect((await decide(reject, "reject", "ops@example.com", "not this week")).status).toBe(200);
     await operationWith(h, started.body.operationId, (o) => o.status === "Rejected", "the rejection");
@@ -206,5 +207,47 @@ describe("upgrade readiness", () => {
     } finally {
       await arm("DELETE", `${nic}?api-version=2024-05-01`);
     }
+  });
+
+  it("a node-image upgrade stores its readiness report on the plan before asking; a vCPU quota below the surge blocks it before the card", async () => {
+    const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
+    const used = usage.body.properties.usages.value;
+    expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    const cardsBefore = (await approvalCards(h, "aks-staging")).length;
+    // This week's node image is published: the cluster's pools are one image behind.
+    expect((await sim(h, "POST", "/_sim/node-images", {})).status).toBe(201);
+    try {
+      const blocked = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "nodeImage" });
+      expect(blocked.status).toBe(202);
+      const op = await operationWith(h, blocked.body.operationId, (o) => o.status === "Blocked", "the blocked node-image upgrade");
+      expect(op.outcome?.message).toContain("vcpu-quota: surge needs 4 vCPU of standardDDSv5Family");
+      expect(op.plan?.readiness?.checks.map((c) => c.id)).toEqual(["cluster-state", "vcpu-quota", "subnet-addresses", "node-image-age"]);
+      expect((await approvalCards(h, "aks-staging")).length).toBe(cardsBefore);
+    } finally {
+      expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
+    }
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "nodeImage" });
+    expect(started.status).toBe(202);
+    await waitFor(h, "the node-image approval card", async () => (await approvalCards(h, "aks-staging")).length > cardsBefore ? true : undefined);
+    const waiting = await operation(h, started.body.operationId);
+    expect(waiting.status).toBe("AwaitingApproval");
+    expect(waiting.plan?.readiness?.checks.map((c) => [c.id, c.status])).toEqual([["cluster-state", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["node-image-age", "pass"]]);
+    expect(waiting.plan?.readiness?.targetVersion).toBe(waiting.plan?.target);
+  });
+
+  it("a 3-pool cluster: one readiness report costs at most 8 ARM reads", async () => {
+    const template = await h.aks.agentPools.get("rg-aks-dev", "aks-dev", "user");
+    const poller = await h.aks.agentPools.beginCreateOrUpdate("rg-aks-dev", "aks-dev", "batch", {
+      count: 1, vmSize: template.vmSize, mode: "User", osType: "Linux", vnetSubnetID: template.vnetSubnetID, maxPods: template.maxPods, orchestratorVersion: template.currentOrchestratorVersion
+    });
+    await advance(h, 15 * 60_000);
+    await poller.pollUntilDone();
+    const before = await armStats(h);
+    const report = await readiness("aks-dev");
+    const after = await armStats(h);
+    expect(report.checks.find((c) => c.id === "vcpu-quota")?.evidence).toContain("pool");
+    const total = (s: Record<string, Record<string, number>>) => Object.keys(s).reduce((n, k) => n + count(s, k), 0);
+    expect(total(after) - total(before)).toBeLessThanOrEqual(8);
+    expect(total(after) - total(before)).toBe(4);
   });
 });
