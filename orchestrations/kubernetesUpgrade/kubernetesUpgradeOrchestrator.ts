@@ -76,7 +76,7 @@ function upgradeFlow(context: OrchestrationContext, input: KubernetesUpgradeInpu
         }
         case "Rejected": return `${step} rejected by ${end.approvedBy ?? "?"}`;
         case "Expired": return `No decision on ${step.toLowerCase()} ${end.error?.message ?? ""}`;
-        case "Blocked": return `Blocked before any change, readiness failed: ${end.error?.message ?? ""}`;
+        case "Blocked": return `Readiness failed, nothing asked or changed: ${end.error?.message ?? ""}`;
         default:
           if (!prepared) return `Could not plan the upgrade: ${end.error?.message ?? "unknown error"}`;
           if (end.error?.code === "HealthGateFailed") return `Health gate after ${step.toLowerCase()}: ${end.error.message}`;

@@ -150,7 +150,7 @@ function describeEnd(end: Omit<OperationEnd, "message">, planned: Planned | unde
       return planned && planned.plan.steps.length === 0 ? "Every pool already runs the latest node image" : `Upgraded ${planned?.plan.steps.length ?? pools.filter((p) => p.result === "upgraded").length} pool(s)`;
     case "Rejected": return `rejected by ${end.approvedBy ?? "?"}`;
     case "Expired": return `no approval ${end.error?.message ?? "by the deadline"}`;
-    case "Blocked": return `Blocked before any change, readiness failed: ${end.error?.message ?? ""}`;
+    case "Blocked": return `Readiness failed, nothing asked or changed: ${end.error?.message ?? ""}`;
     case "Failed":
       if (!planned) return end.error?.message ?? "failed";
       if (end.error?.code === "HealthGateFailed") return `Health gate after pool ${pool}: ${end.error.message}`;
