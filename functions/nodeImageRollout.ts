@@ -11,6 +11,7 @@
  *   NODE_IMAGE_CONCURRENCY: see rolloutPolicy.ts. Polling and settle times are the platform's one set
  *   (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS, HEALTH_SETTLE_SECONDS; shared/config).
  */
+import { readinessDeps } from "./runtime/readiness";
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import { pollingSettingsFrom } from "../shared/config";
@@ -66,7 +67,7 @@ export function nodeImageDeps(): NodeImageActivityDeps {
   const p = platform();
   const aks = p.activityArm.containerService;
   cachedDeps = {
-    aks, store: p.store, clock: p.clock,
+    aks, store: p.store, clock: p.clock, readiness: readinessDeps(p),
     teams: { webhookUrl: p.config.teamsWebhookUrl, publicBaseUrl: p.config.publicBaseUrl, post: (url, message) => p.postTeams(url, message) }
   };
   return cachedDeps;

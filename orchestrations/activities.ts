@@ -10,6 +10,7 @@ import type { createReleaseClusterLockActivity, createTryAcquireClusterLockActiv
 import type { createUpdateOperationActivity } from "./common/activities/updateOperation";
 import type { createPostTeamsMessageActivity } from "./common/activities/postTeamsMessage";
 import type { createPrepareKubernetesUpgradeActivity } from "./kubernetesUpgrade/activities/prepareKubernetesUpgrade";
+import type { createClearForceUpgradeActivity, createRecordForceUpgradeActivity } from "./kubernetesUpgrade/activities/forceUpgrade";
 import type { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "./kubernetesUpgrade/activities/upgradeStep";
 import type { createCaptureClusterHealthActivity } from "./kubernetesUpgrade/activities/captureClusterHealth";
 import type { createCreateApprovalRequestActivity } from "./approval/activities/createApprovalRequest";
@@ -44,6 +45,8 @@ export interface ActivitySignatures {
   [ActivityNames.tryAcquireClusterLock]: Made<typeof createTryAcquireClusterLockActivity>;
   [ActivityNames.releaseClusterLock]: Made<typeof createReleaseClusterLockActivity>;
   [ActivityNames.prepareKubernetesUpgrade]: Made<typeof createPrepareKubernetesUpgradeActivity>;
+  [ActivityNames.recordForceUpgrade]: Made<typeof createRecordForceUpgradeActivity>;
+  [ActivityNames.clearForceUpgrade]: Made<typeof createClearForceUpgradeActivity>;
   [ActivityNames.startUpgradeStep]: Made<typeof createStartUpgradeStepActivity>;
   [ActivityNames.checkUpgradeStep]: Made<typeof createCheckUpgradeStepActivity>;
   [ActivityNames.captureClusterHealth]: Made<typeof createCaptureClusterHealthActivity>;

@@ -5,6 +5,7 @@ import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/act
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
+import { createClearForceUpgradeActivity, createRecordForceUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/forceUpgrade";
 import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
 import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
@@ -36,6 +37,8 @@ export function createActivities(p: Platform) {
   return {
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
     [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.operationPolling, readiness: readinessDeps(p) }),
+    [ActivityNames.recordForceUpgrade]: createRecordForceUpgradeActivity({ store: p.store }),
+    [ActivityNames.clearForceUpgrade]: createClearForceUpgradeActivity({ aks, store: p.store }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
     [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({

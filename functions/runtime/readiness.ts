@@ -10,6 +10,7 @@ export function readinessDeps(p: Platform): ReadinessDeps {
     network: { get virtualNetworks() { return p.activityArm.network.virtualNetworks; } },
     arm: { getArmResource: (id, v) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).getArmResource(id, v) },
     subscriptionId: p.config.subscriptionId,
-    store: p.store
+    store: p.store,
+    clock: p.clock
   };
 }

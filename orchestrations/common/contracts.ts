@@ -5,7 +5,9 @@ import type { ClusterHealthSample } from "../../shared/domain/healthGate";
  * timestamps are ISO strings, documents are referred to by id.
  */
 export type OperationStatus =
-  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled"
+  /** Stopped before any change because it cannot work now (a readiness `fail`, AKS's deprecated-API block): resumable once fixed. */
+  | "Blocked";
 
 /** A step as approval cards, Teams messages and the step activities show it. */
 export interface StepView {
@@ -60,6 +62,11 @@ export interface ApprovalInput {
   plan: StepView[];
   timeoutMinutes: number;
   onTimeout: "reject" | "escalate";
+  /**
+   * A force decision (issue 30): AKS blocked `step` on deprecated-API usage; approving sets the
+   * override for `windowHours` from the decision (orchestrations/kubernetesUpgrade). Absent: an ordinary approval.
+   */
+  force?: { windowHours: number; blockedMessage: string };
 }
 
 export type ApprovalOutcome =

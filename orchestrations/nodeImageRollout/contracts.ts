@@ -1,3 +1,4 @@
+import type { ReadinessReport } from "../../shared/domain/readiness";
 /**
  * What crosses the durable boundary in the node-image rollout: JSON-safe, timestamps as ISO
  * strings, clusters referred to by id.
@@ -84,6 +85,8 @@ export interface ClusterImageState {
   powerState: string;
   provisioningState: string;
   pools: PoolImageState[];
+  /** The readiness report stored on the plan (issue 30); absent when it could not be read, or in older histories. */
+  readiness?: ReadinessReport;
 }
 
 /** The request of a pool's node-image step (start and check activities). */
