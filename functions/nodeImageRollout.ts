@@ -16,7 +16,8 @@ import * as df from "durable-functions";
 import { guarded } from "../orchestrations/engine/call";
 import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
-import { OrchestratorNames } from "../orchestrations/names";
+import { ActivityNames, OrchestratorNames } from "../orchestrations/names";
+import { byClusterRecord } from "./runtime/subscriptionRouting";
 import { createNodeImageActivities, nodeImageActivityNames, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
 import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
@@ -53,23 +54,27 @@ export function rolloutPolicyFromSettings(env: Readonly<Record<string, string | 
   });
 }
 
-let cachedDeps: NodeImageActivityDeps | undefined;
+const cachedDeps = new Map<string, NodeImageActivityDeps>();
 
 /**
- * Built on first use over the app's platform (settings, Cosmos store, clock, Teams posting). The
- * ARM client (shared/azure, the one place clients are built) does not retry, so a 429 goes back to
- * the orchestration, which waits it out on a durable timer instead of holding an activity (and,
- * locally, sleeping on wall time while the virtual clock stands still).
+ * Built on first use over the app's platform (settings, Cosmos store, clock, Teams posting), one set
+ * per subscription (issue 31: a cluster is read and upgraded with its own subscription's client,
+ * `subscriptionId` unset: the home subscription's). The ARM client (shared/azure, the one place
+ * clients are built) does not retry, so a 429 goes back to the orchestration, which waits it out on
+ * a durable timer instead of holding an activity (and, locally, sleeping on wall time while the
+ * virtual clock stands still).
  */
-export function nodeImageDeps(): NodeImageActivityDeps {
-  if (cachedDeps) return cachedDeps;
+export function nodeImageDeps(subscriptionId?: string): NodeImageActivityDeps {
   const p = platform();
-  const aks = p.activityArm.containerService;
-  cachedDeps = {
-    aks, store: p.store, clock: p.clock,
+  const key = (subscriptionId ?? p.config.subscriptionId).toLowerCase();
+  const cached = cachedDeps.get(key);
+  if (cached) return cached;
+  const deps: NodeImageActivityDeps = {
+    aks: p.activityArmFor(key).containerService, store: p.store, clock: p.clock,
     teams: { webhookUrl: p.config.teamsWebhookUrl, publicBaseUrl: p.config.publicBaseUrl, post: (url, message) => p.postTeams(url, message) }
   };
-  return cachedDeps;
+  cachedDeps.set(key, deps);
+  return deps;
 }
 
 /**
@@ -89,13 +94,24 @@ df.app.orchestration(OrchestratorNames.nodeImageClusterPage, clusterPageOrchestr
 df.app.orchestration(OrchestratorNames.nodeImageUpgrade, nodeImageUpgradeOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchestrator);
 
-// Activity handlers resolve their dependencies per call, so loading the app needs no settings.
-let handlers: Record<string, (input: never) => Promise<unknown>> | undefined;
+// Activity handlers resolve their dependencies per call, so loading the app needs no settings. The
+// ones that read or write a cluster run on its subscription's clients (issue 31); the rest on the home set.
+const clusterActivities = new Set<string>([
+  ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade, ActivityNames.checkNodeImageUpgrade
+]);
+const handlers = new Map<string, ReturnType<typeof createNodeImageActivities>>();
+const handlersFor = (subscriptionId?: string): ReturnType<typeof createNodeImageActivities> => {
+  const key = (subscriptionId ?? "").toLowerCase();
+  let set = handlers.get(key);
+  if (!set) handlers.set(key, (set = createNodeImageActivities(nodeImageDeps(subscriptionId))));
+  return set;
+};
+let locate: ((input: unknown) => Promise<string | undefined>) | undefined;
 for (const name of nodeImageActivityNames) {
   df.app.activity(name, {
-    handler: guarded((input: unknown) => {
-      handlers ??= createNodeImageActivities(nodeImageDeps());
-      return handlers[name]!(input as never);
+    handler: guarded(async (input: unknown) => {
+      const subscriptionId = clusterActivities.has(name) ? await (locate ??= byClusterRecord(platform()))(input) : undefined;
+      return (handlersFor(subscriptionId)[name] as (input: never) => Promise<unknown>)(input as never);
     })
   });
 }

@@ -10,6 +10,7 @@ import { instanceExists, startOnce, type DurableClientPort } from "./durableClie
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
+import { refuseUnmanagedSubscription } from "./managedSubscription";
 
 interface AdoptRequest {
   resourceId: string;
@@ -45,6 +46,8 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     if (!valid.ok) return badRequest(valid.issues);
     const { resourceId, environment } = valid.value;
     const ref = parseClusterResourceId(resourceId)!;
+    const unmanaged = await refuseUnmanagedSubscription(p, "resourceId", ref.subscriptionId);
+    if (unmanaged) return unmanaged;
 
     let policy;
     try {
@@ -59,7 +62,7 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
 
     let managed: ManagedCluster;
     try {
-      managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+      managed = await p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
     } catch (err) {
       const failure = armFailureOf(err);
       if (failure.status === 404) return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
@@ -209,7 +212,7 @@ export function createGetClusterHandler(p: Platform) {
     let fresh = false;
     try {
       const ref = parseClusterResourceId(cluster.resourceId)!;
-      const managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+      const managed = await p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
       const observed = observedFrom(managed, isoNow(p.clock));
       cluster = (await p.store.clusters.mutate(id, (c) => ({ ...c, observed }))).doc;
       fresh = true;

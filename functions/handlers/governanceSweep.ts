@@ -28,7 +28,7 @@ const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" }
  * orchestration, which waits it out on a durable timer instead of the SDK sleeping in an activity.
  */
 export function retryless(platform: Platform): Platform {
-  return Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
+  return Object.create(platform, { arm: { value: platform.activityArm }, armFor: { value: (subscriptionId: string) => platform.activityArmFor(subscriptionId) } }) as Platform;
 }
 
 /** The `listSweepClusters` activity: the registry's cluster ids, in a stable order. */

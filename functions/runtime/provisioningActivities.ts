@@ -4,6 +4,7 @@ import { createPlanProvisioningActivity } from "../../orchestrations/provisionin
 import { createRegisterProvisionedClusterActivity } from "../../orchestrations/provisioning/activities/registerProvisionedCluster";
 import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/arm-resources";
 import type { Platform } from "./platform";
+import { byClusterRecord, routed } from "./subscriptionRouting";
 
 /** The provisioning flow's activities (registered, guarded, in functions/provisioning.ts). */
 export const provisioningActivityNames = [
@@ -22,13 +23,14 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
     listArmResources: (path, v, pages) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).listArmResources(path, v, pages)
   };
   return {
-    [ActivityNames.planProvisioning]: createPlanProvisioningActivity({
-      arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId, ...(p.config.budgetActionGroupId ? { budgetActionGroupId: p.config.budgetActionGroupId } : {})
-    }),
+    // Issue 31: the profile's ids are in the cluster's subscription (its record's resource id, set by the request).
+    [ActivityNames.planProvisioning]: routed(p, byClusterRecord(p), (_clients, subscriptionId) => createPlanProvisioningActivity({
+      arm, store: p.store, clock: p.clock, subscriptionId, ...(p.config.budgetActionGroupId ? { budgetActionGroupId: p.config.budgetActionGroupId } : {})
+    })),
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
-    [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
-      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
-    })
+    [ActivityNames.registerProvisionedCluster]: routed(p, byClusterRecord(p), (clients) => createRegisterProvisionedClusterActivity({
+      aks: { get managedClusters() { return clients.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
+    }))
   };
 }

@@ -16,6 +16,7 @@ import { registerFaultControl, registerFleetControl, registerReleaseControl, reg
 import { seedDemoFleet } from "./demo";
 import { registerEventGrid } from "./eventgrid";
 import { SimKernel, listen, registerOperationRoutes, type ThrottleLimits } from "./kernel";
+import { registerManagementGroups } from "./managementGroups";
 import { registerMonitor } from "./monitor";
 import { registerResources } from "./resources";
 import { registerTeams } from "./teams";
@@ -144,6 +145,7 @@ function writeDurably(path: string, text: string): void {
 function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerOperationRoutes(kernel);
   registerResources(kernel);
+  registerManagementGroups(kernel);
   registerArmTypes(kernel);
   const catalog = registerCatalog(kernel);
   registerAks(kernel, catalog);

@@ -2,3 +2,4 @@ export { loadConfig, pollingSettingsFrom, MAX_POLL_INTERVAL_SECONDS, SettingName
 export type { AppConfig, CosmosSettings, RuntimeMode, UpgradePollingSettings } from "./settings";
 export { ConfigError } from "./config-error";
 export type { SettingProblem } from "./config-error";
+export { SubscriptionSettingNames, type ManagedSubscriptionsSetting } from "./subscriptions";

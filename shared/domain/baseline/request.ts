@@ -63,6 +63,11 @@ export interface ProvisionRequest {
   access?: AccessRequest;
   /** Required outside dev; dev without it gets a self-signed pair written to the cluster's vault. */
   tls?: TlsRequest;
+  /**
+   * The subscription to provision in (issue 31): one the platform manages (the handler checks it,
+   * shared/domain/subscriptions.ts); absent: the platform's home subscription.
+   */
+  subscriptionId?: string;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
@@ -123,6 +128,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+const SUBSCRIPTION_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function unknown(body: Record<string, unknown>, allowed: readonly string[], prefix: string): FieldIssue[] {
   return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ field: `${prefix}${k}`, message: "is not a known field" }));
 }
@@ -138,7 +145,10 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
  */
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
-  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls"], "");
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls", "subscriptionId"], "");
+  if (body.subscriptionId !== undefined && (typeof body.subscriptionId !== "string" || !SUBSCRIPTION_GUID.test(body.subscriptionId))) {
+    issues.push({ field: "subscriptionId", message: `must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got ${JSON.stringify(body.subscriptionId)}` });
+  }
   if (body.gitops !== undefined) issues.push(...gitopsIssues(body.gitops));
   const name = typeof body.name === "string" ? body.name : "";
   if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });
