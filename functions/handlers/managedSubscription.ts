@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { unmanagedSubscriptionProblem } from "../../shared/domain/subscriptions";
+import { isSubscriptionId, unmanagedSubscriptionProblem } from "../../shared/domain/subscriptions";
 import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { json, problem, type FieldIssue } from "./http";
 import type { Platform } from "../runtime/platform";
@@ -42,9 +42,13 @@ export async function unmanagedSubscriptionIssues(p: Platform, field: string, su
  * The subscription a provisioning request goes to: its `subscriptionId`, else the home one; a
  * subscription outside the managed set is one more issue (named with the request's others).
  */
-export async function provisioningSubscription(p: Platform, request: { subscriptionId?: string } | undefined, issues: FieldIssue[]): Promise<{ subscriptionId: string } | { response: HttpResponseInit }> {
-  const subscriptionId = (request?.subscriptionId ?? p.config.subscriptionId).toLowerCase();
-  if (request?.subscriptionId === undefined) return { subscriptionId };
+export async function provisioningSubscription(p: Platform, body: unknown, issues: FieldIssue[]): Promise<{ subscriptionId: string } | { response: HttpResponseInit }> {
+  const given = (body as { subscriptionId?: unknown } | undefined)?.subscriptionId;
+  // A malformed one is already named by the request's validation.
+  if (!isSubscriptionId(given)) {
+    return { subscriptionId: p.config.subscriptionId.toLowerCase() };
+  }
+  const subscriptionId = given.toLowerCase();
   const checked = await unmanagedSubscriptionIssues(p, "subscriptionId", subscriptionId);
   if ("response" in checked) return checked;
   issues.push(...checked.issues);

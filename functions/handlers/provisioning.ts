@@ -77,7 +77,7 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
   const versionCheck = await kubernetesVersionIssues(p, body.value, policy?.allowPreview ?? false, issues);
   if ("response" in versionCheck) return versionCheck.response;
   issues.push(...versionCheck.issues);
-  const target = await provisioningSubscription(p, valid.ok ? valid.value : undefined, issues);
+  const target = await provisioningSubscription(p, body.value, issues);
   if ("response" in target) return target.response;
   if (!valid.ok || !policy || issues.length > 0) return badRequest(issues);
   const req: ProvisionRequest = valid.value;

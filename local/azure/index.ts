@@ -23,7 +23,7 @@ import { registerTeams } from "./teams";
 
 export { DEMO_SUBSCRIPTION_ID, SimKernel, type ThrottleLimits } from "./kernel";
 export { AKS_SERVICE, type AksClusterView, type AksFleet, type AksPoolView, type PoolHealth } from "./aks";
-export { DEMO_ENVIRONMENTS, seedDemoFleet } from "./demo";
+export { DEMO_ENVIRONMENTS, DEMO_MANAGEMENT_GROUP_ID, DEMO_SECOND_SUBSCRIPTION_ID, seedDemoFleet } from "./demo";
 export type { ReleaseCatalog } from "./catalog";
 
 export interface AzureSimulatorOptions {
@@ -56,6 +56,8 @@ export interface AzureSimulatorOptions {
   saveIntervalMs?: number;
   /** `Retry-After` seconds advised on operation status responses (default 0: omitted). */
   lroRetryAfterSeconds?: number;
+  /** Issue 31: the demo fleet's second subscription (`aks-staging` is seeded there); unset: one subscription. */
+  demoSecondSubscription?: string;
   /** Runs after the demo fleet is seeded (e.g. Event Grid topics and subscriptions for the clusters). */
   afterDemoSeed?: (kernel: SimKernel, clusterIds: string[]) => void | Promise<void>;
 }
@@ -105,7 +107,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
 
   if (!loaded && options.seed === "demo") {
-    await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed });
+    await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed, ...(options.demoSecondSubscription ? { secondSubscription: options.demoSecondSubscription } : {}) });
     save();
   }
 

@@ -5,6 +5,13 @@
  */
 import { parseArmResourceId } from "./armResourceId";
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A subscription id: a GUID, in any case. */
+export function isSubscriptionId(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
+
 /** The subscription of an ARM resource id (lower case), or undefined when it is not one. */
 export function subscriptionOf(resourceId: unknown): string | undefined {
   return parseArmResourceId(resourceId)?.subscriptionId.toLowerCase();

@@ -2,6 +2,7 @@
  * The provisioning request (`POST /api/clusters` with a `network`), and its validation: every
  * invalid field named at once, before anything is written. Pure.
  */
+import { isSubscriptionId } from "../subscriptions";
 import { ENVIRONMENTS, validatePolicy, type Environment, type PolicyOverrides } from "../policy";
 import type { FieldIssue } from "../maintenanceSchedule";
 import { AKS_RESERVED_RANGES, containsAddress, overlaps, parseIpv4, parseRange, type Range } from "./cidr";
@@ -128,8 +129,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const SUBSCRIPTION_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function unknown(body: Record<string, unknown>, allowed: readonly string[], prefix: string): FieldIssue[] {
   return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ field: `${prefix}${k}`, message: "is not a known field" }));
 }
@@ -146,7 +145,7 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
   const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls", "subscriptionId"], "");
-  if (body.subscriptionId !== undefined && (typeof body.subscriptionId !== "string" || !SUBSCRIPTION_GUID.test(body.subscriptionId))) {
+  if (body.subscriptionId !== undefined && !isSubscriptionId(body.subscriptionId)) {
     issues.push({ field: "subscriptionId", message: `must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got ${JSON.stringify(body.subscriptionId)}` });
   }
   if (body.gitops !== undefined) issues.push(...gitopsIssues(body.gitops));
