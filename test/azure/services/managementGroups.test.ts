@@ -40,7 +40,7 @@ describe("managed subscriptions from a management group", () => {
     expect((res.body as { value: unknown[] }).value).toEqual(expect.arrayContaining([
       { id: `/subscriptions/${A}`, type: "/subscriptions", name: A, properties: { displayName: A, parent: { id: "/providers/Microsoft.Management/managementGroups/mg-root" } } },
       expect.objectContaining({ type: "Microsoft.Management/managementGroups", name: "mg-child" }),
-      expect.objectContaining({ type: "/subscriptions", name: B, properties: expect.objectContaining({ parent: { id: "/providers/Microsoft.Management/managementGroups/mg-child" } }) })
+      { id: `/subscriptions/${B}`, type: "/subscriptions", name: B, properties: { displayName: B, parent: { id: "/providers/Microsoft.Management/managementGroups/mg-child" } } }
     ]));
   });
 
