@@ -52,9 +52,10 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   };
 
   if (input.mode !== "manual") {
-    yield timerAfter(context, 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS));
+    // Issue 31: within the cluster's subscription's read bucket when the ring said how many share it.
+    yield timerAfter(context, 1 + spreadMs(input.clusterId, input.prepareSpreadMs ?? PREPARE_STAGGER_MS));
   }
-  const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
+  const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, prepareSpreadMs: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
 
   let window: MaintenanceWindowOccurrence | undefined;
