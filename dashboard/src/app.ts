@@ -531,7 +531,7 @@ function approvalsView(list: PendingApproval[], now: number): HTMLElement {
     el("table", { id: "approvals-table" },
       el("thead", {}, el("tr", {}, ...["operation", "cluster", "for", "requested", "deadline", "decide"].map((h) => el("th", {}, h)))),
       el("tbody", {}, ...list.map((a) => el("tr", { "data-operation": a.operationId },
-        el("td", {}, a.operationId), el("td", {}, el("a", { href: `#/clusters/${encodeURIComponent(a.clusterId)}` }, a.clusterId)), el("td", {}, a.scope === "upgrade" ? "whole upgrade" : `step ${a.step + 1}`),
+        el("td", {}, a.operationId), el("td", {}, el("a", { href: `#/clusters/${encodeURIComponent(a.clusterId)}` }, a.clusterId)), el("td", {}, a.scope === "operation" || a.scope === "upgrade" ? "whole operation" : `step ${a.step + 1}`),
         el("td", {}, when(a.requestedAt, now)), el("td", {}, when(a.deadline, now, { deadline: true })),
         el("td", {}, a.approveUrl && a.rejectUrl
           ? el("span", {}, el("a", { class: "button approve", href: a.approveUrl }, "Approve…"), el("a", { class: "button reject", href: a.rejectUrl }, "Reject…"))

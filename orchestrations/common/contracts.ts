@@ -52,12 +52,23 @@ export interface ApprovalDecision {
 }
 
 /** The approval sub-orchestration's input (the engine's step asks it). */
+/**
+ * What an approval covers: one step, or the whole operation (`oncePerUpgrade` policies).
+ * `upgrade` is the name approval requests stored before the rename carry (read as `operation`).
+ */
+export type ApprovalScope = "step" | "operation" | "upgrade";
+
+/** Whether an approval covers the whole operation (the current name, or the one stored before). */
+export function coversWholeOperation(scope: ApprovalScope | undefined): boolean {
+  return scope === "operation" || scope === "upgrade";
+}
+
 export interface ApprovalInput {
   operationId: string;
   clusterId: string;
   environment: string;
-  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
-  scope: "step" | "upgrade";
+  /** What is being approved: one step, or the whole plan when the policy asks once per operation. */
+  scope: ApprovalScope;
   step: StepView;
   plan: StepView[];
   timeoutMinutes: number;

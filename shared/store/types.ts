@@ -253,7 +253,8 @@ export interface ApprovalRequestRecord {
   /** The approval orchestration instance the decision is raised on (named in the token). */
   approvalInstanceId: string;
   step: number;
-  scope: "step" | "upgrade";
+  /** `upgrade`: the name requests stored before `operation` carry (orchestrations/common/contracts.ts ApprovalScope). */
+  scope: "step" | "operation" | "upgrade";
   /** 0 for the first card, 1 for the escalation. */
   round: number;
   nonce: string;

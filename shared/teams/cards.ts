@@ -21,7 +21,8 @@ export interface ApprovalRequest {
   /** The step being approved; for `oncePerUpgrade` the first step, and the card says it covers the whole plan. */
   step: PlanStepView;
   plan: PlanStepView[];
-  scope: "step" | "upgrade";
+  /** `upgrade`: the name stored before `operation`. */
+  scope: "step" | "operation" | "upgrade";
   /** When the request expires (ISO). */
   deadline: string;
   /** `PUBLIC_BASE_URL`: links go to `${publicBaseUrl}/api/approvals/{token}?decision=…`. */
@@ -71,7 +72,7 @@ export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
   const provisioning = request.purpose === "provisioning";
   const what = provisioning
     ? `Approve provisioning of **${cluster}** (${request.plan.length} resources to write)`
-    : request.scope === "upgrade"
+    : request.scope === "operation" || request.scope === "upgrade"
       ? `Approve the whole upgrade of **${cluster}** (${request.plan.length} steps)`
       : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${cluster}**: ${escapeMarkdown(`${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`)}`;
   const body: CardElement[] = [];
