@@ -1,3 +1,4 @@
+import { stepLabel } from "../../shared/domain/steps";
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
 import { escapeHtml, page } from "./pages";
 import { coversWholeOperation } from "../../orchestrations/common/contracts";
@@ -15,9 +16,9 @@ export function messagePage(title: string, message: string): string {
 export function confirmationPage(input: ApprovalInput & { deadline: string; preselect?: string; askApprover: boolean; purpose?: "upgrade" | "provisioning" }, actionUrl: string): string {
   if (input.purpose === "provisioning") return provisioningPage(input, actionUrl);
   const step = input.step;
-  const what = step.kind === "controlPlane" ? "control plane" : `pool ${step.pool ?? "?"}`;
+  const what = stepLabel(step);
   const scope = coversWholeOperation(input.scope) ? `the whole operation (${input.plan.length} steps)` : `step ${step.index + 1} of ${input.plan.length}`;
-  const plan = input.plan.map((s) => `<li>${escapeHtml(s.kind === "controlPlane" ? "control plane" : `pool ${s.pool ?? "?"}`)}: ${escapeHtml(s.from)} → ${escapeHtml(s.to)}</li>`).join("");
+  const plan = input.plan.map((s) => `<li>${escapeHtml(stepLabel(s))}: ${escapeHtml(s.from)} → ${escapeHtml(s.to)}</li>`).join("");
   return page(`Approve ${coversWholeOperation(input.scope) ? "operation" : "step"} on ${input.clusterId}?`, `
 <dl>
 <dt>Cluster</dt><dd>${escapeHtml(input.clusterId)} (${escapeHtml(input.environment)})</dd>

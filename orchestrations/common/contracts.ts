@@ -1,3 +1,4 @@
+import type { StepKind } from "../../shared/domain/steps";
 import type { ClusterHealthSample } from "../../shared/domain/healthGate";
 
 /**
@@ -12,7 +13,7 @@ export type OperationStatus =
 /** A step as approval cards, Teams messages and the step activities show it. */
 export interface StepView {
   index: number;
-  kind: "controlPlane" | "nodePool";
+  kind: StepKind;
   pool?: string;
   from: string;
   to: string;

@@ -121,8 +121,8 @@ export function stepViewOf(step: PlanStep): StepView {
   switch (a.type) {
     case "controlPlaneVersion": return { index: step.index, kind: "controlPlane", from: a.from, to: a.to };
     case "poolVersion": return { index: step.index, kind: "nodePool", pool: a.pool, from: a.from, to: a.to };
-    case "poolNodeImage": return { index: step.index, kind: "nodePool", pool: a.pool, from: a.from, to: a.to };
-    default: return { index: step.index, kind: "controlPlane", from: "", to: step.title };
+    case "poolNodeImage": return { index: step.index, kind: "nodeImage", pool: a.pool, from: a.from, to: a.to };
+    default: return { index: step.index, kind: "configuration", from: "", to: step.title };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StepKind } from "../domain/steps";
 import type { ClusterPolicy } from "../domain/policy";
 import type { ReadinessReport } from "../domain/readiness";
 import type { ClusterHealthSample } from "../domain/healthGate";
@@ -220,7 +221,7 @@ export interface OperationStep {
   index: number;
   /** Readable, e.g. `control plane 1.31.5 → 1.32.3` or `pool user`. */
   name: string;
-  kind: "controlPlane" | "nodePool" | "nodeImage" | "configuration";
+  kind: StepKind;
   pool?: string;
   from: string;
   to: string;

@@ -1,3 +1,4 @@
+import { stepLabel, type StepKind } from "../domain/steps";
 import {
   type CardElement, type OpenUrlAction, type TeamsMessage, banner, bounded, durationBetween, escapeMarkdown, facts, heading, localTime, markdownText, teamsMessage, text
 } from "./adaptiveCard";
@@ -7,7 +8,7 @@ export { nodeImageRingSummaryCard, type NodeImageRingSummary, type RingClusterRe
 
 export interface PlanStepView {
   index: number;
-  kind: "controlPlane" | "nodePool" | "nodeImage";
+  kind: StepKind;
   pool?: string;
   from: string;
   to: string;
@@ -41,10 +42,7 @@ export interface ApprovalRequest {
   force?: { windowHours: number; blockedMessage: string };
 }
 
-export function stepLabel(step: Pick<PlanStepView, "kind" | "pool">): string {
-  if (step.kind === "controlPlane") return "control plane";
-  return step.kind === "nodeImage" ? `node image, pool ${step.pool ?? "?"}` : `pool ${step.pool ?? "?"}`;
-}
+export { stepLabel };
 
 /**
  * The Approve / Reject links. They open the platform's confirmation page (`GET`, which changes

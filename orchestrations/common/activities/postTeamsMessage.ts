@@ -155,7 +155,7 @@ function summarySteps(op: OperationRecord): SummaryStep[] {
   return op.steps.map((s) => {
     const approval = op.approvals.find((a) => a.decision === "approve" && !a.ignored && (a.step === s.index || a.step === -1));
     return {
-      index: s.index, kind: s.kind === "nodePool" ? "nodePool" : "controlPlane", ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to,
+      index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to,
       status: s.status, ...(s.startedAt ? { startedAt: s.startedAt } : {}), ...(s.endedAt ? { endedAt: s.endedAt } : {}),
       ...(approval ? { approvedBy: approval.approver } : {}), ...(s.error ? { note: `${s.error.code}: ${s.error.message}` } : {})
     };

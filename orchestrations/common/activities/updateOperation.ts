@@ -1,3 +1,4 @@
+import { stepLabel } from "../../../shared/domain/steps";
 import type { OperationUpdate, SectionMerger } from "../../engine/contracts";
 import { terminalOperationStatuses, type OperationRecord, type OperationStep } from "../../../shared/store";
 import { isNotFound } from "../../../shared/domain/failures";
@@ -99,9 +100,7 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
 }
 
 function stepName(s: { kind: string; pool?: string; from: string; to: string }): string {
-  if (s.kind === "nodeImage") return `node image, pool ${s.pool ?? "?"}`;
-  const what = s.kind === "controlPlane" ? "control plane" : s.kind === "nodePool" ? `pool ${s.pool ?? "?"}` : s.kind;
-  return `${what} ${s.from} → ${s.to}`;
+  return `${stepLabel({ kind: s.kind, ...(s.pool ? { pool: s.pool } : {}) })} ${s.from} → ${s.to}`;
 }
 
 function withoutAttempt(step: OperationStep): OperationStep {
