@@ -1,11 +1,12 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import {
-  catalogAsEventData, catalogFrom, chooseTargetVersion, planKubernetesUpgrade, isKubernetesVersion, minorKey, newestPatchOf, parseMinorVersion,
+  catalogAsEventData, catalogFrom, chooseTargetVersion, isKubernetesVersion, minorKey, newestPatchOf, parseMinorVersion,
   type KubernetesCatalog, type TargetChoice
 } from "../../shared/domain/versions";
 import type { ClusterRecord } from "../../shared/store";
 import { clusterRef } from "../../orchestrations/common/activities/armIds";
 import type { Platform } from "../runtime/platform";
+import { planUpgrade } from "../../orchestrations/kubernetesUpgrade/activities/planner";
 
 /**
  * The location's release catalog as AKS lists it (one ARM read), in `subscriptionId` when given (a
@@ -39,8 +40,7 @@ export async function policyProposal(p: Platform, cluster: ClusterRecord): Promi
   const choice = chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
   if (choice.kind === "none") return { choice, current };
   try {
-    const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? current }));
-    const plan = planKubernetesUpgrade({ current: { controlPlane: current, pools }, target: choice.target, catalog, policy: { allowPreview: cluster.policy.allowPreview } });
+    const plan = planUpgrade({ managed, fallbackVersion: cluster.spec.kubernetesVersion, catalog, target: choice.target, allowPreview: cluster.policy.allowPreview });
     return { choice, steps: plan.steps.length, current };
   } catch {
     // The upgrade itself plans again (and records why it cannot); the alert goes out without a step count.

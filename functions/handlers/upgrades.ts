@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { compareKubernetesVersions, isKubernetesVersion, parseMinorVersion, planKubernetesUpgrade, versionsNewerThan } from "../../shared/domain/versions";
+import { compareKubernetesVersions, isKubernetesVersion, parseMinorVersion, versionsNewerThan } from "../../shared/domain/versions";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { policyTarget, readCatalog, readManagedCluster, resolveRequestedTarget } from "./targets";
+import { clusterVersionsOf, planUpgrade } from "../../orchestrations/kubernetesUpgrade/activities/planner";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { startNodeImageUpgradeByHand } from "../../orchestrations/nodeImageRollout/starters";
 import { registeredCluster, statusUrl } from "./clusters";
@@ -64,8 +65,7 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
       const managed = await readManagedCluster(p, cluster);
       const location = managed.location ?? cluster.spec.location;
       const catalog = await readCatalog(p, location, cluster.subscriptionId);
-      const controlPlane = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
-      const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? controlPlane }));
+      const { controlPlane, pools } = clusterVersionsOf(managed, cluster.spec.kubernetesVersion);
       const filter = { allowPreview: cluster.policy.allowPreview };
       // What ARM offers: newer than the control plane, or the control plane's own version while a pool is still behind it (a resume).
       const behind = pools.some((pool) => isKubernetesVersion(pool.version) && compareKubernetesVersions(pool.version, controlPlane) < 0);
@@ -80,7 +80,8 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
         return badRequest([{ field: "targetVersion", message: `${why}; must be one of ${offered}` }]);
       }
       try {
-        planKubernetesUpgrade({ current: { controlPlane, pools }, target: resolved, catalog, policy: filter });
+        // The plan the operation would run (its planner), so a target it cannot reach is refused here.
+        planUpgrade({ managed, fallbackVersion: cluster.spec.kubernetesVersion, catalog, target: resolved, allowPreview: filter.allowPreview });
       } catch (err) {
         return badRequest([{ field: "targetVersion", message: `cannot plan an upgrade to ${resolved}: ${err instanceof Error ? err.message : String(err)}; ${offered}` }]);
       }

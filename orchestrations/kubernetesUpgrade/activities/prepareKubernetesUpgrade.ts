@@ -3,7 +3,8 @@ import type { StepView } from "../../common/contracts";
 import { failingChecks, type ReadinessReport } from "../../../shared/domain/readiness";
 import { readinessOfObserved, type ReadinessDeps } from "./readiness";
 import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
-import { catalogFrom, planKubernetesUpgrade, type ClusterVersions } from "../../../shared/domain/versions";
+import { catalogFrom } from "../../../shared/domain/versions";
+import { planUpgrade, stepViewOfVersionStep } from "./planner";
 import type { ClusterRecord, OperationRecord } from "../../../shared/store";
 import { upgradeSettingsOf } from "../../../shared/domain/policy";
 import { clusterRef } from "../../common/activities/armIds";
@@ -39,7 +40,7 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     // again from what ARM shows now: starting the same upgrade after the fix re-plans and proceeds.
     const replan = op.plan !== undefined && blockedBeforeStart(op);
     if (op.plan && !replan) {
-      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op), deps.polling, untouched(op) ? op.plan.readiness : undefined);
+      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => stepViewOfVersionStep(s)), firstPending(op), deps.polling, untouched(op) ? op.plan.readiness : undefined);
     }
     const plan = await planFromArm(deps.aks, cluster, input.targetVersion ?? op.targetVersion);
     const readiness = deps.readiness ? await readinessOrNothing(deps.readiness, cluster, plan) : undefined;
@@ -55,7 +56,7 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     });
     // Another run may have stored its plan first: that one wins, so every run agrees.
     const kept = stored.doc.plan ?? { target: plan.target, steps: plan.steps };
-    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc), deps.polling, stored.doc.plan?.readiness);
+    return prepared(cluster, kept.target, kept.steps.map((s) => stepViewOfVersionStep(s)), firstPending(stored.doc), deps.polling, stored.doc.plan?.readiness);
   };
 }
 
@@ -82,19 +83,8 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
     aks.managedClusters.listKubernetesVersions(location),
     aks.managedClusters.getUpgradeProfile(ref.resourceGroup, ref.name)
   ]);
-  const current: ClusterVersions = {
-    controlPlane: managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion,
-    pools: (managed.agentPoolProfiles ?? []).map((p) => ({
-      name: p.name ?? "", mode: p.mode ?? "User", version: p.currentOrchestratorVersion ?? p.orchestratorVersion ?? ""
-    }))
-  };
-  const plan = planKubernetesUpgrade({
-    current,
-    ...(target ? { target } : {}),
-    catalog: catalogFrom(versions, profile),
-    policy: { allowPreview: cluster.policy.allowPreview }
-  });
-  return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)), managed, versions };
+  const plan = planUpgrade({ managed, fallbackVersion: cluster.spec.kubernetesVersion, catalog: catalogFrom(versions, profile), ...(target ? { target } : {}), allowPreview: cluster.policy.allowPreview });
+  return { ...plan, managed, versions };
 }
 
 /** No step of the operation has started (each still Pending, or none recorded). */
@@ -132,6 +122,4 @@ function firstPending(op: OperationRecord): number {
   return first ?? planned.length;
 }
 
-function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): StepView {
-  return { index: s.index, kind: s.kind === "nodePool" ? "nodePool" : "controlPlane", ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to };
-}
+
