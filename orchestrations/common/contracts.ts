@@ -9,7 +9,8 @@ export type OperationStatus =
   /** Stopped before any change because it cannot work now (a readiness `fail`, AKS's deprecated-API block): resumable once fixed. */
   | "Blocked";
 
-export interface UpgradeStep {
+/** A step as approval cards, Teams messages and the step activities show it. */
+export interface StepView {
   index: number;
   kind: "controlPlane" | "nodePool";
   pool?: string;
@@ -50,12 +51,32 @@ export interface ApprovalDecision {
   nonce?: string;
 }
 
+/** The approval sub-orchestration's input (the engine's step asks it). */
+export interface ApprovalInput {
+  operationId: string;
+  clusterId: string;
+  environment: string;
+  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
+  scope: "step" | "upgrade";
+  step: StepView;
+  plan: StepView[];
+  timeoutMinutes: number;
+  onTimeout: "reject" | "escalate";
+  /**
+   * A force decision (issue 30): AKS blocked `step` on deprecated-API usage; approving sets the
+   * override for `windowHours` from the decision (orchestrations/kubernetesUpgrade). Absent: an ordinary approval.
+   */
+  force?: { windowHours: number; blockedMessage: string };
+}
+
 export type ApprovalOutcome =
   | { outcome: "approved" | "rejected"; decision: ApprovalDecision }
   | { outcome: "expired"; escalated: boolean; deadline: string };
 
 export interface TeamsDelivery {
   delivered: boolean;
+  /** Not delivered, and retrying will not help (a 4xx other than 408/429): the orchestration stops asking. */
+  permanent?: true;
   /** When not delivered: how long Teams asked us to wait (Retry-After) or the backoff to use. */
   retryAfterMs?: number;
   error?: string;

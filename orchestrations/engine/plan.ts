@@ -6,8 +6,8 @@
  */
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { GeneratedValue } from "../../shared/domain/baseline/profile";
-import type { UpgradeStep } from "../common/contracts";
-import type { GovernedResourceKind } from "../../shared/domain/governance/logCategories";
+import type { StepView } from "../common/contracts";
+import type { GovernedResourceKind } from "../../shared/domain";
 
 /** What a step changes: a closed union; actions.ts maps each to its start and check activities. */
 export type StepAction =
@@ -115,7 +115,7 @@ export function needsApproval(plan: Pick<OperationPlanData, "approval">, approve
 }
 
 /** The step as approval cards and the step activities describe it. */
-export function upgradeStepOf(step: PlanStep): UpgradeStep & { kind: UpgradeStep["kind"] } {
+export function stepViewOf(step: PlanStep): StepView {
   const a = step.action;
   switch (a.type) {
     case "controlPlaneVersion": return { index: step.index, kind: "controlPlane", from: a.from, to: a.to };

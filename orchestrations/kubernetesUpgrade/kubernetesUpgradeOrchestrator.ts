@@ -1,14 +1,13 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, OrchestratorNames } from "../names";
-import type { ApprovalOutcome, UpgradeStep } from "../common/contracts";
+import type { ApprovalInput, ApprovalOutcome, StepView } from "../common/contracts";
 import { call } from "../engine/call";
 import { runOperation, type OperationEnd, type OperationFlow, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PlanStep } from "../engine/plan";
 import { nowIso, timerAfter } from "../common/time";
-import type { ApprovalInput } from "../approval/approvalOrchestrator";
 import { blockedReason, failingChecks, isDeprecatedApiBlock } from "../../shared/domain/readiness";
 import type { KubernetesUpgradeInput, KubernetesUpgradeResult, PreparedUpgrade } from "./contracts";
-import type { ClearForceUpgradeResult, ForceUpgradeDecision } from "./activities/forceUpgrade";
+import type { ForceUpgradeDecision } from "./activities/forceUpgrade";
 
 /** The force decision's approval instance, beside the step's own (`…:approval:{step}`). */
 export const forceApprovalInstanceId = (parentInstanceId: string, stepIndex: number): string => `${parentInstanceId}:force:${stepIndex}`;
@@ -54,7 +53,7 @@ function upgradeFlow(context: OrchestrationContext, input: KubernetesUpgradeInpu
     clusterId: input.clusterId,
     operationId: input.operationId,
     plan: function* () {
-      const prepared = yield* call<PreparedUpgrade>(context, ActivityNames.prepareKubernetesUpgrade, input);
+      const prepared = yield* call(context, ActivityNames.prepareKubernetesUpgrade, input);
       state.prepared = prepared;
       const planned = kubernetesPlan(prepared, input);
       // A readiness `fail` (numbers in its evidence) stops the operation before its approval card:
@@ -97,7 +96,7 @@ function upgradeFlow(context: OrchestrationContext, input: KubernetesUpgradeInpu
       if (forceable(end, input)) return undefined; // the force card follows
       const prepared = state.prepared;
       return {
-        kind: end.status === "Failed" ? "upgradeFailed" : "upgradeSummary",
+        kind: end.status === "Failed" ? "operationFailed" : "operationSummary",
         channel: "default",
         payload: {
           operationId: input.operationId, clusterId: input.clusterId, environment: prepared?.environment, target: prepared?.target ?? input.targetVersion,
@@ -118,7 +117,7 @@ function upgradeFlow(context: OrchestrationContext, input: KubernetesUpgradeInpu
  */
 function* decideForce(context: OrchestrationContext, input: KubernetesUpgradeInput, prepared: PreparedUpgrade, blocked: { step: PlanStep; message: string }): Generator<Task, KubernetesUpgradeResult, unknown> {
   const hours = prepared.forceUpgradeWindowHours ?? 2;
-  const step: UpgradeStep = prepared.steps.find((s) => s.index === blocked.step.index) ?? { index: blocked.step.index, kind: "controlPlane", from: "", to: "" };
+  const step: StepView = prepared.steps.find((s) => s.index === blocked.step.index) ?? { index: blocked.step.index, kind: "controlPlane", from: "", to: "" };
   const approvalInput: ApprovalInput = {
     operationId: input.operationId, clusterId: input.clusterId, environment: prepared.environment, scope: "step", step, plan: prepared.steps,
     timeoutMinutes: prepared.approval.timeoutMinutes, onTimeout: prepared.approval.onTimeout,
@@ -130,7 +129,7 @@ function* decideForce(context: OrchestrationContext, input: KubernetesUpgradeInp
       ? `no force decision by ${outcome.deadline}`
       : `force rejected by ${outcome.decision.approver}${outcome.decision.comment ? `: ${outcome.decision.comment}` : ""}`;
     const message = `Step ${step.index + 1} (control plane ${step.from} → ${step.to}) blocked by AKS on deprecated API usage; ${why}. Migrate the usage and start the upgrade again.`;
-    yield* call<unknown>(context, ActivityNames.updateOperation, {
+    yield* call(context, ActivityNames.updateOperation, {
       clusterId: input.clusterId, operationId: input.operationId, at: nowIso(context), status: "Blocked",
       outcome: { result: "Blocked", message, failedStep: step.index, error: { code: "UpgradeBlockedOnDeprecatedAPIUsage", message: blocked.message.slice(0, 2000) } }
     });
@@ -143,14 +142,14 @@ function* decideForce(context: OrchestrationContext, input: KubernetesUpgradeInp
     clusterId: input.clusterId, operationId: input.operationId, step: step.index, blockedMessage: blocked.message.slice(0, 2000),
     approvedBy: outcome.decision.approver, approvedAt: outcome.decision.at, until, ...(outcome.decision.comment ? { comment: outcome.decision.comment } : {})
   };
-  yield* call<unknown>(context, ActivityNames.recordForceUpgrade, decision);
+  yield* call(context, ActivityNames.recordForceUpgrade, decision);
   let result: KubernetesUpgradeResult;
   try {
     result = (yield context.df.callSubOrchestrator(OrchestratorNames.kubernetesUpgrade, { ...input, resume: true, force: { until, approvedBy: decision.approvedBy } } satisfies KubernetesUpgradeInput, forcedRunInstanceId(context.df.instanceId))) as KubernetesUpgradeResult;
   } finally {
     // Whatever the forced run did, the override does not outlive it (a later upgrade must be blocked again).
     for (let poll = 0; poll < CLEAR_MAX_POLLS; poll++) {
-      const cleared = yield* call<ClearForceUpgradeResult>(context, ActivityNames.clearForceUpgrade, { clusterId: input.clusterId, operationId: input.operationId, resourceId: prepared.resourceId, at: nowIso(context) });
+      const cleared = yield* call(context, ActivityNames.clearForceUpgrade, { clusterId: input.clusterId, operationId: input.operationId, resourceId: prepared.resourceId, at: nowIso(context) });
       if (cleared.state === "cleared") break;
       yield timerAfter(context, CLEAR_POLL_MS);
     }
@@ -160,8 +159,8 @@ function* decideForce(context: OrchestrationContext, input: KubernetesUpgradeInp
 
 function* notifyBlocked(context: OrchestrationContext, input: KubernetesUpgradeInput, prepared: PreparedUpgrade, message: string): Generator<Task, void, unknown> {
   try {
-    yield* call<unknown>(context, ActivityNames.postTeamsMessage, {
-      kind: "upgradeSummary", channel: "default",
+    yield* call(context, ActivityNames.postTeamsMessage, {
+      kind: "operationSummary", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: prepared.environment, target: prepared.target, status: "Blocked", message }
     });
   } catch {
@@ -185,7 +184,7 @@ export function kubernetesPlan(prepared: PreparedUpgrade, input?: Pick<Kubernete
   };
 }
 
-function planStep(step: UpgradeStep, settleMs: number): PlanStep {
+function planStep(step: StepView, settleMs: number): PlanStep {
   if (step.kind === "controlPlane") {
     return { index: step.index, title: `control plane ${step.from} → ${step.to}`, action: { type: "controlPlaneVersion", from: step.from, to: step.to }, health: true, settleMs: 0 };
   }

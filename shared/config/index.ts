@@ -1,4 +1,4 @@
-export { loadConfig, pollingSettingsFrom, MAX_POLL_INTERVAL_SECONDS, SettingNames, SettingDefaults } from "./settings";
-export type { AppConfig, CosmosSettings, RuntimeMode, UpgradePollingSettings } from "./settings";
+export { loadConfig, pollingSettingsFrom, settingNameIn, MAX_POLL_INTERVAL_SECONDS, SettingNames, SettingDefaults, DeprecatedSettingNames } from "./settings";
+export type { AppConfig, CosmosSettings, RuntimeMode, OperationPollingSettings } from "./settings";
 export { ConfigError } from "./config-error";
 export type { SettingProblem } from "./config-error";

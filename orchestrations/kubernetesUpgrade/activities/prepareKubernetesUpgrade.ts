@@ -1,5 +1,5 @@
 import type { KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
-import type { UpgradeStep } from "../../common/contracts";
+import type { StepView } from "../../common/contracts";
 import { failingChecks, type ReadinessReport } from "../../../shared/domain/readiness";
 import { readinessOfObserved, type ReadinessDeps } from "./readiness";
 import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
@@ -72,7 +72,7 @@ async function readinessOrNothing(deps: Omit<ReadinessDeps, "aks">, cluster: Clu
   }
 }
 
-interface PlannedFromArm { target: string; steps: UpgradeStep[]; managed: ManagedCluster; versions: KubernetesVersionListResult }
+interface PlannedFromArm { target: string; steps: StepView[]; managed: ManagedCluster; versions: KubernetesVersionListResult }
 
 async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string | undefined): Promise<PlannedFromArm> {
   const ref = clusterRef(cluster.resourceId);
@@ -108,7 +108,7 @@ function blockedBeforeStart(op: OperationRecord): boolean {
 }
 
 function prepared(
-  cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined, readiness?: ReadinessReport
+  cluster: ClusterRecord, target: string, steps: StepView[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined, readiness?: ReadinessReport
 ): PreparedUpgrade {
   return {
     resourceId: cluster.resourceId,
@@ -132,6 +132,6 @@ function firstPending(op: OperationRecord): number {
   return first ?? planned.length;
 }
 
-function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): UpgradeStep {
+function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): StepView {
   return { index: s.index, kind: s.kind === "nodePool" ? "nodePool" : "controlPlane", ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to };
 }

@@ -1,12 +1,13 @@
 import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 import { upgradeSettingsOf } from "../../../shared/domain/policy";
 import { quarantinedNodesOf } from "../../../shared/domain/readiness";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -20,11 +21,8 @@ export interface UpgradeStepDeps {
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
-const RUNNING_STATES = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "stopping", "deleting", "canceling"]);
-
-function isRunning(state: string | undefined): boolean {
-  return RUNNING_STATES.has((state ?? "").toLowerCase());
-}
+/** ARM still changing the cluster or pool (shared/azure/arm-operations.ts, ARM's one state table). */
+const isRunning = isArmInProgress;
 
 /**
  * Starts one upgrade step without waiting for it (the orchestration polls). Idempotent: reads
@@ -69,7 +67,7 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       });
       return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
       if (isRetryable(failure)) throw err;
@@ -152,7 +150,7 @@ export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       : await deps.aks.agentPools.get(ref.resourceGroup, ref.name, step.pool ?? "").then((p) => ({ state: p.provisioningState, version: p.currentOrchestratorVersion }));
     if (isRunning(resource.state)) return { state: "InProgress" };
     if ((resource.state ?? "").toLowerCase() === "succeeded" && resource.version === step.to) return { state: "Succeeded" };
-    const error = await failureOf(deps, request, resource);
+    const error = await stepErrorOf(deps, request, resource);
     // undrainableNodeBehavior Cordon: AKS upgraded every node it could drain and cordoned the rest,
     // yet ends the operation Failed. The pool runs the target: the step succeeded, and the nodes
     // left cordoned are recorded on the operation for an operator to fix or delete.
@@ -165,7 +163,7 @@ export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request:
   };
 }
 
-async function failureOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armOperationId?: string }, resource: { state?: string; version?: string }): Promise<ArmErrorInfo> {
+async function stepErrorOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armOperationId?: string }, resource: { state?: string; version?: string }): Promise<ArmErrorInfo> {
   if (request.armOperationId) {
     try {
       const status = await deps.readAsyncOperation(request.armOperationId);
