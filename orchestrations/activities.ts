@@ -26,7 +26,7 @@ import type {
   createCheckClusterStopActivity, createCheckPoolScaleActivity, createPutBudgetActivity, createPutDiagnosticSettingActivity,
   createStartClusterStopActivity, createStartPoolScaleActivity
 } from "./governance/activities/governanceSteps";
-import type { ClusterSweepResult } from "./governance/sweepOrchestrator";
+import type { ClusterSweepResult, SweepCluster } from "./governance/sweepOrchestrator";
 import type { GovernanceReviewSubject, GovernanceSubjectReview } from "./governance/reviewOrchestrator";
 import type { StartStepResult, StepState } from "./common/contracts";
 
@@ -81,7 +81,7 @@ export interface ActivitySignatures {
   // Governance reviews run over the app's whole platform (functions/handlers/governance*.ts): their signatures are stated here.
   [ActivityNames.startGovernanceReview]: (input: StepActivityRequest) => Promise<StartStepResult>;
   [ActivityNames.checkGovernanceReview]: (input: StepActivityRequest) => Promise<StepState>;
-  [ActivityNames.listSweepClusters]: (input: Record<string, never>) => Promise<string[]>;
+  [ActivityNames.listSweepClusters]: (input: Record<string, never>) => Promise<(string | SweepCluster)[]>;
   [ActivityNames.sweepCluster]: (input: { clusterId: string }) => Promise<ClusterSweepResult>;
   [ActivityNames.reviewGovernanceSubject]: (input: { clusterId: string; subject: GovernanceReviewSubject; eventId: string }) => Promise<GovernanceSubjectReview>;
 }

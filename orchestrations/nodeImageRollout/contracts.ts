@@ -29,6 +29,11 @@ export interface NodeImageUpgradeInput {
    * rollout instead of holding its ring (and every later ring) until then.
    */
   notAfter?: string;
+  /**
+   * Issue 31: the span the ring's first reads of this cluster's subscription are spread over (that
+   * subscription's own read bucket, `subscriptionSpreadMs`); absent: the fixed two minutes.
+   */
+  prepareSpreadMs?: number;
 }
 
 /** One pool's outcome, in the operator's words. */
@@ -135,6 +140,9 @@ export interface ClusterPageRequest {
 
 export interface ClusterPage {
   clusterIds: string[];
+  /** Issue 31: each cluster's subscription (parallel to `clusterIds`) and how many of the ring's clusters each subscription has. */
+  subscriptions?: string[];
+  subscriptionSizes?: Record<string, number>;
   /** Cursor for the next page, absent on the last. */
   next?: string;
 }
@@ -148,7 +156,7 @@ export interface ClusterPageInput {
   requestedBy?: string;
   notAfter?: string;
   policy: RolloutPolicy;
-  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string }[];
+  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string; prepareSpreadMs?: number }[];
 }
 
 export interface ClusterPageResult extends RingCounts {

@@ -53,7 +53,8 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   };
 
   if (input.mode !== "manual") {
-    yield timerAfter(context, 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS));
+    // Issue 31: within the cluster's subscription's read bucket when the ring said how many share it.
+    yield timerAfter(context, 1 + spreadMs(input.clusterId, input.prepareSpreadMs ?? PREPARE_STAGGER_MS));
   }
   const prepared = yield* call(context, ActivityNames.prepareNodeImageUpgrade, { ...preparedInputOf(input), instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
@@ -183,6 +184,6 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
 
 /** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon). */
 function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
-  const { options: _options, notAfter: _notAfter, ...rest } = input;
+  const { options: _options, notAfter: _notAfter, prepareSpreadMs: _prepareSpreadMs, ...rest } = input;
   return rest;
 }
