@@ -160,7 +160,7 @@ function* decideForce(context: OrchestrationContext, input: KubernetesUpgradeInp
 function* notifyBlocked(context: OrchestrationContext, input: KubernetesUpgradeInput, prepared: PreparedUpgrade, message: string): Generator<Task, void, unknown> {
   try {
     yield* call(context, ActivityNames.postTeamsMessage, {
-      kind: "upgradeSummary", channel: "default",
+      kind: "operationSummary", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: prepared.environment, target: prepared.target, status: "Blocked", message }
     });
   } catch {

@@ -281,7 +281,7 @@ export function validatePolicy(input: unknown, options: { partial?: boolean; pre
       if (u.maxBlockedNodes !== undefined && !(typeof u.maxBlockedNodes === "string" && /^(?:[1-9]\d{0,2}|(?:100|[1-9]\d?)%)$/.test(u.maxBlockedNodes))) {
         add("upgrade.maxBlockedNodes", "must be a node count from 1 to 999 (\"2\") or a percentage from 1% to 100% (\"50%\")");
       }
-      if (u.maxBlockedNodes !== undefined && u.undrainableNodeBehavior !== undefined && u.undrainableNodeBehavior !== "Cordon") add("upgrade.maxBlockedNodes", "applies only with undrainableNodeBehavior Cordon");
+      if (u.maxBlockedNodes !== undefined && u.undrainableNodeBehavior === "Schedule") add("upgrade.maxBlockedNodes", "applies only with undrainableNodeBehavior Cordon");
       if (u.forceUpgradeWindowHours !== undefined && !isInt(u.forceUpgradeWindowHours, 1, 24)) add("upgrade.forceUpgradeWindowHours", "must be a whole number of hours from 1 to 24");
     }
   }

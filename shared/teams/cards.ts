@@ -208,7 +208,7 @@ export function operationFailureCard(failure: OperationFailure): TeamsMessage {
   return teamsMessage(body, failure.operationUrl ? [{ type: "Action.OpenUrl", title: "Open operation", url: failure.operationUrl }] : undefined);
 }
 
-export type OperationOutcome = "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+export type OperationOutcome = "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled" | "Blocked";
 
 export interface SummaryStep extends PlanStepView {
   startedAt?: string;

@@ -1,6 +1,6 @@
 import { nextWindow } from "../../shared/domain/maintenanceWindow";
 import {
-  ENVIRONMENTS, PolicyValidationError, defaultPolicy, effectiveNodeImageWindow, mergePolicy, resolvePolicy, ringOf, validatePolicy
+  ENVIRONMENTS, PolicyValidationError, defaultPolicy, effectiveNodeImageWindow, mergePolicy, resolvePolicy, ringOf, upgradeSettingsOf, validatePolicy
 } from "../../shared/domain/policy";
 
 describe("defaultPolicy", () => {
@@ -114,6 +114,26 @@ describe("resolvePolicy", () => {
     expect((caught as PolicyValidationError).issues.map((i) => i.field)).toEqual(["policy.approval"]);
     // Valid overrides whose combination is invalid are caught after the merge.
     expect(() => resolvePolicy("prod", { onApprovalTimeout: "escalate" })).toThrow(/escalationChannel is required/);
+  });
+});
+
+describe("upgrade settings (drain safety, force window)", () => {
+  it("defaults by environment are AKS's drain defaults, with a shorter force window in prod; overrides win", () => {
+    expect(upgradeSettingsOf(defaultPolicy("dev"), "dev")).toEqual({ drainTimeoutInMinutes: 30, undrainableNodeBehavior: "Schedule", forceUpgradeWindowHours: 4 });
+    expect(upgradeSettingsOf(defaultPolicy("prod"), "prod").forceUpgradeWindowHours).toBe(2);
+    const policy = resolvePolicy("staging", { upgrade: { undrainableNodeBehavior: "Cordon", maxBlockedNodes: "2", drainTimeoutInMinutes: 10 } });
+    expect(upgradeSettingsOf(policy, "staging")).toEqual({ drainTimeoutInMinutes: 10, undrainableNodeBehavior: "Cordon", maxBlockedNodes: "2", forceUpgradeWindowHours: 4 });
+  });
+
+  it("names every invalid upgrade field", () => {
+    const issues = validatePolicy({ upgrade: { drainTimeoutInMinutes: 4, undrainableNodeBehavior: "cordon", maxBlockedNodes: "0", forceUpgradeWindowHours: 25, maxSurge: "1" } }, { partial: true });
+    expect(issues.map((i) => i.field).sort()).toEqual([
+      "policy.upgrade.drainTimeoutInMinutes", "policy.upgrade.forceUpgradeWindowHours", "policy.upgrade.maxBlockedNodes", "policy.upgrade.maxSurge", "policy.upgrade.undrainableNodeBehavior"
+    ]);
+    expect(validatePolicy({ upgrade: { drainTimeoutInMinutes: 1441 } }, { partial: true })[0]?.message).toBe("must be a whole number of minutes from 5 to 1440 (24 hours)");
+    expect(validatePolicy({ upgrade: { undrainableNodeBehavior: "Schedule", maxBlockedNodes: "50%" } }, { partial: true }).map((i) => i.message)).toEqual(["applies only with undrainableNodeBehavior Cordon"]);
+    expect(validatePolicy({ upgrade: { undrainableNodeBehavior: "Cordon", maxBlockedNodes: "50%", drainTimeoutInMinutes: 5, forceUpgradeWindowHours: 1 } }, { partial: true })).toEqual([]);
+    expect(validatePolicy({ upgrade: "Cordon" }, { partial: true })).toEqual([{ field: "policy.upgrade", message: "must be an object" }]);
   });
 });
 

@@ -1,4 +1,7 @@
-import { addressesPerNode, evaluateReadiness, surgeNodes, vmSizeQuota, type ReadinessCluster, type ReadinessInput } from "../../shared/domain/readiness";
+import {
+  addressesPerNode, blockedReason, evaluateNodeImageReadiness, evaluateReadiness, failingChecks, isDeprecatedApiBlock, nodeImageReleaseDate, quarantinedNodesOf, surgeNodes, vmSizeQuota,
+  type ReadinessCluster, type ReadinessInput
+} from "../../shared/domain/readiness";
 import { standardCatalog } from "./fixtures/catalog";
 
 const SUBNET = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/snet-nodes";
@@ -95,5 +98,44 @@ describe("upgrade readiness (domain)", () => {
   it("a target the region does not offer, or cannot be planned to, fails", () => {
     expect(byId(evaluateReadiness(input({ target: "1.32.9" })))["target-version"]).toEqual({ id: "target-version", status: "fail", evidence: "1.32.9 is not offered in the region (1.32 patches listed: 1.32.0, 1.32.3)" });
     expect(byId(evaluateReadiness(input({ target: "1.33.0" })))["target-version"]?.status).toBe("fail");
+  });
+
+  it("a running cluster with an operation in progress warns (the step waits for it) rather than failing", () => {
+    const r = byId(evaluateReadiness(input({ cluster: cluster({ provisioningState: "Updating" }) })));
+    expect(r["cluster-state"]).toEqual({ id: "cluster-state", status: "warn", evidence: "provisioningState Updating, powerState Running (an operation is in progress: the upgrade's first step waits for it)" });
+  });
+
+  it("node images: the release date from Linux and Windows versions; past 90 days warns, never fails; the check needs the activity's time", () => {
+    expect(nodeImageReleaseDate("AKSUbuntu-2204gen2containerd-202610.26.0")?.toISOString()).toBe("2026-10-26T00:00:00.000Z");
+    expect(nodeImageReleaseDate("AKSWindows-2022-containerd-20348.2113.231115")?.toISOString()).toBe("2023-11-15T00:00:00.000Z");
+    expect(nodeImageReleaseDate("custom")).toBeUndefined();
+    const pools = (version: string) => cluster().agentPoolProfiles!.map((p) => ({ ...p, nodeImageVersion: version }));
+    expect(byId(evaluateReadiness(input({ cluster: cluster({ agentPoolProfiles: pools("AKSUbuntu-2204gen2containerd-202610.26.0") }), now: "2026-11-02T08:00:00Z" })))["node-image-age"])
+      .toEqual({ id: "node-image-age", status: "pass", evidence: "oldest node image AKSUbuntu-2204gen2containerd-202610.26.0 (pool system) is 7 days old, within the 90-day window" });
+    const old = byId(evaluateReadiness(input({ cluster: cluster({ agentPoolProfiles: pools("AKSUbuntu-2204gen2containerd-202607.01.0") }), now: "2026-11-02T08:00:00Z" })))["node-image-age"];
+    expect(old?.status).toBe("warn");
+    expect(old?.evidence).toContain("pool system: AKSUbuntu-2204gen2containerd-202607.01.0 is 124 days old");
+    expect(evaluateReadiness(input()).checks.map((c) => c.id)).not.toContain("node-image-age");
+  });
+
+  it("a node-image report judges state, surge vCPUs and addresses, and image age", () => {
+    const report = evaluateNodeImageReadiness({ clusterId: "c1", target: "AKSUbuntu-2204gen2containerd-202611.02.0", cluster: cluster(), computeUsages: input().computeUsages, subnetUsages: input().subnetUsages, now: "2026-11-02T08:00:00Z" });
+    expect(report.checks.map((c) => c.id)).toEqual(["cluster-state", "vcpu-quota", "subnet-addresses", "node-image-age"]);
+    expect(failingChecks(report)).toEqual([]);
+  });
+
+  it("what blocks: the failing checks, named with their evidence", () => {
+    const report = evaluateReadiness(input({ subnetUsages: new Map([[SUBNET.toLowerCase(), { id: SUBNET, currentValue: 250, limit: 251 }]]) }));
+    expect(failingChecks(report).map((c) => c.id)).toEqual(["subnet-addresses"]);
+    expect(blockedReason(failingChecks(report))).toBe("subnet-addresses: subnet vnet-a/snet-nodes: surge needs 4 address(es) (pool user: 4 node(s) × 1), 1 free (251 usable, 250 used)");
+  });
+
+  it("AKS's answers: its deprecated-API block, and the nodes a Cordon upgrade left quarantined", () => {
+    expect(isDeprecatedApiBlock({ code: "ValidationError", message: "Control Plane upgrade is blocked due to recent usage of a Kubernetes API deprecated in the specified version." })).toBe(true);
+    expect(isDeprecatedApiBlock({ code: "UpgradeFailed", message: "Drain node failed" })).toBe(false);
+    const cordon = { code: "UpgradeFailed", message: "Upgrade of agent pool user completed with 2 blocked node(s) ...: aks-user-12345678-vmss000000, aks-user-12345678-vmss000001. The blocked nodes are cordoned and labelled kubernetes.azure.com/upgrade-status=Quarantined" };
+    expect(quarantinedNodesOf(cordon)).toEqual(["aks-user-12345678-vmss000000", "aks-user-12345678-vmss000001"]);
+    expect(quarantinedNodesOf({ code: "UpgradeCanceled", message: cordon.message })).toEqual([]);
+    expect(quarantinedNodesOf({ code: "UpgradeFailed", message: "Drain node aks-user-12345678-vmss000000 failed when evicting pod" })).toEqual([]);
   });
 });

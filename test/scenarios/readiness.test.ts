@@ -250,4 +250,29 @@ describe("upgrade readiness", () => {
     expect(total(after) - total(before)).toBeLessThanOrEqual(8);
     expect(total(after) - total(before)).toBe(4);
   });
+
+  it("prod: the step's own approval, then AKS's block; a rejected force decision leaves the operation Blocked with AKS's usage, nothing forced", async () => {
+    const lastSeen = new Date(h.clock.now() - 2 * 3600_000).toISOString();
+    expect((await sim(h, "POST", "/_sim/clusters/aks-prod/deprecated-api-usage", { api: "flowcontrol.apiserver.k8s.io.prioritylevelconfigurations.v1beta3", removedIn: "1.36", lastSeen })).status).toBe(201);
+    const target = (await readiness("aks-prod")).targetVersion;
+    // The same upgrade the full subnet blocked earlier, started again now that the subnet has room.
+    const started = await api<{ operationId: string; resumed: boolean }>(h, "POST", "/clusters/aks-prod/upgrades", { kind: "kubernetes", targetVersion: target });
+    expect(started.status).toBe(202);
+    const id = started.body.operationId;
+    const stepCard = await waitFor(h, "the step's approval card", async () => (await approvalCards(h, "aks-prod"))[0]);
+    expect((await decide(stepCard.card.actions?.find((a) => a.title === "Approve")?.url ?? "", "approve", "prod-lead@example.com")).status).toBe(200);
+    const card = await waitFor(h, "the force card", async () => (await teamsMessages(h, "ops")).find((m) => cardText(m).includes("Force the upgrade? aks-prod (prod)")));
+    expect(cardText(card)).toContain("2 hour(s) from the decision");
+    const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
+    expect((await decide(reject, "reject", "prod-lead@example.com", "migrate first")).status).toBe(200);
+    const op = await operationWith(h, id, (o) => o.status === "Blocked", "the operation Blocked");
+    expect(op.steps[0]?.status).toBe("Blocked");
+    expect(op.outcome?.error?.code).toBe("UpgradeBlockedOnDeprecatedAPIUsage");
+    expect(op.outcome?.message).toContain("force rejected by prod-lead@example.com: migrate first");
+    expect(op.outcome?.error?.message).toContain("flowcontrol.apiserver.k8s.io.prioritylevelconfigurations.v1beta3");
+    expect(op.forceUpgrade).toBeUndefined();
+    const cluster = await h.aks.managedClusters.get("rg-aks-prod", "aks-prod");
+    expect(cluster.upgradeSettings?.overrideSettings?.forceUpgrade).not.toBe(true);
+    expect(cluster.currentKubernetesVersion).not.toBe(target);
+  });
 });

@@ -36,8 +36,12 @@ const links = approvalLinks("https://aksops.example.com", token);
 const cards: [string, TeamsMessage][] = [
   ["approval (step)", approvalRequestCard({ cluster: "aks-prod", environment: "prod", operationId: "k8s-upgrade:aks-prod:1.36.3", step: plan[1]!, plan, scope: "step", deadline: "2026-11-22T10:00:00.000Z", publicBaseUrl: "https://aksops.example.com", token })],
   ["approval (upgrade)", approvalRequestCard({ cluster: "aks-staging", environment: "staging", operationId: "k8s-upgrade:aks-staging:1.36.3", step: plan[0]!, plan, scope: "upgrade", deadline: "2026-11-22T10:00:00.000Z", publicBaseUrl: "https://aksops.example.com", token })],
+  ["force decision (AKS's deprecated-API block)", approvalRequestCard({
+    cluster: "aks-prod", environment: "prod", operationId: "k8s-upgrade:aks-prod:1.36.3", step: plan[0]!, plan, scope: "step", deadline: "2026-11-22T10:00:00.000Z", publicBaseUrl: "https://aksops.example.com", token,
+    force: { windowHours: 2, blockedMessage: "Control Plane upgrade is blocked due to recent usage of a Kubernetes API deprecated in the specified version. ... Usage details: 1 error occurred:\n\t* usage has been detected on API flowcontrol.apiserver.k8s.io.flowschemas.v1beta3, and was recently seen at: 2026-11-21 08:00:00 +0000 UTC, which will be removed in 1.36\n\n" }
+  })],
   ["upgrade failure", upgradeFailureCard({ cluster: "aks-staging", environment: "staging", operationId: "op-9", step: plan[2]!, error: { code: "UpgradeFailed", message: "Drain of node aks-user-1 did not complete" }, at: "2026-11-21T11:00:00Z", operationUrl: "https://aksops.example.com/api/operations/op-9" })],
-  ...(["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"] as const).map((outcome): [string, TeamsMessage] => [`summary ${outcome}`, operationSummaryCard({
+  ...(["Succeeded", "Failed", "Rejected", "Expired", "Cancelled", "Blocked"] as const).map((outcome): [string, TeamsMessage] => [`summary ${outcome}`, operationSummaryCard({
     cluster: "aks-prod", environment: "prod", operationId: "op-1", kind: "kubernetes", outcome, target: "1.36.3", startedAt: "2026-11-21T09:55:00Z", endedAt: "2026-11-21T10:37:30Z",
     steps: plan.map((s) => ({ ...s, status: "Succeeded", startedAt: "2026-11-21T09:55:00Z", endedAt: "2026-11-21T10:00:00Z", approvedBy: "ops@contoso.com" })), message: outcome === "Succeeded" ? undefined : `ended ${outcome}`
   })]),

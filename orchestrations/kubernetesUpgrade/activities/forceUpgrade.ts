@@ -17,9 +17,9 @@
  */
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { clusterRef } from "../../common/activities/armIds";
-import { MissingRecordError, PermanentArmError } from "../../common/activities/errors";
-import { failureOf } from "../../../shared/domain/failures";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, MissingRecordError, PermanentArmError } from "../../common/activities/errors";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
+import { failureOf, isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import type { AksPort } from "./armPorts";
 
@@ -46,8 +46,6 @@ export interface ClearForceUpgradeInput {
 export interface ClearForceUpgradeResult {
   state: "cleared" | "pending";
 }
-
-const RUNNING_STATES = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "stopping", "deleting", "canceling"]);
 
 /** Records the approved force decision on the operation (idempotent: a re-run writes the same). */
 export function createRecordForceUpgradeActivity(deps: { store: Pick<StorePort, "operations"> }): (input: ForceUpgradeDecision) => Promise<void> {
@@ -86,7 +84,7 @@ export function createClearForceUpgradeActivity(deps: { aks: Pick<AksPort, "mana
     const ref = clusterRef(input.resourceId);
     try {
       const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
-      if (RUNNING_STATES.has((cluster.provisioningState ?? "").toLowerCase())) return { state: "pending" };
+      if (isArmInProgress(cluster.provisioningState)) return { state: "pending" };
       if (hasForceOverride(cluster)) {
         const { overrideSettings: _o, ...upgradeSettings } = cluster.upgradeSettings ?? {};
         await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, {
@@ -98,7 +96,7 @@ export function createClearForceUpgradeActivity(deps: { aks: Pick<AksPort, "mana
       }
     } catch (err) {
       const failure = failureOf(err);
-      if (isRetryable(failure) || failure.status === 409) return { state: "pending" };
+      if (isRetryable(failure) || isOperationConflict(failure)) return { state: "pending" };
       throw new PermanentArmError(input.clusterId, "Clearing the force-upgrade override", failure);
     }
     await deps.store.operations.mutate(input.clusterId, input.operationId, (op) => {

@@ -1,11 +1,14 @@
 /**
- * Upgrade readiness (issue 30): the ARM reads and the platform's records a readiness report needs,
- * judged by shared/domain/readiness.ts. Used by `GET /api/clusters/{id}/readiness`.
+ * Upgrade readiness (issue 30, docs/readiness.md): the ARM reads and the platform's records a
+ * readiness report needs, judged by shared/domain/readiness.ts. Used by `GET /api/clusters/{id}/readiness`,
+ * by the Kubernetes upgrade's preparation and by the node-image upgrade's `readNodeImageState`.
  *
  * ARM cost: the cluster (1), the region's Kubernetes versions (1), the region's Compute usages
  * (1, skipped when no pool runs) and the usages of each VNet holding a node subnet (1 a VNet, a
- * page each): 4 reads for a 3-pool cluster on one VNet. Throttling and transient failures are
- * thrown (the API answers 503 with Retry-After); a refused read of the cluster is permanent.
+ * page each): 4 reads for a 3-pool cluster on one VNet. The deprecated-API and node-image-age
+ * checks read none (the platform's records; the image's date is in its version). Throttling and
+ * transient failures are thrown (the API answers 503 with Retry-After); a refused read of the
+ * cluster is permanent.
  */
 import type { ContainerServiceClient, KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
 import type { NetworkManagementClient } from "@azure/arm-network";

@@ -5,9 +5,9 @@ import { isOperationConflict, PermanentArmError } from "../../common/activities/
 import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
-import { isArmInProgress } from "../../../shared/azure/arm-operations";
 import { upgradeSettingsOf } from "../../../shared/domain/policy";
 import { quarantinedNodesOf } from "../../../shared/domain/readiness";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
