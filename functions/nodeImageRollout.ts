@@ -13,12 +13,13 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
-import { guarded } from "../orchestrations/engine/call";
 import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
 import { ActivityNames, OrchestratorNames } from "../orchestrations/names";
+import type { ActivityInput } from "../orchestrations/activities";
+import { createNodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
+import { registerActivities } from "./runtime/register";
 import { byClusterRecord } from "./runtime/subscriptionRouting";
-import { createNodeImageActivities, nodeImageActivityNames, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
 import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
 import { nodeImageRolloutOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageRolloutOrchestrator";
@@ -94,27 +95,26 @@ df.app.orchestration(OrchestratorNames.nodeImageClusterPage, clusterPageOrchestr
 df.app.orchestration(OrchestratorNames.nodeImageUpgrade, nodeImageUpgradeOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchestrator);
 
-// Activity handlers resolve their dependencies per call, so loading the app needs no settings. The
-// ones that read or write a cluster run on its subscription's clients (issue 31); the rest on the home set.
-const clusterActivities = new Set<string>([
-  ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade, ActivityNames.checkNodeImageUpgrade
-]);
-const handlers = new Map<string, ReturnType<typeof createNodeImageActivities>>();
-const handlersFor = (subscriptionId?: string): ReturnType<typeof createNodeImageActivities> => {
-  const key = (subscriptionId ?? "").toLowerCase();
-  let set = handlers.get(key);
-  if (!set) handlers.set(key, (set = createNodeImageActivities(nodeImageDeps(subscriptionId))));
+// Issue 31: the activities that read or write a cluster run on its subscription's clients (its
+// resource id, or its record's); the rest on the home set.
+const home = createNodeImageActivities(nodeImageDeps());
+const bySubscription = new Map<string, ReturnType<typeof createNodeImageActivities>>();
+let locate: ((input: unknown) => Promise<string | undefined>) | undefined;
+const setOf = async (input: unknown): Promise<ReturnType<typeof createNodeImageActivities>> => {
+  const subscription = (await (locate ??= byClusterRecord(platform()))(input))?.toLowerCase();
+  if (!subscription || subscription === platform().config.subscriptionId.toLowerCase()) return home;
+  let set = bySubscription.get(subscription);
+  if (!set) bySubscription.set(subscription, (set = createNodeImageActivities(nodeImageDeps(subscription))));
   return set;
 };
-let locate: ((input: unknown) => Promise<string | undefined>) | undefined;
-for (const name of nodeImageActivityNames) {
-  df.app.activity(name, {
-    handler: guarded(async (input: unknown) => {
-      const subscriptionId = clusterActivities.has(name) ? await (locate ??= byClusterRecord(platform()))(input) : undefined;
-      return (handlersFor(subscriptionId)[name] as (input: never) => Promise<unknown>)(input as never);
-    })
-  });
-}
+type In<K extends keyof typeof home> = ActivityInput<K>;
+registerActivities({
+  ...home,
+  [ActivityNames.prepareNodeImageUpgrade]: async (input: In<typeof ActivityNames.prepareNodeImageUpgrade>) => (await setOf(input))[ActivityNames.prepareNodeImageUpgrade](input),
+  [ActivityNames.readNodeImageState]: async (input: In<typeof ActivityNames.readNodeImageState>) => (await setOf(input))[ActivityNames.readNodeImageState](input),
+  [ActivityNames.startNodeImageUpgrade]: async (input: In<typeof ActivityNames.startNodeImageUpgrade>) => (await setOf(input))[ActivityNames.startNodeImageUpgrade](input),
+  [ActivityNames.checkNodeImageUpgrade]: async (input: In<typeof ActivityNames.checkNodeImageUpgrade>) => (await setOf(input))[ActivityNames.checkNodeImageUpgrade](input)
+});
 
 app.timer("nodeImageRolloutTimer", {
   schedule: process.env[NodeImageSettings.rolloutSchedule] || DEFAULT_ROLLOUT_SCHEDULE,

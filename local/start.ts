@@ -6,11 +6,11 @@
  * Ports (DESIGN "Ports"): host 7071 (`PORT`), simulator 8443 (`AKSOPS_AZURE_PORT`), Cosmos 8081
  * (`AKSOPS_COSMOS_PORT`). `AKSOPS_DATA_DIR` moves the data; `AKSOPS_DURATION_SCALE` (default 0.02)
  * shrinks the simulator's operation durations so a pool upgrade takes seconds, not minutes; the
- * upgrade poll intervals (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS) shrink
+ * operation poll intervals (OPERATION_POLL_INTERVAL_SECONDS, OPERATION_POLL_MAX_INTERVAL_SECONDS) shrink
  * with it unless the environment sets them, so the platform notices a finished step within seconds.
  */
 import path from "node:path";
-import { MAX_POLL_INTERVAL_SECONDS, SettingDefaults, SettingNames } from "../shared/config";
+import { MAX_POLL_INTERVAL_SECONDS, SettingDefaults, SettingNames, settingNameIn } from "../shared/config";
 import { RealClock } from "./clock";
 import { describeFunctions } from "./host/describe";
 import { startLocalPlatform, type LocalPlatform } from "./platform";
@@ -40,15 +40,16 @@ function scaleFrom(name: string, fallback: number): number {
  * both stay within what the app accepts, whatever the scale.
  */
 export function scaledPollSettings(scale: number, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
-  const given = (name: string): string | undefined => env[name]?.trim() || undefined;
-  const { upgradePollIntervalSeconds: FIRST, upgradePollMaxIntervalSeconds: CAP } = SettingNames;
+  // A setting given under its deprecated name (UPGRADE_POLL_*) counts as given.
+  const given = (name: string): string | undefined => env[settingNameIn(env, name)]?.trim() || undefined;
+  const { operationPollIntervalSeconds: FIRST, operationPollMaxIntervalSeconds: CAP } = SettingNames;
   const firstGiven = given(FIRST);
   const within = (seconds: number, floor: number): number => Math.min(MAX_POLL_INTERVAL_SECONDS, Math.max(floor, Math.round(seconds)));
-  const first = firstGiven === undefined ? within(SettingDefaults.upgradePollIntervalSeconds * scale, 1) : Number(firstGiven);
+  const first = firstGiven === undefined ? within(SettingDefaults.operationPollIntervalSeconds * scale, 1) : Number(firstGiven);
   const out: Record<string, string> = {};
   if (firstGiven === undefined) out[FIRST] = String(first);
   if (given(CAP) === undefined) {
-    const cap = within(SettingDefaults.upgradePollMaxIntervalSeconds * scale, 5);
+    const cap = within(SettingDefaults.operationPollMaxIntervalSeconds * scale, 5);
     out[CAP] = String(Number.isInteger(first) ? Math.max(cap, first) : cap);
   }
   if (given(SettingNames.healthSettleSeconds) === undefined) {
@@ -58,7 +59,7 @@ export function scaledPollSettings(scale: number, env: Readonly<Record<string, s
 }
 
 function setting(platform: LocalPlatform, name: string): string {
-  return platform.settings[name] ?? process.env[name] ?? "?";
+  return platform.settings[name] ?? process.env[settingNameIn(process.env, name)] ?? "?";
 }
 
 export async function main(): Promise<LocalPlatform> {
@@ -88,7 +89,7 @@ export async function main(): Promise<LocalPlatform> {
     `  Cosmos endpoint      ${platform.cosmos.endpoint}`,
     `  Local CA (trust it)  ${platform.azure.caPath}`,
     `  Data directory       ${dataDir}`,
-    `  Upgrade polling      every ${setting(platform, SettingNames.upgradePollIntervalSeconds)} s, doubling to ${setting(platform, SettingNames.upgradePollMaxIntervalSeconds)} s (duration scale ${durationScale})`,
+    `  Upgrade polling      every ${setting(platform, SettingNames.operationPollIntervalSeconds)} s, doubling to ${setting(platform, SettingNames.operationPollMaxIntervalSeconds)} s (duration scale ${durationScale})`,
     platform.adoptions.length > 0 ? `  Adopted on this start: ${platform.adoptions.map((a) => a.clusterId).join(", ")}` : "  Demo clusters already adopted (kept in the data directory)",
     "",
     ...provisioningExample(platform.apiBase),

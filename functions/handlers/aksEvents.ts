@@ -9,9 +9,9 @@ import { isRecord } from "./http";
 import { policyProposal } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
-import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 interface Routed {
   disposition: string;
@@ -266,7 +266,7 @@ async function onNewVersion(p: Platform, client: DurableClientPort, cluster: Clu
   const { choice, current } = await policyProposal(p, cluster);
   if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
   // A budget hold (staging/prod past their budget) makes a new minor wait; patches go ahead.
-  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, { type: "event", eventId }, current);
+  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false, current });
   if (started.outcome === "held") return { disposition: "upgradeHeld", clusterId: cluster.id, detail: `${choice.target} waits for hold ${started.holdId} to be released` };
   return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };
 }
@@ -278,7 +278,8 @@ async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: 
   let operationId: string | undefined;
   if (choice.kind === "upgrade") {
     const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId: event.id }, resume: false });
-    operationId = started.operationId;
+    // A budget hold makes a new minor wait: the card still proposes it, without an operation yet.
+    if (started.outcome !== "held") operationId = started.operationId;
   }
   const card = supportEndingCard({
     cluster: cluster.id, environment: cluster.environment, kubernetesVersion: version, ended, eventTime: event.eventTime.toISOString(),
@@ -315,14 +316,25 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
       const steps = [...op.steps];
       steps[i] = { ...steps[i]!, events: [...(steps[i]!.events ?? []), { eventId: event.id, type: event.eventType, at: event.eventTime.toISOString(), data: event.data }] };
       return { ...op, steps };
-    }).catch(() => undefined);
+    }).catch(notThere);
     if (wake) {
       // The step may have finished already (its poll came first): nothing waits for the event then.
-      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(() => undefined);
+      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(notThere);
     }
     if (attached) return { disposition: wake ? "attachedAndWoke" : "attached", clusterId: cluster.id, operationId: holder.operationId };
   }
   return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
+}
+
+/**
+ * Only "not there" (the operation record or the step's instance is gone) makes the event out of
+ * band; anything else (a Cosmos 429, a 5xx) is thrown: the handler marks the event `failed` and
+ * answers 5xx, which Event Grid retries ("Event Grid message delivery and retry": only 400, 401,
+ * 403 and 413 from a webhook are not retried; https://learn.microsoft.com/azure/event-grid/delivery-and-retry).
+ */
+function notThere(err: unknown): undefined {
+  if (isNotFound(err)) return undefined;
+  throw err;
 }
 
 /**

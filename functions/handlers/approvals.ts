@@ -4,7 +4,7 @@ import type { ApprovalInput } from "../../orchestrations/approval/approvalOrches
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
 import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
-import { ENDED_INSTANCE_STATUSES } from "../../orchestrations/common/activities/clusterLock";
+import { isInstanceEnded } from "../../orchestrations/common/instanceStatus";
 import { confirmationPage, messagePage } from "./approvalPage";
 import { clientPrincipalOf } from "./deciders";
 import { htmlResponse } from "./pages";
@@ -17,6 +17,7 @@ const APPROVAL_MUTATE_ATTEMPTS = 40;
 
 export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
 
@@ -96,7 +97,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
       const root = current?.instanceId;
       const rootStatus = root && root !== claims.instanceId ? await instanceRuntimeStatus(client, root) : "Running";
       const stopped = !WAITING_INSTANCE_STATUSES.includes(instance.runtimeStatus) ? `its approval is ${instance.runtimeStatus.toLowerCase()}`
-        : rootStatus !== undefined && ENDED_INSTANCE_STATUSES.includes(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
+        : rootStatus !== undefined && isInstanceEnded(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
       if (stopped) {
         return answer(409, "ApprovalNotWaiting", `Operation ${input.operationId} is not waiting for this decision: ${stopped}. Nothing was recorded.`, wantsJson, { operationId: input.operationId, status: current?.status });
       }
@@ -170,7 +171,7 @@ async function approvalInstance(client: DurableClientPort, instanceId: string): 
     const status = await client.getStatus(instanceId, { showInput: true });
     return { input: status.input as ApprovalInput, runtimeStatus: status.runtimeStatus ?? "Unknown" };
   } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }

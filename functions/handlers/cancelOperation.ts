@@ -36,10 +36,12 @@ import { FLEET_PARTITION } from "../../orchestrations/nodeImageRollout/rolloutPo
 import { isoNow, terminalOperationStatuses, type OperationCancellation, type OperationRecord } from "../../shared/store";
 import { approverOf } from "./approvals";
 import { mayDecide } from "./deciders";
-import { startOnce, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { principalName } from "./upgrades";
 import type { Platform } from "../runtime/platform";
+import { isNotFound } from "../../shared/domain/failures";
 
 export const CANCEL_LIMITS = { reason: 500, operator: 200 } as const;
 
@@ -120,7 +122,7 @@ export function createCancelOperationHandler(p: Platform, clientOf: (request: Ht
         return cancelledRecord(current, { by, at, previousStatus: current.status, ...(valid.value.reason ? { reason: valid.value.reason } : {}) });
       })).doc;
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") return problem(404, "OperationNotFound", `No operation ${id}`);
+      if (isNotFound(err)) return problem(404, "OperationNotFound", `No operation ${id}`);
       throw err;
     }
     if (!cancelledNow && !op.cancellation) return ended(op, `Operation ${op.id} already ended: it is ${op.status}`);
@@ -154,7 +156,7 @@ async function stopOperation(p: Platform, client: DurableClientPort, op: Operati
       ...(cancellation.reason ? { reason: cancellation.reason } : {})
     }
   };
-  await startOnce(client, OrchestratorNames.operationNotice, InstanceIds.cancelNotice(root), notice);
+  await startInstance(client, OrchestratorNames.operationNotice, InstanceIds.cancelNotice(root), notice);
 }
 
 /** The run's instance first, then every step and approval it may have started (deterministic ids), children after parents. */

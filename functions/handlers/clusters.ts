@@ -1,15 +1,16 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
-import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
+import { adoptionRecordPlan, type AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
-import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 import { refuseUnmanagedSubscription } from "./managedSubscription";
 
 interface AdoptRequest {
@@ -64,8 +65,8 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     try {
       managed = await p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
     } catch (err) {
-      const failure = armFailureOf(err);
-      if (failure.status === 404) return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
+      const failure = failureOf(err);
+      if (failure.kind === "notFound") return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
       if (failure.status === 400 || failure.status === 403) return problem(400, "ClusterNotReadable", `ARM refused to read ${resourceId}: ${failure.code}: ${failure.message}`);
       throw err;
     }
@@ -116,46 +117,30 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
       // The same cluster again: its policy may be changed this way later ("overridable at adoption or later").
       const policyChanged = existing.environment !== environment || JSON.stringify(existing.policy) !== JSON.stringify(policy);
       if (policyChanged) await p.store.clusters.mutate(record.id, (c) => ({ ...c, environment, policy }));
-      const op = (await p.store.operations.get(record.id, operationId))?.doc;
-      if (op && (await instanceExists(clientOf(request), operationId))) {
-        return json(200, { operationId, status: op.status, statusUrl: statusUrl(p, operationId), clusterId: record.id, policyUpdated: policyChanged });
+      const started = await startAdoption(p, clientOf(request), record, managed, operationId, now);
+      if (started.outcome === "exists") {
+        return json(200, { operationId, status: started.status, statusUrl: statusUrl(p, operationId), clusterId: record.id, policyUpdated: policyChanged });
       }
+      return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: record.id });
     }
     await startAdoption(p, clientOf(request), record, managed, operationId, now);
     return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: record.id });
   };
 }
 
-async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<void> {
+async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<OperationStart> {
   const profile = managed.autoUpgradeProfile ?? {};
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true };
+  const { plan, steps } = adoptionRecordPlan(input, `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`);
   const op: OperationRecord = {
     id: operationId, clusterId: cluster.id, kind: "adoption", trigger: { type: "http" }, status: "Pending", instanceId: operationId,
-    plan: {
-      target: "adopted",
-      steps: [
-        { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
-        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
-        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" },
-        { index: 3, kind: "configuration", from: "", to: "budget and log categories governed" }
-      ]
-    },
-    steps: [
-      { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
-      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
-      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" },
-      { index: 3, name: "Governance review (budget, log categories)", kind: "configuration", from: "", to: "governed", status: "Pending" }
-    ],
-    approvals: [], timings: { createdAt: now, updatedAt: now }
+    plan, steps, approvals: [], timings: { createdAt: now, updatedAt: now }
   };
-  try {
-    await p.store.operations.create(op);
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.upgradePolling, environment: cluster.environment, governanceReview: true };
-  if (await instanceExists(client, operationId)) return;
-  // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
-  await startOnce(client, OrchestratorNames.adoption, operationId, input);
+  // Adopted once: the same cluster again finds its adoption (and may change its policy, above).
+  return startOperation(p, client, {
+    orchestrator: OrchestratorNames.adoption, record: op,
+    input: () => input
+  });
 }
 
 export function statusUrl(p: Platform, operationId: string): string {

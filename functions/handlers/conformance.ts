@@ -1,6 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { evaluateClusterConformance } from "../../orchestrations/conformance/activities/conformance";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { ruleGroupOf } from "../../shared/domain/conformance";
 import type { FindingRecord } from "../../shared/store";
 import { json, problem } from "./http";
@@ -8,6 +7,7 @@ import { conformanceDeps } from "../runtime/conformance";
 import { clusterSubscription } from "../runtime/subscriptionRouting";
 import { registeredCluster } from "./clusters";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 /**
  * `GET /api/clusters/{id}/conformance`: evaluates the cluster live against the baseline rules
@@ -27,7 +27,7 @@ export function createClusterConformanceHandler(p: Platform) {
       // Clients without SDK retries: a throttled ARM answers the caller at once (503 + Retry-After), no worker sleeps.
       report = await evaluateClusterConformance(conformanceDeps(p, p.activityArmFor(clusterSubscription(p, cluster)), clusterSubscription(p, cluster)), cluster);
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (failure.kind === "throttled" || failure.kind === "transient") {
         return { ...problem(503, "ArmUnavailable", `ARM could not be read: ${failure.code}: ${failure.message}`), headers: { "retry-after": String(Math.ceil((failure.retryAfterMs ?? 5_000) / 1000)) } };
       }

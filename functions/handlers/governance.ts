@@ -13,28 +13,27 @@ import { EventNames, InstanceIds, OrchestratorNames } from "../../orchestrations
 import type { GovernanceReviewInput, GovernanceReviewPhase } from "../../orchestrations/governance/reviewOrchestrator";
 import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
 import type { PlanStep } from "../../orchestrations/engine/plan";
+import { budgetRemediationSteps, diagnosticsRemediationSteps } from "../../orchestrations/governance/plan";
 import type { StartStepResult, StepState } from "../../orchestrations/common/contracts";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
 import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, type RewriteHistory } from "../../shared/domain/governance/backoff";
 import { compareBudget, desiredBudget, type ObservedBudget } from "../../shared/domain/governance/budget";
 import { PLATFORM_BUDGET } from "../../shared/domain/governance/desired";
 import { governanceOf } from "../../shared/domain/policy";
-import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance, startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { readManagedCluster } from "./targets";
+import { isInstanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
 import type { Platform } from "../runtime/platform";
+import { isNotFound, failureOf } from "../../shared/domain/failures";
+
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
 
-export interface GovernanceStart {
-  outcome: "started" | "rerun" | "exists";
-  operationId: string;
-  instanceId?: string;
-  status?: OperationRecord["status"];
-}
+export type GovernanceStart = OperationStart;
 
 export interface SubjectReview {
   subject: GovernanceSubject;
@@ -149,15 +148,11 @@ async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluste
     const controller = holders.map(controllerOf).join(", ") || "an unknown controller";
     if (decision.rewrite) {
       const policy = governanceOf(cluster.policy, cluster.environment);
-      const step: PlanStep = {
-        index: 0,
-        title: `Logs of ${name} to the workspace: exactly ${desired.categories.join(", ")} (${plan.writes.map((w) => `${w.create ? "create" : "update"} ${w.name}`).join(", ")})`,
-        action: { type: "diagnosticSettingPut", name: desired.platformSetting, workspaceId, resourceId, kind: desired.kind }, health: false, settleMs: 0
-      };
+      const steps = diagnosticsRemediationSteps({ resourceId, workspaceId, desired, writes: plan.writes });
       // The cluster's own drift keeps its historical id; another resource's carries its id.
       const fingerprint = desired.kind === "cluster" ? plan.fingerprint : `${resourceId.toLowerCase()}|${plan.fingerprint}`;
       operation = await startGovernanceOperation(p, client, {
-        cluster, subject: "diagnostics", fingerprint, steps: [step], target: desired.kind === "cluster" ? "diagnostic settings as desired" : `diagnostic settings of ${name} as desired`,
+        cluster, subject: "diagnostics", fingerprint, steps, target: desired.kind === "cluster" ? "diagnostic settings as desired" : `diagnostic settings of ${name} as desired`,
         remediation: policy.remediation, trigger
       });
       if (operation.outcome !== "exists") await noteRewrite(p, cluster.id, key, controller, decision.contested);
@@ -213,7 +208,7 @@ export async function readBudget(p: Platform, cluster: ClusterRecord): Promise<(
   try {
     return await p.arm.consumption.budgets.get(resourceGroupScope(cluster), PLATFORM_BUDGET);
   } catch (err) {
-    if (armFailureOf(err).status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
 }
@@ -234,11 +229,8 @@ async function reviewBudget(p: Platform, client: DurableClientPort, cluster: Clu
   const comparison = compareBudget(await readBudget(p, cluster), desired);
   let operation: GovernanceStart | undefined;
   if (comparison.status === "fail") {
-    const step: PlanStep = {
-      index: 0, title: `Budget ${PLATFORM_BUDGET}: ${amount} monthly on ${cluster.resourceGroup}, 50/75/90 % actual and 100 % forecast to the platform`,
-      action: { type: "budgetPut", scope: resourceGroupScope(cluster), name: PLATFORM_BUDGET, amount, actionGroupId }, health: false, settleMs: 0
-    };
-    operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps: [step], target: "budget as desired", remediation: policy.remediation, trigger });
+    const steps = budgetRemediationSteps({ scope: resourceGroupScope(cluster), resourceGroup: cluster.resourceGroup, amount, actionGroupId });
+    operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps, target: "budget as desired", remediation: policy.remediation, trigger });
   }
   await observe(p, cluster, "budget.platformBudget", { status: comparison.status, severity: "medium", remediation: "automatic", evidence: comparison.evidence }, operation?.operationId);
   return { subject: "budget", failing: comparison.status === "fail" ? ["budget.platformBudget"] : [], ...(operation ? { operation } : {}) };
@@ -258,62 +250,29 @@ export interface GovernanceOperationRequest {
 }
 
 /**
- * Creates the operation record (the atomic check: a second trigger finds it) and starts the
- * instance. The same drift seen again after its operation ended (it came back) runs the same
- * operation again under `<id>:run-<n>`, as a resume does.
+ * The remediation of one drift (orchestrations/startOperation.ts has the rules). The same drift seen
+ * again after its operation ended (it came back) runs the same operation again under
+ * `<id>:run-<n>`, with fresh steps.
  */
 export async function startGovernanceOperation(p: Platform, client: DurableClientPort, r: GovernanceOperationRequest): Promise<GovernanceStart> {
   const operationId = InstanceIds.governance(r.cluster.id, r.subject, shortHash(r.fingerprint));
   const now = isoNow(p.clock);
-  const input = (instanceOperationId: string): GovernanceInput => ({
-    operationId: instanceOperationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
-    target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.upgradePolling,
-    approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
-  });
-  const stepsOf = (): OperationRecord["steps"] => r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));
-  try {
-    await p.store.operations.create({
+  const steps: OperationRecord["steps"] = r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));
+  return startOperation(p, client, {
+    orchestrator: OrchestratorNames.governance,
+    record: {
       id: operationId, clusterId: r.cluster.id, kind: "governance", trigger: r.trigger, status: "Pending", instanceId: operationId,
       targetVersion: r.target, plan: { target: r.target, steps: r.steps.map((s) => ({ index: s.index, kind: "configuration", from: "", to: s.title })) },
-      steps: stepsOf(), approvals: [], timings: { createdAt: now, updatedAt: now }
-    });
-    await start(client, operationId, input(operationId));
-    return { outcome: "started", operationId, instanceId: operationId };
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-  const existing = (await p.store.operations.get(r.cluster.id, operationId))?.doc;
-  if (!existing) throw new Error(`Operation ${operationId} was reported to exist but cannot be read`);
-  if (terminalOperationStatuses.includes(existing.status)) {
-    const runs = (existing.resumes ?? 0) + 1;
-    const instanceId = `${operationId}:run-${runs}`;
-    let claimed = false;
-    await p.store.operations.mutate(r.cluster.id, operationId, (op) => {
-      if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== runs) return undefined;
-      claimed = true;
-      const { outcome: _o, cancellation: _c, ...rest } = op;
-      const { endedAt: _e, ...timings } = op.timings;
-      return { ...rest, status: "Pending", resumes: runs, instanceId, trigger: r.trigger, steps: stepsOf(), timings: { ...timings, createdAt: now } };
-    });
-    if (!claimed) return { outcome: "exists", operationId, status: (await p.store.operations.get(r.cluster.id, operationId))?.doc.status ?? existing.status };
-    await start(client, instanceId, input(operationId));
-    return { outcome: "rerun", operationId, instanceId };
-  }
-  const instanceId = existing.instanceId ?? operationId;
-  if (existing.status === "Pending" && !(await instanceExists(client, instanceId))) {
-    await start(client, instanceId, input(operationId));
-    return { outcome: "started", operationId, instanceId };
-  }
-  return { outcome: "exists", operationId, status: existing.status };
-}
-
-async function start(client: DurableClientPort, instanceId: string, input: GovernanceInput): Promise<void> {
-  try {
-    await client.startNew(OrchestratorNames.governance, { instanceId, input });
-  } catch (err) {
-    if (await instanceExists(client, instanceId)) return;
-    throw err;
-  }
+      steps, approvals: [], timings: { createdAt: now, updatedAt: now }
+    },
+    input: (): GovernanceInput => ({
+      operationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
+      target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.operationPolling,
+      approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
+    }),
+    rerunFrom: terminalOperationStatuses,
+    rerunPatch: { steps }
+  });
 }
 
 /**
@@ -345,16 +304,10 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
   const input: GovernanceReviewInput = { clusterId: cluster.id, subject, eventId, windowMs: p.config.events.reviewWindowMs };
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const status = await instanceStatus(client, instanceId);
-    if (!status || FINISHED.has(String(status.runtimeStatus))) {
-      try {
-        await client.startNew(OrchestratorNames.governanceReview, { instanceId, input });
-        return "reviewScheduled";
-      } catch (err) {
-        lastError = err; // another event started it first: look again
-        continue;
-      }
-    }
+    const started = await startInstance(client, OrchestratorNames.governanceReview, instanceId, input, { restartFinished: true });
+    if (started.started) return "reviewScheduled";
+    const status = await readInstance(client, instanceId);
+    if (!status || isInstanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
     const phase = (status.customStatus as { phase?: GovernanceReviewPhase } | undefined)?.phase;
     if (phase !== "reviewing") return "reviewCoalesced";
     try {
@@ -365,17 +318,6 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
     }
   }
   throw lastError instanceof Error ? lastError : new Error(`Could not request the ${subject} review of ${cluster.id}`);
-}
-
-const FINISHED = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
-
-async function instanceStatus(client: DurableClientPort, instanceId: string): Promise<{ runtimeStatus?: unknown; customStatus?: unknown } | undefined> {
-  try {
-    return await client.getStatus(instanceId);
-  } catch (err) {
-    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
-    throw err;
-  }
 }
 
 /** The registered clusters a resource event concerns. */
@@ -406,7 +348,7 @@ export async function governanceView(p: Platform, cluster: ClusterRecord): Promi
       ? { name: PLATFORM_BUDGET, amount: b.amount, timeGrain: b.timeGrain, currentSpend: b.currentSpend?.amount, forecastSpend: b.forecastSpend?.amount }
       : { name: PLATFORM_BUDGET, missing: true };
   } catch (err) {
-    budget = { name: PLATFORM_BUDGET, unreadable: armFailureOf(err).message };
+    budget = { name: PLATFORM_BUDGET, unreadable: failureOf(err).message };
   }
   return {
     findings: {

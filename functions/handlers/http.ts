@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { FieldIssue } from "../../shared/domain/maintenanceSchedule";
+import { isRecord } from "../../shared/domain/json";
+export { isRecord };
 
 export type { FieldIssue };
 
@@ -53,10 +55,6 @@ export async function readJson(request: HttpRequest): Promise<{ ok: true; value:
   } catch {
     return { ok: false, response: badRequest([{ field: "body", message: "must be JSON" }]) };
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function unknownFields(body: Record<string, unknown>, allowed: readonly string[]): FieldIssue[] {

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { isSubscriptionId, unmanagedSubscriptionProblem } from "../../shared/domain/subscriptions";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
+import { failureOf } from "../../shared/domain/failures";
 import { json, problem, type FieldIssue } from "./http";
 import type { Platform } from "../runtime/platform";
 
@@ -26,7 +26,7 @@ export async function unmanagedSubscriptionIssues(p: Platform, field: string, su
   try {
     managed = await p.managedSubscriptions.list();
   } catch (err) {
-    const failure = armFailureOf(err);
+    const failure = failureOf(err);
     return {
       response: {
         ...problem(503, "ManagedSubscriptionsUnavailable", `The managed subscriptions (${p.managedSubscriptions.source}) could not be read from ARM: ${failure.code}: ${failure.message}`),

@@ -1,11 +1,11 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { evaluateClusterReadiness, InvalidReadinessTargetError } from "../../orchestrations/kubernetesUpgrade/activities/readiness";
-import { armFailureOf } from "../../orchestrations/common/activities/errors";
 import { json, problem } from "./http";
 import { readinessDeps } from "../runtime/readiness";
 import { clusterSubscription } from "../runtime/subscriptionRouting";
 import { registeredCluster } from "./clusters";
 import type { Platform } from "../runtime/platform";
+import { failureOf } from "../../shared/domain/failures";
 
 const VERSION = /^v?\d{1,3}\.\d{1,3}(\.\d{1,4})?$/;
 
@@ -28,7 +28,7 @@ export function createClusterReadinessHandler(p: Platform) {
       return json(200, await evaluateClusterReadiness(readinessDeps(p, clusterSubscription(p, found.cluster)), found.cluster, requested));
     } catch (err) {
       if (err instanceof InvalidReadinessTargetError) return problem(400, "InvalidTargetVersion", err.message);
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (failure.kind === "throttled" || failure.kind === "transient") {
         return { ...problem(503, "ArmUnavailable", `ARM could not be read: ${failure.code}: ${failure.message}`), headers: { "retry-after": String(Math.ceil((failure.retryAfterMs ?? 5_000) / 1000)) } };
       }

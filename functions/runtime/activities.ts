@@ -1,6 +1,7 @@
 import { ActivityNames } from "../../orchestrations/names";
-import { createReleaseClusterLockActivity, createTryAcquireClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
+import { createReleaseClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
 import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
+import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/activities/records";
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
@@ -17,26 +18,17 @@ import {
   createStartClusterStopActivity, createStartPoolScaleActivity, type GovernanceStepDeps
 } from "../../orchestrations/governance/activities/governanceSteps";
 import type { Platform } from "./platform";
+import type { ActivityHandlers } from "./register";
+import type { ActivityName } from "../../orchestrations/activities";
 import type { ArmClients } from "../../shared/azure";
 import { byClusterRecord, byResourceId, routed } from "./subscriptionRouting";
 
-/** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
-export const upgradeFlowActivityNames = [
-  ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
-  ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
-  ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
-  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription,
-  ActivityNames.evaluateConformance
-] as const;
-
-type ActivityName = (typeof upgradeFlowActivityNames)[number];
-type Activity = (input: never) => Promise<unknown>;
 
 /**
  * Every activity named in orchestrations/names.ts, built over the platform's clients. ARM clients
  * are resolved on first call (the getters are lazy), so loading the app makes no connection.
  */
-export function createActivities(p: Platform): Record<ActivityName, Activity> {
+export function createActivities(p: Platform) {
   // Issue 31: each ARM-touching activity runs on the client set of its cluster's subscription.
   const aksOf = (arm: ArmClients) => ({
     get managedClusters() { return arm.containerService.managedClusters; },
@@ -45,11 +37,10 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
   const lockDeps = { store: p.store, clock: p.clock };
   const stepDeps = (arm: ArmClients) => ({ aks: aksOf(arm), store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) });
   const record = byClusterRecord(p);
-  const activities: Record<ActivityName, Activity> = {
-    [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
+  return {
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
     [ActivityNames.prepareKubernetesUpgrade]: routed(p, record, (arm, subscription) =>
-      createPrepareKubernetesUpgradeActivity({ store: p.store, aks: aksOf(arm), polling: p.config.upgradePolling, readiness: readinessDeps(p, subscription) })),
+      createPrepareKubernetesUpgradeActivity({ store: p.store, aks: aksOf(arm), polling: p.config.operationPolling, readiness: readinessDeps(p, subscription) })),
     [ActivityNames.startUpgradeStep]: routed(p, byResourceId, (arm) => createStartUpgradeStepActivity(stepDeps(arm))),
     [ActivityNames.checkUpgradeStep]: routed(p, byResourceId, (arm) => createCheckUpgradeStepActivity(stepDeps(arm))),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({
@@ -57,7 +48,7 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
       locationOf: async (clusterId) => (await p.store.clusters.get(clusterId))?.doc.spec.location,
       clock: p.clock
     }),
-    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store }),
+    [ActivityNames.updateOperation]: createUpdateOperationActivity({ store: p.store, sections: { nodeImage: mergeNodeImageSection } }),
     [ActivityNames.createApprovalRequest]: createCreateApprovalRequestActivity({
       store: p.store, signingKey: p.config.approvalSigningKey, publicBaseUrl: p.config.publicBaseUrl, clock: p.clock, nonce: () => p.nonce()
     }),
@@ -78,20 +69,11 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
       endpointUrl: p.eventGridEndpoint
     })),
     [ActivityNames.evaluateConformance]: routed(p, byResourceId, (arm, subscription) => createEvaluateConformanceActivity(conformanceDeps(p, arm, subscription)))
-  };
-  return activities;
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }
 
-// --- governance (issue 13): registered by functions/governance.ts.
-export const governanceActivityNames = [
-  ActivityNames.putDiagnosticSetting, ActivityNames.putBudget, ActivityNames.startPoolScale, ActivityNames.checkPoolScale,
-  ActivityNames.startClusterStop, ActivityNames.checkClusterStop
-] as const;
-
-type GovernanceActivityName = (typeof governanceActivityNames)[number];
-
 /** The governance step activities over the platform's retry-less ARM clients (resolved on first call). */
-export function createGovernanceActivities(p: Platform): Record<GovernanceActivityName, Activity> {
+export function createGovernanceActivities(p: Platform) {
   // Issue 31: the step's cluster resource id names the subscription whose clients act.
   const deps = (arm: ArmClients): GovernanceStepDeps => ({
     monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
@@ -109,5 +91,5 @@ export function createGovernanceActivities(p: Platform): Record<GovernanceActivi
     [ActivityNames.checkPoolScale]: routed(p, byResourceId, (arm) => createCheckPoolScaleActivity(deps(arm))),
     [ActivityNames.startClusterStop]: routed(p, byResourceId, (arm) => createStartClusterStopActivity(deps(arm))),
     [ActivityNames.checkClusterStop]: routed(p, byResourceId, (arm) => createCheckClusterStopActivity(deps(arm)))
-  };
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

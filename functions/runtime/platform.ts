@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { ConfigError, loadConfig, type AppConfig, type SettingProblem } from "../../shared/config";
 import {
   armFor, createArmClients, createCosmosClient, createManagedSubscriptions, createManagementGroupsClient, createMetricsClient, trustedAgent,
@@ -8,7 +8,7 @@ import {
 import { createStore, type NowSource, type Store } from "../../shared/store";
 import { postOnce, type PostOutcome } from "../../shared/teams/webhook";
 import type { TeamsMessage } from "../../shared/teams/cards";
-import type { AsyncOperationStatus } from "../../orchestrations/kubernetesUpgrade/activities/armPorts";
+import { readArmOperationStatus, type ArmOperationStatus } from "../../shared/azure/arm-resources";
 import { appClock } from "./clock";
 import { fetchWithAgent } from "./httpsFetch";
 
@@ -46,15 +46,8 @@ export interface Platform {
   /** The metrics data plane of a region (not ARM; no SDK retries: activities use it). */
   metrics(region: string): MetricsQueryPort;
   postTeams(url: string, message: TeamsMessage): Promise<PostOutcome>;
-  readAsyncOperation(operationPath: string): Promise<AsyncOperationStatus>;
+  readAsyncOperation(operationPath: string): Promise<ArmOperationStatus>;
   nonce(): string;
-}
-
-export class AsyncOperationReadError extends Error {
-  override readonly name = "AsyncOperationReadError";
-  constructor(readonly operationPath: string, readonly status: number) {
-    super(`Reading the ARM operation ${operationPath} answered HTTP ${status}`);
-  }
 }
 
 let cached: Platform | undefined;
@@ -91,11 +84,7 @@ export function platform(env: Readonly<Record<string, string | undefined>> = pro
     ...(escalationWebhookUrl ? { escalationWebhookUrl } : {}),
     postTeams: (url, message) => postOnce(url, message, { fetch: teamsFetch }),
     // Through the container service client's pipeline: its credential, retry and (locally) trust policies.
-    readAsyncOperation: async (operationPath) => {
-      const response = await activityArm.containerService.pipeline.sendRequest(http, createPipelineRequest({ url: `${config.armEndpoint}${operationPath}`, method: "GET" }));
-      if (response.status >= 400) throw new AsyncOperationReadError(operationPath, response.status);
-      return JSON.parse(response.bodyAsText ?? "{}") as AsyncOperationStatus;
-    },
+    readAsyncOperation: (operationPath) => readArmOperationStatus(activityArm.containerService.pipeline, config.armEndpoint, operationPath, http),
     nonce: () => randomUUID()
   };
   return cached;

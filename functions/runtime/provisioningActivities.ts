@@ -4,16 +4,12 @@ import { createPlanProvisioningActivity } from "../../orchestrations/provisionin
 import { createRegisterProvisionedClusterActivity } from "../../orchestrations/provisioning/activities/registerProvisionedCluster";
 import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/arm-resources";
 import type { Platform } from "./platform";
+import type { ActivityHandlers } from "./register";
+import type { ActivityName } from "../../orchestrations/activities";
 import { byClusterRecord, routed } from "./subscriptionRouting";
 
 /** The provisioning flow's activities (registered, guarded, in functions/provisioning.ts). */
-export const provisioningActivityNames = [
-  ActivityNames.planProvisioning, ActivityNames.startArmResourcePut, ActivityNames.checkArmResourcePut, ActivityNames.registerProvisionedCluster
-] as const;
-
-type Activity = (input: never) => Promise<unknown>;
-
-export function createProvisioningActivities(p: Platform): Record<(typeof provisioningActivityNames)[number], Activity> {
+export function createProvisioningActivities(p: Platform) {
   let port: ArmResourcePort | undefined;
   // Built on first call, over the activities' ARM clients (no SDK retries: the engine waits on durable timers).
   const arm: ArmResourcePort = {
@@ -30,7 +26,7 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
     [ActivityNames.registerProvisionedCluster]: routed(p, byClusterRecord(p), (clients) => createRegisterProvisionedClusterActivity({
-      aks: { get managedClusters() { return clients.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.upgradePolling
+      aks: { get managedClusters() { return clients.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
     }))
-  };
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

@@ -1,8 +1,9 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import type { LockAttempt } from "./contracts";
-import { backoffMs, timerAfter } from "./time";
+import { timerAfter } from "./time";
 import { call } from "../engine/call";
+import { backoffDelayMs, lockRetry, mayRetry } from "../engine/retry";
 
 export interface LockRequest {
   clusterId: string;
@@ -10,20 +11,13 @@ export interface LockRequest {
   instanceId: string;
 }
 
-/**
- * How often a queued operation asks again: after a minute at first, backing off to every ten
- * minutes, so an operation queued behind one that waits a day for an approval costs a few hundred
- * checks, not thousands. The holder releases in a `finally`, so the wait is bounded by its work.
- */
-export const LOCK_RETRY_INTERVAL_MS = 60_000;
-export const LOCK_RETRY_MAX_INTERVAL_MS = 10 * 60_000;
-
 export type LockOutcome = { acquired: true } | { acquired: false; holder?: string };
 
 /**
  * One platform operation per cluster: AKS rejects concurrent operations (409 OperationNotAllowed),
  * so the platform serialises its own work. The lock lives on the cluster's Cosmos record (ETag
- * guarded); a queued operation keeps its place in line and asks again on a durable timer.
+ * guarded); a queued operation keeps its place in line and asks again on a durable timer
+ * (engine/retry.ts `lockRetry`).
  * `onQueued` runs once, when the operation first finds itself queued.
  *
  * With a `deadline` (epoch ms) the operation gives up rather than wait past it — a node-image
@@ -38,14 +32,15 @@ export function* acquireClusterLock(
 ): Generator<Task, LockOutcome, unknown> {
   let reportedQueued = false;
   for (let tries = 0; ; tries++) {
-    const attempt = yield* call<LockAttempt>(context, ActivityNames.tryAcquireClusterLock, request);
+    const attempt = yield* call(context, ActivityNames.tryAcquireClusterLock, request);
     if (attempt.acquired) return { acquired: true };
     if (!reportedQueued) {
       reportedQueued = true;
       yield* onQueued(attempt);
     }
-    const wait = backoffMs(tries, LOCK_RETRY_INTERVAL_MS, LOCK_RETRY_MAX_INTERVAL_MS);
-    if (options.deadline !== undefined && context.df.currentUtcDateTime.getTime() + wait >= options.deadline) {
+    const wait = backoffDelayMs(lockRetry, tries);
+    const nowMs = context.df.currentUtcDateTime.getTime();
+    if (!mayRetry(lockRetry, tries, { firstAtMs: nowMs, nowMs, delayMs: wait, ...(options.deadline !== undefined ? { deadlineMs: options.deadline } : {}) })) {
       yield* releaseClusterLock(context, request);
       return { acquired: false, holder: attempt.holder };
     }
@@ -54,5 +49,5 @@ export function* acquireClusterLock(
 }
 
 export function* releaseClusterLock(context: OrchestrationContext, request: LockRequest): Generator<Task, void, unknown> {
-  yield* call<unknown>(context, ActivityNames.releaseClusterLock, request);
+  yield* call(context, ActivityNames.releaseClusterLock, request);
 }

@@ -7,7 +7,8 @@ import type { ClusterHealthSample } from "../../shared/domain/healthGate";
 export type OperationStatus =
   | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
 
-export interface UpgradeStep {
+/** A step as approval cards, Teams messages and the step activities show it. */
+export interface StepView {
   index: number;
   kind: "controlPlane" | "nodePool";
   pool?: string;
@@ -48,12 +49,27 @@ export interface ApprovalDecision {
   nonce?: string;
 }
 
+/** The approval sub-orchestration's input (the engine's step asks it). */
+export interface ApprovalInput {
+  operationId: string;
+  clusterId: string;
+  environment: string;
+  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
+  scope: "step" | "upgrade";
+  step: StepView;
+  plan: StepView[];
+  timeoutMinutes: number;
+  onTimeout: "reject" | "escalate";
+}
+
 export type ApprovalOutcome =
   | { outcome: "approved" | "rejected"; decision: ApprovalDecision }
   | { outcome: "expired"; escalated: boolean; deadline: string };
 
 export interface TeamsDelivery {
   delivered: boolean;
+  /** Not delivered, and retrying will not help (a 4xx other than 408/429): the orchestration stops asking. */
+  permanent?: true;
   /** When not delivered: how long Teams asked us to wait (Retry-After) or the backoff to use. */
   retryAfterMs?: number;
   error?: string;

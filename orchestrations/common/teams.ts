@@ -1,12 +1,20 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames } from "../names";
-import type { TeamsDelivery } from "./contracts";
-import { backoffMs, timerAfter } from "./time";
+import type { ActivityInput } from "../activities";
+import { timerAfter } from "./time";
+import { backoffDelayMs, mayRetry, teamsRetry } from "../engine/retry";
+
+/** The activities that make one Teams post attempt and answer a TeamsDelivery. */
+export type TeamsPostActivity = typeof ActivityNames.postTeamsMessage | typeof ActivityNames.postNodeImageSummary;
 
 export interface TeamsMessageRequest {
-  /** Which card to build (the activity builds it from this data). */
-  kind: "approvalRequest" | "upgradeFailed" | "upgradeSummary" | "supportEnding" | "approvalEscalation" | "operationCancelled";
+  /**
+   * Which card to build (the activity builds it from this data). `upgradeFailed` and
+   * `upgradeSummary` are the names instances started before the rename still send (deprecated:
+   * read as `operationFailed` and `operationSummary`).
+   */
+  kind: "approvalRequest" | "operationFailed" | "operationSummary" | "supportEnding" | "approvalEscalation" | "operationCancelled" | "upgradeFailed" | "upgradeSummary";
   /** `default` is TEAMS_WEBHOOK_URL; `escalation` the policy's escalation webhook. */
   channel: "default" | "escalation";
   payload: Record<string, unknown>;
@@ -30,15 +38,17 @@ export function postToTeams(
  */
 export function* retryTeamsDelivery(
   context: OrchestrationContext,
-  activity: string,
-  input: unknown,
+  activity: TeamsPostActivity,
+  input: ActivityInput<TeamsPostActivity>,
   giveUpAt: Date
 ): Generator<Task, boolean, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const result = yield* call<TeamsDelivery>(context, activity, input);
+    const result = yield* call(context, activity, input);
     if (result.delivered) return true;
-    const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt, 10_000, 10 * 60_000));
-    if (context.df.currentUtcDateTime.getTime() + wait >= giveUpAt.getTime()) return false;
+    if (result.permanent) return false;
+    const wait = Math.max(result.retryAfterMs ?? 0, backoffDelayMs(teamsRetry, attempt));
+    const nowMs = context.df.currentUtcDateTime.getTime();
+    if (!mayRetry(teamsRetry, attempt, { firstAtMs: nowMs, nowMs, delayMs: wait, deadlineMs: giveUpAt.getTime() })) return false;
     yield timerAfter(context, wait);
   }
 }

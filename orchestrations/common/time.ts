@@ -8,8 +8,3 @@ export function timerAfter(context: OrchestrationContext, ms: number): TimerTask
 export function nowIso(context: OrchestrationContext): string {
   return context.df.currentUtcDateTime.toISOString();
 }
-
-/** Exponential backoff: base × 2^attempt, capped. Deterministic (no jitter: randomness is not allowed here). */
-export function backoffMs(attempt: number, baseMs: number, capMs: number): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
-}

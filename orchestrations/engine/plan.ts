@@ -6,8 +6,9 @@
  */
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { GeneratedValue } from "../../shared/domain/baseline/profile";
-import type { UpgradeStep } from "../common/contracts";
-import type { GovernedResourceKind } from "../../shared/domain/governance/logCategories";
+import type { StepView } from "../common/contracts";
+import { DEFAULT_OPERATION_POLLING } from "../../shared/domain/polling";
+import type { GovernedResourceKind } from "../../shared/domain";
 
 /** What a step changes: a closed union; actions.ts maps each to its start and check activities. */
 export type StepAction =
@@ -69,8 +70,8 @@ export interface PollingPolicy {
 }
 
 export const defaultPollingPolicy: PollingPolicy = {
-  firstIntervalMs: 30_000,
-  maxIntervalMs: 5 * 60_000,
+  firstIntervalMs: DEFAULT_OPERATION_POLLING.firstIntervalMs,
+  maxIntervalMs: DEFAULT_OPERATION_POLLING.maxIntervalMs,
   stepTimeoutMs: 6 * 3600_000,
   maxConflictRetries: 8,
   conflictBaseDelayMs: 60_000,
@@ -115,7 +116,7 @@ export function needsApproval(plan: Pick<OperationPlanData, "approval">, approve
 }
 
 /** The step as approval cards and the step activities describe it. */
-export function upgradeStepOf(step: PlanStep): UpgradeStep & { kind: UpgradeStep["kind"] } {
+export function stepViewOf(step: PlanStep): StepView {
   const a = step.action;
   switch (a.type) {
     case "controlPlaneVersion": return { index: step.index, kind: "controlPlane", from: a.from, to: a.to };

@@ -8,15 +8,15 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ArmErrorInfo, LockAttempt, OperationStatus, UpgradeStep } from "../common/contracts";
-import type { OperationUpdate } from "../kubernetesUpgrade/contracts";
+import type { ArmErrorInfo, LockAttempt, OperationStatus, StepView } from "../common/contracts";
+import type { OperationPatch, OperationUpdate, RecordPlan } from "./contracts";
 import type { TeamsMessageRequest } from "../common/teams";
 import { retryTeamsDelivery } from "../common/teams";
 import { acquireClusterLock, releaseClusterLock } from "../common/clusterLock";
 import { nowIso } from "../common/time";
 import { ActivityFailedError, call } from "./call";
 import { errorOf } from "./errors";
-import { needsApproval, upgradeStepOf, type OperationPlanData, type PlanStep } from "./plan";
+import { needsApproval, stepViewOf, type OperationPlanData, type PlanStep } from "./plan";
 import type { StepRunInput, StepRunResult } from "./stepOrchestrator";
 
 /** Teams summaries and alerts are best effort after the fact: an hour of retries, then the record speaks alone. */
@@ -25,14 +25,14 @@ export const NOTIFY_WINDOW_MS = 3600_000;
 /** Stands for "before the first step" where an end names no step. */
 const NO_STEP: PlanStep = { index: 0, title: "", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 };
 
-export type OperationPatch = Omit<OperationUpdate, "clusterId" | "operationId" | "at">;
+export type { OperationPatch } from "./contracts";
 
 export interface Planned {
   plan: OperationPlanData;
   /** Steps already Succeeded (a resume): not run again. */
   done: number[];
   /** What the record's `plan` shows; absent: the planner stored it itself. */
-  recordPlan?: OperationUpdate["plan"];
+  recordPlan?: RecordPlan;
   /** The planner found nothing may run (a stopped cluster): the operation ends so, with the plan recorded. */
   end?: Omit<OperationEnd, "message" | "notStarted"> & { notStarted?: { code: string; reason: string } };
 }
@@ -49,7 +49,8 @@ export interface OperationEnd {
   approvedBy?: string;
 }
 
-export interface OperationFlow {
+/** A flow run by the engine; `S` is the flow's own section(s) of the record its patches carry (default: none). */
+export interface OperationFlow<S extends object = object> {
   clusterId: string;
   operationId: string;
   /** Reads ARM and the record, answers the plan. A thrown permanent failure is a refusal (`PlanFailed`). */
@@ -61,9 +62,9 @@ export interface OperationFlow {
   /** Give up waiting for the lock at this instant (epoch ms). */
   lockDeadline?: number;
   /** The flow's own record fields for the end (node-image pools, catch-up). */
-  finalPatch?: (end: OperationEnd, planned: Planned | undefined) => OperationPatch;
+  finalPatch?: (end: OperationEnd, planned: Planned | undefined) => OperationPatch<S>;
   /** Queued behind another operation: the record says so once. */
-  queuedPatch?: (attempt: LockAttempt) => OperationPatch;
+  queuedPatch?: (attempt: LockAttempt) => OperationPatch<S>;
   /**
    * `false`: the operation does not take the cluster's lock, because its steps write no AKS
    * resource (governance puts back a diagnostic setting or a budget: it must not wait a day behind
@@ -72,10 +73,10 @@ export interface OperationFlow {
   exclusive?: boolean;
 }
 
-export function* runOperation(context: OrchestrationContext, flow: OperationFlow): Generator<Task, OperationEnd, unknown> {
-  const record = (patch: OperationPatch) => call<unknown>(context, ActivityNames.updateOperation, {
+export function* runOperation<S extends object = object>(context: OrchestrationContext, flow: OperationFlow<S>): Generator<Task, OperationEnd, unknown> {
+  const record = (patch: OperationPatch | OperationPatch<S>) => call(context, ActivityNames.updateOperation, {
     clusterId: flow.clusterId, operationId: flow.operationId, at: nowIso(context), ...patch
-  } satisfies OperationUpdate);
+  } satisfies OperationUpdate | OperationUpdate<S>);
   const lock = { clusterId: flow.clusterId, operationId: flow.operationId, instanceId: context.df.instanceId };
   let locked = false;
   let planned: Planned | undefined;
@@ -140,7 +141,7 @@ export function* runOperation(context: OrchestrationContext, flow: OperationFlow
   return end;
 }
 
-function* planOf(flow: OperationFlow): Generator<Task, PlanResult, unknown> {
+function* planOf<S extends object>(flow: OperationFlow<S>): Generator<Task, PlanResult, unknown> {
   try {
     return { ok: true, planned: yield* flow.plan() };
   } catch (err) {
@@ -151,9 +152,9 @@ function* planOf(flow: OperationFlow): Generator<Task, PlanResult, unknown> {
   }
 }
 
-function* runSteps(context: OrchestrationContext, flow: OperationFlow, planned: Planned, onStep: (s: PlanStep) => void): Generator<Task, OperationEnd, unknown> {
+function* runSteps<S extends object>(context: OrchestrationContext, flow: OperationFlow<S>, planned: Planned, onStep: (s: PlanStep) => void): Generator<Task, OperationEnd, unknown> {
   const { plan } = planned;
-  const planSteps: UpgradeStep[] = plan.steps.map(upgradeStepOf);
+  const planSteps: StepView[] = plan.steps.map(stepViewOf);
   const remaining = plan.steps.filter((s) => !planned.done.includes(s.index));
   let approvedBefore = false;
   let baseline: StepRunResult & { status: "Succeeded" } | undefined;
@@ -213,6 +214,6 @@ export function wavesOf(steps: readonly PlanStep[]): PlanStep[][] {
   return waves;
 }
 
-function ending(flow: OperationFlow, end: Omit<OperationEnd, "message">, planned: Planned | undefined): OperationEnd {
+function ending<S extends object>(flow: OperationFlow<S>, end: Omit<OperationEnd, "message">, planned: Planned | undefined): OperationEnd {
   return { ...end, message: flow.describe(end, planned) };
 }

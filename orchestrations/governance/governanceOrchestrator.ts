@@ -56,7 +56,7 @@ export function* governanceOrchestrator(context: OrchestrationContext): Generato
       return `${input.target}: ${end.status}${end.error ? `: ${end.error.code}: ${end.error.message}` : ""}`;
     },
     notify: (end) => end.status === "Failed" || input.notify ? {
-      kind: end.status === "Failed" ? "upgradeFailed" : "upgradeSummary", channel: "default",
+      kind: end.status === "Failed" ? "operationFailed" : "operationSummary", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: input.environment, target: input.target, status: end.status, message: end.message, ...(end.error ? { error: end.error } : {}) }
     } : undefined
   });

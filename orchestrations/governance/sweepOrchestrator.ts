@@ -81,7 +81,7 @@ export const defaultSweepShape = { pageSize: 50, pageStaggerMs: 30_000 } as cons
 
 export function* governanceSweepOrchestrator(context: OrchestrationContext): Generator<Task, GovernanceSweepResult, unknown> {
   const input = context.df.getInput<GovernanceSweepInput>();
-  const listed = yield* call<(string | SweepCluster)[]>(context, ActivityNames.listSweepClusters, {});
+  const listed = yield* call(context, ActivityNames.listSweepClusters, {});
   const size = Math.max(1, input.pageSize);
   const pages: Task[] = [];
   for (const page of sweepPages(listed, size, input.pageStaggerMs)) {
@@ -100,7 +100,7 @@ export function* governanceSweepPageOrchestrator(context: OrchestrationContext):
   if (input.delayMs > 0) yield timerAfter(context, input.delayMs);
   for (const clusterId of input.clusterIds) {
     try {
-      const review = yield* call<ClusterSweepResult>(context, ActivityNames.sweepCluster, { clusterId });
+      const review = yield* call(context, ActivityNames.sweepCluster, { clusterId });
       result.started += review.started;
       if (review.upgrade) result.upgrades.push({ clusterId, ...review.upgrade });
     } catch (err) {

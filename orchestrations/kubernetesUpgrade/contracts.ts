@@ -1,7 +1,6 @@
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
-import type { HealthSample, OperationStatus, UpgradeStep } from "../common/contracts";
+import type { OperationStatus, StepView } from "../common/contracts";
 import type { PollIntervals } from "../common/armStep";
-import type { ClusterResult, PoolOutcome } from "../nodeImageRollout/contracts";
 
 export interface KubernetesUpgradeInput {
   operationId: string;
@@ -19,7 +18,7 @@ export interface PreparedUpgrade {
   resourceId: string;
   environment: string;
   target: string;
-  steps: UpgradeStep[];
+  steps: StepView[];
   /** Index of the first step not yet Succeeded (0 for a new upgrade). */
   firstStepIndex: number;
   approval: { mode: "none" | "oncePerUpgrade" | "everyStep"; timeoutMinutes: number; onTimeout: "reject" | "escalate" };
@@ -33,45 +32,6 @@ export interface PreparedUpgrade {
   polling?: PollIntervals;
   /** Wait between a pool's roll ending and its health sample (HEALTH_SETTLE_SECONDS); absent: none. */
   healthSettleMs?: number;
-}
-
-/** What the orchestrator asks `updateOperation` to write; the activity merges it into the Cosmos record. */
-export interface OperationUpdate {
-  clusterId: string;
-  operationId: string;
-  at: string;
-  status?: OperationStatus;
-  plan?: { target: string; steps: (Omit<UpgradeStep, "kind"> & { kind: UpgradeStep["kind"] | "nodeImage" })[] };
-  step?: {
-    index: number;
-    /** How the record names the step when the plan did not list it (the engine sends them). */
-    name?: string;
-    kind?: "controlPlane" | "nodePool" | "nodeImage" | "configuration";
-    pool?: string;
-    from?: string;
-    to?: string;
-    status: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped";
-    startedAt?: string;
-    endedAt?: string;
-    armOperationId?: string;
-    polls?: number;
-    healthBefore?: HealthSample;
-    healthAfter?: HealthSample;
-    error?: { code: string; message: string };
-  };
-  outcome?: { result: OperationStatus; message: string; failedStep?: number; error?: { code: string; message: string } };
-  queuePosition?: number;
-  /** Node-image operations' own section (records.ts `NodeImageSection`); `waitingFor: null` clears it. */
-  nodeImage?: {
-    window?: { start: string; end: string; source: string };
-    waitingFor?: string | null;
-    pools?: PoolOutcome[];
-    skip?: { reason: string; code: string };
-    result?: ClusterResult;
-    catchUpDue?: boolean;
-  };
-  /** Appended to the record's approvals once (the platform's own entries: a deadline passing, an escalation). */
-  approval?: { step: number; decision: "expired" | "escalated"; approver: string; at: string; comment?: string };
 }
 
 export interface KubernetesUpgradeResult {

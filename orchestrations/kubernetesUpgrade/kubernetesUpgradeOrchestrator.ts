@@ -1,6 +1,6 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
-import type { UpgradeStep } from "../common/contracts";
+import type { StepView } from "../common/contracts";
 import { call } from "../engine/call";
 import { runOperation, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PlanStep } from "../engine/plan";
@@ -20,7 +20,7 @@ export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): G
     clusterId: input.clusterId,
     operationId: input.operationId,
     plan: function* () {
-      prepared = yield* call<PreparedUpgrade>(context, ActivityNames.prepareKubernetesUpgrade, input);
+      prepared = yield* call(context, ActivityNames.prepareKubernetesUpgrade, input);
       return kubernetesPlan(prepared);
     },
     describe: (end, planned) => {
@@ -40,7 +40,7 @@ export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): G
       }
     },
     notify: (end) => ({
-      kind: end.status === "Failed" ? "upgradeFailed" : "upgradeSummary",
+      kind: end.status === "Failed" ? "operationFailed" : "operationSummary",
       channel: "default",
       payload: {
         operationId: input.operationId, clusterId: input.clusterId, environment: prepared?.environment, target: prepared?.target ?? input.targetVersion,
@@ -67,7 +67,7 @@ export function kubernetesPlan(prepared: PreparedUpgrade): Planned {
   };
 }
 
-function planStep(step: UpgradeStep, settleMs: number): PlanStep {
+function planStep(step: StepView, settleMs: number): PlanStep {
   if (step.kind === "controlPlane") {
     return { index: step.index, title: `control plane ${step.from} → ${step.to}`, action: { type: "controlPlaneVersion", from: step.from, to: step.to }, health: true, settleMs: 0 };
   }

@@ -3,6 +3,7 @@
  * strings, clusters referred to by id.
  */
 import type { ArmErrorInfo } from "../common/contracts";
+import type { OperationPatch } from "../engine/contracts";
 import type { MaintenanceWindowSpec } from "../../shared/domain/maintenanceSchedule";
 import type { ApprovalMode } from "../../shared/domain/policy";
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
@@ -209,3 +210,21 @@ export interface SummaryRequest {
   nextRing?: number;
   notable?: ClusterPageResult["notable"];
 }
+
+/** What a node-image operation's patches change in its record's `nodeImage` section (records.ts `mergeNodeImageSection`); `waitingFor: null` clears it. */
+export interface NodeImagePatch {
+  window?: { start: string; end: string; source: string };
+  waitingFor?: string | null;
+  pools?: PoolOutcome[];
+  skip?: { reason: string; code: string };
+  result?: ClusterResult;
+  catchUpDue?: boolean;
+}
+
+/** The node-image flow's section of the record, as its patches carry it. */
+export interface NodeImageSections {
+  nodeImage: NodeImagePatch;
+}
+
+/** A node-image operation's patch: the engine's fields and its `nodeImage` section. */
+export type NodeImageOperationPatch = OperationPatch<NodeImageSections>;

@@ -2,10 +2,10 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames } from "../names";
 import { call } from "../engine/call";
 import { nowIso, timerAfter } from "../common/time";
-import { runOperation, type OperationEnd, type OperationPatch, type Planned } from "../engine/runOperation";
+import { runOperation, type OperationEnd, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
-import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome, PreparedNodeImageUpgrade } from "./contracts";
+import type { NodeImageOperationPatch, NodeImageSections, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome } from "./contracts";
 import { spreadMs } from "../engine/spread";
 
 /**
@@ -42,7 +42,7 @@ export interface NodeImageUpgradeOptions {
 export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Generator<Task, NodeImageUpgradeResult, unknown> {
   const input = context.df.getInput<NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }>();
   const ids = { clusterId: input.clusterId, operationId: input.operationId };
-  const record = (patch: OperationPatch) => call<unknown>(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
+  const record = (patch: NodeImageOperationPatch) => call(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
   const result = (r: NodeImageUpgradeResult["result"], pools: PoolOutcome[], reason?: string, catchUpDue = false): NodeImageUpgradeResult =>
     ({ ...ids, result: r, ...(reason !== undefined ? { reason } : {}), pools, ...(catchUpDue ? { catchUpDue } : {}) });
   /** An end before the engine runs: recorded as the engine would. */
@@ -55,7 +55,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     // Issue 31: within the cluster's subscription's read bucket when the ring said how many share it.
     yield timerAfter(context, 1 + spreadMs(input.clusterId, input.prepareSpreadMs ?? PREPARE_STAGGER_MS));
   }
-  const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, prepareSpreadMs: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
+  const prepared = yield* call(context, ActivityNames.prepareNodeImageUpgrade, { ...preparedInputOf(input), instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
 
   let window: MaintenanceWindowOccurrence | undefined;
@@ -81,12 +81,12 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   let pools: PoolOutcome[] = [];
   let plannedRun: Planned | undefined;
   const polling: PollingPolicy = { ...defaultPollingPolicy, ...(input.options?.polling ?? {}) };
-  const end = yield* runOperation(context, {
+  const end = yield* runOperation<NodeImageSections>(context, {
     ...ids,
     ...(window ? { lockDeadline: Date.parse(window.end) } : {}),
     queuedPatch: (attempt) => ({ status: "Queued", queuePosition: attempt.position, nodeImage: { waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` } }),
     plan: function* () {
-      const read = yield* call<ArmRead<ClusterImageState>>(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
+      const read = yield* call(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
       if (read.outcome === "notFound") throw new Error(read.error.message);
       pools = read.powerState === "Stopped" ? [] : read.pools.map((p) => p.current === p.latest
         ? { pool: p.pool, result: "current", before: p.current, after: p.current, reason: "already on the latest node image (compliant)" }
@@ -172,4 +172,10 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
       : end.status === "Rejected" || end.status === "Expired" ? describeEnd(end, planned, pools) : end.notStarted?.reason ?? "not started";
     return { pool: p.pool, result: "skipped", before: p.before, reason };
   });
+}
+
+/** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon, spread). */
+function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
+  const { options: _options, notAfter: _notAfter, prepareSpreadMs: _spread, ...rest } = input;
+  return rest;
 }

@@ -1,8 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import { runOperation, type Planned } from "../engine/runOperation";
+import { runOperation } from "../engine/runOperation";
 import { call } from "../engine/call";
-import type { AdoptionInput } from "../adoption/adoptionOrchestrator";
 import type { ProvisioningInput } from "./contracts";
 
 /**
@@ -18,7 +17,7 @@ export function* provisioningOrchestrator(context: OrchestrationContext): Genera
     clusterId: input.clusterId,
     operationId: input.operationId,
     plan: function* () {
-      return yield* call<Planned>(context, ActivityNames.planProvisioning, input);
+      return yield* call(context, ActivityNames.planProvisioning, input);
     },
     describe: (end, planned) => {
       const n = planned?.plan.steps.length ?? 0;
@@ -27,12 +26,12 @@ export function* provisioningOrchestrator(context: OrchestrationContext): Genera
       return `Provisioning stopped at ${end.failedStep?.title ?? "planning"}: ${end.error?.code ?? end.status}: ${end.error?.message ?? ""}`;
     },
     notify: (end) => end.status === "Failed" ? {
-      kind: "upgradeFailed", channel: "default",
+      kind: "operationFailed", channel: "default",
       payload: { operationId: input.operationId, clusterId: input.clusterId, environment: input.request.environment, target: "baseline", status: end.status, message: end.message, ...(end.error ? { error: end.error } : {}) }
     } : undefined
   });
   if (end.status !== "Succeeded") return { status: end.status, message: end.message };
-  const registered = yield* call<{ adopt: boolean; input?: AdoptionInput }>(context, ActivityNames.registerProvisionedCluster, { clusterId: input.clusterId });
+  const registered = yield* call(context, ActivityNames.registerProvisionedCluster, { clusterId: input.clusterId });
   if (registered.adopt && registered.input) {
     const adopted = (yield context.df.callSubOrchestrator(OrchestratorNames.adoption, registered.input, InstanceIds.adoption(input.clusterId))) as { status: string; message: string };
     return { status: end.status, message: `${end.message}; ${adopted.message}` };

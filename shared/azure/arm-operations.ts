@@ -5,6 +5,33 @@
  * endpoint reads it and small enough for the record.
  */
 
+/**
+ * ARM's one state table, for a resource's `provisioningState` and an async operation's `status`
+ * alike: `Succeeded`, `Failed` and `Canceled` are terminal, any other value (`Accepted`,
+ * `Creating`, `Updating`, `Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, `Starting`,
+ * `Stopping`, `Deleting`, `InProgress`, `Running`, ...) means the resource or operation is still
+ * changing (ARM resource provider contract, async-api-reference.md "ProvisioningState property"
+ * and "Azure-AsyncOperation Resource format"; azure-openapi-validator rule ProvisioningStateValidation:
+ * "provisioningState must have terminal states: Succeeded, Failed and Canceled"). Compared
+ * case-insensitively, as ARM's values are; `Cancelled` is read as `Canceled`. No state at all
+ * (a resource type without one) is `undefined`: nothing is running.
+ */
+export type ArmPhase = "inProgress" | "succeeded" | "failed" | "canceled";
+
+export function armPhaseOf(state: string | undefined | null): ArmPhase | undefined {
+  const s = (state ?? "").trim().toLowerCase();
+  if (!s) return undefined;
+  if (s === "succeeded") return "succeeded";
+  if (s === "failed") return "failed";
+  if (s === "canceled" || s === "cancelled") return "canceled";
+  return "inProgress";
+}
+
+/** Whether a `provisioningState` (or an operation `status`) says ARM is still changing the resource. */
+export function isArmInProgress(state: string | undefined | null): boolean {
+  return armPhaseOf(state) === "inProgress";
+}
+
 /** The status path (`/subscriptions/…/operations/<id>?api-version=…`) in a serialized poller state, if any. */
 export function operationPathOfState(serialized: string): string | undefined {
   let state: unknown;

@@ -5,12 +5,15 @@
  * `createOrUpdateById`: its `GenericResource` serializer drops top-level fields it does not model,
  * such as `zones`, which the firewall, public IPs and App Gateway carry.
  */
-import { createDefaultHttpClient, createPipelineRequest, type HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./arm-clients";
+import { isNotFound } from "../domain/failures";
+import { armPhaseOf, type ArmPhase } from "./arm-operations";
 
 type Json = Record<string, unknown>;
 
-export interface ArmOperationStatus { status: string; error?: { code: string; message: string } }
+/** An async operation's status resource (`Azure-AsyncOperation`): ARM's `status`, its phase (arm-operations.ts), and its error when it failed. */
+export interface ArmOperationStatus { status: string; phase: ArmPhase; error?: { code: string; message: string } }
 
 export interface ArmResourcePort {
   /** The resource, or undefined on 404. */
@@ -30,29 +33,50 @@ export class ArmRequestError extends Error {
   }
 }
 
+type Sent = { status: number; body: Json; headers: { get(name: string): string | undefined } };
+
+/** One ARM request through a client's pipeline (its credential, retry and, locally, trust policies); ARM's error answer thrown as `ArmRequestError`. */
+async function sendArm(pipeline: Pipeline, http: HttpClient, base: string, method: "GET" | "PUT", path: string, body?: Json): Promise<Sent> {
+  const request = createPipelineRequest({ url: `${base}${path}`, method, ...(body ? { body: JSON.stringify(body) } : {}) });
+  if (body) request.headers.set("content-type", "application/json");
+  const response = await pipeline.sendRequest(http, request);
+  let parsed: Json = {};
+  try { parsed = response.bodyAsText ? (JSON.parse(response.bodyAsText) as Json) : {}; } catch { /* not JSON */ }
+  if (response.status >= 400) {
+    const error = (parsed.error ?? parsed) as { code?: unknown; message?: unknown };
+    throw new ArmRequestError(response.status, typeof error.code === "string" ? error.code : `Http${response.status}`,
+      typeof error.message === "string" ? error.message : `${method} ${path} answered HTTP ${response.status}`,
+      { headers: { "retry-after": response.headers.get("retry-after"), "x-ms-retry-after-ms": response.headers.get("x-ms-retry-after-ms") } });
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/**
+ * The one reader of a long-running operation's status: one GET of its `Azure-AsyncOperation` path
+ * (as records keep it, arm-operations.ts), through whichever client's pipeline the caller has.
+ * The body is `{ status, error? }` (ARM resource provider contract, async-api-reference.md
+ * "Azure-AsyncOperation Resource format"); a status ARM omits reads as in progress.
+ */
+export async function readArmOperationStatus(pipeline: Pipeline, armEndpoint: string, operationPath: string, http: HttpClient = createDefaultHttpClient()): Promise<ArmOperationStatus> {
+  const res = await sendArm(pipeline, http, armEndpoint.replace(/\/+$/, ""), "GET", operationPath);
+  const status = typeof res.body.status === "string" ? res.body.status : "InProgress";
+  const error = res.body.error as { code?: unknown; message?: unknown } | undefined;
+  return {
+    status, phase: armPhaseOf(status) ?? "inProgress",
+    ...(error ? { error: { code: typeof error.code === "string" ? error.code : "Failed", message: typeof error.message === "string" ? error.message : "" } } : {})
+  };
+}
+
 export function createArmResourcePort(clients: Pick<ArmClients, "resources">, armEndpoint: string, http: HttpClient = createDefaultHttpClient()): ArmResourcePort {
   const base = armEndpoint.replace(/\/+$/, "");
-  const send = async (method: "GET" | "PUT", path: string, body?: Json) => {
-    const request = createPipelineRequest({ url: `${base}${path}`, method, ...(body ? { body: JSON.stringify(body) } : {}) });
-    if (body) request.headers.set("content-type", "application/json");
-    const response = await clients.resources.pipeline.sendRequest(http, request);
-    let parsed: Json = {};
-    try { parsed = response.bodyAsText ? (JSON.parse(response.bodyAsText) as Json) : {}; } catch { /* not JSON */ }
-    if (response.status >= 400) {
-      const error = (parsed.error ?? parsed) as { code?: unknown; message?: unknown };
-      throw new ArmRequestError(response.status, typeof error.code === "string" ? error.code : `Http${response.status}`,
-        typeof error.message === "string" ? error.message : `${method} ${path} answered HTTP ${response.status}`,
-        { headers: { "retry-after": response.headers.get("retry-after"), "x-ms-retry-after-ms": response.headers.get("x-ms-retry-after-ms") } });
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
-  };
+  const send = (method: "GET" | "PUT", path: string, body?: Json): Promise<Sent> => sendArm(clients.resources.pipeline, http, base, method, path, body);
   const withVersion = (id: string, apiVersion: string) => `${id}?api-version=${encodeURIComponent(apiVersion)}`;
   return {
     async getArmResource(id, apiVersion) {
       try {
         return (await send("GET", withVersion(id, apiVersion))).body;
       } catch (err) {
-        if (err instanceof ArmRequestError && err.statusCode === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },
@@ -79,10 +103,8 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
       }
       return items;
     },
-    async readArmOperation(path) {
-      const res = await send("GET", path);
-      const error = res.body.error as { code?: unknown; message?: unknown } | undefined;
-      return { status: typeof res.body.status === "string" ? res.body.status : "InProgress", ...(error ? { error: { code: typeof error.code === "string" ? error.code : "Failed", message: typeof error.message === "string" ? error.message : "" } } : {}) };
+    readArmOperation(path) {
+      return readArmOperationStatus(clients.resources.pipeline, base, path, http);
     }
   };
 }

@@ -37,12 +37,12 @@
  *                                     requests, so health gates do not spend the subscription's ARM read bucket.
  *                                     Token scope: the host without its `{region}.` label, `/.default`.
  *                                     Locally: the simulator's `/_metrics/{region}`.
- *   UPGRADE_POLL_INTERVAL_SECONDS
- *                           optional  Whole seconds (1-3600) before the first poll of an upgrade step's ARM
+ *   OPERATION_POLL_INTERVAL_SECONDS (deprecated name, still read: UPGRADE_POLL_INTERVAL_SECONDS)
+ *                           optional  Whole seconds (1-3600) before the first poll of an operation step's ARM
  *                                     operation; each later poll waits twice as long. Default 30 (an AKS
  *                                     control-plane hop takes minutes, a pool roll longer). `npm start` lowers
  *                                     it with the simulator's duration scale.
- *   UPGRADE_POLL_MAX_INTERVAL_SECONDS
+ *   OPERATION_POLL_MAX_INTERVAL_SECONDS (deprecated name, still read: UPGRADE_POLL_MAX_INTERVAL_SECONDS)
  *                           optional  Whole seconds (1-3600), the cap of that doubling; default 300, or the
  *                                     first interval when that is longer. Must not be below the first interval.
  *   HEALTH_SETTLE_SECONDS   optional  Whole seconds (0-3600) between a pool step's change finishing and its
@@ -58,6 +58,7 @@
  *                                     (a finding says so). `npm start` creates one in the simulator.
  */
 import { ConfigError } from "./config-error";
+import { DEFAULT_OPERATION_POLLING } from "../domain/polling";
 import { SettingReader } from "./setting-reader";
 import { readSubscriptionSettings, type ManagedSubscriptionsSetting } from "./subscriptions";
 
@@ -90,8 +91,8 @@ export interface AppConfig {
   readonly localCaPath?: string;
   /** Azure mode: a user-assigned managed identity; unset means system-assigned. */
   readonly managedIdentityClientId?: string;
-  /** How often the upgrade orchestration polls a step's ARM operation (first wait, doubling up to the cap). */
-  readonly upgradePolling: UpgradePollingSettings;
+  /** How often every operation's steps poll their ARM operation (first wait, doubling up to the cap), and the settle before a health sample. */
+  readonly operationPolling: OperationPollingSettings;
   /** The action group the platform's budgets notify (governance); unset: budgets are not governed. */
   readonly budgetActionGroupId?: string;
   /** Event routing: the lease a delivery takes on an event, and the window resource events of one subject are coalesced in. */
@@ -105,7 +106,7 @@ export interface EventRoutingSettings {
   readonly reviewWindowMs: number;
 }
 
-export interface UpgradePollingSettings {
+export interface OperationPollingSettings {
   readonly firstIntervalMs: number;
   readonly maxIntervalMs: number;
   /** Wait before a pool step's health sample. */
@@ -128,8 +129,8 @@ export const SettingNames = {
   managedIdentityClientId: "AZURE_CLIENT_ID",
   monitorLogsEndpoint: "MONITOR_LOGS_ENDPOINT",
   monitorMetricsEndpoint: "MONITOR_METRICS_ENDPOINT",
-  upgradePollIntervalSeconds: "UPGRADE_POLL_INTERVAL_SECONDS",
-  upgradePollMaxIntervalSeconds: "UPGRADE_POLL_MAX_INTERVAL_SECONDS",
+  operationPollIntervalSeconds: "OPERATION_POLL_INTERVAL_SECONDS",
+  operationPollMaxIntervalSeconds: "OPERATION_POLL_MAX_INTERVAL_SECONDS",
   healthSettleSeconds: "HEALTH_SETTLE_SECONDS",
   governanceSweepSchedule: "GOVERNANCE_SWEEP_SCHEDULE",
   budgetActionGroupId: "BUDGET_ACTION_GROUP_ID",
@@ -142,9 +143,9 @@ export const SettingDefaults = {
   cosmosDatabase: "aksops",
   monitorLogsEndpoint: "https://api.loganalytics.io",
   monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
-  upgradePollIntervalSeconds: 30,
-  upgradePollMaxIntervalSeconds: 300,
-  healthSettleSeconds: 300,
+  operationPollIntervalSeconds: DEFAULT_OPERATION_POLLING.firstIntervalMs / 1000,
+  operationPollMaxIntervalSeconds: DEFAULT_OPERATION_POLLING.maxIntervalMs / 1000,
+  healthSettleSeconds: DEFAULT_OPERATION_POLLING.healthSettleMs / 1000,
   /** Hourly, on the hour. */
   governanceSweepSchedule: "0 0 * * * *",
   /** Longer than a routing takes (a few ARM reads, a start), shorter than Event Grid's third retry (1 min after the 30 s one). */
@@ -198,7 +199,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     s.fail(N.localCaPath, `is only allowed when ${N.mode}=local`);
   }
   const managedIdentityClientId = s.raw(N.managedIdentityClientId) === undefined ? undefined : s.guid(N.managedIdentityClientId);
-  const upgradePolling = readUpgradePolling(s);
+  const operationPolling = readOperationPolling(s, env);
   const budgetActionGroupId = s.raw(N.budgetActionGroupId)?.trim() || undefined;
   if (budgetActionGroupId !== undefined && !ACTION_GROUP_ID.test(budgetActionGroupId)) {
     s.fail(N.budgetActionGroupId, "must be an action group resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Insights/actionGroups/…)");
@@ -223,13 +224,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     publicBaseUrl: publicBaseUrl!,
     monitorLogsEndpoint: monitorLogsEndpoint!,
     monitorMetricsEndpoint: monitorMetricsEndpoint!,
-    upgradePolling,
+    operationPolling,
     events,
     ...(localCaPath ? { localCaPath } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     ...(budgetActionGroupId ? { budgetActionGroupId } : {})
   };
-  return Object.freeze({ ...config, managedSubscriptions: Object.freeze(config.managedSubscriptions), cosmos: Object.freeze(config.cosmos), upgradePolling: Object.freeze(config.upgradePolling), events: Object.freeze(config.events) });
+  return Object.freeze({ ...config, managedSubscriptions: Object.freeze(config.managedSubscriptions), cosmos: Object.freeze(config.cosmos), operationPolling: Object.freeze(config.operationPolling), events: Object.freeze(config.events) });
 }
 
 /**
@@ -261,24 +262,50 @@ function readMetricsEndpoint(s: SettingReader, local: boolean): string | undefin
   return value;
 }
 
+/**
+ * Deprecated setting names still read, each for the name that replaced it (docs/settings.md):
+ * the polling set was named after upgrades before every operation used it.
+ */
+export const DeprecatedSettingNames: Readonly<Record<string, string>> = {
+  [SettingNames.operationPollIntervalSeconds]: "UPGRADE_POLL_INTERVAL_SECONDS",
+  [SettingNames.operationPollMaxIntervalSeconds]: "UPGRADE_POLL_MAX_INTERVAL_SECONDS"
+};
+
+/**
+ * The name a setting is read under: its own when set, else its deprecated alias when that is set
+ * (so a problem names what the operator wrote). Both set to different values is a problem.
+ */
+export function settingNameIn(env: Readonly<Record<string, string | undefined>>, name: string, s?: SettingReader): string {
+  const alias = DeprecatedSettingNames[name];
+  const own = env[name]?.trim();
+  const old = alias ? env[alias]?.trim() : undefined;
+  if (!alias || own) {
+    if (alias && own && old && old !== own) s?.fail(alias, `is the deprecated name of ${name}, which is set to another value: remove it`);
+    return name;
+  }
+  return old ? alias : name;
+}
+
 /** The first poll interval and its cap; an unset cap follows a first interval set above the default cap. */
-function readUpgradePolling(s: SettingReader): UpgradePollingSettings {
+function readOperationPolling(s: SettingReader, env: Readonly<Record<string, string | undefined>>): OperationPollingSettings {
   const N = SettingNames;
   const bounds = { min: 1, max: MAX_POLL_INTERVAL_SECONDS };
-  const first = s.wholeNumber(N.upgradePollIntervalSeconds, bounds) ?? SettingDefaults.upgradePollIntervalSeconds;
-  const cap = s.wholeNumber(N.upgradePollMaxIntervalSeconds, bounds);
+  const firstName = settingNameIn(env, N.operationPollIntervalSeconds, s);
+  const capName = settingNameIn(env, N.operationPollMaxIntervalSeconds, s);
+  const first = s.wholeNumber(firstName, bounds) ?? SettingDefaults.operationPollIntervalSeconds;
+  const cap = s.wholeNumber(capName, bounds);
   if (cap !== undefined && cap < first) {
-    s.fail(N.upgradePollMaxIntervalSeconds, `must not be below ${N.upgradePollIntervalSeconds} (${cap} < ${first})`);
+    s.fail(capName, `must not be below ${firstName} (${cap} < ${first})`);
   }
-  const max = cap ?? Math.max(SettingDefaults.upgradePollMaxIntervalSeconds, first);
+  const max = cap ?? Math.max(SettingDefaults.operationPollMaxIntervalSeconds, first);
   const settle = s.wholeNumber(N.healthSettleSeconds, { min: 0, max: MAX_POLL_INTERVAL_SECONDS }) ?? SettingDefaults.healthSettleSeconds;
   return { firstIntervalMs: first * 1000, maxIntervalMs: max * 1000, healthSettleMs: settle * 1000 };
 }
 
 /** The polling set alone, from an environment (the node-image timers read it beside their own settings). */
-export function pollingSettingsFrom(env: Readonly<Record<string, string | undefined>>): UpgradePollingSettings {
+export function pollingSettingsFrom(env: Readonly<Record<string, string | undefined>>): OperationPollingSettings {
   const s = new SettingReader(env);
-  const polling = readUpgradePolling(s);
+  const polling = readOperationPolling(s, env);
   if (s.problems.length > 0) throw new ConfigError(s.problems);
   return polling;
 }

@@ -46,11 +46,37 @@ interface ErrorLike {
   body?: { code?: unknown; message?: unknown };
 }
 
-/** Classifies what was thrown: a `RestError` (statusCode, code, details.error), a Cosmos `ErrorResponse` (code = HTTP status), a network error, or anything else. */
+/**
+ * The durable client's HTTP answers reach callers only as message text: durable-functions 3.x
+ * `DurableClient.getStatus` throws `new Error("DurableClient error: Durable Functions extension
+ * replied with HTTP 404 response. ...")` and other calls `createGenericError`: "The operation failed
+ * with an unexpected status code: 500. ..."; `raiseEvent` answers its 404 as "No instance with ID
+ * '<id>' found." (lib/src/durableClient/DurableClient.js). Read here, once.
+ */
+const DURABLE_CLIENT_STATUS = /^(?:DurableClient error: (?:the )?Durable Functions extension replied with (?:an empty )?HTTP (\d{3})|The operation failed with an unexpected status code: (\d{3}))/;
+const DURABLE_CLIENT_NO_INSTANCE = /^No instance with ID '.*' found\.$/;
+
+function statusOf(e: ErrorLike): number | undefined {
+  if (typeof e.statusCode === "number") return e.statusCode;
+  if (typeof e.code === "number") return e.code;
+  if (typeof e.status === "number") return e.status;
+  if (typeof e.failure?.status === "number") return e.failure.status;
+  if (typeof e.message !== "string") return undefined;
+  const durable = DURABLE_CLIENT_STATUS.exec(e.message);
+  if (durable) return Number(durable[1] ?? durable[2]);
+  return DURABLE_CLIENT_NO_INSTANCE.test(e.message) ? 404 : undefined;
+}
+
+/**
+ * The one error normaliser at the SDK edge. Classifies what was thrown: a `RestError` (statusCode,
+ * code, details.error), a Cosmos `ErrorResponse` (code = HTTP status), the store's `NotFoundError` (its
+ * status), the durable client's HTTP answers, a network error, or
+ * anything else. Callers decide on `kind` (and `status`), never on an error's name or message.
+ */
 export function failureOf(err: unknown): Failure {
   if (typeof err !== "object" || err === null) return { kind: "permanent", code: "Error", message: clean(String(err)) };
   const e = err as ErrorLike;
-  const status = typeof e.statusCode === "number" ? e.statusCode : typeof e.code === "number" ? e.code : typeof e.status === "number" ? e.status : typeof e.failure?.status === "number" ? e.failure.status : undefined;
+  const status = statusOf(e);
   const armCode = e.details?.error?.code ?? e.failure?.code ?? e.armError?.code ?? e.body?.code;
   const textCode = typeof e.code === "string" ? e.code : undefined;
   const code = typeof armCode === "string" ? armCode : textCode ?? (status ? `Http${status}` : typeof e.name === "string" && e.name !== "Error" ? e.name : "Error");
@@ -58,14 +84,20 @@ export function failureOf(err: unknown): Failure {
   const message = clean(typeof rawMessage === "string" ? rawMessage : JSON.stringify(err));
   const base = { code, message, ...(status !== undefined ? { status } : {}) };
   if (status === 429) return { kind: "throttled", ...base, retryAfterMs: retryAfterOf(e) ?? DEFAULT_RETRY_AFTER_MS };
+  // Before `permanent`: a wrapped 404 (a `PermanentArmError` carrying ARM's failure) still says "not there".
+  if (status === 404) return { kind: "notFound", ...base };
   if (e.permanent === true) return { kind: "permanent", ...base };
   // A record write that lost every ETag race (parallel steps of one operation): others won, so later it will too.
   if (e.name === "ConcurrencyError") return { kind: "transient", ...base };
   if (status === 409 || (code === "OperationNotAllowed" && /in progress/i.test(message))) return { kind: "conflict", ...base };
-  if (status === 404) return { kind: "notFound", ...base };
   if (status === 408 || status === 449 || (status !== undefined && status >= 500)) return { kind: "transient", ...base, ...(retryAfterOf(e) !== undefined ? { retryAfterMs: retryAfterOf(e)! } : {}) };
   if (status === undefined && (NETWORK_CODES.has(textCode ?? "") || NETWORK_CODES.has(String(e.name)))) return { kind: "transient", ...base };
   return { kind: "permanent", ...base };
+}
+
+/** Whether what was thrown says the thing asked for does not exist (ARM, Cosmos, the store or the durable client answering 404). */
+export function isNotFound(err: unknown): boolean {
+  return failureOf(err).kind === "notFound";
 }
 
 /** Throttling, 5xx and connection failures: worth the same request again later. */

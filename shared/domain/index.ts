@@ -5,3 +5,4 @@ export * from "./policy";
 export * from "./healthGate";
 export * from "./calendar";
 export { InvalidMaintenanceWindowError } from "./errors";
+export type { GovernedResourceKind } from "./governance/logCategories";

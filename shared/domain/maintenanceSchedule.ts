@@ -1,4 +1,5 @@
 import { WEEK_DAYS, parseCivilDate } from "./calendar";
+import { isRecord } from "./json";
 
 /**
  * The AKS planned-maintenance window (`maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`,
@@ -142,10 +143,6 @@ export function maintenanceWindowOf(configuration: {
   properties?: { maintenanceWindow?: MaintenanceWindowSpec };
 } | undefined): MaintenanceWindowSpec | undefined {
   return configuration?.maintenanceWindow ?? configuration?.properties?.maintenanceWindow;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isIntIn(value: unknown, [min, max]: readonly [number, number]): boolean {

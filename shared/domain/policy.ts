@@ -2,6 +2,7 @@ import type { HealthGateThresholds } from "./healthGate";
 import { type FieldIssue, type MaintenanceWindowSpec, maintenanceWindowIssues, maintenanceWindowOf } from "./maintenanceSchedule";
 import type { TargetChannel } from "./versionEvents";
 import { DEFAULT_BUDGET_AMOUNT } from "./governance/desired";
+import { isRecord } from "./json";
 
 export type Environment = "dev" | "staging" | "prod";
 export const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
@@ -238,10 +239,6 @@ export function validatePolicy(input: unknown, options: { partial?: boolean; pre
 
 function oneOf(value: unknown, allowed: string[], field: string, add: (field: string, message: string) => void): void {
   if (typeof value !== "string" || !allowed.includes(value)) add(field, `must be one of ${allowed.join(", ")}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isInt(value: unknown, min: number, max: number): boolean {

@@ -24,6 +24,9 @@ export class DuplicateError extends StoreError {
 
 export class NotFoundError extends StoreError {
   override readonly name = "NotFoundError";
+  /** Cosmos' answer, for the one error normaliser (shared/domain/failures.ts `failureOf`: kind `notFound`). */
+  readonly status = 404;
+  readonly code = "NotFoundError";
 
   constructor(container: string, id: string, partitionKey: string) {
     super(`${container}: no document with id "${id}" (partition "${partitionKey}")`, container, id, partitionKey);

@@ -1,5 +1,5 @@
 /** The real adoption orchestrator against scripted activities: auto-upgrade off as a polled ARM change, the Event Grid subscription, then the conformance report. */
-import type { OperationUpdate } from "../../orchestrations/kubernetesUpgrade/contracts";
+import type { OperationUpdate } from "../../orchestrations/engine/contracts";
 import { calls, start, startOrchestrationHost, status, type OrchestrationHarness } from "./support";
 
 const input = { operationId: "adopt:c1", clusterId: "c1", resourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1", location: "westeurope" };

@@ -4,7 +4,7 @@
  * backoff running out, a step timing out, a failing health gate, no plan, a failing Teams webhook,
  * one approval for the whole upgrade).
  */
-import type { OperationUpdate } from "../../orchestrations/kubernetesUpgrade/contracts";
+import type { OperationUpdate } from "../../orchestrations/engine/contracts";
 import { calls, healthy, prepared, raise, start, startOrchestrationHost, status, upgradeInput, type OrchestrationHarness } from "./support";
 
 const ID = "k8s-upgrade:c1:1.36.2";
@@ -47,7 +47,7 @@ describe("kubernetesUpgrade orchestration", () => {
     expect(await status(h, ID)).toMatchObject({ runtimeStatus: "Completed", output: { status: "Failed" } });
     const final = updates(h).find((u) => u.outcome);
     expect(final?.outcome).toMatchObject({ result: "Failed", failedStep: 0, error: { code: "OperationNotAllowed" } });
-    expect(calls<{ kind: string }>(h, "postTeamsMessage").map((c) => c.input.kind)).toEqual(["upgradeFailed"]);
+    expect(calls<{ kind: string }>(h, "postTeamsMessage").map((c) => c.input.kind)).toEqual(["operationFailed"]);
     expect(calls(h, "startUpgradeStep").map((c) => (c.input as { step: { index: number } }).step.index)).not.toContain(1);
     expect(calls(h, "releaseClusterLock")).toHaveLength(1);
   });

@@ -23,26 +23,29 @@ const appSettings = {
 
 describe("scaledPollSettings", () => {
   it("scales 30 s and 300 s by the duration scale, at least 1 s and 5 s", () => {
-    expect(scaledPollSettings(0.02, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6", HEALTH_SETTLE_SECONDS: "6" });
-    expect(scaledPollSettings(0.001, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "5", HEALTH_SETTLE_SECONDS: "0" });
-    expect(scaledPollSettings(1, {})).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "30", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "300", HEALTH_SETTLE_SECONDS: "300" });
+    expect(scaledPollSettings(0.02, {})).toEqual({ OPERATION_POLL_INTERVAL_SECONDS: "1", OPERATION_POLL_MAX_INTERVAL_SECONDS: "6", HEALTH_SETTLE_SECONDS: "6" });
+    expect(scaledPollSettings(0.001, {})).toEqual({ OPERATION_POLL_INTERVAL_SECONDS: "1", OPERATION_POLL_MAX_INTERVAL_SECONDS: "5", HEALTH_SETTLE_SECONDS: "0" });
+    expect(scaledPollSettings(1, {})).toEqual({ OPERATION_POLL_INTERVAL_SECONDS: "30", OPERATION_POLL_MAX_INTERVAL_SECONDS: "300", HEALTH_SETTLE_SECONDS: "300" });
   });
 
   it("leaves what the environment sets to it, and keeps the cap at or above a first interval set by hand", () => {
-    expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "10", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" });
-    expect(scaledPollSettings(0.02, { UPGRADE_POLL_MAX_INTERVAL_SECONDS: "60", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ UPGRADE_POLL_INTERVAL_SECONDS: "1" });
+    expect(scaledPollSettings(0.02, { OPERATION_POLL_INTERVAL_SECONDS: "10", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ OPERATION_POLL_MAX_INTERVAL_SECONDS: "10" });
+    expect(scaledPollSettings(0.02, { OPERATION_POLL_MAX_INTERVAL_SECONDS: "60", HEALTH_SETTLE_SECONDS: "0" })).toEqual({ OPERATION_POLL_INTERVAL_SECONDS: "1" });
+    expect(scaledPollSettings(0.02, { OPERATION_POLL_INTERVAL_SECONDS: "2", OPERATION_POLL_MAX_INTERVAL_SECONDS: "4", HEALTH_SETTLE_SECONDS: "3" })).toEqual({});
+    // Set under the deprecated names (UPGRADE_POLL_*), they count as set.
     expect(scaledPollSettings(0.02, { UPGRADE_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "4", HEALTH_SETTLE_SECONDS: "3" })).toEqual({});
   });
 
   it("produces settings the app accepts", () => {
     for (const scale of [0.001, 0.02, 0.5, 1, 20, 1000]) {
-      const polling = loadConfig({ ...appSettings, ...scaledPollSettings(scale, {}) }).upgradePolling;
+      const polling = loadConfig({ ...appSettings, ...scaledPollSettings(scale, {}) }).operationPolling;
       expect(polling.maxIntervalMs).toBeGreaterThanOrEqual(polling.firstIntervalMs);
     }
   });
 });
 
 describe("the app with poll settings", () => {
+  // Under the deprecated names (UPGRADE_POLL_*, still read): the problem names what the operator wrote.
   it("refuses to start with a malformed poll interval or a cap below it, naming each", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aksops-poll-"));
     try {

@@ -2,11 +2,12 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { AutoUpgradeDisableRequest } from "../adoptionOrchestrator";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
 import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
 import type { StorePort } from "../../common/activities/ports";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface AutoUpgradeDeps {
   aks: { managedClusters: Pick<ContainerServiceClient["managedClusters"], "get" | "beginCreateOrUpdate"> };
@@ -25,7 +26,6 @@ function isPlatformOwned(profile: { upgradeChannel?: string; nodeOSUpgradeChanne
   return profile?.upgradeChannel === PLATFORM_AUTO_UPGRADE.upgradeChannel && profile.nodeOSUpgradeChannel === PLATFORM_AUTO_UPGRADE.nodeOSUpgradeChannel;
 }
 
-const RUNNING = /^(creating|updating|upgrading|upgradingnodeimageversion|scaling|starting|stopping|canceling)$/i;
 
 /** Starts the PUT that turns auto-upgrade off, unless ARM already shows it off (idempotent); does not wait. */
 export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (request: AutoUpgradeDisableRequest) => Promise<StartStepResult> {
@@ -34,13 +34,13 @@ export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
     try {
       const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
       if (isPlatformOwned(cluster.autoUpgradeProfile)) {
-        return RUNNING.test(cluster.provisioningState ?? "") ? inProgress(deps, request) : { outcome: "alreadyDone" };
+        return isArmInProgress(cluster.provisioningState ?? "") ? inProgress(deps, request) : { outcome: "alreadyDone" };
       }
       const body = { ...cluster, autoUpgradeProfile: { ...cluster.autoUpgradeProfile, ...PLATFORM_AUTO_UPGRADE } };
       const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
       return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
       if (isRetryable(failure)) throw err;
@@ -54,7 +54,7 @@ export function createCheckAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
   return async (request) => {
     const ref = clusterRef(request.resourceId);
     const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
-    if (RUNNING.test(cluster.provisioningState ?? "")) return { state: "InProgress" };
+    if (isArmInProgress(cluster.provisioningState ?? "")) return { state: "InProgress" };
     if (cluster.provisioningState === "Succeeded" && isPlatformOwned(cluster.autoUpgradeProfile)) return { state: "Succeeded" };
     if (request.armOperationId) {
       const status = await deps.readAsyncOperation(request.armOperationId).catch(() => undefined);

@@ -1,8 +1,8 @@
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { AdoptionInput } from "../adoptionOrchestrator";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, PermanentArmError } from "../../common/activities/errors";
+import { PermanentArmError } from "../../common/activities/errors";
 
 export interface EnsureEventSubscriptionDeps {
   eventGrid: Pick<EventGridManagementClient, "systemTopics" | "systemTopicEventSubscriptions">;
@@ -38,7 +38,7 @@ const INCLUDED_EVENT_TYPES = [
  * Idempotent: reads the subscription's full URL first and writes only when it differs. Creating
  * a subscription runs Event Grid's validation handshake against the platform, which answers it.
  */
-export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscriptionDeps): (input: AdoptionInput) => Promise<{ topic: string; subscription: string; changed: boolean }> {
+export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscriptionDeps): (input: AdoptionInput) => Promise<{ outcome: "alreadyDone"; topic: string; subscription: string; changed: boolean }> {
   return async (input) => {
     const ref = clusterRef(input.resourceId);
     try {
@@ -56,7 +56,7 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
         .getFullUrl(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME)
         .then((r) => r.endpointUrl)
         .catch((err: unknown) => {
-          if (armFailureOf(err).status === 404) return undefined;
+          if (isNotFound(err)) return undefined;
           throw err;
         });
       let changed = false;
@@ -70,10 +70,11 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
       }
       // Governance: the resource group's writes and deletes (diagnostic settings on the cluster, the budget on the group).
       const rgChanged = await ensureResourceGroupSubscription(deps, ref.subscriptionId, ref.resourceGroup);
-      return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
+      // Done when it answers (no check): the step engine reads `alreadyDone`.
+      return { outcome: "alreadyDone", topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
     } catch (err) {
-      if (isRetryable(armFailureOf(err))) throw err;
-      throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", armFailureOf(err));
+      if (isRetryable(failureOf(err))) throw err;
+      throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", failureOf(err));
     }
   };
 }
@@ -93,7 +94,7 @@ async function ensureResourceGroupSubscription(deps: EnsureEventSubscriptionDeps
     .getFullUrl(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME)
     .then((r) => r.endpointUrl)
     .catch((err: unknown) => {
-      if (armFailureOf(err).status === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     });
   if (current === deps.endpointUrl) return false;

@@ -1,15 +1,16 @@
-import type { UpgradeStep } from "../../common/contracts";
+import type { StepView } from "../../common/contracts";
 import type { ApprovalRequestCreated } from "../approvalOrchestrator";
 import { signApprovalToken } from "../../../shared/approvals/token";
 import { approvalLinks } from "../../../shared/teams/cards";
 import { MissingRecordError, OperationCancelledError } from "../../common/activities/errors";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
+import { isNotFound } from "../../../shared/domain/failures";
 
 export interface CreateApprovalRequestInput {
   operationId: string;
   clusterId: string;
   approvalInstanceId: string;
-  step: UpgradeStep;
+  step: StepView;
   scope: "step" | "upgrade";
   round: number;
   deadline: string;
@@ -51,7 +52,7 @@ export function createCreateApprovalRequestActivity(deps: CreateApprovalRequestD
         };
       });
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", input.operationId, input.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("operation", input.operationId, input.clusterId);
       throw err;
     }
     const token = signApprovalToken({ instanceId: input.approvalInstanceId, step: input.step.index, expiresAt: input.deadline, nonce }, deps.signingKey);

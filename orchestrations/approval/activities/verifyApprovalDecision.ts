@@ -1,6 +1,7 @@
 import type { ApprovalDecision } from "../../common/contracts";
 import { MissingRecordError } from "../../common/activities/errors";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
+import { isNotFound } from "../../../shared/domain/failures";
 
 export interface VerifyApprovalDecisionInput {
   operationId: string;
@@ -53,7 +54,7 @@ export function createVerifyApprovalDecisionActivity(deps: VerifyApprovalDecisio
         };
       });
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", input.operationId, input.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("operation", input.operationId, input.clusterId);
       throw err;
     }
     return verdict;

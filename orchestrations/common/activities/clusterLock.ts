@@ -2,7 +2,9 @@ import type { LockAttempt } from "../contracts";
 import type { LockRequest } from "../clusterLock";
 import { terminalOperationStatuses, type ClusterLock, type ClusterLockEntry, type ClusterRecord } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
+import { isInstanceEnded } from "../instanceStatus";
 import { isoAt, type ActivityClock, type StorePort } from "./ports";
+import { isNotFound } from "../../../shared/domain/failures";
 
 export interface ClusterLockDeps {
   store: StorePort;
@@ -14,13 +16,6 @@ export interface ClusterLockDeps {
   instanceStatus?: (instanceId: string) => Promise<string | undefined>;
 }
 
-/**
- * Runtime statuses of an instance that will never release a lock: it ended (an operation releases
- * before its orchestration completes) or was terminated from outside, e.g. through the durable
- * management API, which runs none of the orchestration's code (IDurableOrchestrationClient.TerminateAsync:
- * https://learn.microsoft.com/dotnet/api/microsoft.azure.webjobs.extensions.durabletask.idurableorchestrationclient.terminateasync).
- */
-export const ENDED_INSTANCE_STATUSES: readonly string[] = ["Completed", "Failed", "Terminated", "Canceled"];
 
 /**
  * Takes the cluster's lock for an operation, or queues it (FIFO). The lock is a field of the
@@ -54,7 +49,7 @@ export function createTryAcquireClusterLockActivity(deps: ClusterLockDeps): (req
       answer = { acquired: false, position, ...(lock.holder ? { holder: lock.holder.operationId } : {}) };
       return { ...cluster, lock };
     }).catch((err: unknown) => {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("cluster", request.clusterId, request.clusterId);
       throw err;
     });
     return answer;
@@ -91,7 +86,7 @@ async function withoutStaleEntries(deps: ClusterLockDeps, cluster: ClusterRecord
     if (!op || terminalOperationStatuses.includes(op.doc.status)) return true;
     if (!deps.instanceStatus) return false;
     const status = await deps.instanceStatus(entry.instanceId);
-    return status !== undefined && ENDED_INSTANCE_STATUSES.includes(status);
+    return isInstanceEnded(status);
   };
   if (lock.holder && (await isStale(lock.holder))) delete lock.holder;
   const keep: ClusterLockEntry[] = [];

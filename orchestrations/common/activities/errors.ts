@@ -1,11 +1,7 @@
-import { failureOf, type Failure } from "../../../shared/domain/failures";
-
-/** What an ARM call answered when it failed: the one failure model (shared/domain/failures.ts). */
-export type ArmFailure = Failure;
-export const armFailureOf = failureOf;
+import type { Failure } from "../../../shared/domain/failures";
 
 /** AKS's answer while another operation runs on the cluster (409 OperationNotAllowed): wait and retry, not fail. */
-export function isOperationConflict(failure: ArmFailure): boolean {
+export function isOperationConflict(failure: Failure): boolean {
   return failure.kind === "conflict";
 }
 
@@ -17,7 +13,7 @@ export class PermanentArmError extends Error {
   override readonly name = "PermanentArmError";
   readonly permanent = true as const;
 
-  constructor(readonly clusterId: string, readonly action: string, readonly failure: ArmFailure) {
+  constructor(readonly clusterId: string, readonly action: string, readonly failure: Failure) {
     super(`${action} on cluster ${clusterId} failed${failure.status ? ` (HTTP ${failure.status})` : ""}: ${failure.code}: ${failure.message}`);
   }
 }

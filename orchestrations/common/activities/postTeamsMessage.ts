@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { TeamsDelivery, UpgradeStep } from "../contracts";
+import type { TeamsDelivery, StepView } from "../contracts";
 import type { TeamsMessageRequest } from "../teams";
 import type { ApprovalInput } from "../../approval/approvalOrchestrator";
 import {
@@ -51,15 +51,24 @@ export function createPostTeamsMessageActivity(deps: PostTeamsMessageDeps): (req
     const url = await channelUrl(deps, request, clusterId);
     const message = buildMessage(deps, request, op);
     const outcome = await deps.post(url, message);
-    if (!outcome.delivered) {
-      return { delivered: false, error: outcome.error, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
-    }
+    if (!outcome.delivered) return deliveryOf(outcome);
     if (op && clusterId && operationId) {
       await deps.store.operations.mutate(clusterId, operationId, (doc) =>
         doc.notifications?.includes(key) ? undefined : { ...doc, notifications: [...(doc.notifications ?? []), key] });
     }
     return { delivered: true };
   };
+}
+
+/**
+ * What one post's outcome tells the orchestration that retries it (orchestrations/common/teams.ts):
+ * the one reading of a Teams webhook's answer for every poster. A 4xx other than 408/429 will not
+ * get better by retrying (shared/teams/webhook.ts `isRetryableStatus`): permanent, asked no more.
+ */
+export function deliveryOf(outcome: PostOutcome): TeamsDelivery {
+  if (outcome.delivered) return { delivered: true };
+  if (!outcome.retryable) return { delivered: false, permanent: true, error: outcome.error };
+  return { delivered: false, error: outcome.error, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
 }
 
 export function notificationKey(request: TeamsMessageRequest): string {
@@ -90,8 +99,9 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {})
       });
     }
+    case "operationFailed":
     case "upgradeFailed": {
-      const step = p.failedStep as UpgradeStep | undefined;
+      const step = p.failedStep as StepView | undefined;
       const error = (p.error as { code: string; message: string } | undefined) ?? { code: "Unknown", message: stringField(p, "message") ?? "" };
       // The message kind is the failure notice of every operation; the card says what the operation was.
       const operation = nonUpgradeOperation(op?.kind, stringField(p, "target"));
@@ -109,6 +119,7 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         error, at: isoAt(deps.clock), operationUrl: operationUrl(String(p.operationId))
       });
     }
+    case "operationSummary":
     case "upgradeSummary":
       return operationSummaryCard({
         cluster: String(p.clusterId), environment: String(p.environment), operationId: String(p.operationId), kind: "kubernetes",
@@ -128,8 +139,8 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
 }
 
 /**
- * Provisioning, adoption and governance post their failure as `upgradeFailed` (the kind recorded in
- * their histories); the operation record says what it was, and the payload's `target` when the
+ * Every operation posts its failure as `operationFailed` (`upgradeFailed` in histories recorded
+ * before the rename); the operation record says what it was, and the payload's `target` when the
  * record cannot be read (`baseline`, `adopted`).
  */
 function nonUpgradeOperation(kind: OperationRecord["kind"] | undefined, target: string | undefined): NonUpgradeOperation | undefined {
@@ -150,7 +161,7 @@ function summarySteps(op: OperationRecord): SummaryStep[] {
   });
 }
 
-function view(step: UpgradeStep): PlanStepView {
+function view(step: StepView): PlanStepView {
   return { index: step.index, kind: step.kind, ...(step.pool ? { pool: step.pool } : {}), from: step.from, to: step.to };
 }
 

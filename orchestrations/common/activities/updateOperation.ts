@@ -1,7 +1,7 @@
-import type { OperationUpdate } from "../../kubernetesUpgrade/contracts";
+import type { OperationUpdate, SectionMerger } from "../../engine/contracts";
 import { terminalOperationStatuses, type OperationRecord, type OperationStep } from "../../../shared/store";
+import { isNotFound } from "../../../shared/domain/failures";
 import { MissingRecordError } from "./errors";
-import type { NodeImageSection } from "../../nodeImageRollout/activities/records";
 import { armOperationIdOf } from "../../../shared/azure/arm-operations";
 import type { StorePort } from "./ports";
 
@@ -13,6 +13,8 @@ export interface UpdateOperationResult {
 
 export interface UpdateOperationDeps {
   store: Pick<StorePort, "operations">;
+  /** The flows' own record sections (node images: `nodeImage`), by field name: how a patch of each merges. */
+  sections?: Readonly<Record<string, SectionMerger>>;
 }
 
 /**
@@ -23,16 +25,16 @@ export interface UpdateOperationDeps {
 export function createUpdateOperationActivity(deps: UpdateOperationDeps): (update: OperationUpdate) => Promise<UpdateOperationResult> {
   return async (update) => {
     try {
-      const stored = await deps.store.operations.mutate(update.clusterId, update.operationId, (op) => applyOperationUpdate(op, update));
+      const stored = await deps.store.operations.mutate(update.clusterId, update.operationId, (op) => applyOperationUpdate(op, update, deps.sections));
       return { status: stored.doc.status, ...(stored.doc.cancellation ? { cancelled: true as const } : {}) };
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", update.operationId, update.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("operation", update.operationId, update.clusterId);
       throw err;
     }
   };
 }
 
-export function applyOperationUpdate(op: OperationRecord, update: OperationUpdate): OperationRecord {
+export function applyOperationUpdate(op: OperationRecord, update: OperationUpdate, sections: Readonly<Record<string, SectionMerger>> = {}): OperationRecord {
   const next: OperationRecord = { ...op, steps: [...op.steps], timings: { ...op.timings } };
   if (update.plan) {
     // The readiness report the preparation stored with the plan stays while the target is the same.
@@ -85,19 +87,13 @@ export function applyOperationUpdate(op: OperationRecord, update: OperationUpdat
     if (!known) next.approvals = [...next.approvals, entry];
   }
   if (update.outcome && !cancelled) next.outcome = definedOnly(update.outcome) as OperationRecord["outcome"];
-  const section = (next as OperationRecord & { nodeImage?: NodeImageSection }).nodeImage;
-  if (update.nodeImage && section) {
-    const n = update.nodeImage;
-    const merged: NodeImageSection = { ...section, skips: [...section.skips] };
-    if (n.window) merged.window = n.window;
-    if (n.waitingFor === null) delete merged.waitingFor;
-    else if (n.waitingFor !== undefined) merged.waitingFor = n.waitingFor;
-    if (n.pools) merged.pools = n.pools;
-    if (n.skip && !merged.skips.some((s) => s.at === update.at && s.code === n.skip!.code)) merged.skips.push({ at: update.at, code: n.skip.code, reason: n.skip.reason });
-    if (n.result !== undefined) merged.result = n.result;
-    if (n.catchUpDue !== undefined) merged.catchUpDue = n.catchUpDue;
-    if (update.outcome) delete merged.waitingFor;
-    (next as OperationRecord & { nodeImage?: NodeImageSection }).nodeImage = merged;
+  // A flow's own section: merged by the flow's merger, only into a record that has it.
+  const fields = next as unknown as Record<string, unknown>;
+  const patches = update as unknown as Record<string, unknown>;
+  for (const [name, merge] of Object.entries(sections)) {
+    if (patches[name] === undefined || fields[name] === undefined) continue;
+    const merged = merge(fields[name], patches[name], update);
+    if (merged !== undefined) fields[name] = merged;
   }
   return next;
 }

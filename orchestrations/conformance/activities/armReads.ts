@@ -1,6 +1,5 @@
 /** A related read of conformance: throttling and transient errors are thrown (the evaluation is retried whole), anything else is noted. */
-import { isRetryable, type Failure } from "../../../shared/domain/failures";
-import { armFailureOf } from "../../common/activities/errors";
+import { isRetryable, type Failure, failureOf } from "../../../shared/domain/failures";
 
 /** A related read that failed, and ARM's reason. */
 export class Unread {
@@ -11,7 +10,7 @@ export async function attempt<T>(read: () => Promise<T>): Promise<T | Unread> {
   try {
     return await read();
   } catch (err) {
-    const failure = armFailureOf(err);
+    const failure = failureOf(err);
     if (isRetryable(failure)) throw err;
     return new Unread(reasonOf(failure));
   }

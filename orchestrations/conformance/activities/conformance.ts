@@ -10,10 +10,10 @@ import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { MonitorClient } from "@azure/arm-monitor";
 import type { NetworkManagementClient } from "@azure/arm-network";
 import { conformanceFindingId, evaluateConformance, type ConformanceReport, type ConformanceSummary, type ObservedCluster, type ObservedDataCollection, type ObservedNodeSubnet, type RelatedRead, type RuleResult } from "../../../shared/domain/conformance";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
 import { isoNow, type ClusterRecord, type FindingRecord, type NowSource, type Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, MissingRecordError, PermanentArmError } from "../../common/activities/errors";
+import { MissingRecordError, PermanentArmError } from "../../common/activities/errors";
 import type { StartStepResult } from "../../common/contracts";
 import { attempt, Unread } from "./armReads";
 import { readDependencies, type DependencyArm } from "./dependencyReads";
@@ -50,7 +50,7 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
   try {
     cluster = await arm.aks.managedClusters.get(ref.resourceGroup, ref.name);
   } catch (err) {
-    const failure = armFailureOf(err);
+    const failure = failureOf(err);
     if (isRetryable(failure)) throw err;
     throw new PermanentArmError(clusterId, "Reading the cluster for conformance", failure);
   }
@@ -64,7 +64,7 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
   const [diagnostics, schedule, versions, topics, subnets, roles, collection] = await Promise.all([
     attempt(() => all(arm.monitor.diagnosticSettings.list(cluster.id ?? resourceId))),
     attempt(() => arm.aks.maintenanceConfigurations.get(ref.resourceGroup, ref.name, NODE_OS_SCHEDULE).then((c) => [c]).catch((err: unknown) => {
-      if (armFailureOf(err).status === 404) return [];
+      if (isNotFound(err)) return [];
       throw err;
     })),
     attempt(async () => (await arm.aks.managedClusters.listKubernetesVersions(cluster.location)).values ?? []),
@@ -104,7 +104,7 @@ async function readDataCollection(arm: ConformanceArm, clusterId: string): Promi
     const entry: ObservedDataCollection = { ...(a.name ? { name: a.name } : {}), ...(ruleId ? { dataCollectionRuleId: ruleId } : {}) };
     if (m && (m[1] ?? "").toLowerCase() === arm.subscriptionId.toLowerCase()) {
       const rule = await attempt(() => arm.monitor.dataCollectionRules.get(m[2] ?? "", m[3] ?? "").catch((err: unknown) => {
-        if (armFailureOf(err).status === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }));
       if (rule instanceof Unread) return rule;
@@ -120,7 +120,7 @@ async function readSubnet(arm: ConformanceArm, id: string) {
   if (!m) return new Unread(`not a subnet id: ${id}`);
   if ((m[1] ?? "").toLowerCase() !== arm.subscriptionId.toLowerCase()) return new Unread(`subnet in subscription ${m[1]}, not read`);
   return attempt(() => arm.network.subnets.get(m[2] ?? "", m[3] ?? "", m[4] ?? "").catch((err: unknown) => {
-    if (armFailureOf(err).status === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }));
 }

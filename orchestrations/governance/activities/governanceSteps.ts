@@ -8,12 +8,13 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { DiagnosticSettingsResource, MonitorClient } from "@azure/arm-monitor";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
 import { planDiagnostics } from "../../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS } from "../../../shared/domain/governance/logCategories";
 import { compareBudget, desiredBudget } from "../../../shared/domain/governance/budget";
 import type { StepAction } from "../../engine/plan";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface GovernanceStepRequest<A extends StepAction["type"]> {
   clusterId: string;
@@ -33,7 +34,7 @@ export interface GovernanceStepDeps {
   clock: { now(): number };
 }
 
-const notFound = (err: unknown): boolean => armFailureOf(err).status === 404;
+const notFound = isNotFound;
 
 async function orNotFound<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -45,7 +46,7 @@ async function orNotFound<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 function rethrow(err: unknown, clusterId: string, what: string): never {
-  const failure = armFailureOf(err);
+  const failure = failureOf(err);
   if (isRetryable(failure)) throw err;
   throw new PermanentArmError(clusterId, what, failure);
 }
@@ -111,7 +112,6 @@ export function createPutBudgetActivity(deps: GovernanceStepDeps): (r: Governanc
   };
 }
 
-const RUNNING = new Set(["creating", "updating", "upgrading", "scaling", "starting", "stopping", "deleting", "canceling"]);
 
 /** Scales a pool to `count` (autoscaler off, so the count holds). */
 export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: GovernanceStepRequest<"poolScale">) => Promise<StartStepResult> {
@@ -119,13 +119,13 @@ export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: Gove
     const ref = clusterRef(r.resourceId);
     try {
       const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, r.action.pool);
-      const running = RUNNING.has((pool.provisioningState ?? "").toLowerCase());
+      const running = isArmInProgress(pool.provisioningState);
       if (pool.count === r.action.count && !pool.enableAutoScaling) return running ? { outcome: "inProgress" } : { outcome: "alreadyDone" };
       const { minCount: _min, maxCount: _max, ...rest } = pool;
       await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, r.action.pool, { ...rest, enableAutoScaling: false, count: r.action.count });
       return { outcome: "started" };
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       return rethrow(err, r.clusterId, `Scaling pool ${r.action.pool} to ${r.action.count}`);
     }
@@ -152,7 +152,7 @@ export function createStartClusterStopActivity(deps: GovernanceStepDeps): (r: Go
       await deps.aks.managedClusters.beginStop(ref.resourceGroup, ref.name);
       return { outcome: "started" };
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       return rethrow(err, r.clusterId, "Stopping the cluster");
     }

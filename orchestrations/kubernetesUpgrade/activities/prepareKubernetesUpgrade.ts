@@ -1,5 +1,5 @@
 import type { KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
-import type { UpgradeStep } from "../../common/contracts";
+import type { StepView } from "../../common/contracts";
 import type { ReadinessReport } from "../../../shared/domain/readiness";
 import { readinessOfObserved, type ReadinessDeps } from "./readiness";
 import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
@@ -66,7 +66,7 @@ async function readinessOrNothing(deps: Omit<ReadinessDeps, "aks">, cluster: Clu
   }
 }
 
-interface PlannedFromArm { target: string; steps: UpgradeStep[]; managed: ManagedCluster; versions: KubernetesVersionListResult }
+interface PlannedFromArm { target: string; steps: StepView[]; managed: ManagedCluster; versions: KubernetesVersionListResult }
 
 async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string | undefined): Promise<PlannedFromArm> {
   const ref = clusterRef(cluster.resourceId);
@@ -91,7 +91,7 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
   return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)), managed, versions };
 }
 
-function prepared(cluster: ClusterRecord, target: string, steps: UpgradeStep[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined): PreparedUpgrade {
+function prepared(cluster: ClusterRecord, target: string, steps: StepView[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined): PreparedUpgrade {
   return {
     resourceId: cluster.resourceId,
     environment: cluster.environment,
@@ -112,6 +112,6 @@ function firstPending(op: OperationRecord): number {
   return first ?? planned.length;
 }
 
-function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): UpgradeStep {
+function toUpgradeStep(s: { index: number; kind: string; pool?: string; from: string; to: string }): StepView {
   return { index: s.index, kind: s.kind === "nodePool" ? "nodePool" : "controlPlane", ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to };
 }

@@ -1,10 +1,11 @@
 import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { armFailureOf, isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable } from "../../../shared/domain/failures";
+import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
+import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
+import { isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -18,11 +19,8 @@ export interface UpgradeStepDeps {
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
-const RUNNING_STATES = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "stopping", "deleting", "canceling"]);
-
-function isRunning(state: string | undefined): boolean {
-  return RUNNING_STATES.has((state ?? "").toLowerCase());
-}
+/** ARM still changing the cluster or pool (shared/azure/arm-operations.ts, ARM's one state table). */
+const isRunning = isArmInProgress;
 
 /**
  * Starts one upgrade step without waiting for it (the orchestration polls). Idempotent: reads
@@ -58,7 +56,7 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, { ...pool, orchestratorVersion: step.to });
       return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
-      const failure = armFailureOf(err);
+      const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
       if (isRetryable(failure)) throw err;
@@ -109,11 +107,11 @@ export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       : await deps.aks.agentPools.get(ref.resourceGroup, ref.name, step.pool ?? "").then((p) => ({ state: p.provisioningState, version: p.currentOrchestratorVersion }));
     if (isRunning(resource.state)) return { state: "InProgress" };
     if ((resource.state ?? "").toLowerCase() === "succeeded" && resource.version === step.to) return { state: "Succeeded" };
-    return { state: "Failed", error: await failureOf(deps, request, resource) };
+    return { state: "Failed", error: await stepErrorOf(deps, request, resource) };
   };
 }
 
-async function failureOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armOperationId?: string }, resource: { state?: string; version?: string }): Promise<ArmErrorInfo> {
+async function stepErrorOf(deps: UpgradeStepDeps, request: ArmStepRequest & { armOperationId?: string }, resource: { state?: string; version?: string }): Promise<ArmErrorInfo> {
   if (request.armOperationId) {
     try {
       const status = await deps.readAsyncOperation(request.armOperationId);

@@ -1,5 +1,6 @@
 import { defaultPolicy, ringOf, type ClusterPolicy, type Environment } from "../../../shared/domain/policy";
 import type { ClusterRecord } from "../../../shared/store";
+import { isRecord } from "../../../shared/domain/json";
 
 /**
  * The node-image side of a registered cluster's policy. Cluster records are written by adoption;
@@ -30,6 +31,3 @@ export function nodeImagePolicyOf(record: Pick<ClusterRecord, "environment" | "p
   return { ...policy, ring: ringOf(policy, environment) };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

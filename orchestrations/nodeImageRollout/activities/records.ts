@@ -9,7 +9,8 @@
  * only node images have: pool versions before and after, the window, skips with their reason.
  */
 import type { OperationRecord } from "../../../shared/store";
-import type { ClusterResult, PoolOutcome, RingResult, RolloutPlan } from "../contracts";
+import type { ClusterResult, NodeImagePatch, PoolOutcome, RingResult, RolloutPlan } from "../contracts";
+import type { SectionMerger } from "../../engine/contracts";
 import type { RolloutPolicy } from "../rolloutPolicy";
 
 export interface NodeImageSection {
@@ -44,6 +45,23 @@ export interface RolloutSection {
 export interface NodeImageRolloutRecord extends OperationRecord {
   rollout: RolloutSection;
 }
+
+/** The record writer's merger for the `nodeImage` section (registered with `updateOperation`): a patch only updates a section the record has. */
+export const mergeNodeImageSection: SectionMerger = (current, patch, update) => {
+  if (typeof current !== "object" || current === null || typeof patch !== "object" || patch === null) return undefined;
+  const section = current as NodeImageSection;
+  const n = patch as NodeImagePatch;
+  const merged: NodeImageSection = { ...section, skips: [...section.skips] };
+  if (n.window) merged.window = n.window;
+  if (n.waitingFor === null) delete merged.waitingFor;
+  else if (n.waitingFor !== undefined) merged.waitingFor = n.waitingFor;
+  if (n.pools) merged.pools = n.pools;
+  if (n.skip && !merged.skips.some((s) => s.at === update.at && s.code === n.skip!.code)) merged.skips.push({ at: update.at, code: n.skip.code, reason: n.skip.reason });
+  if (n.result !== undefined) merged.result = n.result;
+  if (n.catchUpDue !== undefined) merged.catchUpDue = n.catchUpDue;
+  if (update.outcome) delete merged.waitingFor;
+  return merged;
+};
 
 export function isNodeImageRecord(record: OperationRecord): record is NodeImageOperationRecord {
   return record.kind === "nodeImageRollout" && typeof (record as Partial<NodeImageOperationRecord>).nodeImage === "object";

@@ -2,9 +2,7 @@ import { restorePoller } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-
-/** Pool states after which nothing more happens; anything else (`Upgrading`, `UpgradingNodeImageVersion`, `Scaling`, ...) is still running. */
-const SETTLED = new Set(["succeeded", "failed", "canceled", "cancelled"]);
+import { armPhaseOf, isArmInProgress } from "../../../shared/azure/arm-operations";
 
 /**
  * Starts `upgradeNodeImageVersion` on one pool and returns at once: the orchestration polls.
@@ -63,7 +61,7 @@ export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
     try {
       const pool = await deps.aks.agentPools.get(resourceGroup, cluster, request.step.pool);
       const state = pool.provisioningState ?? "";
-      if (!SETTLED.has(state.toLowerCase())) return { state: "InProgress" };
+      if (armPhaseOf(state) === undefined || isArmInProgress(state)) return { state: "InProgress" };
       if (state === "Succeeded" && pool.nodeImageVersion !== request.step.from) return { state: "Succeeded" };
       const unchanged: StepState = {
         state: "Failed",

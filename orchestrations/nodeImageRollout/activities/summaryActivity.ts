@@ -1,6 +1,7 @@
 import { banner, facts, heading, teamsMessage, text, type TeamsMessage } from "../../../shared/teams/adaptiveCard";
 import { nodeImageRingSummaryCard, type RingClusterResult } from "../../../shared/teams/rolloutCards";
 import type { TeamsDelivery } from "../../common/contracts";
+import { deliveryOf } from "../../common/activities/postTeamsMessage";
 import type { RingResult, SummaryRequest } from "../contracts";
 import { ringName } from "../rolloutPolicy";
 import type { NodeImageActivityDeps } from "./deps";
@@ -15,13 +16,7 @@ import { isNodeImageRecord, type NodeImageOperationRecord } from "./records";
 export function createPostNodeImageSummary(deps: Pick<NodeImageActivityDeps, "store" | "teams">) {
   return async (request: SummaryRequest): Promise<TeamsDelivery> => {
     const message = request.kind === "ring" ? await ringCard(deps, request) : rolloutCard(request, deps.teams.publicBaseUrl);
-    const outcome = await deps.teams.post(deps.teams.webhookUrl, message);
-    if (outcome.delivered) return { delivered: true };
-    if (!outcome.retryable) {
-      // A 4xx other than 408/429 will not get better by retrying: report delivered=false with no wait hint.
-      return { delivered: false, error: outcome.error, retryAfterMs: 24 * 3600_000 };
-    }
-    return { delivered: false, error: outcome.error, ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
+    return deliveryOf(await deps.teams.post(deps.teams.webhookUrl, message));
   };
 }
 

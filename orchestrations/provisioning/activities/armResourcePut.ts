@@ -4,6 +4,7 @@ import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { ArmResourcePutRequest } from "../contracts";
 import { generateValue } from "./generatedValues";
+import { armPhaseOf, isArmInProgress } from "../../../shared/azure/arm-operations";
 
 export interface ArmResourcePutDeps {
   arm: ArmResourcePort;
@@ -19,7 +20,6 @@ export class MissingReferenceError extends Error {
   }
 }
 
-const RUNNING = new Set(["creating", "updating", "accepted", "provisioning", "running", "deleting", "inprogress"]);
 
 /** The body with the values it reads from other resources filled in (one GET each). */
 export async function resolvedBody(arm: ArmResourcePort, request: ArmResourcePutRequest): Promise<Record<string, unknown>> {
@@ -43,8 +43,7 @@ export function createStartArmResourcePutActivity(deps: ArmResourcePutDeps) {
     const { id, apiVersion } = request.resource;
     try {
       const current = await deps.arm.getArmResource(id, apiVersion);
-      const state = (provisioningStateOf(current) ?? "").toLowerCase();
-      if (current && RUNNING.has(state)) return { outcome: "inProgress" };
+      if (current && isArmInProgress(provisioningStateOf(current))) return { outcome: "inProgress" };
       const resolved = await resolvedBody(deps.arm, request);
       // A generated value (a dev self-signed certificate) exists only in this PUT's body.
       const body = request.resource.generate ? setPath(resolved, request.resource.generate.path, await generateValue(request.resource.generate)) : resolved;
@@ -64,16 +63,16 @@ export function createCheckArmResourcePutActivity(deps: ArmResourcePutDeps) {
     const { id, apiVersion } = request.resource;
     if (request.armOperationId) {
       const op = await deps.arm.readArmOperation(request.armOperationId);
-      const status = op.status.toLowerCase();
-      if (status === "succeeded") return { state: "Succeeded" };
-      if (status === "failed" || status === "canceled") return { state: "Failed", error: op.error ?? { code: "ProvisioningFailed", message: `${id}: ${op.status}` } };
+      if (op.phase === "succeeded") return { state: "Succeeded" };
+      if (op.phase === "failed" || op.phase === "canceled") return { state: "Failed", error: op.error ?? { code: "ProvisioningFailed", message: `${id}: ${op.status}` } };
       return { state: "InProgress" };
     }
     const current = await deps.arm.getArmResource(id, apiVersion);
     if (!current) return { state: "Failed", error: { code: "ResourceNotFound", message: `${id} is not in ARM after its PUT` } };
-    const state = (provisioningStateOf(current) ?? "Succeeded").toLowerCase();
-    if (state === "succeeded") return { state: "Succeeded" };
-    if (state === "failed" || state === "canceled") return { state: "Failed", error: { code: "ProvisioningFailed", message: `${id}: provisioningState ${state}` } };
+    const state = provisioningStateOf(current) ?? "Succeeded";
+    const phase = armPhaseOf(state);
+    if (phase === "succeeded") return { state: "Succeeded" };
+    if (phase === "failed" || phase === "canceled") return { state: "Failed", error: { code: "ProvisioningFailed", message: `${id}: provisioningState ${state.toLowerCase()}` } };
     return { state: "InProgress" };
   };
 }

@@ -4,6 +4,7 @@
  * every resource it depends on that changes; independent branches share a wave). Pure.
  */
 import type { DesiredResource, ValueRef } from "./profile";
+import { isRecord } from "../json";
 
 type Json = Record<string, unknown>;
 
@@ -21,10 +22,6 @@ export interface PlannedResource {
   /** 0-based wave among the changing resources (absent for no change). */
   wave?: number;
   source: string;
-}
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function getPath(value: unknown, path: string): unknown {

@@ -52,11 +52,11 @@ describe("loadConfig", () => {
       publicBaseUrl: "https://aksops.azurewebsites.net",
       monitorLogsEndpoint: "https://api.loganalytics.io",
       monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
-      upgradePolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 },
+      operationPolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 },
       events: { leaseMs: 60_000, reviewWindowMs: 30_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.upgradePolling)).toBe(true);
+    expect(Object.isFrozen(config.operationPolling)).toBe(true);
   });
 
   it("reads local settings: key, CA path, simulator endpoints", () => {
@@ -162,24 +162,34 @@ describe("loadConfig", () => {
     expect(configError(azureEnv({ COSMOS_DATABASE: "a/b" })).settings).toEqual(["COSMOS_DATABASE"]);
   });
 
-  it("reads the upgrade poll intervals in whole seconds", () => {
-    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" })).upgradePolling)
+  it("reads the operation poll intervals in whole seconds", () => {
+    expect(loadConfig(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: "1", OPERATION_POLL_MAX_INTERVAL_SECONDS: "6" })).operationPolling)
       .toEqual({ firstIntervalMs: 1000, maxIntervalMs: 6000, healthSettleMs: 300_000 });
-    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: " 45 " })).upgradePolling).toEqual({ firstIntervalMs: 45_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 });
+    expect(loadConfig(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: " 45 " })).operationPolling).toEqual({ firstIntervalMs: 45_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 });
     // An unset cap never ends below a first interval set above the default cap.
-    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "600" })).upgradePolling).toEqual({ firstIntervalMs: 600_000, maxIntervalMs: 600_000, healthSettleMs: 300_000 });
+    expect(loadConfig(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: "600" })).operationPolling).toEqual({ firstIntervalMs: 600_000, maxIntervalMs: 600_000, healthSettleMs: 300_000 });
   });
 
   it("names a malformed poll interval, and a cap below the first interval", () => {
     for (const bad of ["0", "-5", "1.5", "30s", "3601"]) {
-      const err = configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: bad }));
-      expect(err.settings).toEqual(["UPGRADE_POLL_INTERVAL_SECONDS"]);
+      const err = configError(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: bad }));
+      expect(err.settings).toEqual(["OPERATION_POLL_INTERVAL_SECONDS"]);
       expect(err.problems[0]?.problem).toBe(`must be a whole number from 1 to 3600 (got "${bad}")`);
     }
-    expect(configError(azureEnv({ UPGRADE_POLL_MAX_INTERVAL_SECONDS: "never" })).settings).toEqual(["UPGRADE_POLL_MAX_INTERVAL_SECONDS"]);
-    const below = configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "60", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "10" }));
-    expect(below.settings).toEqual(["UPGRADE_POLL_MAX_INTERVAL_SECONDS"]);
-    expect(below.problems[0]?.problem).toBe("must not be below UPGRADE_POLL_INTERVAL_SECONDS (10 < 60)");
+    expect(configError(azureEnv({ OPERATION_POLL_MAX_INTERVAL_SECONDS: "never" })).settings).toEqual(["OPERATION_POLL_MAX_INTERVAL_SECONDS"]);
+    const below = configError(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: "60", OPERATION_POLL_MAX_INTERVAL_SECONDS: "10" }));
+    expect(below.settings).toEqual(["OPERATION_POLL_MAX_INTERVAL_SECONDS"]);
+    expect(below.problems[0]?.problem).toBe("must not be below OPERATION_POLL_INTERVAL_SECONDS (10 < 60)");
+  });
+
+  it("still reads the deprecated UPGRADE_POLL_* names, naming them in problems; the new name wins and may not disagree", () => {
+    expect(loadConfig(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "1", UPGRADE_POLL_MAX_INTERVAL_SECONDS: "6" })).operationPolling)
+      .toEqual({ firstIntervalMs: 1000, maxIntervalMs: 6000, healthSettleMs: 300_000 });
+    expect(configError(azureEnv({ UPGRADE_POLL_INTERVAL_SECONDS: "30s" })).settings).toEqual(["UPGRADE_POLL_INTERVAL_SECONDS"]);
+    expect(loadConfig(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_INTERVAL_SECONDS: "2" })).operationPolling.firstIntervalMs).toBe(2000);
+    const both = configError(azureEnv({ OPERATION_POLL_INTERVAL_SECONDS: "2", UPGRADE_POLL_INTERVAL_SECONDS: "5" }));
+    expect(both.settings).toEqual(["UPGRADE_POLL_INTERVAL_SECONDS"]);
+    expect(both.problems[0]?.problem).toBe("is the deprecated name of OPERATION_POLL_INTERVAL_SECONDS, which is set to another value: remove it");
   });
 
   it("reads the event lease and the governance review window in whole seconds, and names a malformed one", () => {
