@@ -182,7 +182,7 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
   });
 }
 
-/** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon). */
+/** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon, spread). */
 function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
   const { options: _options, notAfter: _notAfter, prepareSpreadMs: _prepareSpreadMs, ...rest } = input;
   return rest;
