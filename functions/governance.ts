@@ -8,13 +8,13 @@
  */
 import { app, type HttpRequest, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
-import { guarded } from "../orchestrations/engine/call";
 import { OrchestratorNames } from "../orchestrations/names";
 import { governanceOrchestrator } from "../orchestrations/governance/governanceOrchestrator";
 import { SettingDefaults, SettingNames } from "../shared/config";
-import { createGovernanceActivities, governanceActivityNames } from "./runtime/activities";
+import { createGovernanceActivities } from "./runtime/activities";
+import { registerActivities, registerActivity, registerClientActivity } from "./runtime/register";
 import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, isStartupRun, retryless, startGovernanceSweep, sweepDueAtStartup, sweepIntervalMs } from "./handlers/governanceSweep";
-import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity, type GovernanceReviewRequest, type GovernanceSubject } from "./handlers/governance";
+import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity } from "./handlers/governance";
 import { governanceReviewOrchestrator } from "../orchestrations/governance/reviewOrchestrator";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
 import { ActivityNames } from "../orchestrations/names";
@@ -25,37 +25,22 @@ import { platform } from "./runtime/platform";
 const p = platform();
 
 df.app.orchestration(OrchestratorNames.governance, governanceOrchestrator);
-const activities = createGovernanceActivities(p);
-for (const name of governanceActivityNames) {
-  df.app.activity(name, { handler: guarded((input: unknown) => activities[name](input as never)) });
-}
+registerActivities(createGovernanceActivities(p));
 
 df.app.orchestration(OrchestratorNames.governanceSweep, governanceSweepOrchestrator);
 df.app.orchestration(OrchestratorNames.governanceSweepPage, governanceSweepPageOrchestrator);
 const listSweepClusters = createListSweepClustersActivity(p);
-df.app.activity(ActivityNames.listSweepClusters, { handler: guarded(() => listSweepClusters()) });
+registerActivity(ActivityNames.listSweepClusters, () => listSweepClusters());
 const sweepCluster = createSweepClusterActivity(p);
-df.app.activity(ActivityNames.sweepCluster, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: unknown, context: InvocationContext) => guarded((i: { clusterId: string }) => sweepCluster(df.getClient(context), i))(input as { clusterId: string })
-});
+registerClientActivity(ActivityNames.sweepCluster, (client, i) => sweepCluster(client, i));
 
 // Resource events coalesced per cluster and subject (issue 24 item 9).
 df.app.orchestration(OrchestratorNames.governanceReview, governanceReviewOrchestrator);
 const reviewSubject = createReviewGovernanceSubjectActivity(p);
-type ReviewSubjectInput = { clusterId: string; subject: GovernanceSubject; eventId: string };
-df.app.activity(ActivityNames.reviewGovernanceSubject, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: unknown, context: InvocationContext) => guarded((i: ReviewSubjectInput) => reviewSubject(df.getClient(context), i))(input as ReviewSubjectInput)
-});
-
+registerClientActivity(ActivityNames.reviewGovernanceSubject, (client, i) => reviewSubject(client, i));
 const startGovernanceReview = createStartGovernanceReviewActivity(p, retryless);
-df.app.activity(ActivityNames.startGovernanceReview, {
-  extraInputs: [df.input.durableClient()],
-  handler: (input: unknown, context: InvocationContext) => guarded((i: GovernanceReviewRequest) => startGovernanceReview(df.getClient(context), i))(input as GovernanceReviewRequest)
-});
-const checkGovernanceReview = createCheckGovernanceReviewActivity(p);
-df.app.activity(ActivityNames.checkGovernanceReview, { handler: guarded((input: unknown) => checkGovernanceReview(input as GovernanceReviewRequest)) });
+registerClientActivity(ActivityNames.startGovernanceReview, (client, i) => startGovernanceReview(client, i));
+registerActivity(ActivityNames.checkGovernanceReview, createCheckGovernanceReviewActivity(p));
 
 const sweepSchedule = process.env[SettingNames.governanceSweepSchedule] || SettingDefaults.governanceSweepSchedule;
 app.timer("governanceSweep", {

@@ -13,11 +13,11 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
-import { guarded } from "../orchestrations/engine/call";
 import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
 import { OrchestratorNames } from "../orchestrations/names";
-import { createNodeImageActivities, nodeImageActivityNames, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
+import { createNodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
+import { registerActivities } from "./runtime/register";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
 import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
 import { nodeImageRolloutOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageRolloutOrchestrator";
@@ -89,16 +89,7 @@ df.app.orchestration(OrchestratorNames.nodeImageClusterPage, clusterPageOrchestr
 df.app.orchestration(OrchestratorNames.nodeImageUpgrade, nodeImageUpgradeOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchestrator);
 
-// Activity handlers resolve their dependencies per call, so loading the app needs no settings.
-let handlers: Record<string, (input: never) => Promise<unknown>> | undefined;
-for (const name of nodeImageActivityNames) {
-  df.app.activity(name, {
-    handler: guarded((input: unknown) => {
-      handlers ??= createNodeImageActivities(nodeImageDeps());
-      return handlers[name]!(input as never);
-    })
-  });
-}
+registerActivities(createNodeImageActivities(nodeImageDeps()));
 
 app.timer("nodeImageRolloutTimer", {
   schedule: process.env[NodeImageSettings.rolloutSchedule] || DEFAULT_ROLLOUT_SCHEDULE,

@@ -9,7 +9,6 @@ import { isRecord } from "./http";
 import { policyProposal } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
-import { startHeldAwareUpgrade } from "./budgetHolds";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
 import { isNotFound } from "../../shared/domain/failures";
@@ -267,7 +266,7 @@ async function onNewVersion(p: Platform, client: DurableClientPort, cluster: Clu
   const { choice, current } = await policyProposal(p, cluster);
   if (choice.kind === "none") return { disposition: "noUpgrade", clusterId: cluster.id, detail: choice.reason };
   // A budget hold (staging/prod past their budget) makes a new minor wait; patches go ahead.
-  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, { type: "event", eventId }, current);
+  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId }, resume: false, current });
   if (started.outcome === "held") return { disposition: "upgradeHeld", clusterId: cluster.id, detail: `${choice.target} waits for hold ${started.holdId} to be released` };
   return { disposition: started.outcome === "exists" ? "upgradeExists" : "upgradeStarted", clusterId: cluster.id, operationId: started.operationId };
 }
@@ -279,7 +278,8 @@ async function onSupportEnding(p: Platform, client: DurableClientPort, cluster: 
   let operationId: string | undefined;
   if (choice.kind === "upgrade") {
     const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: { type: "event", eventId: event.id }, resume: false });
-    operationId = started.operationId;
+    // A budget hold makes a new minor wait: the card still proposes it, without an operation yet.
+    if (started.outcome !== "held") operationId = started.operationId;
   }
   const card = supportEndingCard({
     cluster: cluster.id, environment: cluster.environment, kubernetesVersion: version, ended, eventTime: event.eventTime.toISOString(),

@@ -8,8 +8,10 @@
 import { createHash } from "node:crypto";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { signApprovalToken, verifyApprovalToken } from "../../shared/approvals/token";
-import { heldByBudget } from "../../shared/domain/governance/enforcement";
-import { isoNow, type ClusterRecord, type OperationTrigger, type UpgradeHold } from "../../shared/store";
+import { activeHold } from "../../shared/domain/governance/enforcement";
+
+export { activeHold };
+import { isoNow, type UpgradeHold } from "../../shared/store";
 import type { DurableClientPort } from "./durableClient";
 import { json, problem } from "./http";
 import { escapeHtml, htmlResponse, page } from "./pages";
@@ -19,10 +21,6 @@ import type { Platform } from "../runtime/platform";
 
 /** How long a release link stays valid: a hold may last the rest of the budget month. */
 export const HOLD_LINK_TTL_MS = 31 * 24 * 3600_000;
-
-export function activeHold(cluster: Pick<ClusterRecord, "governance">): UpgradeHold | undefined {
-  return (cluster.governance?.holds ?? []).find((h) => !h.releasedAt);
-}
 
 export function holdIdOf(alertId: string): string {
   return createHash("sha256").update(alertId).digest("hex").slice(0, 12);
@@ -47,27 +45,6 @@ export async function setHold(p: Platform, clusterId: string, hold: Omit<Upgrade
     return { ...c, governance: { ...governance, holds: [...governance.holds, created].slice(-20) } };
   });
   return result!;
-}
-
-export type HeldAwareStart = { outcome: "held"; holdId: string } | { outcome: "started" | "resumed" | "exists"; operationId: string };
-
-/**
- * Starts (or finds) `k8s-upgrade:<cluster>:<target>` unless an active hold makes a new minor wait;
- * then the target is noted on the hold, and its release starts it.
- */
-export async function startHeldAwareUpgrade(p: Platform, client: DurableClientPort, cluster: ClusterRecord, target: string, trigger: OperationTrigger, current?: string): Promise<HeldAwareStart> {
-  const fresh = (await p.store.clusters.get(cluster.id))?.doc ?? cluster;
-  const hold = activeHold(fresh);
-  const from = current ?? fresh.observed?.kubernetesVersion ?? fresh.spec.kubernetesVersion;
-  if (hold && heldByBudget(from, target)) {
-    await p.store.clusters.mutate(cluster.id, (c) => {
-      const holds = (c.governance?.holds ?? []).map((h) => h.id === hold.id && !h.heldTargets.includes(target) ? { ...h, heldTargets: [...h.heldTargets, target] } : h);
-      return { ...c, governance: { alerts: c.governance?.alerts ?? [], holds } };
-    });
-    return { outcome: "held", holdId: hold.id };
-  }
-  const started = await startKubernetesUpgrade(p, client, { cluster: fresh, target, trigger, resume: false });
-  return { outcome: started.outcome, operationId: started.operationId };
 }
 
 function parseHoldToken(p: Platform, token: string): { ok: true; clusterId: string; holdId: string } | { ok: false; response: HttpResponseInit } {
@@ -120,7 +97,8 @@ export function createHoldReleaseHandler(p: Platform, clientOf: (request: HttpRe
       const choice = await policyTarget(p, cluster);
       if (choice.kind === "upgrade") {
         const s = await startKubernetesUpgrade(p, clientOf(request), { cluster, target: choice.target, trigger: { type: "http", by: approver }, resume: false });
-        started.push(s.operationId);
+        // Another hold may have come meanwhile: then it waits for that one.
+        if (s.outcome !== "held") started.push(s.operationId);
       }
       await p.store.clusters.mutate(cluster.id, (c) => ({
         ...c, governance: { alerts: c.governance?.alerts ?? [], holds: (c.governance?.holds ?? []).map((h) => h.id === released!.id ? { ...h, startedOnRelease: started } : h) }

@@ -36,7 +36,8 @@ import { FLEET_PARTITION } from "../../orchestrations/nodeImageRollout/rolloutPo
 import { isoNow, terminalOperationStatuses, type OperationCancellation, type OperationRecord } from "../../shared/store";
 import { approverOf } from "./approvals";
 import { mayDecide } from "./deciders";
-import { startOnce, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { principalName } from "./upgrades";
 import type { Platform } from "../runtime/platform";
@@ -155,7 +156,7 @@ async function stopOperation(p: Platform, client: DurableClientPort, op: Operati
       ...(cancellation.reason ? { reason: cancellation.reason } : {})
     }
   };
-  await startOnce(client, OrchestratorNames.operationNotice, InstanceIds.cancelNotice(root), notice);
+  await startInstance(client, OrchestratorNames.operationNotice, InstanceIds.cancelNotice(root), notice);
 }
 
 /** The run's instance first, then every step and approval it may have started (deterministic ids), children after parents. */

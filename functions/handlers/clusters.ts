@@ -5,7 +5,8 @@ import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrches
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
-import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, unknownFields, type FieldIssue } from "./http";
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
@@ -113,17 +114,18 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
       // The same cluster again: its policy may be changed this way later ("overridable at adoption or later").
       const policyChanged = existing.environment !== environment || JSON.stringify(existing.policy) !== JSON.stringify(policy);
       if (policyChanged) await p.store.clusters.mutate(record.id, (c) => ({ ...c, environment, policy }));
-      const op = (await p.store.operations.get(record.id, operationId))?.doc;
-      if (op && (await instanceExists(clientOf(request), operationId))) {
-        return json(200, { operationId, status: op.status, statusUrl: statusUrl(p, operationId), clusterId: record.id, policyUpdated: policyChanged });
+      const started = await startAdoption(p, clientOf(request), record, managed, operationId, now);
+      if (started.outcome === "exists") {
+        return json(200, { operationId, status: started.status, statusUrl: statusUrl(p, operationId), clusterId: record.id, policyUpdated: policyChanged });
       }
+      return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: record.id });
     }
     await startAdoption(p, clientOf(request), record, managed, operationId, now);
     return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: record.id });
   };
 }
 
-async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<void> {
+async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<OperationStart> {
   const profile = managed.autoUpgradeProfile ?? {};
   const op: OperationRecord = {
     id: operationId, clusterId: cluster.id, kind: "adoption", trigger: { type: "http" }, status: "Pending", instanceId: operationId,
@@ -144,15 +146,11 @@ async function startAdoption(p: Platform, client: DurableClientPort, cluster: Cl
     ],
     approvals: [], timings: { createdAt: now, updatedAt: now }
   };
-  try {
-    await p.store.operations.create(op);
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true };
-  if (await instanceExists(client, operationId)) return;
-  // Parallel adoptions race to start it: the loser's 409 from the extension is "already started".
-  await startOnce(client, OrchestratorNames.adoption, operationId, input);
+  // Adopted once: the same cluster again finds its adoption (and may change its policy, above).
+  return startOperation(p, client, {
+    orchestrator: OrchestratorNames.adoption, record: op,
+    input: (): AdoptionInput => ({ operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true })
+  });
 }
 
 export function statusUrl(p: Platform, operationId: string): string {

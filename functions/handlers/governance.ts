@@ -20,22 +20,18 @@ import { MAX_REWRITES_PER_WINDOW, recordRewrite, rewriteDecision, rewriteKey, ty
 import { compareBudget, desiredBudget, type ObservedBudget } from "../../shared/domain/governance/budget";
 import { PLATFORM_BUDGET } from "../../shared/domain/governance/desired";
 import { governanceOf } from "../../shared/domain/policy";
-import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { isoNow, terminalOperationStatuses, type ClusterRecord, type FindingRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance, startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { readManagedCluster } from "./targets";
+import { instanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
 import type { Platform } from "../runtime/platform";
-import { isNotFound, failureOf } from "../../shared/domain/failures";
-import { isInstanceEnded } from "../../orchestrations/common/instanceStatus";
+import { failureOf, isNotFound } from "../../shared/domain/failures";
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
 
-export interface GovernanceStart {
-  outcome: "started" | "rerun" | "exists";
-  operationId: string;
-  instanceId?: string;
-  status?: OperationRecord["status"];
-}
+export type GovernanceStart = OperationStart;
 
 export interface SubjectReview {
   subject: GovernanceSubject;
@@ -259,62 +255,29 @@ export interface GovernanceOperationRequest {
 }
 
 /**
- * Creates the operation record (the atomic check: a second trigger finds it) and starts the
- * instance. The same drift seen again after its operation ended (it came back) runs the same
- * operation again under `<id>:run-<n>`, as a resume does.
+ * The remediation of one drift (orchestrations/startOperation.ts has the rules). The same drift seen
+ * again after its operation ended (it came back) runs the same operation again under
+ * `<id>:run-<n>`, with fresh steps.
  */
 export async function startGovernanceOperation(p: Platform, client: DurableClientPort, r: GovernanceOperationRequest): Promise<GovernanceStart> {
   const operationId = InstanceIds.governance(r.cluster.id, r.subject, shortHash(r.fingerprint));
   const now = isoNow(p.clock);
-  const input = (instanceOperationId: string): GovernanceInput => ({
-    operationId: instanceOperationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
-    target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.operationPolling,
-    approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
-  });
-  const stepsOf = (): OperationRecord["steps"] => r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));
-  try {
-    await p.store.operations.create({
+  const steps: OperationRecord["steps"] = r.steps.map((s) => ({ index: s.index, name: s.title, kind: "configuration", from: "", to: s.title, status: "Pending" }));
+  return startOperation(p, client, {
+    orchestrator: OrchestratorNames.governance,
+    record: {
       id: operationId, clusterId: r.cluster.id, kind: "governance", trigger: r.trigger, status: "Pending", instanceId: operationId,
       targetVersion: r.target, plan: { target: r.target, steps: r.steps.map((s) => ({ index: s.index, kind: "configuration", from: "", to: s.title })) },
-      steps: stepsOf(), approvals: [], timings: { createdAt: now, updatedAt: now }
-    });
-    await start(client, operationId, input(operationId));
-    return { outcome: "started", operationId, instanceId: operationId };
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-  const existing = (await p.store.operations.get(r.cluster.id, operationId))?.doc;
-  if (!existing) throw new Error(`Operation ${operationId} was reported to exist but cannot be read`);
-  if (terminalOperationStatuses.includes(existing.status)) {
-    const runs = (existing.resumes ?? 0) + 1;
-    const instanceId = `${operationId}:run-${runs}`;
-    let claimed = false;
-    await p.store.operations.mutate(r.cluster.id, operationId, (op) => {
-      if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== runs) return undefined;
-      claimed = true;
-      const { outcome: _o, cancellation: _c, ...rest } = op;
-      const { endedAt: _e, ...timings } = op.timings;
-      return { ...rest, status: "Pending", resumes: runs, instanceId, trigger: r.trigger, steps: stepsOf(), timings: { ...timings, createdAt: now } };
-    });
-    if (!claimed) return { outcome: "exists", operationId, status: (await p.store.operations.get(r.cluster.id, operationId))?.doc.status ?? existing.status };
-    await start(client, instanceId, input(operationId));
-    return { outcome: "rerun", operationId, instanceId };
-  }
-  const instanceId = existing.instanceId ?? operationId;
-  if (existing.status === "Pending" && !(await instanceExists(client, instanceId))) {
-    await start(client, instanceId, input(operationId));
-    return { outcome: "started", operationId, instanceId };
-  }
-  return { outcome: "exists", operationId, status: existing.status };
-}
-
-async function start(client: DurableClientPort, instanceId: string, input: GovernanceInput): Promise<void> {
-  try {
-    await client.startNew(OrchestratorNames.governance, { instanceId, input });
-  } catch (err) {
-    if (await instanceExists(client, instanceId)) return;
-    throw err;
-  }
+      steps, approvals: [], timings: { createdAt: now, updatedAt: now }
+    },
+    input: (): GovernanceInput => ({
+      operationId, clusterId: r.cluster.id, resourceId: r.cluster.resourceId, environment: r.cluster.environment,
+      target: r.target, steps: r.steps, remediation: r.remediation, polling: p.config.operationPolling,
+      approvalTimeoutMinutes: r.cluster.policy.approvalTimeoutMinutes, ...(r.notify ? { notify: true } : {})
+    }),
+    rerunFrom: terminalOperationStatuses,
+    rerunPatch: { steps }
+  });
 }
 
 /**
@@ -346,16 +309,10 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
   const input: GovernanceReviewInput = { clusterId: cluster.id, subject, eventId, windowMs: p.config.events.reviewWindowMs };
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const status = await instanceStatus(client, instanceId);
-    if (!status || isInstanceEnded(String(status.runtimeStatus))) {
-      try {
-        await client.startNew(OrchestratorNames.governanceReview, { instanceId, input });
-        return "reviewScheduled";
-      } catch (err) {
-        lastError = err; // another event started it first: look again
-        continue;
-      }
-    }
+    const started = await startInstance(client, OrchestratorNames.governanceReview, instanceId, input, { restartFinished: true });
+    if (started.started) return "reviewScheduled";
+    const status = await readInstance(client, instanceId);
+    if (!status || instanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
     const phase = (status.customStatus as { phase?: GovernanceReviewPhase } | undefined)?.phase;
     if (phase !== "reviewing") return "reviewCoalesced";
     try {
@@ -366,15 +323,6 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
     }
   }
   throw lastError instanceof Error ? lastError : new Error(`Could not request the ${subject} review of ${cluster.id}`);
-}
-
-async function instanceStatus(client: DurableClientPort, instanceId: string): Promise<{ runtimeStatus?: unknown; customStatus?: unknown } | undefined> {
-  try {
-    return await client.getStatus(instanceId);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
 }
 
 /** The registered clusters a resource event concerns. */

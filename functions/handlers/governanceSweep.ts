@@ -12,13 +12,14 @@ import * as df from "durable-functions";
 import type { DurableOrchestrationStatus, OrchestrationFilter } from "durable-functions";
 import { isoNow, type ClusterRecord, type OperationTrigger } from "../../shared/store";
 import { parseSchedule } from "../../shared/schedule/ncrontab";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startInstance } from "../../orchestrations/startOperation";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import { defaultSweepShape, type ClusterSweepResult, type GovernanceSweepInput } from "../../orchestrations/governance/sweepOrchestrator";
 import { GOVERNANCE_SUBJECTS, reviewGovernance, type GovernanceSubject } from "./governance";
 import type { GovernanceSubjectReview } from "../../orchestrations/governance/reviewOrchestrator";
 import { policyTarget } from "./targets";
-import { startHeldAwareUpgrade } from "./budgetHolds";
+import { startKubernetesUpgrade } from "./upgradeStarter";
 import type { Platform } from "../runtime/platform";
 
 const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" };
@@ -79,15 +80,9 @@ export function createReviewGovernanceSubjectActivity(platform: Platform): (clie
 export async function startGovernanceSweep(client: DurableClientPort, at: Date): Promise<{ started: boolean; instanceId: string }> {
   const minute = `${at.toISOString().slice(0, 16)}Z`;
   const instanceId = InstanceIds.governanceSweep(minute);
-  if (await instanceExists(client, instanceId)) return { started: false, instanceId };
   const input: GovernanceSweepInput = { at: minute, ...defaultSweepShape };
-  try {
-    await client.startNew(OrchestratorNames.governanceSweep, { instanceId, input });
-  } catch {
-    // Two triggers of the same occurrence racing: the extension refuses the second start.
-    return { started: false, instanceId };
-  }
-  return { started: true, instanceId };
+  const started = await startInstance(client, OrchestratorNames.governanceSweep, instanceId, input);
+  return { started: started.started, instanceId };
 }
 
 /**
@@ -109,7 +104,7 @@ async function catchUpVersion(p: Platform, client: DurableClientPort, cluster: C
   }
   // Noted only once the upgrade is started (or found): a start that throws is retried with the
   // baseline unchanged, so the retry still sees the release and starts it.
-  const started = await startHeldAwareUpgrade(p, client, cluster, choice.target, SWEEP_TRIGGER);
+  const started = await startKubernetesUpgrade(p, client, { cluster, target: choice.target, trigger: SWEEP_TRIGGER, resume: false });
   await note();
   return { target: choice.target, outcome: started.outcome };
 }

@@ -6,7 +6,8 @@ import { ENVIRONMENT_PROFILES, POOL_MAX_SURGE, validateProvisionRequest, type Pr
 import { PolicyValidationError, resolvePolicy, type ClusterPolicy } from "../../shared/domain/policy";
 import { isKubernetesVersion, lineRejection, minorKey, parseKubernetesVersion, parseMinorVersion, supportedLines, supportedPatches } from "../../shared/domain/versions";
 import { cosmosStatus, DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type OperationRecord } from "../../shared/store";
-import { instanceExists, startOnce, type DurableClientPort } from "./durableClient";
+import type { DurableClientPort } from "./durableClient";
+import { startOperation } from "../../orchestrations/startOperation";
 import { badRequest, isRecord, json, problem, readJson, type FieldIssue } from "./http";
 import { statusUrl } from "./clusters";
 import { readCatalog } from "./targets";
@@ -126,7 +127,7 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
     if (taken) return resume(ctx, taken);
     throw err;
   }
-  return startOperation(ctx);
+  return startProvisioning(ctx);
 }
 
 interface Ctx {
@@ -139,22 +140,24 @@ interface Ctx {
   op: WithProvisioning;
 }
 
-/** Writes the operation (if missing) and starts its instance (if missing): each step idempotent. */
-async function startOperation(ctx: Ctx, resumed = false): Promise<HttpResponseInit> {
+/**
+ * Writes the operation (if missing) and starts its instance (if missing), or runs an ended one
+ * again with the same request (orchestrations/startOperation.ts has the rules).
+ */
+async function startProvisioning(ctx: Ctx, resumed = false): Promise<HttpResponseInit> {
   const { p, client, operationId, req } = ctx;
-  try {
-    await p.store.operations.create(ctx.op);
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-  // Parallel identical requests race to start it: the loser's 409 from the extension is "already started".
-  if (!(await instanceExists(client, operationId))) await startOnce(client, OrchestratorNames.provisioning, operationId, ctx.input);
-  return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name, ...(resumed ? { resumed: true } : {}) });
+  const started = await startOperation(p, client, {
+    orchestrator: OrchestratorNames.provisioning, record: ctx.op, input: () => ctx.input, rerunFrom: terminalOperationStatuses
+  });
+  const base = { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name };
+  if (started.outcome === "exists") return json(200, { ...base, status: started.status });
+  if (started.outcome === "rerun") return json(202, { ...base, instanceId: started.instanceId, rerun: true });
+  return json(202, { ...base, ...(resumed ? { resumed: true } : {}) });
 }
 
 /** The name is taken: by this same request (carry on), by another request, or by another cluster. */
 async function resume(ctx: Ctx, existing: ClusterRecord): Promise<HttpResponseInit> {
-  const { p, client, req, hash, operationId, input } = ctx;
+  const { p, req, hash, operationId } = ctx;
   if (existing.id !== req.name) {
     return problem(409, "ClusterNameTaken", `A cluster named ${existing.id} is already registered, and cluster names are case-insensitive (${req.name} is ${existing.id}, ${existing.resourceId})`, { clusterId: existing.id });
   }
@@ -164,29 +167,8 @@ async function resume(ctx: Ctx, existing: ClusterRecord): Promise<HttpResponseIn
   if (requested !== hash) {
     return problem(409, "ProvisioningRequestDiffers", `Cluster ${req.name} was provisioned from a different request (operation ${operationId}); the same name needs the same body`);
   }
-  // The record was written and the operation was not (the request failed between the two): carry on.
-  if (!existingOp) return startOperation(ctx, true);
-  if (!terminalOperationStatuses.includes(existingOp.status)) {
-    // An operation whose instance never started (the request failed between the two) starts now.
-    if (existingOp.status === "Pending" && existingOp.instanceId === operationId && !(await instanceExists(client, operationId))) {
-      await startOnce(client, OrchestratorNames.provisioning, operationId, input);
-      return json(202, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name, resumed: true });
-    }
-    return json(200, { operationId, status: existingOp.status, statusUrl: statusUrl(p, operationId), clusterId: req.name });
-  }
-  const resumes = (existingOp.resumes ?? 0) + 1;
-  const instanceId = `${operationId}:run-${resumes}`;
-  let flipped = false;
-  const now = isoNow(p.clock);
-  await p.store.operations.mutate(req.name, operationId, (op) => {
-    if (!terminalOperationStatuses.includes(op.status) || (op.resumes ?? 0) + 1 !== resumes) return undefined;
-    flipped = true;
-    const { outcome: _o, cancellation: _c, ...rest } = op;
-    return { ...rest, status: "Pending", resumes, instanceId, timings: { createdAt: op.timings.createdAt, updatedAt: now } };
-  });
-  if (!flipped) return json(200, { operationId, statusUrl: statusUrl(p, operationId), clusterId: req.name });
-  await startOnce(client, OrchestratorNames.provisioning, instanceId, input);
-  return json(202, { operationId, instanceId, rerun: true, statusUrl: statusUrl(p, operationId), clusterId: req.name });
+  // The same request again: written but not started (the request failed in between), running, or ended (run again).
+  return startProvisioning(ctx, true);
 }
 
 /** Whether ARM has the managed cluster (one read), or the answer to give when ARM cannot say. */

@@ -1,77 +1,50 @@
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
 import type { KubernetesUpgradeInput } from "../../orchestrations/kubernetesUpgrade/contracts";
-import { DuplicateError, isoNow, terminalOperationStatuses, type ClusterRecord, type OperationRecord, type OperationTrigger } from "../../shared/store";
-import { instanceExists, type DurableClientPort } from "./durableClient";
+import { startOperation, type OperationStart } from "../../orchestrations/startOperation";
+import { isoNow, type ClusterRecord, type OperationStatus, type OperationTrigger } from "../../shared/store";
+import type { DurableClientPort } from "./durableClient";
+import { activeHold, heldByBudget } from "../../shared/domain/governance/enforcement";
 import type { Platform } from "../runtime/platform";
 
-export type UpgradeStart =
-  | { outcome: "started" | "resumed"; operationId: string; instanceId: string }
-  | { outcome: "exists"; operationId: string; status: OperationRecord["status"] };
+/** Started, re-run or found, or `held`: a budget hold makes a new minor wait (its release starts it). */
+export type UpgradeStart = OperationStart | { outcome: "held"; holdId: string };
 
 /** Statuses after which an operator may run the same upgrade again, from its first unfinished step. */
-const RESUMABLE: readonly OperationRecord["status"][] = ["Failed", "Rejected", "Expired", "Cancelled"];
+const RESUMABLE: readonly OperationStatus[] = ["Failed", "Rejected", "Expired", "Cancelled"];
 
 /**
- * Starts `kubernetesUpgrade` for (cluster, target) under its deterministic id, creating the
- * operation record first with the same id so the API shows it at once. The create is the atomic
- * check: a duplicate trigger finds the record and starts nothing. With `resume`, a terminal
- * unsuccessful operation is run again as the same operation under a new instance id suffix.
+ * The one way a Kubernetes upgrade starts, from every trigger (an event, the sweep, an operator, a
+ * hold's release). While a budget hold is active (staging and prod past their budget), an upgrade to
+ * a new minor waits: the target is noted on the hold, whose release starts it; patches go ahead.
+ * The Kubernetes upgrade of (cluster, target) under its deterministic id (orchestrations/startOperation.ts
+ * has the rules). With `resume` (an operator's request), an ended unsuccessful upgrade runs again
+ * from its first unfinished step; an event or a hold's release never re-runs one.
  */
 export async function startKubernetesUpgrade(
   p: Platform,
   client: DurableClientPort,
-  request: { cluster: ClusterRecord; target: string; trigger: OperationTrigger; resume: boolean }
+  request: { cluster: ClusterRecord; target: string; trigger: OperationTrigger; resume: boolean; current?: string }
 ): Promise<UpgradeStart> {
-  const { cluster, target } = request;
+  const { target } = request;
+  const cluster = (await p.store.clusters.get(request.cluster.id))?.doc ?? request.cluster;
+  const hold = activeHold(cluster);
+  const from = request.current ?? cluster.observed?.kubernetesVersion ?? cluster.spec.kubernetesVersion;
+  if (hold && heldByBudget(from, target)) {
+    await p.store.clusters.mutate(cluster.id, (c) => {
+      const holds = (c.governance?.holds ?? []).map((h) => h.id === hold.id && !h.heldTargets.includes(target) ? { ...h, heldTargets: [...h.heldTargets, target] } : h);
+      return { ...c, governance: { alerts: c.governance?.alerts ?? [], holds } };
+    });
+    return { outcome: "held", holdId: hold.id };
+  }
   const operationId = InstanceIds.kubernetesUpgrade(cluster.id, target);
   const now = isoNow(p.clock);
-  try {
-    await p.store.operations.create({
+  return startOperation(p, client, {
+    orchestrator: OrchestratorNames.kubernetesUpgrade,
+    record: {
       id: operationId, clusterId: cluster.id, kind: "kubernetesUpgrade", trigger: request.trigger, status: "Pending",
       instanceId: operationId, targetVersion: target, steps: [], approvals: [], timings: { createdAt: now, updatedAt: now }
-    });
-    await startInstance(client, operationId, { operationId, clusterId: cluster.id, targetVersion: target });
-    return { outcome: "started", operationId, instanceId: operationId };
-  } catch (err) {
-    if (!(err instanceof DuplicateError)) throw err;
-  }
-
-  const existing = (await p.store.operations.get(cluster.id, operationId))?.doc;
-  if (!existing) throw new Error(`Operation ${operationId} was reported to exist but cannot be read`);
-  if (request.resume && RESUMABLE.includes(existing.status)) {
-    const resumes = (existing.resumes ?? 0) + 1;
-    const instanceId = `${operationId}:resume-${resumes}`;
-    let claimed = false;
-    await p.store.operations.mutate(cluster.id, operationId, (op) => {
-      // Two resumes racing: the ETag lets one of them flip the record; the other finds it running.
-      if (!RESUMABLE.includes(op.status) || (op.resumes ?? 0) + 1 !== resumes) return undefined;
-      claimed = true;
-      const { outcome: _o, cancellation: _c, ...rest } = op;
-      const { endedAt: _e, ...timings } = op.timings;
-      return { ...rest, status: "Pending", resumes, instanceId, trigger: request.trigger, timings };
-    });
-    if (!claimed) {
-      const now2 = (await p.store.operations.get(cluster.id, operationId))?.doc;
-      return { outcome: "exists", operationId, status: now2?.status ?? existing.status };
-    }
-    await startInstance(client, instanceId, { operationId, clusterId: cluster.id, targetVersion: target, resume: true });
-    return { outcome: "resumed", operationId, instanceId };
-  }
-  // Created but never started (the trigger died in between): start it now, once.
-  const instanceId = existing.instanceId ?? operationId;
-  if (existing.status === "Pending" && !terminalOperationStatuses.includes(existing.status) && !(await instanceExists(client, instanceId))) {
-    await startInstance(client, instanceId, { operationId, clusterId: cluster.id, targetVersion: target, ...(existing.resumes ? { resume: true } : {}) });
-    return { outcome: "started", operationId, instanceId };
-  }
-  return { outcome: "exists", operationId, status: existing.status };
-}
-
-async function startInstance(client: DurableClientPort, instanceId: string, input: KubernetesUpgradeInput): Promise<void> {
-  try {
-    await client.startNew(OrchestratorNames.kubernetesUpgrade, { instanceId, input });
-  } catch (err) {
-    // A concurrent trigger started it between our check and our start: that is the outcome we wanted.
-    if (await instanceExists(client, instanceId)) return;
-    throw err;
-  }
+    },
+    input: ({ rerun }): KubernetesUpgradeInput => ({ operationId, clusterId: cluster.id, targetVersion: target, ...(rerun ? { resume: true } : {}) }),
+    rerunFrom: request.resume ? RESUMABLE : []
+  });
 }

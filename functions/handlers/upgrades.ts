@@ -92,10 +92,14 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     }
 
     const started = await startKubernetesUpgrade(p, clientOf(request), { cluster, target, trigger: { type: "http", by: principalName(request) ?? "anonymous" }, resume: true });
+    if (started.outcome === "held") {
+      // The event path and the sweep wait for the hold too: an operator releases it from its Teams card (GET /api/holds/{token}), which starts the upgrade.
+      return problem(409, "UpgradeHeld", `${id} is under budget hold ${started.holdId}: an upgrade to a new minor (${target}) waits until the hold is released from its Teams card; patches go ahead`, { holdId: started.holdId, targetVersion: target });
+    }
     if (started.outcome === "exists") {
       return problem(409, "UpgradeExists", `The upgrade of ${id} to ${target} is ${started.status}`, { operationId: started.operationId, statusUrl: statusUrl(p, started.operationId) });
     }
-    return json(202, { operationId: started.operationId, instanceId: started.instanceId, resumed: started.outcome === "resumed", targetVersion: target, statusUrl: statusUrl(p, started.operationId) });
+    return json(202, { operationId: started.operationId, instanceId: started.instanceId, resumed: started.outcome === "rerun", targetVersion: target, statusUrl: statusUrl(p, started.operationId) });
   };
 }
 

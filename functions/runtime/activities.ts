@@ -1,5 +1,5 @@
 import { ActivityNames } from "../../orchestrations/names";
-import { createReleaseClusterLockActivity, createTryAcquireClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
+import { createReleaseClusterLockActivity } from "../../orchestrations/common/activities/clusterLock";
 import { createUpdateOperationActivity } from "../../orchestrations/common/activities/updateOperation";
 import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/activities/records";
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
@@ -18,32 +18,22 @@ import {
   createStartClusterStopActivity, createStartPoolScaleActivity, type GovernanceStepDeps
 } from "../../orchestrations/governance/activities/governanceSteps";
 import type { Platform } from "./platform";
+import type { ActivityHandlers } from "./register";
+import type { ActivityName } from "../../orchestrations/activities";
 
-/** The activities of the Kubernetes-upgrade, approval and adoption flows (other flows register their own). */
-export const upgradeFlowActivityNames = [
-  ActivityNames.tryAcquireClusterLock, ActivityNames.releaseClusterLock, ActivityNames.prepareKubernetesUpgrade,
-  ActivityNames.startUpgradeStep, ActivityNames.checkUpgradeStep, ActivityNames.captureClusterHealth,
-  ActivityNames.updateOperation, ActivityNames.createApprovalRequest, ActivityNames.verifyApprovalDecision, ActivityNames.postTeamsMessage,
-  ActivityNames.startAutoUpgradeDisable, ActivityNames.checkAutoUpgradeDisable, ActivityNames.ensureEventSubscription,
-  ActivityNames.evaluateConformance
-] as const;
-
-type ActivityName = (typeof upgradeFlowActivityNames)[number];
-type Activity = (input: never) => Promise<unknown>;
 
 /**
  * Every activity named in orchestrations/names.ts, built over the platform's clients. ARM clients
  * are resolved on first call (the getters are lazy), so loading the app makes no connection.
  */
-export function createActivities(p: Platform): Record<ActivityName, Activity> {
+export function createActivities(p: Platform) {
   const aks = {
     get managedClusters() { return p.activityArm.containerService.managedClusters; },
     get agentPools() { return p.activityArm.containerService.agentPools; }
   };
   const lockDeps = { store: p.store, clock: p.clock };
   const stepDeps = { aks, store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
-  const activities: Record<ActivityName, Activity> = {
-    [ActivityNames.tryAcquireClusterLock]: createTryAcquireClusterLockActivity(lockDeps),
+  return {
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
     [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.operationPolling, readiness: readinessDeps(p) }),
     [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
@@ -73,20 +63,11 @@ export function createActivities(p: Platform): Record<ActivityName, Activity> {
       endpointUrl: p.eventGridEndpoint
     }),
     [ActivityNames.evaluateConformance]: createEvaluateConformanceActivity(conformanceDeps(p, p.activityArm))
-  };
-  return activities;
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }
 
-// --- governance (issue 13): registered by functions/governance.ts.
-export const governanceActivityNames = [
-  ActivityNames.putDiagnosticSetting, ActivityNames.putBudget, ActivityNames.startPoolScale, ActivityNames.checkPoolScale,
-  ActivityNames.startClusterStop, ActivityNames.checkClusterStop
-] as const;
-
-type GovernanceActivityName = (typeof governanceActivityNames)[number];
-
 /** The governance step activities over the platform's retry-less ARM clients (resolved on first call). */
-export function createGovernanceActivities(p: Platform): Record<GovernanceActivityName, Activity> {
+export function createGovernanceActivities(p: Platform) {
   const deps: GovernanceStepDeps = {
     monitor: { get diagnosticSettings() { return p.activityArm.monitor.diagnosticSettings; } },
     consumption: { get budgets() { return p.activityArm.consumption.budgets; } },
@@ -103,5 +84,5 @@ export function createGovernanceActivities(p: Platform): Record<GovernanceActivi
     [ActivityNames.checkPoolScale]: createCheckPoolScaleActivity(deps),
     [ActivityNames.startClusterStop]: createStartClusterStopActivity(deps),
     [ActivityNames.checkClusterStop]: createCheckClusterStopActivity(deps)
-  };
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

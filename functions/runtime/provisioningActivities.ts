@@ -4,15 +4,11 @@ import { createPlanProvisioningActivity } from "../../orchestrations/provisionin
 import { createRegisterProvisionedClusterActivity } from "../../orchestrations/provisioning/activities/registerProvisionedCluster";
 import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/arm-resources";
 import type { Platform } from "./platform";
+import type { ActivityHandlers } from "./register";
+import type { ActivityName } from "../../orchestrations/activities";
 
 /** The provisioning flow's activities (registered, guarded, in functions/provisioning.ts). */
-export const provisioningActivityNames = [
-  ActivityNames.planProvisioning, ActivityNames.startArmResourcePut, ActivityNames.checkArmResourcePut, ActivityNames.registerProvisionedCluster
-] as const;
-
-type Activity = (input: never) => Promise<unknown>;
-
-export function createProvisioningActivities(p: Platform): Record<(typeof provisioningActivityNames)[number], Activity> {
+export function createProvisioningActivities(p: Platform) {
   let port: ArmResourcePort | undefined;
   // Built on first call, over the activities' ARM clients (no SDK retries: the engine waits on durable timers).
   const arm: ArmResourcePort = {
@@ -30,5 +26,5 @@ export function createProvisioningActivities(p: Platform): Record<(typeof provis
     [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
       aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
     })
-  };
+  } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

@@ -3,7 +3,6 @@ import { call } from "../engine/call";
 import { ActivityNames, EventNames } from "../names";
 import type { ApprovalDecision, ApprovalInput, ApprovalOutcome } from "../common/contracts";
 import { postToTeams } from "../common/teams";
-import type { VerifiedDecision } from "./activities/verifyApprovalDecision";
 
 export type { ApprovalInput } from "../common/contracts";
 
@@ -27,7 +26,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
 
   for (let round = 0; ; round++) {
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + input.timeoutMinutes * 60_000);
-    const request = yield* call<ApprovalRequestCreated>(context, ActivityNames.createApprovalRequest, {
+    const request = yield* call(context, ActivityNames.createApprovalRequest, {
       operationId: input.operationId,
       clusterId: input.clusterId,
       approvalInstanceId: context.df.instanceId,
@@ -58,7 +57,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       deadlineTimer.cancel();
       const decision = decisionEvent.result as ApprovalDecision;
       // Only a decision the decision endpoint recorded under this request's token counts.
-      const verified = yield* call<VerifiedDecision>(context, ActivityNames.verifyApprovalDecision, {
+      const verified = yield* call(context, ActivityNames.verifyApprovalDecision, {
         operationId: input.operationId, clusterId: input.clusterId, approvalInstanceId: context.df.instanceId,
         step: input.scope === "upgrade" ? -1 : input.step.index, decision
       });
@@ -66,7 +65,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
     }
     const escalate = input.onTimeout === "escalate" && !escalated;
     // The platform's own entry in the approvals record: nobody decided by the deadline.
-    yield* call<unknown>(context, ActivityNames.updateOperation, {
+    yield* call(context, ActivityNames.updateOperation, {
       clusterId: input.clusterId, operationId: input.operationId, at: deadline.toISOString(),
       approval: {
         step: input.scope === "upgrade" ? -1 : input.step.index, decision: escalate ? "escalated" : "expired", approver: "platform", at: deadline.toISOString(),

@@ -32,7 +32,7 @@ export function* acquireClusterLock(
 ): Generator<Task, LockOutcome, unknown> {
   let reportedQueued = false;
   for (let tries = 0; ; tries++) {
-    const attempt = yield* call<LockAttempt>(context, ActivityNames.tryAcquireClusterLock, request);
+    const attempt = yield* call(context, ActivityNames.tryAcquireClusterLock, request);
     if (attempt.acquired) return { acquired: true };
     if (!reportedQueued) {
       reportedQueued = true;
@@ -49,5 +49,5 @@ export function* acquireClusterLock(
 }
 
 export function* releaseClusterLock(context: OrchestrationContext, request: LockRequest): Generator<Task, void, unknown> {
-  yield* call<unknown>(context, ActivityNames.releaseClusterLock, request);
+  yield* call(context, ActivityNames.releaseClusterLock, request);
 }

@@ -1,9 +1,12 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames } from "../names";
-import type { TeamsDelivery } from "./contracts";
+import type { ActivityInput } from "../activities";
 import { timerAfter } from "./time";
 import { backoffDelayMs, mayRetry, teamsRetry } from "../engine/retry";
+
+/** The activities that make one Teams post attempt and answer a TeamsDelivery. */
+export type TeamsPostActivity = typeof ActivityNames.postTeamsMessage | typeof ActivityNames.postNodeImageSummary;
 
 export interface TeamsMessageRequest {
   /**
@@ -35,12 +38,12 @@ export function postToTeams(
  */
 export function* retryTeamsDelivery(
   context: OrchestrationContext,
-  activity: string,
-  input: unknown,
+  activity: TeamsPostActivity,
+  input: ActivityInput<TeamsPostActivity>,
   giveUpAt: Date
 ): Generator<Task, boolean, unknown> {
   for (let attempt = 0; ; attempt++) {
-    const result = yield* call<TeamsDelivery>(context, activity, input);
+    const result = yield* call(context, activity, input);
     if (result.delivered) return true;
     if (result.permanent) return false;
     const wait = Math.max(result.retryAfterMs ?? 0, backoffDelayMs(teamsRetry, attempt));

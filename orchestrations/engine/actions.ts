@@ -6,6 +6,7 @@
  */
 import { ActivityNames } from "../names";
 import type { PlanStep, StepAction } from "./plan";
+import type { StepActivityRequest, StepCheckActivity, StepStartActivity } from "../activities";
 
 export interface StepTarget {
   clusterId: string;
@@ -14,9 +15,9 @@ export interface StepTarget {
 }
 
 export interface ActionActivities {
-  start: string;
+  start: StepStartActivity;
   /** Absent: the start does the whole change (a short, synchronous one). */
-  check?: string;
+  check?: StepCheckActivity;
 }
 
 export function activitiesOf(action: StepAction): ActionActivities {
@@ -49,7 +50,7 @@ export function activitiesOf(action: StepAction): ActionActivities {
 }
 
 /** The request the action's activities take (their contracts predate the engine and are kept). */
-export function requestOf(target: StepTarget, step: PlanStep): Record<string, unknown> {
+export function requestOf(target: StepTarget, step: PlanStep): StepActivityRequest & Record<string, unknown> {
   const a = step.action;
   const base = { clusterId: target.clusterId, operationId: target.operationId, resourceId: target.resourceId };
   switch (a.type) {

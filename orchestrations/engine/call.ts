@@ -11,6 +11,8 @@ import { clean, failureOf, isRetryable, type Failure } from "../../shared/domain
 import { timerAfter } from "../common/time";
 import { spreadMs } from "./spread";
 import { activityRetry, backoffDelayMs, mayRetry, type RetryPolicy } from "./retry";
+import type { ActivityInput, ActivityName, ActivityOutput, StepActivityRequest, StepCheckActivity, StepStartActivity } from "../activities";
+import type { StartStepResult, StepState } from "../common/contracts";
 
 export type ActivityOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
@@ -36,14 +38,31 @@ function isOutcome(value: unknown): value is ActivityOutcome<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { ok?: unknown }).ok === "boolean" && ("value" in value || "failure" in value);
 }
 
-/** Calls `name` and returns its value, retrying what is worth retrying (see the module comment). */
-export function* call<T>(context: OrchestrationContext, name: string, input: unknown, policy: RetryPolicy = activityRetry): Generator<Task, T, unknown> {
+/** Calls `name` with its input and returns its result, both typed by the activity catalogue, retrying what is worth retrying (see the module comment). */
+export function call<K extends ActivityName>(context: OrchestrationContext, name: K, input: ActivityInput<K>, policy: RetryPolicy = activityRetry): Generator<Task, ActivityOutput<K>, unknown> {
+  return callNamed(context, name, input, policy) as Generator<Task, ActivityOutput<K>, unknown>;
+}
+
+/**
+ * A step action's start or check (engine/actions.ts names them): every activity in
+ * `StepStartActivity` answers a StartStepResult and every one in `StepCheckActivity` a StepState, by
+ * the catalogue's types; the request is the engine's `requestOf` for the same action.
+ */
+export function callStepStart(context: OrchestrationContext, name: StepStartActivity, request: StepActivityRequest): Generator<Task, StartStepResult, unknown> {
+  return callNamed(context, name, request) as Generator<Task, StartStepResult, unknown>;
+}
+
+export function callStepCheck(context: OrchestrationContext, name: StepCheckActivity, request: StepActivityRequest): Generator<Task, StepState, unknown> {
+  return callNamed(context, name, request) as Generator<Task, StepState, unknown>;
+}
+
+function* callNamed(context: OrchestrationContext, name: ActivityName, input: unknown, policy: RetryPolicy = activityRetry): Generator<Task, unknown, unknown> {
   const firstAt = context.df.currentUtcDateTime.getTime();
   for (let attempt = 1; ; attempt++) {
-    let outcome: ActivityOutcome<T>;
+    let outcome: ActivityOutcome<unknown>;
     try {
       const raw = yield context.df.callActivity(name, input);
-      outcome = isOutcome(raw) ? (raw as ActivityOutcome<T>) : { ok: true, value: raw as T };
+      outcome = isOutcome(raw) ? raw : { ok: true, value: raw };
     } catch (err) {
       // The host itself failed the task (no such activity, a handler that escaped `guarded`).
       outcome = { ok: false, failure: { kind: "permanent", code: "ActivityFailed", message: clean(err instanceof Error ? err.message : String(err)) } };

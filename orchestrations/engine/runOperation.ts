@@ -74,7 +74,7 @@ export interface OperationFlow<S extends object = object> {
 }
 
 export function* runOperation<S extends object = object>(context: OrchestrationContext, flow: OperationFlow<S>): Generator<Task, OperationEnd, unknown> {
-  const record = (patch: OperationPatch | OperationPatch<S>) => call<unknown>(context, ActivityNames.updateOperation, {
+  const record = (patch: OperationPatch | OperationPatch<S>) => call(context, ActivityNames.updateOperation, {
     clusterId: flow.clusterId, operationId: flow.operationId, at: nowIso(context), ...patch
   } satisfies OperationUpdate | OperationUpdate<S>);
   const lock = { clusterId: flow.clusterId, operationId: flow.operationId, instanceId: context.df.instanceId };

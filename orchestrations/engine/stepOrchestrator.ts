@@ -9,16 +9,15 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepState, StepView } from "../common/contracts";
+import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepView } from "../common/contracts";
 import type { OperationPatch, OperationUpdate, StepPatch } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
 import { nowIso, timerAfter } from "../common/time";
 import { backoffDelayMs, conflictRetryOf, mayRetry } from "./retry";
-import { call } from "./call";
+import { call, callStepCheck, callStepStart } from "./call";
 import { activitiesOf, requestOf, type StepTarget } from "./actions";
 import { poolOf, type OperationPlanData, type PlanStep } from "./plan";
 import { errorOf } from "./errors";
-import type { UpdateOperationResult } from "../common/activities/updateOperation";
 
 export interface StepRunInput {
   target: StepTarget;
@@ -46,7 +45,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
   const input = context.df.getInput<StepRunInput>();
   const { step, target } = input;
   const record = (patch: Omit<OperationPatch, "step">, stepPatch?: Omit<StepPatch, "index">) =>
-    call<UpdateOperationResult | undefined>(context, ActivityNames.updateOperation, {
+    call(context, ActivityNames.updateOperation, {
       clusterId: target.clusterId, operationId: target.operationId, at: nowIso(context), ...patch,
       ...(stepPatch ? { step: { index: step.index, ...describe(step), ...stepPatch } } : {})
     } satisfies OperationUpdate);
@@ -90,7 +89,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
     const activities = activitiesOf(step.action);
     if (step.health) {
       phase = "health";
-      healthBefore = input.baseline ?? (yield* call<HealthSample>(context, ActivityNames.captureClusterHealth, request));
+      healthBefore = input.baseline ?? (yield* call(context, ActivityNames.captureClusterHealth, request));
       phase = "start";
     }
 
@@ -98,7 +97,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
     const conflictRetry = conflictRetryOf(input.plan.polling);
     const startedAt = context.df.currentUtcDateTime.getTime();
     for (let conflicts = 0; ; conflicts++) {
-      started = yield* call<StartStepResult>(context, activities.start, request);
+      started = yield* callStepStart(context, activities.start, request);
       if (!isStartResult(started)) started = { outcome: "alreadyDone" };
       if (started.outcome !== "conflict") break;
       const wait = backoffDelayMs(conflictRetry, conflicts);
@@ -123,7 +122,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
         const timer = timerAfter(context, interval);
         const winner = (yield context.df.Task.any([wake, timer])) as Task;
         if (winner === wake) timer.cancel();
-        const state = yield* call<StepState>(context, activities.check, { ...request, ...(armOperationId ? { armOperationId } : {}) });
+        const state = yield* callStepCheck(context, activities.check, { ...request, ...(armOperationId ? { armOperationId } : {}) });
         if (state.state === "Failed") return yield* fail(state.error, polls, armOperationId);
         if (state.state === "Succeeded") break;
         if (context.df.currentUtcDateTime.getTime() >= deadline) {
@@ -139,7 +138,7 @@ export function* stepOrchestrator(context: OrchestrationContext): Generator<Task
       // Platform metrics describe the last minute and arrive minutes late: sampling at once would
       // still see the surge node and the drain. The settle time is plan data.
       if (step.settleMs > 0) yield timerAfter(context, step.settleMs);
-      healthAfter = yield* call<HealthSample>(context, ActivityNames.captureClusterHealth, request);
+      healthAfter = yield* call(context, ActivityNames.captureClusterHealth, request);
       const pool = poolOf(step.action);
       const verdict = evaluateHealthGate({ before: healthBefore, after: healthAfter, thresholds: input.plan.healthGate, ...(pool ? { pools: [pool] } : {}) });
       if (!verdict.pass) return yield* fail({ code: "HealthGateFailed", message: verdict.reason }, polls, armOperationId, healthAfter);

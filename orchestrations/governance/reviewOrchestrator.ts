@@ -53,7 +53,7 @@ export function* governanceReviewOrchestrator(context: OrchestrationContext): Ge
   context.df.setCustomStatus({ phase: "reviewing" satisfies GovernanceReviewPhase, rounds });
   let result: GovernanceReviewResult;
   try {
-    result = { rounds, review: yield* call<GovernanceSubjectReview>(context, ActivityNames.reviewGovernanceSubject, { clusterId: input.clusterId, subject: input.subject, eventId: input.eventId }) };
+    result = { rounds, review: yield* call(context, ActivityNames.reviewGovernanceSubject, { clusterId: input.clusterId, subject: input.subject, eventId: input.eventId }) };
   } catch (err) {
     if (!(err instanceof ActivityFailedError)) throw err;
     result = { rounds, error: `${err.failure.code}: ${err.failure.message}` };

@@ -48,7 +48,7 @@ export const defaultSweepShape = { pageSize: 50, pageStaggerMs: 30_000 } as cons
 
 export function* governanceSweepOrchestrator(context: OrchestrationContext): Generator<Task, GovernanceSweepResult, unknown> {
   const input = context.df.getInput<GovernanceSweepInput>();
-  const ids = yield* call<string[]>(context, ActivityNames.listSweepClusters, {});
+  const ids = yield* call(context, ActivityNames.listSweepClusters, {});
   const size = Math.max(1, input.pageSize);
   const pages: Task[] = [];
   for (let start = 0; start < ids.length; start += size) {
@@ -68,7 +68,7 @@ export function* governanceSweepPageOrchestrator(context: OrchestrationContext):
   if (input.delayMs > 0) yield timerAfter(context, input.delayMs);
   for (const clusterId of input.clusterIds) {
     try {
-      const review = yield* call<ClusterSweepResult>(context, ActivityNames.sweepCluster, { clusterId });
+      const review = yield* call(context, ActivityNames.sweepCluster, { clusterId });
       result.started += review.started;
       if (review.upgrade) result.upgrades.push({ clusterId, ...review.upgrade });
     } catch (err) {

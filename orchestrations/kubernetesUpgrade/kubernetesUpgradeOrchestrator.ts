@@ -20,7 +20,7 @@ export function* kubernetesUpgradeOrchestrator(context: OrchestrationContext): G
     clusterId: input.clusterId,
     operationId: input.operationId,
     plan: function* () {
-      prepared = yield* call<PreparedUpgrade>(context, ActivityNames.prepareKubernetesUpgrade, input);
+      prepared = yield* call(context, ActivityNames.prepareKubernetesUpgrade, input);
       return kubernetesPlan(prepared);
     },
     describe: (end, planned) => {

@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import type { CatchUpInput, CatchUpPage, ClusterPageInput, ClusterPageResult } from "./contracts";
+import type { CatchUpInput, ClusterPageInput, ClusterPageResult } from "./contracts";
 import { nowIso } from "../common/time";
 import { mergePages, type RingOutcome } from "./ringOrchestrator";
 
@@ -16,7 +16,7 @@ export function* nodeImageCatchUpOrchestrator(context: OrchestrationContext): Ge
   const pages: Task[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = yield* call<CatchUpPage>(context, ActivityNames.listNodeImageCatchUpPage, {
+    const page = yield* call(context, ActivityNames.listNodeImageCatchUpPage, {
       date: input.date, at: nowIso(context), pageSize: input.policy.pageSize, ...(after !== undefined ? { after } : {})
     });
     if (page.candidates.length > 0) {

@@ -54,7 +54,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
       }
       if (w.task.isFaulted) {
         // Terminated by an operator's cancel: skipped, with who cancelled, not a failure against the budget.
-        const cancelled = yield* call<{ by?: string; reason?: string }>(context, ActivityNames.readOperationCancellation, { clusterId: w.clusterId, operationId: w.operationId });
+        const cancelled = yield* call(context, ActivityNames.readOperationCancellation, { clusterId: w.clusterId, operationId: w.operationId });
         if (cancelled.by) {
           result.skipped++;
           result.notable.push({ clusterId: w.clusterId, result: "skipped", reason: `cancelled by ${cancelled.by}${cancelled.reason ? `: ${cancelled.reason}` : ""}`.slice(0, 300) });

@@ -2,7 +2,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import { nowIso, timerAfter } from "../common/time";
-import type { NodeImageRolloutInput, RingInput, RingResult, RolloutPlan, RolloutRecordUpdate } from "./contracts";
+import type { NodeImageRolloutInput, RingInput, RingResult, RolloutRecordUpdate } from "./contracts";
 import { postSummary } from "./notify";
 import type { RingOutcome } from "./ringOrchestrator";
 import { failureBudget, ringName } from "./rolloutPolicy";
@@ -28,9 +28,9 @@ export interface NodeImageRolloutResult {
 export function* nodeImageRolloutOrchestrator(context: OrchestrationContext): Generator<Task, NodeImageRolloutResult, unknown> {
   const input = context.df.getInput<NodeImageRolloutInput>();
   const record = (patch: Omit<RolloutRecordUpdate, "rolloutId" | "at">) =>
-    call<unknown>(context, ActivityNames.recordNodeImageRollout, { rolloutId: input.rolloutId, at: nowIso(context), ...patch } satisfies RolloutRecordUpdate);
+    call(context, ActivityNames.recordNodeImageRollout, { rolloutId: input.rolloutId, at: nowIso(context), ...patch } satisfies RolloutRecordUpdate);
 
-  const plan = yield* call<RolloutPlan>(context, ActivityNames.planNodeImageRollout, {});
+  const plan = yield* call(context, ActivityNames.planNodeImageRollout, undefined);
   yield* record({ create: { week: input.week, trigger: input.trigger, policy: input.policy, plan }, status: "Running" });
 
   // A cluster whose next window opens after this is next week's rollout's: a ring never waits a week.

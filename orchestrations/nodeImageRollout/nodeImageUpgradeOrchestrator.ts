@@ -5,7 +5,7 @@ import { nowIso, timerAfter } from "../common/time";
 import { runOperation, type OperationEnd, type Planned } from "../engine/runOperation";
 import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
-import type { ArmRead, ClusterImageState, NodeImageOperationPatch, NodeImageSections, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome, PreparedNodeImageUpgrade } from "./contracts";
+import type { NodeImageOperationPatch, NodeImageSections, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome } from "./contracts";
 import { spreadMs } from "../engine/spread";
 
 /**
@@ -42,7 +42,7 @@ export interface NodeImageUpgradeOptions {
 export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Generator<Task, NodeImageUpgradeResult, unknown> {
   const input = context.df.getInput<NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }>();
   const ids = { clusterId: input.clusterId, operationId: input.operationId };
-  const record = (patch: NodeImageOperationPatch) => call<unknown>(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
+  const record = (patch: NodeImageOperationPatch) => call(context, ActivityNames.updateOperation, { ...ids, at: nowIso(context), ...patch });
   const result = (r: NodeImageUpgradeResult["result"], pools: PoolOutcome[], reason?: string, catchUpDue = false): NodeImageUpgradeResult =>
     ({ ...ids, result: r, ...(reason !== undefined ? { reason } : {}), pools, ...(catchUpDue ? { catchUpDue } : {}) });
   /** An end before the engine runs: recorded as the engine would. */
@@ -54,7 +54,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   if (input.mode !== "manual") {
     yield timerAfter(context, 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS));
   }
-  const prepared = yield* call<ArmRead<PreparedNodeImageUpgrade>>(context, ActivityNames.prepareNodeImageUpgrade, { ...input, options: undefined, notAfter: undefined, instanceId: context.df.instanceId, at: nowIso(context) });
+  const prepared = yield* call(context, ActivityNames.prepareNodeImageUpgrade, { ...preparedInputOf(input), instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
 
   let window: MaintenanceWindowOccurrence | undefined;
@@ -85,7 +85,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     ...(window ? { lockDeadline: Date.parse(window.end) } : {}),
     queuedPatch: (attempt) => ({ status: "Queued", queuePosition: attempt.position, nodeImage: { waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` } }),
     plan: function* () {
-      const read = yield* call<ArmRead<ClusterImageState>>(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
+      const read = yield* call(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
       if (read.outcome === "notFound") throw new Error(read.error.message);
       pools = read.powerState === "Stopped" ? [] : read.pools.map((p) => p.current === p.latest
         ? { pool: p.pool, result: "current", before: p.current, after: p.current, reason: "already on the latest node image (compliant)" }
@@ -171,4 +171,10 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
       : end.status === "Rejected" || end.status === "Expired" ? describeEnd(end, planned, pools) : end.notStarted?.reason ?? "not started";
     return { pool: p.pool, result: "skipped", before: p.before, reason };
   });
+}
+
+/** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon). */
+function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
+  const { options: _options, notAfter: _notAfter, ...rest } = input;
+  return rest;
 }

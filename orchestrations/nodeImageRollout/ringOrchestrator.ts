@@ -1,7 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ClusterPage, ClusterPageInput, ClusterPageRequest, ClusterPageResult, RingInput } from "./contracts";
+import type { ClusterPageInput, ClusterPageRequest, ClusterPageResult, RingInput } from "./contracts";
 import { nodeImageOperationId } from "./rolloutPolicy";
 
 export interface RingOutcome extends Omit<ClusterPageResult, "historyEvents"> {
@@ -20,7 +20,7 @@ export function* nodeImageRingOrchestrator(context: OrchestrationContext): Gener
   let after: string | undefined;
   for (;;) {
     const request: ClusterPageRequest = { ring: input.ring, pageSize: input.policy.pageSize, ...(after !== undefined ? { after } : {}) };
-    const page = yield* call<ClusterPage>(context, ActivityNames.listNodeImageRingPage, request);
+    const page = yield* call(context, ActivityNames.listNodeImageRingPage, request);
     if (page.clusterIds.length > 0) {
       const pageInput: ClusterPageInput = {
         mode: "rollout", rolloutId: input.rolloutId, ring: input.ring, concurrency: input.policy.concurrency, policy: input.policy,

@@ -1,8 +1,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
-import { runOperation, type Planned } from "../engine/runOperation";
+import { runOperation } from "../engine/runOperation";
 import { call } from "../engine/call";
-import type { AdoptionInput } from "../adoption/adoptionOrchestrator";
 import type { ProvisioningInput } from "./contracts";
 
 /**
@@ -18,7 +17,7 @@ export function* provisioningOrchestrator(context: OrchestrationContext): Genera
     clusterId: input.clusterId,
     operationId: input.operationId,
     plan: function* () {
-      return yield* call<Planned>(context, ActivityNames.planProvisioning, input);
+      return yield* call(context, ActivityNames.planProvisioning, input);
     },
     describe: (end, planned) => {
       const n = planned?.plan.steps.length ?? 0;
@@ -32,7 +31,7 @@ export function* provisioningOrchestrator(context: OrchestrationContext): Genera
     } : undefined
   });
   if (end.status !== "Succeeded") return { status: end.status, message: end.message };
-  const registered = yield* call<{ adopt: boolean; input?: AdoptionInput }>(context, ActivityNames.registerProvisionedCluster, { clusterId: input.clusterId });
+  const registered = yield* call(context, ActivityNames.registerProvisionedCluster, { clusterId: input.clusterId });
   if (registered.adopt && registered.input) {
     const adopted = (yield context.df.callSubOrchestrator(OrchestratorNames.adoption, registered.input, InstanceIds.adoption(input.clusterId))) as { status: string; message: string };
     return { status: end.status, message: `${end.message}; ${adopted.message}` };

@@ -42,7 +42,7 @@ describe("failures, conflicts and duplicate events (scenarios 4, 5, 6)", () => {
     const before = await armStats(h);
     const resumed = await api<{ operationId: string; resumed: boolean; instanceId: string }>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: "1.36.3" });
     expect(resumed.status).toBe(202);
-    expect(resumed.body).toMatchObject({ operationId: id, resumed: true, instanceId: `${id}:resume-1` });
+    expect(resumed.body).toMatchObject({ operationId: id, resumed: true, instanceId: `${id}:run-1` });
     const done = await operationWith(h, id, (op) => op.status === "Succeeded", "the resumed upgrade to succeed");
     expect(done.steps.map((s) => s.status)).toEqual(["Succeeded", "Succeeded", "Succeeded"]);
     expect(done.resumes).toBe(1);

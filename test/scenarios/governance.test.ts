@@ -311,6 +311,11 @@ describe("governance: diagnostic settings and budgets kept as desired, budget al
     expect(held.heldTargets).toEqual([newMinor]);
     const upgradeId = `k8s-upgrade:aks-prod:${newMinor}`;
     expect((await api(h, "GET", `/operations/${encodeURIComponent(upgradeId)}`)).status).toBe(404);
+    // An operator's upgrade request waits for the hold as the event did (one starter, one rule): 409, nothing started.
+    const byHand = await api<{ error: { code: string }; holdId: string }>(h, "POST", "/clusters/aks-prod/upgrades", { kind: "kubernetes", targetVersion: newMinor });
+    expect(byHand.status).toBe(409);
+    expect(byHand.body).toMatchObject({ error: { code: "UpgradeHeld" }, holdId: hold.id });
+    expect((await api(h, "GET", `/operations/${encodeURIComponent(upgradeId)}`)).status).toBe(404);
 
     const card = (await teamsMessages(h, "ops")).find((m) => cardText(m).includes("Budget alert: aks-prod") && m.card.actions?.some((a) => a.title === "Release hold"));
     const url = card?.card.actions?.find((a) => a.title === "Release hold")?.url ?? "";

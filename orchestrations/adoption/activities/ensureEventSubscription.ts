@@ -38,7 +38,7 @@ const INCLUDED_EVENT_TYPES = [
  * Idempotent: reads the subscription's full URL first and writes only when it differs. Creating
  * a subscription runs Event Grid's validation handshake against the platform, which answers it.
  */
-export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscriptionDeps): (input: AdoptionInput) => Promise<{ topic: string; subscription: string; changed: boolean }> {
+export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscriptionDeps): (input: AdoptionInput) => Promise<{ outcome: "alreadyDone"; topic: string; subscription: string; changed: boolean }> {
   return async (input) => {
     const ref = clusterRef(input.resourceId);
     try {
@@ -70,7 +70,8 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
       }
       // Governance: the resource group's writes and deletes (diagnostic settings on the cluster, the budget on the group).
       const rgChanged = await ensureResourceGroupSubscription(deps, ref.subscriptionId, ref.resourceGroup);
-      return { topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
+      // Done when it answers (no check): the step engine reads `alreadyDone`.
+      return { outcome: "alreadyDone", topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
     } catch (err) {
       if (isRetryable(failureOf(err))) throw err;
       throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", failureOf(err));

@@ -100,7 +100,7 @@ export async function readDependencies(arm: DependencyArm, observed: ObservedClu
       return here.length > 0 ? here : list<ObservedBudget>(`${sub}/providers/Microsoft.Consumption/budgets`, READ_API.budget);
     }),
     attempt(() => list<ObservedExtension>(`${clusterId}/providers/Microsoft.KubernetesConfiguration/extensions`, READ_API.kubernetesConfiguration)),
-    attempt(async () => (await principalsOf(arm, cluster.identity as never))[0]),
+    attempt(async () => (await principalsOf(arm, cluster.identity))[0]),
     attempt(() => list<ObservedPrivateEndpoint>(`${sub}/providers/Microsoft.Network/privateEndpoints`, READ_API.network))
   ]);
   keep("firewalls", firewalls);

@@ -32,11 +32,3 @@ export function createNodeImageActivities(deps: NodeImageActivityDeps) {
 }
 
 export type NodeImageActivities = ReturnType<typeof createNodeImageActivities>;
-
-/** The names functions/ registers (the keys of `createNodeImageActivities`). */
-export const nodeImageActivityNames = [
-  ActivityNames.planNodeImageRollout, ActivityNames.listNodeImageRingPage, ActivityNames.listNodeImageCatchUpPage,
-  ActivityNames.prepareNodeImageUpgrade, ActivityNames.readNodeImageState, ActivityNames.startNodeImageUpgrade,
-  ActivityNames.checkNodeImageUpgrade, ActivityNames.recordNodeImageRollout,
-  ActivityNames.postNodeImageSummary, ActivityNames.readOperationCancellation
-] as const satisfies readonly (keyof NodeImageActivities)[];

@@ -1,3 +1,4 @@
+import type { UpgradeHold } from "../../store";
 /**
  * What a budget alert makes the platform do (pure): always a Teams card; in dev, 90 % of actual
  * spend scales the user pools to their minimum and 100 % of forecast stops the cluster outside
@@ -53,4 +54,9 @@ export function enforcementFor(facts: BudgetAlertFacts): Enforcement {
 export function heldByBudget(from: string, to: string): boolean {
   const minor = (v: string): string => v.split(".").slice(0, 2).join(".");
   return minor(from) !== minor(to);
+}
+
+/** The cluster's active budget hold, if any (one at a time). */
+export function activeHold(cluster: { governance?: { holds?: readonly UpgradeHold[] } }): UpgradeHold | undefined {
+  return (cluster.governance?.holds ?? []).find((h) => !h.releasedAt);
 }
