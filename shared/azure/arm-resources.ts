@@ -7,7 +7,7 @@
  */
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./arm-clients";
-import { isNotFound } from "../domain/failures";
+import { unlessNotFound } from "../domain/failures";
 import { armPhaseOf, type ArmPhase } from "./arm-operations";
 
 type Json = Record<string, unknown>;
@@ -73,12 +73,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
   const withVersion = (id: string, apiVersion: string) => `${id}?api-version=${encodeURIComponent(apiVersion)}`;
   return {
     async getArmResource(id, apiVersion) {
-      try {
-        return (await send("GET", withVersion(id, apiVersion))).body;
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
+      return (await unlessNotFound(send("GET", withVersion(id, apiVersion))))?.body;
     },
     async putArmResource(id, apiVersion, body) {
       const res = await send("PUT", withVersion(id, apiVersion), body);
