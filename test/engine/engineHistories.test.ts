@@ -167,6 +167,23 @@ describe("runOperation over hand-built histories", () => {
     expect(updates(throttled).at(-1)).toMatchObject({ status: "Running" });
   });
 
+  it("a wave runs its steps together (Task.all of step sub-orchestrations); the next step waits for the whole wave", async () => {
+    const put = (i: number, wave?: number): PlanStep => step(i, { type: "armResourcePut", resourceId: `/r/${i}`, apiVersion: "2024-01-01", change: "create", body: {} }, wave === undefined ? {} : { wave });
+    const h = new ScriptedHistory(operationOf(planned([put(0, 1), put(1, 1), put(2)])), "op1-instance", {}, T0);
+    await h.run();
+    h.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: true });
+    await h.run();
+    h.completeActivity(ActivityNames.updateOperation, { status: "Running" });
+    expect((await h.run()).scheduled).toEqual([`suborchestration:${OrchestratorNames.operationStep}`, `suborchestration:${OrchestratorNames.operationStep}`]);
+    expect(h.openTasks().map((t) => t.instanceId)).toEqual([InstanceIds.step("op1-instance", 0), InstanceIds.step("op1-instance", 1)]);
+    h.completeSub(OrchestratorNames.operationStep, { status: "Succeeded", polls: 1 } satisfies StepRunResult);
+    // One of the wave finished: nothing new until the other does.
+    expect((await h.run()).scheduled).toEqual([]);
+    h.completeSub(OrchestratorNames.operationStep, { status: "Succeeded", polls: 2 } satisfies StepRunResult);
+    expect((await h.run()).scheduled).toEqual([`suborchestration:${OrchestratorNames.operationStep}`]);
+    expect(h.openTasks()[0]?.instanceId).toBe(InstanceIds.step("op1-instance", 2));
+  });
+
   it("a non-exclusive operation takes no lock", async () => {
     const h = new ScriptedHistory(operationOf(planned([]), { exclusive: false }), "op1-instance", {}, T0);
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
