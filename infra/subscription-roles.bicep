@@ -64,6 +64,7 @@ var clusterOperatorActions = [
   'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/write'
   'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/join/action'
   'Microsoft.ContainerRegistry/registries/write'
+  'Microsoft.ContainerRegistry/registries/replications/write'
   'Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action'
   'Microsoft.KeyVault/vaults/write'
   'Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action'

@@ -23,7 +23,7 @@
  */
 import type { DurableClient } from "durable-functions";
 import { DuplicateError, isoNow, terminalOperationStatuses, type NowSource, type OperationRecord, type OperationStatus, type Store } from "../shared/store";
-import { instanceEnded, instanceRuntimeStatus } from "./common/instanceStatus";
+import { isInstanceEnded, instanceRuntimeStatus } from "./common/instanceStatus";
 import type { OrchestratorNames } from "./names";
 
 export type StartClient = Pick<DurableClient, "startNew" | "getStatus">;
@@ -41,13 +41,13 @@ export async function startInstance(
   client: StartClient, orchestrator: OrchestratorName, instanceId: string, input: unknown, options: { restartFinished?: boolean } = {}
 ): Promise<InstanceStart> {
   const status = await instanceRuntimeStatus(client, instanceId);
-  if (status !== undefined && !(options.restartFinished && instanceEnded(status))) return { started: false, instanceId, status };
+  if (status !== undefined && !(options.restartFinished && isInstanceEnded(status))) return { started: false, instanceId, status };
   try {
     await client.startNew(orchestrator, { instanceId, input });
     return { started: true, instanceId };
   } catch (err) {
     const now = await instanceRuntimeStatus(client, instanceId);
-    if (now !== undefined && !instanceEnded(now)) return { started: false, instanceId, status: now };
+    if (now !== undefined && !isInstanceEnded(now)) return { started: false, instanceId, status: now };
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import type { ApprovalInput } from "../../orchestrations/approval/approvalOrches
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
 import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
-import { instanceEnded } from "../../orchestrations/common/instanceStatus";
+import { isInstanceEnded } from "../../orchestrations/common/instanceStatus";
 import { confirmationPage, messagePage } from "./approvalPage";
 import { clientPrincipalOf } from "./deciders";
 import { htmlResponse } from "./pages";
@@ -97,7 +97,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
       const root = current?.instanceId;
       const rootStatus = root && root !== claims.instanceId ? await instanceRuntimeStatus(client, root) : "Running";
       const stopped = !WAITING_INSTANCE_STATUSES.includes(instance.runtimeStatus) ? `its approval is ${instance.runtimeStatus.toLowerCase()}`
-        : rootStatus !== undefined && instanceEnded(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
+        : rootStatus !== undefined && isInstanceEnded(rootStatus) ? `its orchestration is ${rootStatus.toLowerCase()}` : undefined;
       if (stopped) {
         return answer(409, "ApprovalNotWaiting", `Operation ${input.operationId} is not waiting for this decision: ${stopped}. Nothing was recorded.`, wantsJson, { operationId: input.operationId, status: current?.status });
       }

@@ -18,7 +18,7 @@ import { governanceOf } from "../../shared/domain/policy";
 import { budgetAlertCard } from "../../shared/teams/governanceCards";
 import { isoNow, type BudgetAlertFacts, type BudgetAlertRecord, type ClusterRecord } from "../../shared/store";
 import { verifyBudgetAlert, type AlertVerdict, type ArmBudgetReading } from "../../shared/domain/governance/alertVerification";
-import type { PlanStep } from "../../orchestrations/engine/plan";
+import { enforcementSteps } from "../../orchestrations/governance/plan";
 import type { DurableClientPort } from "./durableClient";
 import { badRequest, isRecord, json, readJson, type FieldIssue } from "./http";
 import { clustersInScope, startGovernanceOperation } from "./governance";
@@ -146,21 +146,11 @@ async function onAlert(p: Platform, client: DurableClientPort, cluster: ClusterR
   const actions = record.actions as EnforcementAction[];
   let operationId = record.operationId;
   let holdId = record.holdId;
-  const steps: PlanStep[] = [];
-  if (actions.includes("scaleUserPoolsToMinimum")) {
-    const managed = await readManagedCluster(p, cluster);
-    for (const pool of managed.agentPoolProfiles ?? []) {
-      if (pool.mode !== "User") continue;
-      // AKS lets a user pool go to zero nodes; an autoscaled one stops at its minimum.
-      const min = pool.enableAutoScaling ? pool.minCount ?? 0 : 0;
-      if ((pool.count ?? 0) > min || pool.enableAutoScaling) {
-        steps.push({ index: steps.length, title: `Pool ${pool.name}: ${pool.count ?? 0} → ${min} nodes (budget ${record.threshold} % actual)`, action: { type: "poolScale", pool: pool.name ?? "", count: min }, health: false, settleMs: 0 });
-      }
-    }
-  }
-  if (actions.includes("stopCluster")) {
-    steps.push({ index: steps.length, title: `Cluster stopped (budget forecast ${record.threshold} %, outside working hours)`, action: { type: "clusterStop" }, health: false, settleMs: 0 });
-  }
+  const scaleUserPools = actions.includes("scaleUserPoolsToMinimum");
+  const steps = enforcementSteps({
+    threshold: record.threshold, scaleUserPools, stopCluster: actions.includes("stopCluster"),
+    pools: scaleUserPools ? (await readManagedCluster(p, cluster)).agentPoolProfiles ?? [] : []
+  });
   if (steps.length > 0) {
     const started = await startGovernanceOperation(p, client, {
       cluster, subject: "budget-alert", fingerprint: alert.alertId, steps, target: `budget enforcement (${record.thresholdType.toLowerCase()} ${record.threshold} %)`,

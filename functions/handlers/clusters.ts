@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { InstanceIds, OrchestratorNames } from "../../orchestrations/names";
-import type { AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
+import { adoptionRecordPlan, type AdoptionInput } from "../../orchestrations/adoption/adoptionOrchestrator";
 import { parseClusterResourceId } from "../../orchestrations/common/activities/armIds";
 import { ENVIRONMENTS, PolicyValidationError, resolvePolicy, validatePolicy, type Environment } from "../../shared/domain/policy";
 import { DuplicateError, isoNow, type ClusterRecord, type FindingRecord, type ObservedClusterState, type OperationRecord } from "../../shared/store";
@@ -127,29 +127,16 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
 
 async function startAdoption(p: Platform, client: DurableClientPort, cluster: ClusterRecord, managed: ManagedCluster, operationId: string, now: string): Promise<OperationStart> {
   const profile = managed.autoUpgradeProfile ?? {};
+  const input: AdoptionInput = { operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true };
+  const { plan, steps } = adoptionRecordPlan(input, `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`);
   const op: OperationRecord = {
     id: operationId, clusterId: cluster.id, kind: "adoption", trigger: { type: "http" }, status: "Pending", instanceId: operationId,
-    plan: {
-      target: "adopted",
-      steps: [
-        { index: 0, kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None" },
-        { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
-        { index: 2, kind: "configuration", from: "", to: "baseline conformance report" },
-        { index: 3, kind: "configuration", from: "", to: "budget and log categories governed" }
-      ]
-    },
-    steps: [
-      { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from: `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`, to: "none / None", status: "Pending" },
-      { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
-      { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" },
-      { index: 3, name: "Governance review (budget, log categories)", kind: "configuration", from: "", to: "governed", status: "Pending" }
-    ],
-    approvals: [], timings: { createdAt: now, updatedAt: now }
+    plan, steps, approvals: [], timings: { createdAt: now, updatedAt: now }
   };
   // Adopted once: the same cluster again finds its adoption (and may change its policy, above).
   return startOperation(p, client, {
     orchestrator: OrchestratorNames.adoption, record: op,
-    input: (): AdoptionInput => ({ operationId, clusterId: cluster.id, resourceId: cluster.resourceId, location: cluster.spec.location, polling: p.config.operationPolling, environment: cluster.environment, governanceReview: true })
+    input: () => input
   });
 }
 

@@ -13,6 +13,7 @@ import { EventNames, InstanceIds, OrchestratorNames } from "../../orchestrations
 import type { GovernanceReviewInput, GovernanceReviewPhase } from "../../orchestrations/governance/reviewOrchestrator";
 import type { GovernanceInput } from "../../orchestrations/governance/governanceOrchestrator";
 import type { PlanStep } from "../../orchestrations/engine/plan";
+import { budgetRemediationSteps, diagnosticsRemediationSteps } from "../../orchestrations/governance/plan";
 import type { StartStepResult, StepState } from "../../orchestrations/common/contracts";
 import { controllerOf, diagnosticsRule, planDiagnostics, type ObservedDiagnosticSetting } from "../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS, desiredLogsForResource, desiredLogsForType, type DesiredResourceLogs } from "../../shared/domain/governance/logCategories";
@@ -24,9 +25,10 @@ import { isoNow, terminalOperationStatuses, type ClusterRecord, type FindingReco
 import type { DurableClientPort } from "./durableClient";
 import { startInstance, startOperation, type OperationStart } from "../../orchestrations/startOperation";
 import { readManagedCluster } from "./targets";
-import { instanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
+import { isInstanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
 import type { Platform } from "../runtime/platform";
-import { failureOf, isNotFound } from "../../shared/domain/failures";
+import { isNotFound, failureOf } from "../../shared/domain/failures";
+
 
 export type GovernanceSubject = "diagnostics" | "budget";
 export const GOVERNANCE_SUBJECTS: readonly GovernanceSubject[] = ["diagnostics", "budget"];
@@ -146,15 +148,11 @@ async function reviewResourceLogs(p: Platform, client: DurableClientPort, cluste
     const controller = holders.map(controllerOf).join(", ") || "an unknown controller";
     if (decision.rewrite) {
       const policy = governanceOf(cluster.policy, cluster.environment);
-      const step: PlanStep = {
-        index: 0,
-        title: `Logs of ${name} to the workspace: exactly ${desired.categories.join(", ")} (${plan.writes.map((w) => `${w.create ? "create" : "update"} ${w.name}`).join(", ")})`,
-        action: { type: "diagnosticSettingPut", name: desired.platformSetting, workspaceId, resourceId, kind: desired.kind }, health: false, settleMs: 0
-      };
+      const steps = diagnosticsRemediationSteps({ resourceId, workspaceId, desired, writes: plan.writes });
       // The cluster's own drift keeps its historical id; another resource's carries its id.
       const fingerprint = desired.kind === "cluster" ? plan.fingerprint : `${resourceId.toLowerCase()}|${plan.fingerprint}`;
       operation = await startGovernanceOperation(p, client, {
-        cluster, subject: "diagnostics", fingerprint, steps: [step], target: desired.kind === "cluster" ? "diagnostic settings as desired" : `diagnostic settings of ${name} as desired`,
+        cluster, subject: "diagnostics", fingerprint, steps, target: desired.kind === "cluster" ? "diagnostic settings as desired" : `diagnostic settings of ${name} as desired`,
         remediation: policy.remediation, trigger
       });
       if (operation.outcome !== "exists") await noteRewrite(p, cluster.id, key, controller, decision.contested);
@@ -231,11 +229,8 @@ async function reviewBudget(p: Platform, client: DurableClientPort, cluster: Clu
   const comparison = compareBudget(await readBudget(p, cluster), desired);
   let operation: GovernanceStart | undefined;
   if (comparison.status === "fail") {
-    const step: PlanStep = {
-      index: 0, title: `Budget ${PLATFORM_BUDGET}: ${amount} monthly on ${cluster.resourceGroup}, 50/75/90 % actual and 100 % forecast to the platform`,
-      action: { type: "budgetPut", scope: resourceGroupScope(cluster), name: PLATFORM_BUDGET, amount, actionGroupId }, health: false, settleMs: 0
-    };
-    operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps: [step], target: "budget as desired", remediation: policy.remediation, trigger });
+    const steps = budgetRemediationSteps({ scope: resourceGroupScope(cluster), resourceGroup: cluster.resourceGroup, amount, actionGroupId });
+    operation = await startGovernanceOperation(p, client, { cluster, subject: "budget", fingerprint: comparison.fingerprint, steps, target: "budget as desired", remediation: policy.remediation, trigger });
   }
   await observe(p, cluster, "budget.platformBudget", { status: comparison.status, severity: "medium", remediation: "automatic", evidence: comparison.evidence }, operation?.operationId);
   return { subject: "budget", failing: comparison.status === "fail" ? ["budget.platformBudget"] : [], ...(operation ? { operation } : {}) };
@@ -312,7 +307,7 @@ export async function requestGovernanceReview(p: Platform, client: DurableClient
     const started = await startInstance(client, OrchestratorNames.governanceReview, instanceId, input, { restartFinished: true });
     if (started.started) return "reviewScheduled";
     const status = await readInstance(client, instanceId);
-    if (!status || instanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
+    if (!status || isInstanceEnded(status.runtimeStatus)) continue; // it finished meanwhile: start the next one
     const phase = (status.customStatus as { phase?: GovernanceReviewPhase } | undefined)?.phase;
     if (phase !== "reviewing") return "reviewCoalesced";
     try {

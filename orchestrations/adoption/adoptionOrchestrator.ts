@@ -1,6 +1,6 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { runOperation } from "../engine/runOperation";
-import { defaultPollingPolicy, type OperationPlanData } from "../engine/plan";
+import { defaultPollingPolicy, type OperationPlanData, type PlanStep } from "../engine/plan";
 import type { PollIntervals } from "../common/armStep";
 
 export interface AdoptionInput {
@@ -70,12 +70,33 @@ export function adoptionPlan(input: AdoptionInput): OperationPlanData {
   return {
     resourceId: input.resourceId, environment: input.environment ?? "", target: "adopted",
     steps: [
-      { index: AdoptionSteps.autoUpgradeProfile, title: "AKS auto-upgrade off", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 },
-      { index: AdoptionSteps.eventSubscription, title: "Event Grid subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 },
+      { index: AdoptionSteps.autoUpgradeProfile, title: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", action: { type: "clusterPatch", patch: "platformOwnsUpgrades" }, health: false, settleMs: 0 },
+      { index: AdoptionSteps.eventSubscription, title: "Event Grid system topic subscription", action: { type: "eventSubscription", location: input.location }, health: false, settleMs: 0 },
       { index: AdoptionSteps.conformance, title: "Baseline conformance", action: { type: "conformanceEvaluation" }, health: false, settleMs: 0 },
       ...(input.governanceReview ? [{ index: AdoptionSteps.governance, title: "Governance review (budget, log categories)", action: { type: "governanceReview" as const }, health: false, settleMs: 0 }] : [])
     ],
     approval: { mode: "none", timeoutMinutes: 0, onTimeout: "reject" },
     polling: { ...defaultPollingPolicy, ...(input.polling ? { firstIntervalMs: input.polling.firstIntervalMs, maxIntervalMs: input.polling.maxIntervalMs } : {}) }
+  };
+}
+
+/**
+ * The adoption's record as it is created (its plan and Pending steps), from the same plan the
+ * orchestration runs: `autoUpgradeFrom` is what AKS's auto-upgrade profile says now, read by the
+ * adopting request.
+ */
+export function adoptionRecordPlan(input: AdoptionInput, autoUpgradeFrom: string): { plan: { target: string; steps: { index: number; kind: "configuration"; from: string; to: string }[] }; steps: { index: number; name: string; kind: "configuration"; from: string; to: string; status: "Pending" }[] } {
+  const to = (step: PlanStep): { from: string; to: string } => {
+    switch (step.index) {
+      case AdoptionSteps.autoUpgradeProfile: return { from: autoUpgradeFrom, to: "none / None" };
+      case AdoptionSteps.eventSubscription: return { from: "", to: "Event Grid subscription to the platform" };
+      case AdoptionSteps.conformance: return { from: "", to: "baseline conformance report" };
+      default: return { from: "", to: "budget and log categories governed" };
+    }
+  };
+  const planned = adoptionPlan(input).steps;
+  return {
+    plan: { target: "adopted", steps: planned.map((s) => ({ index: s.index, kind: "configuration", ...to(s) })) },
+    steps: planned.map((s) => ({ index: s.index, name: s.title, kind: "configuration", ...to(s), status: "Pending" }))
   };
 }

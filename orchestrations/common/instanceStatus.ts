@@ -1,6 +1,21 @@
 import type { DurableClient } from "durable-functions";
 import { isNotFound } from "../../shared/domain/failures";
 
+/**
+ * The one table of durable runtime statuses: an instance in one of these has ended and will never
+ * run again (release a lock, take a decision) — it completed, failed, or was terminated from
+ * outside, e.g. through the durable management API, which runs none of the orchestration's code
+ * (IDurableOrchestrationClient.TerminateAsync:
+ * https://learn.microsoft.com/dotnet/api/microsoft.azure.webjobs.extensions.durabletask.idurableorchestrationclient.terminateasync).
+ * `Pending`, `Running`, `ContinuedAsNew` and `Suspended` have not ended.
+ */
+export const ENDED_INSTANCE_STATUSES: readonly string[] = ["Completed", "Failed", "Terminated", "Canceled"];
+
+/** Whether a runtime status (undefined: no such instance) says the instance has ended. */
+export function isInstanceEnded(status: string | undefined): boolean {
+  return status !== undefined && ENDED_INSTANCE_STATUSES.includes(status);
+}
+
 /** What the platform reads of an instance: its runtime status, custom status and (when asked) input. */
 export interface InstanceView {
   runtimeStatus: string;
@@ -28,14 +43,3 @@ export async function instanceRuntimeStatus(client: Pick<DurableClient, "getStat
   return (await readInstance(client, instanceId))?.runtimeStatus;
 }
 
-/**
- * Runtime statuses of an instance that will never run again by itself: it ended, or was terminated
- * from outside (e.g. through the durable management API, which runs none of the orchestration's code:
- * https://learn.microsoft.com/dotnet/api/microsoft.azure.webjobs.extensions.durabletask.idurableorchestrationclient.terminateasync).
- */
-export const ENDED_INSTANCE_STATUSES: readonly string[] = ["Completed", "Failed", "Terminated", "Canceled"];
-
-/** Whether an instance's runtime status says it ended (see ENDED_INSTANCE_STATUSES). */
-export function instanceEnded(runtimeStatus: unknown): boolean {
-  return ENDED_INSTANCE_STATUSES.includes(String(runtimeStatus));
-}

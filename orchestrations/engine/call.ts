@@ -10,9 +10,9 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { clean, failureOf, isRetryable, type Failure } from "../../shared/domain/failures";
 import { timerAfter } from "../common/time";
 import { spreadMs } from "./spread";
-import { activityRetry, backoffDelayMs, mayRetry, type RetryPolicy } from "./retry";
 import type { ActivityInput, ActivityName, ActivityOutput, StepActivityRequest, StepCheckActivity, StepStartActivity } from "../activities";
 import type { StartStepResult, StepState } from "../common/contracts";
+import { activityRetry, backoffDelayMs, mayRetry, type RetryPolicy } from "./retry";
 
 export type ActivityOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 

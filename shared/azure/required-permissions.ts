@@ -95,7 +95,7 @@ export const ProvisioningWriteActions: readonly string[] = [
   `${NET}/privateEndpoints/write`, `${NET}/privateEndpoints/privateDnsZoneGroups/write`,
   `${NET}/privateDnsZones/write`, `${NET}/privateDnsZones/join/action`, `${NET}/privateDnsZones/virtualNetworkLinks/write`,
   `${NET}/applicationGateways/write`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/write`, `${NET}/ApplicationGatewayWebApplicationFirewallPolicies/join/action`,
-  "Microsoft.ContainerRegistry/registries/write", "Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action",
+  "Microsoft.ContainerRegistry/registries/write", "Microsoft.ContainerRegistry/registries/replications/write", "Microsoft.ContainerRegistry/registries/privateEndpointConnectionsApproval/action",
   "Microsoft.KeyVault/vaults/write", "Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action",
   "Microsoft.OperationalInsights/workspaces/write",
   "Microsoft.ManagedIdentity/userAssignedIdentities/write",
@@ -179,7 +179,7 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   },
   {
     call: "putArmResource",
-    actions: [...ProvisioningWriteActions, `${AKS}/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
+    actions: [...ProvisioningWriteActions, `${AKS}/write`, `${AKS}/maintenanceConfigurations/write`, "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
     why: "provisioning: one idempotent PUT per baseline resource"
   },
   {

@@ -70,6 +70,28 @@ describe("baseline profile per environment", () => {
     expect(at(res(p, "fw-policy").body, "properties.sku.tier")).toBe("Standard");
   });
 
+  it("the registry's geo-replica: prod at the location's Azure pair, before the registry's private endpoint; none in dev and staging unless an override names its region", () => {
+    const prod = profileOf();
+    const replica = res(prod, "registry-replica");
+    expect([replica.id.endsWith("/registries/acraksdemo/replications/northeurope"), replica.body, replica.dependsOn]).toEqual([true, { location: "northeurope", properties: {} }, ["registry"]]);
+    expect(res(prod, "pe-acr").dependsOn).toContain("registry-replica");
+    expect(res(profileOf({ location: "eastus" }), "registry-replica").body).toMatchObject({ location: "westus" });
+    for (const environment of ["dev", "staging"]) {
+      const p = profileOf({ environment });
+      expect([environment, p.resources.some((r) => r.key === "registry-replica"), p.omitted.map((o) => o.what)]).toEqual([environment, false, expect.arrayContaining(["registry geo-replica"])]);
+    }
+    expect(res(profileOf({ environment: "staging", overrides: { registryReplicaLocation: "swedencentral" } }), "registry-replica").body).toMatchObject({ location: "swedencentral" });
+    expect(profileOf().omitted.map((o) => o.what)).not.toContain("registry geo-replica");
+  });
+
+  it("the reference's node-OS window (weekly, Tuesday 21:00, 12 h) after the cluster, in every environment", () => {
+    for (const environment of ["dev", "staging", "prod"]) {
+      const schedule = res(profileOf({ environment }), "node-os-schedule");
+      expect([environment, schedule.id.endsWith("/managedClusters/aks-demo/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule"), schedule.dependsOn, schedule.body])
+        .toEqual([environment, true, ["cluster"], { properties: { maintenanceWindow: { durationHours: 12, schedule: { weekly: { dayOfWeek: "Tuesday", intervalWeeks: 1 } }, startTime: "21:00" } } }]);
+    }
+  });
+
   it("governed settings come from governance/desired.ts: the diagnostic setting's categories and the budget by environment", () => {
     for (const env of ["dev", "staging", "prod"] as const) {
       const p = profileOf({ environment: env });
@@ -169,6 +191,11 @@ describe("provisioning request validation (one test per rule)", () => {
   it("a public cluster or no Defender breaks the baseline outside dev", () => {
     expect(fields({ ...base, environment: "staging", overrides: { privateCluster: false, defender: false } })).toEqual(["overrides.privateCluster", "overrides.defender"]);
     expect(fields({ ...base, environment: "dev", overrides: { privateCluster: false, defender: false } })).toEqual([]);
+  });
+  it("the registry replica's region is a known region other than the cluster's", () => {
+    expect(fields({ ...base, overrides: { registryReplicaLocation: "westeurope" } })).toEqual(["overrides.registryReplicaLocation"]);
+    expect(fields({ ...base, overrides: { registryReplicaLocation: "atlantis" } })).toEqual(["overrides.registryReplicaLocation"]);
+    expect(fields({ ...base, overrides: { registryReplicaLocation: "germanywestcentral" } })).toEqual([]);
   });
   it("the Free tier breaks the baseline in prod", () => expect(fields({ ...base, overrides: { skuTier: "Free" } })).toEqual(["overrides.skuTier"]));
   it("B-series VM sizes are refused (V37)", () => expect(fields({ ...base, overrides: { userPool: { vmSize: "Standard_B2s" } } })).toEqual(["overrides.userPool.vmSize"]));

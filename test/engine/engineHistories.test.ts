@@ -32,13 +32,13 @@ const planned = (steps: PlanStep[], approval: Planned["plan"]["approval"]["mode"
   recordPlan: { target: "1.33.1", steps: steps.map((s) => ({ index: s.index, kind: "controlPlane", from: "1.32.0", to: "1.33.1" })) }
 });
 
-/** A flow over the engine whose planner answers `plan` (or calls `planActivity` first when given: any activity of the catalogue will do, its answers are scripted). */
-function operationOf(plan: Planned, options: { planActivity?: typeof ActivityNames.sweepCluster; exclusive?: boolean } = {}): (context: OrchestrationContext) => Generator<Task, unknown, unknown> {
+/** A flow over the engine whose planner answers `plan` (or calls `planActivity` first when given). */
+function operationOf(plan: Planned, options: { planActivity?: typeof ActivityNames.prepareKubernetesUpgrade; exclusive?: boolean } = {}): (context: OrchestrationContext) => Generator<Task, unknown, unknown> {
   return function* (context) {
     const flow: OperationFlow = {
       clusterId: "c1", operationId: "op1",
       plan: function* () {
-        if (options.planActivity) yield* call(context, options.planActivity, { clusterId: "c1" });
+        if (options.planActivity) yield* call(context, options.planActivity, { clusterId: "c1", operationId: "op1" });
         return plan;
       },
       describe: (end) => `ended ${end.status}${end.error ? `: ${end.error.code}` : ""}`,
@@ -141,19 +141,19 @@ describe("runOperation over hand-built histories", () => {
   });
 
   it("a planner's permanent failure ends the operation PlanFailed (nothing retried); a throttled one is waited out", async () => {
-    const refused = new ScriptedHistory(operationOf(planned([]), { planActivity: ActivityNames.sweepCluster }), "op1-instance", {}, T0);
+    const refused = new ScriptedHistory(operationOf(planned([]), { planActivity: "prepareKubernetesUpgrade" }), "op1-instance", {}, T0);
     await refused.run();
     refused.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: true });
-    expect((await refused.run()).scheduled).toEqual([`activity:${ActivityNames.sweepCluster}`]);
-    refused.failActivity(ActivityNames.sweepCluster, { kind: "permanent", code: "BadRequest", message: "no such version", status: 400 });
+    expect((await refused.run()).scheduled).toEqual(["activity:prepareKubernetesUpgrade"]);
+    refused.failActivity("prepareKubernetesUpgrade", { kind: "permanent", code: "BadRequest", message: "no such version", status: 400 });
     expect((await refused.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
     expect(updates(refused).at(-1)).toMatchObject({ status: "Failed", outcome: { error: { code: "PlanFailed", message: "no such version" } } });
 
-    const throttled = new ScriptedHistory(operationOf(planned([]), { planActivity: ActivityNames.sweepCluster }), "op2-instance", {}, T0);
+    const throttled = new ScriptedHistory(operationOf(planned([]), { planActivity: "prepareKubernetesUpgrade" }), "op2-instance", {}, T0);
     await throttled.run();
     throttled.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: true });
     await throttled.run();
-    throttled.failActivity(ActivityNames.sweepCluster, { kind: "throttled", code: "TooManyRequests", message: "slow down", status: 429, retryAfterMs: 2_000 });
+    throttled.failActivity("prepareKubernetesUpgrade", { kind: "throttled", code: "TooManyRequests", message: "slow down", status: 429, retryAfterMs: 2_000 });
     const wait = (await throttled.run()).scheduled;
     expect(wait).toHaveLength(1);
     const delay = Number(wait[0]!.replace("timer:+", ""));
@@ -161,8 +161,8 @@ describe("runOperation over hand-built histories", () => {
     expect(delay).toBeGreaterThanOrEqual(2_000);
     expect(delay).toBeLessThan(32_000);
     throttled.fireTimer();
-    expect((await throttled.run()).scheduled).toEqual([`activity:${ActivityNames.sweepCluster}`]);
-    throttled.completeActivity(ActivityNames.sweepCluster, {});
+    expect((await throttled.run()).scheduled).toEqual(["activity:prepareKubernetesUpgrade"]);
+    throttled.completeActivity("prepareKubernetesUpgrade", {});
     expect((await throttled.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
     expect(updates(throttled).at(-1)).toMatchObject({ status: "Running" });
   });
@@ -292,49 +292,52 @@ describe("stepOrchestrator over hand-built histories", () => {
 });
 
 describe("call over hand-built histories", () => {
-  const caller = (name: typeof ActivityNames.sweepCluster) => function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  const caller = (name: typeof ActivityNames.readNodeImageState | typeof ActivityNames.putBudget) => function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
     try {
-      return { value: yield* call(context, name, { clusterId: "c1" }) };
+      // The input is the activity's own shape; the history answers for it.
+      return { value: yield* (name === ActivityNames.putBudget
+        ? call(context, name, { clusterId: "c1", operationId: "op1", resourceId: "/r", step: { index: 0 }, action: { type: "budgetPut", scope: "/s", name: "b", amount: 1, actionGroupId: "/ag" } })
+        : call(context, name, { clusterId: "c1", resourceId: "/r" })) };
     } catch (err) {
       return err instanceof ActivityFailedError ? { failed: err.failure, attempts: err.attempts } : { other: String(err) };
     }
   };
 
   it("a transient failure is retried after the doubling backoff; a value comes back unwrapped", async () => {
-    const h = new ScriptedHistory(caller(ActivityNames.sweepCluster), "i", {}, T0);
+    const h = new ScriptedHistory(caller("readNodeImageState"), "i", {}, T0);
     await h.run();
-    h.failActivity(ActivityNames.sweepCluster, { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
+    h.failActivity("readNodeImageState", { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
     expect((await h.run()).scheduled).toEqual([`timer:+${activityRetry.firstDelayMs}`]);
     h.fireTimer();
     await h.run();
-    h.failActivity(ActivityNames.sweepCluster, { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
+    h.failActivity("readNodeImageState", { kind: "transient", code: "Http503", message: "unavailable", status: 503 });
     expect((await h.run()).scheduled).toEqual([`timer:+${2 * activityRetry.firstDelayMs}`]);
     h.fireTimer();
     await h.run();
-    h.completeActivity(ActivityNames.sweepCluster, 42);
+    h.completeActivity("readNodeImageState", 42);
     expect(await h.run()).toMatchObject({ isDone: true, output: { value: 42 } });
   });
 
   it("a permanent failure is not retried; a task the host failed is permanent, its message cleaned", async () => {
-    const refused = new ScriptedHistory(caller(ActivityNames.sweepCluster), "i", {}, T0);
+    const refused = new ScriptedHistory(caller("putBudget"), "i", {}, T0);
     await refused.run();
-    refused.failActivity(ActivityNames.sweepCluster, { kind: "permanent", code: "InvalidParameter", message: "bad", status: 400 });
+    refused.failActivity("putBudget", { kind: "permanent", code: "InvalidParameter", message: "bad", status: 400 });
     expect(await refused.run()).toEqual({ scheduled: [], isDone: true, output: { failed: { kind: "permanent", code: "InvalidParameter", message: "bad", status: 400 }, attempts: 1 } });
 
-    const crashed = new ScriptedHistory(caller(ActivityNames.sweepCluster), "i", {}, T0);
+    const crashed = new ScriptedHistory(caller("putBudget"), "i", {}, T0);
     await crashed.run();
-    crashed.taskFailed(ActivityNames.sweepCluster, "Activity function 'sweepCluster' failed: /srv/app/dist/a.js exploded\n    at f (/srv/app/dist/a.js:3:4)");
+    crashed.taskFailed("putBudget", "Activity function 'putBudget' failed: /srv/app/dist/a.js exploded\n    at f (/srv/app/dist/a.js:3:4)");
     const end = await crashed.run();
     expect(end.output).toMatchObject({ failed: { kind: "permanent", code: "ActivityFailed" }, attempts: 1 });
     expect(JSON.stringify(end.output)).not.toMatch(/\/srv\/app|\n\s+at /);
   });
 
   it("gives up once the retry budget would be passed", async () => {
-    const h = new ScriptedHistory(caller(ActivityNames.sweepCluster), "i", {}, T0);
+    const h = new ScriptedHistory(caller("readNodeImageState"), "i", {}, T0);
     await h.run();
     let attempts = 1;
     for (;;) {
-      h.failActivity(ActivityNames.sweepCluster, { kind: "transient", code: "Http500", message: "oops", status: 500 });
+      h.failActivity("readNodeImageState", { kind: "transient", code: "Http500", message: "oops", status: 500 });
       const e = await h.run();
       if (e.isDone) {
         expect(e.output).toMatchObject({ failed: { code: "Http500" }, attempts });

@@ -50,6 +50,8 @@ export interface ResourceTypeSpec {
   durationMs: number;
   /** DELETE is a long-running operation (202 + Azure-AsyncOperation). */
   deleteLro: boolean;
+  /** The provisioningState a long-running create answers while it runs (default `Updating`, Network's word; ACR says `Creating`). */
+  creatingState?: string;
   /** `required` (top-level tracked resources), `optional`, `none` (child and extension resources). */
   location: "required" | "optional" | "none";
   name?: NameRule;
@@ -237,7 +239,7 @@ export class ArmTypeRegistry {
     spec.validate?.(c);
     spec.compute?.(c);
     const failing = !existing ? kernel.faults.take("createFailure", id) : undefined;
-    resource.properties.provisioningState = spec.lro ? "Updating" : failing ? "Failed" : "Succeeded";
+    resource.properties.provisioningState = spec.lro ? (!existing && spec.creatingState ? spec.creatingState : "Updating") : failing ? "Failed" : "Succeeded";
     const stored = kernel.store.put(id, resource);
     spec.afterWrite?.(kernel, stored, existing);
     const status = existing ? 200 : 201;

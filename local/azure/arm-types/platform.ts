@@ -64,6 +64,22 @@ export class Directory {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REPLICATION_TYPE = "Microsoft.ContainerRegistry/registries/replications";
+
+/** Normalised region name (`West Europe` → `westeurope`). */
+function region(v: unknown): string {
+  return text(v).toLowerCase().replace(/\s+/g, "");
+}
+
+/**
+ * A registry's dedicated data endpoints: one per region it serves, home and replicas
+ * (`{registry}.{region}.data.azurecr.io`, learn.microsoft.com/azure/container-registry/container-registry-dedicated-data-endpoints:
+ * "a regional data endpoint for each geo-replicated region").
+ */
+function dataEndpointsOf(kernel: SimKernel, registryId: string, registryName: string, home: string): string[] {
+  const replicas = kernel.store.list({ type: REPLICATION_TYPE }).filter((r) => r.id.toLowerCase().startsWith(`${registryId.toLowerCase()}/replications/`)).map((r) => region(r.location));
+  return [...new Set([region(home), ...replicas])].map((l) => `${registryName.toLowerCase()}.${l}.data.azurecr.io`);
+}
 
 export function platformTypes(kernel: SimKernel, directory: Directory): ResourceTypeSpec[] {
   const acr: ResourceTypeSpec = {
@@ -78,6 +94,9 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
       if (taken) throw new ArmError(409, "AlreadyInUse", `The registry DNS name ${c.resource.name.toLowerCase()}.azurecr.io is already in use.`);
       const p = c.resource.properties;
       if (sku !== "Premium") {
+        // Geo-replication is Premium's (BASELINE.md §3.2 V24): a registry with replicas cannot leave Premium.
+        const replicas = c.kernel.store.list({ type: REPLICATION_TYPE }).filter((r) => r.id.toLowerCase().startsWith(`${c.id.toLowerCase()}/replications/`));
+        if (replicas.length > 0) throw new ArmError(400, "GeoReplicationNotSupported", `Geo-replication is not supported for the SKU ${sku}: delete the replication(s) ${replicas.map((r) => r.name).join(", ")} first.`);
         if (p.publicNetworkAccess === "Disabled") throw new ArmError(400, "DisablingPublicNetworkAccessNotSupported", `Disabling public network access is not supported for the SKU ${sku}.`);
         if (p.zoneRedundancy === "Enabled") throw new ArmError(400, "ZoneRedundancyNotSupported", `Zone redundancy is not supported for the SKU ${sku}.`);
         if (p.dataEndpointEnabled === true) throw new ArmError(400, "DataEndpointNotSupported", `Dedicated data endpoints are not supported for the SKU ${sku}.`);
@@ -96,7 +115,7 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
       p.networkRuleBypassOptions ??= "AzureServices";
       p.anonymousPullEnabled ??= false;
       p.status = { displayStatus: "Succeeded", timestamp: new Date(c.kernel.clock.now()).toISOString() };
-      if (p.dataEndpointEnabled === true) p.dataEndpointHostNames = [`${c.resource.name.toLowerCase()}.${text(c.resource.location)}.data.azurecr.io`];
+      if (p.dataEndpointEnabled === true) p.dataEndpointHostNames = dataEndpointsOf(c.kernel, c.id, c.resource.name, text(c.resource.location));
       // Defaults every SKU reports (RegistryCreate.json at 2025-11-01, a Standard registry):
       // networkRuleSet Allow, the five policies, encryption disabled, no data endpoints, no private
       // endpoint connections, bypass for tasks off, legacy role-assignment mode.
@@ -117,6 +136,65 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
       p.networkRuleBypassAllowedForTasks ??= false;
       p.roleAssignmentMode ??= "LegacyRegistryPermissions";
     }
+  };
+
+  // A registry's geo-replica (Replications_Create in Registry/stable/2025-11-01/containerregistry.json,
+  // examples ReplicationCreate.json, ReplicationList.json): a long-running PUT (201 + Azure-AsyncOperation,
+  // provisioningState Creating, status Provisioning → Succeeded / Ready), `location` required, name 5-50
+  // alphanumerics (the spec's replicationName pattern `^[a-zA-Z0-9]*$`, minLength 5, maxLength 50), properties
+  // regionEndpointEnabled (default true) and zoneRedundancy (default Disabled). Rules:
+  // - Premium only (BASELINE.md §3.2 V24; learn.microsoft.com/azure/container-registry/container-registry-geo-replication
+  //   "Geo-replication is a feature of Premium registries"; PSRule Azure.ACR.GeoReplica "Set sku.name to Premium
+  //   (required for geo-replication)"). The error code is this simulator's: no public thread shows Azure's.
+  // - Not in the registry's home region: Azure keeps the home region's replica itself, so a replica is for
+  //   another region (terraform-provider-azurerm docs "georeplications list cannot contain the location where
+  //   the Container Registry exists", PR #7861/#15847; Azure/ARO-HCP#995 "An ACR replication cannot exist in
+  //   the same region as the parent ACR"). Azure itself does not refuse a PUT named after the home region (it
+  //   is that home replica, Azure/azure-rest-api-specs#10233); this simulator keeps no home replica, so it
+  //   refuses any replica in the home region rather than store a second one there (the platform never sends one).
+  // - One replica per region (the CLI names a replica after its region by default, `az acr replication create --name`
+  //   "Defaults to the location name").
+  // Deleting the registry deletes its replicas (children); the registry cannot leave Premium while it has one.
+  const replication: ResourceTypeSpec = {
+    type: REPLICATION_TYPE, scope: "resourceGroup",
+    example: "specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/2025-11-01/examples/ReplicationCreate.json",
+    apiVersions: acr.apiVersions.concat(["2021-09-01"]).sort(), lro: true, deleteLro: true, durationMs: 5 * 60_000, location: "required", etag: false, creatingState: "Creating",
+    name: { pattern: /^[a-zA-Z0-9]{5,50}$/, code: "InvalidReplicationName", message: (n) => `The replication name '${n}' is invalid: it must be 5-50 alphanumeric characters.` },
+    validate: (c) => {
+      const registry = c.parent;
+      if (!registry) throw c.kernel.notFound(c.id.split("/replications/")[0] ?? c.id);
+      const sku = text(record(registry.sku).name);
+      if (sku !== "Premium") throw new ArmError(400, "GeoReplicationNotSupported", `Geo-replication is not supported for the SKU ${sku}: the registry ${registry.name} must be Premium.`);
+      const where = region(c.resource.location);
+      if (where === region(registry.location)) {
+        throw new ArmError(400, "InvalidReplicationLocation", `The replication location '${where}' is the home region of the registry ${registry.name}: a replica must be in another region.`);
+      }
+      const other = c.kernel.store.list({ type: REPLICATION_TYPE })
+        .find((r) => r.id.toLowerCase().startsWith(`${registry.id.toLowerCase()}/replications/`) && r.id.toLowerCase() !== c.id.toLowerCase() && region(r.location) === where);
+      if (other) throw new ArmError(409, "ReplicationAlreadyExists", `The registry ${registry.name} already has the replication '${other.name}' in ${where}.`);
+      const zr = c.resource.properties.zoneRedundancy;
+      if (zr !== undefined && zr !== "Enabled" && zr !== "Disabled") throw new ArmError(400, "InvalidZoneRedundancy", `The zoneRedundancy '${text(zr)}' is invalid: use Enabled or Disabled.`);
+      if (c.existing && zr !== undefined && zr !== record(c.existing.properties).zoneRedundancy) {
+        throw new ArmError(400, "ZoneRedundancyCannotBeUpdated", "The zoneRedundancy of a replication is set when it is created and cannot be changed.");
+      }
+    },
+    compute: (c) => {
+      const p = c.resource.properties;
+      p.regionEndpointEnabled ??= true;
+      p.zoneRedundancy ??= record(c.existing?.properties).zoneRedundancy ?? "Disabled";
+      p.status = { displayStatus: "Provisioning", message: "The replication is provisioning.", timestamp: new Date(c.kernel.clock.now()).toISOString() };
+    },
+    afterComplete: (kernel, r) => {
+      kernel.store.put(r.id, { ...r, properties: { ...record(r.properties), status: { displayStatus: "Ready", message: "The replication is ready.", timestamp: new Date(kernel.clock.now()).toISOString() } } });
+      syncDataEndpoints(kernel, r.id);
+    },
+    afterDelete: (kernel, r) => { syncDataEndpoints(kernel, r.id); }
+  };
+  const syncDataEndpoints = (kernel: SimKernel, replicationId: string): void => {
+    const registryId = replicationId.split(/\/replications\//i)[0] ?? "";
+    const reg = kernel.store.get(registryId);
+    if (!reg || record(reg.properties).dataEndpointEnabled !== true) return;
+    kernel.store.put(reg.id, { ...reg, properties: { ...record(reg.properties), dataEndpointHostNames: dataEndpointsOf(kernel, reg.id, reg.name, text(reg.location)) } });
   };
 
   const vault: ResourceTypeSpec = {
@@ -312,7 +390,7 @@ export function platformTypes(kernel: SimKernel, directory: Directory): Resource
   };
 
   void kernel;
-  return [acr, vault, secret, workspace, identity, roleAssignment, policyAssignment, actionGroup];
+  return [acr, replication, vault, secret, workspace, identity, roleAssignment, policyAssignment, actionGroup];
 }
 
 export function registerPlatformTypes(registry: ArmTypeRegistry, kernel: SimKernel): Directory {

@@ -2,7 +2,7 @@ import type { LockAttempt } from "../contracts";
 import type { LockRequest } from "../clusterLock";
 import { terminalOperationStatuses, type ClusterLock, type ClusterLockEntry, type ClusterRecord } from "../../../shared/store";
 import { MissingRecordError } from "./errors";
-import { instanceEnded } from "../instanceStatus";
+import { isInstanceEnded } from "../instanceStatus";
 import { isoAt, type ActivityClock, type StorePort } from "./ports";
 import { isNotFound } from "../../../shared/domain/failures";
 
@@ -86,7 +86,7 @@ async function withoutStaleEntries(deps: ClusterLockDeps, cluster: ClusterRecord
     if (!op || terminalOperationStatuses.includes(op.doc.status)) return true;
     if (!deps.instanceStatus) return false;
     const status = await deps.instanceStatus(entry.instanceId);
-    return status !== undefined && instanceEnded(status);
+    return isInstanceEnded(status);
   };
   if (lock.holder && (await isStale(lock.holder))) delete lock.holder;
   const keep: ClusterLockEntry[] = [];

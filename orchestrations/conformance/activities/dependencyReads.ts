@@ -5,7 +5,7 @@
  * provider, another tenant's subscription) is noted in `unread` and makes only its rules
  * notApplicable; throttling and transient errors are thrown (the evaluation is retried whole).
  *
- * ARM requests (docs/conformance.md counts them; a provisioned cluster's evaluation costs 36 in all):
+ * ARM requests (docs/conformance.md counts them; a provisioned cluster's evaluation costs 42 in all, with the cluster's own):
  * firewalls 1, spoke VNet 1, registries, vaults, gateways 1 each, private endpoints 1, policy
  * assignments 1, budgets 1 (+1 at the subscription when the group has none), extensions 1,
  * control-plane identity 1 (user-assigned); then per firewall its rule groups 1 and the IP groups

@@ -2,7 +2,7 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import { DuplicateError, type OperationRecord } from "../../../shared/store";
 import type { ClusterRepository, OperationRepository } from "../../../shared/store";
 import { InstanceIds } from "../../names";
-import type { AdoptionInput } from "../../adoption/adoptionOrchestrator";
+import { adoptionRecordPlan, type AdoptionInput } from "../../adoption/adoptionOrchestrator";
 import { parseClusterResourceId } from "../../common/activities/armIds";
 import { isoAt, type ActivityClock } from "../../common/activities/ports";
 import type { PollIntervals } from "../../common/armStep";
@@ -50,24 +50,16 @@ export function createRegisterProvisionedClusterActivity(deps: RegisterProvision
     const operationId = InstanceIds.adoption(request.clusterId);
     const existing = (await deps.store.operations.get(request.clusterId, operationId))?.doc;
     if (existing?.status === "Succeeded") return { adopt: false };
+    const input: AdoptionInput = {
+      operationId, clusterId: request.clusterId, resourceId: cluster.doc.resourceId, location: managed.location ?? cluster.doc.spec.location,
+      environment: cluster.doc.environment, ...(deps.polling ? { polling: deps.polling } : {}), governanceReview: true
+    };
     if (!existing) {
       const profile = managed.autoUpgradeProfile ?? {};
-      const from = `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`;
+      const { plan, steps } = adoptionRecordPlan(input, `${profile.upgradeChannel ?? "unset"} / ${profile.nodeOSUpgradeChannel ?? "unset"}`);
       const op: OperationRecord = {
         id: operationId, clusterId: request.clusterId, kind: "adoption", trigger: { type: "http", by: "provisioning" }, status: "Pending", instanceId: operationId,
-        plan: {
-          target: "adopted", steps: [
-            { index: 0, kind: "configuration", from, to: "none / None" }, { index: 1, kind: "configuration", from: "", to: "Event Grid subscription to the platform" },
-            { index: 2, kind: "configuration", from: "", to: "baseline conformance report" }, { index: 3, kind: "configuration", from: "", to: "budget and log categories governed" }
-          ]
-        },
-        steps: [
-          { index: 0, name: "AKS auto-upgrade off (upgradeChannel none, nodeOSUpgradeChannel None)", kind: "configuration", from, to: "none / None", status: "Pending" },
-          { index: 1, name: "Event Grid system topic subscription", kind: "configuration", from: "", to: "aksEvents", status: "Pending" },
-          { index: 2, name: "Baseline conformance", kind: "configuration", from: "", to: "findings", status: "Pending" },
-          { index: 3, name: "Governance review (budget, log categories)", kind: "configuration", from: "", to: "governed", status: "Pending" }
-        ],
-        approvals: [], timings: { createdAt: at, updatedAt: at }
+        plan, steps, approvals: [], timings: { createdAt: at, updatedAt: at }
       };
       try {
         await deps.store.operations.create(op);
@@ -75,10 +67,6 @@ export function createRegisterProvisionedClusterActivity(deps: RegisterProvision
         if (!(err instanceof DuplicateError)) throw err;
       }
     }
-    const input: AdoptionInput = {
-      operationId, clusterId: request.clusterId, resourceId: cluster.doc.resourceId, location: managed.location ?? cluster.doc.spec.location,
-      environment: cluster.doc.environment, ...(deps.polling ? { polling: deps.polling } : {}), governanceReview: true
-    };
     return { adopt: true, input };
   };
 }

@@ -14,7 +14,7 @@ import { formatIpv4, parseRange, subRange } from "./cidr";
 import { FLUX_CONFIGURATION, FLUX_EXTENSION, fluxConfigurationBody, fluxExtensionBody, gitopsFirewallRules, KUBERNETES_CONFIGURATION_API } from "./gitops";
 import { deterministicGuid, derivedNames } from "./names";
 import { assignmentBody, assignmentNameOf, BASELINE_POLICY_ASSIGNMENTS, CUSTOM_INGRESS_DEFINITION, customIngressDefinitionBody, customIngressDefinitionId, POLICY_API } from "./policies";
-import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, type ProvisionRequest } from "./request";
+import { DEFAULT_DNS_SERVICE_IP, DEFAULT_HUB_ADDRESS_SPACE, DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, ENVIRONMENT_PROFILES, NODE_SUBNET_PREFIX, POOL_MAX_SURGE, registryReplicaLocationOf, type ProvisionRequest } from "./request";
 
 type Json = Record<string, unknown>;
 
@@ -295,7 +295,19 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
       policies: { quarantinePolicy: { status: "disabled" }, trustPolicy: { type: "Notary", status: "disabled" }, retentionPolicy: { days: 15, status: "enabled" } }
     } },
     source: "§1.5 E8 (acr-stamp.bicep:166-203): Premium for private link (V23, V24); ART §Container image reference L129-144" });
-  privateLink("acr", "privatelink.azurecr.io", acrId, "registry", "privatelink-azurecr-io", "registry", "§1.5 E6, E7, E11, E12 (acr-stamp.bicep:148-281)");
+  // The geo-replica (§1.5 E9, acr-stamp.bicep:13,205-209: `replications@…` named and located at geoRedundancyLocation,
+  // `properties {}`), in prod only (BASELINE.md §5: none in dev and staging; ART L526 cost trade-off), at the
+  // location's Azure pair unless overrides.registryReplicaLocation names another region. Before the private
+  // endpoint, as the reference orders it (acr-stamp.bicep:248-251 `dependsOn: [acrAks::acrReplication]`): a
+  // replica added later needs an address for its regional data endpoint in the endpoint's subnet.
+  const replicaLocation = registryReplicaLocationOf(request);
+  if (replicaLocation) {
+    add({ key: "registry-replica", title: `geo-replica of ${names.registry} in ${replicaLocation}`, id: `${acrId}/replications/${replicaLocation}`,
+      type: "Microsoft.ContainerRegistry/registries/replications", apiVersion: API.registry, dependsOn: ["registry"], durationMs: 5 * 60_000,
+      body: { location: replicaLocation, properties: {} },
+      source: "§1.5 E9 (acr-stamp.bicep:13,205-209); ART §Availability zones L480, §Disaster recovery L507; BASELINE.md §5 (prod: 1 replica)" });
+  }
+  privateLink("acr", "privatelink.azurecr.io", acrId, "registry", "privatelink-azurecr-io", replicaLocation ? "registry-replica" : "registry", "§1.5 E6, E7, E11, E12 (acr-stamp.bicep:148-281)");
 
   const identity = (key: string, n: string, source: string) => add({ key, title: `identity ${n}`, id: `${workRgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`,
     type: "Microsoft.ManagedIdentity/userAssignedIdentities", apiVersion: API.identity, dependsOn: ["rg-workload"], body: { location }, source });
@@ -481,6 +493,14 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   });
 
   // ---------------------------------------------------------------- after the cluster (§1.8.6)
+  // The reference's node-OS window (cluster-stamp.bicep:1011-1025: weekly, Tuesday 21:00, 12 h). The cluster's
+  // channel is None (§6.1 D8: the platform rolls node images itself), and the platform's node-image rollouts run
+  // in this window when the cluster has one (shared/domain/policy.ts effectiveNodeImageWindow), so the
+  // reference's weekly cadence holds; conformance #31 judges it.
+  add({ key: "node-os-schedule", title: "node OS maintenance window aksManagedNodeOSUpgradeSchedule (weekly, Tuesday 21:00, 12 h)", id: `${clusterId}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`,
+    type: "Microsoft.ContainerService/managedClusters/maintenanceConfigurations", apiVersion: API.aks, dependsOn: ["cluster"],
+    body: { properties: { maintenanceWindow: { durationHours: 12, schedule: { weekly: { dayOfWeek: "Tuesday", intervalWeeks: 1 } }, startTime: "21:00" } } },
+    source: "§1.6 F28 (cluster-stamp.bicep:1011-1025); ART §Weekly updates L576; §6.1 D8 (the platform's rollouts use it)" });
   assign("ra-kubelet-acrpull", "registry", acrId, ROLES.acrPull, "cluster", `${clusterId}/kubelet`, "§1.6 F29 (:1028-1037); ART L181-185", "properties.identityProfile.kubeletidentity.objectId");
   if (request.gitops) {
     // GitOps bootstrap after the kubelet can pull (cluster-stamp.bicep:1113-1178), once the firewall lets Flux out.
@@ -654,9 +674,9 @@ export function baselineProfile(request: ProvisionRequest, ctx: ProfileContext):
   return {
     name, environment: request.environment, location, clusterId, workloadResourceGroup: workRg, networkResourceGroup: netRg, resources,
     omitted: [
-      { what: "maintenance configuration aksManagedNodeOSUpgradeSchedule", why: "the platform rolls node images itself (nodeOSUpgradeChannel None, §6.1 D8)" },
       { what: "Event Grid system topic", why: "adoption subscribes the cluster's system topic to the platform after provisioning (§1.6 F38)" },
-      { what: "query pack and solutions, DCR diagnostic settings, alerts, ACR geo-replica", why: "not modelled by this platform yet (§1.6 F4, F6-F8, F34-F35, F40, §1.5 E9)" },
+      { what: "query pack and solutions, DCR diagnostic settings, alerts", why: "not modelled by this platform yet (§1.6 F4, F6-F8, F34-F35, F40)" },
+      ...(replicaLocation ? [] : [{ what: "registry geo-replica", why: `${request.environment}: geo-replication is production's (BASELINE.md §5; cost, ART L526); overrides.registryReplicaLocation adds one (conformance #53 is judged in prod only)` }]),
       ...(bastion ? [] : [{ what: "Azure Bastion", why: "dev: Bastion's hourly cost for no operator need (conformance #71 fails there, low)" }]),
       ...(request.gitops ? (request.network.hubId ? [{ what: "GitOps egress rules on the shared hub's firewall", why: "the hub is read, not written: its owner allows the repository's host and Flux's endpoints (hub-regionA.bicep:697-763)" }] : [])
         : [{ what: "Flux (microsoft.flux extension and configuration)", why: "the request names no gitops repository" }]),

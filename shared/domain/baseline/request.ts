@@ -23,6 +23,8 @@ export interface ProfileOverrides {
   serviceCidr?: string;
   dnsServiceIP?: string;
   budgetAmount?: number;
+  /** The region of the registry's geo-replica (prod default: the location's Azure pair, `PAIRED_REGIONS`; dev and staging have none unless given). */
+  registryReplicaLocation?: string;
 }
 
 /** A Git repository Flux bootstraps the cluster from (the reference's fluxConfiguration `bootstrap`, cluster-stamp.bicep:1142-1178). */
@@ -73,6 +75,27 @@ export const ZONAL_REGIONS: readonly string[] = [
   "swedencentral", "switzerlandnorth", "uksouth", "westeurope", "westus2", "westus3"
 ];
 
+/**
+ * Each zonal region's Azure pair (learn.microsoft.com/azure/reliability/regions-list, column "Paired region"):
+ * where the prod registry's geo-replica goes by default, as the reference's `geoRedundancyLocation` asks
+ * ("Should be different than the location parameter and ideally should be a paired region … This region does
+ * not need to support availability zones", acr-stamp.bicep:11-13). Five pairs (francesouth, germanynorth,
+ * norwaywest, swedensouth, switzerlandwest) are access-restricted regions: a subscription without access
+ * names another region in `overrides.registryReplicaLocation`.
+ */
+export const PAIRED_REGIONS: Readonly<Record<string, string>> = {
+  australiaeast: "australiasoutheast", brazilsouth: "southcentralus", canadacentral: "canadaeast", centralindia: "southindia",
+  centralus: "eastus2", eastus: "westus", eastus2: "centralus", francecentral: "francesouth", germanywestcentral: "germanynorth",
+  japaneast: "japanwest", koreacentral: "koreasouth", northeurope: "westeurope", norwayeast: "norwaywest", southcentralus: "northcentralus",
+  southeastasia: "eastasia", swedencentral: "swedensouth", switzerlandnorth: "switzerlandwest", uksouth: "ukwest", westeurope: "northeurope",
+  westus2: "westcentralus", westus3: "eastus"
+};
+
+/** The registry replica's region for a request: the override, else prod's default (the pair), else none (BASELINE.md §5). */
+export function registryReplicaLocationOf(request: Pick<ProvisionRequest, "environment" | "location" | "overrides">): string | undefined {
+  return request.overrides?.registryReplicaLocation ?? (request.environment === "prod" ? PAIRED_REGIONS[request.location] : undefined);
+}
+
 /** Defaults of the address plan (BASELINE.md Appendix B). */
 export const DEFAULT_HUB_ADDRESS_SPACE = "10.200.0.0/24";
 export const DEFAULT_POD_CIDR = "192.168.0.0/16";
@@ -118,7 +141,7 @@ export const OVERLAY_NODE_POD_PREFIX = 24;
 
 const HUB_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
 const POOL_KEYS = ["vmSize", "count", "minCount", "maxCount"];
-const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount"];
+const OVERRIDE_KEYS = ["kubernetesVersion", "systemPool", "userPool", "zones", "privateCluster", "defender", "skuTier", "podCidr", "serviceCidr", "dnsServiceIP", "budgetAmount", "registryReplicaLocation"];
 
 function unknown(body: Record<string, unknown>, allowed: readonly string[], prefix: string): FieldIssue[] {
   return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => ({ field: `${prefix}${k}`, message: "is not a known field" }));
@@ -186,7 +209,7 @@ export function validateProvisionRequest(body: unknown): Validated {
       if (o.podCidr !== undefined) podCidr = o.podCidr;
       if (o.serviceCidr !== undefined) serviceCidr = o.serviceCidr;
       if (o.dnsServiceIP !== undefined) dnsServiceIP = o.dnsServiceIP;
-      issues.push(...overrideIssues(o, environment));
+      issues.push(...overrideIssues(o, environment, typeof body.location === "string" ? body.location : ""));
     }
   }
   const pods = cidr("overrides.podCidr", podCidr);
@@ -274,7 +297,7 @@ function formatStart(r: Range): string {
 }
 
 /** Override syntax, and the baseline rules an override may only break in dev. */
-function overrideIssues(o: Record<string, unknown>, environment: Environment): FieldIssue[] {
+function overrideIssues(o: Record<string, unknown>, environment: Environment, location: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const strict = environment === "staging" || environment === "prod";
   if (o.kubernetesVersion !== undefined && (typeof o.kubernetesVersion !== "string" || !/^\d+\.\d+(\.\d+)?$/.test(o.kubernetesVersion))) {
@@ -319,6 +342,14 @@ function overrideIssues(o: Record<string, unknown>, environment: Environment): F
     else if (environment === "prod" && o.skuTier === "Free") issues.push({ field: "overrides.skuTier", message: "Free breaks the baseline for prod (ART L523: production clusters use Standard)" });
   }
   if (o.budgetAmount !== undefined && (typeof o.budgetAmount !== "number" || !(o.budgetAmount > 0))) issues.push({ field: "overrides.budgetAmount", message: "must be a positive number" });
+  if (o.registryReplicaLocation !== undefined) {
+    const regions = new Set([...Object.keys(PAIRED_REGIONS), ...Object.values(PAIRED_REGIONS)]);
+    if (typeof o.registryReplicaLocation !== "string" || !regions.has(o.registryReplicaLocation)) {
+      issues.push({ field: "overrides.registryReplicaLocation", message: `must be one of ${[...regions].sort().join(", ")}` });
+    } else if (o.registryReplicaLocation === location) {
+      issues.push({ field: "overrides.registryReplicaLocation", message: `must differ from location ${location}: the registry's home region holds its own copy (a replica is for another region)` });
+    }
+  }
   return issues;
 }
 

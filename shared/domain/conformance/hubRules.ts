@@ -73,7 +73,8 @@ export const hubRules: ConformanceRule[] = [
     id: "appgw-firewall-zonal", number: 61, title: "App Gateway and firewall span three zones",
     path: "applicationGateways[*].zones; azureFirewalls[*].zones", expected: "[\"1\",\"2\",\"3\"]",
     severity: "medium", citation: "ART §Availability zones (L480)", source: "seed", remediation: "manual",
-    environments: ["prod"], otherEnvironments: "zones are a production requirement (BASELINE.md §5: optional in dev)",
+    // BASELINE.md §5 "Availability zones": optional in dev, 1,2,3 in staging and prod (as #37 zones-123).
+    environments: ["staging", "prod"], otherEnvironments: "zones are optional in dev (BASELINE.md §5)",
     check: (o) => {
       const fws = hubFirewalls(o);
       if ("missing" in fws) return fws.missing;

@@ -63,13 +63,20 @@ export const upgradeRules: ConformanceRule[] = [
     severity: "medium", citation: "ART §Weekly updates; cluster-stamp.bicep:1011-1025", source: "seed", remediation: "automatic",
     check: (o) => {
       const channel = o.cluster.autoUpgradeProfile?.nodeOSUpgradeChannel;
-      if (same(channel, "None")) return notApplicable("nodeOSUpgradeChannel None: the platform schedules node-image upgrades itself (BASELINE.md §6 D8)", channel);
       const read = related(o, "maintenanceConfigurations");
       if ("missing" in read) return read.missing;
       const config = read.value.find((c) => same(c.name, NODE_OS_SCHEDULE));
-      if (!config) return fail(null, `no ${NODE_OS_SCHEDULE}`);
+      if (!config) {
+        // With nodeOSUpgradeChannel None (BASELINE.md §6 D8) the platform rolls node images itself, in the
+        // cluster's aksManagedNodeOSUpgradeSchedule when it has one, else in its policy's window
+        // (shared/domain/policy.ts effectiveNodeImageWindow): without the schedule nothing in ARM says when.
+        return same(channel, "None") ? notApplicable(`nodeOSUpgradeChannel None and no ${NODE_OS_SCHEDULE}: the platform's policy window governs node-image upgrades (BASELINE.md §6 D8)`, channel)
+          : fail(null, `no ${NODE_OS_SCHEDULE}`);
+      }
+      // With channel None the platform's node-image rollouts run in this window; otherwise AKS does.
       const w = config.maintenanceWindow;
-      return verdict(w?.schedule?.weekly?.intervalWeeks === 1 && (w.durationHours ?? 0) >= 4, w);
+      return verdict(w?.schedule?.weekly?.intervalWeeks === 1 && (w.durationHours ?? 0) >= 4, w,
+        same(channel, "None") ? "the platform's node-image rollouts run in this window (nodeOSUpgradeChannel None, BASELINE.md §6 D8)" : undefined);
     }
   }
 ];

@@ -1,10 +1,13 @@
 /**
- * Azure Policy in the simulator through the real generic resources client (@azure/arm-resources,
- * by id): the built-in definitions the baseline assigns are served as data; an assignment to a
- * definition that does not exist, with a parameter the definition lacks, without a required one,
- * or with an effect it does not allow is refused with Azure's codes; a custom definition PUT at the
- * subscription can then be assigned.
+ * Azure Policy in the simulator through the real SDK clients: `@azure/arm-policy` (PolicyClient,
+ * maintained: 7.0.1, not deprecated on npm) for definitions and assignments — the built-in
+ * definitions the baseline assigns are served as data; a custom definition is created and assigned;
+ * an assignment to a definition that does not exist, with a parameter the definition lacks, without
+ * a required one, or with an effect it does not allow is refused with Azure's codes — and the
+ * generic resources client (@azure/arm-resources, by id) for the platform's own wire bodies (the
+ * provisioning plan PUTs them so).
  */
+import { PolicyClient } from "@azure/arm-policy";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { RestError } from "@azure/core-rest-pipeline";
 import { BASELINE_POLICY_ASSIGNMENTS, assignmentBody, customIngressDefinitionBody, customIngressDefinitionId, definitionIdOf } from "../../../shared/domain/baseline/policies";
@@ -27,24 +30,42 @@ async function refusal(p: Promise<unknown>): Promise<{ status?: number; code?: s
 describe("Azure Policy definitions and assignments in the simulator", () => {
   let f: SimFixture;
   let arm: ResourceManagementClient;
+  let policy: PolicyClient;
   beforeEach(async () => {
     f = await startFixture();
     arm = new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
+    // The TypeSpec-generated client's default api-version (2025-03-01) is one the simulator serves.
+    policy = new PolicyClient(f.credential, SUBSCRIPTION, f.clientOptions);
     await arm.resourceGroups.createOrUpdate("rg-p", { location: "westeurope" });
   });
   afterEach(async () => { await f.close(); });
 
   const assign = (name: string, definitionId: string, parameters: Record<string, unknown>) =>
-    arm.resources.beginCreateOrUpdateByIdAndWait(assignmentId(name), V, { location: "global", properties: { policyDefinitionId: definitionId, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, { value: v }])) } });
+    policy.policyAssignments.create(RG, name, { location: "global", policyDefinitionId: definitionId, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, { value: v }])) });
 
   it("serves the built-in definitions the baseline assigns: id, display name, parameters, at the tenant and under a subscription", async () => {
-    const images = await arm.resources.getById("/providers/Microsoft.Authorization/policyDefinitions/febd0533-8e55-448f-b837-bd0e06f16469", "2023-04-01");
-    expect(images).toMatchObject({ name: "febd0533-8e55-448f-b837-bd0e06f16469", properties: { policyType: "BuiltIn", displayName: "Kubernetes cluster containers should only use allowed images" } });
-    expect(Object.keys((images.properties as { parameters: object }).parameters)).toEqual(expect.arrayContaining(["effect", "excludedNamespaces", "allowedContainerImagesRegex"]));
-    const initiative = await arm.resources.getById(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00`, "2023-04-01");
+    const images = await policy.policyDefinitions.getBuiltIn("febd0533-8e55-448f-b837-bd0e06f16469");
+    expect([images.name, images.policyType, images.displayName]).toEqual(["febd0533-8e55-448f-b837-bd0e06f16469", "BuiltIn", "Kubernetes cluster containers should only use allowed images"]);
+    expect(Object.keys(images.parameters ?? {})).toEqual(expect.arrayContaining(["effect", "excludedNamespaces", "allowedContainerImagesRegex"]));
+    const initiative = await policy.policySetDefinitions.get("42b8ef37-b724-4e24-bbc8-7a7708edfe00");
     expect(initiative.type).toBe("Microsoft.Authorization/policySetDefinitions");
-    expect(await refusal(arm.resources.getById("/providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-00000000beef", "2023-04-01")))
-      .toMatchObject({ status: 404, code: "PolicyDefinitionNotFound" });
+    expect(await refusal(policy.policyDefinitions.getBuiltIn("00000000-0000-0000-0000-00000000beef"))).toMatchObject({ status: 404, code: "PolicyDefinitionNotFound" });
+  });
+
+  it("creates a custom definition and assigns it with its parameters; the assignment reads back at its scope", async () => {
+    const created = await policy.policyDefinitions.createOrUpdate("deny-public-lb", {
+      mode: "Indexed", displayName: "No public load balancers",
+      parameters: { effect: { type: "String", allowedValues: ["Audit", "Deny"], defaultValue: "Deny" } },
+      policyRule: { if: { field: "type", equals: "Microsoft.Network/loadBalancers" }, then: { effect: "[parameters('effect')]" } }
+    });
+    expect([created.id, created.policyType]).toEqual([`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/policyDefinitions/deny-public-lb`, "Custom"]);
+    const assigned = await assign("no-public-lb", created.id ?? "", { effect: "Audit" });
+    expect([assigned.scope, assigned.enforcementMode, assigned.parameters?.effect?.value]).toEqual([RG, "Default", "Audit"]);
+    const read = await policy.policyAssignments.get(RG, "no-public-lb");
+    expect(read.policyDefinitionId).toBe(created.id);
+    const listed = [];
+    for await (const a of policy.policyAssignments.listForResourceGroup("rg-p")) listed.push(a.name);
+    expect(listed).toEqual(["no-public-lb"]);
   });
 
   it("refuses an assignment to a missing definition, an undefined parameter, a missing required one and a disallowed effect, writing nothing", async () => {
@@ -57,7 +78,7 @@ describe("Azure Policy definitions and assignments in the simulator", () => {
     // The Defender-profile policy has no Deny (policies.bicep:414-428).
     expect(await refusal(assign("a4", "/providers/Microsoft.Authorization/policyDefinitions/a1840de2-8088-4ea8-b153-b4c723e9cb01", { effect: "Deny" })))
       .toMatchObject({ status: 400, code: "PolicyParameterValueNotAllowed" });
-    expect(await refusal(arm.resources.getById(assignmentId("a2"), V))).toMatchObject({ status: 404 });
+    for (const name of ["a1", "a2", "a3", "a4"]) expect(await refusal(policy.policyAssignments.get(RG, name))).toMatchObject({ status: 404 });
   });
 
   it("takes every assignment of the baseline, in each environment, once the custom definition exists at the subscription", async () => {

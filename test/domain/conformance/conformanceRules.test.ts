@@ -159,11 +159,17 @@ describe("tier, version and upgrade rules", () => {
     expect(status("pools-version-skew", (o) => { reported(pools(o)[1]!, { currentOrchestratorVersion: "1.34.3" }); })).toBe("fail");
   });
 
-  it("upgrade channels: AKS auto-upgrade fails; node OS None (the platform rolls images) passes and makes the window not applicable", () => {
+  it("upgrade channels: AKS auto-upgrade fails; node OS None (the platform rolls images) passes; the window is then judged when the cluster has one (the platform's rollouts run in it), else not applicable", () => {
     expect(status("upgrade-channel-controlled", (o) => { o.cluster.autoUpgradeProfile!.upgradeChannel = "patch"; })).toBe("fail");
     const none = (o: ObservedCluster) => { o.cluster.autoUpgradeProfile!.nodeOSUpgradeChannel = "None"; o.maintenanceConfigurations = []; };
     expect(status("node-os-channel", none)).toBe("pass");
     expect(status("node-os-maintenance-window", none)).toBe("notApplicable");
+    const ownWindow = judge("node-os-maintenance-window", (o) => { o.cluster.autoUpgradeProfile!.nodeOSUpgradeChannel = "None"; });
+    expect([ownWindow.status, ownWindow.evidence]).toEqual(["pass", containing("the platform's node-image rollouts run in this window")]);
+    expect(status("node-os-maintenance-window", (o) => { o.cluster.autoUpgradeProfile!.nodeOSUpgradeChannel = "None"; o.maintenanceConfigurations![0]!.maintenanceWindow!.durationHours = 2; })).toBe("fail");
+    // The schedule ARM refused to show: not judged, naming why.
+    const refused = judge("node-os-maintenance-window", (o) => { o.cluster.autoUpgradeProfile!.nodeOSUpgradeChannel = "None"; delete o.maintenanceConfigurations; o.unread = { maintenanceConfigurations: "403 AuthorizationFailed" }; });
+    expect([refused.status, refused.evidence]).toEqual(["notApplicable", containing("403 AuthorizationFailed")]);
     expect(status("node-os-channel", (o) => { o.cluster.autoUpgradeProfile!.nodeOSUpgradeChannel = "Unmanaged"; })).toBe("fail");
     expect(status("node-os-maintenance-window", (o) => { o.maintenanceConfigurations = []; })).toBe("fail");
     expect(status("node-os-maintenance-window", (o) => { o.maintenanceConfigurations![0]!.maintenanceWindow!.durationHours = 2; })).toBe("fail");
