@@ -7,6 +7,7 @@
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
 import type { GeneratedValue } from "../../shared/domain/baseline/profile";
 import type { StepView } from "../common/contracts";
+import { DEFAULT_OPERATION_POLLING } from "../../shared/domain/polling";
 import type { GovernedResourceKind } from "../../shared/domain";
 
 /** What a step changes: a closed union; actions.ts maps each to its start and check activities. */
@@ -69,8 +70,8 @@ export interface PollingPolicy {
 }
 
 export const defaultPollingPolicy: PollingPolicy = {
-  firstIntervalMs: 30_000,
-  maxIntervalMs: 5 * 60_000,
+  firstIntervalMs: DEFAULT_OPERATION_POLLING.firstIntervalMs,
+  maxIntervalMs: DEFAULT_OPERATION_POLLING.maxIntervalMs,
   stepTimeoutMs: 6 * 3600_000,
   maxConflictRetries: 8,
   conflictBaseDelayMs: 60_000,

@@ -2,6 +2,7 @@
  * The fleet-level rules of the weekly node-image rollout: rings, soak, failure budget, paging.
  * Pure (orchestrators use it); functions/ builds a `RolloutPolicy` from app settings.
  */
+import { DEFAULT_OPERATION_POLLING } from "../../shared/domain/polling";
 
 export interface RolloutPolicy {
   /** Time between the end of one ring and the start of the next. */
@@ -27,8 +28,8 @@ export const defaultRolloutPolicy: RolloutPolicy = {
   failureBudgetRatio: 0.1,
   pageSize: 50,
   concurrency: 50,
-  // The settings' defaults (shared/config): steps end on AKS's NodePoolRolling* events, polls are the safety net.
-  polling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 }
+  // The settings' defaults: steps end on AKS's NodePoolRolling* events, polls are the safety net.
+  polling: { ...DEFAULT_OPERATION_POLLING }
 };
 
 export class InvalidRolloutPolicyError extends Error {

@@ -53,6 +53,7 @@
  *                                     (a finding says so). `npm start` creates one in the simulator.
  */
 import { ConfigError } from "./config-error";
+import { DEFAULT_OPERATION_POLLING } from "../domain/polling";
 import { SettingReader } from "./setting-reader";
 
 export type RuntimeMode = "local" | "azure";
@@ -131,9 +132,9 @@ export const SettingDefaults = {
   cosmosDatabase: "aksops",
   monitorLogsEndpoint: "https://api.loganalytics.io",
   monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
-  operationPollIntervalSeconds: 30,
-  operationPollMaxIntervalSeconds: 300,
-  healthSettleSeconds: 300,
+  operationPollIntervalSeconds: DEFAULT_OPERATION_POLLING.firstIntervalMs / 1000,
+  operationPollMaxIntervalSeconds: DEFAULT_OPERATION_POLLING.maxIntervalMs / 1000,
+  healthSettleSeconds: DEFAULT_OPERATION_POLLING.healthSettleMs / 1000,
   /** Hourly, on the hour. */
   governanceSweepSchedule: "0 0 * * * *",
   /** Longer than a routing takes (a few ARM reads, a start), shorter than Event Grid's third retry (1 min after the 30 s one). */
