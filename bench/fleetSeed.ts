@@ -20,6 +20,13 @@ export interface FleetSpec {
   sameWindow: boolean;
   /** Seeding date (the windows' startDate). */
   startDate: string;
+  /** Issue 31: subscriptions the fleet is spread over (cluster i in subscription i mod N); default 1. */
+  subscriptions?: number;
+}
+
+/** The bench's subscription `index` (0: the simulator's own). */
+export function fleetSubscription(kernel: SimKernel, index: number): string {
+  return index === 0 ? kernel.config.subscriptionId : `00000000-0000-0000-0000-${String(index + 1).padStart(12, "0")}`;
 }
 
 export interface SeededCluster {
@@ -67,20 +74,24 @@ async function call(kernel: SimKernel, method: string, path: string, apiVersion:
  * runs and restored after, and the caller resets `/_sim/stats` before the rollout starts.
  */
 export async function seedFleet(kernel: SimKernel, store: Pick<Store, "clusters">, spec: FleetSpec): Promise<SeededCluster[]> {
-  const sub = kernel.config.subscriptionId;
   const location = kernel.config.location;
+  const subscriptions = Math.max(1, spec.subscriptions ?? 1);
   kernel.throttler.setLimits({ read: { burst: 1e9, perSecond: 1e9 }, write: { burst: 1e9, perSecond: 1e9 }, delete: { burst: 1e9, perSecond: 1e9 } });
   const seeded: SeededCluster[] = [];
   const groups = Math.max(1, Math.ceil(spec.clusters / 50));
-  for (let g = 0; g < groups; g++) await call(kernel, "PUT", `/subscriptions/${sub}/resourceGroups/rg-fleet-${String(g).padStart(3, "0")}`, RESOURCES_API, { location });
   // A fleet this size runs on vCPU quota raised for it, as an operator raises it (Microsoft.Quota):
-  // the simulator refuses nodes past the region's and the family's limits as AKS does.
-  const vcpus = spec.clusters * spec.pools * 4 * 4 * 2;
-  for (const name of ["cores", "standardDDSv5Family"]) {
-    await call(kernel, "PUT", `/subscriptions/${sub}/providers/Microsoft.Compute/locations/${location}/providers/Microsoft.Quota/quotas/${name}`, QUOTA_API, { properties: { limit: { limitObjectType: "LimitValue", value: Math.max(20_000, vcpus) }, name: { value: name } } });
+  // the simulator refuses nodes past the region's and the family's limits as AKS does (per subscription).
+  const vcpus = Math.ceil(spec.clusters / subscriptions) * spec.pools * 4 * 4 * 2;
+  for (let s = 0; s < subscriptions; s++) {
+    const sub = fleetSubscription(kernel, s);
+    for (let g = 0; g < groups; g++) await call(kernel, "PUT", `/subscriptions/${sub}/resourceGroups/rg-fleet-${String(g).padStart(3, "0")}`, RESOURCES_API, { location });
+    for (const name of ["cores", "standardDDSv5Family"]) {
+      await call(kernel, "PUT", `/subscriptions/${sub}/providers/Microsoft.Compute/locations/${location}/providers/Microsoft.Quota/quotas/${name}`, QUOTA_API, { properties: { limit: { limitObjectType: "LimitValue", value: Math.max(20_000, vcpus) }, name: { value: name } } });
+    }
   }
   const at = new Date(kernel.clock.now()).toISOString();
   for (let i = 0; i < spec.clusters; i++) {
+    const sub = fleetSubscription(kernel, i % subscriptions);
     const name = `aks-fleet-${String(i).padStart(4, "0")}`;
     const rg = `rg-fleet-${String(Math.floor(i / 50)).padStart(3, "0")}`;
     const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;

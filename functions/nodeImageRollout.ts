@@ -11,13 +11,15 @@
  *   NODE_IMAGE_CONCURRENCY: see rolloutPolicy.ts. Polling and settle times are the platform's one set
  *   (UPGRADE_POLL_INTERVAL_SECONDS, UPGRADE_POLL_MAX_INTERVAL_SECONDS, HEALTH_SETTLE_SECONDS; shared/config).
  */
+import { readinessDeps } from "./runtime/readiness";
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import { pollingSettingsFrom } from "../shared/config";
 import { platform } from "./runtime/platform";
-import { OrchestratorNames } from "../orchestrations/names";
-import { createNodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
-import { registerActivities } from "./runtime/register";
+import { ActivityNames, OrchestratorNames } from "../orchestrations/names";
+import { byClusterRecord } from "./runtime/subscriptionRouting";
+import { createNodeImageActivities, type NodeImageActivities, type NodeImageActivityDeps } from "../orchestrations/nodeImageRollout/activities";
+import { registerActivities, type ActivityHandlers } from "./runtime/register";
 import { nodeImageCatchUpOrchestrator } from "../orchestrations/nodeImageRollout/catchUpOrchestrator";
 import { clusterPageOrchestrator } from "../orchestrations/nodeImageRollout/clusterPageOrchestrator";
 import { nodeImageRolloutOrchestrator } from "../orchestrations/nodeImageRollout/nodeImageRolloutOrchestrator";
@@ -53,23 +55,27 @@ export function rolloutPolicyFromSettings(env: Readonly<Record<string, string | 
   });
 }
 
-let cachedDeps: NodeImageActivityDeps | undefined;
+const cachedDeps = new Map<string, NodeImageActivityDeps>();
 
 /**
- * Built on first use over the app's platform (settings, Cosmos store, clock, Teams posting). The
- * ARM client (shared/azure, the one place clients are built) does not retry, so a 429 goes back to
- * the orchestration, which waits it out on a durable timer instead of holding an activity (and,
- * locally, sleeping on wall time while the virtual clock stands still).
+ * Built on first use over the app's platform (settings, Cosmos store, clock, Teams posting), one set
+ * per subscription (issue 31: a cluster is read and upgraded with its own subscription's client,
+ * `subscriptionId` unset: the home subscription's). The ARM client (shared/azure, the one place
+ * clients are built) does not retry, so a 429 goes back to the orchestration, which waits it out on
+ * a durable timer instead of holding an activity (and, locally, sleeping on wall time while the
+ * virtual clock stands still).
  */
-export function nodeImageDeps(): NodeImageActivityDeps {
-  if (cachedDeps) return cachedDeps;
+export function nodeImageDeps(subscriptionId?: string): NodeImageActivityDeps {
   const p = platform();
-  const aks = p.activityArm.containerService;
-  cachedDeps = {
-    aks, store: p.store, clock: p.clock,
+  const key = (subscriptionId ?? p.config.subscriptionId).toLowerCase();
+  const cached = cachedDeps.get(key);
+  if (cached) return cached;
+  const deps: NodeImageActivityDeps = {
+    aks: p.activityArmFor(key).containerService, store: p.store, clock: p.clock, readiness: readinessDeps(p, key),
     teams: { webhookUrl: p.config.teamsWebhookUrl, publicBaseUrl: p.config.publicBaseUrl, post: (url, message) => p.postTeams(url, message) }
   };
-  return cachedDeps;
+  cachedDeps.set(key, deps);
+  return deps;
 }
 
 /**
@@ -89,7 +95,30 @@ df.app.orchestration(OrchestratorNames.nodeImageClusterPage, clusterPageOrchestr
 df.app.orchestration(OrchestratorNames.nodeImageUpgrade, nodeImageUpgradeOrchestrator);
 df.app.orchestration(OrchestratorNames.nodeImageCatchUp, nodeImageCatchUpOrchestrator);
 
-registerActivities(createNodeImageActivities(nodeImageDeps()));
+// The activities that read or write a cluster run on its subscription's clients (issue 31); the
+// fleet-wide ones (plans, pages, records, summaries) on the home set.
+const handlers = new Map<string, NodeImageActivities>();
+const handlersFor = (subscriptionId?: string): NodeImageActivities => {
+  const key = (subscriptionId ?? "").toLowerCase();
+  let set = handlers.get(key);
+  if (!set) handlers.set(key, (set = createNodeImageActivities(nodeImageDeps(subscriptionId))));
+  return set;
+};
+let locate: ((input: unknown) => Promise<string | undefined>) | undefined;
+/** The handlers on the subscription of the cluster `input` names. */
+const onClusterOf = async (input: unknown): Promise<NodeImageActivities> => handlersFor(await (locate ??= byClusterRecord(platform()))(input));
+registerActivities({
+  [ActivityNames.planNodeImageRollout]: () => handlersFor().planNodeImageRollout(),
+  [ActivityNames.listNodeImageRingPage]: (i) => handlersFor().listNodeImageRingPage(i),
+  [ActivityNames.listNodeImageCatchUpPage]: (i) => handlersFor().listNodeImageCatchUpPage(i),
+  [ActivityNames.recordNodeImageRollout]: (i) => handlersFor().recordNodeImageRollout(i),
+  [ActivityNames.postNodeImageSummary]: (i) => handlersFor().postNodeImageSummary(i),
+  [ActivityNames.readOperationCancellation]: (i) => handlersFor().readOperationCancellation(i),
+  [ActivityNames.prepareNodeImageUpgrade]: async (i) => (await onClusterOf(i)).prepareNodeImageUpgrade(i),
+  [ActivityNames.readNodeImageState]: async (i) => (await onClusterOf(i)).readNodeImageState(i),
+  [ActivityNames.startNodeImageUpgrade]: async (i) => (await onClusterOf(i)).startNodeImageUpgrade(i),
+  [ActivityNames.checkNodeImageUpgrade]: async (i) => (await onClusterOf(i)).checkNodeImageUpgrade(i)
+} satisfies ActivityHandlers<keyof NodeImageActivities>);
 
 app.timer("nodeImageRolloutTimer", {
   schedule: process.env[NodeImageSettings.rolloutSchedule] || DEFAULT_ROLLOUT_SCHEDULE,

@@ -33,8 +33,14 @@ param cosmosCapacityMode string = 'serverless'
 @minValue(1000)
 param cosmosAutoscaleMaxThroughput int = 1000
 
-@description('Subscription whose clusters the platform manages (AZURE_SUBSCRIPTION_ID); this deployment\'s subscription by default.')
+@description('Subscription whose clusters the platform manages (AZURE_SUBSCRIPTION_ID); this deployment\'s subscription by default. With `managedSubscriptionIds` or `managedManagementGroupId`: the home subscription (provisioning\'s default).')
 param managedSubscriptionId string = subscription().subscriptionId
+
+@description('Issue 31: every subscription the platform manages (AZURE_SUBSCRIPTION_IDS), `managedSubscriptionId` among them; empty: that one alone. Grant the roles with managed-subscriptions.bicep.')
+param managedSubscriptionIds array = []
+
+@description('Issue 31: a management group whose subscriptions the platform manages (AZURE_MANAGEMENT_GROUP_ID), instead of a list.')
+param managedManagementGroupId string = ''
 
 @description('HMAC key for approval tokens (APPROVAL_SIGNING_KEY), at least 32 characters. Generate it with `openssl rand -base64 48`; it is stored in Key Vault only.')
 @secure()
@@ -212,7 +218,11 @@ module functionApp 'modules/functionApp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     durableTaskSchedulerEndpoint: useDurableTaskScheduler ? durableTaskScheduler!.outputs.endpoint : ''
     // shared/config/settings.ts and functions/ (PUBLIC_BASE_URL is added by the module from the app's host name).
-    platformSettings: union(additionalAppSettings, {
+    platformSettings: union(additionalAppSettings, empty(managedSubscriptionIds) ? {} : {
+      AZURE_SUBSCRIPTION_IDS: join(managedSubscriptionIds, ',')
+    }, empty(managedManagementGroupId) ? {} : {
+      AZURE_MANAGEMENT_GROUP_ID: managedManagementGroupId
+    }, {
       AKSOPS_MODE: 'azure'
       AZURE_SUBSCRIPTION_ID: managedSubscriptionId
       ARM_ENDPOINT: armEndpoint

@@ -14,7 +14,7 @@ import path from "node:path";
 import { ensureLocalCertificate } from "./certs";
 import { ensurePrivateDir, PRIVATE_FILE_MODE, writePrivateFile } from "./private-files";
 import type { Clock } from "./clock";
-import { startAzureSimulator, type AzureSimulator } from "./azure";
+import { DEMO_SECOND_SUBSCRIPTION_ID, startAzureSimulator, type AzureSimulator } from "./azure";
 import { subscribeDemoClusters } from "./azure/eventgrid/demoSubscriptions";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "./cosmos";
 import { startHost, SYSTEM_KEY_SETTINGS, type LocalHostHandle, type StartHostOptions } from "./host";
@@ -30,6 +30,11 @@ export interface LocalPlatformOptions {
   durationScale?: number;
   /** `demo` (default) seeds the demo fleet on a first start. */
   seed?: "demo" | "none";
+  /**
+   * Issue 31: `2` seeds the demo fleet over two subscriptions (aks-staging in the second, both
+   * managed: AZURE_SUBSCRIPTION_IDS); default 1. `npm start` uses 2.
+   */
+  demoSubscriptions?: 1 | 2;
   /** Adopt the demo clusters through `POST /api/clusters/adopt` on the first start (default false). */
   adoptDemoClusters?: boolean;
   /** Passed to `startHost` (extensions with chaos switches, a logger...). */
@@ -83,6 +88,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     azure = await startAzureSimulator({
       clock: options.clock, dataDir, port: options.ports?.azure ?? 0,
       seed: options.seed ?? "demo", ...(options.durationScale !== undefined ? { durationScale: options.durationScale } : {}),
+      ...(options.demoSubscriptions === 2 ? { demoSecondSubscription: DEMO_SECOND_SUBSCRIPTION_ID } : {}),
       ...(options.azurePersistEachWrite !== undefined ? { persistEachWrite: options.azurePersistEachWrite } : {})
     });
     // PUBLIC_BASE_URL must be known before the host starts, so the port is chosen first.
@@ -90,6 +96,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const hostBase = `http://127.0.0.1:${hostPort}`;
     const settings: Record<string, string> = {
       AZURE_SUBSCRIPTION_ID: azure.kernel.config.subscriptionId,
+      ...(options.demoSubscriptions === 2 ? { AZURE_SUBSCRIPTION_IDS: `${azure.kernel.config.subscriptionId},${DEMO_SECOND_SUBSCRIPTION_ID}` } : {}),
       ARM_ENDPOINT: azure.baseUrl,
       // The metrics data plane (Azure: https://{region}.metrics.monitor.azure.com).
       MONITOR_METRICS_ENDPOINT: `${azure.baseUrl}/_metrics/{region}`,

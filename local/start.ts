@@ -71,6 +71,8 @@ export async function main(): Promise<LocalPlatform> {
     ports: { host: portFrom("PORT", 7071), azure: portFrom("AKSOPS_AZURE_PORT", 8443), cosmos: portFrom("AKSOPS_COSMOS_PORT", 8081) },
     durationScale,
     seed: "demo",
+    // Issue 31: the demo fleet spans two subscriptions (aks-staging in the second), both managed.
+    demoSubscriptions: 2,
     adoptDemoClusters: true,
     settings: scaledPollSettings(durationScale)
   });

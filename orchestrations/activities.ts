@@ -10,6 +10,7 @@ import type { createReleaseClusterLockActivity, createTryAcquireClusterLockActiv
 import type { createUpdateOperationActivity } from "./common/activities/updateOperation";
 import type { createPostTeamsMessageActivity } from "./common/activities/postTeamsMessage";
 import type { createPrepareKubernetesUpgradeActivity } from "./kubernetesUpgrade/activities/prepareKubernetesUpgrade";
+import type { createClearForceUpgradeActivity, createRecordForceUpgradeActivity } from "./kubernetesUpgrade/activities/forceUpgrade";
 import type { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "./kubernetesUpgrade/activities/upgradeStep";
 import type { createCaptureClusterHealthActivity } from "./kubernetesUpgrade/activities/captureClusterHealth";
 import type { createCreateApprovalRequestActivity } from "./approval/activities/createApprovalRequest";
@@ -25,7 +26,7 @@ import type {
   createCheckClusterStopActivity, createCheckPoolScaleActivity, createPutBudgetActivity, createPutDiagnosticSettingActivity,
   createStartClusterStopActivity, createStartPoolScaleActivity
 } from "./governance/activities/governanceSteps";
-import type { ClusterSweepResult } from "./governance/sweepOrchestrator";
+import type { ClusterSweepResult, SweepCluster } from "./governance/sweepOrchestrator";
 import type { GovernanceReviewSubject, GovernanceSubjectReview } from "./governance/reviewOrchestrator";
 import type { StartStepResult, StepState } from "./common/contracts";
 
@@ -44,6 +45,8 @@ export interface ActivitySignatures {
   [ActivityNames.tryAcquireClusterLock]: Made<typeof createTryAcquireClusterLockActivity>;
   [ActivityNames.releaseClusterLock]: Made<typeof createReleaseClusterLockActivity>;
   [ActivityNames.prepareKubernetesUpgrade]: Made<typeof createPrepareKubernetesUpgradeActivity>;
+  [ActivityNames.recordForceUpgrade]: Made<typeof createRecordForceUpgradeActivity>;
+  [ActivityNames.clearForceUpgrade]: Made<typeof createClearForceUpgradeActivity>;
   [ActivityNames.startUpgradeStep]: Made<typeof createStartUpgradeStepActivity>;
   [ActivityNames.checkUpgradeStep]: Made<typeof createCheckUpgradeStepActivity>;
   [ActivityNames.captureClusterHealth]: Made<typeof createCaptureClusterHealthActivity>;
@@ -78,7 +81,7 @@ export interface ActivitySignatures {
   // Governance reviews run over the app's whole platform (functions/handlers/governance*.ts): their signatures are stated here.
   [ActivityNames.startGovernanceReview]: (input: StepActivityRequest) => Promise<StartStepResult>;
   [ActivityNames.checkGovernanceReview]: (input: StepActivityRequest) => Promise<StepState>;
-  [ActivityNames.listSweepClusters]: (input: Record<string, never>) => Promise<string[]>;
+  [ActivityNames.listSweepClusters]: (input: Record<string, never>) => Promise<(string | SweepCluster)[]>;
   [ActivityNames.sweepCluster]: (input: { clusterId: string }) => Promise<ClusterSweepResult>;
   [ActivityNames.reviewGovernanceSubject]: (input: { clusterId: string; subject: GovernanceReviewSubject; eventId: string }) => Promise<GovernanceSubjectReview>;
 }

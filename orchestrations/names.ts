@@ -27,6 +27,9 @@ export const ActivityNames = {
   tryAcquireClusterLock: "tryAcquireClusterLock",
   releaseClusterLock: "releaseClusterLock",
   prepareKubernetesUpgrade: "prepareKubernetesUpgrade",
+  /** AKS's deprecated-API block forced through (issue 30): the approved decision recorded, the override cleared after. */
+  recordForceUpgrade: "recordForceUpgrade",
+  clearForceUpgrade: "clearForceUpgrade",
   startUpgradeStep: "startUpgradeStep",
   checkUpgradeStep: "checkUpgradeStep",
   captureClusterHealth: "captureClusterHealth",

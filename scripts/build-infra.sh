@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run build:infra`: installs the pinned Bicep CLI if needed, then `bicep build` of the two
+# `npm run build:infra`: installs the pinned Bicep CLI if needed, then `bicep build` of the three
 # deployable templates (which compiles every module in infra/modules) into dist/infra and
 # `bicep lint` of every .bicep file in infra/. Any error or warning fails the run.
 set -uo pipefail
@@ -12,6 +12,7 @@ mkdir -p "$out"
 log="$(
   "$bicep" build "$root/infra/main.bicep" --outdir "$out" 2>&1; echo "rc=$?"
   "$bicep" build "$root/infra/subscription-roles.bicep" --outdir "$out" 2>&1; echo "rc=$?"
+  "$bicep" build "$root/infra/managed-subscriptions.bicep" --outdir "$out" 2>&1; echo "rc=$?"
   for params in "$root"/infra/*.bicepparam; do
     # The parameter files read deployment secrets from the environment; placeholders (always, never real values) let them compile.
     AKSOPS_IDENTITY_PRINCIPAL_ID=00000000-0000-0000-0000-000000000000 \

@@ -52,9 +52,14 @@ interface Step {
   healthBefore?: Health; healthAfter?: Health; error?: { code: string; message: string };
 }
 interface Approval { step: number; decision: string; approver: string; comment?: string; at: string; ignored?: boolean }
+interface ReadinessCheck { id: string; status: string; evidence: string }
 interface Operation {
   id: string; clusterId: string; kind: string; status: string; targetVersion?: string; queuePosition?: number;
   trigger: { type: string; by?: string }; steps: Step[]; approvals: Approval[];
+  /** The readiness report stored on the plan before any approval (issue 30). */
+  plan?: { target: string; readiness?: { targetVersion: string; checks: ReadinessCheck[] } };
+  forceUpgrade?: { step: number; approvedBy: string; approvedAt: string; until: string; comment?: string; clearedAt?: string };
+  cordonedNodes?: { step: number; pool: string; nodes: string[] }[];
   outcome?: { result: string; message: string; error?: { code: string; message: string } };
   timings: { createdAt: string; startedAt?: string; endedAt?: string; updatedAt: string };
 }
@@ -102,7 +107,7 @@ const DETAIL_MS = numberParam("detail", 60_000, 200);
 const PAGE_SIZE = numberParam("page", 20, 1);
 
 const ACTIVE = ["Pending", "Queued", "Running", "AwaitingApproval"];
-const TERMINAL = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
+const TERMINAL = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 const STATUSES = [...ACTIVE, ...TERMINAL];
 const SEVERITIES = ["high", "medium", "low", "info"];
 
@@ -277,6 +282,7 @@ function fleetTable(clusters: Cluster[], now: number): HTMLElement {
       el("td", { rowspan: span, class: "conformance-cell" }, !conformance ? pending("evaluating…") : conformance.ok ? stillShown(conformanceCell(conformance.value, c.id), conformance.failed) : el("span", { class: "error", title: conformance.error }, "unavailable")),
       el("td", { rowspan: span, class: "budget-cell" }, !governance ? pending("reading…") : governance.ok ? stillShown(budgetCell(governance.value.budget), governance.failed) : el("span", { class: "error", title: governance.error }, "unavailable")),
       el("td", { rowspan: span, class: "holds-cell" }, holdsCell(holds)),
+      el("td", { rowspan: span, class: "readiness-cell" }, readinessCell(latestUpgrade(c.id))),
       el("td", { rowspan: span, class: "active-op" },
         op ? el("span", {}, `${op.kind ?? "?"} `, statusBadge(op.status), op.targetVersion ? ` → ${op.targetVersion}` : "") : el("span", { class: "empty" }, "idle"),
         c.queuedOperations.length > 0 ? el("div", {}, `${c.queuedOperations.length} queued`) : null)
@@ -284,8 +290,37 @@ function fleetTable(clusters: Cluster[], now: number): HTMLElement {
     return [first, ...pools.slice(1).map((p) => el("tr", { "data-cluster": c.id }, ...poolCells(p, now)))];
   });
   return el("table", { id: "fleet-table" },
-    el("thead", {}, el("tr", {}, ...["cluster", "environment", "control plane", "pool", "pool version", "node image", "image age", "conformance", "budget", "holds", "operation"].map((h) => el("th", {}, h)))),
+    el("thead", {}, el("tr", {}, ...["cluster", "environment", "control plane", "pool", "pool version", "node image", "image age", "conformance", "budget", "holds", "readiness", "operation"].map((h) => el("th", {}, h)))),
     el("tbody", {}, ...rows));
+}
+
+/** The cluster's pending upgrade operation, else its last one (Kubernetes or node image) the page has read. */
+function latestUpgrade(clusterId: string): Operation | undefined {
+  const upgrades = (ops: Operation[]): Operation[] => ops.filter((o) => o.clusterId === clusterId && (o.kind === "kubernetesUpgrade" || o.kind === "nodeImageRollout"));
+  const byTime = (a: Operation, b: Operation): number => b.timings.createdAt.localeCompare(a.timings.createdAt);
+  return upgrades(state.active).sort(byTime)[0] ?? upgrades(state.history).sort(byTime)[0];
+}
+
+/** Readiness of an upgrade operation as the fleet table shows it: the checks not passing, their evidence on hover. */
+function readinessCell(op: Operation | undefined): HTMLElement {
+  const checks = op?.plan?.readiness?.checks;
+  if (!op || !checks) return el("span", { class: "empty" }, op ? "no report" : "none");
+  const fails = checks.filter((c) => c.status === "fail");
+  const warns = checks.filter((c) => c.status === "warn");
+  const title = [...fails, ...warns].map((c) => `${c.status} ${c.id}: ${c.evidence}`).join("\n") || checks.map((c) => `${c.id}: ${c.evidence}`).join("\n");
+  const verdict = fails.length > 0 ? el("span", { class: "bad" }, `${fails.length} fail (${fails.map((c) => c.id).join(", ")})`)
+    : warns.length > 0 ? el("span", { class: "warn" }, `${warns.length} warn (${warns.map((c) => c.id).join(", ")})`)
+      : el("span", { class: "ok" }, `all ${checks.length} pass`);
+  return el("span", { title, "data-operation": op.id }, verdict, el("div", { class: "muted" }, `${op.kind === "nodeImageRollout" ? "node image" : `→ ${op.plan?.readiness?.targetVersion ?? "?"}`} · `, statusBadge(op.status)));
+}
+
+/** The readiness report on an operation's plan, each check with its evidence. */
+function readinessTable(op: Operation): HTMLElement | null {
+  const report = op.plan?.readiness;
+  if (!report) return null;
+  return el("div", { class: "readiness" }, el("strong", {}, `Readiness for ${report.targetVersion || "the plan"}`),
+    el("table", {}, el("thead", {}, el("tr", {}, ...["check", "status", "evidence"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, ...report.checks.map((c) => el("tr", { "data-check": c.id }, el("td", {}, c.id), el("td", {}, statusBadge(c.status)), el("td", {}, c.evidence))))));
 }
 
 function holdsCell(holds: Hold[]): HTMLElement {
@@ -343,7 +378,7 @@ function fleetChart(clusters: Cluster[]): SVGElement {
 
 // ---------------------------------------------------------------- operations
 
-const STEP_COLOURS: Record<string, string> = { Succeeded: "#1a7f37", Running: "#0969da", Failed: "#cf222e", Pending: "#d5dae0", Skipped: "#adb5bd", AwaitingApproval: "#9a6700", Cancelled: "#6e7781" };
+const STEP_COLOURS: Record<string, string> = { Succeeded: "#1a7f37", Running: "#0969da", Failed: "#cf222e", Pending: "#d5dae0", Skipped: "#adb5bd", AwaitingApproval: "#9a6700", Cancelled: "#6e7781", Blocked: "#9a6700" };
 const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /** Steps as bars on the operation's time axis; approvals as diamonds. Axis ends in the viewer's time zone, exact UTC on hover. */
@@ -451,6 +486,10 @@ function operationView(op: Operation, now: number, open: boolean): HTMLElement {
     el("div", {}, `trigger: ${op.trigger.type}${op.trigger.by ? ` by ${op.trigger.by}` : ""} · created `, when(op.timings.createdAt, now),
       op.timings.endedAt ? el("span", {}, " · ended ", when(op.timings.endedAt, now)) : null),
     op.outcome ? el("div", { class: op.outcome.error ? "error" : "" }, `outcome: ${op.outcome.result}: ${op.outcome.message}`) : null,
+    readinessTable(op),
+    op.forceUpgrade ? el("div", { class: "force warn" }, `forced past AKS's deprecated-API block (step ${op.forceUpgrade.step + 1}) by ${op.forceUpgrade.approvedBy}, override until ${op.forceUpgrade.until}`,
+      op.forceUpgrade.clearedAt ? el("span", {}, " · override cleared ", when(op.forceUpgrade.clearedAt, now)) : " · override still set") : null,
+    ...(op.cordonedNodes ?? []).map((c) => el("div", { class: "cordoned warn" }, `left cordoned in pool ${c.pool} (step ${c.step + 1}): ${c.nodes.join(", ")}`)),
     op.steps.length > 0 ? operationTimeline(op, now) : null,
     op.steps.length > 0 ? steps : null,
     approvals);
@@ -492,7 +531,7 @@ function approvalsView(list: PendingApproval[], now: number): HTMLElement {
     el("table", { id: "approvals-table" },
       el("thead", {}, el("tr", {}, ...["operation", "cluster", "for", "requested", "deadline", "decide"].map((h) => el("th", {}, h)))),
       el("tbody", {}, ...list.map((a) => el("tr", { "data-operation": a.operationId },
-        el("td", {}, a.operationId), el("td", {}, el("a", { href: `#/clusters/${encodeURIComponent(a.clusterId)}` }, a.clusterId)), el("td", {}, a.scope === "upgrade" ? "whole upgrade" : `step ${a.step + 1}`),
+        el("td", {}, a.operationId), el("td", {}, el("a", { href: `#/clusters/${encodeURIComponent(a.clusterId)}` }, a.clusterId)), el("td", {}, a.scope === "operation" || a.scope === "upgrade" ? "whole operation" : `step ${a.step + 1}`),
         el("td", {}, when(a.requestedAt, now)), el("td", {}, when(a.deadline, now, { deadline: true })),
         el("td", {}, a.approveUrl && a.rejectUrl
           ? el("span", {}, el("a", { class: "button approve", href: a.approveUrl }, "Approve…"), el("a", { class: "button reject", href: a.rejectUrl }, "Reject…"))

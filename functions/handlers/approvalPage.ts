@@ -1,5 +1,6 @@
 import type { ApprovalInput } from "../../orchestrations/approval/approvalOrchestrator";
 import { escapeHtml, page } from "./pages";
+import { coversWholeOperation } from "../../orchestrations/common/contracts";
 
 export { escapeHtml };
 
@@ -15,9 +16,9 @@ export function confirmationPage(input: ApprovalInput & { deadline: string; pres
   if (input.purpose === "provisioning") return provisioningPage(input, actionUrl);
   const step = input.step;
   const what = step.kind === "controlPlane" ? "control plane" : `pool ${step.pool ?? "?"}`;
-  const scope = input.scope === "upgrade" ? `the whole upgrade (${input.plan.length} steps)` : `step ${step.index + 1} of ${input.plan.length}`;
+  const scope = coversWholeOperation(input.scope) ? `the whole operation (${input.plan.length} steps)` : `step ${step.index + 1} of ${input.plan.length}`;
   const plan = input.plan.map((s) => `<li>${escapeHtml(s.kind === "controlPlane" ? "control plane" : `pool ${s.pool ?? "?"}`)}: ${escapeHtml(s.from)} → ${escapeHtml(s.to)}</li>`).join("");
-  return page(`Approve ${input.scope === "upgrade" ? "upgrade" : "step"} on ${input.clusterId}?`, `
+  return page(`Approve ${coversWholeOperation(input.scope) ? "operation" : "step"} on ${input.clusterId}?`, `
 <dl>
 <dt>Cluster</dt><dd>${escapeHtml(input.clusterId)} (${escapeHtml(input.environment)})</dd>
 <dt>Decision for</dt><dd>${escapeHtml(scope)}</dd>

@@ -18,6 +18,7 @@ const APPROVAL_MUTATE_ATTEMPTS = 40;
 export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
 import { isNotFound } from "../../shared/domain/failures";
+import { coversWholeOperation } from "../../orchestrations/common/contracts";
 
 type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
 
@@ -127,7 +128,7 @@ export function createApprovalDecisionHandler(p: Platform, clientOf: (request: H
       const i = requests.findIndex((r) => r.approvalInstanceId === claims.instanceId && r.nonce === claims.nonce);
       const pending = i >= 0 && requests[i]!.status === "Pending" && verified.ok;
       const record: ApprovalRecord = {
-        step: input.scope === "upgrade" ? -1 : claims.step, decision, approver: (approver ?? "unknown").slice(0, APPROVAL_LIMITS.approver), at,
+        step: coversWholeOperation(input.scope) ? -1 : claims.step, decision, approver: (approver ?? "unknown").slice(0, APPROVAL_LIMITS.approver), at,
         ...(form.comment ? { comment: form.comment.slice(0, APPROVAL_LIMITS.comment) } : {}), ...(pending ? {} : { ignored: true })
       };
       result.outcome = pending ? "recorded" : i >= 0 ? "decided" : "unknown";

@@ -11,6 +11,7 @@ import { badRequest, isRecord, json, problem, readJson, unknownFields, type Fiel
 import { governanceView } from "./governance";
 import type { Platform } from "../runtime/platform";
 import { failureOf } from "../../shared/domain/failures";
+import { refuseUnmanagedSubscription } from "./managedSubscription";
 
 interface AdoptRequest {
   resourceId: string;
@@ -46,6 +47,8 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
     if (!valid.ok) return badRequest(valid.issues);
     const { resourceId, environment } = valid.value;
     const ref = parseClusterResourceId(resourceId)!;
+    const unmanaged = await refuseUnmanagedSubscription(p, "resourceId", ref.subscriptionId);
+    if (unmanaged) return unmanaged;
 
     let policy;
     try {
@@ -60,7 +63,7 @@ export function createAdoptClusterHandler(p: Platform, clientOf: (request: HttpR
 
     let managed: ManagedCluster;
     try {
-      managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+      managed = await p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
     } catch (err) {
       const failure = failureOf(err);
       if (failure.kind === "notFound") return problem(404, "ClusterNotFound", `ARM has no managed cluster ${resourceId}: ${failure.message}`);
@@ -194,7 +197,7 @@ export function createGetClusterHandler(p: Platform) {
     let fresh = false;
     try {
       const ref = parseClusterResourceId(cluster.resourceId)!;
-      const managed = await p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+      const managed = await p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
       const observed = observedFrom(managed, isoNow(p.clock));
       cluster = (await p.store.clusters.mutate(id, (c) => ({ ...c, observed }))).doc;
       fresh = true;

@@ -4,6 +4,7 @@ import { ruleGroupOf } from "../../shared/domain/conformance";
 import type { FindingRecord } from "../../shared/store";
 import { json, problem } from "./http";
 import { conformanceDeps } from "../runtime/conformance";
+import { clusterSubscription } from "../runtime/subscriptionRouting";
 import { registeredCluster } from "./clusters";
 import type { Platform } from "../runtime/platform";
 import { failureOf } from "../../shared/domain/failures";
@@ -24,7 +25,7 @@ export function createClusterConformanceHandler(p: Platform) {
     let report;
     try {
       // Clients without SDK retries: a throttled ARM answers the caller at once (503 + Retry-After), no worker sleeps.
-      report = await evaluateClusterConformance(conformanceDeps(p, p.activityArm), cluster);
+      report = await evaluateClusterConformance(conformanceDeps(p, p.activityArmFor(clusterSubscription(p, cluster)), clusterSubscription(p, cluster)), cluster);
     } catch (err) {
       const failure = failureOf(err);
       if (failure.kind === "throttled" || failure.kind === "transient") {

@@ -8,6 +8,7 @@ import { mayDecide } from "./deciders";
 import { json, problem } from "./http";
 import { PAGE_SECURITY_HEADERS } from "./pages";
 import type { Platform } from "../runtime/platform";
+import type { ApprovalScope } from "../../orchestrations/common/contracts";
 
 /** Where `npm run build` puts the dashboard's page, stylesheet and compiled script. */
 export const DASHBOARD_ASSETS = path.resolve(__dirname, "..", "..", "dashboard", "public");
@@ -31,7 +32,7 @@ export interface DashboardApproval {
   operationId: string;
   clusterId: string;
   step: number;
-  scope: "step" | "upgrade";
+  scope: ApprovalScope;
   round: number;
   requestedAt: string;
   deadline: string;

@@ -91,7 +91,7 @@ export interface GovernedResource {
  */
 export async function governedResources(p: Platform, cluster: ClusterRecord): Promise<GovernedResource[]> {
   const out: GovernedResource[] = [{ resourceId: cluster.resourceId, desired: DESIRED_RESOURCE_LOGS.cluster }];
-  for await (const r of p.arm.resources.resources.listByResourceGroup(cluster.resourceGroup)) {
+  for await (const r of p.armFor(cluster.subscriptionId).resources.resources.listByResourceGroup(cluster.resourceGroup)) {
     const desired = r.type ? desiredLogsForType(r.type) : undefined;
     if (!desired || desired.kind === "cluster" || !r.id) continue;
     out.push({ resourceId: r.id, desired });

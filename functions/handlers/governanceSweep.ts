@@ -21,6 +21,8 @@ import type { GovernanceSubjectReview } from "../../orchestrations/governance/re
 import { policyTarget } from "./targets";
 import { startKubernetesUpgrade } from "./upgradeStarter";
 import type { Platform } from "../runtime/platform";
+import { clusterSubscription } from "../runtime/subscriptionRouting";
+import { sweepOrder, type SweepCluster } from "../../orchestrations/governance/sweepOrchestrator";
 
 const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" };
 
@@ -29,12 +31,15 @@ const SWEEP_TRIGGER: OperationTrigger = { type: "timer", by: "governanceSweep" }
  * orchestration, which waits it out on a durable timer instead of the SDK sleeping in an activity.
  */
 export function retryless(platform: Platform): Platform {
-  return Object.create(platform, { arm: { value: platform.activityArm } }) as Platform;
+  return Object.create(platform, { arm: { value: platform.activityArm }, armFor: { value: (subscriptionId: string) => platform.activityArmFor(subscriptionId) } }) as Platform;
 }
 
-/** The `listSweepClusters` activity: the registry's cluster ids, in a stable order. */
-export function createListSweepClustersActivity(platform: Platform): () => Promise<string[]> {
-  return async () => (await platform.store.clusters.list()).map((c) => c.id).sort();
+/**
+ * The `listSweepClusters` activity: the registry's clusters with their subscriptions (issue 31: the
+ * sweep staggers each subscription's reviews within that subscription's ARM buckets), in a stable order.
+ */
+export function createListSweepClustersActivity(platform: Platform): () => Promise<SweepCluster[]> {
+  return async () => sweepOrder((await platform.store.clusters.list()).map((c) => ({ clusterId: c.id, subscriptionId: clusterSubscription(platform, c) })));
 }
 
 /**

@@ -4,7 +4,7 @@ import { cosmosStatus, type OperationStatus } from "../../shared/store";
 import { badRequest, json, problem, type FieldIssue } from "./http";
 import type { Platform } from "../runtime/platform";
 
-const STATUSES: readonly OperationStatus[] = ["Pending", "Queued", "Running", "AwaitingApproval", "Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
+const STATUSES: readonly OperationStatus[] = ["Pending", "Queued", "Running", "AwaitingApproval", "Succeeded", "Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 
 /** A page of `GET /api/operations` when `top` is not given, and the most a page may hold. */
 export const OPERATIONS_PAGE_DEFAULT = 50;

@@ -13,6 +13,7 @@ import { statusUrl } from "./clusters";
 import { readCatalog } from "./targets";
 import type { Platform } from "../runtime/platform";
 import { failureOf } from "../../shared/domain/failures";
+import { provisioningSubscription } from "./managedSubscription";
 
 type WithProvisioning = OperationRecord & { provisioning?: ProvisioningSection };
 
@@ -77,19 +78,22 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
   const versionCheck = await kubernetesVersionIssues(p, body.value, policy?.allowPreview ?? false, issues);
   if ("response" in versionCheck) return versionCheck.response;
   issues.push(...versionCheck.issues);
+  const target = await provisioningSubscription(p, body.value, issues);
+  if ("response" in target) return target.response;
   if (!valid.ok || !policy || issues.length > 0) return badRequest(issues);
   const req: ProvisionRequest = valid.value;
+  const { subscriptionId } = target;
   const hash = requestHash(req);
   const operationId = InstanceIds.provisioning(req.name);
   const client = clientOf(request);
   const now = isoNow(p.clock);
   const resourceGroup = `rg-${req.name}`;
-  const resourceId = `/subscriptions/${p.config.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${req.name}`;
+  const resourceId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${req.name}`;
   const input: ProvisioningInput = { operationId, clusterId: req.name, request: req, polling: p.config.operationPolling };
   const env = ENVIRONMENT_PROFILES[req.environment];
   const o = req.overrides ?? {};
   const cluster: ClusterRecord = {
-    id: req.name, resourceId, subscriptionId: p.config.subscriptionId, resourceGroup, environment: req.environment, policy,
+    id: req.name, resourceId, subscriptionId, resourceGroup, environment: req.environment, policy,
     spec: {
       location: req.location, kubernetesVersion: o.kubernetesVersion ?? "",
       pools: [
@@ -113,7 +117,7 @@ async function provision(p: Platform, request: HttpRequest, clientOf: (request: 
   // Nothing is written yet: the resource id and the managed cluster must be nobody's.
   const owner = await p.store.clusters.findOwner(resourceId);
   if (owner) return problem(409, "ClusterOwned", `${resourceId} is the cluster ${owner.id}, already registered; provisioning never writes over another record's cluster`, { clusterId: owner.id });
-  const inArm = await managedClusterExists(p, resourceGroup, req.name);
+  const inArm = await managedClusterExists(p, subscriptionId, resourceGroup, req.name);
   if (typeof inArm !== "boolean") return inArm;
   if (inArm) {
     return problem(409, "ClusterExists", `The managed cluster ${resourceId} already exists in ARM and was not created by this platform; provisioning would write the baseline over it. Adopt it instead (POST /api/clusters/adopt)`, { resourceId });
@@ -172,9 +176,9 @@ async function resume(ctx: Ctx, existing: ClusterRecord): Promise<HttpResponseIn
 }
 
 /** Whether ARM has the managed cluster (one read), or the answer to give when ARM cannot say. */
-async function managedClusterExists(p: Platform, resourceGroup: string, name: string): Promise<boolean | HttpResponseInit> {
+async function managedClusterExists(p: Platform, subscriptionId: string, resourceGroup: string, name: string): Promise<boolean | HttpResponseInit> {
   try {
-    await p.arm.containerService.managedClusters.get(resourceGroup, name);
+    await p.armFor(subscriptionId).containerService.managedClusters.get(resourceGroup, name);
     return true;
   } catch (err) {
     return armAnswer(err) ?? false;

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { evaluateClusterReadiness, InvalidReadinessTargetError } from "../../orchestrations/kubernetesUpgrade/activities/readiness";
 import { json, problem } from "./http";
 import { readinessDeps } from "../runtime/readiness";
+import { clusterSubscription } from "../runtime/subscriptionRouting";
 import { registeredCluster } from "./clusters";
 import type { Platform } from "../runtime/platform";
 import { failureOf } from "../../shared/domain/failures";
@@ -24,7 +25,7 @@ export function createClusterReadinessHandler(p: Platform) {
       return problem(400, "InvalidTargetVersion", `targetVersion '${requested}': expected major.minor.patch (1.33.2) or major.minor (1.33)`);
     }
     try {
-      return json(200, await evaluateClusterReadiness(readinessDeps(p), found.cluster, requested));
+      return json(200, await evaluateClusterReadiness(readinessDeps(p, clusterSubscription(p, found.cluster)), found.cluster, requested));
     } catch (err) {
       if (err instanceof InvalidReadinessTargetError) return problem(400, "InvalidTargetVersion", err.message);
       const failure = failureOf(err);

@@ -7,14 +7,19 @@ import type { ClusterRecord } from "../../shared/store";
 import { clusterRef } from "../../orchestrations/common/activities/armIds";
 import type { Platform } from "../runtime/platform";
 
-/** The location's release catalog as AKS lists it (one ARM read). */
-export async function readCatalog(p: Platform, location: string): Promise<KubernetesCatalog> {
-  return catalogFrom(await p.arm.containerService.managedClusters.listKubernetesVersions(location));
+/**
+ * The location's release catalog as AKS lists it (one ARM read), in `subscriptionId` when given (a
+ * cluster's: the read counts against its subscription's ARM bucket, issue 31), else the home one.
+ */
+export async function readCatalog(p: Platform, location: string, subscriptionId?: string): Promise<KubernetesCatalog> {
+  const arm = subscriptionId === undefined ? p.arm : p.armFor(subscriptionId);
+  return catalogFrom(await arm.containerService.managedClusters.listKubernetesVersions(location));
 }
 
+/** The cluster as ARM has it now, read with its own subscription's clients (issue 31). */
 export async function readManagedCluster(p: Platform, cluster: Pick<ClusterRecord, "resourceId">): Promise<ManagedCluster> {
   const ref = clusterRef(cluster.resourceId);
-  return p.arm.containerService.managedClusters.get(ref.resourceGroup, ref.name);
+  return p.armFor(ref.subscriptionId).containerService.managedClusters.get(ref.resourceGroup, ref.name);
 }
 
 /**
@@ -29,7 +34,7 @@ export async function policyTarget(p: Platform, cluster: ClusterRecord): Promise
 /** The policy's target and, when there is one, how many steps the plan to it has (for the Teams alert). */
 export async function policyProposal(p: Platform, cluster: ClusterRecord): Promise<{ choice: TargetChoice; steps?: number; current: string }> {
   const managed = await readManagedCluster(p, cluster);
-  const catalog = await readCatalog(p, managed.location ?? cluster.spec.location);
+  const catalog = await readCatalog(p, managed.location ?? cluster.spec.location, clusterRef(cluster.resourceId).subscriptionId);
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
   const choice = chooseTargetVersion({ data: catalogAsEventData(catalog), policy: cluster.policy, currentControlPlane: current, catalog });
   if (choice.kind === "none") return { choice, current };

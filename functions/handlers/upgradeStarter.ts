@@ -10,7 +10,7 @@ import type { Platform } from "../runtime/platform";
 export type UpgradeStart = OperationStart | { outcome: "held"; holdId: string };
 
 /** Statuses after which an operator may run the same upgrade again, from its first unfinished step. */
-const RESUMABLE: readonly OperationStatus[] = ["Failed", "Rejected", "Expired", "Cancelled"];
+const RESUMABLE: readonly OperationStatus[] = ["Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 
 /**
  * The one way a Kubernetes upgrade starts, from every trigger (an event, the sweep, an operator, a

@@ -63,7 +63,7 @@ export function createStartUpgradeHandler(p: Platform, clientOf: (request: HttpR
     if (valid.targetVersion) {
       const managed = await readManagedCluster(p, cluster);
       const location = managed.location ?? cluster.spec.location;
-      const catalog = await readCatalog(p, location);
+      const catalog = await readCatalog(p, location, cluster.subscriptionId);
       const controlPlane = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
       const pools = (managed.agentPoolProfiles ?? []).map((pool) => ({ name: pool.name ?? "", mode: pool.mode ?? "User", version: pool.currentOrchestratorVersion ?? pool.orchestratorVersion ?? controlPlane }));
       const filter = { allowPreview: cluster.policy.allowPreview };

@@ -5,6 +5,7 @@ import { mergeNodeImageSection } from "../../orchestrations/nodeImageRollout/act
 import { createPostTeamsMessageActivity } from "../../orchestrations/common/activities/postTeamsMessage";
 import { createPrepareKubernetesUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/prepareKubernetesUpgrade";
 import { readinessDeps } from "./readiness";
+import { createClearForceUpgradeActivity, createRecordForceUpgradeActivity } from "../../orchestrations/kubernetesUpgrade/activities/forceUpgrade";
 import { createCheckUpgradeStepActivity, createStartUpgradeStepActivity } from "../../orchestrations/kubernetesUpgrade/activities/upgradeStep";
 import { createCaptureClusterHealthActivity } from "../../orchestrations/kubernetesUpgrade/activities/captureClusterHealth";
 import { createCreateApprovalRequestActivity } from "../../orchestrations/approval/activities/createApprovalRequest";
@@ -18,8 +19,10 @@ import {
   createStartClusterStopActivity, createStartPoolScaleActivity, type GovernanceStepDeps
 } from "../../orchestrations/governance/activities/governanceSteps";
 import type { Platform } from "./platform";
+import type { ArmClients } from "../../shared/azure";
 import type { ActivityHandlers } from "./register";
 import type { ActivityName } from "../../orchestrations/activities";
+import { byClusterRecord, byResourceId, routed } from "./subscriptionRouting";
 
 
 /**
@@ -27,17 +30,22 @@ import type { ActivityName } from "../../orchestrations/activities";
  * are resolved on first call (the getters are lazy), so loading the app makes no connection.
  */
 export function createActivities(p: Platform) {
-  const aks = {
-    get managedClusters() { return p.activityArm.containerService.managedClusters; },
-    get agentPools() { return p.activityArm.containerService.agentPools; }
-  };
+  // Issue 31: each ARM-touching activity runs on the client set of its cluster's subscription.
+  const aksOf = (arm: ArmClients) => ({
+    get managedClusters() { return arm.containerService.managedClusters; },
+    get agentPools() { return arm.containerService.agentPools; }
+  });
   const lockDeps = { store: p.store, clock: p.clock };
-  const stepDeps = { aks, store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) };
+  const stepDeps = (arm: ArmClients) => ({ aks: aksOf(arm), store: p.store, readAsyncOperation: (path: string) => p.readAsyncOperation(path) });
+  const record = byClusterRecord(p);
   return {
     [ActivityNames.releaseClusterLock]: createReleaseClusterLockActivity(lockDeps),
-    [ActivityNames.prepareKubernetesUpgrade]: createPrepareKubernetesUpgradeActivity({ store: p.store, aks, polling: p.config.operationPolling, readiness: readinessDeps(p) }),
-    [ActivityNames.startUpgradeStep]: createStartUpgradeStepActivity(stepDeps),
-    [ActivityNames.checkUpgradeStep]: createCheckUpgradeStepActivity(stepDeps),
+    [ActivityNames.prepareKubernetesUpgrade]: routed(p, record, (arm, subscription) =>
+      createPrepareKubernetesUpgradeActivity({ store: p.store, aks: aksOf(arm), polling: p.config.operationPolling, readiness: readinessDeps(p, subscription) })),
+    [ActivityNames.recordForceUpgrade]: createRecordForceUpgradeActivity({ store: p.store }),
+    [ActivityNames.clearForceUpgrade]: routed(p, record, (arm) => createClearForceUpgradeActivity({ aks: aksOf(arm), store: p.store })),
+    [ActivityNames.startUpgradeStep]: routed(p, byResourceId, (arm) => createStartUpgradeStepActivity(stepDeps(arm))),
+    [ActivityNames.checkUpgradeStep]: routed(p, byResourceId, (arm) => createCheckUpgradeStepActivity(stepDeps(arm))),
     [ActivityNames.captureClusterHealth]: createCaptureClusterHealthActivity({
       dataPlane: { queryResources: (region, ...args) => p.metrics(region).queryResources(...args) },
       locationOf: async (clusterId) => (await p.store.clusters.get(clusterId))?.doc.spec.location,
@@ -53,36 +61,38 @@ export function createActivities(p: Platform) {
       channels: { defaultUrl: p.config.teamsWebhookUrl, ...(p.escalationWebhookUrl ? { escalationUrl: p.escalationWebhookUrl } : {}) },
       post: (url, message) => p.postTeams(url, message)
     }),
-    [ActivityNames.startAutoUpgradeDisable]: createStartAutoUpgradeDisableActivity(stepDeps),
-    [ActivityNames.checkAutoUpgradeDisable]: createCheckAutoUpgradeDisableActivity(stepDeps),
-    [ActivityNames.ensureEventSubscription]: createEnsureEventSubscriptionActivity({
+    [ActivityNames.startAutoUpgradeDisable]: routed(p, byResourceId, (arm) => createStartAutoUpgradeDisableActivity(stepDeps(arm))),
+    [ActivityNames.checkAutoUpgradeDisable]: routed(p, byResourceId, (arm) => createCheckAutoUpgradeDisableActivity(stepDeps(arm))),
+    // The cluster's system topic and the resource group's (resource events) live in the cluster's subscription.
+    [ActivityNames.ensureEventSubscription]: routed(p, byResourceId, (arm) => createEnsureEventSubscriptionActivity({
       eventGrid: {
-        get systemTopics() { return p.activityArm.eventGrid.systemTopics; },
-        get systemTopicEventSubscriptions() { return p.activityArm.eventGrid.systemTopicEventSubscriptions; }
+        get systemTopics() { return arm.eventGrid.systemTopics; },
+        get systemTopicEventSubscriptions() { return arm.eventGrid.systemTopicEventSubscriptions; }
       },
       endpointUrl: p.eventGridEndpoint
-    }),
-    [ActivityNames.evaluateConformance]: createEvaluateConformanceActivity(conformanceDeps(p, p.activityArm))
+    })),
+    [ActivityNames.evaluateConformance]: routed(p, byResourceId, (arm, subscription) => createEvaluateConformanceActivity(conformanceDeps(p, arm, subscription)))
   } satisfies Partial<ActivityHandlers<ActivityName>>;
 }
 
 /** The governance step activities over the platform's retry-less ARM clients (resolved on first call). */
 export function createGovernanceActivities(p: Platform) {
-  const deps: GovernanceStepDeps = {
-    monitor: { get diagnosticSettings() { return p.activityArm.monitor.diagnosticSettings; } },
-    consumption: { get budgets() { return p.activityArm.consumption.budgets; } },
+  // Issue 31: the step's cluster resource id names the subscription whose clients act.
+  const deps = (arm: ArmClients): GovernanceStepDeps => ({
+    monitor: { get diagnosticSettings() { return arm.monitor.diagnosticSettings; } },
+    consumption: { get budgets() { return arm.consumption.budgets; } },
     aks: {
-      get managedClusters() { return p.activityArm.containerService.managedClusters; },
-      get agentPools() { return p.activityArm.containerService.agentPools; }
+      get managedClusters() { return arm.containerService.managedClusters; },
+      get agentPools() { return arm.containerService.agentPools; }
     },
     clock: p.clock
-  };
+  });
   return {
-    [ActivityNames.putDiagnosticSetting]: createPutDiagnosticSettingActivity(deps),
-    [ActivityNames.putBudget]: createPutBudgetActivity(deps),
-    [ActivityNames.startPoolScale]: createStartPoolScaleActivity(deps),
-    [ActivityNames.checkPoolScale]: createCheckPoolScaleActivity(deps),
-    [ActivityNames.startClusterStop]: createStartClusterStopActivity(deps),
-    [ActivityNames.checkClusterStop]: createCheckClusterStopActivity(deps)
+    [ActivityNames.putDiagnosticSetting]: routed(p, byResourceId, (arm) => createPutDiagnosticSettingActivity(deps(arm))),
+    [ActivityNames.putBudget]: routed(p, byResourceId, (arm) => createPutBudgetActivity(deps(arm))),
+    [ActivityNames.startPoolScale]: routed(p, byResourceId, (arm) => createStartPoolScaleActivity(deps(arm))),
+    [ActivityNames.checkPoolScale]: routed(p, byResourceId, (arm) => createCheckPoolScaleActivity(deps(arm))),
+    [ActivityNames.startClusterStop]: routed(p, byResourceId, (arm) => createStartClusterStopActivity(deps(arm))),
+    [ActivityNames.checkClusterStop]: routed(p, byResourceId, (arm) => createCheckClusterStopActivity(deps(arm)))
   } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

@@ -3,7 +3,7 @@ import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/
 import type { Platform } from "./platform";
 
 /** What conformance reads ARM with (the activity's clients without SDK retries; the API's with them). */
-export function conformanceDeps(p: Platform, arm: Platform["arm"]): ConformanceDeps {
+export function conformanceDeps(p: Platform, arm: Platform["arm"], subscriptionId: string = p.config.subscriptionId): ConformanceDeps {
   let port: ArmResourcePort | undefined;
   const resources = () => (port ??= createArmResourcePort(arm, p.config.armEndpoint));
   return {
@@ -26,7 +26,8 @@ export function conformanceDeps(p: Platform, arm: Platform["arm"]): ConformanceD
       get routeTables() { return arm.network.routeTables; }
     },
     eventGrid: { get systemTopics() { return arm.eventGrid.systemTopics; } },
-    subscriptionId: p.config.subscriptionId,
+    // The cluster's subscription (issue 31): `arm` is its client set.
+    subscriptionId,
     store: p.store, clock: p.clock
   };
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { ConfigError, loadConfig, type AppConfig, type SettingProblem } from "../../shared/config";
-import { createArmClients, createCosmosClient, createMetricsClient, trustedAgent, type ArmClients, type MetricsQueryPort } from "../../shared/azure";
+import {
+  armFor, createArmClients, createCosmosClient, createManagedSubscriptions, createManagementGroupsClient, createMetricsClient, trustedAgent,
+  type ArmClients, type ManagedSubscriptions, type MetricsQueryPort
+} from "../../shared/azure";
 import { createStore, type NowSource, type Store } from "../../shared/store";
 import { postOnce, type PostOutcome } from "../../shared/teams/webhook";
 import type { TeamsMessage } from "../../shared/teams/cards";
@@ -34,6 +37,12 @@ export interface Platform {
    * orchestration, whose activity proxy waits on a durable timer instead of sleeping in the worker.
    */
   readonly activityArm: ArmClients;
+  /** The client set of one subscription (a cluster's: parse it from its resource id), built once (shared/azure/arm-clients.ts). */
+  armFor(subscriptionId: string): ArmClients;
+  /** The same without SDK retries, for activities. */
+  activityArmFor(subscriptionId: string): ArmClients;
+  /** The subscriptions the platform manages (AZURE_SUBSCRIPTION_IDS, or a management group's descendants). */
+  readonly managedSubscriptions: ManagedSubscriptions;
   /** The metrics data plane of a region (not ARM; no SDK retries: activities use it). */
   metrics(region: string): MetricsQueryPort;
   postTeams(url: string, message: TeamsMessage): Promise<PostOutcome>;
@@ -64,8 +73,13 @@ export function platform(env: Readonly<Record<string, string | undefined>> = pro
   const activityArm = createArmClients(config, { sdkRetries: false });
   const eventGridEndpoint = `${config.publicBaseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents${eventGridKey ? `&code=${encodeURIComponent(eventGridKey)}` : ""}`;
 
+  let groups: ReturnType<typeof createManagementGroupsClient> | undefined;
+  const managedSubscriptions = createManagedSubscriptions(config.managedSubscriptions, config.subscriptionId, () => (groups ??= createManagementGroupsClient(config)), clock);
+
   cached = {
-    config, clock, store, arm, activityArm, eventGridEndpoint,
+    config, clock, store, arm, activityArm, eventGridEndpoint, managedSubscriptions,
+    armFor: (subscriptionId) => armFor(config, subscriptionId),
+    activityArmFor: (subscriptionId) => armFor(config, subscriptionId, { sdkRetries: false }),
     metrics: (region) => createMetricsClient(config, region),
     ...(escalationWebhookUrl ? { escalationWebhookUrl } : {}),
     postTeams: (url, message) => postOnce(url, message, { fetch: teamsFetch }),

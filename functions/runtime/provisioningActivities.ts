@@ -6,6 +6,7 @@ import { createArmResourcePort, type ArmResourcePort } from "../../shared/azure/
 import type { Platform } from "./platform";
 import type { ActivityHandlers } from "./register";
 import type { ActivityName } from "../../orchestrations/activities";
+import { byClusterRecord, routed } from "./subscriptionRouting";
 
 /** The provisioning flow's activities (registered, guarded, in functions/provisioning.ts). */
 export function createProvisioningActivities(p: Platform) {
@@ -18,13 +19,14 @@ export function createProvisioningActivities(p: Platform) {
     listArmResources: (path, v, pages) => (port ??= createArmResourcePort(p.activityArm, p.config.armEndpoint)).listArmResources(path, v, pages)
   };
   return {
-    [ActivityNames.planProvisioning]: createPlanProvisioningActivity({
-      arm, store: p.store, clock: p.clock, subscriptionId: p.config.subscriptionId, ...(p.config.budgetActionGroupId ? { budgetActionGroupId: p.config.budgetActionGroupId } : {})
-    }),
+    // Issue 31: the profile's ids are in the cluster's subscription (its record's resource id, set by the request).
+    [ActivityNames.planProvisioning]: routed(p, byClusterRecord(p), (_clients, subscriptionId) => createPlanProvisioningActivity({
+      arm, store: p.store, clock: p.clock, subscriptionId, ...(p.config.budgetActionGroupId ? { budgetActionGroupId: p.config.budgetActionGroupId } : {})
+    })),
     [ActivityNames.startArmResourcePut]: createStartArmResourcePutActivity({ arm }),
     [ActivityNames.checkArmResourcePut]: createCheckArmResourcePutActivity({ arm }),
-    [ActivityNames.registerProvisionedCluster]: createRegisterProvisionedClusterActivity({
-      aks: { get managedClusters() { return p.activityArm.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
-    })
+    [ActivityNames.registerProvisionedCluster]: routed(p, byClusterRecord(p), (clients) => createRegisterProvisionedClusterActivity({
+      aks: { get managedClusters() { return clients.containerService.managedClusters; } }, store: p.store, clock: p.clock, polling: p.config.operationPolling
+    }))
   } satisfies Partial<ActivityHandlers<ActivityName>>;
 }

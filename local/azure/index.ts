@@ -16,13 +16,14 @@ import { registerFaultControl, registerFleetControl, registerReleaseControl, reg
 import { seedDemoFleet } from "./demo";
 import { registerEventGrid } from "./eventgrid";
 import { SimKernel, listen, registerOperationRoutes, type ThrottleLimits } from "./kernel";
+import { registerManagementGroups } from "./managementGroups";
 import { registerMonitor } from "./monitor";
 import { registerResources } from "./resources";
 import { registerTeams } from "./teams";
 
 export { DEMO_SUBSCRIPTION_ID, SimKernel, type ThrottleLimits } from "./kernel";
 export { AKS_SERVICE, type AksClusterView, type AksFleet, type AksPoolView, type PoolHealth } from "./aks";
-export { DEMO_ENVIRONMENTS, seedDemoFleet } from "./demo";
+export { DEMO_ENVIRONMENTS, DEMO_MANAGEMENT_GROUP_ID, DEMO_SECOND_SUBSCRIPTION_ID, seedDemoFleet } from "./demo";
 export type { ReleaseCatalog } from "./catalog";
 
 export interface AzureSimulatorOptions {
@@ -55,6 +56,8 @@ export interface AzureSimulatorOptions {
   saveIntervalMs?: number;
   /** `Retry-After` seconds advised on operation status responses (default 0: omitted). */
   lroRetryAfterSeconds?: number;
+  /** Issue 31: the demo fleet's second subscription (`aks-staging` is seeded there); unset: one subscription. */
+  demoSecondSubscription?: string;
   /** Runs after the demo fleet is seeded (e.g. Event Grid topics and subscriptions for the clusters). */
   afterDemoSeed?: (kernel: SimKernel, clusterIds: string[]) => void | Promise<void>;
 }
@@ -104,7 +107,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions): Promi
   const unregisterProbe = options.clock.registerIdleProbe(() => kernel.work.idle());
 
   if (!loaded && options.seed === "demo") {
-    await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed });
+    await seedDemoFleet(kernel, catalog, { afterDemoSeed: options.afterDemoSeed, ...(options.demoSecondSubscription ? { secondSubscription: options.demoSecondSubscription } : {}) });
     save();
   }
 
@@ -144,6 +147,7 @@ function writeDurably(path: string, text: string): void {
 function registerModules(kernel: SimKernel): ReleaseCatalog {
   registerOperationRoutes(kernel);
   registerResources(kernel);
+  registerManagementGroups(kernel);
   registerArmTypes(kernel);
   const catalog = registerCatalog(kernel);
   registerAks(kernel, catalog);

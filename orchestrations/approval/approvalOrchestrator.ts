@@ -3,6 +3,7 @@ import { call } from "../engine/call";
 import { ActivityNames, EventNames } from "../names";
 import type { ApprovalDecision, ApprovalInput, ApprovalOutcome } from "../common/contracts";
 import { postToTeams } from "../common/teams";
+import { coversWholeOperation } from "../common/contracts";
 
 export type { ApprovalInput } from "../common/contracts";
 
@@ -59,7 +60,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
       // Only a decision the decision endpoint recorded under this request's token counts.
       const verified = yield* call(context, ActivityNames.verifyApprovalDecision, {
         operationId: input.operationId, clusterId: input.clusterId, approvalInstanceId: context.df.instanceId,
-        step: input.scope === "upgrade" ? -1 : input.step.index, decision
+        step: coversWholeOperation(input.scope) ? -1 : input.step.index, decision
       });
       if (verified.accepted) return { outcome: decision.decision === "approve" ? "approved" : "rejected", decision };
     }
@@ -68,7 +69,7 @@ export function* approvalOrchestrator(context: OrchestrationContext): Generator<
     yield* call(context, ActivityNames.updateOperation, {
       clusterId: input.clusterId, operationId: input.operationId, at: deadline.toISOString(),
       approval: {
-        step: input.scope === "upgrade" ? -1 : input.step.index, decision: escalate ? "escalated" : "expired", approver: "platform", at: deadline.toISOString(),
+        step: coversWholeOperation(input.scope) ? -1 : input.step.index, decision: escalate ? "escalated" : "expired", approver: "platform", at: deadline.toISOString(),
         comment: escalate ? "no decision by the deadline: asked the escalation channel" : "no decision by the deadline"
       }
     });

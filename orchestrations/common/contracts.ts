@@ -5,7 +5,9 @@ import type { ClusterHealthSample } from "../../shared/domain/healthGate";
  * timestamps are ISO strings, documents are referred to by id.
  */
 export type OperationStatus =
-  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled";
+  | "Queued" | "Running" | "AwaitingApproval" | "Succeeded" | "Failed" | "Rejected" | "Expired" | "Cancelled"
+  /** Stopped before any change because it cannot work now (a readiness `fail`, AKS's deprecated-API block): resumable once fixed. */
+  | "Blocked";
 
 /** A step as approval cards, Teams messages and the step activities show it. */
 export interface StepView {
@@ -50,16 +52,32 @@ export interface ApprovalDecision {
 }
 
 /** The approval sub-orchestration's input (the engine's step asks it). */
+/**
+ * What an approval covers: one step, or the whole operation (`oncePerUpgrade` policies).
+ * `upgrade` is the name approval requests stored before the rename carry (read as `operation`).
+ */
+export type ApprovalScope = "step" | "operation" | "upgrade";
+
+/** Whether an approval covers the whole operation (the current name, or the one stored before). */
+export function coversWholeOperation(scope: ApprovalScope | undefined): boolean {
+  return scope === "operation" || scope === "upgrade";
+}
+
 export interface ApprovalInput {
   operationId: string;
   clusterId: string;
   environment: string;
-  /** What is being approved: one step, or the whole plan when the policy asks once per upgrade. */
-  scope: "step" | "upgrade";
+  /** What is being approved: one step, or the whole plan when the policy asks once per operation. */
+  scope: ApprovalScope;
   step: StepView;
   plan: StepView[];
   timeoutMinutes: number;
   onTimeout: "reject" | "escalate";
+  /**
+   * A force decision (issue 30): AKS blocked `step` on deprecated-API usage; approving sets the
+   * override for `windowHours` from the decision (orchestrations/kubernetesUpgrade). Absent: an ordinary approval.
+   */
+  force?: { windowHours: number; blockedMessage: string };
 }
 
 export type ApprovalOutcome =

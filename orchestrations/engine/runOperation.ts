@@ -163,7 +163,7 @@ function* runSteps<S extends object>(context: OrchestrationContext, flow: Operat
     operationInstanceId: context.df.instanceId,
     plan: { environment: plan.environment, approval: plan.approval, polling: plan.polling, ...(plan.healthGate ? { healthGate: plan.healthGate } : {}), ...(plan.notAfter ? { notAfter: plan.notAfter } : {}) },
     planSteps, step,
-    ...(ask ? { approvalScope: plan.approval.mode === "everyStep" ? "step" as const : "upgrade" as const } : {}),
+    ...(ask ? { approvalScope: plan.approval.mode === "everyStep" ? "step" as const : "operation" as const } : {}),
     ...(!ask && baseline?.healthAfter ? { baseline: baseline.healthAfter } : {})
   });
   for (const wave of wavesOf(remaining)) {

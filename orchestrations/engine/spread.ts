@@ -17,3 +17,20 @@ export function stableHash(text: string): number {
 export function spreadMs(key: string, spanMs: number): number {
   return spanMs <= 0 ? 0 : stableHash(key) % Math.max(1, Math.floor(spanMs));
 }
+
+/**
+ * ARM's read bucket of one subscription: 250 at once, 25 more a second (learn.microsoft.com/azure/
+ * azure-resource-manager/management/request-limits-and-throttling, "Subscription | reads | 250 | 25"),
+ * kept per subscription (issue 31: each subscription of a fleet has its own).
+ */
+export const ARM_SUBSCRIPTION_READS = { burst: 250, perSecond: 25 } as const;
+
+/**
+ * The span over which `reads` reads of one subscription, spread evenly, stay inside its read bucket
+ * with half the burst left for the rest of the platform's work: 0 up to 125 reads, then one more
+ * second per 25. A fleet of 2,000 clusters in one subscription spreads its first reads over 75 s; over
+ * four subscriptions, 15 s each, side by side.
+ */
+export function subscriptionSpreadMs(reads: number, bucket: { burst: number; perSecond: number } = ARM_SUBSCRIPTION_READS): number {
+  return Math.max(0, Math.ceil(((reads - bucket.burst / 2) / bucket.perSecond) * 1000));
+}

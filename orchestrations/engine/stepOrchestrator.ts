@@ -9,7 +9,7 @@
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, EventNames, InstanceIds, OrchestratorNames } from "../names";
-import type { ApprovalInput, ApprovalOutcome, ArmErrorInfo, HealthSample, StartStepResult, StepView } from "../common/contracts";
+import type { ApprovalInput, ApprovalOutcome, ApprovalScope, ArmErrorInfo, HealthSample, StartStepResult, StepView } from "../common/contracts";
 import type { OperationPatch, OperationUpdate, StepPatch } from "./contracts";
 import { evaluateHealthGate } from "../../shared/domain/healthGate";
 import { nowIso, timerAfter } from "../common/time";
@@ -28,7 +28,7 @@ export interface StepRunInput {
   planSteps: StepView[];
   step: PlanStep;
   /** Present when this step must be approved first: what the approval covers. */
-  approvalScope?: "step" | "upgrade";
+  approvalScope?: ApprovalScope;
   /** The health sample the previous step ended with, when no wait came in between: one read saved. */
   baseline?: HealthSample;
 }

@@ -5,7 +5,8 @@
  * for the rest of the fleet), pages started a deterministic `pageStaggerMs` apart so a fleet's
  * reviews do not spend ARM's read bucket in one burst. A cluster that fails for good is counted
  * and the others go on. Histories stay small: about two events per cluster in a page, two per page
- * in the sweep.
+ * in the sweep. Issue 31: the stagger is per subscription (ARM's buckets are), so a fleet spread
+ * over N subscriptions starts each subscription's first page at once and is swept N times sooner.
  */
 import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
@@ -44,15 +45,46 @@ export interface SweepPageResult {
 
 export type GovernanceSweepResult = SweepPageResult & { pages: number };
 
+/** A cluster to sweep and its subscription. Sweeps recorded before issue 31 listed bare ids: one subscription. */
+export interface SweepCluster {
+  clusterId: string;
+  subscriptionId: string;
+}
+
+/** By subscription, then id: the order the sweep pages its clusters in. */
+export function sweepOrder(clusters: SweepCluster[]): SweepCluster[] {
+  return [...clusters].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId) || (a.clusterId < b.clusterId ? -1 : a.clusterId > b.clusterId ? 1 : 0));
+}
+
+/**
+ * The sweep's pages: each subscription's clusters in pages of `size`, the pages of one subscription
+ * `staggerMs` apart from 0 (another subscription's first page starts at once: its own buckets).
+ */
+export function sweepPages(listed: readonly (string | SweepCluster)[], size: number, staggerMs: number): SweepPageInput[] {
+  const bySubscription = new Map<string, string[]>();
+  for (const c of listed) {
+    const [id, subscription] = typeof c === "string" ? [c, ""] : [c.clusterId, c.subscriptionId.toLowerCase()];
+    const group = bySubscription.get(subscription);
+    if (group) group.push(id);
+    else bySubscription.set(subscription, [id]);
+  }
+  const pages: SweepPageInput[] = [];
+  for (const ids of bySubscription.values()) {
+    for (let start = 0, inSubscription = 0; start < ids.length; start += size, inSubscription++) {
+      pages.push({ clusterIds: ids.slice(start, start + size), delayMs: inSubscription * Math.max(0, staggerMs) });
+    }
+  }
+  return pages;
+}
+
 export const defaultSweepShape = { pageSize: 50, pageStaggerMs: 30_000 } as const;
 
 export function* governanceSweepOrchestrator(context: OrchestrationContext): Generator<Task, GovernanceSweepResult, unknown> {
   const input = context.df.getInput<GovernanceSweepInput>();
-  const ids = yield* call(context, ActivityNames.listSweepClusters, {});
+  const listed = yield* call(context, ActivityNames.listSweepClusters, {});
   const size = Math.max(1, input.pageSize);
   const pages: Task[] = [];
-  for (let start = 0; start < ids.length; start += size) {
-    const page: SweepPageInput = { clusterIds: ids.slice(start, start + size), delayMs: pages.length * Math.max(0, input.pageStaggerMs) };
+  for (const page of sweepPages(listed, size, input.pageStaggerMs)) {
     pages.push(context.df.callSubOrchestrator(OrchestratorNames.governanceSweepPage, page, InstanceIds.governanceSweepPage(context.df.instanceId, pages.length)));
   }
   const results = pages.length > 0 ? (yield context.df.Task.all(pages)) as SweepPageResult[] : [];

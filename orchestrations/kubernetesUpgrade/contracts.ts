@@ -1,4 +1,5 @@
 import type { HealthGateThresholds } from "../../shared/domain/healthGate";
+import type { ReadinessReport } from "../../shared/domain/readiness";
 import type { OperationStatus, StepView } from "../common/contracts";
 import type { PollIntervals } from "../common/armStep";
 
@@ -9,6 +10,8 @@ export interface KubernetesUpgradeInput {
   targetVersion?: string;
   /** Set when an operator resumes a failed upgrade: steps already Succeeded are not repeated. */
   resume?: boolean;
+  /** The run after an approved force decision (AKS's deprecated-API block): its control-plane PUT carries the override. */
+  force?: { until: string; approvedBy: string };
 }
 
 /** The cluster policy's health gate (shared/domain/healthGate.ts): one definition. */
@@ -32,6 +35,13 @@ export interface PreparedUpgrade {
   polling?: PollIntervals;
   /** Wait between a pool's roll ending and its health sample (HEALTH_SETTLE_SECONDS); absent: none. */
   healthSettleMs?: number;
+  /**
+   * The readiness report stored on the plan, while no step has started (absent once one has, or
+   * when it could not be read): a `fail` ends the operation `Blocked` before its approval card.
+   */
+  readiness?: ReadinessReport;
+  /** The policy's force window (`upgrade.forceUpgradeWindowHours`); absent in histories recorded before it. */
+  forceUpgradeWindowHours?: number;
 }
 
 export interface KubernetesUpgradeResult {

@@ -38,6 +38,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
       const clusterInput: NodeImageUpgradeInput & { options?: unknown } = {
         operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
         rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
+        ...(cluster.prepareSpreadMs !== undefined ? { prepareSpreadMs: cluster.prepareSpreadMs } : {}),
         options: stepOptions(policy)
       };
       return { clusterId: cluster.clusterId, operationId: cluster.operationId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };

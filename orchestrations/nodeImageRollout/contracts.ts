@@ -1,3 +1,4 @@
+import type { ReadinessReport } from "../../shared/domain/readiness";
 /**
  * What crosses the durable boundary in the node-image rollout: JSON-safe, timestamps as ISO
  * strings, clusters referred to by id.
@@ -28,6 +29,11 @@ export interface NodeImageUpgradeInput {
    * rollout instead of holding its ring (and every later ring) until then.
    */
   notAfter?: string;
+  /**
+   * Issue 31: the span the ring's first reads of this cluster's subscription are spread over (that
+   * subscription's own read bucket, `subscriptionSpreadMs`); absent: the fixed two minutes.
+   */
+  prepareSpreadMs?: number;
 }
 
 /** One pool's outcome, in the operator's words. */
@@ -84,6 +90,8 @@ export interface ClusterImageState {
   powerState: string;
   provisioningState: string;
   pools: PoolImageState[];
+  /** The readiness report stored on the plan (issue 30); absent when it could not be read, or in older histories. */
+  readiness?: ReadinessReport;
 }
 
 /** The request of a pool's node-image step (start and check activities). */
@@ -132,6 +140,9 @@ export interface ClusterPageRequest {
 
 export interface ClusterPage {
   clusterIds: string[];
+  /** Issue 31: each cluster's subscription (parallel to `clusterIds`) and how many of the ring's clusters each subscription has. */
+  subscriptions?: string[];
+  subscriptionSizes?: Record<string, number>;
   /** Cursor for the next page, absent on the last. */
   next?: string;
 }
@@ -145,7 +156,7 @@ export interface ClusterPageInput {
   requestedBy?: string;
   notAfter?: string;
   policy: RolloutPolicy;
-  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string }[];
+  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string; prepareSpreadMs?: number }[];
 }
 
 export interface ClusterPageResult extends RingCounts {

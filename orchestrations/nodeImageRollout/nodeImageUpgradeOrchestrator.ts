@@ -7,6 +7,7 @@ import { defaultPollingPolicy, type PollingPolicy } from "../engine/plan";
 import type { MaintenanceWindowOccurrence } from "../../shared/domain/maintenanceWindow";
 import type { NodeImageOperationPatch, NodeImageSections, NodeImageUpgradeInput, NodeImageUpgradeResult, PoolOutcome } from "./contracts";
 import { spreadMs } from "../engine/spread";
+import { blockedReason, failingChecks } from "../../shared/domain/readiness";
 
 /**
  * Clusters whose windows open at the same minute start within this spread (never more than an
@@ -52,7 +53,8 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
   };
 
   if (input.mode !== "manual") {
-    yield timerAfter(context, 1 + spreadMs(input.clusterId, PREPARE_STAGGER_MS));
+    // Issue 31: within the cluster's subscription's read bucket when the ring said how many share it.
+    yield timerAfter(context, 1 + spreadMs(input.clusterId, input.prepareSpreadMs ?? PREPARE_STAGGER_MS));
   }
   const prepared = yield* call(context, ActivityNames.prepareNodeImageUpgrade, { ...preparedInputOf(input), instanceId: context.df.instanceId, at: nowIso(context) });
   if (prepared.outcome === "notFound") return yield* endEarly("Failed", "failed", prepared.error.message);
@@ -85,7 +87,7 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
     ...(window ? { lockDeadline: Date.parse(window.end) } : {}),
     queuedPatch: (attempt) => ({ status: "Queued", queuePosition: attempt.position, nodeImage: { waitingFor: `platform operation ${attempt.holder ?? "in progress"} on the cluster` } }),
     plan: function* () {
-      const read = yield* call(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId });
+      const read = yield* call(context, ActivityNames.readNodeImageState, { clusterId: input.clusterId, resourceId: prepared.resourceId, operationId: input.operationId });
       if (read.outcome === "notFound") throw new Error(read.error.message);
       pools = read.powerState === "Stopped" ? [] : read.pools.map((p) => p.current === p.latest
         ? { pool: p.pool, result: "current", before: p.current, after: p.current, reason: "already on the latest node image (compliant)" }
@@ -106,6 +108,12 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
         recordPlan: { target: behind[0]?.latest ?? "", steps: behind.map((p, index) => ({ index, kind: "nodeImage", pool: p.pool, from: p.current, to: p.latest })) },
         ...(read.powerState === "Stopped" ? { end: { status: "Cancelled", notStarted: { code: "ClusterStopped", reason: "cluster stopped" } } } : {})
       };
+      // A readiness `fail` (no vCPU or subnet room for the surge, a failed cluster) stops the
+      // operation before its approval card, nothing written to AKS (issue 30).
+      const failing = failingChecks(read.readiness);
+      if (!planned.end && behind.length > 0 && failing.length > 0) {
+        return { ...planned, end: { status: "Blocked", error: { code: "ReadinessFailed", message: blockedReason(failing) } } };
+      }
       return planned;
     },
     describe: (e, planned) => describeEnd(e, planned, pools),
@@ -143,6 +151,7 @@ function describeEnd(end: Omit<OperationEnd, "message">, planned: Planned | unde
       return planned && planned.plan.steps.length === 0 ? "Every pool already runs the latest node image" : `Upgraded ${planned?.plan.steps.length ?? pools.filter((p) => p.result === "upgraded").length} pool(s)`;
     case "Rejected": return `rejected by ${end.approvedBy ?? "?"}`;
     case "Expired": return `no approval ${end.error?.message ?? "by the deadline"}`;
+    case "Blocked": return `Readiness failed, nothing asked or changed: ${end.error?.message ?? ""}`;
     case "Failed":
       if (!planned) return end.error?.message ?? "failed";
       if (end.error?.code === "HealthGateFailed") return `Health gate after pool ${pool}: ${end.error.message}`;
@@ -175,6 +184,6 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
 
 /** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon). */
 function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
-  const { options: _options, notAfter: _notAfter, ...rest } = input;
+  const { options: _options, notAfter: _notAfter, prepareSpreadMs: _prepareSpreadMs, ...rest } = input;
   return rest;
 }

@@ -3,6 +3,7 @@ import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ClusterPageInput, ClusterPageRequest, ClusterPageResult, RingInput } from "./contracts";
 import { nodeImageOperationId } from "./rolloutPolicy";
+import { subscriptionSpreadMs } from "../engine/spread";
 
 export interface RingOutcome extends Omit<ClusterPageResult, "historyEvents"> {
   pages: number;
@@ -25,11 +26,17 @@ export function* nodeImageRingOrchestrator(context: OrchestrationContext): Gener
       const pageInput: ClusterPageInput = {
         mode: "rollout", rolloutId: input.rolloutId, ring: input.ring, concurrency: input.policy.concurrency, policy: input.policy,
         ...(input.notAfter ? { notAfter: input.notAfter } : {}),
-        clusters: page.clusterIds.map((clusterId) => ({
-          clusterId,
-          operationId: nodeImageOperationId(input.rolloutId, clusterId),
-          instanceId: InstanceIds.nodeImageUpgrade(input.rolloutId, clusterId)
-        }))
+        clusters: page.clusterIds.map((clusterId, i) => {
+          // Issue 31: spread within the cluster's own subscription's read bucket (pages listed before it: the fixed spread).
+          const subscription = page.subscriptions?.[i];
+          const size = subscription !== undefined ? page.subscriptionSizes?.[subscription] : undefined;
+          return {
+            clusterId,
+            operationId: nodeImageOperationId(input.rolloutId, clusterId),
+            instanceId: InstanceIds.nodeImageUpgrade(input.rolloutId, clusterId),
+            ...(size !== undefined ? { prepareSpreadMs: subscriptionSpreadMs(size) } : {})
+          };
+        })
       };
       pages.push(context.df.callSubOrchestrator(OrchestratorNames.nodeImageClusterPage, pageInput, InstanceIds.nodeImageClusterPage(context.df.instanceId, pages.length)));
     }

@@ -6,6 +6,7 @@ import { MonitorClient } from "@azure/arm-monitor";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { AppConfig } from "../config";
+import { ManagementGroupsAPI } from "@azure/arm-managementgroups";
 import { createCredential } from "./credential";
 import { trustPolicies } from "./local-trust";
 
@@ -27,8 +28,17 @@ export function armScope(armEndpoint: string): string {
   return `${armEndpoint.replace(/\/+$/, "")}/.default`;
 }
 
-const cache = new WeakMap<ArmSettings, ArmClients>();
-const noRetryCache = new WeakMap<ArmSettings, ArmClients>();
+/** One credential (one token cache) for every subscription's clients: ARM tokens are per tenant, not per subscription. */
+const credentials = new WeakMap<ArmSettings, ReturnType<typeof createCredential>>();
+function credentialOf(settings: ArmSettings): ReturnType<typeof createCredential> {
+  let credential = credentials.get(settings);
+  if (!credential) credentials.set(settings, (credential = createCredential(settings)));
+  return credential;
+}
+
+/** Per settings object, per subscription (lower case): one client set each, built once. */
+const cache = new WeakMap<ArmSettings, Map<string, ArmClients>>();
+const noRetryCache = new WeakMap<ArmSettings, Map<string, ArmClients>>();
 
 export interface ArmClientOptions {
   /**
@@ -46,18 +56,30 @@ export interface ArmClientOptions {
  * Both take `additionalPolicies`, which is how local mode trusts the local CA for these clients only.
  */
 export function createArmClients(settings: ArmSettings, options: ArmClientOptions = {}): ArmClients {
+  return armFor(settings, settings.subscriptionId, options);
+}
+
+/**
+ * The client set of one subscription (issue 31): every read or write of a cluster goes through the
+ * set of the cluster's own subscription (parsed from its resource id). Cached per settings object
+ * and subscription, compared case-insensitively as ARM compares subscription ids.
+ */
+export function armFor(settings: ArmSettings, subscription: string, options: ArmClientOptions = {}): ArmClients {
   const store = options.sdkRetries === false ? noRetryCache : cache;
-  const cached = store.get(settings);
+  let perSubscription = store.get(settings);
+  if (!perSubscription) store.set(settings, (perSubscription = new Map<string, ArmClients>()));
+  const key = subscription.toLowerCase();
+  const cached = perSubscription.get(key);
   if (cached) return cached;
 
-  const credential = createCredential(settings);
+  const credential = credentialOf(settings);
   const endpoint = settings.armEndpoint.replace(/\/+$/, "");
   const scope = armScope(endpoint);
   const additionalPolicies = trustPolicies(settings);
   const retryOptions = options.sdkRetries === false ? { retryOptions: { maxRetries: 0 } } : {};
   const typeSpecOptions = { endpoint, credentials: { scopes: [scope] }, additionalPolicies, ...retryOptions };
   const autoRestOptions = { endpoint, $host: endpoint, credentialScopes: [scope], additionalPolicies, ...retryOptions };
-  const { subscriptionId } = settings;
+  const subscriptionId = key;
 
   const made: Partial<{ -readonly [K in keyof ArmClients]: ArmClients[K] }> = {};
   const lazy = <K extends keyof ArmClients>(key: K, build: () => ArmClients[K]) => ({
@@ -73,6 +95,17 @@ export function createArmClients(settings: ArmSettings, options: ArmClientOption
     network: lazy("network", () => new NetworkManagementClient(credential, subscriptionId, autoRestOptions)),
     authorization: lazy("authorization", () => new AuthorizationManagementClient(credential, subscriptionId, autoRestOptions))
   });
-  store.set(settings, clients);
+  perSubscription.set(key, clients);
   return clients;
+}
+
+/**
+ * The management groups client (tenant scope: no subscription), built here with the others. An
+ * AutoRest client on @azure/core-client like event grid's: `endpoint` and `credentialScopes`.
+ */
+export function createManagementGroupsClient(settings: ArmSettings): ManagementGroupsAPI {
+  const endpoint = settings.armEndpoint.replace(/\/+$/, "");
+  return new ManagementGroupsAPI(credentialOf(settings), {
+    endpoint, $host: endpoint, credentialScopes: [armScope(endpoint)], additionalPolicies: trustPolicies(settings)
+  });
 }

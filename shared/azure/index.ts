@@ -1,4 +1,5 @@
-export { createArmClients, armScope } from "./arm-clients";
+export { createArmClients, armFor, armScope, createManagementGroupsClient } from "./arm-clients";
+export { createManagedSubscriptions, type ManagedSubscriptions } from "./managed-subscriptions";
 export type { ArmClients, ArmSettings } from "./arm-clients";
 export { createCredential, LocalTokenCredential } from "./credential";
 export type { CredentialSettings } from "./credential";

@@ -157,6 +157,11 @@ export const RequiredPermissions: readonly RequiredPermission[] = [
   { call: "systemTopics.listByResourceGroup", actions: ["Microsoft.EventGrid/systemTopics/read"], why: "find the cluster's system topic at adoption" },
   { call: "systemTopics.beginCreateOrUpdateAndWait", actions: ["Microsoft.EventGrid/systemTopics/write"], why: "create the cluster's system topic at adoption" },
   {
+    call: "managementGroups.listDescendants",
+    actions: ["Microsoft.Management/managementGroups/descendants/read"],
+    why: "issue 31: the subscriptions under AZURE_MANAGEMENT_GROUP_ID (granted on the group by infra/managed-subscriptions.bicep: Reader)"
+  },
+  {
     call: "systemTopicEventSubscriptions.getFullUrl",
     actions: ["Microsoft.EventGrid/systemTopics/eventSubscriptions/getFullUrl/action"],
     why: "compare the subscription's webhook with the platform's"

@@ -2,3 +2,4 @@ export { loadConfig, pollingSettingsFrom, settingNameIn, MAX_POLL_INTERVAL_SECON
 export type { AppConfig, CosmosSettings, RuntimeMode, OperationPollingSettings } from "./settings";
 export { ConfigError } from "./config-error";
 export type { SettingProblem } from "./config-error";
+export { SubscriptionSettingNames, type ManagedSubscriptionsSetting } from "./subscriptions";

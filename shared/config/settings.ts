@@ -3,7 +3,12 @@
  * (App Service app settings, secrets as Key Vault references) and locally (written by `npm start`).
  *
  * Contract settings (DESIGN.md, "App settings"):
- *   AZURE_SUBSCRIPTION_ID   required  GUID of the subscription the platform manages.
+ *   AZURE_SUBSCRIPTION_ID   required  GUID of the subscription the platform manages (the one-subscription form);
+ *                                     with AZURE_SUBSCRIPTION_IDS optional, with AZURE_MANAGEMENT_GROUP_ID required:
+ *                                     the home subscription (provisioning's default). See ./subscriptions.ts.
+ *   AZURE_SUBSCRIPTION_IDS  optional  Comma-separated subscription GUIDs the platform manages (docs/subscriptions.md).
+ *   AZURE_MANAGEMENT_GROUP_ID
+ *                           optional  A management group whose descendant subscriptions the platform manages.
  *   ARM_ENDPOINT            optional  https URL of Azure Resource Manager; default https://management.azure.com.
  *                                     Token scope is `${ARM_ENDPOINT}/.default`. Locally: the Azure simulator.
  *   COSMOS_ENDPOINT         required  https URL of the Cosmos DB account. Locally: the embedded Cosmos.
@@ -55,6 +60,7 @@
 import { ConfigError } from "./config-error";
 import { DEFAULT_OPERATION_POLLING } from "../domain/polling";
 import { SettingReader } from "./setting-reader";
+import { readSubscriptionSettings, type ManagedSubscriptionsSetting } from "./subscriptions";
 
 export type RuntimeMode = "local" | "azure";
 
@@ -67,7 +73,10 @@ export interface CosmosSettings {
 
 export interface AppConfig {
   readonly mode: RuntimeMode;
+  /** The home subscription (lower case): AZURE_SUBSCRIPTION_ID, else the first of AZURE_SUBSCRIPTION_IDS. */
   readonly subscriptionId: string;
+  /** Every subscription the platform manages: a list, or a management group read at run time. */
+  readonly managedSubscriptions: ManagedSubscriptionsSetting;
   /** Without a trailing slash. */
   readonly armEndpoint: string;
   readonly cosmos: CosmosSettings;
@@ -106,6 +115,8 @@ export interface OperationPollingSettings {
 
 export const SettingNames = {
   subscriptionId: "AZURE_SUBSCRIPTION_ID",
+  subscriptionIds: "AZURE_SUBSCRIPTION_IDS",
+  managementGroupId: "AZURE_MANAGEMENT_GROUP_ID",
   armEndpoint: "ARM_ENDPOINT",
   cosmosEndpoint: "COSMOS_ENDPOINT",
   cosmosDatabase: "COSMOS_DATABASE",
@@ -164,7 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const mode = s.oneOf<RuntimeMode>(N.mode, ["local", "azure"], "azure");
   const local = mode === "local";
 
-  const subscriptionId = s.guid(N.subscriptionId);
+  const subscriptions = readSubscriptionSettings(s);
   const armEndpoint = s.url(N.armEndpoint, { required: true, fallback: SettingDefaults.armEndpoint, httpsOnly: true });
   const cosmosEndpoint = s.url(N.cosmosEndpoint, { required: true, httpsOnly: true });
   const database = s.cosmosName(N.cosmosDatabase, SettingDefaults.cosmosDatabase);
@@ -204,7 +215,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   // Every required value was checked above; an undefined here would have produced a problem.
   const config: AppConfig = {
     mode,
-    subscriptionId: subscriptionId!,
+    subscriptionId: subscriptions!.subscriptionId,
+    managedSubscriptions: subscriptions!.managed,
     armEndpoint: armEndpoint!,
     cosmos: { endpoint: cosmosEndpoint!, database, ...(cosmosKey ? { key: cosmosKey } : {}) },
     teamsWebhookUrl: teamsWebhookUrl!,
@@ -218,7 +230,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     ...(budgetActionGroupId ? { budgetActionGroupId } : {})
   };
-  return Object.freeze({ ...config, cosmos: Object.freeze(config.cosmos), operationPolling: Object.freeze(config.operationPolling), events: Object.freeze(config.events) });
+  return Object.freeze({ ...config, managedSubscriptions: Object.freeze(config.managedSubscriptions), cosmos: Object.freeze(config.cosmos), operationPolling: Object.freeze(config.operationPolling), events: Object.freeze(config.events) });
 }
 
 /**

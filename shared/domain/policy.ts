@@ -35,6 +35,39 @@ export interface ClusterPolicy {
   healthGate: HealthGateThresholds;
   /** Budget and drift remediation (issue 13). Absent in records made before it: `governanceOf` gives the defaults. */
   governance?: Partial<GovernancePolicy>;
+  /** Drain safety and the deprecated-API force window (issue 30). Absent: `upgradeSettingsOf` gives the defaults. */
+  upgrade?: Partial<UpgradeSettingsPolicy>;
+}
+
+/**
+ * How pools drain while they upgrade, written on each pool (`upgradeSettings` of the agent pool)
+ * before its upgrade step, and how long a forced upgrade past AKS's deprecated-API block may start.
+ * The fields and bounds are AKS's `AgentPoolUpgradeSettings` (REST spec
+ * specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-10-01/managedClusters.json):
+ * `drainTimeoutInMinutes` 1..1440 in the spec, 5..1440 here (issue 30: "5 minutes to 24 hours");
+ * `undrainableNodeBehavior` `Cordon` | `Schedule` (AKS's default); `maxBlockedNodes` an integer or a
+ * percentage of the pool, unset meaning maxSurge ("Upgrade options": learn.microsoft.com/azure/aks/upgrade-options).
+ */
+export interface UpgradeSettingsPolicy {
+  drainTimeoutInMinutes: number;
+  undrainableNodeBehavior: "Cordon" | "Schedule";
+  /** `"2"` or `"10%"`; absent: AKS's default (the pool's maxSurge). */
+  maxBlockedNodes?: string;
+  /** The `until` of a forced upgrade: this many hours after the force decision (1..24). */
+  forceUpgradeWindowHours: number;
+}
+
+/** AKS's own defaults (30 minutes, Schedule), with a shorter force window in prod. */
+const UPGRADE_SETTINGS: Record<Environment, UpgradeSettingsPolicy> = {
+  dev: { drainTimeoutInMinutes: 30, undrainableNodeBehavior: "Schedule", forceUpgradeWindowHours: 4 },
+  staging: { drainTimeoutInMinutes: 30, undrainableNodeBehavior: "Schedule", forceUpgradeWindowHours: 4 },
+  prod: { drainTimeoutInMinutes: 30, undrainableNodeBehavior: "Schedule", forceUpgradeWindowHours: 2 }
+};
+
+/** The cluster's upgrade settings: the environment's defaults under whatever the policy overrides. */
+export function upgradeSettingsOf(policy: Pick<ClusterPolicy, "upgrade">, environment: string): UpgradeSettingsPolicy {
+  const env = (ENVIRONMENTS as readonly string[]).includes(environment) ? environment as Environment : "prod";
+  return { ...UPGRADE_SETTINGS[env], ...definedOnly(policy.upgrade ?? {}) };
 }
 
 /** How governance treats the cluster. */
@@ -63,6 +96,7 @@ export interface PolicyOverrides {
   nodeImage?: Partial<NodeImagePolicy>;
   healthGate?: Partial<HealthGateThresholds>;
   governance?: Partial<GovernancePolicy>;
+  upgrade?: Partial<UpgradeSettingsPolicy>;
 }
 
 export class PolicyValidationError extends Error {
@@ -151,7 +185,8 @@ export function mergePolicy(defaults: ClusterPolicy, overrides: PolicyOverrides 
     nodeImage: { ...structuredClone(defaults.nodeImage), ...definedOnly({ ring: overrides.nodeImage?.ring, window: overrides.nodeImage?.window && structuredClone(overrides.nodeImage.window) }) },
     healthGate: { ...defaults.healthGate, ...definedOnly(overrides.healthGate ?? {}) },
     // Governance stays absent unless overridden: `governanceOf` supplies the environment's defaults.
-    ...(defaults.governance || overrides.governance ? { governance: { ...defaults.governance, ...definedOnly(overrides.governance ?? {}) } } : {})
+    ...(defaults.governance || overrides.governance ? { governance: { ...defaults.governance, ...definedOnly(overrides.governance ?? {}) } } : {}),
+    ...(defaults.upgrade || overrides.upgrade ? { upgrade: { ...defaults.upgrade, ...definedOnly(overrides.upgrade ?? {}) } } : {})
   };
   return merged;
 }
@@ -166,7 +201,8 @@ export function resolvePolicy(environment: Environment, overrides?: unknown): Cl
   return policy;
 }
 
-const TOP_LEVEL = ["approval", "approvalTimeoutMinutes", "onApprovalTimeout", "escalationChannel", "targetChannel", "allowPreview", "nodeImage", "healthGate", "governance"];
+const TOP_LEVEL = ["approval", "approvalTimeoutMinutes", "onApprovalTimeout", "escalationChannel", "targetChannel", "allowPreview", "nodeImage", "healthGate", "governance", "upgrade"];
+const UPGRADE_FIELDS = ["drainTimeoutInMinutes", "undrainableNodeBehavior", "maxBlockedNodes", "forceUpgradeWindowHours"];
 const HEALTH_FIELDS: (keyof HealthGateThresholds)[] = ["minNodesReadyRatio", "minPodsReadyRatio", "maxPodsReadyDrop", "maxFailedPodsIncrease", "maxPendingPodsIncrease"];
 
 /**
@@ -232,6 +268,21 @@ export function validatePolicy(input: unknown, options: { partial?: boolean; pre
       if (g.budgetAmount !== undefined && !(typeof g.budgetAmount === "number" && Number.isFinite(g.budgetAmount) && g.budgetAmount > 0 && g.budgetAmount <= 1e9)) add("governance.budgetAmount", "must be a number greater than 0");
       if (g.remediation !== undefined) oneOf(g.remediation, ["automatic", "approval"], "governance.remediation", add);
       if (g.enforcement !== undefined) oneOf(g.enforcement, ["enforce", "notify"], "governance.enforcement", add);
+    }
+  }
+  if (has("upgrade")) {
+    const u = input.upgrade;
+    if (!isRecord(u)) add("upgrade", "must be an object");
+    else {
+      for (const key of Object.keys(u)) if (!UPGRADE_FIELDS.includes(key)) add(`upgrade.${key}`, "is not an upgrade field");
+      if (u.drainTimeoutInMinutes !== undefined && !isInt(u.drainTimeoutInMinutes, 5, 1440)) add("upgrade.drainTimeoutInMinutes", "must be a whole number of minutes from 5 to 1440 (24 hours)");
+      if (u.undrainableNodeBehavior !== undefined) oneOf(u.undrainableNodeBehavior, ["Cordon", "Schedule"], "upgrade.undrainableNodeBehavior", add);
+      // AKS's `maxBlockedNodes`: "an integer (e.g. '5') or a percentage (e.g. '50%')", like maxSurge.
+      if (u.maxBlockedNodes !== undefined && !(typeof u.maxBlockedNodes === "string" && /^(?:[1-9]\d{0,2}|(?:100|[1-9]\d?)%)$/.test(u.maxBlockedNodes))) {
+        add("upgrade.maxBlockedNodes", "must be a node count from 1 to 999 (\"2\") or a percentage from 1% to 100% (\"50%\")");
+      }
+      if (u.maxBlockedNodes !== undefined && u.undrainableNodeBehavior !== undefined && u.undrainableNodeBehavior !== "Cordon") add("upgrade.maxBlockedNodes", "applies only with undrainableNodeBehavior Cordon");
+      if (u.forceUpgradeWindowHours !== undefined && !isInt(u.forceUpgradeWindowHours, 1, 24)) add("upgrade.forceUpgradeWindowHours", "must be a whole number of hours from 1 to 24");
     }
   }
   return issues;

@@ -10,7 +10,7 @@ import { catalogLine, type KubernetesCatalog, type KubernetesSupportPlan } from 
 import { planKubernetesUpgrade } from "./upgradePlan";
 
 export type ReadinessStatus = "pass" | "warn" | "fail";
-export type ReadinessCheckId = "cluster-state" | "target-version" | "vcpu-quota" | "subnet-addresses" | "deprecated-apis";
+export type ReadinessCheckId = "cluster-state" | "target-version" | "vcpu-quota" | "subnet-addresses" | "deprecated-apis" | "node-image-age";
 
 export interface ReadinessCheck {
   id: ReadinessCheckId;
@@ -46,6 +46,7 @@ export interface ReadinessPool {
   currentOrchestratorVersion?: string;
   upgradeSettings?: { maxSurge?: string };
   powerState?: { code?: string };
+  nodeImageVersion?: string;
 }
 
 /** One entry of `Microsoft.Compute/locations/{loc}/usages` (Usage_List). */
@@ -82,6 +83,8 @@ export interface ReadinessInput {
   /** Per node subnet id (lower case): its usage entry, or undefined when its VNet does not list it. */
   subnetUsages: Map<string, SubnetUsage | undefined>;
   apiBlocks: RecordedApiBlock[];
+  /** The activity's time (ISO): the node images' age is judged against it; absent, that check is left out. */
+  now?: string;
 }
 
 /**
@@ -138,12 +141,21 @@ function leaf(id: string): string {
   return `${parts[parts.length - 3] ?? "?"}/${parts[parts.length - 1] ?? "?"}`;
 }
 
+/** AKS provisioning states of an operation still running on the cluster. */
+const IN_PROGRESS = new Set(["creating", "updating", "upgrading", "upgradingnodeimageversion", "scaling", "starting", "canceling", "reconciling", "migrating"]);
+
 function checkClusterState(c: ReadinessCluster): ReadinessCheck {
   const state = c.provisioningState ?? "unknown";
   const power = c.powerState?.code ?? "unknown";
   // AKS refuses to upgrade a stopped cluster ("Upgrading a stopped cluster is not allowed"), and one
   // whose last operation did not succeed must be reconciled first (aka.ms/aks-pending-operation).
   const ok = state === "Succeeded" && power === "Running";
+  // An operation still running on a running cluster (Updating, Upgrading...) is not a reason to
+  // stop: the upgrade's steps wait for it (AKS answers 409 OperationNotAllowed meanwhile, which the
+  // engine backs off on). A warning, so the card says so.
+  if (!ok && power === "Running" && IN_PROGRESS.has(state.toLowerCase())) {
+    return { id: "cluster-state", status: "warn", evidence: `provisioningState ${state}, powerState ${power} (an operation is in progress: the upgrade's first step waits for it)` };
+  }
   return { id: "cluster-state", status: ok ? "pass" : "fail", evidence: `provisioningState ${state}, powerState ${power}${ok ? "" : " (an upgrade needs Succeeded and Running)"}` };
 }
 
@@ -171,7 +183,7 @@ function checkTarget(input: ReadinessInput, current: string): ReadinessCheck {
  * The platform upgrades pools one at a time (one step each), so a family must have room for the
  * largest surge among its pools; the region's total ("cores") likewise.
  */
-function checkVcpu(input: ReadinessInput): ReadinessCheck {
+function checkVcpu(input: Pick<ReadinessInput, "cluster" | "computeUsages">): ReadinessCheck {
   const pools = runningPools(input.cluster);
   if (pools.length === 0) return { id: "vcpu-quota", status: "pass", evidence: "no running pool surges" };
   const usages = input.computeUsages ?? [];
@@ -207,7 +219,7 @@ function checkVcpu(input: ReadinessInput): ReadinessCheck {
   return { id: "vcpu-quota", status, evidence: [...fails, ...warns, ...passes].join("; ") };
 }
 
-function checkSubnets(input: ReadinessInput): ReadinessCheck {
+function checkSubnets(input: Pick<ReadinessInput, "cluster" | "subnetUsages">): ReadinessCheck {
   const pools = runningPools(input.cluster);
   const bySubnet = new Map<string, { id: string; need: number; pool: string; nodes: number; each: number }>();
   for (const p of pools) {
@@ -261,10 +273,77 @@ function checkDeprecatedApis(input: ReadinessInput, current: string): ReadinessC
   };
 }
 
+/** AKS's node names (`aks-<pool>-<8 digits>-vmss<instance>`). */
+const AKS_NODE = /\baks-[a-z][a-z0-9]{0,11}-\d{8}-vmss[0-9a-z]+\b/g;
+
+/**
+ * The nodes a pool upgrade left cordoned under `undrainableNodeBehavior: Cordon`, from the error AKS
+ * ended the operation with: AKS labels them `kubernetes.azure.com/upgrade-status: Quarantined` and
+ * ends the upgrade Failed although the roll went on past them (REST spec, UndrainableNodeBehavior
+ * `Cordon`; Azure/AKS#3516). Empty for any other failure (a Schedule drain timeout names a node too,
+ * but does not quarantine it).
+ */
+export function quarantinedNodesOf(error: { code?: string; message?: string } | undefined): string[] {
+  const message = error?.message ?? "";
+  if (!/upgrade-status[=:] ?Quarantined/i.test(message) || error?.code === "UpgradeCanceled") return [];
+  return [...new Set(message.match(AKS_NODE) ?? [])];
+}
+
 /** Whether an ARM error AKS answered is its deprecated-API upgrade block. */
 export function isDeprecatedApiBlock(error: { code?: string; message?: string } | undefined): boolean {
   if (!error) return false;
   return error.code === "UpgradeBlockedOnDeprecatedAPIUsage" || /UpgradeBlockedOnDeprecatedAPIUsage|blocked due to recent usage of a Kubernetes API deprecated/.test(error.message ?? "");
+}
+
+/** The checks that stop an operation before its approval card (`Blocked`). */
+export function failingChecks(report: Pick<ReadinessReport, "checks"> | undefined): ReadinessCheck[] {
+  return (report?.checks ?? []).filter((c) => c.status === "fail");
+}
+
+/** How a `Blocked` record names the failing checks: `vcpu-quota: surge needs … ; subnet-addresses: …`. */
+export function blockedReason(failing: readonly ReadinessCheck[]): string {
+  return failing.map((c) => `${c.id}: ${c.evidence}`).join(" | ");
+}
+
+/** Days a node image stays supported after its release (see `checkNodeImageAge`). */
+export const NODE_IMAGE_SUPPORT_DAYS = 90;
+
+/**
+ * A node image's release date from its version, as AKS formats them by date ("Versions are formatted
+ * by date (for example, 202311.07.0) for Linux and by Windows Server OS build and date (for example,
+ * 20348.2113.231115) for Windows": learn.microsoft.com/azure/architecture/operator-guides/aks/aks-upgrade-practices).
+ */
+export function nodeImageReleaseDate(version: string | undefined): Date | undefined {
+  const v = (version ?? "").trim();
+  const linux = /(?:^|-)(\d{4})(\d{2})\.(\d{2})\.\d+$/.exec(v);
+  const windows = linux ? undefined : /\d{5}\.\d+\.(\d{2})(\d{2})(\d{2})$/.exec(v);
+  const [y, m, d] = linux ? [Number(linux[1]), Number(linux[2]), Number(linux[3])] : windows ? [2000 + Number(windows[1]), Number(windows[2]), Number(windows[3])] : [NaN, NaN, NaN];
+  if (!Number.isFinite(y) || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+/**
+ * Each running pool's node image against the 90-day window (AKS's node auto-provisioning "forces
+ * the latest image version to be picked up if the existing node image version is older than 90
+ * days": learn.microsoft.com/azure/aks/node-auto-provisioning-upgrade-image). Past it is a `warn`,
+ * never a `fail`: an upgrade (Kubernetes or node image) is what brings a pool back inside it.
+ */
+function checkNodeImageAge(c: ReadinessCluster, now: string): ReadinessCheck {
+  const at = Date.parse(now);
+  const old: string[] = [];
+  const unknown: string[] = [];
+  let oldest: { pool: string; days: number; version: string } | undefined;
+  for (const p of runningPools(c)) {
+    const released = nodeImageReleaseDate(p.nodeImageVersion);
+    if (!released) { unknown.push(`${p.name ?? "?"} (${p.nodeImageVersion ?? "no nodeImageVersion"})`); continue; }
+    const days = Math.floor((at - released.getTime()) / 86_400_000);
+    if (days > NODE_IMAGE_SUPPORT_DAYS) old.push(`pool ${p.name ?? "?"}: ${p.nodeImageVersion ?? "?"} is ${days} days old`);
+    if (!oldest || days > oldest.days) oldest = { pool: p.name ?? "?", days, version: p.nodeImageVersion ?? "?" };
+  }
+  const notes = [...old, ...unknown.map((u) => `pool ${u}: release date not readable from the version`)];
+  if (notes.length > 0) return { id: "node-image-age", status: "warn", evidence: `${notes.join("; ")} (support window ${NODE_IMAGE_SUPPORT_DAYS} days)` };
+  if (!oldest) return { id: "node-image-age", status: "pass", evidence: "no running pool" };
+  return { id: "node-image-age", status: "pass", evidence: `oldest node image ${oldest.version} (pool ${oldest.pool}) is ${oldest.days} days old, within the ${NODE_IMAGE_SUPPORT_DAYS}-day window` };
 }
 
 export function evaluateReadiness(input: ReadinessInput): ReadinessReport {
@@ -272,5 +351,17 @@ export function evaluateReadiness(input: ReadinessInput): ReadinessReport {
   const current = c.currentKubernetesVersion ?? c.kubernetesVersion ?? "";
   const checks: ReadinessCheck[] = [checkClusterState(c), checkTarget(input, current), checkVcpu(input), checkSubnets(input)];
   if (isKubernetesVersion(current)) checks.push(checkDeprecatedApis(input, current));
+  if (input.now) checks.push(checkNodeImageAge(c, input.now));
+  return { clusterId: input.clusterId, targetVersion: input.target, checks };
+}
+
+/**
+ * A node-image upgrade's readiness: the cluster's state, the surge's vCPUs and node-subnet
+ * addresses (each pool rolls with maxSurge extra nodes, as for a Kubernetes upgrade), the node
+ * images' age. `target` is the node image the plan brings the first pool to.
+ */
+export function evaluateNodeImageReadiness(input: Pick<ReadinessInput, "clusterId" | "target" | "cluster" | "computeUsages" | "subnetUsages" | "now">): ReadinessReport {
+  const checks: ReadinessCheck[] = [checkClusterState(input.cluster), checkVcpu(input), checkSubnets(input)];
+  if (input.now) checks.push(checkNodeImageAge(input.cluster, input.now));
   return { clusterId: input.clusterId, targetVersion: input.target, checks };
 }

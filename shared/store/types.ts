@@ -182,10 +182,12 @@ export type OperationStatus =
   | "Failed"
   | "Rejected"
   | "Expired"
-  | "Cancelled";
+  | "Cancelled"
+  /** Stopped before any change because it cannot work now (readiness `fail`, AKS's deprecated-API block; docs/readiness.md): resumable. */
+  | "Blocked";
 
 /** Statuses after which an operation never changes again (except by an explicit resume). */
-export const terminalOperationStatuses: readonly OperationStatus[] = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled"];
+export const terminalOperationStatuses: readonly OperationStatus[] = ["Succeeded", "Failed", "Rejected", "Expired", "Cancelled", "Blocked"];
 
 export interface OperationTrigger {
   type: "event" | "http" | "timer";
@@ -195,7 +197,8 @@ export interface OperationTrigger {
   eventId?: string;
 }
 
-export type StepStatus = "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped";
+/** `Blocked`: AKS refused the step for a reason an operator must decide on (its deprecated-API block). */
+export type StepStatus = "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped" | "Blocked";
 
 export interface ArmErrorRecord {
   code: string;
@@ -250,7 +253,8 @@ export interface ApprovalRequestRecord {
   /** The approval orchestration instance the decision is raised on (named in the token). */
   approvalInstanceId: string;
   step: number;
-  scope: "step" | "upgrade";
+  /** `upgrade`: the name requests stored before `operation` carry (orchestrations/common/contracts.ts ApprovalScope). */
+  scope: "step" | "operation" | "upgrade";
   /** 0 for the first card, 1 for the escalation. */
   round: number;
   nonce: string;
@@ -285,6 +289,28 @@ export interface OperationCancellation {
   previousStatus: OperationStatus;
 }
 
+export interface ForceUpgradeRecord {
+  /** The control-plane step AKS blocked. */
+  step: number;
+  /** AKS's message (the APIs and when they were last seen). */
+  blockedMessage: string;
+  approvedBy: string;
+  approvedAt: IsoTimestamp;
+  comment?: string;
+  /** `upgradeSettings.overrideSettings.until`: the override matches only upgrades started before it. */
+  until: IsoTimestamp;
+  /** When the platform set `forceUpgrade: false` again after the upgrade. */
+  clearedAt?: IsoTimestamp;
+}
+
+export interface CordonedNodesRecord {
+  step: number;
+  pool: string;
+  nodes: string[];
+  /** Where the names come from (AKS's async operation message). */
+  source: string;
+}
+
 export interface OperationRecord {
   id: string;
   clusterId: string;
@@ -314,6 +340,17 @@ export interface OperationRecord {
   cancellation?: OperationCancellation;
   /** Position behind the cluster's current holder while `Queued` (1 = next). */
   queuePosition?: number;
+  /**
+   * AKS's deprecated-API block forced through (issue 30, docs/readiness.md): who approved it, the
+   * window (`until`) written as the cluster's `upgradeSettings.overrideSettings`, and when the
+   * platform cleared the override again after the upgrade.
+   */
+  forceUpgrade?: ForceUpgradeRecord;
+  /**
+   * Nodes a pool upgrade left cordoned because their drain was blocked (a PodDisruptionBudget)
+   * under `undrainableNodeBehavior: Cordon`, per pool step: an operator deletes or fixes them.
+   */
+  cordonedNodes?: CordonedNodesRecord[];
   timings: { createdAt: IsoTimestamp; startedAt?: IsoTimestamp; endedAt?: IsoTimestamp; updatedAt: IsoTimestamp };
 }
 

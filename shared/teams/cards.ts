@@ -11,7 +11,7 @@ export interface PlanStepView {
   pool?: string;
   from: string;
   to: string;
-  status?: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped" | "Rejected" | "Expired";
+  status?: "Pending" | "AwaitingApproval" | "Running" | "Succeeded" | "Failed" | "Skipped" | "Rejected" | "Expired" | "Blocked";
 }
 
 export interface ApprovalRequest {
@@ -21,7 +21,8 @@ export interface ApprovalRequest {
   /** The step being approved; for `oncePerUpgrade` the first step, and the card says it covers the whole plan. */
   step: PlanStepView;
   plan: PlanStepView[];
-  scope: "step" | "upgrade";
+  /** `upgrade`: the name stored before `operation`. */
+  scope: "step" | "operation" | "upgrade";
   /** When the request expires (ISO). */
   deadline: string;
   /** `PUBLIC_BASE_URL`: links go to `${publicBaseUrl}/api/approvals/{token}?decision=…`. */
@@ -33,6 +34,11 @@ export interface ApprovalRequest {
   purpose?: "upgrade" | "provisioning";
   /** The readiness checks stored on the plan (issue 30): those not `pass` are shown. */
   readiness?: { id: string; status: "pass" | "warn" | "fail"; evidence: string }[];
+  /**
+   * A force decision (issue 30): AKS blocked the step on deprecated-API usage (its message);
+   * approving writes `upgradeSettings.overrideSettings {forceUpgrade: true, until}` for that upgrade.
+   */
+  force?: { windowHours: number; blockedMessage: string };
 }
 
 export function stepLabel(step: Pick<PlanStepView, "kind" | "pool">): string {
@@ -60,12 +66,13 @@ function planFacts(plan: PlanStepView[], current?: number, provisioning = false)
 }
 
 export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
+  if (request.force) return forceUpgradeCard(request, request.force);
   const links = approvalLinks(request.publicBaseUrl, request.token);
   const cluster = escapeMarkdown(request.cluster);
   const provisioning = request.purpose === "provisioning";
   const what = provisioning
     ? `Approve provisioning of **${cluster}** (${request.plan.length} resources to write)`
-    : request.scope === "upgrade"
+    : request.scope === "operation" || request.scope === "upgrade"
       ? `Approve the whole upgrade of **${cluster}** (${request.plan.length} steps)`
       : `Approve step ${request.step.index + 1} of ${request.plan.length} on **${cluster}**: ${escapeMarkdown(`${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`)}`;
   const body: CardElement[] = [];
@@ -102,6 +109,39 @@ export function approvalRequestCard(request: ApprovalRequest): TeamsMessage {
   const actions: OpenUrlAction[] = [
     { type: "Action.OpenUrl", title: "Approve", url: links.approve, style: "positive" },
     { type: "Action.OpenUrl", title: "Reject", url: links.reject, style: "destructive" }
+  ];
+  return teamsMessage(body, actions);
+}
+
+/**
+ * The force decision: a separate card (its own signed single-use link) after AKS blocked a
+ * control-plane step on deprecated-API usage, naming what AKS named and what forcing costs.
+ */
+function forceUpgradeCard(request: ApprovalRequest, force: { windowHours: number; blockedMessage: string }): TeamsMessage {
+  const links = approvalLinks(request.publicBaseUrl, request.token);
+  const change = `${stepLabel(request.step)} ${request.step.from} → ${request.step.to}`;
+  const body: CardElement[] = [];
+  if (request.escalatedFrom) {
+    body.push(banner("warning", [text(`Escalated: nobody decided before ${localTime(request.escalatedFrom.deadline)}.`, { weight: "bolder" })]));
+  }
+  body.push(
+    banner("attention", [heading(`Force the upgrade? ${request.cluster} (${request.environment})`, "attention")]),
+    markdownText(`AKS blocked step ${request.step.index + 1} (${escapeMarkdown(change)}): a Kubernetes API removed in ${escapeMarkdown(request.step.to)} was used in the last 12 hours.`),
+    facts([
+      ["Cluster", request.cluster],
+      ["Environment", request.environment],
+      ["Step", `${request.step.index + 1}. ${change}`],
+      ["AKS said", truncate(force.blockedMessage, 1200)],
+      ["Override window", `${force.windowHours} hour(s) from the decision`],
+      ["Operation", request.operationId],
+      ["Deadline", request.deadline]
+    ]),
+    markdownText("Approve sets `upgradeSettings.overrideSettings` (`forceUpgrade: true`, `until` the end of the window) and runs the upgrade again; the deprecated calls **fail after the upgrade**. The platform clears the override when the upgrade ends. Reject leaves the operation Blocked: migrate the usage and start the upgrade again.", { size: "small" }),
+    text(`Decide before ${localTime(request.deadline)}. Without a decision nothing is forced.`, { isSubtle: true, size: "small" })
+  );
+  const actions: OpenUrlAction[] = [
+    { type: "Action.OpenUrl", title: "Force upgrade", url: links.approve, style: "destructive" },
+    { type: "Action.OpenUrl", title: "Reject", url: links.reject, style: "positive" }
   ];
   return teamsMessage(body, actions);
 }
@@ -193,7 +233,7 @@ export interface OperationSummary {
   operationUrl?: string;
 }
 
-const OUTCOME_STYLE = { Succeeded: "good", Failed: "attention", Rejected: "warning", Expired: "warning", Cancelled: "warning" } as const;
+const OUTCOME_STYLE = { Succeeded: "good", Failed: "attention", Rejected: "warning", Expired: "warning", Cancelled: "warning", Blocked: "warning" } as const;
 
 export function operationSummaryCard(summary: OperationSummary): TeamsMessage {
   const what = summary.kind === "kubernetes" ? `Kubernetes upgrade${summary.target ? ` to ${summary.target}` : ""}` : "Node image upgrade";

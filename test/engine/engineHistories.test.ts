@@ -264,14 +264,14 @@ describe("stepOrchestrator over hand-built histories", () => {
   });
 
   it("asks for approval first when the plan says so; a rejection skips the step and starts nothing", async () => {
-    const h = new ScriptedHistory(stepOrchestrator, "op1-instance:step:0", stepInput(poolStep, { approvalScope: "upgrade" }), T0, OrchestratorNames.operationStep);
+    const h = new ScriptedHistory(stepOrchestrator, "op1-instance:step:0", stepInput(poolStep, { approvalScope: "operation" }), T0, OrchestratorNames.operationStep);
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
     expect(updates(h)[0]).toMatchObject({ status: "AwaitingApproval", step: { status: "AwaitingApproval" } });
     h.completeActivity(ActivityNames.updateOperation, { status: "AwaitingApproval" });
     expect((await h.run()).scheduled).toEqual([`suborchestration:${OrchestratorNames.approval}`]);
     const approval = h.openTasks()[0]!;
     expect(approval.instanceId).toBe(InstanceIds.approval("op1-instance", 0));
-    expect(approval.input).toMatchObject({ scope: "upgrade", step: { index: 0, pool: "user" }, timeoutMinutes: 60, onTimeout: "reject" });
+    expect(approval.input).toMatchObject({ scope: "operation", step: { index: 0, pool: "user" }, timeoutMinutes: 60, onTimeout: "reject" });
     h.completeSub(OrchestratorNames.approval, { outcome: "rejected", decision: { decision: "reject", approver: "ana", comment: "not today", at: T0 } });
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
     expect(updates(h).at(-1)).toMatchObject({ step: { status: "Skipped" } });

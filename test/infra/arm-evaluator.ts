@@ -48,16 +48,22 @@ export interface EvaluatedResource {
   readonly deployed: boolean;
   readonly properties: Json;
   readonly raw: ArmResource;
+  /** Its iteration, for a resource in a copy loop. */
+  readonly copyIndex?: number;
+  /** A module's target subscription (`scope: subscription(id)`), when it names one. */
+  readonly subscriptionId?: string;
 }
 
 export interface ScopeValues {
   subscriptionId: string;
+  /** For templates at management-group scope. */
+  managementGroupId: string;
   resourceGroup: string;
   location: string;
   tenantId: string;
 }
 
-const DEFAULT_SCOPE: ScopeValues = { subscriptionId: "11111111-1111-1111-1111-111111111111", resourceGroup: "rg-aksops", location: "westeurope", tenantId: "22222222-2222-2222-2222-222222222222" };
+const DEFAULT_SCOPE: ScopeValues = { subscriptionId: "11111111-1111-1111-1111-111111111111", managementGroupId: "mg-aksops", resourceGroup: "rg-aksops", location: "westeurope", tenantId: "22222222-2222-2222-2222-222222222222" };
 
 /** Deploys nothing: evaluates `template` with `parameters` (missing ones take their defaults). */
 export function evaluateDeployment(template: ArmTemplate, parameters: Record<string, Json>, scope: Partial<ScopeValues> = {}): Deployment {
@@ -301,6 +307,8 @@ function call(node: Extract<Node, { kind: "call" }>, ctx: EvalContext): Value {
     case "tolower": return str(a0).toLowerCase();
     case "toupper": return str(a0).toUpperCase();
     case "split": return str(a0).split(str(args[1]));
+    case "join": return (a0 as Json[]).map(str).join(str(args[1]));
+    case "managementgroup": return { id: `/providers/Microsoft.Management/managementGroups/${ctx.scope.managementGroupId}`, name: ctx.scope.managementGroupId };
     case "last": return Array.isArray(a0) ? (a0[a0.length - 1] ?? null) : str(a0).slice(-1);
     case "first": return Array.isArray(a0) ? (a0[0] ?? null) : str(a0).slice(0, 1);
     case "coalesce": return args.find((x) => x !== null && x !== undefined) ?? null;
@@ -389,12 +397,23 @@ class TemplateDeployment implements Deployment {
   module(name: string): Deployment {
     const cached = this.modules.get(name);
     if (cached) return cached;
-    const raw = this.allResources().find((r) => r.type === "Microsoft.Resources/deployments" && this.value(r.name) === name);
-    if (!raw) throw new Error(`no module ${name}`);
+    // A module in a copy loop (one per subscription, managed-subscriptions.bicep) is found by its name in any iteration.
+    let found: { raw: ArmResource; copyIndex?: number } | undefined;
+    for (const r of this.allResources().filter((x) => x.type === "Microsoft.Resources/deployments")) {
+      const count = r.copy === undefined ? undefined : Number(this.value((r.copy as { count: Json }).count));
+      for (const copyIndex of count === undefined ? [undefined] : [...Array(count).keys()]) {
+        if (!found && this.value(r.name, copyIndex === undefined ? this.ctx : { ...this.ctx, copyIndex }) === name) found = { raw: r, ...(copyIndex !== undefined ? { copyIndex } : {}) };
+      }
+    }
+    if (!found) throw new Error(`no module ${name}`);
+    const raw = found.raw;
+    const ctx: EvalContext = found.copyIndex === undefined ? this.ctx : { ...this.ctx, copyIndex: found.copyIndex };
+    const target = typeof raw.subscriptionId === "string" ? str(this.value(raw.subscriptionId, ctx)) : undefined;
     const props = raw.properties as unknown as { template: ArmTemplate; parameters?: Record<string, Json> };
     // Each entry is `{ value }`, or (a conditional value) an expression evaluating to `{ value }`.
-    const params = Object.fromEntries(Object.entries(props.parameters ?? {}).map(([k, p]) => [k, (this.value(p) as { value: Json }).value]));
-    const m = new TemplateDeployment(props.template, params, this.scope);
+    const params = Object.fromEntries(Object.entries(props.parameters ?? {}).map(([k, p]) => [k, (this.value(p, ctx) as { value: Json }).value]));
+    // A module scoped to another subscription (`scope: subscription(id)`) is evaluated there.
+    const m = new TemplateDeployment(props.template, params, { ...this.scope, ...(target ? { subscriptionId: target } : {}) });
     this.modules.set(name, m);
     return m;
   }
@@ -408,9 +427,12 @@ class TemplateDeployment implements Deployment {
         const indexes = count === undefined ? [undefined] : [...Array(count).keys()];
         return indexes.map((copyIndex) => {
           const ctx: EvalContext = copyIndex === undefined ? this.ctx : { ...this.ctx, copyIndex };
+          const subscriptionId = typeof r.subscriptionId === "string" ? str(this.value(r.subscriptionId, ctx)) : undefined;
           return {
             type: r.type,
             name: str(this.value(r.name, ctx)),
+            ...(copyIndex !== undefined ? { copyIndex } : {}),
+            ...(subscriptionId !== undefined ? { subscriptionId } : {}),
             deployed: r.condition === undefined ? true : this.value(r.condition, ctx) === true,
             // A module's template is evaluated in its own scope (module()); here only the parameters it is passed.
             properties: r.type === "Microsoft.Resources/deployments"

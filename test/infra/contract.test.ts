@@ -251,7 +251,7 @@ describe("infra contract: roles", () => {
   const groups = (() => {
     // Operation groups of the generated ARM clients the platform builds (shared/azure/arm-clients.ts).
     // `operations` is left out: it is also the store's container, and no code lists provider operations.
-    const pkgs = ["arm-containerservice", "arm-monitor", "arm-resources", "arm-network", "arm-eventgrid", "arm-consumption", "arm-authorization"];
+    const pkgs = ["arm-containerservice", "arm-monitor", "arm-resources", "arm-network", "arm-eventgrid", "arm-consumption", "arm-authorization", "arm-managementgroups"];
     const names = new Set<string>();
     for (const pkg of pkgs) {
       const dir = path.join(repoRoot, "node_modules", "@azure", pkg);

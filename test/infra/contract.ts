@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, loadConfig, SettingNames } from "../../shared/config";
 import { BuiltInRoles, RequiredPermissions, roleGrants } from "../../shared/azure/required-permissions";
-import type { Json } from "./arm-evaluator";
+import type { Deployment, Json } from "./arm-evaluator";
 
 export const repoRoot = path.resolve(__dirname, "../../..");
 
@@ -199,4 +199,30 @@ export function armCallsInCode(groups: readonly string[], ports: readonly string
     for (const port of ports) if (new RegExp(`\\b${port}\\(`).test(text)) calls.set(port, [...(calls.get(port) ?? []), where]);
   }
   return calls;
+}
+
+/**
+ * Issue 31: every subscription the app manages gets, from managed-subscriptions.bicep, the roles its
+ * calls need (subscription-roles.bicep deployed into it, checked as `checkRoles` does), assigned to the
+ * platform's identity in that subscription. Problems name the subscription.
+ */
+export function checkManagedSubscriptionRoles(managed: readonly string[], roles: Deployment, principalId: string): string[] {
+  const problems: string[] = [];
+  const modules = roles.resources("Microsoft.Resources/deployments").filter((m) => m.deployed);
+  for (const subscription of managed) {
+    const module = modules.find((m) => m.subscriptionId?.toLowerCase() === subscription.toLowerCase());
+    if (!module) { problems.push(`subscription ${subscription}: managed by the app, but managed-subscriptions.bicep assigns no roles there`); continue; }
+    const inside = roles.module(module.name);
+    const assignments = inside.resources("Microsoft.Authorization/roleAssignments").filter((r) => r.deployed).map((r) => r.properties as { roleDefinitionId: string; principalId: string });
+    for (const a of assignments) {
+      if (a.principalId !== principalId) problems.push(`subscription ${subscription}: a role assigned to ${a.principalId}, not the platform's identity`);
+      if (a.roleDefinitionId.startsWith("/subscriptions/") && !a.roleDefinitionId.toLowerCase().startsWith(`/subscriptions/${subscription.toLowerCase()}/`)) {
+        problems.push(`subscription ${subscription}: role ${a.roleDefinitionId} is another subscription's`);
+      }
+    }
+    const custom = inside.resources("Microsoft.Authorization/roleDefinitions").filter((r) => r.deployed)
+      .map((r) => ({ id: r.name, actions: (r.properties as { permissions: { actions: string[] }[] }).permissions.flatMap((p) => p.actions) }));
+    problems.push(...checkRoles(grantsOf(assignments, custom)).map((p) => `subscription ${subscription}: ${p}`));
+  }
+  return problems;
 }

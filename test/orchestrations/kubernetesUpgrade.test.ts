@@ -108,7 +108,7 @@ describe("kubernetesUpgrade orchestration", () => {
     await h.clock.advance(60 * 60_000);
     expect(await status(h, ID)).toMatchObject({ output: { status: "Succeeded" } });
     expect(calls(h, "createApprovalRequest")).toHaveLength(1);
-    expect(calls<{ scope: string }>(h, "createApprovalRequest")[0]?.input.scope).toBe("upgrade");
+    expect(calls<{ scope: string }>(h, "createApprovalRequest")[0]?.input.scope).toBe("operation");
     expect(calls(h, "startUpgradeStep")).toHaveLength(3);
   });
 

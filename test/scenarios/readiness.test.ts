@@ -2,11 +2,12 @@
  * Upgrade readiness (issue 30) through the public API on the whole platform (simulator, embedded
  * Cosmos, local host, virtual clock): a healthy cluster passes every check, in 4 ARM reads; a vCPU
  * quota lowered through the Quota API (as an operator or another team would) fails the quota check
- * naming the family and the numbers; a deprecated-API block AKS answered an upgrade attempt is
- * named with the API; bad input answers 400 / 404, a throttled ARM 503 with Retry-After.
+ * naming the family and the numbers, and stops an upgrade `Blocked` before its card; so does a full
+ * node subnet; AKS's deprecated-API block ends the step `Blocked` and asks a force decision whose
+ * override is set, used and cleared; bad input answers 400 / 404, a throttled ARM 503 with Retry-After.
  */
 import { readFileSync } from "node:fs";
-import { advance, api, approvalCards, armStats, cardText, count, decide, operation, operationWith, sim, startHarness, waitFor, type Harness } from "../platform/support";
+import { advance, api, approvalCards, armStats, cardText, count, decide, operation, operationWith, sim, startHarness, teamsMessages, waitFor, type Harness } from "../platform/support";
 
 interface Check { id: string; status: "pass" | "warn" | "fail"; evidence: string }
 interface Report { clusterId: string; targetVersion: string; checks: Check[] }
@@ -56,8 +57,9 @@ describe("upgrade readiness", () => {
     // No target named: the policy's next one (the demo catalog's newest 1.36 patch).
     expect(report.targetVersion).toMatch(/^1\.36\.\d+$/);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ["cluster-state", "pass"], ["target-version", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["deprecated-apis", "pass"]
+      ["cluster-state", "pass"], ["target-version", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["deprecated-apis", "pass"], ["node-image-age", "pass"]
     ]);
+    expect(check(report, "node-image-age").evidence).toMatch(/^oldest node image \S+ \(pool \w+\) is \d+ days old, within the 90-day window$/);
     expect(check(report, "cluster-state").evidence).toBe("provisioningState Succeeded, powerState Running");
     expect(check(report, "vcpu-quota").evidence).toMatch(/^surge needs 4 vCPU of standardDDSv5Family \(pool system: 1 node\(s\) × 4 vCPU\), \d+ free \(limit 10000, used \d+\); regional vCPUs: surge needs up to 4, \d+ free/);
     // Azure CNI without overlay: a surge node takes its own address and maxPods (30) more.
@@ -109,7 +111,7 @@ describe("upgrade readiness", () => {
     }
   });
 
-  it("a deprecated-API block AKS answered an upgrade attempt: readiness warns naming the API (AKS shows no usage before an attempt)", async () => {
+  it("AKS's deprecated-API block: the step ends Blocked with AKS's message, a force card asks, the approved override carries the upgrade through and is cleared", async () => {
     // The API named as AKS names it (the article's example: "usage has been detected on API flowcontrol.apiserver.k8s.io.prioritylevelconfigurations.v1beta1").
     const lastSeen = new Date(h.clock.now() - 3600_000).toISOString();
     expect((await sim(h, "POST", "/_sim/clusters/aks-dev/deprecated-api-usage", { api: "flowcontrol.apiserver.k8s.io.flowschemas.v1beta3", removedIn: "1.36", lastSeen })).status).toBe(201);
@@ -118,37 +120,134 @@ describe("upgrade readiness", () => {
     const target = (await readiness("aks-dev")).targetVersion;
     const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-dev/upgrades", { kind: "kubernetes", targetVersion: target });
     expect(started.status).toBe(202);
-    const failed = await operationWith(h, started.body.operationId, (op) => op.status === "Failed", "the blocked upgrade to stop");
-    expect(failed.steps[0]?.error?.message).toContain("usage has been detected on API flowcontrol.apiserver.k8s.io.flowschemas.v1beta3");
+    const id = started.body.operationId;
+    const blocked = await operationWith(h, id, (op) => op.steps[0]?.status === "Blocked", "the blocked step");
+    expect(blocked.status).toBe("AwaitingApproval");
+    expect(blocked.steps[0]?.error?.message).toContain("usage has been detected on API flowcontrol.apiserver.k8s.io.flowschemas.v1beta3");
+    expect(blocked.steps[0]?.error?.code).toBe("ValidationError");
+    // aks-dev's policy asks no approval for its upgrades; the force decision is asked all the same.
+    const card = await waitFor(h, "the force card", async () => (await teamsMessages(h, "ops")).find((m) => cardText(m).includes("Force the upgrade? aks-dev (dev)")));
+    expect(cardText(card)).toContain("flowcontrol.apiserver.k8s.io.flowschemas.v1beta3");
+    expect(cardText(card)).toContain("4 hour(s) from the decision");
     const report = await readiness("aks-dev", `?targetVersion=${target}`);
     expect(check(report, "deprecated-apis").status).toBe("warn");
-    expect(check(report, "deprecated-apis").evidence).toMatch(new RegExp(`^AKS blocked the upgrade to ${target.replace(/\./g, "\\.")} at .+ \\(operation ${started.body.operationId}, UpgradeBlockedOnDeprecatedAPIUsage\\): flowcontrol\\.apiserver\\.k8s\\.io\\.flowschemas\\.v1beta3 \\(removed in 1\\.36, last seen `));
+    expect(check(report, "deprecated-apis").evidence).toMatch(new RegExp(`^AKS blocked the upgrade to ${target.replace(/\./g, "\\.")} at .+ \\(operation ${id}, UpgradeBlockedOnDeprecatedAPIUsage\\): flowcontrol\\.apiserver\\.k8s\\.io\\.flowschemas\\.v1beta3 \\(removed in 1\\.36, last seen `));
+
+    const force = card.card.actions?.find((a) => a.title === "Force upgrade")?.url ?? "";
+    expect((await decide(force, "approve", "lead@example.com", "migration scheduled for Monday")).status).toBe(200);
+    const forced = await operationWith(h, id, (op) => op.forceUpgrade !== undefined, "the recorded force decision");
+    expect(forced.forceUpgrade).toMatchObject({ step: 0, approvedBy: "lead@example.com", comment: "migration scheduled for Monday" });
+    const until = forced.forceUpgrade?.until ?? "";
+    // dev's force window: 4 hours from the decision.
+    expect(Date.parse(until) - Date.parse(forced.forceUpgrade?.approvedAt ?? "")).toBe(4 * 3600_000);
+    const overridden = await waitFor(h, "the override on the cluster", async () => {
+      const c = await h.aks.managedClusters.get("rg-aks-dev", "aks-dev");
+      return c.upgradeSettings?.overrideSettings?.forceUpgrade === true ? c : undefined;
+    });
+    expect(overridden.upgradeSettings?.overrideSettings?.until?.toISOString()).toBe(until);
+    const done = await operationWith(h, id, (op) => op.status === "Succeeded", "the forced upgrade");
+    expect(done.steps.map((s) => s.status).every((s) => s === "Succeeded")).toBe(true);
+    const cleared = await operationWith(h, id, (op) => op.forceUpgrade?.clearedAt !== undefined, "the override cleared");
+    expect(cleared.approvals.some((a) => a.step === 0 && a.decision === "approve" && a.approver === "lead@example.com")).toBe(true);
+    const after = await h.aks.managedClusters.get("rg-aks-dev", "aks-dev");
+    expect(after.upgradeSettings?.overrideSettings?.forceUpgrade).not.toBe(true);
+    expect(after.currentKubernetesVersion).toBe(target);
   });
 
-  it("an upgrade stores the report on its plan before the approval, and the card shows what does not pass", async () => {
+  it("a vCPU quota below the surge: the upgrade ends Blocked naming the family and numbers, no approval card, nothing written to AKS; started again once fixed, it re-plans and asks", async () => {
     const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
     const used = usage.body.properties.usages.value;
     expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    const target = (await readiness("aks-staging")).targetVersion;
+    const before = await armStats(h);
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "kubernetes", targetVersion: target });
+    expect(started.status).toBe(202);
+    const op = await operationWith(h, started.body.operationId, (o) => o.status === "Blocked", "the blocked upgrade");
+    const after = await armStats(h);
+    expect(op.outcome?.result).toBe("Blocked");
+    expect(op.outcome?.error?.code).toBe("ReadinessFailed");
+    expect(op.outcome?.message).toContain(`vcpu-quota: surge needs 4 vCPU of standardDDSv5Family (pool system: 1 node(s) × 4 vCPU), 2 free (limit ${used + 2}, used ${used})`);
+    expect(op.plan?.readiness?.checks.find((c) => c.id === "vcpu-quota")?.status).toBe("fail");
+    expect(op.steps.every((s) => s.status === "Pending")).toBe(true);
+    expect(await approvalCards(h, "aks-staging")).toEqual([]);
+    for (const write of ["ManagedClusters_CreateOrUpdate", "AgentPools_CreateOrUpdate"]) expect(count(after, write) - count(before, write)).toBe(0);
+
+    // Fixed: the same upgrade started again is planned afresh and reaches its approval card.
+    expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
+    const again = await api<{ operationId: string; resumed: boolean }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "kubernetes", targetVersion: target });
+    expect([again.status, again.body.operationId, again.body.resumed]).toEqual([202, started.body.operationId, true]);
+    const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
+    const waiting = await operation(h, started.body.operationId);
+    expect(waiting.status).toBe("AwaitingApproval");
+    expect(waiting.plan?.readiness?.checks.map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass", "pass", "pass"]);
+    const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
+    expect((await decide(reject, "reject", "ops@example.com", "not this week")).status).toBe(200);
+    await operationWith(h, started.body.operationId, (o) => o.status === "Rejected", "the rejection");
+  });
+
+  it("a node subnet too small for the surge: the upgrade ends Blocked naming the subnet and its numbers", async () => {
+    const vnet = `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-prod/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod`;
+    const subnet = `${vnet}/subnets/snet-clusternodes`;
+    const usages = await arm<{ value: { id: string; currentValue: number; limit: number }[] }>("GET", `${vnet}/usages?api-version=2024-05-01`);
+    const entry = usages.body.value.find((u) => u.id.toLowerCase() === subnet.toLowerCase());
+    if (!entry) throw new Error(`no usage for ${subnet}: ${JSON.stringify(usages.body)}`);
+    // Another team's NIC takes every address left (one per IP configuration).
+    const taken = entry.limit - entry.currentValue;
+    const nic = `/subscriptions/${h.subscriptionId}/resourceGroups/rg-aks-prod/providers/Microsoft.Network/networkInterfaces/nic-batch`;
+    const ipConfigurations = Array.from({ length: taken }, (_, i) => ({ name: `ip${i}`, properties: { privateIPAllocationMethod: "Dynamic", subnet: { id: subnet } } }));
+    expect((await arm("PUT", `${nic}?api-version=2024-05-01`, { location: "westeurope", properties: { ipConfigurations } })).status).toBeLessThan(300);
     try {
-      const target = (await readiness("aks-staging")).targetVersion;
-      const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "kubernetes", targetVersion: target });
+      const target = (await readiness("aks-prod")).targetVersion;
+      const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-prod/upgrades", { kind: "kubernetes", targetVersion: target });
       expect(started.status).toBe(202);
-      const card = await waitFor(h, "the approval card", async () => (await approvalCards(h, "aks-staging"))[0]);
-      const op = await operation(h, started.body.operationId);
-      expect(op.status).toBe("AwaitingApproval");
-      const stored = op.plan?.readiness;
-      expect(stored?.targetVersion).toBe(target);
-      expect(stored?.checks.find((c) => c.id === "vcpu-quota")?.status).toBe("fail");
-      expect(stored?.checks.filter((c) => c.id !== "vcpu-quota").map((c) => c.status)).toEqual(["pass", "pass", "pass", "pass"]);
-      const text = cardText(card);
-      expect(text).toContain("Readiness: 1 check(s) not passing");
-      expect(text).toContain("fail vcpu-quota");
-      expect(text).toContain(`2 free (limit ${used + 2}, used ${used})`);
-      const reject = card.card.actions?.find((a) => a.title === "Reject")?.url ?? "";
-      expect((await decide(reject, "reject", "ops@example.com", "no quota for surge")).status).toBe(200);
-      await operationWith(h, started.body.operationId, (o) => o.status === "Rejected", "the rejection");
+      const op = await operationWith(h, started.body.operationId, (o) => o.status === "Blocked", "the blocked upgrade");
+      expect(op.outcome?.message).toContain(`subnet-addresses: subnet vnet-aks-prod/snet-clusternodes: surge needs 1 address(es) (pool system: 1 node(s) × 1), 0 free (${entry.limit} usable, ${entry.limit} used)`);
+      expect(op.plan?.readiness?.checks.find((c) => c.id === "subnet-addresses")?.status).toBe("fail");
+      expect(await approvalCards(h, "aks-prod")).toEqual([]);
+    } finally {
+      await arm("DELETE", `${nic}?api-version=2024-05-01`);
+    }
+  });
+
+  it("a node-image upgrade stores its readiness report on the plan before asking; a vCPU quota below the surge blocks it before the card", async () => {
+    const usage = await arm<{ properties: { usages: { value: number } } }>("GET", `${quotaScope()}/usages/standardDDSv5Family?api-version=${QUOTA_API}`);
+    const used = usage.body.properties.usages.value;
+    expect((await setLimit("standardDDSv5Family", used + 2)).status).toBe(200);
+    const cardsBefore = (await approvalCards(h, "aks-staging")).length;
+    // This week's node image is published: the cluster's pools are one image behind.
+    expect((await sim(h, "POST", "/_sim/node-images", {})).status).toBe(201);
+    try {
+      const blocked = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "nodeImage" });
+      expect(blocked.status).toBe(202);
+      const op = await operationWith(h, blocked.body.operationId, (o) => o.status === "Blocked", "the blocked node-image upgrade");
+      expect(op.outcome?.message).toContain("vcpu-quota: surge needs 4 vCPU of standardDDSv5Family");
+      expect(op.plan?.readiness?.checks.map((c) => c.id)).toEqual(["cluster-state", "vcpu-quota", "subnet-addresses", "node-image-age"]);
+      expect((await approvalCards(h, "aks-staging")).length).toBe(cardsBefore);
     } finally {
       expect((await setLimit("standardDDSv5Family", 10_000)).status).toBe(200);
     }
+    const started = await api<{ operationId: string }>(h, "POST", "/clusters/aks-staging/upgrades", { kind: "nodeImage" });
+    expect(started.status).toBe(202);
+    await waitFor(h, "the node-image approval card", async () => (await approvalCards(h, "aks-staging")).length > cardsBefore ? true : undefined);
+    const waiting = await operation(h, started.body.operationId);
+    expect(waiting.status).toBe("AwaitingApproval");
+    expect(waiting.plan?.readiness?.checks.map((c) => [c.id, c.status])).toEqual([["cluster-state", "pass"], ["vcpu-quota", "pass"], ["subnet-addresses", "pass"], ["node-image-age", "pass"]]);
+    expect(waiting.plan?.readiness?.targetVersion).toBe(waiting.plan?.target);
+  });
+
+  it("a 3-pool cluster: one readiness report costs at most 8 ARM reads", async () => {
+    const template = await h.aks.agentPools.get("rg-aks-dev", "aks-dev", "user");
+    const poller = await h.aks.agentPools.beginCreateOrUpdate("rg-aks-dev", "aks-dev", "batch", {
+      count: 1, vmSize: template.vmSize, mode: "User", osType: "Linux", vnetSubnetID: template.vnetSubnetID, maxPods: template.maxPods, orchestratorVersion: template.currentOrchestratorVersion
+    });
+    await advance(h, 15 * 60_000);
+    await poller.pollUntilDone();
+    const before = await armStats(h);
+    const report = await readiness("aks-dev");
+    const after = await armStats(h);
+    expect(report.checks.find((c) => c.id === "vcpu-quota")?.evidence).toContain("pool");
+    const total = (s: Record<string, Record<string, number>>) => Object.keys(s).reduce((n, k) => n + count(s, k), 0);
+    expect(total(after) - total(before)).toBeLessThanOrEqual(8);
+    expect(total(after) - total(before)).toBe(4);
   });
 });

@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createArmClients } from "../../shared/azure";
+import { armFor } from "../../shared/azure";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const STARTUP_DEADLINE_MS = 45_000;
@@ -79,10 +79,13 @@ describe("npm start", () => {
     const teams = await httpsGetJson(urls.teams, fs.readFileSync(urls.ca));
     expect(Array.isArray((teams as { value?: unknown }).value ?? teams)).toBe(true);
 
-    const arm = createArmClients({ mode: "local", subscriptionId: "00000000-0000-0000-0000-000000000001", armEndpoint: urls.arm, localCaPath: urls.ca });
+    // The demo fleet spans two subscriptions (issue 31): aks-staging is in the second.
+    const settings = { mode: "local" as const, subscriptionId: "00000000-0000-0000-0000-000000000001", armEndpoint: urls.arm, localCaPath: urls.ca };
     const names: string[] = [];
-    for await (const cluster of arm.containerService.managedClusters.list()) names.push(cluster.name ?? "");
-    expect(names.sort()).toEqual(["aks-dev", "aks-prod", "aks-staging"]);
+    for (const subscription of ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"]) {
+      for await (const cluster of armFor(settings, subscription).containerService.managedClusters.list()) names.push(`${subscription.slice(-1)}:${cluster.name ?? ""}`);
+    }
+    expect(names.sort()).toEqual(["1:aks-dev", "1:aks-prod", "2:aks-staging"]);
 
     // The platform adopted them on first start: they are in its registry.
     const clusters = (await (await fetch(`${urls.api}/clusters`)).json()) as { value: { id: string }[] };

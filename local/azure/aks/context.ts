@@ -5,12 +5,14 @@ import { poolId } from "./ids";
 import { CLUSTER_TYPE, redactClusterProperties, type ClusterResource, type PoolResource } from "./model";
 import type { AksRuntime } from "./runtime";
 import type { DeprecatedApiUsages } from "./deprecated-apis";
+import type { UndrainableNodes } from "./undrainable";
 
 export interface AksContext {
   kernel: SimKernel;
   catalog: ReleaseCatalog;
   runtime: AksRuntime;
   deprecatedApis: DeprecatedApiUsages;
+  undrainable: UndrainableNodes;
 }
 
 export function apiVersionOf(req: SimRequest): string {

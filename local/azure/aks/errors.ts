@@ -69,6 +69,17 @@ export const aksErrors = {
       `Drain node ${node} failed when evicting pod ${pod} failed with Too Many Requests error. This is often caused by a restrictive Pod Disruption Budget (PDB) policy. ` +
       `See http://aka.ms/aks/debugdrainfailures. Original error: Cannot evict pod as it would violate the pod's disruption budget.. PDB debug info: ${pod} blocked by pdb ${pod.replace(/-[^-]+$/, "")}-pdb with 0 unready pods. (agent pool ${pool})`);
   },
+  /** Cordon: the roll finished past the blocked nodes, left cordoned (undrainable.ts). */
+  upgradeCompletedWithQuarantinedNodes(pool: string, nodes: string[], drainTimeoutMinutes: number): ArmError {
+    return new ArmError(400, "UpgradeFailed",
+      `Upgrade of agent pool ${pool} completed with ${nodes.length} blocked node(s) that could not be drained within the drain timeout (${drainTimeoutMinutes} minutes): ${nodes.join(", ")}. ` +
+      "The blocked nodes are cordoned and labelled kubernetes.azure.com/upgrade-status=Quarantined (undrainableNodeBehavior Cordon); a surge node was retained for each. See http://aka.ms/aks/debugdrainfailures");
+  },
+  /** Cordon with more blocked nodes than maxBlockedNodes: the upgrade is canceled (undrainable.ts). */
+  upgradeCanceledBlockedNodes(pool: string, nodes: string[], maxBlocked: number): ArmError {
+    return new ArmError(400, "UpgradeCanceled",
+      `Upgrade of agent pool ${pool} was canceled: ${nodes.length} node(s) could not be drained (${nodes.join(", ")}), more than maxBlockedNodes (${maxBlocked}). See http://aka.ms/aks/debugdrainfailures`);
+  },
   upgradeFailed(pool: string, detail: string): ArmError {
     return new ArmError(400, "UpgradeFailed", `Upgrade of agent pool ${pool} failed: ${detail}`);
   },

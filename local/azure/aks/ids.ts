@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 export const CONTAINER_SERVICE = "Microsoft.ContainerService";
 
 export const CLUSTER_TEMPLATE =
@@ -13,6 +15,17 @@ export function clusterIdFrom(p: Record<string, string>): string {
 
 export function poolId(clusterResourceId: string, pool: string): string {
   return `${clusterResourceId}/agentPools/${pool}`;
+}
+
+/** `n` decimal digits stable for `seed` (a pool's scale-set number). */
+export function seededDigits(seed: string, n: number): string {
+  const hex = createHash("sha256").update(seed).digest("hex");
+  return (BigInt("0x" + hex.slice(0, 15)) % 10n ** BigInt(n)).toString().padStart(n, "0");
+}
+
+/** A node's name as AKS names VMSS nodes (`aks-<pool>-<8 digits>-vmss<6 base-36 digits>`), the i-th instance of the pool. */
+export function aksNodeName(clusterResourceId: string, pool: string, instance: number): string {
+  return `aks-${pool}-${seededDigits(`${clusterResourceId.toLowerCase()}/${pool}`, 8)}-vmss${instance.toString(36).padStart(6, "0")}`;
 }
 
 export function maintenanceConfigId(clusterResourceId: string, name: string): string {

@@ -19,6 +19,7 @@ import type { ReleaseCatalog } from "../catalog";
 import type { SimKernel } from "../kernel";
 import { registerClusterActions } from "./actions";
 import { DeprecatedApiUsages } from "./deprecated-apis";
+import { UndrainableNodes } from "./undrainable";
 import { registerAgentPools } from "./agent-pools";
 import { poolsOf, type AksContext } from "./context";
 import { registerMaintenanceConfigurations } from "./maintenance";
@@ -76,7 +77,8 @@ export const AKS_API_VERSIONS = [
 
 export function registerAks(kernel: SimKernel, catalog: ReleaseCatalog): AksFleet {
   const runtime = new AksRuntime(kernel);
-  const ctx: AksContext = { kernel, catalog, runtime, deprecatedApis: new DeprecatedApiUsages(kernel) };
+  // PDB-blocked nodes per pool, read by the rolling planner (planner.ts) as a kernel service.
+  const ctx: AksContext = { kernel, catalog, runtime, deprecatedApis: new DeprecatedApiUsages(kernel), undrainable: new UndrainableNodes(kernel) };
   registerManagedClusters(ctx);
   registerAgentPools(ctx);
   registerUpgradeProfiles(ctx);

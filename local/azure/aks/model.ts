@@ -17,7 +17,11 @@ export interface PoolProperties {
   provisioningState: string;
   powerState: { code: "Running" | "Stopped" };
   maxPods: number;
-  upgradeSettings?: { maxSurge?: string; maxUnavailable?: string; drainTimeoutInMinutes?: number; nodeSoakDurationInMinutes?: number };
+  upgradeSettings?: {
+    maxSurge?: string; maxUnavailable?: string; drainTimeoutInMinutes?: number; nodeSoakDurationInMinutes?: number;
+    /** `Schedule` (default) or `Cordon` (undrainable.ts); `maxBlockedNodes` only in api-versions that have it. */
+    undrainableNodeBehavior?: string; maxBlockedNodes?: string;
+  };
   [field: string]: unknown;
 }
 

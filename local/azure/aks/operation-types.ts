@@ -46,6 +46,8 @@ export interface PoolPhase {
   started: boolean;
   done: boolean;
   failure?: { at: number; code: string; message: string };
+  /** undrainableNodeBehavior Cordon: the nodes left cordoned (undrainable.ts); `canceled` past maxBlockedNodes. */
+  quarantined?: { nodes: string[]; canceled: boolean };
   /** From an `unhealthyPool` fault: nodes left NotReady after the roll. */
   unhealthy?: { notReadyNodes: number; until?: number };
 }

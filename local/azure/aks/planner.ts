@@ -3,6 +3,7 @@ import { aksErrors } from "./errors";
 import { poolId } from "./ids";
 import { surgeOf, type PoolProperties } from "./model";
 import { DURATIONS, type PhaseKind, type PoolPhase } from "./operation-types";
+import { UNDRAINABLE_SERVICE, type UndrainableNodes } from "./undrainable";
 
 export type PlannedPhase = Omit<PoolPhase, "started" | "done">;
 
@@ -47,9 +48,20 @@ export function rollingPhase(
     const err = aksErrors.upgradeFailed(pool, stringParam(broken, "message") ?? "the reimage of the first node batch failed (VMExtensionProvisioningError).");
     failure = { at: startAt + batchMs, code: stringParam(broken, "code") ?? err.code, message: err.message };
   }
+  // Nodes a PodDisruptionBudget keeps from draining (undrainable.ts): Schedule fails at the drain
+  // timeout; Cordon rolls on past them and ends Failed naming them (Canceled beyond maxBlockedNodes).
+  const undrainable = drain || broken ? undefined : kernel.service<UndrainableNodes>(UNDRAINABLE_SERVICE)?.outcome(clusterId, pool, props, surge, batchMs);
+  let quarantined: PlannedPhase["quarantined"];
+  if (undrainable) {
+    if (undrainable.quarantined && !undrainable.quarantined.canceled) endAt += undrainable.extraMs;
+    const at = undrainable.failure.atOffsetMs < 0 ? endAt : startAt + undrainable.failure.atOffsetMs;
+    failure = { at, code: undrainable.failure.code, message: undrainable.failure.message };
+    endAt = Math.max(endAt, at);
+    quarantined = undrainable.quarantined;
+  }
   const sick = kernel.faults.take("unhealthyPool", id);
   return {
-    pool, kind, startAt, endAt, rolls: true, batchMs, surge, count: props.count, target, failure,
+    pool, kind, startAt, endAt, rolls: true, batchMs, surge, count: props.count, target, failure, ...(quarantined ? { quarantined } : {}),
     unhealthy: sick ? unhealthyFrom(sick, props.count, endAt) : undefined
   };
 }

@@ -255,7 +255,16 @@ export class AksRuntime {
 
   private failPhase(op: AksOperation, phase: PoolPhase): void {
     phase.done = true;
-    this.updatePool(poolId(op.clusterId, phase.pool), (p) => { p.properties.provisioningState = "Failed"; });
+    const q = phase.quarantined;
+    this.updatePool(poolId(op.clusterId, phase.pool), (p) => {
+      // Cordon: every node but the quarantined ones was upgraded (a retained surge node stands in
+      // for each), yet the operation ends Failed; past maxBlockedNodes it is Canceled, unchanged.
+      p.properties.provisioningState = q?.canceled ? "Canceled" : "Failed";
+      if (q && !q.canceled) {
+        if (phase.target.orchestratorVersion) p.properties.currentOrchestratorVersion = phase.target.orchestratorVersion;
+        if (phase.target.nodeImageVersion) p.properties.nodeImageVersion = phase.target.nodeImageVersion;
+      }
+    });
     // AKS's event schema has only the pool name; the error is on the ARM operation.
     this.publish(op.clusterId, "Microsoft.ContainerService.NodePoolRollingFailed", { nodePoolName: phase.pool });
   }

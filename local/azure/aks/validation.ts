@@ -153,6 +153,11 @@ export function checkPoolFields(kernel: SimKernel, profile: Json, path: string, 
   if (soak !== undefined && (!isInt(soak) || soak < 0 || soak > 30)) {
     throw aksBadRequest("InvalidParameter", `The value of parameter ${path}.upgradeSettings.nodeSoakDurationInMinutes is invalid. It must be between 0 and 30.`, `${path}.upgradeSettings.nodeSoakDurationInMinutes`);
   }
+  // UndrainableNodeBehavior's known values (the REST spec's x-ms-enum): Cordon, Schedule.
+  const undrainable = record(profile.upgradeSettings).undrainableNodeBehavior;
+  if (undrainable !== undefined && undrainable !== null && !(typeof undrainable === "string" && ["cordon", "schedule"].includes(undrainable.toLowerCase()))) {
+    throw aksBadRequest("InvalidParameter", `The value of parameter ${path}.upgradeSettings.undrainableNodeBehavior is invalid. Allowed values are Cordon and Schedule.`, `${path}.upgradeSettings.undrainableNodeBehavior`);
+  }
   if (mode === "System" && text(profile.osType ?? existing?.osType, "Linux") !== "Linux") {
     throw aksBadRequest("InvalidParameter", `The value of parameter ${path}.mode is invalid. System mode pools must use osType Linux.`, `${path}.mode`);
   }

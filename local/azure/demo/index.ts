@@ -1,6 +1,7 @@
 import type { ReleaseCatalog } from "../catalog";
 import { dispatch, type SimKernel, type SimRequest, type SimResponse } from "../kernel";
 import { clusterId } from "../aks";
+import { MANAGEMENT_GROUPS_SERVICE, type ManagementGroups } from "../managementGroups";
 
 /** The api-version the demo seed speaks (the one @azure/arm-containerservice 25.5.0 sends). */
 const AKS_API = "2026-06-01";
@@ -25,7 +26,20 @@ export class DemoSeedError extends Error {
 export interface DemoSeedOptions {
   /** Runs after the clusters exist (sim-services: Event Grid topics and subscriptions for them). */
   afterDemoSeed?: (kernel: SimKernel, clusterIds: string[]) => void | Promise<void>;
+  /**
+   * Issue 31: a second subscription for the demo fleet; `aks-staging` (its resource group, network
+   * and workspace) is seeded there, the others in the kernel's subscription.
+   */
+  secondSubscription?: string;
 }
+
+/** The demo fleet's second subscription (`npm start`; tests opt in with `demoSubscriptions: 2`). */
+export const DEMO_SECOND_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000002";
+/** The demo's management group, holding every demo subscription (AZURE_MANAGEMENT_GROUP_ID=mg-aksops-demo reads them). */
+export const DEMO_MANAGEMENT_GROUP_ID = "mg-aksops-demo";
+
+/** The environment seeded in the second subscription, when there is one. */
+export const SECOND_SUBSCRIPTION_ENVIRONMENT: DemoEnvironment = "staging";
 
 /** One minor behind the newest GA minor in the catalog, at its latest patch. */
 export function demoKubernetesVersion(catalog: ReleaseCatalog): string {
@@ -44,8 +58,7 @@ export function demoKubernetesVersion(catalog: ReleaseCatalog): string {
  * is close to the baseline (its gaps: system-assigned identity, no autoscaler, Ubuntu nodes, no API
  * Server VNet Integration).
  */
-export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kubernetesVersion: string): Record<string, unknown> {
-  const sub = kernel.config.subscriptionId;
+export function baselineCluster(kernel: SimKernel, env: DemoEnvironment, kubernetesVersion: string, sub: string = kernel.config.subscriptionId): Record<string, unknown> {
   const rg = `rg-aks-${env}`;
   const workspace = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`;
   const subnet = (name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks-${env}/subnets/${name}`;
@@ -142,11 +155,14 @@ async function settle(kernel: SimKernel, id: string, _res: SimResponse): Promise
  * Deterministic: same names, versions and settings every time.
  */
 export async function seedDemoFleet(kernel: SimKernel, catalog: ReleaseCatalog, options: DemoSeedOptions = {}): Promise<string[]> {
-  const sub = kernel.config.subscriptionId;
   const version = demoKubernetesVersion(catalog);
   const startDate = new Date(kernel.clock.now()).toISOString().slice(0, 10);
   const ids: string[] = [];
+  kernel.service<ManagementGroups>(MANAGEMENT_GROUPS_SERVICE)?.put(DEMO_MANAGEMENT_GROUP_ID, {
+    displayName: "aksops demo landing zones", subscriptions: [kernel.config.subscriptionId, ...(options.secondSubscription ? [options.secondSubscription] : [])]
+  });
   for (const env of DEMO_ENVIRONMENTS) {
+    const sub = options.secondSubscription && env === SECOND_SUBSCRIPTION_ENVIRONMENT ? options.secondSubscription : kernel.config.subscriptionId;
     const rg = `/subscriptions/${sub}/resourceGroups/rg-aks-${env}`;
     await call(kernel, "PUT", rg, RESOURCES_API, { location: kernel.config.location, tags: { environment: env } });
     await call(kernel, "PUT", `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`, "2023-09-01",
@@ -171,7 +187,7 @@ export async function seedDemoFleet(kernel: SimKernel, catalog: ReleaseCatalog, 
       }
     }));
     const id = clusterId(sub, `rg-aks-${env}`, `aks-${env}`);
-    await call(kernel, "PUT", id, AKS_API, baselineCluster(kernel, env, version));
+    await call(kernel, "PUT", id, AKS_API, baselineCluster(kernel, env, version, sub));
     for (const op of kernel.lro.active(id)) kernel.lro.completeNow(op.name);
     await call(kernel, "PUT", `${id}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`, AKS_API, nodeOsMaintenanceWindow(env, startDate));
     const logs = clusterLogSetting(env, `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-aks-${env}`);

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ArmError, ensureError } from "./errors";
 import type { SimKernel } from "./kernel";
-import { REMAINING_HEADER } from "./throttle";
+import { REMAINING_HEADER, TENANT_REMAINING_HEADER, TENANT_SCOPE } from "./throttle";
 import type { SimRequest, SimResponse } from "./types";
 
 /** Reads, routes and answers one request: the ARM protocol checks happen here, once, for every module. */
@@ -48,8 +48,8 @@ export async function dispatch(kernel: SimKernel, req: SimRequest): Promise<SimR
   const forced = kernel.faults.take("throttle", subscription) ?? kernel.faults.take("throttle", req.path);
   const decision = forced
     ? { allowed: false as const, remaining: 0 as const, retryAfterSeconds: Number(forced.retryAfterSeconds ?? 1) }
-    : kernel.throttler.take(subscription, kind);
-  const rateHeader = { [REMAINING_HEADER[kind]]: String(decision.remaining) };
+    : kernel.throttler.take(req.subscriptionId ?? TENANT_SCOPE, kind, kernel.config.location);
+  const rateHeader = { [(req.subscriptionId ? REMAINING_HEADER : TENANT_REMAINING_HEADER)[kind]]: String(decision.remaining) };
   if (!decision.allowed) {
     // ARM's throttling response: 429 with Retry-After in seconds and the exhausted bucket's header.
     return respond(errorResponse(new ArmError(429, "TooManyRequests",

@@ -21,12 +21,21 @@ export const ARM_DEFAULT_LIMITS: ThrottleLimits = {
   delete: { burst: 200, perSecond: 10 }
 };
 
-/** The headers ARM returns with the remaining tokens of the bucket a request used. */
+/** The headers ARM returns with the remaining tokens of the bucket a request used (tenant-level requests: TENANT_REMAINING_HEADER). */
 export const REMAINING_HEADER: Record<ArmOperationKind, string> = {
   read: "x-ms-ratelimit-remaining-subscription-reads",
   write: "x-ms-ratelimit-remaining-subscription-writes",
   delete: "x-ms-ratelimit-remaining-subscription-deletes"
 };
+
+export const TENANT_REMAINING_HEADER: Record<ArmOperationKind, string> = {
+  read: "x-ms-ratelimit-remaining-tenant-reads",
+  write: "x-ms-ratelimit-remaining-tenant-writes",
+  delete: "x-ms-ratelimit-remaining-tenant-deletes"
+};
+
+/** The bucket scope of a request that names no subscription (tenant-level: management groups, `/tenants`). */
+export const TENANT_SCOPE = "tenant";
 
 interface Bucket {
   tokens: number;
@@ -51,9 +60,20 @@ export class Throttler {
     this.buckets.clear();
   }
 
-  take(subscriptionId: string, kind: ArmOperationKind): ThrottleDecision {
+  /**
+   * Takes a token from the bucket of (scope, region, kind). ARM keeps one bucket per subscription
+   * (or the tenant, for requests without a subscription id), per operation type, per region:
+   * "Microsoft migrated Azure subscriptions to an updated throttling architecture starting in 2024.
+   * Throttling limits are now applied per region rather than per instance of Azure Resource Manager"
+   * and "Subscription limits apply per subscription, per service principal, and per operation type"
+   * (learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling,
+   * "Regional throttling and token bucket algorithm"; tenant: the same sizes). The region is the one
+   * of the Resource Manager that serves the caller, so a fleet spread over N subscriptions has N
+   * sets of buckets; `region` defaults to one, as the simulator is one front end.
+   */
+  take(scope: string, kind: ArmOperationKind, region = "default"): ThrottleDecision {
     const limit = this.limits[kind];
-    const key = `${subscriptionId.toLowerCase()}:${kind}`;
+    const key = `${scope.toLowerCase()}:${region.toLowerCase()}:${kind}`;
     const now = this.clock.now();
     const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);

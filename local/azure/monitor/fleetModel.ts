@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { seededDigits } from "../aks/ids";
 import type { ClusterState, PoolState } from "./fleetState";
 
 /**
@@ -29,10 +30,7 @@ const SYSTEM_DEPLOYMENTS: { name: string; replicas: number }[] = [
   { name: "konnectivity-agent", replicas: 2 }
 ];
 
-function digits(seed: string, n: number): string {
-  const hex = createHash("sha256").update(seed).digest("hex");
-  return (BigInt("0x" + hex.slice(0, 15)) % 10n ** BigInt(n)).toString().padStart(n, "0");
-}
+const digits = seededDigits;
 
 function suffix(seed: string, n: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, n);

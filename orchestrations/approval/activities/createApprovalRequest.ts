@@ -5,13 +5,14 @@ import { approvalLinks } from "../../../shared/teams/cards";
 import { MissingRecordError, OperationCancelledError } from "../../common/activities/errors";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
 import { isNotFound } from "../../../shared/domain/failures";
+import type { ApprovalScope } from "../../common/contracts";
 
 export interface CreateApprovalRequestInput {
   operationId: string;
   clusterId: string;
   approvalInstanceId: string;
   step: StepView;
-  scope: "step" | "upgrade";
+  scope: ApprovalScope;
   round: number;
   deadline: string;
 }

@@ -2,6 +2,7 @@ import type { ApprovalDecision } from "../../common/contracts";
 import { MissingRecordError } from "../../common/activities/errors";
 import { isoAt, type ActivityClock, type StorePort } from "../../common/activities/ports";
 import { isNotFound } from "../../../shared/domain/failures";
+import { coversWholeOperation } from "../../common/contracts";
 
 export interface VerifyApprovalDecisionInput {
   operationId: string;
@@ -32,7 +33,7 @@ export function createVerifyApprovalDecisionActivity(deps: VerifyApprovalDecisio
     try {
       await deps.store.operations.mutate(input.clusterId, input.operationId, (op) => {
         const request = op.approvalRequests?.find((r) => r.approvalInstanceId === input.approvalInstanceId && typeof input.decision.nonce === "string" && r.nonce === input.decision.nonce);
-        const step = request?.scope === "upgrade" ? -1 : request?.step;
+        const step = coversWholeOperation(request?.scope) ? -1 : request?.step;
         if (request && request.status === wanted && step === input.step) {
           verdict = { accepted: true };
           return undefined;

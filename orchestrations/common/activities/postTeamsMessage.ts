@@ -96,7 +96,8 @@ function buildMessage(deps: PostTeamsMessageDeps, request: TeamsMessageRequest, 
         step: view(input.step), plan: input.plan.map((s) => view(s)), scope: input.scope, deadline: input.deadline,
         publicBaseUrl: deps.publicBaseUrl, token: input.token, ...(escalatedFrom ? { escalatedFrom } : {}),
         ...(op && "provisioning" in op ? { purpose: "provisioning" as const } : {}),
-        ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {})
+        ...(op?.plan?.readiness ? { readiness: op.plan.readiness.checks } : {}),
+        ...(input.force ? { force: input.force } : {})
       });
     }
     case "operationFailed":

@@ -1,10 +1,11 @@
 import type { KubernetesVersionListResult, ManagedCluster } from "@azure/arm-containerservice";
 import type { StepView } from "../../common/contracts";
-import type { ReadinessReport } from "../../../shared/domain/readiness";
+import { failingChecks, type ReadinessReport } from "../../../shared/domain/readiness";
 import { readinessOfObserved, type ReadinessDeps } from "./readiness";
 import type { KubernetesUpgradeInput, PreparedUpgrade } from "../contracts";
 import { catalogFrom, planKubernetesUpgrade, type ClusterVersions } from "../../../shared/domain/versions";
 import type { ClusterRecord, OperationRecord } from "../../../shared/store";
+import { upgradeSettingsOf } from "../../../shared/domain/policy";
 import { clusterRef } from "../../common/activities/armIds";
 import { MissingRecordError } from "../../common/activities/errors";
 import type { StorePort } from "../../common/activities/ports";
@@ -34,14 +35,19 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     const op = (await deps.store.operations.get(input.clusterId, input.operationId))?.doc;
     if (!op) throw new MissingRecordError("operation", input.operationId, input.clusterId);
 
-    if (op.plan) {
-      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op), deps.polling);
+    // A plan whose readiness failed before anything ran (the operation ended `Blocked`) is made
+    // again from what ARM shows now: starting the same upgrade after the fix re-plans and proceeds.
+    const replan = op.plan !== undefined && blockedBeforeStart(op);
+    if (op.plan && !replan) {
+      return prepared(cluster, op.plan.target, op.plan.steps.map((s) => toUpgradeStep(s)), firstPending(op), deps.polling, untouched(op) ? op.plan.readiness : undefined);
     }
     const plan = await planFromArm(deps.aks, cluster, input.targetVersion ?? op.targetVersion);
     const readiness = deps.readiness ? await readinessOrNothing(deps.readiness, cluster, plan) : undefined;
-    const stored = await deps.store.operations.mutate(input.clusterId, input.operationId, (doc) => doc.plan ? undefined : {
+    const stored = await deps.store.operations.mutate(input.clusterId, input.operationId, (doc) => doc.plan && !(replan && blockedBeforeStart(doc)) ? undefined : {
       ...doc,
       targetVersion: plan.target,
+      // The blocked plan's steps never ran: the new plan's are recorded instead.
+      ...(replan ? { steps: [] } : {}),
       plan: {
         target: plan.target, steps: plan.steps.map((s) => ({ index: s.index, kind: s.kind, ...(s.pool ? { pool: s.pool } : {}), from: s.from, to: s.to })),
         ...(readiness ? { readiness } : {})
@@ -49,7 +55,7 @@ export function createPrepareKubernetesUpgradeActivity(deps: PrepareKubernetesUp
     });
     // Another run may have stored its plan first: that one wins, so every run agrees.
     const kept = stored.doc.plan ?? { target: plan.target, steps: plan.steps };
-    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc), deps.polling);
+    return prepared(cluster, kept.target, kept.steps.map((s) => toUpgradeStep(s)), firstPending(stored.doc), deps.polling, stored.doc.plan?.readiness);
   };
 }
 
@@ -91,7 +97,19 @@ async function planFromArm(aks: AksPort, cluster: ClusterRecord, target: string 
   return { target: plan.target, steps: plan.steps.map((s) => toUpgradeStep(s)), managed, versions };
 }
 
-function prepared(cluster: ClusterRecord, target: string, steps: StepView[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined): PreparedUpgrade {
+/** No step of the operation has started (each still Pending, or none recorded). */
+function untouched(op: OperationRecord): boolean {
+  return op.steps.every((s) => s.status === "Pending");
+}
+
+/** The stored plan's readiness failed and nothing ran: the operation was `Blocked` before its approval card. */
+function blockedBeforeStart(op: OperationRecord): boolean {
+  return untouched(op) && failingChecks(op.plan?.readiness).length > 0;
+}
+
+function prepared(
+  cluster: ClusterRecord, target: string, steps: StepView[], firstStepIndex: number, polling: (PollIntervals & { healthSettleMs?: number }) | undefined, readiness?: ReadinessReport
+): PreparedUpgrade {
   return {
     resourceId: cluster.resourceId,
     environment: cluster.environment,
@@ -101,7 +119,9 @@ function prepared(cluster: ClusterRecord, target: string, steps: StepView[], fir
     approval: { mode: cluster.policy.approval, timeoutMinutes: cluster.policy.approvalTimeoutMinutes, onTimeout: cluster.policy.onApprovalTimeout },
     healthGate: { ...cluster.policy.healthGate },
     ...(polling ? { polling: { firstIntervalMs: polling.firstIntervalMs, maxIntervalMs: polling.maxIntervalMs } } : {}),
-    ...(polling?.healthSettleMs !== undefined ? { healthSettleMs: polling.healthSettleMs } : {})
+    ...(polling?.healthSettleMs !== undefined ? { healthSettleMs: polling.healthSettleMs } : {}),
+    ...(readiness ? { readiness } : {}),
+    forceUpgradeWindowHours: upgradeSettingsOf(cluster.policy, cluster.environment).forceUpgradeWindowHours
   };
 }
 

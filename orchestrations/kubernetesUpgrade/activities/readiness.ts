@@ -12,14 +12,14 @@ import type { NetworkManagementClient } from "@azure/arm-network";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import { parseArmResourceId } from "../../../shared/domain/armResourceId";
 import {
-  evaluateReadiness, isDeprecatedApiBlock, runningPools,
+  evaluateNodeImageReadiness, evaluateReadiness, isDeprecatedApiBlock, runningPools,
   type ComputeUsage, type ReadinessCluster, type ReadinessReport, type RecordedApiBlock, type SubnetUsage
 } from "../../../shared/domain/readiness";
 import {
   catalogAsEventData, catalogFrom, chooseTargetVersion, isKubernetesVersion, minorKey, newestPatchOf, newestSupportedVersion, parseMinorVersion,
   type KubernetesCatalog, type KubernetesSupportPlan
 } from "../../../shared/domain/versions";
-import type { ClusterRecord, Store } from "../../../shared/store";
+import type { ClusterRecord, NowSource, Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
 import { permanentUnlessRetryable } from "../../common/activities/errors";
 
@@ -34,6 +34,8 @@ export interface ReadinessDeps {
   /** The subscription the clients are bound to (a subnet elsewhere is not read). */
   subscriptionId: string;
   store: Pick<Store, "operations">;
+  /** The node images' age is judged against it; absent, that check is left out. */
+  clock?: NowSource;
 }
 
 /** A `targetVersion` that is neither `major.minor.patch` nor `major.minor`, or a line the region does not offer. */
@@ -104,8 +106,38 @@ export async function readinessOfObserved(
   const observed = managed as ReadinessCluster;
   const current = managed.currentKubernetesVersion ?? managed.kubernetesVersion ?? cluster.spec.kubernetesVersion;
   const supportPlan = managed.supportPlan === "AKSLongTermSupport" ? "AKSLongTermSupport" : undefined;
-  const pools = runningPools(observed);
 
+  const [versions, usages, apiBlocks] = await Promise.all([
+    knownVersions ? Promise.resolve(knownVersions) : deps.aks ? deps.aks.managedClusters.listKubernetesVersions(location) : Promise.reject(new Error("readiness needs the region's Kubernetes versions")),
+    surgeUsages(deps, observed, location),
+    deprecatedApiBlocks(deps.store, cluster.id)
+  ]);
+  const catalog = catalogFrom(versions);
+  const target = resolveTarget(requestedTarget, catalog, cluster, current, supportPlan);
+
+  return evaluateReadiness({
+    clusterId: cluster.id, target, cluster: observed, catalog, allowPreview: cluster.policy.allowPreview,
+    ...(supportPlan ? { supportPlan } : {}), ...usages, apiBlocks, ...(deps.clock ? { now: new Date(deps.clock.now()).toISOString() } : {})
+  });
+}
+
+/**
+ * A node-image upgrade's readiness from the cluster the upgrade already read: the Compute usages
+ * (1 read) and each node-subnet VNet's usages (1 a VNet) added; `target` is the node image the plan
+ * brings its first pool to.
+ */
+export async function nodeImageReadinessOfObserved(deps: Omit<ReadinessDeps, "aks" | "store">, clusterId: string, managed: ManagedCluster, target: string): Promise<ReadinessReport> {
+  const observed = managed as ReadinessCluster;
+  const usages = await surgeUsages(deps, observed, managed.location ?? "");
+  return evaluateNodeImageReadiness({ clusterId, target, cluster: observed, ...usages, ...(deps.clock ? { now: new Date(deps.clock.now()).toISOString() } : {}) });
+}
+
+/**
+ * What the surge needs to be judged: the region's Compute usages (1 read, none when no pool runs)
+ * and the usages of each VNet holding a running pool's node subnet (1 read a VNet, a page each).
+ */
+async function surgeUsages(deps: Pick<ReadinessDeps, "arm" | "network" | "subscriptionId">, observed: ReadinessCluster, location: string): Promise<{ computeUsages?: ComputeUsage[]; subnetUsages: Map<string, SubnetUsage | undefined> }> {
+  const pools = runningPools(observed);
   // The node subnets, grouped by VNet: one usages read a VNet.
   const vnets = new Map<string, { resourceGroup: string; vnet: string; subnetIds: string[] }>();
   for (const p of pools) {
@@ -116,27 +148,17 @@ export async function readinessOfObserved(
     entry.subnetIds.push((p.vnetSubnetID ?? "").toLowerCase());
     vnets.set(key, entry);
   }
-
-  const [versions, computeUsages, vnetUsages, apiBlocks] = await Promise.all([
-    knownVersions ? Promise.resolve(knownVersions) : deps.aks ? deps.aks.managedClusters.listKubernetesVersions(location) : Promise.reject(new Error("readiness needs the region's Kubernetes versions")),
+  const [computeUsages, vnetUsages] = await Promise.all([
     pools.length === 0 ? Promise.resolve(undefined) : deps.arm.getArmResource(`/subscriptions/${deps.subscriptionId}/providers/Microsoft.Compute/locations/${location}/usages`, COMPUTE_USAGES_API_VERSION)
       .then((body) => (Array.isArray(body?.value) ? (body.value as ComputeUsage[]) : [])),
     Promise.all([...vnets.values()].map(async (v) => {
       const out: SubnetUsage[] = [];
       for await (const u of deps.network.virtualNetworks.listUsage(v.resourceGroup, v.vnet)) out.push(u);
       return out;
-    })),
-    deprecatedApiBlocks(deps.store, cluster.id)
+    }))
   ]);
-  const catalog = catalogFrom(versions);
-  const target = resolveTarget(requestedTarget, catalog, cluster, current, supportPlan);
-
   const subnetUsages = new Map<string, SubnetUsage | undefined>();
   const listed = new Map(vnetUsages.flat().map((u) => [(u.id ?? "").toLowerCase(), u]));
   for (const v of vnets.values()) for (const s of v.subnetIds) subnetUsages.set(s, listed.get(s));
-
-  return evaluateReadiness({
-    clusterId: cluster.id, target, cluster: observed, catalog, allowPreview: cluster.policy.allowPreview,
-    ...(supportPlan ? { supportPlan } : {}), ...(computeUsages ? { computeUsages } : {}), subnetUsages, apiBlocks
-  });
+  return { ...(computeUsages ? { computeUsages } : {}), subnetUsages };
 }

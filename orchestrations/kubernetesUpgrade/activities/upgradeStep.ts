@@ -6,6 +6,8 @@ import { failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 import { isArmInProgress } from "../../../shared/azure/arm-operations";
+import { upgradeSettingsOf } from "../../../shared/domain/policy";
+import { quarantinedNodesOf } from "../../../shared/domain/readiness";
 
 export interface UpgradeStepDeps {
   aks: AksPort;
@@ -15,7 +17,7 @@ export interface UpgradeStepDeps {
    * completion lost in a crash) finds the resource already moving and takes the id from here, so
    * a failure can still be explained with the async operation's error.
    */
-  store: Pick<StorePort, "operations">;
+  store: Pick<StorePort, "operations"> & Partial<Pick<StorePort, "clusters">>;
 }
 
 /** AKS provisioning states that mean an operation is still running on the resource. */
@@ -41,10 +43,14 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
         const cluster = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
         if (cluster.currentKubernetesVersion === step.to && !isRunning(cluster.provisioningState)) return { outcome: "alreadyDone" };
         if (isRunning(cluster.provisioningState) && cluster.kubernetesVersion === step.to) return inProgress(deps, request);
+        // An approved force decision (AKS's deprecated-API block) travels with this PUT as the
+        // cluster's override, bounded by its `until` (forceUpgrade.ts); never without one.
+        const force = await forceOf(deps, request);
         const body = {
           ...cluster,
           kubernetesVersion: step.to,
-          agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion }))
+          agentPoolProfiles: (cluster.agentPoolProfiles ?? []).map((p) => ({ ...p, orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion })),
+          ...(force ? { upgradeSettings: { ...cluster.upgradeSettings, overrideSettings: { forceUpgrade: true, until: new Date(force.until) } } } : {})
         };
         const poller = await deps.aks.managedClusters.beginCreateOrUpdate(ref.resourceGroup, ref.name, body);
         return started(deps, request, await armOperationIdOf(poller));
@@ -53,7 +59,12 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       const pool = await deps.aks.agentPools.get(ref.resourceGroup, ref.name, poolName);
       if (pool.currentOrchestratorVersion === step.to && !isRunning(pool.provisioningState)) return { outcome: "alreadyDone" };
       if (isRunning(pool.provisioningState) && pool.orchestratorVersion === step.to) return inProgress(deps, request);
-      const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, { ...pool, orchestratorVersion: step.to });
+      // The policy's drain settings are written with the upgrade itself (the same PUT): AKS applies a
+      // pool's upgradeSettings to the upgrade that PUT starts.
+      const drain = await drainOf(deps, request.clusterId);
+      const poller = await deps.aks.agentPools.beginCreateOrUpdate(ref.resourceGroup, ref.name, poolName, {
+        ...pool, orchestratorVersion: step.to, ...(drain ? { upgradeSettings: { ...pool.upgradeSettings, ...drain } } : {})
+      });
       return started(deps, request, await armOperationIdOf(poller));
     } catch (err) {
       const failure = failureOf(err);
@@ -62,6 +73,38 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       permanentUnlessRetryable(err, request.clusterId, `Starting step ${step.index + 1} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`);
     }
   };
+}
+
+/** The approved force decision of the operation, while it has not been cleared. */
+async function forceOf(deps: Pick<UpgradeStepDeps, "store">, request: StepRef): Promise<{ until: string } | undefined> {
+  const op = (await deps.store.operations.get(request.clusterId, request.operationId))?.doc;
+  const force = op?.forceUpgrade;
+  return force && !force.clearedAt && force.step === request.step.index ? { until: force.until } : undefined;
+}
+
+/**
+ * The pool's drain settings from the cluster's policy (`upgrade`: shared/domain/policy.ts), as
+ * AKS's AgentPoolUpgradeSettings fields; `maxBlockedNodes` only with Cordon (the spec: "allowed to
+ * be blocked ... when undrainable node behavior is Cordon").
+ */
+export async function drainOf(deps: Pick<UpgradeStepDeps, "store">, clusterId: string): Promise<{ drainTimeoutInMinutes: number; undrainableNodeBehavior: string; maxBlockedNodes?: string } | undefined> {
+  const cluster = deps.store.clusters ? (await deps.store.clusters.get(clusterId))?.doc : undefined;
+  if (!cluster) return undefined;
+  const s = upgradeSettingsOf(cluster.policy, cluster.environment);
+  return {
+    drainTimeoutInMinutes: s.drainTimeoutInMinutes, undrainableNodeBehavior: s.undrainableNodeBehavior,
+    ...(s.undrainableNodeBehavior === "Cordon" && s.maxBlockedNodes ? { maxBlockedNodes: s.maxBlockedNodes } : {})
+  };
+}
+
+/** Keeps the cordoned nodes of a pool step on the operation (once per step). */
+async function recordCordoned(deps: Pick<UpgradeStepDeps, "store">, request: StepRef, pool: string, nodes: string[], source: string): Promise<void> {
+  await deps.store.operations.mutate(request.clusterId, request.operationId, (op) => {
+    const kept = (op.cordonedNodes ?? []).filter((c) => c.step !== request.step.index);
+    const same = op.cordonedNodes?.find((c) => c.step === request.step.index);
+    if (same && same.nodes.join() === nodes.join()) return undefined;
+    return { ...op, cordonedNodes: [...kept, { step: request.step.index, pool, nodes, source }].sort((a, b) => a.step - b.step) };
+  });
 }
 
 /** Which operation step an ARM change belongs to. */
@@ -106,7 +149,16 @@ export function createCheckUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       : await deps.aks.agentPools.get(ref.resourceGroup, ref.name, step.pool ?? "").then((p) => ({ state: p.provisioningState, version: p.currentOrchestratorVersion }));
     if (isRunning(resource.state)) return { state: "InProgress" };
     if ((resource.state ?? "").toLowerCase() === "succeeded" && resource.version === step.to) return { state: "Succeeded" };
-    return { state: "Failed", error: await stepErrorOf(deps, request, resource) };
+    const error = await stepErrorOf(deps, request, resource);
+    // undrainableNodeBehavior Cordon: AKS upgraded every node it could drain and cordoned the rest,
+    // yet ends the operation Failed. The pool runs the target: the step succeeded, and the nodes
+    // left cordoned are recorded on the operation for an operator to fix or delete.
+    const cordoned = step.kind === "nodePool" && resource.version === step.to ? quarantinedNodesOf(error) : [];
+    if (cordoned.length > 0) {
+      await recordCordoned(deps, request, step.pool ?? "", cordoned, `${error.code}: ${error.message.slice(0, 500)}`);
+      return { state: "Succeeded" };
+    }
+    return { state: "Failed", error };
   };
 }
 

@@ -6,6 +6,9 @@ import type { ArmRead, ClusterImageState, NodeImageUpgradeInput, PoolImageState,
 import { nodeImagePolicyOf } from "./clusterPolicy";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
 import type { NodeImageOperationRecord } from "./records";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import type { ReadinessReport } from "../../../shared/domain/readiness";
+import { nodeImageReadinessOfObserved } from "../../kubernetesUpgrade/activities/readiness";
 
 /**
  * Creates the cluster's operation record (once: a re-run finds it) and works out the window that
@@ -79,8 +82,8 @@ export function createPrepareNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, 
  * profile offers. One GET of the cluster (pools and their `nodeImageVersion` come with it) and one
  * upgrade-profile GET per pool; a stopped cluster costs one request.
  */
-export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks">) {
-  return async (input: { clusterId: string; resourceId: string }): Promise<ArmRead<ClusterImageState>> => {
+export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks"> & Partial<Pick<NodeImageActivityDeps, "readiness" | "store">>) {
+  return async (input: { clusterId: string; resourceId: string; operationId?: string }): Promise<ArmRead<ClusterImageState>> => {
     const { resourceGroup, cluster } = coordinatesOf(input.resourceId);
     try {
       const mc = await deps.aks.managedClusters.get(resourceGroup, cluster);
@@ -98,7 +101,8 @@ export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks"
       }
       // System pools first (our choice): a bad image shows on the pools that run the cluster's add-ons before user workloads are touched.
       pools.sort((a, b) => Number(b.mode === "System") - Number(a.mode === "System") || a.pool.localeCompare(b.pool));
-      return { outcome: "ok", powerState, provisioningState: mc.provisioningState ?? "Succeeded", pools };
+      const readiness = powerState === "Stopped" ? undefined : await storedReadiness(deps, input, mc, pools.find((p) => p.current !== p.latest)?.latest ?? "");
+      return { outcome: "ok", powerState, provisioningState: mc.provisioningState ?? "Succeeded", pools, ...(readiness ? { readiness } : {}) };
     } catch (err) {
       const failure = failureOf(err);
       if (failure.kind === "throttled") throw err;
@@ -106,6 +110,30 @@ export function createReadNodeImageState(deps: Pick<NodeImageActivityDeps, "aks"
       throw new ArmCallError("ManagedClusters_Get", input.resourceId, { code: failure.code, message: failure.message }, failure.status);
     }
   };
+}
+
+/**
+ * The node-image readiness report (issue 30) from the cluster just read plus the Compute and VNet
+ * usages, stored on the operation's plan before any approval is asked (its target: the node image
+ * the plan brings the first pool to, which the plan record keeps it under). Best effort: a failed
+ * read leaves the plan without a report.
+ */
+async function storedReadiness(
+  deps: Partial<Pick<NodeImageActivityDeps, "readiness" | "store">>, input: { clusterId: string; operationId?: string }, mc: ManagedCluster, target: string
+): Promise<ReadinessReport | undefined> {
+  if (!deps.readiness || !deps.store || !input.operationId) return undefined;
+  let report: ReadinessReport;
+  try {
+    report = await nodeImageReadinessOfObserved(deps.readiness, input.clusterId, mc, target);
+  } catch {
+    return undefined;
+  }
+  const operationId = input.operationId;
+  await deps.store.operations.mutate(input.clusterId, operationId, (op) => {
+    if (op.steps.some((s) => s.status !== "Pending") || JSON.stringify(op.plan?.readiness) === JSON.stringify(report)) return undefined;
+    return { ...op, plan: { target, steps: op.plan?.target === target ? op.plan.steps : [], readiness: report } };
+  });
+  return report;
 }
 
 /** Dates (the SDK deserialises `startDate`, `notAllowedDates`) as `yyyy-mm-dd`, so the window crosses the durable boundary as the wire has it. */

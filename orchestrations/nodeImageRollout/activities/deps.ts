@@ -6,6 +6,7 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { NowSource, Store } from "../../../shared/store";
 import { parseManagedClusterId } from "../../../shared/domain/armResourceId";
 import type { ArmErrorInfo } from "../../common/contracts";
+import type { ReadinessDeps } from "../../kubernetesUpgrade/activities/readiness";
 export { failureOf } from "../../../shared/domain/failures";
 import type { TeamsMessage } from "../../../shared/teams/adaptiveCard";
 import type { PostOutcome } from "../../../shared/teams/webhook";
@@ -18,6 +19,8 @@ export interface NodeImageActivityDeps {
   aks: ContainerServiceClient;
   store: Pick<Store, "clusters" | "operations">;
   clock: NowSource;
+  /** Readiness reads (Compute and VNet usages, issue 30); absent: node-image plans carry no readiness report. */
+  readiness?: Omit<ReadinessDeps, "aks" | "store">;
   teams: {
     webhookUrl: string;
     /** Links in cards (`PUBLIC_BASE_URL`). */

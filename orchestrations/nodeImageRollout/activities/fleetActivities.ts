@@ -1,4 +1,5 @@
 import type { ClusterRecord } from "../../../shared/store";
+import { subscriptionOf } from "../../../shared/domain/subscriptions";
 import { InstanceIds } from "../../names";
 import type { CatchUpCandidate, CatchUpPage, ClusterPage, ClusterPageRequest, RolloutPlan } from "../contracts";
 import { nodeImageOperationId } from "../rolloutPolicy";
@@ -28,13 +29,18 @@ export function createPlanNodeImageRollout(deps: Pick<NodeImageActivityDeps, "st
  */
 export function createListNodeImageRingPage(deps: Pick<NodeImageActivityDeps, "store">) {
   return async (request: ClusterPageRequest): Promise<ClusterPage> => {
-    const ids = (await deps.store.clusters.list())
-      .filter((c) => ringOfCluster(c) === request.ring && (request.after === undefined || c.id > request.after))
-      .map((c) => c.id)
-      .sort();
-    const page = ids.slice(0, request.pageSize);
-    const last = page[page.length - 1];
-    return { clusterIds: page, ...(ids.length > page.length && last !== undefined ? { next: last } : {}) };
+    const ring = (await deps.store.clusters.list()).filter((c) => ringOfCluster(c) === request.ring);
+    // Issue 31: the ring's clusters per subscription, so each subscription's reads are spread within its own bucket.
+    const subscriptionOfCluster = (c: ClusterRecord): string => (subscriptionOf(c.resourceId) ?? c.subscriptionId).toLowerCase();
+    const subscriptionSizes: Record<string, number> = {};
+    for (const c of ring) subscriptionSizes[subscriptionOfCluster(c)] = (subscriptionSizes[subscriptionOfCluster(c)] ?? 0) + 1;
+    const after = ring.filter((c) => request.after === undefined || c.id > request.after).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const page = after.slice(0, request.pageSize);
+    const last = page[page.length - 1]?.id;
+    return {
+      clusterIds: page.map((c) => c.id), subscriptions: page.map(subscriptionOfCluster), subscriptionSizes,
+      ...(after.length > page.length && last !== undefined ? { next: last } : {})
+    };
   };
 }
 

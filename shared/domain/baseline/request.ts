@@ -2,6 +2,7 @@
  * The provisioning request (`POST /api/clusters` with a `network`), and its validation: every
  * invalid field named at once, before anything is written. Pure.
  */
+import { isSubscriptionId } from "../subscriptions";
 import { ENVIRONMENTS, validatePolicy, type Environment, type PolicyOverrides } from "../policy";
 import type { FieldIssue } from "../maintenanceSchedule";
 import { AKS_RESERVED_RANGES, containsAddress, overlaps, parseIpv4, parseRange, type Range } from "./cidr";
@@ -66,6 +67,11 @@ export interface ProvisionRequest {
   access?: AccessRequest;
   /** Required outside dev; dev without it gets a self-signed pair written to the cluster's vault. */
   tls?: TlsRequest;
+  /**
+   * The subscription to provision in (issue 31): one the platform manages (the handler checks it,
+   * shared/domain/subscriptions.ts); absent: the platform's home subscription.
+   */
+  subscriptionId?: string;
 }
 
 /** Regions the platform provisions in, each with three availability zones (AKS and Azure Firewall zonal). */
@@ -158,7 +164,10 @@ export type Validated = { ok: true; value: ProvisionRequest } | { ok: false; iss
  */
 export function validateProvisionRequest(body: unknown): Validated {
   if (!isRecord(body)) return { ok: false, issues: [{ field: "body", message: "must be a JSON object" }] };
-  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls"], "");
+  const issues = unknown(body, ["name", "environment", "location", "network", "overrides", "policy", "gitops", "access", "tls", "subscriptionId"], "");
+  if (body.subscriptionId !== undefined && !isSubscriptionId(body.subscriptionId)) {
+    issues.push({ field: "subscriptionId", message: `must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got ${JSON.stringify(body.subscriptionId)}` });
+  }
   if (body.gitops !== undefined) issues.push(...gitopsIssues(body.gitops));
   const name = typeof body.name === "string" ? body.name : "";
   if (typeof body.name !== "string") issues.push({ field: "name", message: "is required (a string)" });

@@ -44,6 +44,7 @@ describe("loadConfig", () => {
     expect(config).toEqual({
       mode: "azure",
       subscriptionId: "00000000-0000-0000-0000-000000000001",
+      managedSubscriptions: { kind: "list", subscriptionIds: ["00000000-0000-0000-0000-000000000001"] },
       armEndpoint: "https://management.azure.com",
       cosmos: { endpoint: "https://aksops.documents.azure.com:443", database: "aksops" },
       teamsWebhookUrl: "https://contoso.webhook.office.com/webhookb2/abc",
