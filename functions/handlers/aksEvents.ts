@@ -11,7 +11,7 @@ import { startKubernetesUpgrade } from "./upgradeStarter";
 import { clustersForResourceEvent, requestGovernanceReview } from "./governance";
 import { EventNames, InstanceIds } from "../../orchestrations/names";
 import type { Platform } from "../runtime/platform";
-import { isNotFound } from "../../shared/domain/failures";
+import { unlessNotFound } from "../../shared/domain/failures";
 
 interface Routed {
   disposition: string;
@@ -305,7 +305,11 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
   if (holder && pool) {
     let attached = false;
     let wake: string | undefined;
-    await p.store.operations.mutate(cluster.id, holder.operationId, (op) => {
+    // Only "not there" (the record or the step's instance is gone) makes the event out of band; a
+    // Cosmos 429 or a 5xx is thrown: the event is marked `failed` and the delivery answers 5xx, which
+    // Event Grid retries (only 400, 401, 403 and 413 from a webhook are not retried:
+    // https://learn.microsoft.com/azure/event-grid/delivery-and-retry).
+    await unlessNotFound(p.store.operations.mutate(cluster.id, holder.operationId, (op) => {
       const i = op.steps.findIndex((s) => (s.kind === "nodePool" || s.kind === "nodeImage") && s.pool === pool && s.status === "Running");
       if (i >= 0 && /Rolling(Succeeded|Failed)$/.test(event.eventType)) wake = InstanceIds.step(op.instanceId ?? holder.instanceId, op.steps[i]!.index);
       if (i < 0 || op.steps[i]!.events?.some((e) => e.eventId === event.id)) {
@@ -316,25 +320,14 @@ async function onNodePoolRolling(p: Platform, client: DurableClientPort, cluster
       const steps = [...op.steps];
       steps[i] = { ...steps[i]!, events: [...(steps[i]!.events ?? []), { eventId: event.id, type: event.eventType, at: event.eventTime.toISOString(), data: event.data }] };
       return { ...op, steps };
-    }).catch(notThere);
+    }));
     if (wake) {
       // The step may have finished already (its poll came first): nothing waits for the event then.
-      await client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }).catch(notThere);
+      await unlessNotFound(client.raiseEvent(wake, EventNames.stepEvent, { eventId: event.id, type: event.eventType }));
     }
     if (attached) return { disposition: wake ? "attachedAndWoke" : "attached", clusterId: cluster.id, operationId: holder.operationId };
   }
   return { disposition: "outOfBand", clusterId: cluster.id, detail: `${event.eventType} for pool ${pool ?? "?"} with no platform step running on it` };
-}
-
-/**
- * Only "not there" (the operation record or the step's instance is gone) makes the event out of
- * band; anything else (a Cosmos 429, a 5xx) is thrown: the handler marks the event `failed` and
- * answers 5xx, which Event Grid retries ("Event Grid message delivery and retry": only 400, 401,
- * 403 and 413 from a webhook are not retried; https://learn.microsoft.com/azure/event-grid/delivery-and-retry).
- */
-function notThere(err: unknown): undefined {
-  if (isNotFound(err)) return undefined;
-  throw err;
 }
 
 /**

@@ -32,15 +32,20 @@ export function isArmInProgress(state: string | undefined | null): boolean {
   return armPhaseOf(state) === "inProgress";
 }
 
-/** The status path (`/subscriptions/…/operations/<id>?api-version=…`) in a serialized poller state, if any. */
-export function operationPathOfState(serialized: string): string | undefined {
+/** The status URL (`Azure-AsyncOperation`) a serialized poller state names, if any. */
+export function operationLocationOfState(serialized: string): string | undefined {
   let state: unknown;
   try {
     state = JSON.parse(serialized);
   } catch {
     return undefined;
   }
-  const url = findString(state, "operationLocation");
+  return findString(state, "operationLocation");
+}
+
+/** The status path (`/subscriptions/…/operations/<id>?api-version=…`) in a serialized poller state, if any. */
+export function operationPathOfState(serialized: string): string | undefined {
+  const url = operationLocationOfState(serialized);
   if (!url) return undefined;
   try {
     const parsed = new URL(url);

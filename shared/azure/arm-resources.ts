@@ -7,7 +7,7 @@
  */
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
 import type { ArmClients } from "./arm-clients";
-import { isNotFound } from "../domain/failures";
+import { unlessNotFound } from "../domain/failures";
 import { armPhaseOf, type ArmPhase } from "./arm-operations";
 
 type Json = Record<string, unknown>;
@@ -37,7 +37,7 @@ type Sent = { status: number; body: Json; headers: { get(name: string): string |
 
 /** One ARM request through a client's pipeline (its credential, retry and, locally, trust policies); ARM's error answer thrown as `ArmRequestError`. */
 async function sendArm(pipeline: Pipeline, http: HttpClient, base: string, method: "GET" | "PUT", path: string, body?: Json): Promise<Sent> {
-  const request = createPipelineRequest({ url: `${base}${path}`, method, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const request = createPipelineRequest({ url: /^https?:\/\//i.test(path) ? path : `${base}${path}`, method, ...(body ? { body: JSON.stringify(body) } : {}) });
   if (body) request.headers.set("content-type", "application/json");
   const response = await pipeline.sendRequest(http, request);
   let parsed: Json = {};
@@ -53,7 +53,8 @@ async function sendArm(pipeline: Pipeline, http: HttpClient, base: string, metho
 
 /**
  * The one reader of a long-running operation's status: one GET of its `Azure-AsyncOperation` path
- * (as records keep it, arm-operations.ts), through whichever client's pipeline the caller has.
+ * (as records keep it, arm-operations.ts) or URL (as a serialized poller names it), through
+ * whichever client's pipeline the caller has.
  * The body is `{ status, error? }` (ARM resource provider contract, async-api-reference.md
  * "Azure-AsyncOperation Resource format"); a status ARM omits reads as in progress.
  */
@@ -73,12 +74,7 @@ export function createArmResourcePort(clients: Pick<ArmClients, "resources">, ar
   const withVersion = (id: string, apiVersion: string) => `${id}?api-version=${encodeURIComponent(apiVersion)}`;
   return {
     async getArmResource(id, apiVersion) {
-      try {
-        return (await send("GET", withVersion(id, apiVersion))).body;
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
+      return (await unlessNotFound(send("GET", withVersion(id, apiVersion))))?.body;
     },
     async putArmResource(id, apiVersion, body) {
       const res = await send("PUT", withVersion(id, apiVersion), body);

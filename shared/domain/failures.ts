@@ -100,6 +100,16 @@ export function isNotFound(err: unknown): boolean {
   return failureOf(err).kind === "notFound";
 }
 
+/** `read`'s value, or undefined when what it reads does not exist; any other failure is thrown (nothing else is taken for "absent"). */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** Throttling, 5xx and connection failures: worth the same request again later. */
 export function isRetryable(failure: Failure): boolean {
   return failure.kind === "throttled" || failure.kind === "transient";

@@ -167,6 +167,23 @@ describe("runOperation over hand-built histories", () => {
     expect(updates(throttled).at(-1)).toMatchObject({ status: "Running" });
   });
 
+  it("a wave runs its steps together (Task.all of step sub-orchestrations); the next step waits for the whole wave", async () => {
+    const put = (i: number, wave?: number): PlanStep => step(i, { type: "armResourcePut", resourceId: `/r/${i}`, apiVersion: "2024-01-01", change: "create", body: {} }, wave === undefined ? {} : { wave });
+    const h = new ScriptedHistory(operationOf(planned([put(0, 1), put(1, 1), put(2)])), "op1-instance", {}, T0);
+    await h.run();
+    h.completeActivity(ActivityNames.tryAcquireClusterLock, { acquired: true });
+    await h.run();
+    h.completeActivity(ActivityNames.updateOperation, { status: "Running" });
+    expect((await h.run()).scheduled).toEqual([`suborchestration:${OrchestratorNames.operationStep}`, `suborchestration:${OrchestratorNames.operationStep}`]);
+    expect(h.openTasks().map((t) => t.instanceId)).toEqual([InstanceIds.step("op1-instance", 0), InstanceIds.step("op1-instance", 1)]);
+    h.completeSub(OrchestratorNames.operationStep, { status: "Succeeded", polls: 1 } satisfies StepRunResult);
+    // One of the wave finished: nothing new until the other does.
+    expect((await h.run()).scheduled).toEqual([]);
+    h.completeSub(OrchestratorNames.operationStep, { status: "Succeeded", polls: 2 } satisfies StepRunResult);
+    expect((await h.run()).scheduled).toEqual([`suborchestration:${OrchestratorNames.operationStep}`]);
+    expect(h.openTasks()[0]?.instanceId).toBe(InstanceIds.step("op1-instance", 2));
+  });
+
   it("a non-exclusive operation takes no lock", async () => {
     const h = new ScriptedHistory(operationOf(planned([]), { exclusive: false }), "op1-instance", {}, T0);
     expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
@@ -260,6 +277,48 @@ describe("stepOrchestrator over hand-built histories", () => {
     expect(updates(h).at(-1)).toMatchObject({ step: { status: "Skipped" } });
     h.completeActivity(ActivityNames.updateOperation, { status: "AwaitingApproval" });
     expect(await h.run()).toEqual({ scheduled: [], isDone: true, output: { status: "Rejected", approver: "ana", comment: "not today" } });
+    expect(h.activityInputs(ActivityNames.startUpgradeStep)).toEqual([]);
+  });
+
+  it("a pool step with a health gate: samples before, waits the settle time on a timer after the roll, and fails the step when the gate fails", async () => {
+    const sample = (ready: number) => ({ at: T0, pools: [{ pool: "user", nodesReady: ready, nodesTotal: 3 }], podsReadyRatio: 1, podsFailed: 0, podsPending: 0 });
+    const gate = { minNodesReadyRatio: 1, minPodsReadyRatio: 0.9, maxPodsReadyDrop: 0.05, maxFailedPodsIncrease: 0, maxPendingPodsIncrease: 3 };
+    const gated = { ...poolStep, health: true, settleMs: 300_000 };
+    const input = stepInput(gated, { plan: { ...stepInput(gated).plan, healthGate: gate } });
+    const h = new ScriptedHistory(stepOrchestrator, "op1-instance:step:0", input, T0, OrchestratorNames.operationStep);
+    await h.run();
+    h.completeActivity(ActivityNames.updateOperation, { status: "Running" });
+    expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.captureClusterHealth}`]);
+    h.completeActivity(ActivityNames.captureClusterHealth, sample(3));
+    expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.startUpgradeStep}`]);
+    h.completeActivity(ActivityNames.startUpgradeStep, { outcome: "started" });
+    await h.run();
+    h.raise(EventNames.stepEvent, { type: "NodePoolRollingSucceeded" });
+    await h.run();
+    h.completeActivity(ActivityNames.checkUpgradeStep, { state: "Succeeded" });
+    // Metrics lag: the settle time (plan data) on a durable timer before the second sample.
+    expect((await h.run()).scheduled).toEqual(["timer:+300000"]);
+    h.fireTimer();
+    expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.captureClusterHealth}`]);
+    h.completeActivity(ActivityNames.captureClusterHealth, sample(2));
+    expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
+    expect(updates(h).at(-1)).toMatchObject({ step: { status: "Failed", error: { code: "HealthGateFailed" }, healthBefore: sample(3), healthAfter: sample(2) } });
+    h.completeActivity(ActivityNames.updateOperation, { status: "Running" });
+    expect(await h.run()).toMatchObject({ isDone: true, output: { status: "Failed", error: { code: "HealthGateFailed" } } });
+  });
+
+  it("a maintenance window closed while awaiting approval: the approved step is skipped, NotStarted, nothing started", async () => {
+    const input = stepInput(poolStep, { approvalScope: "step", plan: { ...stepInput(poolStep).plan, notAfter: "2026-11-02T09:00:00.000Z" } });
+    const h = new ScriptedHistory(stepOrchestrator, "op1-instance:step:0", input, T0, OrchestratorNames.operationStep);
+    await h.run();
+    h.completeActivity(ActivityNames.updateOperation, { status: "AwaitingApproval" });
+    await h.run();
+    h.advance(2 * 3600_000);
+    h.completeSub(OrchestratorNames.approval, { outcome: "approved", decision: { decision: "approve", approver: "ana", at: "2026-11-02T10:00:00.000Z" } });
+    expect((await h.run()).scheduled).toEqual([`activity:${ActivityNames.updateOperation}`]);
+    expect(updates(h).at(-1)).toMatchObject({ step: { status: "Skipped" } });
+    h.completeActivity(ActivityNames.updateOperation, { status: "AwaitingApproval" });
+    expect(await h.run()).toMatchObject({ isDone: true, output: { status: "NotStarted", code: "WindowClosedAwaitingApproval", afterApproval: true } });
     expect(h.activityInputs(ActivityNames.startUpgradeStep)).toEqual([]);
   });
 

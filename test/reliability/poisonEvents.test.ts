@@ -138,4 +138,32 @@ describe("poison events and duplicate deliveries (issue 24)", () => {
       expect(res.body.error?.fields.map((f) => f.field)).toEqual([query.startsWith("?top") ? "top" : "continuationToken"]);
     }
   });
+
+  // Issue 25 (nothing swallowed): before, the 429 was taken for "no step running" and the event acknowledged `outOfBand`.
+  it("8 (issue 25): a Cosmos 429 on the step write fails the delivery for Event Grid to retry (it retries 5xx: https://learn.microsoft.com/azure/event-grid/delivery-and-retry); the redelivery attaches the event", async () => {
+    const cluster = "aks-staging";
+    const at = new Date(h.clock.now()).toISOString();
+    await store.operations.create(operationRecord("op-throttled", cluster, {
+      status: "Running", instanceId: "op-throttled",
+      steps: [{ index: 0, name: "pool user 1.35.1 → 1.36.0", kind: "nodePool", pool: "user", from: "1.35.1", to: "1.36.0", status: "Running", startedAt: at }]
+    }));
+    await store.clusters.mutate(cluster, (c) => ({ ...c, lock: { holder: { operationId: "op-throttled", instanceId: "op-throttled", since: at }, queue: [] } }));
+    try {
+      const event = aksEvent(h, "rolling-429", cluster, "NodePoolRollingStarted", { nodePoolName: "user" });
+      // Every write to `operations` refused as Cosmos refuses them over its throughput: more than the SDK's own retries.
+      h.platform.cosmos.faults.throttle({ count: 40, retryAfterMs: 1, container: "operations" });
+      const refused = await deliverEvents(h, [event]);
+      h.platform.cosmos.faults.clear();
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect((await store.events.get("rolling-429"))?.doc).toMatchObject({ disposition: "failed" });
+      expect((await store.operations.get(cluster, "op-throttled"))?.doc.steps[0]?.events).toBeUndefined();
+
+      const redelivered = await deliverEvents(h, [event]);
+      expect(redelivered.status).toBe(202);
+      expect((await store.events.get("rolling-429"))?.doc).toMatchObject({ disposition: "attached", operationId: "op-throttled" });
+      expect((await store.operations.get(cluster, "op-throttled"))?.doc.steps[0]?.events?.map((e) => e.eventId)).toEqual(["rolling-429"]);
+    } finally {
+      await store.clusters.mutate(cluster, (c) => ({ ...c, lock: { queue: [] } }));
+    }
+  });
 });

@@ -2,8 +2,8 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { AutoUpgradeDisableRequest } from "../adoptionOrchestrator";
 import { clusterRef } from "../../common/activities/armIds";
-import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable, failureOf } from "../../../shared/domain/failures";
+import { isOperationConflict, permanentUnlessRetryable } from "../../common/activities/errors";
+import { failureOf } from "../../../shared/domain/failures";
 import { armOperationIdOf, type ReadAsyncOperation } from "../../kubernetesUpgrade/activities/armPorts";
 import { inProgress, started } from "../../kubernetesUpgrade/activities/upgradeStep";
 import type { StorePort } from "../../common/activities/ports";
@@ -43,8 +43,7 @@ export function createStartAutoUpgradeDisableActivity(deps: AutoUpgradeDeps): (r
       const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
-      if (isRetryable(failure)) throw err;
-      throw new PermanentArmError(request.clusterId, "Turning AKS auto-upgrade off", failure);
+      permanentUnlessRetryable(err, request.clusterId, "Turning AKS auto-upgrade off");
     }
   };
 }

@@ -1,8 +1,8 @@
 import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { AdoptionInput } from "../adoptionOrchestrator";
-import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
+import { unlessNotFound } from "../../../shared/domain/failures";
 import { clusterRef } from "../../common/activities/armIds";
-import { PermanentArmError } from "../../common/activities/errors";
+import { permanentUnlessRetryable } from "../../common/activities/errors";
 
 export interface EnsureEventSubscriptionDeps {
   eventGrid: Pick<EventGridManagementClient, "systemTopics" | "systemTopicEventSubscriptions">;
@@ -52,13 +52,8 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
           location: input.location, source: input.resourceId, topicType: AKS_TOPIC_TYPE
         });
       }
-      const current = await deps.eventGrid.systemTopicEventSubscriptions
-        .getFullUrl(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME)
-        .then((r) => r.endpointUrl)
-        .catch((err: unknown) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        });
+      const current = (await unlessNotFound(deps.eventGrid.systemTopicEventSubscriptions
+        .getFullUrl(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME)))?.endpointUrl;
       let changed = false;
       if (current !== deps.endpointUrl) {
         await deps.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(ref.resourceGroup, topicName, PLATFORM_SUBSCRIPTION_NAME, {
@@ -73,8 +68,7 @@ export function createEnsureEventSubscriptionActivity(deps: EnsureEventSubscript
       // Done when it answers (no check): the step engine reads `alreadyDone`.
       return { outcome: "alreadyDone", topic: topicName, subscription: PLATFORM_SUBSCRIPTION_NAME, changed: changed || rgChanged };
     } catch (err) {
-      if (isRetryable(failureOf(err))) throw err;
-      throw new PermanentArmError(input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic", failureOf(err));
+      permanentUnlessRetryable(err, input.clusterId, "Subscribing the platform to the cluster's Event Grid system topic");
     }
   };
 }
@@ -90,13 +84,8 @@ async function ensureResourceGroupSubscription(deps: EnsureEventSubscriptionDeps
     topicName = `${resourceGroup}-events`;
     await deps.eventGrid.systemTopics.beginCreateOrUpdateAndWait(resourceGroup, topicName, { location: RG_TOPIC_LOCATION, source, topicType: RG_TOPIC_TYPE });
   }
-  const current = await deps.eventGrid.systemTopicEventSubscriptions
-    .getFullUrl(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME)
-    .then((r) => r.endpointUrl)
-    .catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+  const current = (await unlessNotFound(deps.eventGrid.systemTopicEventSubscriptions
+    .getFullUrl(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME)))?.endpointUrl;
   if (current === deps.endpointUrl) return false;
   await deps.eventGrid.systemTopicEventSubscriptions.beginCreateOrUpdateAndWait(resourceGroup, topicName, GOVERNANCE_SUBSCRIPTION_NAME, {
     destination: { endpointType: "WebHook", endpointUrl: deps.endpointUrl },

@@ -1,4 +1,4 @@
-import type { Failure } from "../../../shared/domain/failures";
+import { failureOf, isRetryable, type Failure } from "../../../shared/domain/failures";
 
 /** AKS's answer while another operation runs on the cluster (409 OperationNotAllowed): wait and retry, not fail. */
 export function isOperationConflict(failure: Failure): boolean {
@@ -16,6 +16,17 @@ export class PermanentArmError extends Error {
   constructor(readonly clusterId: string, readonly action: string, readonly failure: Failure) {
     super(`${action} on cluster ${clusterId} failed${failure.status ? ` (HTTP ${failure.status})` : ""}: ${failure.code}: ${failure.message}`);
   }
+}
+
+/**
+ * What an activity does with an ARM call's failure: throttling, 5xx and dropped connections are
+ * thrown as they are (the engine's `call` retries them on durable timers); anything else becomes a
+ * `PermanentArmError` naming the cluster and what was being done.
+ */
+export function permanentUnlessRetryable(err: unknown, clusterId: string, action: string): never {
+  const failure = failureOf(err);
+  if (isRetryable(failure)) throw err;
+  throw new PermanentArmError(clusterId, action, failure);
 }
 
 /** A record an activity needs is missing: the operation or cluster was deleted under it. */

@@ -10,10 +10,10 @@ import type { EventGridManagementClient } from "@azure/arm-eventgrid";
 import type { MonitorClient } from "@azure/arm-monitor";
 import type { NetworkManagementClient } from "@azure/arm-network";
 import { conformanceFindingId, evaluateConformance, type ConformanceReport, type ConformanceSummary, type ObservedCluster, type ObservedDataCollection, type ObservedNodeSubnet, type RelatedRead, type RuleResult } from "../../../shared/domain/conformance";
-import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
+import { isNotFound, unlessNotFound } from "../../../shared/domain/failures";
 import { isoNow, type ClusterRecord, type FindingRecord, type NowSource, type Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
-import { MissingRecordError, PermanentArmError } from "../../common/activities/errors";
+import { MissingRecordError, permanentUnlessRetryable } from "../../common/activities/errors";
 import type { StartStepResult } from "../../common/contracts";
 import { attempt, Unread } from "./armReads";
 import { readDependencies, type DependencyArm } from "./dependencyReads";
@@ -50,9 +50,7 @@ export async function readObservedCluster(arm: ConformanceArm, clusterId: string
   try {
     cluster = await arm.aks.managedClusters.get(ref.resourceGroup, ref.name);
   } catch (err) {
-    const failure = failureOf(err);
-    if (isRetryable(failure)) throw err;
-    throw new PermanentArmError(clusterId, "Reading the cluster for conformance", failure);
+    permanentUnlessRetryable(err, clusterId, "Reading the cluster for conformance");
   }
   const unread: Partial<Record<RelatedRead, string>> = {};
   const observed: ObservedCluster = { cluster, unread };
@@ -103,10 +101,7 @@ async function readDataCollection(arm: ConformanceArm, clusterId: string): Promi
     const m = ruleId ? DCR_ID.exec(ruleId) : null;
     const entry: ObservedDataCollection = { ...(a.name ? { name: a.name } : {}), ...(ruleId ? { dataCollectionRuleId: ruleId } : {}) };
     if (m && (m[1] ?? "").toLowerCase() === arm.subscriptionId.toLowerCase()) {
-      const rule = await attempt(() => arm.monitor.dataCollectionRules.get(m[2] ?? "", m[3] ?? "").catch((err: unknown) => {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }));
+      const rule = await attempt(() => unlessNotFound(arm.monitor.dataCollectionRules.get(m[2] ?? "", m[3] ?? "")));
       if (rule instanceof Unread) return rule;
       if (rule) entry.rule = { ...(rule.id ? { id: rule.id } : {}), ...(rule.dataSources ? { dataSources: rule.dataSources } : {}), ...(rule.destinations ? { destinations: rule.destinations } : {}) };
     }
@@ -119,10 +114,7 @@ async function readSubnet(arm: ConformanceArm, id: string) {
   const m = SUBNET_ID.exec(id);
   if (!m) return new Unread(`not a subnet id: ${id}`);
   if ((m[1] ?? "").toLowerCase() !== arm.subscriptionId.toLowerCase()) return new Unread(`subnet in subscription ${m[1]}, not read`);
-  return attempt(() => arm.network.subnets.get(m[2] ?? "", m[3] ?? "", m[4] ?? "").catch((err: unknown) => {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }));
+  return attempt(() => unlessNotFound(arm.network.subnets.get(m[2] ?? "", m[3] ?? "", m[4] ?? "")));
 }
 
 async function readNodeSubnets(arm: ConformanceArm, ids: string[]): Promise<ObservedNodeSubnet[] | Unread> {

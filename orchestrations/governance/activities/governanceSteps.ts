@@ -8,8 +8,8 @@ import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { DiagnosticSettingsResource, MonitorClient } from "@azure/arm-monitor";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable, isNotFound, failureOf } from "../../../shared/domain/failures";
+import { isOperationConflict, permanentUnlessRetryable } from "../../common/activities/errors";
+import { failureOf, unlessNotFound } from "../../../shared/domain/failures";
 import { planDiagnostics } from "../../../shared/domain/governance/diagnostics";
 import { DESIRED_RESOURCE_LOGS } from "../../../shared/domain/governance/logCategories";
 import { compareBudget, desiredBudget } from "../../../shared/domain/governance/budget";
@@ -34,22 +34,6 @@ export interface GovernanceStepDeps {
   clock: { now(): number };
 }
 
-const notFound = isNotFound;
-
-async function orNotFound<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (err) {
-    if (notFound(err)) return undefined;
-    throw err;
-  }
-}
-
-function rethrow(err: unknown, clusterId: string, what: string): never {
-  const failure = failureOf(err);
-  if (isRetryable(failure)) throw err;
-  throw new PermanentArmError(clusterId, what, failure);
-}
 
 /**
  * Converges the settings of the resource that send to the workspace (planDiagnostics on what ARM
@@ -84,7 +68,7 @@ export function createPutDiagnosticSettingActivity(deps: GovernanceStepDeps): (r
       }
       return { outcome: "started" };
     } catch (err) {
-      return rethrow(err, r.clusterId, `Converging the diagnostic settings of ${resourceId}`);
+      return permanentUnlessRetryable(err, r.clusterId, `Converging the diagnostic settings of ${resourceId}`);
     }
   };
 }
@@ -94,7 +78,7 @@ export function createPutBudgetActivity(deps: GovernanceStepDeps): (r: Governanc
   return async (r) => {
     const { scope, name, amount, actionGroupId } = r.action;
     try {
-      const current = await orNotFound(deps.consumption.budgets.get(scope, name));
+      const current = await unlessNotFound(deps.consumption.budgets.get(scope, name));
       const desired = desiredBudget(amount, actionGroupId, deps.clock.now());
       if (compareBudget(current, desired).status === "pass") return { outcome: "alreadyDone" };
       await deps.consumption.budgets.createOrUpdate(scope, name, {
@@ -107,7 +91,7 @@ export function createPutBudgetActivity(deps: GovernanceStepDeps): (r: Governanc
       });
       return { outcome: "started" };
     } catch (err) {
-      return rethrow(err, r.clusterId, `Writing the budget ${name}`);
+      return permanentUnlessRetryable(err, r.clusterId, `Writing the budget ${name}`);
     }
   };
 }
@@ -127,7 +111,7 @@ export function createStartPoolScaleActivity(deps: GovernanceStepDeps): (r: Gove
     } catch (err) {
       const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
-      return rethrow(err, r.clusterId, `Scaling pool ${r.action.pool} to ${r.action.count}`);
+      return permanentUnlessRetryable(err, r.clusterId, `Scaling pool ${r.action.pool} to ${r.action.count}`);
     }
   };
 }
@@ -154,7 +138,7 @@ export function createStartClusterStopActivity(deps: GovernanceStepDeps): (r: Go
     } catch (err) {
       const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
-      return rethrow(err, r.clusterId, "Stopping the cluster");
+      return permanentUnlessRetryable(err, r.clusterId, "Stopping the cluster");
     }
   };
 }

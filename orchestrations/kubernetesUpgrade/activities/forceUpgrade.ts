@@ -19,7 +19,7 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import { clusterRef } from "../../common/activities/armIds";
 import { isOperationConflict, MissingRecordError, PermanentArmError } from "../../common/activities/errors";
 import { isArmInProgress } from "../../../shared/azure/arm-operations";
-import { failureOf, isRetryable } from "../../../shared/domain/failures";
+import { failureOf, isNotFound, isRetryable } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import type { AksPort } from "./armPorts";
 
@@ -62,7 +62,7 @@ export function createRecordForceUpgradeActivity(deps: { store: Pick<StorePort, 
         };
       });
     } catch (err) {
-      if (err instanceof Error && err.name === "NotFoundError") throw new MissingRecordError("operation", input.operationId, input.clusterId);
+      if (isNotFound(err)) throw new MissingRecordError("operation", input.operationId, input.clusterId);
       throw err;
     }
   };

@@ -14,7 +14,6 @@ import type { ContainerServiceClient, KubernetesVersionListResult, ManagedCluste
 import type { NetworkManagementClient } from "@azure/arm-network";
 import type { ArmResourcePort } from "../../../shared/azure/arm-resources";
 import { parseArmResourceId } from "../../../shared/domain/armResourceId";
-import { isRetryable, failureOf } from "../../../shared/domain/failures";
 import {
   evaluateNodeImageReadiness, evaluateReadiness, isDeprecatedApiBlock, runningPools,
   type ComputeUsage, type ReadinessCluster, type ReadinessReport, type RecordedApiBlock, type SubnetUsage
@@ -25,7 +24,7 @@ import {
 } from "../../../shared/domain/versions";
 import type { ClusterRecord, NowSource, Store } from "../../../shared/store";
 import { clusterRef } from "../../common/activities/armIds";
-import { PermanentArmError } from "../../common/activities/errors";
+import { permanentUnlessRetryable } from "../../common/activities/errors";
 
 /** Compute's Usage_List api-version (Microsoft.Compute 2024-07-01, `virtualMachineUsages` in the REST specs). */
 export const COMPUTE_USAGES_API_VERSION = "2024-07-01";
@@ -94,9 +93,7 @@ export async function evaluateClusterReadiness(deps: ReadinessDeps, cluster: Clu
   try {
     managed = await deps.aks.managedClusters.get(ref.resourceGroup, ref.name);
   } catch (err) {
-    const failure = failureOf(err);
-    if (isRetryable(failure)) throw err;
-    throw new PermanentArmError(cluster.id, "Reading the cluster for readiness", failure);
+    permanentUnlessRetryable(err, cluster.id, "Reading the cluster for readiness");
   }
   return readinessOfObserved(deps, cluster, managed, undefined, requestedTarget);
 }

@@ -1,8 +1,8 @@
 import type { ArmStepRequest } from "../../common/armStep";
 import type { ArmErrorInfo, StartStepResult, StepState } from "../../common/contracts";
 import { clusterRef } from "../../common/activities/armIds";
-import { isOperationConflict, PermanentArmError } from "../../common/activities/errors";
-import { isRetryable, failureOf } from "../../../shared/domain/failures";
+import { isOperationConflict, permanentUnlessRetryable } from "../../common/activities/errors";
+import { failureOf } from "../../../shared/domain/failures";
 import type { StorePort } from "../../common/activities/ports";
 import { armOperationIdOf, type AksPort, type ReadAsyncOperation } from "./armPorts";
 import { upgradeSettingsOf } from "../../../shared/domain/policy";
@@ -70,8 +70,7 @@ export function createStartUpgradeStepActivity(deps: UpgradeStepDeps): (request:
       const failure = failureOf(err);
       if (isOperationConflict(failure)) return { outcome: "conflict", error: { code: failure.code, message: failure.message } };
       // Throttling, 5xx and dropped connections are retried by the engine's activity proxy on durable timers.
-      if (isRetryable(failure)) throw err;
-      throw new PermanentArmError(request.clusterId, `Starting step ${step.index + 1} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`, failure);
+      permanentUnlessRetryable(err, request.clusterId, `Starting step ${step.index + 1} (${step.kind}${step.pool ? ` ${step.pool}` : ""} → ${step.to})`);
     }
   };
 }

@@ -1,8 +1,9 @@
-import { restorePoller } from "@azure/arm-containerservice";
 import type { StartStepResult, StepState } from "../../common/contracts";
 import type { NodeImageStepRequest } from "../contracts";
 import { ArmCallError, failureOf, coordinatesOf, type NodeImageActivityDeps } from "./deps";
-import { armPhaseOf, isArmInProgress } from "../../../shared/azure/arm-operations";
+import { armPhaseOf, isArmInProgress, operationLocationOfState } from "../../../shared/azure/arm-operations";
+import { readArmOperationStatus } from "../../../shared/azure/arm-resources";
+import { isRetryable } from "../../../shared/domain/failures";
 
 /**
  * Starts `upgradeNodeImageVersion` on one pool and returns at once: the orchestration polls.
@@ -12,8 +13,8 @@ import { armPhaseOf, isArmInProgress } from "../../../shared/azure/arm-operation
  * pool, and then reads the pool: rolling its node image means in progress (that roll is waited
  * for), on a new image means done, anything else is a `conflict` (another operation holds the
  * cluster), which the step waits out on a durable timer. A 429 goes back to the activity proxy.
- * `armOperationId` is the SDK poller's serialized state: the check resumes that poller, so it
- * reads the operation's own status (with its error) rather than guessing from the pool.
+ * `armOperationId` is the SDK poller's serialized state: the check reads the status URL it names
+ * (the operation's own status, with its error) rather than guessing from the pool.
  */
 export function createStartNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "aks">) {
   return async (request: NodeImageStepRequest): Promise<StartStepResult> => {
@@ -81,21 +82,19 @@ export function createCheckNodeImageUpgrade(deps: Pick<NodeImageActivityDeps, "a
  * in progress when the pool's state ran ahead of it, else `fallback` (it succeeded and changed nothing).
  */
 async function operationState(deps: Pick<NodeImageActivityDeps, "aks">, armOperationId: string, fallback: StepState): Promise<StepState> {
-  const poller = restorePoller(deps.aks, armOperationId, deps.aks.agentPools.upgradeNodeImageVersion, { updateIntervalInMs: 0 });
+  const location = operationLocationOfState(armOperationId);
+  if (!location) return fallback;
+  let status;
   try {
-    await poller.poll();
+    // The platform's one reader of an operation's status (shared/azure/arm-resources.ts), through the client's pipeline.
+    status = await readArmOperationStatus(deps.aks.pipeline, "", location);
   } catch (err) {
-    if (poller.operationState?.status === "failed" || !isHttpError(err)) {
-      const failure = failureOf(err);
-      return { state: "Failed", error: { code: failure.code, message: failure.message } };
-    }
-    throw err;
+    // A throttled or failing read is thrown (the poll comes again); any other refusal is the step's answer.
+    const failure = failureOf(err);
+    if (isRetryable(failure)) throw err;
+    return { state: "Failed", error: { code: failure.code, message: failure.message } };
   }
-  return poller.isDone ? fallback : { state: "InProgress" };
-}
-
-/** An HTTP-level failure of the poll itself (429, 5xx), as opposed to the operation reporting failure. */
-function isHttpError(err: unknown): boolean {
-  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
-  return typeof status === "number" && (status === 429 || status >= 500);
+  if (status.phase === "inProgress") return { state: "InProgress" };
+  if (status.phase === "succeeded") return fallback;
+  return { state: "Failed", error: status.error ?? { code: `Operation${status.status}`, message: `The node-image operation ended ${status.status}` } };
 }
