@@ -4,7 +4,7 @@ import type { ApprovalInput } from "../../orchestrations/approval/approvalOrches
 import type { ApprovalDecision } from "../../orchestrations/common/contracts";
 import { verifyApprovalToken, type ApprovalClaims } from "../../shared/approvals/token";
 import { ConcurrencyError, isoNow, terminalOperationStatuses, type ApprovalRecord, type OperationRecord } from "../../shared/store";
-import { isInstanceEnded } from "../../orchestrations/common/instanceStatus";
+import { isInstanceEnded, readInstance } from "../../orchestrations/common/instanceStatus";
 import { confirmationPage, messagePage } from "./approvalPage";
 import { clientPrincipalOf } from "./deciders";
 import { htmlResponse } from "./pages";
@@ -17,7 +17,6 @@ const APPROVAL_MUTATE_ATTEMPTS = 40;
 
 export const APPROVAL_LIMITS = { approver: 200, comment: 1000, ignoredAttemptsKept: 20 } as const;
 import type { Platform } from "../runtime/platform";
-import { isNotFound } from "../../shared/domain/failures";
 import { coversWholeOperation } from "../../orchestrations/common/contracts";
 
 type Verified = { ok: true; claims: ApprovalClaims } | { ok: false; response: HttpResponseInit; claims?: ApprovalClaims };
@@ -166,15 +165,10 @@ function notWaiting(op: OperationRecord, wantsJson: boolean): HttpResponseInit {
   return answer(409, "OperationNotWaiting", `Operation ${op.id} is ${op.status}${by}: it waits for no decision. Nothing was recorded.`, wantsJson, { operationId: op.id, status: op.status });
 }
 
-/** The approval instance's input and runtime status, or undefined when it does not exist. */
+/** The approval instance's input and runtime status, or undefined when it does not exist (the one instance reader). */
 async function approvalInstance(client: DurableClientPort, instanceId: string): Promise<{ input: ApprovalInput; runtimeStatus: string } | undefined> {
-  try {
-    const status = await client.getStatus(instanceId, { showInput: true });
-    return { input: status.input as ApprovalInput, runtimeStatus: status.runtimeStatus ?? "Unknown" };
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const instance = await readInstance(client, instanceId, { input: true });
+  return instance ? { input: instance.input as ApprovalInput, runtimeStatus: instance.runtimeStatus } : undefined;
 }
 
 async function readDecisionForm(request: HttpRequest): Promise<{ decision?: string; comment?: string; approver?: string } | undefined> {
