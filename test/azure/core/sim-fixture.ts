@@ -7,7 +7,7 @@ import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
-import { agentPolicy, type PipelinePolicy } from "@azure/core-rest-pipeline";
+import { agentPolicy, RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { VirtualClock } from "../../../local/clock";
 import { startAzureSimulator, type AzureSimulator, type AzureSimulatorOptions } from "../../../local/azure";
 
@@ -83,4 +83,15 @@ export async function driveUntilSettled<T>(clock: VirtualClock, promise: Promise
     await new Promise((r) => setImmediate(r));
   }
   return watched;
+}
+
+/** What an SDK call was refused with (status, code, message), or "no error"; anything but a RestError is rethrown. */
+export async function refusal(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string } | "no error"> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
+    throw err;
+  }
+  return "no error";
 }

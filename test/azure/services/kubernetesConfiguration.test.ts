@@ -4,19 +4,9 @@
  * (Creating → Succeeded; a Flux configuration Pending → Compliant) and the provider's validation
  * (extension type, scope, Flux before its configuration, source kind, the repository URL's scheme).
  */
-import { RestError } from "@azure/core-rest-pipeline";
+import { refusal } from "../core/sim-fixture";
 import { fluxConfigurationBody, fluxExtensionBody, KUBERNETES_CONFIGURATION_API } from "../../../shared/domain/baseline/gitops";
 import { createCluster, startHarness, type SimHarness } from "./harness";
-
-async function refusal(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string } | "no error"> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
-    throw err;
-  }
-  return "no error";
-}
 
 describe("Microsoft.KubernetesConfiguration: extensions and Flux configurations", () => {
   let h: SimHarness;

@@ -9,23 +9,12 @@
  */
 import { PolicyClient } from "@azure/arm-policy";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import { RestError } from "@azure/core-rest-pipeline";
 import { BASELINE_POLICY_ASSIGNMENTS, assignmentBody, customIngressDefinitionBody, customIngressDefinitionId, definitionIdOf } from "../../../shared/domain/baseline/policies";
-import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
+import { refusal, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-p`;
 const V = "2024-04-01";
 const assignmentId = (name: string) => `${RG}/providers/Microsoft.Authorization/policyAssignments/${name}`;
-
-async function refusal(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string } | "no error"> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
-    throw err;
-  }
-  return "no error";
-}
 
 describe("Azure Policy definitions and assignments in the simulator", () => {
   let f: SimFixture;

@@ -7,18 +7,7 @@
  */
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import { RestError } from "@azure/core-rest-pipeline";
-import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
-
-async function refusal(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string } | "no error"> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
-    throw err;
-  }
-  return "no error";
-}
+import { refusal, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 
 describe("registry geo-replicas in the simulator", () => {
   let f: SimFixture;
