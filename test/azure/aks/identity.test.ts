@@ -7,23 +7,12 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import { RestError } from "@azure/core-rest-pipeline";
-import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
+import { rejection, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 import { aksClient, clusterSpec, createCluster, createResourceGroup } from "./aks-fixture";
 
 const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 const PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
 const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
-
-async function rejection(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("AKS create checks its identities (issue 26 items 5, 6)", () => {
   let f: SimFixture;

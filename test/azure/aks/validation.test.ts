@@ -1,21 +1,10 @@
 import type { ContainerServiceClient, ManagedCluster } from "@azure/arm-containerservice";
-import { RestError } from "@azure/core-rest-pipeline";
 import { NetworkManagementClient } from "@azure/arm-network";
-import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
+import { rejection, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 import { aksClient, clusterSpec, createCluster, createResourceGroup } from "./aks-fixture";
 
 const AUTH = { authorization: "Bearer t" };
 const API = "api-version=2026-06-01";
-
-async function rejection(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RestError) return { status: err.statusCode, code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("AKS request validation (codes and AKS's flat envelope)", () => {
   let f: SimFixture;

@@ -95,3 +95,20 @@ export async function refusal(p: Promise<unknown>): Promise<{ status?: number; c
   }
   return "no error";
 }
+
+/** What an SDK call that must fail was refused with; a call that succeeds fails the test. */
+export async function rejection(p: Promise<unknown>): Promise<{ status?: number; code?: string; message: string }> {
+  const refused = await refusal(p);
+  if (refused === "no error") throw new Error("expected a rejection");
+  return refused;
+}
+
+/**
+ * A TypeSpec-generated client's long-running call (a PollerLike: ACR, Key Vault, Log Analytics)
+ * run to its end: submitted, the virtual clock past any simulated duration, then its result.
+ */
+export async function settled<T>(f: Pick<SimFixture, "clock">, poller: { submitted(): Promise<void>; pollUntilDone(): Promise<T> }): Promise<T> {
+  await poller.submitted();
+  await f.clock.advance(30 * 60_000);
+  return poller.pollUntilDone();
+}

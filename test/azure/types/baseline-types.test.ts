@@ -6,7 +6,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { RestError } from "@azure/core-rest-pipeline";
-import { startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
+import { settled, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 
 const TENANT = "00000000-0000-0000-0000-000000000000";
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-t`;
@@ -31,12 +31,6 @@ describe("the baseline's resource types through their real SDK clients", () => {
     return poller.pollUntilDone();
   };
   const opts = { updateIntervalInMs: 0 };
-  /** The TypeSpec-generated clients (ACR, Key Vault, Log Analytics) return a PollerLike: submit, run the clock, then wait. */
-  const settled = async <T>(poller: { submitted(): Promise<void>; pollUntilDone(): Promise<T> }): Promise<T> => {
-    await poller.submitted();
-    await f.clock.advance(30 * 60_000);
-    return poller.pollUntilDone();
-  };
   beforeEach(async () => {
     f = await startFixture();
     await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).resourceGroups.createOrUpdate("rg-t", { location: "westeurope" });
@@ -111,13 +105,13 @@ describe("the baseline's resource types through their real SDK clients", () => {
     expect(await code(net.networkSecurityGroups.beginDelete("rg-t", "nsg", opts))).toBe("InUseNetworkSecurityGroupCannotBeDeleted");
     expect(await code(net.routeTables.beginDelete("rg-t", "rt", opts))).toBe("InUseRouteTableCannotBeDeleted");
     const acr = new ContainerRegistryManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
-    const basic = await settled(acr.registries.create("rg-t", "acrbasic01", { location: "westeurope", sku: { name: "Basic" } }, opts)) as unknown as { id: string; loginServer: string };
+    const basic = await settled(f, acr.registries.create("rg-t", "acrbasic01", { location: "westeurope", sku: { name: "Basic" } }, opts)) as unknown as { id: string; loginServer: string };
     expect(basic.loginServer).toBe("acrbasic01.azurecr.io");
     const pe = (target: string) => net.privateEndpoints.beginCreateOrUpdate("rg-t", "pe-acr", {
       location: "westeurope", subnet: { id: `${vnet.id}/subnets/pe` }, privateLinkServiceConnections: [{ name: "c", privateLinkServiceId: target, groupIds: ["registry"] }]
     }, opts);
     expect(await code(pe(basic.id))).toBe("PrivateEndpointNotSupportedForSku");
-    const premium = await settled(acr.registries.create("rg-t", "acrpremium01", { location: "westeurope", sku: { name: "Premium" }, publicNetworkAccess: "Disabled" }, opts)) as unknown as { id: string };
+    const premium = await settled(f, acr.registries.create("rg-t", "acrpremium01", { location: "westeurope", sku: { name: "Premium" }, publicNetworkAccess: "Disabled" }, opts)) as unknown as { id: string };
     const endpoint = await done(pe(premium.id));
     expect(endpoint.customDnsConfigs?.[0]).toEqual({ fqdn: "acrpremium01.azurecr.io", ipAddresses: ["10.240.4.36"] });
     expect(await code(net.subnets.beginDelete("rg-t", "spoke", "pe", opts))).toBe("InUseSubnetCannotBeDeleted");
@@ -126,7 +120,7 @@ describe("the baseline's resource types through their real SDK clients", () => {
   it("ACR: loginServer, Premium-only features (DisablingPublicNetworkAccessNotSupported), global names (AlreadyInUse)", async () => {
     const acr = new ContainerRegistryManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
     expect(await code(acr.registries.create("rg-t", "acrstd01", { location: "westeurope", sku: { name: "Standard" }, publicNetworkAccess: "Disabled" }, opts))).toBe("DisablingPublicNetworkAccessNotSupported");
-    await settled(acr.registries.create("rg-t", "acrtaken01", { location: "westeurope", sku: { name: "Basic" } }, opts));
+    await settled(f, acr.registries.create("rg-t", "acrtaken01", { location: "westeurope", sku: { name: "Basic" } }, opts));
     await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).resourceGroups.createOrUpdate("rg-u", { location: "westeurope" });
     expect(await code(acr.registries.create("rg-u", "acrtaken01", { location: "westeurope", sku: { name: "Basic" } }, opts))).toBe("AlreadyInUse");
     expect(await code(acr.registries.create("rg-t", "bad-name", { location: "westeurope", sku: { name: "Basic" } }, opts))).toBe("RegistryNameInvalid");
@@ -135,7 +129,7 @@ describe("the baseline's resource types through their real SDK clients", () => {
   it("Key Vault: vaultUri, VaultNameNotValid, VaultAlreadyExists", async () => {
     const kv = new KeyVaultManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
     const props = { tenantId: TENANT, sku: { family: "A" as const, name: "standard" as const }, enableRbacAuthorization: true };
-    const vault = await settled(kv.vaults.createOrUpdate("rg-t", "kv-aks-01", { location: "westeurope", properties: props }, opts)) as unknown as { properties: { vaultUri: string } };
+    const vault = await settled(f, kv.vaults.createOrUpdate("rg-t", "kv-aks-01", { location: "westeurope", properties: props }, opts)) as unknown as { properties: { vaultUri: string } };
     expect(vault.properties.vaultUri).toBe("https://kv-aks-01.vault.azure.net/");
     expect(await code(kv.vaults.createOrUpdate("rg-t", "kv--double", { location: "westeurope", properties: props }, opts))).toBe("VaultNameNotValid");
     await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).resourceGroups.createOrUpdate("rg-u", { location: "westeurope" });
@@ -155,7 +149,7 @@ describe("the baseline's resource types through their real SDK clients", () => {
     expect(await code(auth.roleAssignments.create(RG, "33333333-3333-3333-3333-333333333333", { roleDefinitionId: role, principalId: id.principalId ?? "" }))).toBe("RoleAssignmentExists");
     expect(await code(auth.roleAssignments.create(RG, "not-a-guid", { roleDefinitionId: role, principalId: id.principalId ?? "" }))).toBe("InvalidRoleAssignmentId");
     const la = new OperationalInsightsManagementClient(f.credential, SUBSCRIPTION, f.clientOptions);
-    const ws = await settled(la.workspaces.createOrUpdate("rg-t", "la-aks", { location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 30 }, opts)) as unknown as { customerId: string };
+    const ws = await settled(f, la.workspaces.createOrUpdate("rg-t", "la-aks", { location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 30 }, opts)) as unknown as { customerId: string };
     expect(ws.customerId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -7,18 +7,12 @@
  */
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { ResourceManagementClient } from "@azure/arm-resources";
-import { refusal, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
+import { refusal, settled, startFixture, SUBSCRIPTION, type SimFixture } from "../core/sim-fixture";
 
 describe("registry geo-replicas in the simulator", () => {
   let f: SimFixture;
   let acr: ContainerRegistryManagementClient;
   const opts = { updateIntervalInMs: 0 };
-  /** The TypeSpec-generated client returns a PollerLike: submit, run the clock, then wait. */
-  const settled = async <T>(poller: { submitted(): Promise<void>; pollUntilDone(): Promise<T> }): Promise<T> => {
-    await poller.submitted();
-    await f.clock.advance(30 * 60_000);
-    return poller.pollUntilDone();
-  };
   beforeEach(async () => {
     f = await startFixture();
     await new ResourceManagementClient(f.credential, SUBSCRIPTION, f.clientOptions).resourceGroups.createOrUpdate("rg-r", { location: "westeurope" });
@@ -27,7 +21,7 @@ describe("registry geo-replicas in the simulator", () => {
   afterEach(async () => { await f.close(); });
 
   it("creates a replica in another region as a long-running operation, lists it, and gives it a data endpoint", async () => {
-    await settled(acr.registries.create("rg-r", "acrgeo01", { location: "westeurope", sku: { name: "Premium" }, dataEndpointEnabled: true }, opts));
+    await settled(f, acr.registries.create("rg-r", "acrgeo01", { location: "westeurope", sku: { name: "Premium" }, dataEndpointEnabled: true }, opts));
     const poller = acr.replications.create("rg-r", "acrgeo01", "northeurope", { location: "northeurope" }, opts);
     await poller.submitted();
     const running = await acr.replications.get("rg-r", "acrgeo01", "northeurope");
@@ -40,26 +34,26 @@ describe("registry geo-replicas in the simulator", () => {
     expect(listed).toEqual([["northeurope", "northeurope"]]);
     expect((await acr.registries.get("rg-r", "acrgeo01")).dataEndpointHostNames).toEqual(["acrgeo01.westeurope.data.azurecr.io", "acrgeo01.northeurope.data.azurecr.io"]);
     // The registry cannot leave Premium while it has a replica; deleting the replica lets it.
-    expect(await refusal(settled(acr.registries.create("rg-r", "acrgeo01", { location: "westeurope", sku: { name: "Standard" } }, opts))))
+    expect(await refusal(settled(f, acr.registries.create("rg-r", "acrgeo01", { location: "westeurope", sku: { name: "Standard" } }, opts))))
       .toMatchObject({ status: 400, code: "GeoReplicationNotSupported", message: expect.stringContaining("northeurope") as string });
-    await settled(acr.replications.delete("rg-r", "acrgeo01", "northeurope", opts));
+    await settled(f, acr.replications.delete("rg-r", "acrgeo01", "northeurope", opts));
     expect(await refusal(acr.replications.get("rg-r", "acrgeo01", "northeurope"))).toMatchObject({ status: 404 });
     expect((await acr.registries.get("rg-r", "acrgeo01")).dataEndpointHostNames).toEqual(["acrgeo01.westeurope.data.azurecr.io"]);
   });
 
   it("refuses a replica of a registry that is not Premium, in the home region, twice in one region, or with an invalid name, writing nothing", async () => {
-    await settled(acr.registries.create("rg-r", "acrstd01", { location: "westeurope", sku: { name: "Standard" } }, opts));
-    expect(await refusal(settled(acr.replications.create("rg-r", "acrstd01", "northeurope", { location: "northeurope" }, opts))))
+    await settled(f, acr.registries.create("rg-r", "acrstd01", { location: "westeurope", sku: { name: "Standard" } }, opts));
+    expect(await refusal(settled(f, acr.replications.create("rg-r", "acrstd01", "northeurope", { location: "northeurope" }, opts))))
       .toMatchObject({ status: 400, code: "GeoReplicationNotSupported", message: expect.stringContaining("Standard") as string });
-    await settled(acr.registries.create("rg-r", "acrgeo02", { location: "westeurope", sku: { name: "Premium" } }, opts));
-    expect(await refusal(settled(acr.replications.create("rg-r", "acrgeo02", "homereplica", { location: "West Europe" }, opts))))
+    await settled(f, acr.registries.create("rg-r", "acrgeo02", { location: "westeurope", sku: { name: "Premium" } }, opts));
+    expect(await refusal(settled(f, acr.replications.create("rg-r", "acrgeo02", "homereplica", { location: "West Europe" }, opts))))
       .toMatchObject({ status: 400, code: "InvalidReplicationLocation", message: expect.stringContaining("westeurope") as string });
-    await settled(acr.replications.create("rg-r", "acrgeo02", "northeurope", { location: "northeurope" }, opts));
-    expect(await refusal(settled(acr.replications.create("rg-r", "acrgeo02", "secondne", { location: "northeurope" }, opts))))
+    await settled(f, acr.replications.create("rg-r", "acrgeo02", "northeurope", { location: "northeurope" }, opts));
+    expect(await refusal(settled(f, acr.replications.create("rg-r", "acrgeo02", "secondne", { location: "northeurope" }, opts))))
       .toMatchObject({ status: 409, code: "ReplicationAlreadyExists" });
-    expect(await refusal(settled(acr.replications.create("rg-r", "acrgeo02", "ne-1", { location: "swedencentral" }, opts))))
+    expect(await refusal(settled(f, acr.replications.create("rg-r", "acrgeo02", "ne-1", { location: "swedencentral" }, opts))))
       .toMatchObject({ status: 400, code: "InvalidReplicationName" });
-    expect(await refusal(settled(acr.replications.create("rg-r", "acrmissing", "northeurope", { location: "northeurope" }, opts)))).toMatchObject({ status: 404 });
+    expect(await refusal(settled(f, acr.replications.create("rg-r", "acrmissing", "northeurope", { location: "northeurope" }, opts)))).toMatchObject({ status: 404 });
     const listed = [];
     for await (const r of acr.replications.list("rg-r", "acrgeo02")) listed.push(r.name);
     expect(listed).toEqual(["northeurope"]);
