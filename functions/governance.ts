@@ -53,6 +53,10 @@ app.timer("governanceSweep", {
     const now = p.clock.now();
     const client = df.getClient(context);
     if (isStartupRun(timer, now)) {
+      if (!p.config.governanceSweepOnStartup) {
+        context.log(`App start: ${SettingNames.governanceSweepOnStartup}=false; the next governance sweep runs on schedule`);
+        return;
+      }
       const due = await sweepDueAtStartup(client, sweepIntervalMs(sweepSchedule, now), now);
       if (!due.due) {
         context.log(`App start: the last governance sweep ${due.last ?? ""} is within its interval; the next runs on schedule`);

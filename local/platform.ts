@@ -43,6 +43,11 @@ export interface LocalPlatformOptions {
   azurePersistEachWrite?: boolean;
   /** Extra app settings (override the generated ones). */
   settings?: Record<string, string>;
+  /**
+   * Runs once the simulator and Cosmos are up, before the host starts: what exists then exists
+   * before the platform, as a fleet does in Azure when the platform is deployed to it (bench:fleet).
+   */
+  beforeHost?: (ready: { azure: AzureSimulator; settings: Readonly<Record<string, string>> }) => Promise<void>;
 }
 
 export interface LocalPlatform {
@@ -119,6 +124,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const systemKeys = hostKeys.system;
     settings.EVENTGRID_SYSTEM_KEY ??= systemKeys.eventgrid_extension;
     settings[SYSTEM_KEY_SETTINGS.eventgrid_extension] ??= settings.EVENTGRID_SYSTEM_KEY;
+    await options.beforeHost?.({ azure, settings });
     host = await startHost({
       appDir: path.resolve(__dirname, "..", ".."), clock: options.clock, settings, port: hostPort,
       dataDir: path.join(dataDir, "host"), ...(options.hostOptions ?? {})

@@ -123,6 +123,16 @@ export class SettingReader {
     return n;
   }
 
+  /** An optional `true` / `false` (any case); the fallback when unset, a problem when anything else. */
+  flag(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.trim().toLowerCase();
+    if (value === undefined || value === "") return fallback;
+    if (value === "true") return true;
+    if (value === "false") return false;
+    this.fail(name, `must be true or false (got "${this.raw(name) ?? ""}")`);
+    return fallback;
+  }
+
   /** A Cosmos database id: 1–255 characters, none of / \ ? # and no trailing space (Cosmos DB resource-id rules). */
   cosmosName(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;

@@ -53,6 +53,10 @@
  *                           optional  NCRONTAB (6 fields) of the governance sweep (every registered cluster's
  *                                     diagnostic settings, budget and Kubernetes version against the desired
  *                                     state); default `0 0 * * * *`, hourly. Read by the timer's registration.
+ *   GOVERNANCE_SWEEP_ON_STARTUP
+ *                           optional  `true` (default) or `false`: whether app start runs a sweep when none ran
+ *                                     within the schedule's interval. `false` leaves sweeps to the schedule (a
+ *                                     large fleet whose starts should not each read every cluster; bench:fleet).
  *   BUDGET_ACTION_GROUP_ID  optional  ARM id of the action group budgets notify (infra output `budgetActionGroupId`;
  *                                     its webhook is `POST /api/alerts/budget`). Unset: budgets are not governed
  *                                     (a finding says so). `npm start` creates one in the simulator.
@@ -95,6 +99,8 @@ export interface AppConfig {
   readonly operationPolling: OperationPollingSettings;
   /** The action group the platform's budgets notify (governance); unset: budgets are not governed. */
   readonly budgetActionGroupId?: string;
+  /** Whether app start sweeps when no sweep ran within the schedule's interval (GOVERNANCE_SWEEP_ON_STARTUP, default true). */
+  readonly governanceSweepOnStartup: boolean;
   /** Event routing: the lease a delivery takes on an event, and the window resource events of one subject are coalesced in. */
   readonly events: EventRoutingSettings;
 }
@@ -133,6 +139,7 @@ export const SettingNames = {
   operationPollMaxIntervalSeconds: "OPERATION_POLL_MAX_INTERVAL_SECONDS",
   healthSettleSeconds: "HEALTH_SETTLE_SECONDS",
   governanceSweepSchedule: "GOVERNANCE_SWEEP_SCHEDULE",
+  governanceSweepOnStartup: "GOVERNANCE_SWEEP_ON_STARTUP",
   budgetActionGroupId: "BUDGET_ACTION_GROUP_ID",
   eventLeaseSeconds: "EVENT_LEASE_SECONDS",
   governanceReviewWindowSeconds: "GOVERNANCE_REVIEW_WINDOW_SECONDS"
@@ -148,6 +155,7 @@ export const SettingDefaults = {
   healthSettleSeconds: DEFAULT_OPERATION_POLLING.healthSettleMs / 1000,
   /** Hourly, on the hour. */
   governanceSweepSchedule: "0 0 * * * *",
+  governanceSweepOnStartup: true,
   /** Longer than a routing takes (a few ARM reads, a start), shorter than Event Grid's third retry (1 min after the 30 s one). */
   eventLeaseSeconds: 60,
   governanceReviewWindowSeconds: 30
@@ -205,6 +213,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     s.fail(N.budgetActionGroupId, "must be an action group resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Insights/actionGroups/…)");
   }
 
+  const governanceSweepOnStartup = s.flag(N.governanceSweepOnStartup, SettingDefaults.governanceSweepOnStartup);
+
   const events: EventRoutingSettings = {
     leaseMs: 1000 * (s.wholeNumber(N.eventLeaseSeconds, { min: 1, max: 3600 }) ?? SettingDefaults.eventLeaseSeconds),
     reviewWindowMs: 1000 * (s.wholeNumber(N.governanceReviewWindowSeconds, { min: 0, max: 3600 }) ?? SettingDefaults.governanceReviewWindowSeconds)
@@ -225,6 +235,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     monitorLogsEndpoint: monitorLogsEndpoint!,
     monitorMetricsEndpoint: monitorMetricsEndpoint!,
     operationPolling,
+    governanceSweepOnStartup,
     events,
     ...(localCaPath ? { localCaPath } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),

@@ -53,6 +53,7 @@ describe("loadConfig", () => {
       monitorLogsEndpoint: "https://api.loganalytics.io",
       monitorMetricsEndpoint: "https://{region}.metrics.monitor.azure.com",
       operationPolling: { firstIntervalMs: 30_000, maxIntervalMs: 300_000, healthSettleMs: 300_000 },
+      governanceSweepOnStartup: true,
       events: { leaseMs: 60_000, reviewWindowMs: 30_000 }
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -196,6 +197,13 @@ describe("loadConfig", () => {
     expect(loadConfig(azureEnv({ EVENT_LEASE_SECONDS: "5", GOVERNANCE_REVIEW_WINDOW_SECONDS: "0" })).events).toEqual({ leaseMs: 5000, reviewWindowMs: 0 });
     for (const bad of ["0", "-1", "1.5", "3601", "soon"]) expect(configError(azureEnv({ EVENT_LEASE_SECONDS: bad })).settings).toEqual(["EVENT_LEASE_SECONDS"]);
     for (const bad of ["-1", "2.5", "3601"]) expect(configError(azureEnv({ GOVERNANCE_REVIEW_WINDOW_SECONDS: bad })).settings).toEqual(["GOVERNANCE_REVIEW_WINDOW_SECONDS"]);
+  });
+
+  it("reads GOVERNANCE_SWEEP_ON_STARTUP as true or false (default true), and names anything else", () => {
+    expect(loadConfig(azureEnv({})).governanceSweepOnStartup).toBe(true);
+    expect(loadConfig(azureEnv({ GOVERNANCE_SWEEP_ON_STARTUP: "False" })).governanceSweepOnStartup).toBe(false);
+    expect(loadConfig(azureEnv({ GOVERNANCE_SWEEP_ON_STARTUP: "true" })).governanceSweepOnStartup).toBe(true);
+    for (const bad of ["0", "no", "yes please"]) expect(configError(azureEnv({ GOVERNANCE_SWEEP_ON_STARTUP: bad })).settings).toEqual(["GOVERNANCE_SWEEP_ON_STARTUP"]);
   });
 
   it("reads process.env by default", () => {
