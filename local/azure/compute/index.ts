@@ -74,46 +74,69 @@ export function registerCompute(kernel: SimKernel): QuotaService {
   const limitOf = (s: string, loc: string, name: string): number =>
     limits.get(key(s, loc, name)) ?? (name.toLowerCase() === REGIONAL ? DEFAULT_REGIONAL_LIMIT : DEFAULT_FAMILY_LIMIT);
 
-  // Usage without surge nodes, per subscription and location, kept until a resource of that
-  // subscription is written (store.onTouch): a fleet's every quota read and every pool upgrade's
-  // quota check would otherwise walk all the subscription's clusters (bench:fleet at 5,000 clusters).
-  // Surge nodes change without a write while a pool rolls, so they are added on each read from the
-  // clusters AKS reports busy (few at a time).
+  // Usage without surge nodes, per subscription and location, kept up to date per cluster: a
+  // cluster's contribution is recomputed only after a write under it (store.onTouch), so a quota
+  // read or an upgrade's quota check does not walk the subscription's clusters (bench:fleet at
+  // 5,000 clusters). Surge nodes change without a write while a pool rolls, so they are added on
+  // each read from the clusters AKS reports busy (few at a time).
+  interface Contribution { scope: string; total: number; families: Map<string, number> }
   interface BaseUsage { total: number; families: Map<string, number>; running: Set<string> }
-  const baseCache = new Map<string, BaseUsage>();
+  const contributions = new Map<string, Contribution>();
+  const aggregates = new Map<string, BaseUsage>();
+  const dirty = new Set<string>();
+  let built = false;
+  const CLUSTER_TOP = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/;
   kernel.store.onTouch((top) => {
-    if (top === undefined) { baseCache.clear(); return; }
-    const sub = /^\/subscriptions\/([^/]+)/.exec(top)?.[1];
-    if (sub === undefined) return;
-    for (const k of baseCache.keys()) if (k.startsWith(`${sub}/`)) baseCache.delete(k);
+    if (top === undefined) { built = false; return; }
+    if (built && CLUSTER_TOP.test(top)) dirty.add(top);
   });
   const runningPools = (clusterId: string): Record<string, unknown>[] =>
     kernel.store.list({ prefix: clusterId, type: "Microsoft.ContainerService/managedClusters/agentPools" }).filter((pool) => record(record(pool.properties).powerState).code !== "Stopped");
-  const baseUsage = (s: string, loc: string): BaseUsage => {
-    const cacheKey = `${s}/${loc}`.toLowerCase();
-    const cached = baseCache.get(cacheKey);
-    if (cached) return cached;
-    const families = new Map<string, number>();
-    const running = new Set<string>();
-    let total = 0;
-    for (const c of kernel.store.list({ prefix: `/subscriptions/${s}`, type: "Microsoft.ContainerService/managedClusters" })) {
-      if (String(c.location ?? "").toLowerCase() !== loc.toLowerCase()) continue;
-      if (record(record(c.properties).powerState).code === "Stopped") continue;
-      running.add(c.id.toLowerCase());
-      for (const pool of runningPools(c.id)) {
-        for (const x of poolSizes(record(pool.properties))) {
-          const fam = vmFamily(x.vmSize);
-          if (!fam) continue;
-          familyName.set(fam.family.toLowerCase(), fam);
-          const n = x.nodes * fam.vcpus;
-          families.set(fam.family.toLowerCase(), (families.get(fam.family.toLowerCase()) ?? 0) + n);
-          total += n;
-        }
+  const aggregateOf = (scope: string): BaseUsage => {
+    let a = aggregates.get(scope);
+    if (!a) aggregates.set(scope, (a = { total: 0, families: new Map(), running: new Set() }));
+    return a;
+  };
+  const recompute = (clusterKey: string): void => {
+    const old = contributions.get(clusterKey);
+    if (old) {
+      const a = aggregateOf(old.scope);
+      a.total -= old.total;
+      for (const [f, n] of old.families) a.families.set(f, (a.families.get(f) ?? 0) - n);
+      a.running.delete(clusterKey);
+      contributions.delete(clusterKey);
+    }
+    const c = kernel.store.get(clusterKey);
+    if (!c || record(record(c.properties).powerState).code === "Stopped") return;
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(c.id)?.[1] ?? "";
+    const contribution: Contribution = { scope: `${sub}/${String(c.location ?? "")}`.toLowerCase(), total: 0, families: new Map() };
+    for (const pool of runningPools(c.id)) {
+      for (const x of poolSizes(record(pool.properties))) {
+        const fam = vmFamily(x.vmSize);
+        if (!fam) continue;
+        familyName.set(fam.family.toLowerCase(), fam);
+        const n = x.nodes * fam.vcpus;
+        contribution.families.set(fam.family.toLowerCase(), (contribution.families.get(fam.family.toLowerCase()) ?? 0) + n);
+        contribution.total += n;
       }
     }
-    const base = { total, families, running };
-    baseCache.set(cacheKey, base);
-    return base;
+    contributions.set(clusterKey, contribution);
+    const a = aggregateOf(contribution.scope);
+    a.total += contribution.total;
+    for (const [f, n] of contribution.families) a.families.set(f, (a.families.get(f) ?? 0) + n);
+    a.running.add(clusterKey);
+  };
+  const baseUsage = (s: string, loc: string): BaseUsage => {
+    if (!built) {
+      contributions.clear();
+      aggregates.clear();
+      dirty.clear();
+      built = true;
+      for (const c of kernel.store.list({ type: "Microsoft.ContainerService/managedClusters" })) recompute(c.id.toLowerCase());
+    }
+    for (const k of dirty) recompute(k);
+    dirty.clear();
+    return aggregateOf(`${s}/${loc}`.toLowerCase());
   };
   const usage = (s: string, loc: string): { total: number; families: Map<string, number> } => {
     const base = baseUsage(s, loc);
