@@ -70,7 +70,8 @@ export class AksRuntime {
   busyClusterIds(): Set<string> {
     const now = this.kernel.clock.now();
     const busy = new Set<string>();
-    for (const op of this.ops.values()) if (!op.finished) busy.add(op.clusterId.toLowerCase());
+    // Only retire() finishes an operation, and it leaves opsByCluster too.
+    for (const cluster of this.opsByCluster.keys()) busy.add(cluster);
     for (const [pool, sick] of this.unhealthy) {
       if (sick.until !== undefined && sick.until < now - 60_000) continue;
       busy.add(pool.slice(0, pool.lastIndexOf("/agentpools/")));
