@@ -98,8 +98,8 @@ export function appSettingsContract(acceptedElsewhere: readonly string[]): AppSe
     delete env[n];
     return configProblems(env).includes(n);
   });
-  // Refused: every well-formed value of any kind fails (e.g. AKSOPS_LOCAL_CA_PATH outside local mode).
-  const candidates = ["30", "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Insights/actionGroups/ag", path.join(repoRoot, "package.json"), Buffer.alloc(64, 7).toString("base64"), "https://x.example.invalid", "https://{region}.x.example.invalid", "33333333-3333-3333-3333-333333333333", "azure"];
+  // Refused: every well-formed value of any kind (a number, an id, a path, a key, a URL, a GUID, a mode, a flag) fails (e.g. AKSOPS_LOCAL_CA_PATH outside local mode).
+  const candidates = ["30", "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Insights/actionGroups/ag", path.join(repoRoot, "package.json"), Buffer.alloc(64, 7).toString("base64"), "https://x.example.invalid", "https://{region}.x.example.invalid", "33333333-3333-3333-3333-333333333333", "azure", "true"];
   const refused = names.filter((n) => !(n in base) && candidates.every((v) => configProblems({ ...base, [n]: v }).includes(n)));
   return { required, accepted: [...new Set([...names, ...acceptedElsewhere])], refused };
 }
