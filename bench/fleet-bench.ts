@@ -121,9 +121,21 @@ async function main(): Promise<void> {
     const ops = (await store.operations.query({ kind: "nodeImageRollout" })).filter((o): o is NodeImageOperationRecord => o.clusterId !== "fleet" && "nodeImage" in o);
     let poolsUpgraded = 0;
     let poolsOutside = 0;
+    // How long after its window opened each cluster's first pool started, per environment (ring):
+    // with --same-window a ring's clusters share a window, so the latest is how long the ring took to
+    // get every cluster going inside its subscriptions' ARM read buckets (issue 31: N subscriptions, N buckets).
+    const startLag = new Map<string, number[]>();
+    const environmentOf = new Map(fleet.map((c) => [c.name, c.environment]));
     const failures: string[] = [];
     for (const op of ops) {
       const w = op.nodeImage.window;
+      const firstStart = op.steps[0]?.startedAt;
+      if (w && firstStart) {
+        const env = environmentOf.get(op.clusterId) ?? "?";
+        const lags = startLag.get(env) ?? [];
+        lags.push((Date.parse(firstStart) - Date.parse(w.start)) / 1000);
+        startLag.set(env, lags);
+      }
       for (const step of op.steps) {
         if (step.status !== "Succeeded") { failures.push(`${op.clusterId}/${step.pool}: ${step.status} ${step.error?.code ?? ""} ${step.error?.message ?? ""}`); continue; }
         poolsUpgraded++;
@@ -159,6 +171,11 @@ async function main(): Promise<void> {
     console.log(`virtual duration          ${virtualHours.toFixed(1)} h (Monday 00:00 trigger → rollout record ended ${rollout?.timings.endedAt ?? "-"})`);
     console.log(`rollout                   ${rollout?.status ?? "missing"}: ${rollout?.outcome?.message ?? ""}`);
     console.log(`pools upgraded            ${poolsUpgraded} / ${totalPools} (on ${published}: ${onLatest}); outside their window: ${poolsOutside}; cluster operations: ${ops.length}`);
+    const lagText = ["dev", "staging", "prod"].filter((e) => startLag.has(e)).map((e) => {
+      const lags = (startLag.get(e) ?? []).sort((a, b) => a - b);
+      return `${e} median ${lags[Math.floor(lags.length / 2)]?.toFixed(0) ?? "-"} s, latest ${lags.at(-1)?.toFixed(0) ?? "-"} s`;
+    }).join("; ");
+    console.log(`first pool start after the window opened  ${lagText}`);
     console.log(`ARM requests              ${stats.total} total = ${perPool.toFixed(2)} per pool upgrade`);
     console.log(`  by operation            ${byOperation.map(([op, n]) => `${op} ${n}`).join(", ")}`);
     const dataPlane = kernel.dataPlaneStats.toJSON();

@@ -13,7 +13,7 @@ import { governanceOrchestrator } from "../orchestrations/governance/governanceO
 import { SettingDefaults, SettingNames } from "../shared/config";
 import { createGovernanceActivities } from "./runtime/activities";
 import { registerActivities, registerActivity, registerClientActivity } from "./runtime/register";
-import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, isStartupRun, retryless, startGovernanceSweep, sweepDueAtStartup, sweepIntervalMs } from "./handlers/governanceSweep";
+import { createListSweepClustersActivity, createReviewGovernanceSubjectActivity, createSweepClusterActivity, retryless, startGovernanceSweep, sweepSkipReason } from "./handlers/governanceSweep";
 import { createCheckGovernanceReviewActivity, createStartGovernanceReviewActivity } from "./handlers/governance";
 import { governanceReviewOrchestrator } from "../orchestrations/governance/reviewOrchestrator";
 import { governanceSweepOrchestrator, governanceSweepPageOrchestrator } from "../orchestrations/governance/sweepOrchestrator";
@@ -52,16 +52,10 @@ app.timer("governanceSweep", {
   handler: async (timer: Timer, context: InvocationContext): Promise<void> => {
     const now = p.clock.now();
     const client = df.getClient(context);
-    if (isStartupRun(timer, now)) {
-      if (!p.config.governanceSweepOnStartup) {
-        context.log(`App start: ${SettingNames.governanceSweepOnStartup}=false; the next governance sweep runs on schedule`);
-        return;
-      }
-      const due = await sweepDueAtStartup(client, sweepIntervalMs(sweepSchedule, now), now);
-      if (!due.due) {
-        context.log(`App start: the last governance sweep ${due.last ?? ""} is within its interval; the next runs on schedule`);
-        return;
-      }
+    const skip = await sweepSkipReason(timer, now, { onStartup: p.config.governanceSweepOnStartup, schedule: sweepSchedule }, client);
+    if (skip !== undefined) {
+      context.log(skip);
+      return;
     }
     const result = await startGovernanceSweep(client, new Date(now));
     context.log(result.started ? `Started governance sweep ${result.instanceId}` : `Governance sweep ${result.instanceId} already exists`);

@@ -93,7 +93,9 @@ export class VirtualClock extends ProbedClock implements Clock {
   readonly kind = "virtual" as const;
   private current: number;
   private seq = 0;
+  /** Pending timers as a binary min-heap on (at, seq); cancelled ones are dropped when they reach the top. */
   private timers: VirtualTimer[] = [];
+  private live = 0;
   private advancing: Promise<void> = Promise.resolve();
 
   constructor(start: Date | string | number = "2026-01-05T00:00:00Z") {
@@ -108,17 +110,22 @@ export class VirtualClock extends ProbedClock implements Clock {
 
   setTimer(at: number, callback: () => void): CancelTimer {
     const timer: VirtualTimer = { at: Math.max(at, this.current), seq: this.seq++, callback, cancelled: false };
-    this.timers.push(timer);
+    this.push(timer);
+    this.live++;
     // A timer already due fires on the next turn, as setTimeout(0) would.
     if (timer.at <= this.current) {
       setImmediate(() => this.fire(timer));
     }
-    return () => { timer.cancelled = true; };
+    return () => {
+      if (timer.cancelled) return;
+      timer.cancelled = true;
+      this.live--;
+    };
   }
 
   /** Number of timers still pending (for tests and diagnostics). */
   pendingTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.live;
   }
 
   /** Time of the next pending timer, if any. */
@@ -153,19 +160,56 @@ export class VirtualClock extends ProbedClock implements Clock {
     await this.waitForIdle();
   }
 
+  /** The earliest pending timer due at or before `limit` (earliest registered first among equals). */
   private nextDue(limit: number): VirtualTimer | undefined {
-    this.timers = this.timers.filter((t) => !t.cancelled);
-    let best: VirtualTimer | undefined;
-    for (const t of this.timers) {
-      if (t.at > limit) continue;
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
-    }
-    return best;
+    while (this.timers.length > 0 && this.timers[0]!.cancelled) this.pop();
+    const top = this.timers[0];
+    return top !== undefined && top.at <= limit ? top : undefined;
   }
 
   private fire(timer: VirtualTimer): void {
     if (timer.cancelled) return;
     timer.cancelled = true;
+    this.live--;
     timer.callback();
+  }
+
+  private static before(a: VirtualTimer, b: VirtualTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(timer: VirtualTimer): void {
+    // Cancelled timers wait in the heap until they reach the top; when they outnumber the live
+    // ones, the heap is rebuilt without them (a sorted array is a valid heap).
+    if (this.timers.length > 1024 && this.timers.length > 2 * this.live) {
+      this.timers = this.timers.filter((t) => !t.cancelled).sort((a, b) => (VirtualClock.before(a, b) ? -1 : 1));
+    }
+    const heap = this.timers;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.timers;
+    const last = heap.pop();
+    if (heap.length === 0 || last === undefined) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && VirtualClock.before(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && VirtualClock.before(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
   }
 }

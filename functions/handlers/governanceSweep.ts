@@ -132,6 +132,21 @@ export function isStartupRun(timer: { isPastDue: boolean; scheduleStatus?: { las
 }
 
 /**
+ * Why this timer invocation starts no sweep, or undefined when it should start one: an occurrence
+ * always sweeps; the startup run sweeps only when GOVERNANCE_SWEEP_ON_STARTUP allows it and no sweep
+ * ran within the interval (`sweepDueAtStartup`).
+ */
+export async function sweepSkipReason(
+  timer: Parameters<typeof isStartupRun>[0], now: number, opts: { onStartup: boolean; schedule: string },
+  client: Parameters<typeof sweepDueAtStartup>[0]
+): Promise<string | undefined> {
+  if (!isStartupRun(timer, now)) return undefined;
+  if (!opts.onStartup) return "App start: GOVERNANCE_SWEEP_ON_STARTUP=false; the next governance sweep runs on schedule";
+  const due = await sweepDueAtStartup(client, sweepIntervalMs(opts.schedule, now), now);
+  return due.due ? undefined : `App start: the last governance sweep ${due.last ?? ""} is within its interval; the next runs on schedule`;
+}
+
+/**
  * At app start (`runOnStartup`): a sweep is due when none completed or is running that started
  * within the last interval, so a restart within the hour does not sweep twice and a first start,
  * or one after the last sweep failed, does not wait for the next occurrence.

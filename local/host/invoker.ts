@@ -3,7 +3,7 @@
  * programming model builds an invocation model from the core context, then `getArguments`,
  * `preInvocation` hooks, `invokeFunction`, `postInvocation` hooks, `getResponse`.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { InvocationInput, InvocationResult, RegisteredFunction, RpcTypedData } from "./extension";
 import type { FunctionRegistry, HookData, RpcLogCategory, RpcLogLevel } from "./functions-core";
 import { ReadOnlyError, runHooks } from "./hooks";
@@ -42,6 +42,13 @@ export interface InvokeOptions {
   reason?: string;
 }
 
+/** `00-{trace id}-{parent id}-00` (https://www.w3.org/TR/trace-context/#traceparent-header), random ids. */
+function traceParent(): string {
+  const trace = randomUUID().replace(/-/g, "");
+  const parent = randomUUID().replace(/-/g, "").slice(0, 16);
+  return `00-${trace}-${parent}-00`;
+}
+
 export async function invokeRegistered(fn: RegisteredFunction, input: InvocationInput, options: InvokeOptions): Promise<InvocationResult> {
   const { registry, logger } = options;
   const programmingModel = registry.programmingModel;
@@ -62,7 +69,9 @@ export async function invokeRegistered(fn: RegisteredFunction, input: Invocation
       functionId: fn.name,
       inputData: input.inputData,
       triggerMetadata: input.triggerMetadata ?? {},
-      traceContext: { traceParent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`, traceState: "", attributes: {} }
+      // W3C traceparent: a 16-byte trace id and an 8-byte parent id in hex, from the buffered UUID
+      // generator (two randomBytes calls per invocation were a fleet bench's hot spot).
+      traceContext: { traceParent: traceParent(), traceState: "", attributes: {} }
     },
     metadata: { name: fn.name, functionId: fn.name, bindings: fn.bindings, retryOptions: fn.retryOptions },
     state: undefined,

@@ -6,7 +6,7 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationFilter } from "durable-functions";
-import { isStartupRun, sweepDueAtStartup, sweepIntervalMs } from "../../functions/handlers/governanceSweep";
+import { isStartupRun, sweepDueAtStartup, sweepIntervalMs, sweepSkipReason } from "../../functions/handlers/governanceSweep";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -56,5 +56,18 @@ describe("the governance sweep at app start", () => {
     // Only the sweep's own instances count (a page alone, or another orchestration, is not a sweep).
     const other = instances([{ instanceId: "adopt:aks-dev", createdTime: "2026-11-02T08:10:00Z", runtimeStatus: df.OrchestrationRuntimeStatus.Completed }]);
     expect(await sweepDueAtStartup(other.client, 3600_000, now)).toEqual({ due: true });
+  });
+
+  it("skips the startup run when GOVERNANCE_SWEEP_ON_STARTUP is false, and never an occurrence", async () => {
+    const now = at("2026-11-02T08:20:00Z");
+    const startup = { isPastDue: false, scheduleStatus: { last: "2026-11-02T08:00:00Z", next: "2026-11-02T09:00:00Z", lastUpdated: "2026-11-02T08:00:00Z" } };
+    const occurrence = { isPastDue: true, scheduleStatus: { last: "2026-11-02T06:00:00Z", next: "2026-11-02T07:00:00Z", lastUpdated: "2026-11-02T06:00:00Z" } };
+    const none = instances([]);
+    expect(await sweepSkipReason(startup, now, { onStartup: false, schedule: "0 0 * * * *" }, none.client)).toMatch(/GOVERNANCE_SWEEP_ON_STARTUP=false/);
+    expect(none.filters).toHaveLength(0);
+    expect(await sweepSkipReason(startup, now, { onStartup: true, schedule: "0 0 * * * *" }, none.client)).toBeUndefined();
+    expect(await sweepSkipReason(occurrence, now, { onStartup: false, schedule: "0 0 * * * *" }, none.client)).toBeUndefined();
+    const recent = instances([{ instanceId: "governance-sweep:2026-11-02T08:00Z", createdTime: "2026-11-02T08:00:00Z", runtimeStatus: df.OrchestrationRuntimeStatus.Completed }]);
+    expect(await sweepSkipReason(startup, now, { onStartup: true, schedule: "0 0 * * * *" }, recent.client)).toMatch(/within its interval/);
   });
 });

@@ -36,6 +36,8 @@ export interface OperationPlan {
  */
 export class AksRuntime {
   private readonly ops = new Map<string, AksOperation>();
+  /** `ops` ids per cluster (lower-cased id): health and quota reads ask per cluster, fleet-wide. */
+  private readonly opsByCluster = new Map<string, Set<string>>();
   private readonly timers = new Map<string, CancelTimer[]>();
   private readonly unhealthy = new Map<string, { notReadyNodes: number; until?: number }>();
 
@@ -50,8 +52,9 @@ export class AksRuntime {
       load: (data) => {
         const d = data as { ops?: AksOperation[]; unhealthy?: [string, { notReadyNodes: number; until?: number }][] };
         this.ops.clear();
+        this.opsByCluster.clear();
         for (const op of d.ops ?? []) {
-          this.ops.set(op.id, op);
+          this.track(op);
           this.arm(op);
         }
         this.unhealthy.clear();
@@ -67,7 +70,8 @@ export class AksRuntime {
   busyClusterIds(): Set<string> {
     const now = this.kernel.clock.now();
     const busy = new Set<string>();
-    for (const op of this.ops.values()) if (!op.finished) busy.add(op.clusterId.toLowerCase());
+    // Only retire() finishes an operation, and it leaves opsByCluster too.
+    for (const cluster of this.opsByCluster.keys()) busy.add(cluster);
     for (const [pool, sick] of this.unhealthy) {
       if (sick.until !== undefined && sick.until < now - 60_000) continue;
       busy.add(pool.slice(0, pool.lastIndexOf("/agentpools/")));
@@ -77,9 +81,9 @@ export class AksRuntime {
 
   /** The in-progress operation on a cluster, if any. */
   activeOn(clusterId: string): AksOperation | undefined {
-    const key = clusterId.toLowerCase();
-    for (const op of this.ops.values()) {
-      if (op.finished || op.clusterId.toLowerCase() !== key) continue;
+    for (const id of [...(this.opsByCluster.get(clusterId.toLowerCase()) ?? [])]) {
+      const op = this.ops.get(id);
+      if (!op || op.finished) continue;
       // An operation whose ARM operation ended elsewhere (e.g. canceled by a resource group delete) is over.
       if (this.kernel.lro.get(op.id)?.status !== "InProgress") {
         this.retire(op);
@@ -95,6 +99,17 @@ export class AksRuntime {
     for (const cancel of this.timers.get(op.id) ?? []) cancel();
     this.timers.delete(op.id);
     this.ops.delete(op.id);
+    const mine = this.opsByCluster.get(op.clusterId.toLowerCase());
+    mine?.delete(op.id);
+    if (mine?.size === 0) this.opsByCluster.delete(op.clusterId.toLowerCase());
+  }
+
+  private track(op: AksOperation): void {
+    this.ops.set(op.id, op);
+    const key = op.clusterId.toLowerCase();
+    let mine = this.opsByCluster.get(key);
+    if (!mine) this.opsByCluster.set(key, (mine = new Set()));
+    mine.add(op.id);
   }
 
   /** Rejects a new operation while one runs (AKS allows one at a time per cluster) or while a `conflict` fault holds it. */
@@ -139,7 +154,7 @@ export class AksRuntime {
       finished: false
     };
     lroOp.context = { opId: op.id };
-    this.ops.set(op.id, op);
+    this.track(op);
     this.updateCluster(op.clusterId, (c) => { c.properties.provisioningState = CLUSTER_STATE[op.kind]; });
     this.arm(op);
     this.progress(op);

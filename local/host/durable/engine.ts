@@ -31,6 +31,8 @@ export class DurableEngine {
   private readonly inbox = new Map<string, EventMessage[]>();
   private readonly timers = new Map<number, { msg: EventMessage; cancel: CancelTimer }>();
   private readonly timerByTask = new Map<string, number>();
+  /** The message ids of `timers`, per instance (a finished instance drops its own without a scan of every timer). */
+  private readonly timersByInstance = new Map<string, Set<number>>();
   private readonly activityQueue: ActivityMessage[] = [];
   private readonly queuedActivities = new Set<number>();
   private readonly lostCompletions = new Set<number>();
@@ -76,6 +78,7 @@ export class DurableEngine {
     this.entities.stop();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+    this.timersByInstance.clear();
     this.flushCheckpoints();
     this.store.close();
     const waiters = this.idleWaiters;
@@ -126,8 +129,7 @@ export class DurableEngine {
   forget(instanceId: string): void {
     this.cache.delete(instanceId);
     this.inbox.delete(instanceId);
-    for (const [id, t] of this.timers) if (t.msg.instanceId === instanceId) { t.cancel(); this.timers.delete(id); }
-    for (const [key, id] of this.timerByTask) if (!this.timers.has(id)) this.timerByTask.delete(key);
+    for (const id of [...(this.timersByInstance.get(instanceId) ?? [])]) this.removeTimer(id);
   }
 
   purge(instanceId: string): boolean {
@@ -153,15 +155,30 @@ export class DurableEngine {
     }
     if (msg.visibleAt > this.ctx.clock.now()) {
       const cancel = this.ctx.clock.setTimer(msg.visibleAt, () => {
-        if (!this.timers.delete(msg.id)) return;
-        this.timerByTask.delete(timerKey(msg));
+        if (!this.removeTimer(msg.id, { cancel: false })) return;
         this.deliver(msg);
       });
       this.timers.set(msg.id, { msg, cancel });
+      let mine = this.timersByInstance.get(msg.instanceId);
+      if (!mine) this.timersByInstance.set(msg.instanceId, (mine = new Set()));
+      mine.add(msg.id);
       if (msg.event.EventType === EventType.TimerFired) this.timerByTask.set(timerKey(msg), msg.id);
       return;
     }
     this.deliver(msg);
+  }
+
+  /** Forgets a pending timer message (cancelling its clock timer unless it fired); false when it was not pending. */
+  private removeTimer(id: number, opts: { cancel: boolean } = { cancel: true }): boolean {
+    const t = this.timers.get(id);
+    if (!t) return false;
+    if (opts.cancel) t.cancel();
+    this.timers.delete(id);
+    if (this.timerByTask.get(timerKey(t.msg)) === id) this.timerByTask.delete(timerKey(t.msg));
+    const mine = this.timersByInstance.get(t.msg.instanceId);
+    mine?.delete(id);
+    if (mine?.size === 0) this.timersByInstance.delete(t.msg.instanceId);
+    return true;
   }
 
   private deliver(msg: EventMessage): void {
@@ -206,7 +223,8 @@ export class DurableEngine {
     const loaded = { record, history: this.store.loadHistory(instanceId) };
     this.cache.set(instanceId, loaded);
     while (this.cache.size > this.options.cacheSize) {
-      const oldest = [...this.cache.keys()].find((k) => !this.episodeRunning.has(k));
+      let oldest: string | undefined;
+      for (const k of this.cache.keys()) if (!this.episodeRunning.has(k)) { oldest = k; break; }
       if (oldest === undefined) break;
       this.cache.delete(oldest);
     }
@@ -245,7 +263,7 @@ export class DurableEngine {
     }
     const dropInbox: number[] = [];
     if (result.terminal || result.continuedAsNew) {
-      for (const [id, t] of this.timers) if (t.msg.instanceId === instanceId) dropTimers.push(id);
+      for (const id of this.timersByInstance.get(instanceId) ?? []) dropTimers.push(id);
       for (const m of this.inbox.get(instanceId) ?? []) {
         if (consumed.has(m.id)) continue;
         if (result.terminal || m.executionId !== null) dropInbox.push(m.id);
@@ -270,13 +288,7 @@ export class DurableEngine {
     const gone = new Set([...result.consumed, ...dropInbox]);
     const left = (this.inbox.get(instanceId) ?? []).filter((m) => !gone.has(m.id));
     if (left.length > 0) this.inbox.set(instanceId, left); else this.inbox.delete(instanceId);
-    for (const id of dropTimers) {
-      const t = this.timers.get(id);
-      if (!t) continue;
-      t.cancel();
-      this.timers.delete(id);
-      this.timerByTask.delete(timerKey(t.msg));
-    }
+    for (const id of dropTimers) this.removeTimer(id);
     result.work.messages.forEach((m, i) => this.dispatch({ ...m, id: ids[i] ?? -1 }));
     if (result.terminal) this.ctx.log("information", `Orchestration '${rec.name}' (${instanceId}) ${rec.status}.`, { instanceId, functionName: rec.name });
     return true;
