@@ -25,6 +25,27 @@ export function spreadMs(key: string, spanMs: number): number {
  */
 export const ARM_SUBSCRIPTION_READS = { burst: 250, perSecond: 25 } as const;
 
+/** ARM's write bucket of one subscription: 200 at once, 10 more a second (same page, "Subscription | writes | 200 | 10"). */
+export const ARM_SUBSCRIPTION_WRITES = { burst: 200, perSecond: 10 } as const;
+
+/**
+ * ARM reads one cluster's node-image step takes when its window opens: the cluster, each pool's
+ * upgrade profile and the vCPU quota (readiness); counted for four pools, so fleets of up to four
+ * pools a cluster stay inside the bound.
+ */
+export const WINDOW_READS_PER_CLUSTER = 6;
+
+/**
+ * Issue 31: the span over which `clusters` clusters of one subscription whose maintenance windows
+ * open at the same minute start, so that their reads and their one upgrade write each stay inside
+ * that subscription's buckets (`subscriptionSpreadMs` of both). Each subscription has its own
+ * buckets, so a fleet spread over N subscriptions gets its clusters going N times sooner: 1,200
+ * clusters of one subscription over 283 s, 300 in each of four over 67 s.
+ */
+export function subscriptionWindowSpreadMs(clusters: number): number {
+  return Math.max(subscriptionSpreadMs(clusters * WINDOW_READS_PER_CLUSTER), subscriptionSpreadMs(clusters, ARM_SUBSCRIPTION_WRITES));
+}
+
 /**
  * The span over which `reads` reads of one subscription, spread evenly, stay inside its read bucket
  * with half the burst left for the rest of the platform's work: 0 up to 125 reads, then one more

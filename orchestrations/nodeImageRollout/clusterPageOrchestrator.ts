@@ -39,6 +39,7 @@ export function* clusterPageOrchestrator(context: OrchestrationContext): Generat
         operationId: cluster.operationId, clusterId: cluster.clusterId, mode: input.mode,
         rolloutId: cluster.rolloutId ?? input.rolloutId, ring: cluster.ring ?? input.ring, requestedBy: input.requestedBy, catchUpOf: cluster.catchUpOf, notAfter: input.notAfter,
         ...(cluster.prepareSpreadMs !== undefined ? { prepareSpreadMs: cluster.prepareSpreadMs } : {}),
+        ...(cluster.windowSpreadMs !== undefined ? { windowSpreadMs: cluster.windowSpreadMs } : {}),
         options: stepOptions(policy)
       };
       return { clusterId: cluster.clusterId, operationId: cluster.operationId, task: context.df.callSubOrchestrator(OrchestratorNames.nodeImageUpgrade, clusterInput, cluster.instanceId) };

@@ -34,6 +34,12 @@ export interface NodeImageUpgradeInput {
    * subscription's own read bucket, `subscriptionSpreadMs`); absent: the fixed two minutes.
    */
   prepareSpreadMs?: number;
+  /**
+   * Issue 31: the span over which clusters of this cluster's subscription whose windows open
+   * together start (`subscriptionWindowSpreadMs` of the ring's clusters in that subscription), never
+   * more than the fixed fifteen minutes or an eighth of the window; absent: those two alone.
+   */
+  windowSpreadMs?: number;
 }
 
 /** One pool's outcome, in the operator's words. */
@@ -156,7 +162,7 @@ export interface ClusterPageInput {
   requestedBy?: string;
   notAfter?: string;
   policy: RolloutPolicy;
-  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string; prepareSpreadMs?: number }[];
+  clusters: { clusterId: string; operationId: string; instanceId: string; rolloutId?: string; ring?: number; catchUpOf?: string; prepareSpreadMs?: number; windowSpreadMs?: number }[];
 }
 
 export interface ClusterPageResult extends RingCounts {

@@ -70,7 +70,9 @@ export function* nodeImageUpgradeOrchestrator(context: OrchestrationContext): Ge
       return yield* endEarly("Cancelled", "skipped", `Next maintenance window opens ${window.start}, after this rollout's week: the weekly rollout of that week takes it`,
         { reason: `next maintenance window opens ${window.start}, after this rollout's week`, code: "WindowAfterRollout" });
     }
-    const wakeAt = Math.max(start, context.df.currentUtcDateTime.getTime()) + spreadMs(input.clusterId, Math.min(MAX_WINDOW_STAGGER_MS, (end - start) / 8));
+    // Issue 31: within the cluster's subscription's buckets when the ring said how many share it.
+    const stagger = Math.min(MAX_WINDOW_STAGGER_MS, (end - start) / 8, input.windowSpreadMs ?? MAX_WINDOW_STAGGER_MS);
+    const wakeAt = Math.max(start, context.df.currentUtcDateTime.getTime()) + spreadMs(input.clusterId, stagger);
     if (wakeAt > context.df.currentUtcDateTime.getTime()) yield context.df.createTimer(new Date(wakeAt));
     // A platform that was down through the window wakes after it: that is a missed window.
     if (context.df.currentUtcDateTime.getTime() >= end) {
@@ -184,6 +186,6 @@ function poolOutcomes(end: OperationEnd, planned: Planned | undefined, pools: Po
 
 /** What `prepareNodeImageUpgrade` is sent: the input without the orchestration's own knobs (options, horizon, spread). */
 function preparedInputOf(input: NodeImageUpgradeInput & { options?: NodeImageUpgradeOptions }): NodeImageUpgradeInput {
-  const { options: _options, notAfter: _notAfter, prepareSpreadMs: _prepareSpreadMs, ...rest } = input;
+  const { options: _options, notAfter: _notAfter, prepareSpreadMs: _prepareSpreadMs, windowSpreadMs: _windowSpreadMs, ...rest } = input;
   return rest;
 }

@@ -3,7 +3,7 @@ import { call } from "../engine/call";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import type { ClusterPageInput, ClusterPageRequest, ClusterPageResult, RingInput } from "./contracts";
 import { nodeImageOperationId } from "./rolloutPolicy";
-import { subscriptionSpreadMs } from "../engine/spread";
+import { subscriptionSpreadMs, subscriptionWindowSpreadMs } from "../engine/spread";
 
 export interface RingOutcome extends Omit<ClusterPageResult, "historyEvents"> {
   pages: number;
@@ -34,7 +34,7 @@ export function* nodeImageRingOrchestrator(context: OrchestrationContext): Gener
             clusterId,
             operationId: nodeImageOperationId(input.rolloutId, clusterId),
             instanceId: InstanceIds.nodeImageUpgrade(input.rolloutId, clusterId),
-            ...(size !== undefined ? { prepareSpreadMs: subscriptionSpreadMs(size) } : {})
+            ...(size !== undefined ? { prepareSpreadMs: subscriptionSpreadMs(size), windowSpreadMs: subscriptionWindowSpreadMs(size) } : {})
           };
         })
       };

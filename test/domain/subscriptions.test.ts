@@ -1,4 +1,4 @@
-import { subscriptionSpreadMs } from "../../orchestrations/engine/spread";
+import { subscriptionSpreadMs, subscriptionWindowSpreadMs } from "../../orchestrations/engine/spread";
 import { sweepOrder, sweepPages } from "../../orchestrations/governance/sweepOrchestrator";
 import { bySubscription, isManagedSubscription, subscriptionOf, unmanagedSubscriptionProblem } from "../../shared/domain/subscriptions";
 
@@ -31,5 +31,14 @@ describe("subscriptions, as pure rules (issue 31)", () => {
     expect(subscriptionSpreadMs(2000)).toBe(75_000);
     expect(subscriptionSpreadMs(500)).toBe(15_000);
     expect(subscriptionSpreadMs(5000)).toBe(195_000);
+  });
+
+  it("spreads the clusters of a subscription whose windows open together inside its read and write buckets, N subscriptions N times sooner", () => {
+    // 6 reads and 1 write a cluster: 1,200 clusters read 7,200 times, (7,200 - 125) / 25 = 283 s; writes need (1,200 - 100) / 10 = 110 s.
+    expect(subscriptionWindowSpreadMs(1200)).toBe(283_000);
+    // The same ring over four subscriptions: 300 each, 67 s each, side by side.
+    expect(subscriptionWindowSpreadMs(300)).toBe(67_000);
+    // Few clusters fit in half of either burst: at once.
+    expect(subscriptionWindowSpreadMs(20)).toBe(0);
   });
 });

@@ -25,7 +25,15 @@ describe("redactSecrets", () => {
     [`AccountEndpoint=https://localhost:8081/;AccountKey=${KEY};`, "AccountEndpoint=https://localhost:8081/;AccountKey=[redacted];"],
     ["token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl used", "token [redacted] used"],
     ["GET /api/approvals/eyJpbnN0YW5jZUlkIjoiYSJ9.c2lnbmF0dXJlc2lnbmF0dXJl?decision=approve", "GET /api/approvals/[redacted]?decision=approve"],
-    ["POST /api/holds/aG9sZDphay1kZXY6YWJjZGVm.c2lnbmF0dXJlc2lnbg", "POST /api/holds/[redacted]"]
+    ["POST /api/holds/aG9sZDphay1kZXY6YWJjZGVm.c2lnbmF0dXJlc2lnbg", "POST /api/holds/[redacted]"],
+    // Each secret-bearing name alone on a line (no query separator): the quick "nothing to redact" check must not skip it.
+    [`APPROVAL_SIGNING_KEY=${KEY}`, "APPROVAL_SIGNING_KEY=[redacted]"],
+    [`clientSecret: ${KEY}`, "clientSecret: [redacted]"],
+    [`masterKey=${KEY}`, "masterKey=[redacted]"],
+    [`Password=${KEY}`, "Password=[redacted]"],
+    [`ocp-apim-subscription-key: ${KEY}`, "ocp-apim-subscription-key: [redacted]"],
+    [`x-ms-client-principal: ${KEY}`, "x-ms-client-principal: [redacted]"],
+    [`AzureWebJobsStorage=${KEY}`, "AzureWebJobsStorage=[redacted]"]
   ])("%s", (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
     expect(redactSecrets(input)).not.toContain(KEY);

@@ -8,7 +8,7 @@
 import { ActionType, actionKey, actionName, describeAction, describeKind, flattenActions, recordedKey, serializedInput, type FlatAction, type WireAction } from "./actions";
 import { completedTaskId, EventType, historyEvent, type HistoryEvent } from "./history";
 import { NonDeterminismError, UnsupportedActionError, errorMessage } from "./errors";
-import type { EventMessage, InstanceRecord } from "./model";
+import { copyExecutionState, type EventMessage, type InstanceRecord } from "./model";
 import {
   applyFollowUp, eventMessage, isFollowUpEvent, LONG_TIMER_INTERVAL_MS, MAXIMUM_SHORT_TIMER_MS, scheduleNewAction, startMessage,
   type EpisodeWork, type SchedulingEnv,
@@ -69,7 +69,7 @@ export function orchestratorPayload(record: Pick<InstanceRecord, "input" | "inst
 }
 
 export async function runEpisode(env: EpisodeEnv, current: InstanceRecord, history: readonly HistoryEvent[], inbox: readonly EventMessage[]): Promise<EpisodeResult> {
-  const record: InstanceRecord = { ...current, state: structuredClone(current.state) };
+  const record: InstanceRecord = { ...current, state: copyExecutionState(current.state) };
   const work: EpisodeWork = { events: [], messages: [], cancelTimerIds: [], children: [] };
   const result: EpisodeResult = { record, events: [], resetHistory: false, consumed: [], work, terminal: false, continuedAsNew: false, changed: false };
   const sched: SchedulingEnv = { now: env.now, record, work, lookupInstance: (id) => env.lookupInstance(id), newExecutionId: () => env.newExecutionId(), warn: (m) => env.warn(m) };

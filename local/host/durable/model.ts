@@ -46,6 +46,16 @@ export interface ExecutionState {
   tasks: Record<number, { action: number; role: TaskRole }>;
 }
 
+/**
+ * A copy an episode may change without touching the cached one: the fields scheduling changes are
+ * each action's own (flags, counters, `ids`) and the `tasks` map's entries, so actions are copied
+ * one level down and `ids` arrays anew (cheaper than `structuredClone`, which serialises the whole
+ * state on every episode).
+ */
+export function copyExecutionState(state: ExecutionState): ExecutionState {
+  return { actions: state.actions.map((a) => ({ ...a, ids: [...a.ids] })), nextEventId: state.nextEventId, tasks: { ...state.tasks } };
+}
+
 export function emptyExecutionState(): ExecutionState {
   return { actions: [], nextEventId: 0, tasks: {} };
 }
