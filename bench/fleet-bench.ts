@@ -9,6 +9,10 @@
  * no failure from throttling, < 5 minutes wall, no history over 1,000 events).
  * `--subscriptions N` (issue 31) spreads the fleet over N managed subscriptions (cluster i in the
  * (i mod N)-th), each with its own ARM buckets; requests and 429s are also shown per subscription.
+ * `npm run bench:fleet` runs Node with a 1 GB old space (`--max-old-space-size=1024
+ * --max-semi-space-size=32`): the platform's live heap at 5,000 clusters stays far below it, and
+ * without a limit V8 lets garbage grow the heap to the RSS an instance of the app would not have
+ * (docs/benchmarks.md; in Azure the same flags go in `languageWorkers__node__arguments`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
