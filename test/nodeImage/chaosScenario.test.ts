@@ -6,7 +6,7 @@
 import { VirtualClock } from "../../local/clock";
 import { createDurableExtension } from "../../local/host/durable";
 import { armStats, count, startHarness, type Harness } from "../platform/support";
-import { SUNDAY, FIRST_TRIGGER, nodeImageOperations, poolImages, publishNodeImage } from "./support";
+import { SUNDAY, FIRST_TRIGGER, NODE_IMAGE_SCENARIO_SETTINGS, nodeImageOperations, poolImages, publishNodeImage } from "./support";
 
 jest.setTimeout(120_000);
 
@@ -16,7 +16,7 @@ describe.each([
 ])("node-image upgrade of aks-dev with activities delivered at least once (%s)", (_name, chaos) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ clock: new VirtualClock(SUNDAY), hostOptions: { extensions: [createDurableExtension({ chaos })] } });
+    h = await startHarness({ clock: new VirtualClock(SUNDAY), settings: { ...NODE_IMAGE_SCENARIO_SETTINGS }, hostOptions: { extensions: [createDurableExtension({ chaos })] } });
     await h.clock.advance(30 * 60_000);
   });
   afterAll(async () => { await h.stop(); });

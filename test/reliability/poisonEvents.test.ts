@@ -98,7 +98,9 @@ describe("poison events and duplicate deliveries (issue 24)", () => {
 
   it("12: a serverError fault aimed at a bare subscription id fires as throttle does, and its message keeps its URL whole", async () => {
     const message = "Try again later; see https://status.azure.com/en-us/status/history?service=arm for details.";
-    const fault = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "serverError", target: h.subscriptionId, message, count: 50 });
+    // A 503 with Retry-After: 0 (as governance.test's budget fault): the SDK retries it at once; a
+    // 500 it would retry on wall-clock exponential backoff (~7 s of this suite's time spent idle).
+    const fault = await sim<{ id: string }>(h, "POST", "/_sim/faults", { kind: "serverError", target: h.subscriptionId, message, status: 503, retryAfterSeconds: 0, count: 50 });
     expect(fault.status).toBe(201);
     const res = await api<Record<string, unknown>>(h, "GET", "/clusters/aks-dev");
     const text = JSON.stringify(res.body);
