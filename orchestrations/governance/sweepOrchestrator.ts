@@ -12,6 +12,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import { ActivityNames, InstanceIds, OrchestratorNames } from "../names";
 import { ActivityFailedError, call } from "../engine/call";
 import { timerAfter } from "../common/time";
+import { bySubscription } from "../../shared/domain/subscriptions";
 
 export interface GovernanceSweepInput {
   /** The scheduled minute the sweep stands for (its instance id). */
@@ -61,15 +62,11 @@ export function sweepOrder(clusters: SweepCluster[]): SweepCluster[] {
  * `staggerMs` apart from 0 (another subscription's first page starts at once: its own buckets).
  */
 export function sweepPages(listed: readonly (string | SweepCluster)[], size: number, staggerMs: number): SweepPageInput[] {
-  const bySubscription = new Map<string, string[]>();
-  for (const c of listed) {
-    const [id, subscription] = typeof c === "string" ? [c, ""] : [c.clusterId, c.subscriptionId.toLowerCase()];
-    const group = bySubscription.get(subscription);
-    if (group) group.push(id);
-    else bySubscription.set(subscription, [id]);
-  }
+  // Bare ids (sweeps listed before issue 31) are one subscription.
+  const groups = bySubscription(listed, (c) => (typeof c === "string" ? undefined : c.subscriptionId), "");
   const pages: SweepPageInput[] = [];
-  for (const ids of bySubscription.values()) {
+  for (const group of groups.values()) {
+    const ids = group.map((c) => (typeof c === "string" ? c : c.clusterId));
     for (let start = 0, inSubscription = 0; start < ids.length; start += size, inSubscription++) {
       pages.push({ clusterIds: ids.slice(start, start + size), delayMs: inSubscription * Math.max(0, staggerMs) });
     }

@@ -171,7 +171,8 @@ export function registerCompute(kernel: SimKernel): QuotaService {
     }
     return entries;
   };
-  // Families seen in the subscription's pools keep their display names (for a restored state too).
+  // Families seen in stored pools keep their display names (for a restored state too): building or
+  // refreshing the usage index records each pool's family in `familyName`.
   const learn = (s: string, loc: string): void => { baseUsage(s, loc); };
 
   kernel.router.arm("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/usages", (req, p) => {

@@ -155,7 +155,7 @@ export class DurableEngine {
     }
     if (msg.visibleAt > this.ctx.clock.now()) {
       const cancel = this.ctx.clock.setTimer(msg.visibleAt, () => {
-        if (!this.removeTimer(msg.id, { cancel: false })) return;
+        if (!this.removeTimer(msg.id)) return;
         this.deliver(msg);
       });
       this.timers.set(msg.id, { msg, cancel });
@@ -168,11 +168,11 @@ export class DurableEngine {
     this.deliver(msg);
   }
 
-  /** Forgets a pending timer message (cancelling its clock timer unless it fired); false when it was not pending. */
-  private removeTimer(id: number, opts: { cancel: boolean } = { cancel: true }): boolean {
+  /** Forgets a pending timer message and cancels its clock timer (a no-op once it fired); false when it was not pending. */
+  private removeTimer(id: number): boolean {
     const t = this.timers.get(id);
     if (!t) return false;
-    if (opts.cancel) t.cancel();
+    t.cancel();
     this.timers.delete(id);
     if (this.timerByTask.get(timerKey(t.msg)) === id) this.timerByTask.delete(timerKey(t.msg));
     const mine = this.timersByInstance.get(t.msg.instanceId);

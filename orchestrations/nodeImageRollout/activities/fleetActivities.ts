@@ -1,5 +1,5 @@
 import type { ClusterRecord } from "../../../shared/store";
-import { subscriptionOf } from "../../../shared/domain/subscriptions";
+import { bySubscription, subscriptionOf } from "../../../shared/domain/subscriptions";
 import { InstanceIds } from "../../names";
 import type { CatchUpCandidate, CatchUpPage, ClusterPage, ClusterPageRequest, RolloutPlan } from "../contracts";
 import { nodeImageOperationId } from "../rolloutPolicy";
@@ -32,8 +32,7 @@ export function createListNodeImageRingPage(deps: Pick<NodeImageActivityDeps, "s
     const ring = (await deps.store.clusters.list()).filter((c) => ringOfCluster(c) === request.ring);
     // Issue 31: the ring's clusters per subscription, so each subscription's reads are spread within its own bucket.
     const subscriptionOfCluster = (c: ClusterRecord): string => (subscriptionOf(c.resourceId) ?? c.subscriptionId).toLowerCase();
-    const subscriptionSizes: Record<string, number> = {};
-    for (const c of ring) subscriptionSizes[subscriptionOfCluster(c)] = (subscriptionSizes[subscriptionOfCluster(c)] ?? 0) + 1;
+    const subscriptionSizes = Object.fromEntries([...bySubscription(ring, subscriptionOfCluster, "")].map(([subscription, clusters]) => [subscription, clusters.length]));
     const after = ring.filter((c) => request.after === undefined || c.id > request.after).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const page = after.slice(0, request.pageSize);
     const last = page[page.length - 1]?.id;
